@@ -1,0 +1,37 @@
+// Package catalog is the IAM domain model of iamref and its loaders.
+//
+// A Catalog holds Services; a Service holds its Actions, ResourceTypes and
+// ConditionKeys. Everything else in iamref (policy semantics, rendering,
+// search) depends on this package, never the reverse.
+//
+// # Content layout
+//
+// Load reads a content directory (an fs.FS) laid out as:
+//
+//	catalog/<prefix>.json        one service, Policy Sentry's iam-definition schema:
+//	                             {"<prefix>": {"service_name", "prefix", "privileges", "resources", "conditions"}}.
+//	                             A file may hold several prefixes (the whole iam-definition.json works).
+//	catalog/<name>.md            a catalog note in Policy Sentry's note format (front matter,
+//	                             "- prefix:", "### Action" headings, "- description:", "- access level:",
+//	                             a fenced JSON object of resource types).
+//	catalog/snapshot.yaml        date and source of the catalog snapshot.
+//	catalog/access-level-overrides.yml
+//	                             policy_sentry's access-level corrections: prefix → level → lower-case actions.
+//	services/<prefix>.yaml       the IAM features a service supports, as its documentation states them.
+//
+// # One prefix, one file
+//
+// A service prefix must be defined by exactly one file. When a note and a
+// JSON file (or two files of any kind) define the same prefix, Load reports
+// an error naming both files and the prefix: there is no silent precedence,
+// because a reference that quietly prefers one source over another cannot be
+// trusted. Move the service into one file to resolve it.
+//
+// # Errors
+//
+// Load reports every problem it finds, each as "file:line:col: message",
+// and returns them together as an ErrorList; a catalog with errors is not
+// returned. Nothing is dropped silently: names the catalog cannot resolve
+// (a resource type an action names but its service does not define) are
+// kept and reported by Catalog.Problems.
+package catalog

@@ -1,0 +1,214 @@
+package catalog
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Load reads the catalog from a content directory (see the package doc for
+// the layout). It reports every problem at once as an ErrorList.
+func Load(content fs.FS) (*Catalog, error) {
+	var errs ErrorList
+	files, err := fs.Glob(content, "catalog/*")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(files)
+
+	type result struct {
+		services []*Service
+		errs     ErrorList
+		sum      [32]byte
+	}
+	results := make([]result, len(files))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, f := range files {
+		ext := path.Ext(f)
+		if ext != ".json" && ext != ".md" {
+			continue
+		}
+		wg.Add(1)
+		go func(i int, f string) {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			src, err := fs.ReadFile(content, f)
+			if err != nil {
+				results[i].errs = ErrorList{{File: f, Msg: err.Error()}}
+				return
+			}
+			results[i].sum = sha256.Sum256(src)
+			if path.Ext(f) == ".json" {
+				results[i].services, results[i].errs = parsePolicySentry(f, src)
+			} else {
+				s, e := parseNote(f, src)
+				results[i].errs = e
+				if s != nil {
+					results[i].services = []*Service{s}
+				}
+			}
+		}(i, f)
+	}
+	wg.Wait()
+
+	c := &Catalog{}
+	h := sha256.New()
+	byPrefix := map[string]*Service{}
+	for i, f := range files {
+		switch path.Ext(f) {
+		case ".json", ".md":
+		case ".yaml", ".yml":
+			continue // read below
+		default:
+			errs = append(errs, &Error{File: f, Msg: "unexpected file in catalog/ (want .json, .md, snapshot.yaml or access-level-overrides.yml)"})
+			continue
+		}
+		r := results[i]
+		fmt.Fprintf(h, "%s %x\n", f, r.sum)
+		errs = append(errs, r.errs...)
+		for _, s := range r.services {
+			key := strings.ToLower(s.Prefix)
+			if key == "" {
+				continue
+			}
+			if prev := byPrefix[key]; prev != nil {
+				errs = append(errs, &Error{File: f, Msg: fmt.Sprintf("service prefix %q is already defined in %s: a prefix must be defined by exactly one file", s.Prefix, prev.File)})
+				continue
+			}
+			byPrefix[key] = s
+			s.index()
+			c.Services = append(c.Services, s)
+		}
+	}
+
+	if src, err := fs.ReadFile(content, "catalog/snapshot.yaml"); err == nil {
+		fmt.Fprintf(h, "catalog/snapshot.yaml %x\n", sha256.Sum256(src))
+		errs = append(errs, readSnapshot("catalog/snapshot.yaml", src, c)...)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		errs = append(errs, &Error{File: "catalog/snapshot.yaml", Msg: err.Error()})
+	}
+	overrides, overridesErr := fs.ReadFile(content, "catalog/access-level-overrides.yml")
+	if overridesErr == nil {
+		fmt.Fprintf(h, "catalog/access-level-overrides.yml %x\n", sha256.Sum256(overrides))
+	}
+	c.Snapshot.Hash = hex.EncodeToString(h.Sum(nil))[:12]
+	c.link()
+
+	if overridesErr == nil {
+		errs = append(errs, readOverrides("catalog/access-level-overrides.yml", overrides, c)...)
+	} else if !errors.Is(overridesErr, fs.ErrNotExist) {
+		errs = append(errs, &Error{File: "catalog/access-level-overrides.yml", Msg: overridesErr.Error()})
+	}
+	featureFiles, _ := fs.Glob(content, "services/*.yaml")
+	sort.Strings(featureFiles)
+	for _, f := range featureFiles {
+		src, err := fs.ReadFile(content, f)
+		if err != nil {
+			errs = append(errs, &Error{File: f, Msg: err.Error()})
+			continue
+		}
+		errs = append(errs, readFeatures(f, src, c)...)
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+
+func decodeYAML(file string, src []byte, v any) ErrorList {
+	dec := yaml.NewDecoder(strings.NewReader(string(src)))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil && err != io.EOF {
+		line, msg := YAMLError(err, 0)
+		return ErrorList{{File: file, Line: line, Msg: msg}}
+	}
+	return nil
+}
+
+func readSnapshot(file string, src []byte, c *Catalog) ErrorList {
+	var s struct {
+		Date   string `yaml:"date"`
+		Source string `yaml:"source"`
+	}
+	if errs := decodeYAML(file, src, &s); errs != nil {
+		return errs
+	}
+	if len(s.Date) != len("2006-01-02") {
+		return ErrorList{{File: file, Line: 1, Msg: fmt.Sprintf("date %q: want YYYY-MM-DD", s.Date)}}
+	}
+	c.Snapshot.Date, c.Snapshot.Source = s.Date, s.Source
+	return nil
+}
+
+// OverrideSource names where access-level corrections come from.
+const OverrideSource = "policy_sentry access-level overrides"
+
+// readOverrides applies policy_sentry's corrections: prefix → level → lower-case actions.
+// A correction that names an unknown action or equals the official level is reported
+// as a problem of the data (Catalog.Problems), not a load error: it is their data.
+func readOverrides(file string, src []byte, c *Catalog) ErrorList {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		line, msg := YAMLError(err, 0)
+		return ErrorList{{File: file, Line: line, Msg: msg}}
+	}
+	if len(doc.Content) == 0 {
+		return nil
+	}
+	var errs ErrorList
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return ErrorList{{File: file, Line: root.Line, Col: root.Column, Msg: "want a mapping of service prefixes"}}
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		pk, levels := root.Content[i], root.Content[i+1]
+		svc := c.Service(pk.Value)
+		if levels.Kind != yaml.MappingNode {
+			errs = append(errs, &Error{File: file, Line: levels.Line, Col: levels.Column, Msg: "want a mapping of access levels"})
+			continue
+		}
+		for j := 0; j+1 < len(levels.Content); j += 2 {
+			lk, actions := levels.Content[j], levels.Content[j+1]
+			level, ok := ParseAccessLevel(lk.Value)
+			if !ok {
+				errs = append(errs, &Error{File: file, Line: lk.Line, Col: lk.Column, Msg: fmt.Sprintf("unknown access level %q", lk.Value)})
+				continue
+			}
+			for _, an := range actions.Content {
+				c.overrides = append(c.overrides, OverrideEntry{Prefix: pk.Value, Action: an.Value, Level: level, Line: an.Line})
+				if svc == nil {
+					continue
+				}
+				a := svc.Action(an.Value)
+				if a == nil || a.AccessLevel == level {
+					continue
+				}
+				a.Override = &AccessLevelOverride{Level: level, Source: OverrideSource}
+			}
+		}
+	}
+	return errs
+}
+
+// OverrideEntry is one line of the overrides file, kept for the data-quality report.
+type OverrideEntry struct {
+	Prefix, Action string
+	Level          AccessLevel
+	Line           int
+}
+
+// Overrides returns every correction the overrides file lists, applied or not.
+func (c *Catalog) Overrides() []OverrideEntry { return c.overrides }

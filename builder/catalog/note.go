@@ -1,0 +1,235 @@
+package catalog
+
+import (
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/iamref/iamref/builder/jsonpos"
+	"gopkg.in/yaml.v3"
+)
+
+// noteFrontMatter is the YAML front matter of a catalog note. Only title is
+// used; the other keys are the note system's bookkeeping and are accepted.
+type noteFrontMatter struct {
+	ID      string `yaml:"id"`
+	Title   string `yaml:"title"`
+	Desc    string `yaml:"desc"`
+	Updated string `yaml:"updated"`
+	Created string `yaml:"created"`
+	Stub    bool   `yaml:"stub"`
+	TOC     bool   `yaml:"toc"`
+	Sources []struct {
+		Name    string `yaml:"name"`
+		URL     string `yaml:"url"`
+		License string `yaml:"license"`
+	} `yaml:"sources"`
+}
+
+// parseNote reads a catalog note in Policy Sentry's note format:
+//
+//	---
+//	title: Chime          (YAML front matter)
+//	---
+//	# Chime
+//	- prefix: chime
+//	## Privileges
+//	### AcceptDelegate
+//	- description: …
+//	- access level: Write
+//	- resource types
+//	```
+//	{ "": {"resource_type": "", "required": false, "condition_keys": [], "dependent_actions": []} }
+//	```
+//
+// Every problem is reported with its line (and column inside the JSON).
+func parseNote(file string, src []byte) (*Service, ErrorList) {
+	d := &decoder{file: file}
+	lines := strings.Split(strings.ReplaceAll(string(src), "\r\n", "\n"), "\n")
+	errAt := func(line int, format string, args ...any) {
+		d.errs = append(d.errs, &Error{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
+	}
+	i := 0
+	var fm noteFrontMatter
+	if len(lines) > 0 && lines[0] == "---" {
+		end := -1
+		for j := 1; j < len(lines); j++ {
+			if lines[j] == "---" {
+				end = j
+				break
+			}
+		}
+		if end < 0 {
+			errAt(1, "front matter opened with --- is never closed")
+			return nil, d.errs
+		}
+		dec := yaml.NewDecoder(strings.NewReader(strings.Join(lines[1:end], "\n")))
+		dec.KnownFields(true)
+		if err := dec.Decode(&fm); err != nil && err != io.EOF {
+			line, msg := YAMLError(err, 1)
+			errAt(line, "front matter: %s", msg)
+		}
+		i = end + 1
+	}
+	s := &Service{File: file, Name: fm.Title}
+	var cur *Action
+	var curLine int
+	seen := map[string]int{}
+	finish := func() {
+		if cur == nil {
+			return
+		}
+		if cur.Description == "" {
+			errAt(curLine, "action %s: \"- description:\" is missing", cur.Name)
+		}
+		if cur.AccessLevel == "" {
+			errAt(curLine, "action %s: \"- access level:\" is missing", cur.Name)
+		}
+		if cur.ResourceTypes == nil {
+			errAt(curLine, "action %s: \"- resource types\" with a fenced JSON object is missing", cur.Name)
+		}
+		s.Actions = append(s.Actions, cur)
+		cur = nil
+	}
+	section := ""
+	for ; i < len(lines); i++ {
+		line := lines[i]
+		n := i + 1
+		trimmed := strings.TrimSpace(line)
+		switch {
+		case trimmed == "":
+		case strings.HasPrefix(line, "### "):
+			finish()
+			name := strings.TrimSpace(line[4:])
+			if section != "Privileges" {
+				errAt(n, "action heading %q outside the \"## Privileges\" section", name)
+			}
+			if !validActionName(name) {
+				errAt(n, "invalid action name %q", name)
+				continue
+			}
+			if prev, dup := seen[name]; dup {
+				errAt(n, "duplicate action %q (first at line %d)", name, prev)
+				continue
+			}
+			seen[name] = n
+			cur = &Action{Service: s, Name: name, File: file, Line: n, Col: 5}
+			curLine = n
+		case strings.HasPrefix(line, "## "):
+			finish()
+			section = strings.TrimSpace(line[3:])
+		case strings.HasPrefix(line, "# "):
+			finish()
+			if s.Name == "" {
+				s.Name = strings.TrimSpace(line[2:])
+			}
+		case strings.HasPrefix(line, "- prefix:"):
+			s.Prefix = strings.TrimSpace(strings.TrimPrefix(line, "- prefix:"))
+			if !validPrefix(s.Prefix) {
+				errAt(n, "invalid service prefix %q", s.Prefix)
+			}
+		case cur != nil && strings.HasPrefix(line, "- description:"):
+			cur.Description = strings.TrimSpace(strings.TrimPrefix(line, "- description:"))
+		case cur != nil && strings.HasPrefix(line, "- access level:"):
+			raw := strings.TrimSpace(strings.TrimPrefix(line, "- access level:"))
+			l, ok := ParseAccessLevel(raw)
+			if !ok {
+				errAt(n, "action %s: unknown access level %q (want one of List, Read, Write, Permissions management, Tagging)", cur.Name, raw)
+				cur.AccessLevel = "?"
+			} else {
+				cur.AccessLevel = l
+			}
+		case cur != nil && trimmed == "- resource types":
+			// The fenced block follows.
+			j := i + 1
+			for j < len(lines) && strings.TrimSpace(lines[j]) == "" {
+				j++
+			}
+			if j >= len(lines) || !strings.HasPrefix(lines[j], "```") {
+				errAt(n, "action %s: \"- resource types\" must be followed by a ``` fenced JSON block", cur.Name)
+				continue
+			}
+			k := j + 1
+			for k < len(lines) && !strings.HasPrefix(lines[k], "```") {
+				k++
+			}
+			if k >= len(lines) {
+				errAt(j+1, "action %s: fenced block is never closed", cur.Name)
+				i = k
+				continue
+			}
+			body := strings.Join(lines[j+1:k], "\n")
+			cur.ResourceTypes = d.noteResources(body, j+1, cur)
+			if cur.ResourceTypes == nil {
+				cur.ResourceTypes = []*ActionResource{}
+			}
+			i = k
+		case cur == nil && section == "Table of Contents":
+		default:
+			errAt(n, "unexpected line %q", clip(trimmed, 60))
+		}
+	}
+	finish()
+	if s.Prefix == "" {
+		errAt(1, "\"- prefix:\" line is missing: the note names no service prefix")
+	}
+	if s.Name == "" {
+		s.Name = s.Prefix
+	}
+	for _, a := range s.Actions {
+		if a.AccessLevel == "?" {
+			a.AccessLevel = ""
+		}
+	}
+	return s, d.errs
+}
+
+// noteResources decodes a fenced resource-types object whose first line is
+// line lineOffset+1 of the note, so positions point into the note.
+func (d *decoder) noteResources(body string, lineOffset int, a *Action) []*ActionResource {
+	v, err := jsonpos.Parse([]byte(body))
+	if err != nil {
+		se := err.(*jsonpos.SyntaxError)
+		d.errs = append(d.errs, &Error{File: d.file, Line: se.Pos.Line + lineOffset, Col: se.Pos.Col, Msg: "action " + a.Name + ": invalid JSON: " + se.Msg})
+		return nil
+	}
+	shift(v, lineOffset)
+	return d.actionResources(v, "action "+a.Name)
+}
+
+func shift(v *jsonpos.Value, by int) {
+	v.Pos.Line += by
+	for _, it := range v.Items {
+		shift(it, by)
+	}
+	for i := range v.Members {
+		v.Members[i].KeyPos.Line += by
+		shift(v.Members[i].Value, by)
+	}
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+var yamlLine = regexp.MustCompile(`line (\d+)`)
+
+// YAMLError turns a yaml.v3 error into a line in the file (the YAML started
+// after offset lines) and a message without yaml.v3's prefixes.
+func YAMLError(err error, offset int) (int, string) {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
+	msg = strings.Join(strings.Fields(msg), " ")
+	line := offset + 1
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		line = n + offset
+		msg = strings.TrimSpace(strings.TrimPrefix(strings.Replace(msg, m[0], "", 1), ":"))
+	}
+	return line, msg
+}
