@@ -127,7 +127,6 @@ func Load(content fs.FS) (*Catalog, error) {
 	return c, nil
 }
 
-
 func decodeYAML(file string, src []byte, v any) ErrorList {
 	dec := yaml.NewDecoder(strings.NewReader(string(src)))
 	dec.KnownFields(true)
