@@ -1,0 +1,235 @@
+package markup
+
+import (
+	"bytes"
+	"fmt"
+	"html"
+	"html/template"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/alecthomas/chroma/v2"
+	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/alecthomas/chroma/v2/lexers"
+	"github.com/alecthomas/chroma/v2/styles"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/util"
+)
+
+// Style names of the generated stylesheet: light by default, dark inside
+// a prefers-color-scheme media query.
+const (
+	lightStyle = "github"
+	darkStyle  = "github-dark"
+)
+
+// HighlightOptions controls Highlight.
+type HighlightOptions struct {
+	// LineNumbers adds a line-number gutter.
+	LineNumbers bool
+	// LineAnchorPrefix, when set, gives each line's number an id
+	// "<prefix><n>" (for example "L12") and makes it a link to itself, so a
+	// page can link to a line. It implies LineNumbers. Use a different
+	// prefix for each block on a page so the ids stay unique. It must start
+	// with an ASCII letter and hold only ASCII letters, digits, '-' and '_'.
+	LineAnchorPrefix string
+	// HighlightLines marks the given 1-based, inclusive line ranges (for
+	// example the lines of a linter finding).
+	HighlightLines [][2]int
+}
+
+var anchorPrefixRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
+
+// Highlight renders code in the given language as HTML with chroma CSS
+// classes (never inline styles; see CSS). An unknown or empty language
+// gives plain escaped text, still with line numbers and anchors when asked.
+func Highlight(code, lang string, opts HighlightOptions) (template.HTML, error) {
+	if opts.LineAnchorPrefix != "" && !anchorPrefixRE.MatchString(opts.LineAnchorPrefix) {
+		return "", fmt.Errorf("highlight: invalid line anchor prefix %q", opts.LineAnchorPrefix)
+	}
+	fopts := []chromahtml.Option{chromahtml.WithClasses(true)}
+	if opts.LineNumbers || opts.LineAnchorPrefix != "" {
+		fopts = append(fopts, chromahtml.WithLineNumbers(true))
+	}
+	if opts.LineAnchorPrefix != "" {
+		fopts = append(fopts, chromahtml.WithLinkableLineNumbers(true, opts.LineAnchorPrefix))
+	}
+	if len(opts.HighlightLines) > 0 {
+		// The formatter sorts the ranges in place: give it a copy.
+		fopts = append(fopts, chromahtml.HighlightLines(append([][2]int(nil), opts.HighlightLines...)))
+	}
+	lexer := lexerFor(lang)
+	if lexer == nil {
+		if len(fopts) == 1 {
+			return template.HTML(plainCode(code)), nil
+		}
+		lexer = lexerFor("plaintext")
+	}
+	var buf bytes.Buffer
+	if err := format(&buf, chromahtml.New(fopts...), lexer, code); err != nil {
+		return "", fmt.Errorf("highlight %s: %w", lang, err)
+	}
+	return template.HTML(buf.String()), nil
+}
+
+// format tokenises code with lexer and writes it through f.
+func format(buf *bytes.Buffer, f *chromahtml.Formatter, lexer chroma.Lexer, code string) error {
+	it, err := lexer.Tokenise(nil, sanitizeCode(code))
+	if err != nil {
+		return err
+	}
+	// With classes the style only feeds the formatter's internal cache; the
+	// output names classes, and CSS supplies the colours.
+	return f.Format(buf, styles.Get(lightStyle), it)
+}
+
+// plainCode is the output for code without a lexer.
+func plainCode(code string) string {
+	return "<pre><code>" + html.EscapeString(sanitizeCode(code)) + "</code></pre>\n"
+}
+
+// sanitizeCode replaces NUL, which HTML forbids, as goldmark does in text.
+func sanitizeCode(code string) string {
+	return strings.ReplaceAll(code, "\x00", "\uFFFD")
+}
+
+// lexerCacheMax bounds the lexer cache: info strings come from content, and
+// a typo-ridden corpus must not grow it without limit.
+const lexerCacheMax = 256
+
+// lexerCache maps a lower-cased language name to its coalesced lexer, or to
+// nil for a miss; misses are the expensive case in lexers.Get.
+var lexerCache struct {
+	sync.RWMutex
+	m map[string]chroma.Lexer
+}
+
+// lexerFor resolves a language name to a lexer once, or returns nil.
+func lexerFor(lang string) chroma.Lexer {
+	key := strings.ToLower(strings.TrimSpace(lang))
+	if key == "" {
+		return nil
+	}
+	lexerCache.RLock()
+	l, ok := lexerCache.m[key]
+	lexerCache.RUnlock()
+	if ok {
+		return l
+	}
+	if l = lexers.Get(key); l != nil {
+		l = chroma.Coalesce(l)
+	}
+	lexerCache.Lock()
+	defer lexerCache.Unlock()
+	if lexerCache.m == nil {
+		lexerCache.m = make(map[string]chroma.Lexer)
+	}
+	if len(lexerCache.m) < lexerCacheMax {
+		lexerCache.m[key] = l
+	}
+	return l
+}
+
+// CSS returns the stylesheet for the classes this package puts in its
+// output: chroma's classes for Highlight and Markdown code blocks, with the
+// light style by default and the dark style inside
+// @media (prefers-color-scheme: dark), and the table-cell alignment
+// classes. The output is the same on every call.
+func CSS() []byte { return bytes.Clone(cssOnce()) }
+
+var cssOnce = sync.OnceValue(func() []byte {
+	// Line numbers on, so the rules for targeted (#L12) lines are included.
+	f := chromahtml.New(chromahtml.WithClasses(true), chromahtml.WithLineNumbers(true))
+	light, dark := styles.Get(lightStyle), styles.Get(darkStyle)
+	// Writes to a bytes.Buffer cannot fail: the errors are ignored.
+	var buf, darkBuf bytes.Buffer
+	fmt.Fprintf(&buf, "/* Generated by builder/markup from the chroma styles %q and %q. */\n", lightStyle, darkStyle)
+	_ = f.WriteCSS(&buf, light)
+	_ = f.WriteCSS(&darkBuf, dark)
+	writeResets(&darkBuf, light, dark)
+	buf.WriteString("@media (prefers-color-scheme: dark) {\n")
+	for line := range strings.Lines(darkBuf.String()) {
+		buf.WriteString("  ")
+		buf.WriteString(line)
+	}
+	buf.WriteString("}\n")
+	buf.WriteString("/* Markdown table cell alignment */\n")
+	for _, a := range []string{"left", "center", "right"} {
+		fmt.Fprintf(&buf, "td.align-%[1]s, th.align-%[1]s { text-align: %[1]s }\n", a)
+	}
+	return buf.Bytes()
+})
+
+// writeResets undoes, for dark mode, the text properties the light style
+// gives a token class and the dark style does not, so that no light colour
+// or weight leaks into dark mode. It writes only properties dark leaves
+// unset, so it never overrides a dark rule.
+func writeResets(buf *bytes.Buffer, light, dark *chroma.Style) {
+	lightBg, darkBg := light.Get(chroma.Background), dark.Get(chroma.Background)
+	var types []chroma.TokenType
+	for t, class := range chroma.StandardTypes {
+		if t != chroma.Background && t != chroma.PreWrapper && class != "" {
+			types = append(types, t)
+		}
+	}
+	slices.Sort(types)
+	for _, t := range types {
+		l, d := light.Get(t).Sub(lightBg), dark.Get(t).Sub(darkBg)
+		var props []string
+		if l.Colour.IsSet() && !d.Colour.IsSet() {
+			props = append(props, "color: inherit")
+		}
+		if l.Background.IsSet() && !d.Background.IsSet() {
+			props = append(props, "background-color: transparent")
+		}
+		if l.Bold == chroma.Yes && d.Bold != chroma.Yes {
+			props = append(props, "font-weight: normal")
+		}
+		if l.Italic == chroma.Yes && d.Italic != chroma.Yes {
+			props = append(props, "font-style: normal")
+		}
+		if l.Underline == chroma.Yes && d.Underline != chroma.Yes {
+			props = append(props, "text-decoration: none")
+		}
+		if len(props) > 0 {
+			fmt.Fprintf(buf, "/* %s: reset light */ .chroma .%s { %s }\n", t, chroma.StandardTypes[t], strings.Join(props, "; "))
+		}
+	}
+}
+
+// codeBlockRenderer renders fenced code blocks through chroma. It replaces
+// goldmark's default renderer for ast.KindFencedCodeBlock.
+type codeBlockRenderer struct {
+	f *chromahtml.Formatter
+}
+
+func (r *codeBlockRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindFencedCodeBlock, r.render)
+}
+
+func (r *codeBlockRenderer) render(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	n := node.(*ast.FencedCodeBlock)
+	var code strings.Builder
+	for i := 0; i < n.Lines().Len(); i++ {
+		seg := n.Lines().At(i)
+		code.Write(seg.Value(src))
+	}
+	lexer := lexerFor(string(n.Language(src)))
+	if lexer == nil {
+		_, err := w.WriteString(plainCode(code.String()))
+		return ast.WalkSkipChildren, err
+	}
+	var buf bytes.Buffer
+	if err := format(&buf, r.f, lexer, code.String()); err != nil {
+		return ast.WalkStop, err
+	}
+	buf.WriteByte('\n')
+	_, err := w.Write(buf.Bytes())
+	return ast.WalkSkipChildren, err
+}
