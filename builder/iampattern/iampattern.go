@@ -1,65 +1,112 @@
-// Package iampattern matches IAM action patterns such as "s3:Get*" or
-// "chime:List?eetings" against action names, the way IAM policies do:
-// the whole "prefix:Action" string is compared without regard to case,
-// '*' matches any run of characters (also none), '?' matches exactly one
-// character, and every other character stands for itself.
+// Package iampattern matches IAM action patterns such as "chime:List*" or
+// "s3:Get?bject" against action names such as "chime:ListAccounts".
+//
+// The rules are IAM's: the comparison ignores letter case on the whole
+// "prefix:action", "*" matches any run of characters (including an empty
+// one), "?" matches exactly one character, and every other character stands
+// for itself. Search and policy evaluation share this one matcher so that a
+// pattern typed in the search box selects exactly the actions a policy with
+// that pattern would.
 package iampattern
 
-import "strings"
+import (
+	"unicode"
+	"unicode/utf8"
+)
 
-// Pattern is a compiled pattern.
-type Pattern struct {
-	src   string
-	runes []rune // lower-cased pattern
-	lit   bool   // no wildcard: compare directly
-}
-
-// Compile prepares pattern for repeated matching.
-func Compile(pattern string) Pattern {
-	lower := strings.ToLower(pattern)
-	return Pattern{src: pattern, runes: []rune(lower), lit: !HasWildcard(pattern)}
-}
-
-// String returns the pattern as given.
-func (p Pattern) String() string { return p.src }
-
-// HasWildcard reports whether s contains '*' or '?'.
-func HasWildcard(s string) bool { return strings.ContainsAny(s, "*?") }
-
-// Match reports whether action (for example "chime:CreateMeeting")
-// matches pattern.
-func Match(pattern, action string) bool { return Compile(pattern).Match(action) }
-
-// Match reports whether action matches the pattern.
-func (p Pattern) Match(action string) bool {
-	if p.lit {
-		return strings.EqualFold(p.src, action)
-	}
-	s := []rune(strings.ToLower(action))
-	pat := p.runes
-	// Iterative matching with a single backtrack point: the position
-	// after the last '*' seen and the input position it was tried at.
-	pi, si := 0, 0
-	star, mark := -1, 0
-	for si < len(s) {
-		switch {
-		case pi < len(pat) && pat[pi] == '*':
-			star, mark = pi, si
-			pi++
-		case pi < len(pat) && (pat[pi] == '?' || pat[pi] == s[si]):
-			pi++
-			si++
-		case star >= 0:
-			// let the last '*' swallow one more character
-			mark++
-			si = mark
-			pi = star + 1
-		default:
+// Match reports whether pattern matches id, ignoring letter case.
+//
+// It runs in O(len(pattern)·len(id)) time in the worst case and allocates
+// nothing: a "*" remembers where it stood, and a mismatch after it retries
+// with the star absorbing one more character.
+func Match(pattern, id string) bool {
+	p, s := 0, 0
+	starP, starS := -1, 0
+	for s < len(id) {
+		if p < len(pattern) {
+			switch pc := pattern[p]; {
+			case pc == '*':
+				starP, starS = p, s
+				p++
+				continue
+			case pc == '?':
+				p++
+				s += runeLen(id, s)
+				continue
+			case pc < utf8.RuneSelf && id[s] < utf8.RuneSelf:
+				if lower(pc) == lower(id[s]) {
+					p++
+					s++
+					continue
+				}
+			default:
+				pr, pw := utf8.DecodeRuneInString(pattern[p:])
+				sr, sw := utf8.DecodeRuneInString(id[s:])
+				if equalFold(pr, sr) {
+					p += pw
+					s += sw
+					continue
+				}
+			}
+		}
+		if starP < 0 {
 			return false
 		}
+		// Let the last star absorb one more character and retry.
+		starS += runeLen(id, starS)
+		p, s = starP+1, starS
 	}
-	for pi < len(pat) && pat[pi] == '*' {
-		pi++
+	for p < len(pattern) && pattern[p] == '*' {
+		p++
 	}
-	return pi == len(pat)
+	return p == len(pattern)
+}
+
+// HasWildcard reports whether pattern contains "*" or "?".
+func HasWildcard(pattern string) bool {
+	for i := 0; i < len(pattern); i++ {
+		if pattern[i] == '*' || pattern[i] == '?' {
+			return true
+		}
+	}
+	return false
+}
+
+// LiteralPrefix is the part of pattern before its first wildcard.
+func LiteralPrefix(pattern string) string {
+	for i := 0; i < len(pattern); i++ {
+		if pattern[i] == '*' || pattern[i] == '?' {
+			return pattern[:i]
+		}
+	}
+	return pattern
+}
+
+func runeLen(s string, i int) int {
+	if s[i] < utf8.RuneSelf {
+		return 1
+	}
+	_, w := utf8.DecodeRuneInString(s[i:])
+	return w
+}
+
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// equalFold reports whether two runes are equal under Unicode simple case
+// folding, as strings.EqualFold and regexp's (?i) compare them.
+func equalFold(a, b rune) bool {
+	if a == b {
+		return true
+	}
+	for r := unicode.SimpleFold(a); r != a; r = unicode.SimpleFold(r) {
+		if r == b {
+			return true
+		}
+	}
+	return false
 }
