@@ -1,0 +1,318 @@
+// Package site renders the iamref static site from the catalog model.
+//
+// Build runs in order: load the content (catalog, guides), assemble the
+// pages, render them in parallel into a temporary directory, and finally
+// swap that directory in for the output. Templates are parsed once; every
+// page is a typed struct embedding Base.
+package site
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"runtime"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/markup"
+	"github.com/iamref/iamref/static"
+	"github.com/iamref/iamref/templates"
+)
+
+// Config says what to build from and where to.
+type Config struct {
+	Content   fs.FS     // the content directory
+	Templates fs.FS     // nil: the embedded templates
+	Static    fs.FS     // nil: the embedded static assets
+	Out       string    // output directory, replaced atomically
+	BaseURL   string    // for canonical URLs; relative links work without it
+	Progress  io.Writer // progress lines while rendering; nil for none
+	Dev       bool      // pages load the preview server's reload script
+}
+
+// Stats summarises a build.
+type Stats struct {
+	Pages    int
+	Files    int
+	Bytes    int64
+	Duration time.Duration
+}
+
+func (s Stats) String() string {
+	return fmt.Sprintf("%s pages, %s files, %.1f MB in %s", commas(s.Pages), commas(s.Files), float64(s.Bytes)/1e6, s.Duration.Round(time.Millisecond))
+}
+
+// builder carries one build.
+type builder struct {
+	cfg    Config
+	cat    *catalog.Catalog
+	md     *markup.Renderer
+	tmpl   *templateSet
+	info   *Info
+	out    *output
+	guides map[string][]*Guide // by service prefix
+	jobs   []job
+	errs   catalog.ErrorList
+}
+
+// job is one page to render or one file to write as is.
+type job struct {
+	kind string // template kind; "" for raw data
+	page Page
+	path string
+	data []byte
+}
+
+func (b *builder) add(kind string, p Page) {
+	b.jobs = append(b.jobs, job{kind: kind, page: p, path: p.base().Path})
+}
+
+func (b *builder) addFile(path string, data []byte) {
+	b.jobs = append(b.jobs, job{path: path, data: data})
+}
+
+func (b *builder) base(path, title, desc string, crumbs ...Crumb) Base {
+	return Base{Path: path, Title: title, Description: desc, Crumbs: crumbs, Site: b.info}
+}
+
+// Build builds the site. On any error the previous output stays untouched.
+func Build(ctx context.Context, cfg Config) (Stats, error) {
+	start := time.Now()
+	if cfg.Templates == nil {
+		cfg.Templates = templates.FS
+	}
+	if cfg.Static == nil {
+		cfg.Static = static.FS
+	}
+	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
+	tmpl, err := parseTemplates(cfg.Templates)
+	if err != nil {
+		return Stats{}, err
+	}
+	cat, err := catalog.Load(cfg.Content)
+	if err != nil {
+		return Stats{}, err
+	}
+	b := &builder{cfg: cfg, cat: cat, md: markup.New(), tmpl: tmpl, info: &Info{Snapshot: cat.Snapshot, BaseURL: cfg.BaseURL, Dev: cfg.Dev, cat: cat}}
+	if err := b.checkSlugs(); err != nil {
+		return Stats{}, err
+	}
+	b.loadGuides()
+	if err := b.errs.Err(); err != nil {
+		return Stats{}, err
+	}
+	out, err := newOutput(cfg.Out)
+	if err != nil {
+		return Stats{}, err
+	}
+	b.out = out
+	ok := false
+	defer func() {
+		if !ok {
+			out.abort()
+		}
+	}()
+	if err := b.assets(); err != nil {
+		return Stats{}, err
+	}
+	b.catalogPages()
+	if err := b.errs.Err(); err != nil {
+		return Stats{}, err
+	}
+	if err := b.render(ctx); err != nil {
+		return Stats{}, err
+	}
+	if err := out.commit(); err != nil {
+		return Stats{}, err
+	}
+	ok = true
+	pages := 0
+	for _, j := range b.jobs {
+		if j.kind != "" {
+			pages++
+		}
+	}
+	return Stats{Pages: pages, Files: len(out.files), Bytes: out.totalBytes(), Duration: time.Since(start)}, nil
+}
+
+// assets copies every static file under a name carrying its content hash,
+// so it can be cached forever. The chroma stylesheet is appended to the
+// site's one stylesheet.
+func (b *builder) assets() error {
+	b.info.Assets = map[string]string{}
+	err := fs.WalkDir(b.cfg.Static, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path.Ext(p) == ".go" {
+			return err
+		}
+		data, err := fs.ReadFile(b.cfg.Static, p)
+		if err != nil {
+			return err
+		}
+		if p == "css/site.css" {
+			data = append(append(data, "\n/* code highlighting (chroma) */\n"...), markup.CSS()...)
+		}
+		ext := path.Ext(p)
+		b.info.Assets[p] = b.hashed("/static/"+strings.TrimSuffix(p, ext), ext, data)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("static: %w", err)
+	}
+	for _, need := range []string{"css/site.css", "js/site.js"} {
+		if b.info.Assets[need] == "" {
+			return fmt.Errorf("static: %s is missing", need)
+		}
+	}
+	return nil
+}
+
+// hashed adds a file named by its content hash and returns its path.
+func (b *builder) hashed(prefix, ext string, data []byte) string {
+	sum := sha256.Sum256(data)
+	p := prefix + "." + hex.EncodeToString(sum[:])[:10] + ext
+	b.addFile(p, data)
+	return p
+}
+
+// render executes every job on all cores and writes the files.
+func (b *builder) render(ctx context.Context) error {
+	g, ctx := errgroup.WithContext(ctx)
+	workers := runtime.GOMAXPROCS(0)
+	var next, done atomic.Int64
+	total := int64(len(b.jobs))
+	stop := make(chan struct{})
+	if b.cfg.Progress != nil {
+		go func() {
+			t := time.NewTicker(500 * time.Millisecond)
+			defer t.Stop()
+			for {
+				select {
+				case <-stop:
+					return
+				case <-t.C:
+					fmt.Fprintf(b.cfg.Progress, "rendering: %s of %s files\n", commas(int(done.Load())), commas(int(total)))
+				}
+			}
+		}()
+	}
+	defer close(stop)
+	for w := 0; w < workers; w++ {
+		g.Go(func() error {
+			var buf bytes.Buffer
+			for {
+				i := next.Add(1) - 1
+				if i >= total {
+					return nil
+				}
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				j := b.jobs[i]
+				data := j.data
+				if j.kind != "" {
+					buf.Reset()
+					if err := b.tmpl.execute(&buf, j.kind, j.page); err != nil {
+						return fmt.Errorf("rendering %s: %w", j.path, err)
+					}
+					data = buf.Bytes()
+				}
+				if err := b.out.write(j.path, data); err != nil {
+					return err
+				}
+				done.Add(1)
+			}
+		})
+	}
+	return g.Wait()
+}
+
+// checkSlugs makes sure no two resource types of a service, and no two
+// condition keys, share a path.
+func (b *builder) checkSlugs() error {
+	var errs catalog.ErrorList
+	keys := map[string]string{}
+	for _, k := range b.cat.ConditionKeys() {
+		s := Slug(k.Name)
+		if prev, dup := keys[s]; dup {
+			errs = append(errs, &catalog.Error{File: "catalog", Msg: fmt.Sprintf("condition keys %q and %q would share the page %s", prev, k.Name, ConditionKeyPath(k.Name))})
+		}
+		keys[s] = k.Name
+	}
+	for _, s := range b.cat.Services {
+		seen := map[string]string{}
+		for _, rt := range s.ResourceTypes {
+			sl := Slug(rt.Name)
+			if prev, dup := seen[sl]; dup {
+				errs = append(errs, &catalog.Error{File: s.File, Msg: fmt.Sprintf("resource types %q and %q would share the page %s", prev, rt.Name, ResourcePath(rt))})
+			}
+			seen[sl] = rt.Name
+			if reservedSegments[sl] {
+				continue
+			}
+		}
+		for _, a := range s.Actions {
+			if reservedSegments[a.Name] {
+				errs = append(errs, &catalog.Error{File: a.File, Line: a.Line, Col: a.Col, Msg: fmt.Sprintf("action %s would collide with the site's %s/ pages", a.ID(), a.Name)})
+			}
+		}
+	}
+	return errs.Err()
+}
+
+// reservedSegments are path segments under /<prefix>/ that are not actions.
+var reservedSegments = map[string]bool{"resources": true, "guides": true, "matrix": true, "changes": true, "compare": true}
+
+// loadGuides reads guides/<prefix>/*.md.
+func (b *builder) loadGuides() {
+	b.guides = map[string][]*Guide{}
+	files, _ := fs.Glob(b.cfg.Content, "guides/*/*.md")
+	sort.Strings(files)
+	for _, f := range files {
+		prefix := path.Base(path.Dir(f))
+		svc := b.cat.Service(prefix)
+		if svc == nil {
+			b.errs = append(b.errs, &catalog.Error{File: f, Msg: fmt.Sprintf("guide for unknown service prefix %q", prefix)})
+			continue
+		}
+		src, err := fs.ReadFile(b.cfg.Content, f)
+		if err != nil {
+			b.errs = append(b.errs, &catalog.Error{File: f, Msg: err.Error()})
+			continue
+		}
+		doc, err := b.md.Render(f, src)
+		if err != nil {
+			b.errs = append(b.errs, markupError(f, err))
+			continue
+		}
+		if doc.Service != "" && doc.Service != svc.Prefix {
+			b.errs = append(b.errs, &catalog.Error{File: f, Line: 1, Msg: fmt.Sprintf("front matter says service %q but the guide is under %s/", doc.Service, prefix)})
+		}
+		b.guides[svc.Prefix] = append(b.guides[svc.Prefix], &Guide{Service: svc, Slug: strings.TrimSuffix(path.Base(f), ".md"), File: f, Doc: doc})
+	}
+	for _, gs := range b.guides {
+		sort.SliceStable(gs, func(i, j int) bool {
+			if gs[i].Doc.Order != gs[j].Doc.Order {
+				return gs[i].Doc.Order < gs[j].Doc.Order
+			}
+			return gs[i].Slug < gs[j].Slug
+		})
+	}
+}
+
+// markupError keeps a positioned markup error's place.
+func markupError(file string, err error) *catalog.Error {
+	if pe, ok := err.(*markup.PosError); ok {
+		return &catalog.Error{File: pe.File, Line: pe.Line, Col: pe.Col, Msg: pe.Msg}
+	}
+	return &catalog.Error{File: file, Msg: err.Error()}
+}

@@ -1,0 +1,226 @@
+package site
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/markup"
+)
+
+var homeCrumb = Crumb{Name: "All services", Path: "/"}
+
+func countLevels(s *catalog.Service) LevelCounts {
+	var c LevelCounts
+	for _, a := range s.Actions {
+		if i := a.AccessLevel.Index(); i < len(c) {
+			c[i]++
+		}
+	}
+	return c
+}
+
+// catalogPages adds the pages of the catalog itself.
+func (b *builder) catalogPages() {
+	home := &HomePage{Base: b.base("/", "AWS IAM reference", fmt.Sprintf("Every AWS service's IAM actions, resource types and condition keys: %s services, %s actions.", commas(len(b.cat.Services)), commas(b.cat.ActionCount())))}
+	for _, s := range b.cat.Services {
+		row := &ServiceRow{Service: s, Counts: countLevels(s)}
+		for i, n := range row.Counts {
+			home.Totals[i] += n
+		}
+		home.Actions += len(s.Actions)
+		home.Services = append(home.Services, row)
+		b.servicePages(s)
+	}
+	b.add("home", home)
+	b.conditionKeyPages()
+	b.add("404", &NotFoundPage{Base: Base{Path: "/404.html", Title: "Page not found", Site: b.info, NoIndex: true, Absolute: true}})
+}
+
+func serviceCrumbs(s *catalog.Service) []Crumb {
+	return []Crumb{homeCrumb, {Name: s.Name, Path: ServicePath(s.Prefix)}}
+}
+
+func (b *builder) servicePages(s *catalog.Service) {
+	sp := &ServicePage{
+		Base:    b.base(ServicePath(s.Prefix), s.Name+" — actions, resources and condition keys", fmt.Sprintf("IAM reference for %s (service prefix %s): %d actions, %d resource types, %d condition keys.", s.Name, s.Prefix, len(s.Actions), len(s.ResourceTypes), len(s.ConditionKeys)), homeCrumb),
+		Service: s,
+		Counts:  countLevels(s),
+		Derived: s.Derive(),
+		Guides:  b.guides[s.Prefix],
+	}
+	b.add("service", sp)
+	b.addFile(ServiceAPIPath(s.Prefix), b.serviceJSON(s))
+	crumbs := serviceCrumbs(s)
+	for _, a := range s.Actions {
+		b.add("action", b.actionPage(a, crumbs))
+	}
+	for _, rt := range s.ResourceTypes {
+		rp := &ResourcePage{Base: b.base(ResourcePath(rt), rt.Name+" — "+s.Name+" resource type", fmt.Sprintf("The %s resource type of %s: ARN format %s and the actions that use it.", rt.Name, s.Name, rt.ARN), crumbs...), Resource: rt}
+		for _, a := range rt.Actions {
+			for _, r := range a.ResourceTypes {
+				if r.Type == rt {
+					if r.Required {
+						rp.Required = append(rp.Required, a)
+					} else {
+						rp.Optional = append(rp.Optional, a)
+					}
+					break
+				}
+			}
+		}
+		rp.Keys = b.keyRefs(s, rt.ConditionKeys)
+		b.add("resource", rp)
+	}
+	for _, g := range b.guides[s.Prefix] {
+		b.add("guide", &GuidePage{Base: b.base(GuidePath(s.Prefix, g.Slug), g.Doc.Title, g.Doc.Summary, crumbs...), Guide: g, Others: b.guides[s.Prefix]})
+	}
+}
+
+// keyRefs pairs key names with the definition from the action's own service
+// when it has one, else from any service.
+func (b *builder) keyRefs(s *catalog.Service, names []string) []*KeyRef {
+	refs := make([]*KeyRef, 0, len(names))
+	for _, n := range names {
+		ref := &KeyRef{Name: n}
+		if gk := b.cat.ConditionKey(n); gk != nil {
+			for _, d := range gk.Definitions {
+				if d.Service == s {
+					ref.Definition = d
+					break
+				}
+			}
+			if ref.Definition == nil && len(gk.Definitions) > 0 {
+				ref.Definition = gk.Definitions[0]
+			}
+		}
+		refs = append(refs, ref)
+	}
+	return refs
+}
+
+func (b *builder) actionPage(a *catalog.Action, crumbs []Crumb) *ActionPage {
+	desc := a.Description
+	if desc == "" {
+		desc = a.ID() + " (no description in the catalog)"
+	}
+	p := &ActionPage{
+		Base:   b.base(ActionPath(a), a.ID(), fmt.Sprintf("%s — %s. Access level: %s.", a.ID(), strings.TrimSuffix(desc, "."), a.AccessLevel), crumbs...),
+		Action: a,
+		Keys:   b.keyRefs(a.Service, a.ConditionKeys()),
+		Guides: b.guides[a.Service.Prefix],
+	}
+	for _, d := range a.DependentActions() {
+		p.Dependent = append(p.Dependent, DependentRef{Name: d, Action: b.cat.Action(d)})
+	}
+	p.PolicyJSON, p.Unconditional = minimalPolicy(a)
+	h, err := markup.Highlight(p.PolicyJSON, "json", markup.HighlightOptions{})
+	if err != nil {
+		b.errs = append(b.errs, &catalog.Error{File: a.File, Line: a.Line, Msg: "highlighting the minimal policy: " + err.Error()})
+	}
+	p.Policy = h
+	return p
+}
+
+// minimalPolicy is a policy granting just this action, on the ARN formats of
+// its required resource types ("*" when it requires none).
+func minimalPolicy(a *catalog.Action) (string, bool) {
+	var arns []string
+	seen := map[string]bool{}
+	for _, r := range a.ResourceTypes {
+		if r.Required && r.Type != nil && r.Type.ARN != "" && !seen[r.Type.ARN] {
+			seen[r.Type.ARN] = true
+			arns = append(arns, r.Type.ARN)
+		}
+	}
+	type statement struct {
+		Sid      string `json:"Sid"`
+		Effect   string `json:"Effect"`
+		Action   string `json:"Action"`
+		Resource any    `json:"Resource"`
+	}
+	st := statement{Sid: sid(a), Effect: "Allow", Action: a.ID()}
+	switch len(arns) {
+	case 0:
+		st.Resource = "*"
+	case 1:
+		st.Resource = arns[0]
+	default:
+		st.Resource = arns
+	}
+	doc := struct {
+		Version   string      `json:"Version"`
+		Statement []statement `json:"Statement"`
+	}{"2012-10-17", []statement{st}}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(doc)
+	return strings.TrimSpace(buf.String()), len(arns) == 0
+}
+
+// sid makes a statement id from an action: letters and digits only.
+func sid(a *catalog.Action) string {
+	var sb strings.Builder
+	sb.WriteString("Allow")
+	up := true
+	for _, r := range a.Service.Prefix + "-" + a.Name {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+			if up && r >= 'a' && r <= 'z' {
+				r -= 'a' - 'A'
+			}
+			sb.WriteRune(r)
+			up = false
+		default:
+			up = true
+		}
+	}
+	return sb.String()
+}
+
+func (b *builder) conditionKeyPages() {
+	all := b.cat.ConditionKeys()
+	b.add("conditions", &ConditionKeysPage{Base: b.base("/conditions/", "Condition keys", fmt.Sprintf("All %s IAM condition keys across AWS services, with their types and the actions that support them.", commas(len(all))), homeCrumb), Keys: all})
+	crumbs := []Crumb{homeCrumb, {Name: "Condition keys", Path: "/conditions/"}}
+	for _, k := range all {
+		typ := ""
+		for _, d := range k.Definitions {
+			if d.Type != "" {
+				typ = d.Type
+				break
+			}
+		}
+		desc := fmt.Sprintf("IAM condition key %s", k.Name)
+		if typ != "" {
+			desc += " (" + typ + ")"
+		}
+		desc += fmt.Sprintf(": %d actions and %d resource types support it.", len(k.Actions), len(k.ResourceTypes))
+		b.add("condition", &ConditionKeyPage{Base: b.base(ConditionKeyPath(k.Name), k.Name, desc, crumbs...), Key: k, Type: typ, Operators: operatorsFor(typ)})
+	}
+}
+
+// operatorsFor lists the condition operators that fit a key type.
+func operatorsFor(typ string) []string {
+	set := func(ops ...string) []string { return ops }
+	switch strings.TrimPrefix(typ, "ArrayOf") {
+	case "String":
+		return set("StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "StringLike", "StringNotLike")
+	case "ARN", "Arn":
+		return set("ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike")
+	case "Bool":
+		return set("Bool")
+	case "Numeric":
+		return set("NumericEquals", "NumericNotEquals", "NumericLessThan", "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals")
+	case "Date":
+		return set("DateEquals", "DateNotEquals", "DateLessThan", "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals")
+	case "IPAddress":
+		return set("IpAddress", "NotIpAddress")
+	case "Binary":
+		return set("BinaryEquals")
+	}
+	return nil
+}

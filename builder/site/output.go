@@ -1,0 +1,125 @@
+package site
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// output writes the site into a fresh temporary directory beside the final
+// one; commit swaps it in only when the whole build succeeded, so a failed
+// build never leaves a half-written site.
+type output struct {
+	final string
+	dir   string
+
+	mu    sync.Mutex
+	files map[string]int64 // site-absolute path → size
+	dirs  map[string]bool
+}
+
+func newOutput(final string) (*output, error) {
+	final = filepath.Clean(final)
+	parent := filepath.Dir(final)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp(parent, "."+filepath.Base(final)+".new-")
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return nil, err
+	}
+	return &output{final: final, dir: dir, files: map[string]int64{}, dirs: map[string]bool{}}, nil
+}
+
+// filePath maps a site path to a file: "/a/b/" → a/b/index.html.
+func filePath(sitePath string) string {
+	p := strings.TrimPrefix(sitePath, "/")
+	if p == "" || strings.HasSuffix(p, "/") {
+		p += "index.html"
+	}
+	return p
+}
+
+// write stores one file; writing the same path twice is an error, so two
+// pages can never silently collide.
+func (o *output) write(sitePath string, data []byte) error {
+	rel := filePath(sitePath)
+	o.mu.Lock()
+	key := "/" + rel
+	if _, dup := o.files[key]; dup {
+		o.mu.Unlock()
+		return fmt.Errorf("two pages write %s", key)
+	}
+	o.files[key] = int64(len(data))
+	d := filepath.Dir(filepath.Join(o.dir, filepath.FromSlash(rel)))
+	needDir := !o.dirs[d]
+	o.dirs[d] = true
+	o.mu.Unlock()
+	full := filepath.Join(o.dir, filepath.FromSlash(rel))
+	if needDir {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return err
+		}
+	}
+	return os.WriteFile(full, data, 0o644)
+}
+
+// has reports whether a site-absolute file path was written.
+func (o *output) has(p string) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	_, ok := o.files[p]
+	return ok
+}
+
+// paths lists every written file, sorted.
+func (o *output) paths() []string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	ps := make([]string, 0, len(o.files))
+	for p := range o.files {
+		ps = append(ps, p)
+	}
+	sort.Strings(ps)
+	return ps
+}
+
+func (o *output) totalBytes() int64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var n int64
+	for _, s := range o.files {
+		n += s
+	}
+	return n
+}
+
+// commit replaces the final directory with the new one.
+func (o *output) commit() error {
+	old := ""
+	if _, err := os.Stat(o.final); err == nil {
+		old = o.dir + ".old"
+		if err := os.Rename(o.final, old); err != nil {
+			return err
+		}
+	}
+	if err := os.Rename(o.dir, o.final); err != nil {
+		if old != "" {
+			_ = os.Rename(old, o.final)
+		}
+		return err
+	}
+	if old != "" {
+		return os.RemoveAll(old)
+	}
+	return nil
+}
+
+// abort removes the unfinished directory.
+func (o *output) abort() { _ = os.RemoveAll(o.dir) }

@@ -1,0 +1,172 @@
+package site
+
+import (
+	"html/template"
+
+	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/markup"
+)
+
+// Base is what every page has: its own path, title and breadcrumb, and the
+// site-wide facts. Page structs embed it.
+type Base struct {
+	Path        string // site-absolute path of the page, such as /chime/CreateMeeting/
+	Title       string
+	Description string // meta description
+	Crumbs      []Crumb
+	Site        *Info
+	NoIndex     bool // keep out of sitemap and search engines (tombstones, 404)
+	// Absolute makes links site-absolute: 404.html is served at any path,
+	// so relative links from it would point nowhere.
+	Absolute bool
+}
+
+// Crumb is one breadcrumb link.
+type Crumb struct {
+	Name, Path string
+}
+
+// Info is what every page knows about the site it is part of.
+type Info struct {
+	Snapshot catalog.Snapshot
+	BaseURL  string            // without trailing slash; "" when not configured
+	Assets   map[string]string // static file name (css/site.css) → hashed site-absolute path
+	Search   SearchAssets
+	Nav      []Crumb // extra top-level sections, such as managed policies
+	Dev      bool    // built for the preview server: pages reload after a rebuild
+
+	cat *catalog.Catalog
+}
+
+// ActionLink is the page of an action named "prefix:Name", or "" when the
+// catalog lacks it.
+func (i *Info) ActionLink(id string) string {
+	if a := i.cat.Action(id); a != nil {
+		return ActionPath(a)
+	}
+	return ""
+}
+
+// Asset is the hashed path of a static file; templates call it through Base.
+func (i *Info) Asset(name string) string { return i.Assets[name] }
+
+// SearchAssets are the hashed files the in-browser search loads.
+type SearchAssets struct {
+	Index, WASM, WASMExec, Worker, Script string // site-absolute paths
+}
+
+// Rel is the reference from this page to a site-absolute target.
+func (b *Base) Rel(target string) string {
+	if b.Absolute {
+		return target
+	}
+	return Rel(b.Path, target)
+}
+
+// Canonical is the absolute URL of the page when a base URL is configured.
+func (b *Base) Canonical() string {
+	if b.Site.BaseURL == "" {
+		return ""
+	}
+	return b.Site.BaseURL + b.Path
+}
+
+// Page is implemented by every page struct through Base.
+type Page interface{ base() *Base }
+
+func (b *Base) base() *Base { return b }
+
+// HomePage lists every service.
+type HomePage struct {
+	Base
+	Services []*ServiceRow
+	Totals   LevelCounts
+	Actions  int
+}
+
+// ServiceRow is one service on the home page.
+type ServiceRow struct {
+	Service *catalog.Service
+	Counts  LevelCounts
+}
+
+// LevelCounts counts actions per access level, in catalog.AccessLevels order.
+type LevelCounts [5]int
+
+// ServicePage is a service with its three tables.
+type ServicePage struct {
+	Base
+	Service *catalog.Service
+	Counts  LevelCounts
+	Derived catalog.DerivedFeatures
+	Guides  []*Guide
+	Links   []Crumb // more pages of the service (matrix, changes)
+}
+
+// ActionPage is one action.
+type ActionPage struct {
+	Base
+	Action        *catalog.Action
+	Keys          []*KeyRef
+	Dependent     []DependentRef
+	Policy        template.HTML // minimal policy, highlighted
+	PolicyJSON    string
+	Guides        []*Guide
+	Unconditional bool // no required resource type: the policy uses "*"
+}
+
+// KeyRef is a condition key on an action page with its best definition.
+type KeyRef struct {
+	Name       string
+	Definition *catalog.ConditionKey // nil when no service table defines it
+}
+
+// DependentRef is a dependent action, linked when the catalog has it.
+type DependentRef struct {
+	Name   string
+	Action *catalog.Action
+}
+
+// ResourcePage is a resource type.
+type ResourcePage struct {
+	Base
+	Resource *catalog.ResourceType
+	Required []*catalog.Action
+	Optional []*catalog.Action
+	Keys     []*KeyRef
+}
+
+// ConditionKeyPage is a condition key across services.
+type ConditionKeyPage struct {
+	Base
+	Key *catalog.GlobalConditionKey
+	// Operators that fit the key's type.
+	Operators []string
+	Type      string
+}
+
+// ConditionKeysPage lists every condition key.
+type ConditionKeysPage struct {
+	Base
+	Keys []*catalog.GlobalConditionKey
+}
+
+// Guide is a Markdown page of a service.
+type Guide struct {
+	Service *catalog.Service
+	Slug    string
+	File    string
+	Doc     *markup.Document
+}
+
+// GuidePage renders one guide.
+type GuidePage struct {
+	Base
+	Guide  *Guide
+	Others []*Guide
+}
+
+// NotFoundPage is 404.html.
+type NotFoundPage struct {
+	Base
+}

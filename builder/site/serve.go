@@ -1,0 +1,255 @@
+package site
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"mime"
+	"net"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// ServeConfig configures the preview server.
+type ServeConfig struct {
+	Build        Config
+	Addr         string // such as localhost:8080
+	ContentDir   string // watched for changes
+	TemplatesDir string // watched when set (else the embedded templates are used)
+	StaticDir    string // watched when set
+	Log          io.Writer
+	Ready        func(addr string) // called once the listener is up (tests)
+}
+
+// Serve builds the site, serves it, rebuilds when a watched directory
+// changes and tells open pages to reload. It returns when ctx is done.
+func Serve(ctx context.Context, sc ServeConfig) error {
+	sc.Build.Dev = true
+	if sc.Log == nil {
+		sc.Log = io.Discard
+	}
+	stats, err := Build(ctx, sc.Build)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(sc.Log, "built %s\n", stats)
+	ln, err := net.Listen("tcp", sc.Addr)
+	if err != nil {
+		return err
+	}
+	rl := &reloader{clients: map[chan struct{}]bool{}}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/_iamref/events", rl.events)
+	mux.Handle("/", FileServer(sc.Build.Out))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(sc.Log, "serving %s on http://%s/\n", sc.Build.Out, ln.Addr())
+	if sc.Ready != nil {
+		sc.Ready(ln.Addr().String())
+	}
+	go func() {
+		<-ctx.Done()
+		shut, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		rl.closeAll()
+		_ = srv.Shutdown(shut)
+	}()
+	go func() {
+		dirs := []string{sc.ContentDir, sc.TemplatesDir, sc.StaticDir}
+		last := snapshotTree(dirs)
+		t := time.NewTicker(400 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			now := snapshotTree(dirs)
+			if now == last {
+				continue
+			}
+			last = now
+			stats, err := Build(ctx, sc.Build)
+			if err != nil {
+				fmt.Fprintf(sc.Log, "rebuild failed (still serving the previous site):\n%v\n", err)
+				continue
+			}
+			fmt.Fprintf(sc.Log, "rebuilt %s\n", stats)
+			rl.broadcast()
+		}
+	}()
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// snapshotTree summarises names, sizes and times of every file in dirs.
+func snapshotTree(dirs []string) string {
+	var b strings.Builder
+	for _, d := range dirs {
+		if d == "" {
+			continue
+		}
+		_ = filepath.WalkDir(d, func(p string, e fs.DirEntry, err error) error {
+			if err != nil || e.IsDir() {
+				return nil
+			}
+			if info, err := e.Info(); err == nil {
+				fmt.Fprintf(&b, "%s %d %d\n", p, info.Size(), info.ModTime().UnixNano())
+			}
+			return nil
+		})
+	}
+	return b.String()
+}
+
+// reloader sends a server-sent event to every open page after a rebuild.
+type reloader struct {
+	mu      sync.Mutex
+	clients map[chan struct{}]bool
+}
+
+func (r *reloader) events(w http.ResponseWriter, req *http.Request) {
+	fl, ok := w.(http.Flusher)
+	if !ok {
+		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
+		return
+	}
+	ch := make(chan struct{}, 1)
+	r.mu.Lock()
+	r.clients[ch] = true
+	r.mu.Unlock()
+	defer func() {
+		r.mu.Lock()
+		delete(r.clients, ch)
+		r.mu.Unlock()
+	}()
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	fmt.Fprint(w, ": connected\n\n")
+	fl.Flush()
+	for {
+		select {
+		case <-req.Context().Done():
+			return
+		case _, open := <-ch:
+			if !open {
+				return
+			}
+			fmt.Fprint(w, "event: reload\ndata: rebuilt\n\n")
+			fl.Flush()
+		}
+	}
+}
+
+func (r *reloader) broadcast() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for ch := range r.clients {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+	}
+}
+
+func (r *reloader) closeAll() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for ch := range r.clients {
+		close(ch)
+		delete(r.clients, ch)
+	}
+}
+
+// FileServer serves a built site the way the production host does:
+// directory paths serve index.html, missing paths serve 404.html with status
+// 404, and a precompressed .br or .gz copy is served with the right
+// Content-Encoding when the client accepts it. WebAssembly is served as
+// application/wasm. The directory is looked up on every request, so a
+// rebuild that swaps it is picked up at once.
+func FileServer(dir string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := path.Clean("/" + r.URL.Path)
+		if strings.HasSuffix(r.URL.Path, "/") && p != "/" {
+			p += "/"
+		}
+		file := filepath.Join(dir, filepath.FromSlash(filePath(p)))
+		st, err := os.Stat(file)
+		if err == nil && st.IsDir() {
+			http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
+			return
+		}
+		if err != nil {
+			if target, ok := redirectFor(dir, p); ok {
+				http.Redirect(w, r, target, http.StatusMovedPermanently)
+				return
+			}
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.WriteHeader(http.StatusNotFound)
+			if data, err := os.ReadFile(filepath.Join(dir, "404.html")); err == nil {
+				_, _ = w.Write(data)
+			}
+			return
+		}
+		ctype := mime.TypeByExtension(path.Ext(file))
+		switch path.Ext(file) {
+		case ".wasm":
+			ctype = "application/wasm"
+		case ".html":
+			ctype = "text/html; charset=utf-8"
+		case ".xml":
+			if strings.HasSuffix(file, "opensearch.xml") {
+				ctype = "application/opensearchdescription+xml"
+			}
+		}
+		if ctype == "" {
+			ctype = "application/octet-stream"
+		}
+		w.Header().Set("Content-Type", ctype)
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Add("Vary", "Accept-Encoding")
+		accept := r.Header.Get("Accept-Encoding")
+		for _, enc := range []struct{ name, ext string }{{"br", ".br"}, {"gzip", ".gz"}} {
+			if !strings.Contains(accept, enc.name) {
+				continue
+			}
+			if _, err := os.Stat(file + enc.ext); err == nil {
+				w.Header().Set("Content-Encoding", enc.name)
+				file += enc.ext
+				break
+			}
+		}
+		f, err := os.Open(file)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		defer f.Close()
+		st, _ = f.Stat()
+		http.ServeContent(w, r, "", st.ModTime(), f)
+	})
+}
+
+// redirectFor looks a missing path up in the site's _redirects file.
+func redirectFor(dir, p string) (string, bool) {
+	data, err := os.ReadFile(filepath.Join(dir, "_redirects"))
+	if err != nil {
+		return "", false
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 2 && !strings.HasPrefix(f[0], "#") && (f[0] == p || f[0] == strings.TrimSuffix(p, "/")) {
+			return f[1], true
+		}
+	}
+	return "", false
+}

@@ -1,0 +1,77 @@
+// Command build renders the iamref site from a content directory.
+//
+// Usage:
+//
+//	go run ./cmd/build [-content DIR] [-out DIR] [-base-url URL] [-serve ADDR]
+//
+// Flags:
+//
+//	-content DIR    content to build from (default "content")
+//	-out DIR        output directory, replaced atomically on success (default "public")
+//	-base-url URL   absolute URL the site is served from, for canonical links,
+//	                the sitemap and feeds; relative links work without it
+//	-serve ADDR     after building, serve the site on ADDR (for example
+//	                localhost:8080), rebuild when content/, templates/ or static/
+//	                change, and reload open pages
+//	-templates DIR  use templates from DIR instead of the embedded ones
+//	-static DIR     use static assets from DIR instead of the embedded ones
+//
+// A failed build reports every problem it found, each as file:line:col, and
+// leaves the previous output untouched.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+
+	"github.com/iamref/iamref/builder/site"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "build:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("build", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	content := fs.String("content", "content", "content directory")
+	out := fs.String("out", "public", "output directory")
+	baseURL := fs.String("base-url", "", "absolute URL of the site, for canonical links")
+	serve := fs.String("serve", "", "serve the site on this address and rebuild on changes")
+	tmplDir := fs.String("templates", "", "templates directory (default: embedded)")
+	staticDir := fs.String("static", "", "static directory (default: embedded)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	cfg := site.Config{Content: os.DirFS(*content), Out: *out, BaseURL: *baseURL, Progress: stderr}
+	if *tmplDir != "" {
+		cfg.Templates = os.DirFS(*tmplDir)
+	}
+	if *staticDir != "" {
+		cfg.Static = os.DirFS(*staticDir)
+	}
+	if *serve != "" {
+		return site.Serve(ctx, site.ServeConfig{Build: cfg, Addr: *serve, ContentDir: *content, TemplatesDir: *tmplDir, StaticDir: *staticDir, Log: stderr})
+	}
+	stats, err := site.Build(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "built %s into %s\n", stats, *out)
+	return nil
+}

@@ -1,0 +1,9 @@
+// Package static holds the site's stylesheet, scripts and other assets.
+package static
+
+import "embed"
+
+// FS is the embedded static tree.
+//
+//go:embed css js
+var FS embed.FS
