@@ -63,9 +63,10 @@ func Highlight(code, lang string, opts HighlightOptions) (template.HTML, error) 
 	}
 	lexer := lexerFor(lang)
 	if lexer == nil {
-		if len(fopts) == 1 {
+		if !opts.LineNumbers && opts.LineAnchorPrefix == "" && len(opts.HighlightLines) == 0 {
 			return template.HTML(plainCode(code)), nil
 		}
+		// Line numbers, anchors and marks need chroma's line structure.
 		lexer = lexerFor("plaintext")
 	}
 	var buf bytes.Buffer
