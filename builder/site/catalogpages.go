@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"strings"
 
 	"github.com/iamref/iamref/builder/catalog"
@@ -116,12 +117,13 @@ func (b *builder) actionPage(a *catalog.Action, crumbs []Crumb) *ActionPage {
 		p.Dependent = append(p.Dependent, DependentRef{Name: d, Action: b.cat.Action(d)})
 	}
 	p.PolicyJSON, p.Unconditional = minimalPolicy(a)
-	h, err := markup.Highlight(p.PolicyJSON, "json", markup.HighlightOptions{})
-	if err != nil {
-		b.errs = append(b.errs, &catalog.Error{File: a.File, Line: a.Line, Msg: "highlighting the minimal policy: " + err.Error()})
-	}
-	p.Policy = h
 	return p
+}
+
+// Policy is the minimal policy highlighted by chroma. It is computed while
+// rendering, which runs on every core.
+func (p *ActionPage) Policy() (template.HTML, error) {
+	return markup.Highlight(p.PolicyJSON, "json", markup.HighlightOptions{})
 }
 
 // minimalPolicy is a policy granting just this action, on the ARN formats of

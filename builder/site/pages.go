@@ -1,8 +1,6 @@
 package site
 
 import (
-	"html/template"
-
 	"github.com/iamref/iamref/builder/catalog"
 	"github.com/iamref/iamref/builder/markup"
 )
@@ -109,7 +107,6 @@ type ActionPage struct {
 	Action        *catalog.Action
 	Keys          []*KeyRef
 	Dependent     []DependentRef
-	Policy        template.HTML // minimal policy, highlighted
 	PolicyJSON    string
 	Guides        []*Guide
 	Unconditional bool // no required resource type: the policy uses "*"

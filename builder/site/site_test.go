@@ -1,0 +1,260 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"golang.org/x/tools/txtar"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// miniSite is a small catalog with the awkward names real data has:
+// resource types with '/' and spaces, templated keys, a dangling resource
+// type, a lower-case action, markup in a description, a guide.
+const miniSite = `
+-- catalog/demo.json --
+{"demo": {"service_name": "Demo <Service>", "prefix": "demo", "service_authorization_url": "https://example.com/demo",
+ "privileges": {
+  "CreateWidget": {"privilege": "CreateWidget", "description": "Grants permission to create a <script>alert(1)</script> widget", "access_level": "Write",
+   "api_documentation_link": "https://example.com/CreateWidget",
+   "resource_types": {
+     "widget group": {"resource_type": "widget group", "required": true, "condition_keys": ["aws:ResourceTag/${TagKey}"], "dependent_actions": ["demo:describe", "other:Thing"]},
+     "listener-rule/app": {"resource_type": "listener-rule/app", "required": false, "condition_keys": [], "dependent_actions": []},
+     "ghost": {"resource_type": "ghost", "required": false, "condition_keys": [], "dependent_actions": []},
+     "": {"resource_type": "", "required": false, "condition_keys": ["aws:RequestTag/${TagKey}", "demo:Color"], "dependent_actions": []}}},
+  "describe": {"privilege": "describe", "description": "Grants permission to describe", "access_level": "Read",
+   "resource_types": {"": {"resource_type": "", "required": false, "condition_keys": [], "dependent_actions": []}}}},
+ "resources": {
+  "widget group": {"resource": "widget group", "arn": "arn:${Partition}:demo:${Region}:${Account}:widget-group/${GroupName}", "condition_keys": ["aws:ResourceTag/${TagKey}"]},
+  "listener-rule/app": {"resource": "listener-rule/app", "arn": "arn:${Partition}:demo:${Region}:${Account}:listener-rule/app/${Id}", "condition_keys": []}},
+ "conditions": {
+  "demo:Color": {"condition": "demo:Color", "description": "Filters by color", "type": "String"},
+  "aws:RequestTag/${TagKey}": {"condition": "aws:RequestTag/${TagKey}", "description": "Filters by a tag in the request", "type": "String"}}}}
+-- catalog/snapshot.yaml --
+date: "2026-06-14"
+source: test
+-- guides/demo/intro.md --
+---
+title: Getting started with Demo
+summary: What Demo's IAM support looks like.
+order: 1
+---
+# Getting started
+
+Grant ` + "`demo:describe`" + ` first.
+
+## Policies
+
+` + "```json\n{\"Version\": \"2012-10-17\"}\n```" + `
+`
+
+func txtarFS(t testing.TB, archive string) fstest.MapFS {
+	t.Helper()
+	m := fstest.MapFS{}
+	for _, f := range txtar.Parse([]byte(archive)).Files {
+		m[f.Name] = &fstest.MapFile{Data: f.Data}
+	}
+	return m
+}
+
+func buildSite(t testing.TB, content fs.FS) (string, Stats) {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "public")
+	stats, err := Build(context.Background(), Config{Content: content, Out: out, BaseURL: "https://iamref.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out, stats
+}
+
+func read(t testing.TB, dir, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(p)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestMiniSite(t *testing.T) {
+	out, stats := buildSite(t, txtarFS(t, miniSite))
+	if stats.Pages == 0 {
+		t.Fatal("no pages")
+	}
+	tests := []struct {
+		file string
+		want []string // substrings; a leading "! " means must not contain
+	}{
+		{"index.html", []string{`href="demo/"`, "Demo &lt;Service&gt;", `<link rel="canonical" href="https://iamref.example/">`}},
+		{"demo/index.html", []string{
+			`id="action-CreateWidget"`, `id="action-describe"`, `href="CreateWidget/"`, `href="describe/"`,
+			`href="resources/widget-group/"`, `href="resources/listener-rule_app/"`,
+			`<span class="dangling" title="not defined by this service">ghost</span>`,
+			`href="../conditions/aws_ResourceTag_TagKey/"`, `id="resource-widget-group"`, `id="condition-demo_Color"`,
+			`href="guides/intro/"`, "! <script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;",
+			`href="../api/catalog/demo.json"`, `Derived from the catalog`,
+		}},
+		{"demo/CreateWidget/index.html", []string{
+			`<h1 id="top"><code class="id">demo:CreateWidget</code>`, `<span class="level level-write">Write</span>`,
+			`href="../resources/widget-group/"`, `<span class="yes">Required</span>`, `href="../describe/"`, `<code>other:Thing</code>`,
+			`arn:${Partition}:demo:${Region}:${Account}:widget-group/${GroupName}`, `<nav class="crumbs"`, `href="../../"`,
+			`Filters by a tag in the request`, `href="https://example.com/CreateWidget"`,
+		}},
+		{"demo/describe/index.html", []string{"Listed as a dependent action of", `href="../CreateWidget/"`}},
+		{"demo/resources/widget-group/index.html", []string{"widget group", `href="../../CreateWidget/"`, "Actions that require it (1)"}},
+		{"demo/resources/listener-rule_app/index.html", []string{"listener-rule/app", "Actions that accept it (1)"}},
+		{"conditions/aws_RequestTag_TagKey/index.html", []string{"aws:RequestTag/${TagKey}", "aws:RequestTag/Owner", `href="../../demo/CreateWidget/"`, "StringEquals"}},
+		{"conditions/index.html", []string{`href="aws_ResourceTag_TagKey/"`, `href="demo_Color/"`}},
+		{"demo/guides/intro/index.html", []string{"Getting started with Demo", `<code>demo:describe</code>`, `class="chroma"`, "! style="}},
+		{"api/catalog/demo.json", []string{`"schema": "iamref.catalog.v1"`, `"id": "demo:CreateWidget"`, `"defined": false`}},
+		{"404.html", []string{`href="/"`, `name="q"`}},
+	}
+	for _, tt := range tests {
+		got := read(t, out, tt.file)
+		for _, w := range tt.want {
+			if neg, ok := strings.CutPrefix(w, "! "); ok {
+				if strings.Contains(got, neg) {
+					t.Errorf("%s contains %q", tt.file, neg)
+				}
+			} else if !strings.Contains(got, w) {
+				t.Errorf("%s does not contain %q", tt.file, w)
+			}
+		}
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	content := txtarFS(t, miniSite)
+	a, _ := buildSite(t, content)
+	b, _ := buildSite(t, content)
+	if diff := compareTrees(t, a, b); diff != "" {
+		t.Error(diff)
+	}
+}
+
+// compareTrees reports the first difference between two directories.
+func compareTrees(t *testing.T, a, b string) string {
+	t.Helper()
+	files := map[string][]byte{}
+	_ = filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(a, p)
+			files[rel], _ = os.ReadFile(p)
+		}
+		return err
+	})
+	n := 0
+	err := filepath.WalkDir(b, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(b, p)
+		data, _ := os.ReadFile(p)
+		want, ok := files[rel]
+		if !ok {
+			return &os.PathError{Op: "only in second build", Path: rel}
+		}
+		if !bytes.Equal(want, data) {
+			return &os.PathError{Op: "differs", Path: rel}
+		}
+		n++
+		return nil
+	})
+	if err != nil {
+		return err.Error()
+	}
+	if n != len(files) {
+		return "first build has files the second lacks"
+	}
+	return ""
+}
+
+func TestFailedBuildKeepsOutput(t *testing.T) {
+	out, _ := buildSite(t, txtarFS(t, miniSite))
+	before := read(t, out, "index.html")
+	bad := txtarFS(t, miniSite)
+	bad["catalog/broken.json"] = &fstest.MapFile{Data: []byte("{\"broken\": {\"service_name\": \"B\",\n \"prefix\": \"broken\"\n \"privileges\": {}}}")}
+	bad["catalog/level.json"] = &fstest.MapFile{Data: []byte(`{"lvl": {"service_name": "L", "prefix": "lvl", "privileges": {"A": {"privilege": "A", "description": "d", "access_level": "Admin", "resource_types": {}}}}}`)}
+	bad["guides/demo/bad.md"] = &fstest.MapFile{Data: []byte("---\ntitle: x\ncolour: red\n---\nbody\n")}
+	_, err := Build(context.Background(), Config{Content: bad, Out: out})
+	if err == nil {
+		t.Fatal("build with broken content succeeded")
+	}
+	for _, w := range []string{"catalog/broken.json:3:2: invalid JSON", `catalog/level.json:1:123: action lvl:A: unknown access level "Admin"`} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error does not report %q:\n%v", w, err)
+		}
+	}
+	if after := read(t, out, "index.html"); after != before {
+		t.Error("failed build changed the previous output")
+	}
+	entries, _ := os.ReadDir(filepath.Dir(out))
+	if len(entries) != 1 {
+		t.Errorf("failed build left %d entries beside the output, want only public/", len(entries))
+	}
+	// The guide error is reported once the catalog is fixed: all problems of a kind at once.
+	delete(bad, "catalog/broken.json")
+	delete(bad, "catalog/level.json")
+	_, err = Build(context.Background(), Config{Content: bad, Out: out})
+	if err == nil || !strings.Contains(err.Error(), "guides/demo/bad.md:3:1") {
+		t.Errorf("guide error = %v, want guides/demo/bad.md:3:1", err)
+	}
+}
+
+// TestGolden compares a few rendered pages of real services with golden files.
+func TestGolden(t *testing.T) {
+	out, _ := buildSite(t, onlyServices(t, os.DirFS("../../content"), "chime", "s3"))
+	for _, p := range []string{
+		"chime/CreateMeeting/index.html",
+		"chime/BatchCreateAttendee/index.html",
+		"s3/PutObject/index.html",
+		"s3/resources/object/index.html",
+	} {
+		t.Run(p, func(t *testing.T) {
+			got := read(t, out, p)
+			golden := filepath.Join("testdata", "golden", strings.ReplaceAll(strings.TrimSuffix(p, "/index.html"), "/", "_")+".html")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("%s differs from %s; run go test ./builder/site -run Golden -update and review the diff\n%s", p, golden, firstDiff(string(want), got))
+			}
+		})
+	}
+}
+
+func firstDiff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := 0; i < len(al) || i < len(bl); i++ {
+		var x, y string
+		if i < len(al) {
+			x = al[i]
+		}
+		if i < len(bl) {
+			y = bl[i]
+		}
+		if x != y {
+			return "line " + strconv.Itoa(i+1) + ":\n- " + x + "\n+ " + y
+		}
+	}
+	return ""
+}

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func writeContent(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+const service = `{"demo": {"service_name": "Demo", "prefix": "demo", "privileges": {
+ "GetThing": {"privilege": "GetThing", "description": "Grants permission to get a thing", "access_level": "Read",
+  "resource_types": {"": {"resource_type": "", "required": false, "condition_keys": [], "dependent_actions": []}}}}}}`
+
+func TestRun(t *testing.T) {
+	content := writeContent(t, map[string]string{"catalog/demo.json": service, "catalog/snapshot.yaml": "date: \"2026-06-14\"\n"})
+	out := filepath.Join(t.TempDir(), "public")
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), []string{"-content", content, "-out", out}, &stdout, &stderr); err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr.String())
+	}
+	if !strings.HasPrefix(stdout.String(), "built ") || !strings.Contains(stdout.String(), " pages, ") {
+		t.Errorf("summary line = %q", stdout.String())
+	}
+	if _, err := os.Stat(filepath.Join(out, "demo", "GetThing", "index.html")); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestRunReportsEveryProblem(t *testing.T) {
+	content := writeContent(t, map[string]string{
+		"catalog/a.json": `{"a": {"service_name": "A", "prefix": "a", "privileges": {"X": {"privilege": "X", "description": "d", "access_level": "Sometimes", "resource_types": {}}}}}`,
+		"catalog/b.json": "{\"b\": {\n\"service_name\": \"B\" \"prefix\": \"b\"}}",
+	})
+	out := filepath.Join(t.TempDir(), "public")
+	err := run(context.Background(), []string{"-content", content, "-out", out}, &bytes.Buffer{}, &bytes.Buffer{})
+	if err == nil {
+		t.Fatal("run succeeded on bad content")
+	}
+	for _, w := range []string{"catalog/a.json:1:", `unknown access level "Sometimes"`, "catalog/b.json:2:21: invalid JSON", "(2 problems)"} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error lacks %q:\n%v", w, err)
+		}
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("failed build created %s", out)
+	}
+}
+
+func TestRunFlags(t *testing.T) {
+	if err := run(context.Background(), []string{"-nope"}, &bytes.Buffer{}, &bytes.Buffer{}); err == nil {
+		t.Error("unknown flag accepted")
+	}
+	if err := run(context.Background(), []string{"extra"}, &bytes.Buffer{}, &bytes.Buffer{}); err == nil {
+		t.Error("stray argument accepted")
+	}
+}
