@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"io/fs"
 	"path"
-	"sort"
 	"strings"
 
 	"github.com/iamref/iamref/builder/catalog"
@@ -159,14 +158,4 @@ func arnParts(arn string) []ARNPart {
 		arn = arn[i+j+1:]
 	}
 	return parts
-}
-
-// sortedKinds lists the parsed kinds, for tests.
-func (ts *templateSet) sortedKinds() []string {
-	var ks []string
-	for k := range ts.kinds {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }
