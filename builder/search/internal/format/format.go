@@ -1,0 +1,361 @@
+// Package format defines the search index file: a small container holding
+// the upsidedown KV table (package flatkv) and a compact table of the
+// documents' display metadata, plus the internal document ids that tie the
+// two together.
+//
+// File layout:
+//
+//	"IAMREFSX" magic, version byte
+//	uvarint length, KV table (flatkv encoding)
+//	uvarint length, document table (see EncodeDocs)
+package format
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+const magic = "IAMREFSX"
+
+// Version is the file format version.
+const Version = 1
+
+// ErrCorrupt is returned for bytes that are not a valid index file.
+var ErrCorrupt = errors.New("search index: corrupt or not an index file")
+
+// Join builds the file from its two sections.
+func Join(kv, docs []byte) []byte {
+	out := make([]byte, 0, len(magic)+1+len(kv)+len(docs)+20)
+	out = append(out, magic...)
+	out = append(out, Version)
+	out = binary.AppendUvarint(out, uint64(len(kv)))
+	out = append(out, kv...)
+	out = binary.AppendUvarint(out, uint64(len(docs)))
+	out = append(out, docs...)
+	return out
+}
+
+// Split returns the two sections of a file.
+func Split(b []byte) (kv, docs []byte, err error) {
+	if len(b) < len(magic)+1 || string(b[:len(magic)]) != magic {
+		return nil, nil, ErrCorrupt
+	}
+	if b[len(magic)] != Version {
+		return nil, nil, fmt.Errorf("search index: format version %d, want %d", b[len(magic)], Version)
+	}
+	d := &dec{b: b[len(magic)+1:]}
+	kv = d.bytes(d.uvarint())
+	docs = d.bytes(d.uvarint())
+	if d.err != nil || len(d.b) != 0 {
+		return nil, nil, ErrCorrupt
+	}
+	return kv, docs, nil
+}
+
+// IDLen is the length of an internal document id.
+const IDLen = 3
+
+const idBase = 255 // id bytes avoid 0xff, upsidedown's key separator
+
+// MaxDocs is the number of documents an index can hold.
+const MaxDocs = idBase * idBase * idBase
+
+// DocID returns the internal id of the n-th document: three bytes, big
+// endian in base 255, so byte order is document order.
+func DocID(n int) []byte {
+	return []byte{byte(n / (idBase * idBase)), byte(n / idBase % idBase), byte(n % idBase)}
+}
+
+// DocNum returns the document number of an internal id, or -1.
+func DocNum(id []byte) int {
+	if len(id) != IDLen || id[0] == 0xff || id[1] == 0xff || id[2] == 0xff {
+		return -1
+	}
+	return int(id[0])*idBase*idBase + int(id[1])*idBase + int(id[2])
+}
+
+// Doc is the display metadata of one document.
+type Doc struct {
+	Kind, ID, Title, URL, Service, AccessLevel, Description string
+}
+
+// Name returns the part of the id after "prefix:", or the whole id.
+func (d *Doc) Name() string {
+	if i := strings.IndexByte(d.ID, ':'); i >= 0 {
+		return d.ID[i+1:]
+	}
+	return d.ID
+}
+
+// GrantsPrefix is the usual start of an action description.
+const GrantsPrefix = "Grants permission to "
+
+// Strings that depend on the document (title, URL, description) are stored
+// with the parts they share with the document's id or service replaced by
+// one-byte markers; most titles and URLs then become identical strings that
+// compress to almost nothing.
+const (
+	mID      = 1
+	mName    = 2
+	mLName   = 3
+	mService = 4
+	mGrants  = 5
+	mKind    = 6
+	mLiteral = 7 // the string is stored as is
+)
+
+func (d *Doc) sub(m byte) string {
+	switch m {
+	case mID:
+		return d.ID
+	case mName:
+		return d.Name()
+	case mLName:
+		return strings.ToLower(d.Name())
+	case mService:
+		return d.Service
+	case mGrants:
+		return GrantsPrefix
+	case mKind:
+		return d.Kind
+	}
+	return ""
+}
+
+func encodeStr(d *Doc, s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] <= mLiteral {
+			return "\x07" + s
+		}
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		matched := false
+		for m := byte(mID); m < mLiteral; m++ {
+			if p := d.sub(m); p != "" && strings.HasPrefix(s[i:], p) {
+				b.WriteByte(m)
+				i += len(p)
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			b.WriteByte(s[i])
+			i++
+		}
+	}
+	return b.String()
+}
+
+func decodeStr(d *Doc, s string) string {
+	if strings.HasPrefix(s, "\x07") {
+		return s[1:]
+	}
+	if strings.IndexFunc(s, func(r rune) bool { return r < mLiteral }) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= mID && c < mLiteral {
+			b.WriteString(d.sub(c))
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// EncodeDocs encodes the document table. Layout (uvarints): the string
+// tables of kinds, access levels and services; then columns of per-document
+// references into them, the ids (front coded), titles, URLs and
+// descriptions (with markers, see above).
+func EncodeDocs(docs []Doc) []byte {
+	var kinds, access, services strTable
+	var cKind, cAccess, cService, cID, cTitle, cURL, cDesc []byte
+	prev := ""
+	for i := range docs {
+		d := &docs[i]
+		cKind = binary.AppendUvarint(cKind, kinds.ref(d.Kind))
+		cAccess = binary.AppendUvarint(cAccess, access.ref(d.AccessLevel))
+		cService = binary.AppendUvarint(cService, services.ref(d.Service))
+		p := commonPrefix(prev, d.ID)
+		cID = binary.AppendUvarint(cID, uint64(p))
+		cID = appendStr(cID, d.ID[p:])
+		prev = d.ID
+		cTitle = appendStr(cTitle, encodeStr(d, d.Title))
+		cURL = appendStr(cURL, encodeStr(d, d.URL))
+		cDesc = appendStr(cDesc, encodeStr(d, d.Description))
+	}
+	var out []byte
+	out = binary.AppendUvarint(out, uint64(len(docs)))
+	for _, t := range []*strTable{&kinds, &access, &services} {
+		out = binary.AppendUvarint(out, uint64(len(t.list)))
+		for _, s := range t.list {
+			out = appendStr(out, s)
+		}
+	}
+	for _, c := range [][]byte{cKind, cAccess, cService, cID, cTitle, cURL, cDesc} {
+		out = binary.AppendUvarint(out, uint64(len(c)))
+		out = append(out, c...)
+	}
+	return out
+}
+
+// Table is a decoded document table. Kind, ID, Service and AccessLevel of
+// every document are decoded up front; Title, URL and Description are
+// decoded on demand by Full.
+type Table struct {
+	Docs []Doc
+	raw  [][3]string // encoded title, URL, description
+}
+
+// Full returns document i with every field decoded.
+func (t *Table) Full(i int) Doc {
+	d := t.Docs[i]
+	d.Title = decodeStr(&d, t.raw[i][0])
+	d.URL = decodeStr(&d, t.raw[i][1])
+	d.Description = decodeStr(&d, t.raw[i][2])
+	return d
+}
+
+// DecodeDocs decodes a table written by EncodeDocs.
+func DecodeDocs(b []byte) (*Table, error) {
+	d := &dec{b: b}
+	n := d.uvarint()
+	if n > uint64(len(b)) {
+		return nil, ErrCorrupt
+	}
+	var tables [3][]string
+	for i := range tables {
+		m := d.uvarint()
+		if m > uint64(len(b)) {
+			return nil, ErrCorrupt
+		}
+		for j := uint64(0); j < m && d.err == nil; j++ {
+			tables[i] = append(tables[i], d.str())
+		}
+	}
+	cols := make([]dec, 7)
+	for i := range cols {
+		cols[i] = dec{b: d.bytes(d.uvarint())}
+		if i >= 3 {
+			// one string per column; documents' strings are slices of it
+			cols[i].s = string(cols[i].b)
+		}
+	}
+	if d.err != nil || len(d.b) != 0 {
+		return nil, ErrCorrupt
+	}
+	ref := func(c *dec, t []string) string {
+		r := c.uvarint()
+		if r >= uint64(len(t)) {
+			c.err = ErrCorrupt
+			return ""
+		}
+		return t[r]
+	}
+	t := &Table{Docs: make([]Doc, n), raw: make([][3]string, n)}
+	var idbuf []byte
+	for i := range t.Docs {
+		doc := &t.Docs[i]
+		doc.Kind = ref(&cols[0], tables[0])
+		doc.AccessLevel = ref(&cols[1], tables[1])
+		doc.Service = ref(&cols[2], tables[2])
+		p := cols[3].uvarint()
+		if p > uint64(len(idbuf)) {
+			return nil, ErrCorrupt
+		}
+		idbuf = append(idbuf[:p], cols[3].sstr()...)
+		doc.ID = string(idbuf)
+		for j := 0; j < 3; j++ {
+			t.raw[i][j] = cols[4+j].sstr()
+		}
+	}
+	for _, c := range cols {
+		if c.err != nil || len(c.b) != 0 {
+			return nil, ErrCorrupt
+		}
+	}
+	return t, nil
+}
+
+type strTable struct {
+	list []string
+	idx  map[string]uint64
+}
+
+func (t *strTable) ref(s string) uint64 {
+	if t.idx == nil {
+		t.idx = map[string]uint64{}
+	}
+	if r, ok := t.idx[s]; ok {
+		return r
+	}
+	r := uint64(len(t.list))
+	t.idx[s] = r
+	t.list = append(t.list, s)
+	return r
+}
+
+func appendStr(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+func commonPrefix(a, b string) int {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return n
+}
+
+type dec struct {
+	b   []byte
+	s   string // when set, the same bytes as b started with
+	err error
+}
+
+func (d *dec) uvarint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.err = ErrCorrupt
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *dec) bytes(n uint64) []byte {
+	if d.err != nil {
+		return nil
+	}
+	if n > uint64(len(d.b)) {
+		d.err = ErrCorrupt
+		return nil
+	}
+	out := d.b[:n:n]
+	d.b = d.b[n:]
+	return out
+}
+
+func (d *dec) str() string { return string(d.bytes(d.uvarint())) }
+
+// sstr returns the next string as a slice of d.s, without copying.
+func (d *dec) sstr() string {
+	n := d.uvarint()
+	off := len(d.s) - len(d.b)
+	b := d.bytes(n)
+	if d.err != nil {
+		return ""
+	}
+	return d.s[off : off+len(b)]
+}

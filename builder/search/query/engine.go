@@ -1,0 +1,669 @@
+// Package query opens a search index written by builder/search and answers
+// queries. It compiles for js/wasm (it is the engine of the browser's
+// search) and natively (cmd/search, tests).
+package query
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2/index/upsidedown"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/collector"
+	"github.com/blevesearch/bleve/v2/search/searcher"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/iamref/iamref/builder/iampattern"
+	"github.com/iamref/iamref/builder/search/internal/flatkv"
+	"github.com/iamref/iamref/builder/search/internal/format"
+	"github.com/iamref/iamref/builder/search/internal/textan"
+)
+
+// Engine answers queries over one index. It is safe for concurrent use.
+type Engine struct {
+	table *format.Table
+	idx   index.Index
+
+	lower    []docLower          // per document, lower-cased keys
+	byID     map[string][]int32  // lower-cased id -> documents
+	byName   map[string][]int32  // lower-cased action name -> action documents
+	names    []string            // the keys of byName, sorted
+	services map[string]svcRange // service prefix -> its documents
+	actions  []int32             // action documents, in table order
+}
+
+type docLower struct {
+	kind, service, access string
+}
+
+type svcRange struct{ first, end int32 }
+
+// Hit is one result.
+type Hit struct {
+	ID          string    `json:"id"`
+	Kind        string    `json:"kind"`
+	Title       string    `json:"title"`
+	URL         string    `json:"url"`
+	Service     string    `json:"service,omitempty"`
+	AccessLevel string    `json:"access,omitempty"`
+	Score       float64   `json:"score"`
+	Snippet     []Segment `json:"snippet,omitempty"`
+}
+
+// Segment is a piece of a result's description; Mark is set on the parts
+// that match the query (to show in <mark>). The text is plain text.
+type Segment struct {
+	Text string `json:"text"`
+	Mark bool   `json:"mark,omitempty"`
+}
+
+// Results answers a query.
+type Results struct {
+	Query string `json:"query"`
+	// Total counts the matching documents (of the best matching tier when
+	// the query fell back to looser matching).
+	Total int   `json:"total"`
+	Hits  []Hit `json:"hits"`
+	// Error is set when the query could not be run.
+	Error string `json:"error,omitempty"`
+}
+
+// MaxLimit caps the number of results of one search.
+const MaxLimit = 1000
+
+// Open opens a serialised index.
+func Open(b []byte) (*Engine, error) {
+	kv, docs, err := format.Split(b)
+	if err != nil {
+		return nil, err
+	}
+	table, err := flatkv.Decode(kv)
+	if err != nil {
+		return nil, err
+	}
+	dt, err := format.DecodeDocs(docs)
+	if err != nil {
+		return nil, err
+	}
+	idx, err := upsidedown.NewUpsideDownCouch(flatkv.Name, map[string]interface{}{"table": table}, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := idx.Open(); err != nil {
+		return nil, err
+	}
+	r, err := idx.Reader()
+	if err != nil {
+		return nil, err
+	}
+	n, err := r.DocCount()
+	r.Close()
+	if err != nil {
+		return nil, err
+	}
+	if n != uint64(len(dt.Docs)) {
+		return nil, fmt.Errorf("search index: %d documents in the index, %d in the table", n, len(dt.Docs))
+	}
+	e := &Engine{
+		table:    dt,
+		idx:      idx,
+		lower:    make([]docLower, len(dt.Docs)),
+		byID:     make(map[string][]int32, len(dt.Docs)),
+		byName:   make(map[string][]int32),
+		services: make(map[string]svcRange),
+	}
+	lowered := map[string]string{}
+	low := func(s string) string {
+		l, ok := lowered[s]
+		if !ok {
+			l = strings.ToLower(s)
+			lowered[s] = l
+		}
+		return l
+	}
+	for i := range dt.Docs {
+		d := &dt.Docs[i]
+		n := int32(i)
+		e.lower[i] = docLower{kind: low(d.Kind), service: low(d.Service), access: low(d.AccessLevel)}
+		lid := strings.ToLower(d.ID)
+		e.byID[lid] = append(e.byID[lid], n)
+		if d.Kind == "action" {
+			e.actions = append(e.actions, n)
+			name := strings.ToLower(d.Name())
+			e.byName[name] = append(e.byName[name], n)
+		}
+		if d.Service != "" {
+			s := e.lower[i].service
+			r, ok := e.services[s]
+			if !ok {
+				r.first = n
+			}
+			r.end = n + 1
+			e.services[s] = r
+		}
+	}
+	e.names = make([]string, 0, len(e.byName))
+	for k := range e.byName {
+		e.names = append(e.names, k)
+	}
+	slices.Sort(e.names)
+	return e, nil
+}
+
+// prior is the number of documents of n's service.
+func (e *Engine) prior(n int32) int32 {
+	r := e.services[e.lower[n].service]
+	return r.end - r.first
+}
+
+// Docs returns the number of documents.
+func (e *Engine) Docs() int { return len(e.table.Docs) }
+
+// Tiers of a result: a higher tier always ranks first.
+const (
+	tierOr     = 0 // some of the words
+	tierFuzzy  = 1 // all words, allowing typos
+	tierWords  = 2 // all words
+	tierPrefix = 3 // the action name starts with what was typed
+	tierName   = 4 // the words make an action name ("create meeting")
+	tierID     = 5 // the exact id
+)
+
+type cand struct {
+	n       int32
+	tier    int
+	idScore float64 // how much of the action name the query spells
+	score   float64 // bleve's score
+}
+
+type cands struct {
+	m    map[int32]*cand
+	keep func(int32) bool
+}
+
+func (c *cands) add(n int32, tier int, score float64) { c.addID(n, tier, 0, score) }
+
+func (c *cands) addID(n int32, tier int, idScore, score float64) {
+	if c.keep != nil && !c.keep(n) {
+		return
+	}
+	x, ok := c.m[n]
+	if !ok {
+		c.m[n] = &cand{n: n, tier: tier, idScore: idScore, score: score}
+		return
+	}
+	if tier > x.tier {
+		x.tier = tier
+	}
+	x.idScore = max(x.idScore, idScore)
+	x.score = max(x.score, score)
+}
+
+func (c *cands) count(minTier int) int {
+	k := 0
+	for _, x := range c.m {
+		if x.tier >= minTier {
+			k++
+		}
+	}
+	return k
+}
+
+// Search runs query q and returns at most limit hits (10 when limit <= 0).
+func (e *Engine) Search(q string, limit int) Results {
+	if limit <= 0 {
+		limit = 10
+	}
+	limit = min(limit, MaxLimit)
+	res := Results{Query: q, Hits: []Hit{}}
+	p := Parse(q)
+	keep := e.filter(&p)
+
+	if len(p.Patterns) > 0 {
+		var pats []string
+		pats = append(pats, p.Patterns...)
+		matched := map[int32]bool{}
+		for _, n := range e.actions {
+			id := e.table.Docs[n].ID
+			for _, pat := range pats {
+				if iampattern.Match(patternFor(pat), id) {
+					matched[n] = true
+					break
+				}
+			}
+		}
+		inner := keep
+		keep = func(n int32) bool { return matched[n] && (inner == nil || inner(n)) }
+		if len(p.Words) == 0 {
+			return e.list(res, e.actions, keep, limit, &p)
+		}
+	}
+	if len(p.Words) == 0 {
+		if keep == nil {
+			return res
+		}
+		all := make([]int32, len(e.table.Docs))
+		for i := range all {
+			all[i] = int32(i)
+		}
+		return e.list(res, all, keep, limit, &p)
+	}
+
+	hits, total, hl, err := e.textSearch(&p, keep, limit)
+	if err != nil {
+		res.Error = err.Error()
+		return res
+	}
+	res.Total = total
+	for i, c := range hits[:min(limit, len(hits))] {
+		h := e.hit(c.n, hl)
+		// The tier, plus a fraction from the action-name match or bleve's
+		// score; never more than the hit ranked above.
+		h.Score = float64(c.tier) + (c.idScore+c.score)/(1+c.idScore+c.score)
+		if i > 0 {
+			h.Score = min(h.Score, res.Hits[i-1].Score)
+		}
+		res.Hits = append(res.Hits, h)
+	}
+	return res
+}
+
+// patternFor turns a pattern without "prefix:" into one over any service:
+// "List*Meeting*" matches the action names of every service.
+func patternFor(pat string) string {
+	if strings.Contains(pat, ":") {
+		return pat
+	}
+	return "*:" + pat
+}
+
+// list returns the documents of ns that keep accepts, in order.
+func (e *Engine) list(res Results, ns []int32, keep func(int32) bool, limit int, p *Parsed) Results {
+	hl := e.highlighter(nil, "", 0)
+	for _, n := range ns {
+		if keep != nil && !keep(n) {
+			continue
+		}
+		res.Total++
+		if len(res.Hits) < limit {
+			h := e.hit(n, hl)
+			h.Score = 1
+			res.Hits = append(res.Hits, h)
+		}
+	}
+	return res
+}
+
+func (e *Engine) filter(p *Parsed) func(int32) bool {
+	if !p.HasFilter() {
+		return nil
+	}
+	return func(n int32) bool {
+		l := &e.lower[n]
+		if len(p.Kind) > 0 && !slices.Contains(p.Kind, l.kind) {
+			return false
+		}
+		if len(p.Service) > 0 && !slices.Contains(p.Service, l.service) {
+			return false
+		}
+		if len(p.Access) > 0 {
+			ok := false
+			for _, a := range p.Access {
+				if l.access != "" && strings.HasPrefix(l.access, a) {
+					ok = true
+					break
+				}
+			}
+			if !ok {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+// clause is one word of the query after analysis.
+type clause struct {
+	term    string // analysed (stemmed)
+	raw     string // lower-cased, unstemmed
+	partial bool   // still being typed
+	service string // set when the word names a service
+}
+
+func (e *Engine) textSearch(p *Parsed, keep func(int32) bool, limit int) ([]*cand, int, func(string) []Segment, error) {
+	c := &cands{m: map[int32]*cand{}, keep: keep}
+	text := p.Text()
+	for _, n := range e.byID[strings.ToLower(text)] {
+		c.addID(n, tierID, 1, 0)
+	}
+
+	// Split the words into service names and text.
+	var services []string
+	var textWords []string
+	for _, w := range p.Words {
+		if pre, rest, ok := strings.Cut(w, ":"); ok {
+			if _, known := e.services[strings.ToLower(pre)]; known {
+				services = append(services, strings.ToLower(pre))
+				if rest != "" {
+					textWords = append(textWords, rest)
+				}
+				continue
+			}
+		}
+		lw := strings.ToLower(w)
+		if _, known := e.services[lw]; known && len(p.Words) > 1 {
+			services = append(services, lw)
+			continue
+		}
+		textWords = append(textWords, w)
+	}
+	inServices := func(n int32) bool {
+		if len(services) == 0 {
+			return true
+		}
+		return slices.Contains(services, e.lower[n].service)
+	}
+
+	// Words that spell an action name: "create meeting", "CreateMeeting",
+	// "createmeeting".
+	glued := glue(textWords)
+	if ns := e.byName[glued]; len(ns) > 0 && glued != "" {
+		for _, n := range ns {
+			if inServices(n) {
+				c.addID(n, tierName, 1, 0)
+			}
+		}
+	}
+	if p.Partial && len(glued) >= 5 {
+		lo, _ := slices.BinarySearch(e.names, glued)
+		var pre []int32
+		for i := lo; i < len(e.names) && strings.HasPrefix(e.names[i], glued) && len(pre) <= 200; i++ {
+			for _, n := range e.byName[e.names[i]] {
+				if inServices(n) {
+					pre = append(pre, n)
+				}
+			}
+		}
+		if len(pre) <= 200 {
+			for _, n := range pre {
+				name := e.table.Docs[n].Name()
+				c.addID(n, tierPrefix, float64(len(glued))/float64(len(name)), 0)
+			}
+		}
+	}
+
+	// Analyse the words.
+	var clauses []clause
+	for i, w := range textWords {
+		for j, t := range textan.Tokens(w) {
+			last := i == len(textWords)-1 && j == len(textan.Tokens(w))-1
+			clauses = append(clauses, clause{term: t.Term, raw: t.Raw, partial: last && p.Partial})
+		}
+	}
+	for _, s := range services {
+		clauses = append(clauses, clause{service: s, term: textan.Stem(s), raw: s})
+	}
+	if len(clauses) == 0 {
+		// only service names: the services and their documents
+		for _, s := range services {
+			r := e.services[s]
+			for n := r.first; n < r.end; n++ {
+				c.add(n, tierWords, 0)
+			}
+		}
+		return e.rank(c), c.count(tierWords), e.highlighter(nil, "", 0), nil
+	}
+
+	reader, err := e.idx.Reader()
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	defer reader.Close()
+	ctx := context.Background()
+	size := limit + 50
+
+	total, err := e.run(ctx, reader, clauses, 0, false, keep, size, func(n int32, s float64) { c.add(n, tierWords, s) })
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	total = max(total, c.count(tierWords))
+	fuzz := 0
+	if c.count(tierFuzzy) < limit {
+		fuzz = 2
+		_, err := e.run(ctx, reader, clauses, fuzz, false, keep, size, func(n int32, s float64) { c.add(n, tierFuzzy, s) })
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		e.fuzzyNames(glued, services, c)
+		if total == 0 {
+			total = c.count(tierFuzzy)
+		}
+	}
+	if c.count(tierOr) < limit && len(clauses) > 1 {
+		_, err := e.run(ctx, reader, clauses, 0, true, keep, size, func(n int32, s float64) { c.add(n, tierOr, s) })
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		if total == 0 {
+			total = c.count(tierOr)
+		}
+	}
+	return e.rank(c), total, e.highlighter(clauses, glued, fuzz), nil
+}
+
+func (e *Engine) rank(c *cands) []*cand {
+	out := make([]*cand, 0, len(c.m))
+	for _, x := range c.m {
+		out = append(out, x)
+	}
+	slices.SortFunc(out, func(a, b *cand) int {
+		prior := 0
+		if a.tier == b.tier && a.idScore > 0 && a.idScore == b.idScore {
+			// Among actions whose name was typed, the bigger service
+			// (s3:PutObject before mediastore:PutObject) first.
+			prior = -cmp.Compare(e.prior(a.n), e.prior(b.n))
+		}
+		return cmp.Or(
+			-cmp.Compare(a.tier, b.tier),
+			-cmp.Compare(a.idScore, b.idScore),
+			prior,
+			-cmp.Compare(a.score, b.score),
+			cmp.Compare(kindRank(e.table.Docs[a.n].Kind), kindRank(e.table.Docs[b.n].Kind)),
+			cmp.Compare(len(e.table.Docs[a.n].ID), len(e.table.Docs[b.n].ID)),
+			cmp.Compare(a.n, b.n),
+		)
+	})
+	return out
+}
+
+var kinds = []string{"service", "action", "resource", "condition", "policy", "example", "guide"}
+
+func kindRank(k string) int {
+	if i := slices.Index(kinds, k); i >= 0 {
+		return i
+	}
+	return len(kinds)
+}
+
+// glue joins the letters and digits of words, lower-cased.
+func glue(words []string) string {
+	var b strings.Builder
+	for _, w := range words {
+		for _, r := range strings.ToLower(w) {
+			if r < 0x80 && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9') || r >= 0x80 {
+				b.WriteRune(r)
+			}
+		}
+	}
+	return b.String()
+}
+
+// Field boosts: names weigh more than descriptions.
+const (
+	boostName    = 3.0
+	boostDesc    = 1.0
+	boostService = 2.0
+)
+
+// run builds and runs one bleve search: every clause must match (or, with
+// or set, at least one), each clause matching its word in the name or the
+// description; fuzz > 0 allows that many edits in words of 6 letters or
+// more (1 in words of 4 or 5).
+func (e *Engine) run(ctx context.Context, r index.IndexReader, clauses []clause, fuzz int, or bool, keep func(int32) bool, size int, emit func(int32, float64)) (int, error) {
+	opts := search.SearcherOptions{}
+	var parts []search.Searcher
+	closeAll := func(ss []search.Searcher) {
+		for _, s := range ss {
+			s.Close()
+		}
+	}
+	for _, cl := range clauses {
+		s, err := e.clauseSearcher(ctx, r, cl, fuzz, opts)
+		if err != nil {
+			closeAll(parts)
+			return 0, err
+		}
+		parts = append(parts, s)
+	}
+	var s search.Searcher
+	var err error
+	switch {
+	case len(parts) == 1:
+		s = parts[0]
+	case or:
+		s, err = searcher.NewDisjunctionSearcher(ctx, r, parts, 1, opts)
+	default:
+		s, err = searcher.NewConjunctionSearcher(ctx, r, parts, opts)
+	}
+	if err != nil {
+		closeAll(parts)
+		return 0, err
+	}
+	if keep != nil {
+		s = searcher.NewFilteringSearcher(ctx, s, func(_ *search.SearchContext, d *search.DocumentMatch) bool {
+			n := format.DocNum(d.IndexInternalID)
+			return n >= 0 && keep(int32(n))
+		})
+	}
+	defer s.Close()
+	coll := collector.NewTopNCollector(size, 0, search.SortOrder{&search.SortScore{Desc: true}})
+	if err := coll.Collect(ctx, s, r); err != nil {
+		return 0, err
+	}
+	for _, d := range coll.Results() {
+		if n := format.DocNum(d.IndexInternalID); n >= 0 && n < len(e.table.Docs) {
+			emit(int32(n), d.Score)
+		}
+	}
+	return int(coll.Total()), nil
+}
+
+func fuzziness(term string, fuzz int) int {
+	switch {
+	case fuzz == 0 || len(term) < 4:
+		return 0
+	case len(term) < 6:
+		return min(fuzz, 1)
+	}
+	return fuzz
+}
+
+func (e *Engine) clauseSearcher(ctx context.Context, r index.IndexReader, cl clause, fuzz int, opts search.SearcherOptions) (search.Searcher, error) {
+	var ss []search.Searcher
+	var firstErr error
+	add := func(s search.Searcher, err error) {
+		if err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			return
+		}
+		ss = append(ss, s)
+	}
+	fz := fuzziness(cl.term, fuzz)
+	for _, f := range []struct {
+		field string
+		boost float64
+	}{{textan.FieldName, boostName}, {textan.FieldDesc, boostDesc}} {
+		if fz > 0 {
+			add(searcher.NewFuzzySearcher(ctx, r, cl.term, 0, fz, f.field, f.boost, opts))
+			if cl.raw != cl.term {
+				add(searcher.NewFuzzySearcher(ctx, r, cl.raw, 0, fz, f.field, f.boost, opts))
+			}
+		} else {
+			add(searcher.NewTermSearcher(ctx, r, cl.term, f.field, f.boost, opts))
+		}
+		if cl.partial && len(cl.raw) >= 3 && (f.field == textan.FieldName || len(cl.raw) >= 4) {
+			// The word may be unfinished: its continuations, and the stems
+			// it may already have passed ("meetin" -> "meet").
+			add(searcher.NewTermPrefixSearcher(ctx, r, cl.raw, f.field, f.boost/2, opts))
+			for k := 1; k <= 3 && len(cl.raw)-k >= 3; k++ {
+				if t := cl.raw[:len(cl.raw)-k]; t != cl.term {
+					add(searcher.NewTermSearcher(ctx, r, t, f.field, f.boost/2, opts))
+				}
+			}
+		}
+	}
+	if cl.service != "" {
+		sr := e.services[cl.service]
+		ids := make([]string, 0, sr.end-sr.first)
+		for n := sr.first; n < sr.end; n++ {
+			ids = append(ids, string(format.DocID(int(n))))
+		}
+		add(searcher.NewDocIDSearcher(ctx, r, ids, boostService, opts))
+	}
+	if firstErr != nil {
+		for _, s := range ss {
+			s.Close()
+		}
+		return nil, firstErr
+	}
+	if len(ss) == 0 {
+		return nil, errors.New("search: empty clause")
+	}
+	if len(ss) == 1 {
+		return ss[0], nil
+	}
+	return searcher.NewDisjunctionSearcher(ctx, r, ss, 1, opts)
+}
+
+// fuzzyNames adds the actions whose names are within a few edits of the
+// glued query: "ListMeetingReportData" finds ListMeetingsReportData.
+func (e *Engine) fuzzyNames(glued string, services []string, c *cands) {
+	if len(glued) < 6 {
+		return
+	}
+	maxd := 1
+	if len(glued) >= 8 {
+		maxd = 2
+	}
+	if len(glued) >= 20 {
+		maxd = 3
+	}
+	for _, name := range e.names {
+		if d := len(name) - len(glued); d > maxd || -d > maxd {
+			continue
+		}
+		dist, over := search.LevenshteinDistanceMax(glued, name, maxd)
+		if over || dist > maxd {
+			continue
+		}
+		for _, n := range e.byName[name] {
+			if len(services) == 0 || slices.Contains(services, e.lower[n].service) {
+				c.addID(n, tierFuzzy, 1/float64(1+dist), 0)
+			}
+		}
+	}
+}
+
+func (e *Engine) hit(n int32, hl func(string) []Segment) Hit {
+	d := e.table.Full(int(n))
+	return Hit{
+		ID: d.ID, Kind: d.Kind, Title: d.Title, URL: d.URL, Service: d.Service,
+		AccessLevel: d.AccessLevel, Snippet: hl(d.Description),
+	}
+}
