@@ -1,0 +1,50 @@
+// Package policy gives IAM policy documents their meaning: which catalog
+// actions a policy allows, on what terms, and what is wrong with it.
+//
+// # Parsing
+//
+// Parse reads a document as IAM accepts it (Version, Id, Statement as an
+// object or a list; Sid, Effect, Action/NotAction, Resource/NotResource,
+// Principal/NotPrincipal, Condition; strings or lists where IAM allows
+// either) and keeps the line and column of every statement and pattern.
+// It never fails: a JSON syntax error, an unknown element, a wrong type, a
+// statement with both or neither of Action and NotAction, a bad Effect, a
+// duplicate or malformed Sid or an unknown Version is a Finding.
+//
+// # Matching
+//
+// A pattern matches an action ID ("prefix:Name") as iampattern.Match says:
+// letter case ignored on the whole ID, "*" any run of characters, "?"
+// exactly one. The Engine indexes the catalog so that a literal pattern is
+// a map lookup and "chime:List*" a binary search in the chime names.
+//
+// # Evaluation
+//
+// Engine.Evaluate computes the allowed actions exactly as follows:
+//
+//   - An Allow statement covers the actions its Action patterns match, or
+//     with NotAction every catalog action none of its patterns matches.
+//     An empty Action list covers nothing.
+//   - A Deny statement with no Condition whose Resource includes "*"
+//     removes the actions it covers (with NotAction: every action outside
+//     its list). This subtraction is exact.
+//   - A Deny with a Condition, or on narrower resources (or NotResource),
+//     cannot be decided statically: the actions it covers stay allowed and
+//     are marked PartlyDenied, with the denying statement and pattern.
+//   - A grant is Conditional when every statement granting it has a
+//     Condition, and ResourceScoped when none of them has Resource "*".
+//   - Statements IAM would reject outright (bad Effect; both or neither of
+//     Action and NotAction) take no part; their findings say so.
+//
+// The result lists each allowed action once, in catalog order, with every
+// statement and pattern that grants it. Literal actions the catalog lacks
+// are kept as Unknown (with suggestions), wildcards that match nothing as
+// Unmatched: the catalog and a policy can be weeks apart, and neither is
+// dropped.
+//
+// # Managed policies
+//
+// LoadManaged reads content/policies/*.json. ServiceMatrix, ReverseIndex,
+// Compare and Drift turn the evaluated policies into the tables the site
+// shows.
+package policy

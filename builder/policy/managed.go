@@ -1,0 +1,195 @@
+package policy
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/iamref/iamref/builder/jsonpos"
+)
+
+// ManagedPolicy is one AWS managed policy as content/policies ships it.
+type ManagedPolicy struct {
+	Name       string
+	ARN        string
+	Version    string // DefaultVersionId, e.g. "v12"
+	CreateDate string
+	UpdateDate string
+	Deprecated bool
+	// Document is the policy document as shipped (same keys, same order,
+	// same values), pretty-printed with a two-space indent, so that a page
+	// can show it with line numbers that match Parse's findings.
+	Document []byte
+	File     string // path inside the content FS, e.g. "policies/PowerUserAccess.json"
+}
+
+// LoadManaged reads policies/*.json from the content FS, sorted by name.
+// Every problem is reported, each as "file:line:col: message".
+func LoadManaged(fsys fs.FS) ([]*ManagedPolicy, error) {
+	files, err := fs.Glob(fsys, "policies/*.json")
+	if err != nil {
+		return nil, err
+	}
+	var errs []string
+	var out []*ManagedPolicy
+	names := map[string]string{}
+	for _, f := range files {
+		src, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("%s: %v", f, err))
+			continue
+		}
+		mp, perrs := parseManaged(f, src)
+		errs = append(errs, perrs...)
+		if mp == nil {
+			continue
+		}
+		if prev, dup := names[mp.Name]; dup {
+			errs = append(errs, fmt.Sprintf("%s: policy %s is already defined in %s", f, mp.Name, prev))
+			continue
+		}
+		names[mp.Name] = f
+		out = append(out, mp)
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("%s", strings.Join(errs, "\n"))
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+func parseManaged(file string, src []byte) (*ManagedPolicy, []string) {
+	root, err := jsonpos.Parse(src)
+	if err != nil {
+		if se, ok := err.(*jsonpos.SyntaxError); ok {
+			return nil, []string{fmt.Sprintf("%s:%d:%d: %s", file, se.Pos.Line, se.Pos.Col, se.Msg)}
+		}
+		return nil, []string{fmt.Sprintf("%s: %v", file, err)}
+	}
+	errf := func(pos jsonpos.Pos, format string, args ...any) string {
+		return fmt.Sprintf("%s:%d:%d: %s", file, pos.Line, pos.Col, fmt.Sprintf(format, args...))
+	}
+	if root.Kind != jsonpos.Object {
+		return nil, []string{errf(root.Pos, "want an object, not %s", root.Kind)}
+	}
+	mp := &ManagedPolicy{File: file}
+	var errs []string
+	seen := map[string]bool{}
+	for _, m := range root.Members {
+		if seen[m.Key] {
+			errs = append(errs, errf(m.KeyPos, "duplicate key %q", m.Key))
+			continue
+		}
+		seen[m.Key] = true
+		// Deprecated policies ship "Arn": null and "UpdateDate": null.
+		str := func(dst *string) {
+			if m.Value.Kind == jsonpos.Null {
+				return
+			}
+			if m.Value.Kind != jsonpos.String {
+				errs = append(errs, errf(m.Value.Pos, "%s must be a string or null, not %s", m.Key, m.Value.Kind))
+				return
+			}
+			*dst = m.Value.Str
+		}
+		switch m.Key {
+		case "PolicyName":
+			str(&mp.Name)
+		case "Arn":
+			str(&mp.ARN)
+		case "DefaultVersionId":
+			str(&mp.Version)
+		case "CreateDate":
+			str(&mp.CreateDate)
+		case "UpdateDate":
+			str(&mp.UpdateDate)
+		case "Deprecated":
+			if m.Value.Kind != jsonpos.Bool {
+				errs = append(errs, errf(m.Value.Pos, "Deprecated must be true or false, not %s", m.Value.Kind))
+				continue
+			}
+			mp.Deprecated = m.Value.Bool
+		case "Document":
+			if m.Value.Kind != jsonpos.Object {
+				errs = append(errs, errf(m.Value.Pos, "Document must be an object, not %s", m.Value.Kind))
+				continue
+			}
+			var b bytes.Buffer
+			writeJSON(&b, m.Value, "")
+			b.WriteByte('\n')
+			mp.Document = b.Bytes()
+		default:
+			errs = append(errs, errf(m.KeyPos, "unknown key %q (want PolicyName, Arn, DefaultVersionId, CreateDate, UpdateDate, Deprecated, Document)", m.Key))
+		}
+	}
+	for _, k := range []string{"PolicyName", "Document"} {
+		if !seen[k] {
+			errs = append(errs, errf(root.Pos, "missing %s", k))
+		}
+	}
+	if mp.Name != "" && path.Base(file) != mp.Name+".json" {
+		errs = append(errs, errf(root.Pos, "PolicyName %q does not match the file name", mp.Name))
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return mp, nil
+}
+
+// writeJSON pretty-prints v with a two-space indent, keeping member order
+// and duplicates, numbers as written and strings re-escaped minimally.
+func writeJSON(b *bytes.Buffer, v *jsonpos.Value, indent string) {
+	switch v.Kind {
+	case jsonpos.Null:
+		b.WriteString("null")
+	case jsonpos.Bool:
+		fmt.Fprint(b, v.Bool)
+	case jsonpos.Number:
+		b.WriteString(v.Str)
+	case jsonpos.String:
+		writeString(b, v.Str)
+	case jsonpos.Array:
+		if len(v.Items) == 0 {
+			b.WriteString("[]")
+			return
+		}
+		b.WriteString("[\n")
+		for i, it := range v.Items {
+			b.WriteString(indent + "  ")
+			writeJSON(b, it, indent+"  ")
+			if i < len(v.Items)-1 {
+				b.WriteByte(',')
+			}
+			b.WriteByte('\n')
+		}
+		b.WriteString(indent + "]")
+	case jsonpos.Object:
+		if len(v.Members) == 0 {
+			b.WriteString("{}")
+			return
+		}
+		b.WriteString("{\n")
+		for i, m := range v.Members {
+			b.WriteString(indent + "  ")
+			writeString(b, m.Key)
+			b.WriteString(": ")
+			writeJSON(b, m.Value, indent+"  ")
+			if i < len(v.Members)-1 {
+				b.WriteByte(',')
+			}
+			b.WriteByte('\n')
+		}
+		b.WriteString(indent + "}")
+	}
+}
+
+func writeString(b *bytes.Buffer, s string) {
+	enc := json.NewEncoder(b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)       // cannot fail for a string
+	b.Truncate(b.Len() - 1) // Encode appends a newline
+}

@@ -1,0 +1,224 @@
+package policy
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// evaluated parses and evaluates every shipped managed policy once.
+func evaluated(t *testing.T) (*Engine, []*ManagedPolicy, map[string]*Result) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("evaluates all 1,645 managed policies")
+	}
+	e, ps := shipped(t)
+	results := evaluateAll(e, parseAll(t, ps))
+	byName := make(map[string]*Result, len(ps))
+	for i, p := range ps {
+		byName[p.Name] = results[i]
+	}
+	return e, ps, byName
+}
+
+func TestManagedPolicies(t *testing.T) {
+	e, ps, results := evaluated(t)
+	c := e.Catalog()
+	if len(ps) != 1645 {
+		t.Errorf("loaded %d managed policies, want 1645", len(ps))
+	}
+	if got, want := len(results["AdministratorAccess"].Allowed), c.ActionCount(); got != want || want != 21123 {
+		t.Errorf("AdministratorAccess allows %d actions, catalog has %d (want 21123)", got, want)
+	}
+
+	ro := results["AmazonChimeReadOnly"]
+	g := ro.Grant(c.Action("chime:GetGlobalSettings"))
+	if g == nil || len(g.GrantedBy) != 1 || g.GrantedBy[0].Pattern != "chime:Get*" || g.Conditional || g.ResourceScoped {
+		t.Errorf("AmazonChimeReadOnly grant of chime:GetGlobalSettings = %+v, want via chime:Get* on *", g)
+	}
+	if ro.Grant(c.Action("chime:CreateMeeting")) != nil {
+		t.Error("AmazonChimeReadOnly allows chime:CreateMeeting")
+	}
+
+	unknown, unknownPolicies, unmatched := 0, 0, 0
+	for _, p := range ps {
+		r := results[p.Name]
+		for i := 1; i < len(r.Allowed); i++ {
+			if !actionLess(r.Allowed[i-1].Action, r.Allowed[i].Action) {
+				t.Fatalf("%s: %s then %s: not in catalog order, or twice", p.Name, r.Allowed[i-1].Action.ID(), r.Allowed[i].Action.ID())
+			}
+		}
+		for _, g := range r.Allowed {
+			if len(g.GrantedBy) == 0 {
+				t.Fatalf("%s: %s has no granting statement", p.Name, g.Action.ID())
+			}
+		}
+		for _, f := range r.Findings {
+			if f.Severity == Error {
+				t.Errorf("%s: %s", p.Name, f)
+			}
+		}
+		unknown += len(r.Unknown)
+		unmatched += len(r.Unmatched)
+		if len(r.Unknown) > 0 {
+			unknownPolicies++
+		}
+	}
+	// The field notes count 506 literal references to actions absent from
+	// the June catalog, in 80 policies, and 14 wildcards matching nothing.
+	// We find exactly those numbers: Unknown counts every literal reference
+	// (a name listed in two policies counts twice), including those under
+	// Deny and NotAction.
+	if unknown != 506 || unknownPolicies != 80 || unmatched != 14 {
+		t.Errorf("unknown literal actions: %d in %d policies, wildcards matching nothing: %d; want 506 in 80 and 14", unknown, unknownPolicies, unmatched)
+	}
+}
+
+func TestManagedPowerUserAccess(t *testing.T) {
+	e, _, results := evaluated(t)
+	c := e.Catalog()
+	r := results["PowerUserAccess"]
+	// Statement 0 allows everything except iam:*, organizations:*, account:*;
+	// statement 1 re-allows nine of those actions by name.
+	excluded := len(c.Service("iam").Actions) + len(c.Service("organizations").Actions) + len(c.Service("account").Actions)
+	reallowed := []string{
+		"account:GetAccountInformation", "account:GetGovCloudAccountInformation", "account:GetPrimaryEmail", "account:ListRegions",
+		"iam:CreateServiceLinkedRole", "iam:DeleteServiceLinkedRole", "iam:ListRoles",
+		"organizations:DescribeEffectivePolicy", "organizations:DescribeOrganization",
+	}
+	if want := c.ActionCount() - excluded + len(reallowed); len(r.Allowed) != want {
+		t.Errorf("PowerUserAccess allows %d actions, want %d", len(r.Allowed), want)
+	}
+	for _, id := range reallowed {
+		a := c.Action(id)
+		if a == nil {
+			t.Errorf("%s is not in the catalog", id)
+			continue
+		}
+		g := r.Grant(a)
+		if g == nil || !reflect.DeepEqual(g.GrantedBy, []GrantRef{{Statement: 1, Pattern: id}}) {
+			t.Errorf("%s granted by %+v, want statement 1 pattern %s", id, g, id)
+		}
+	}
+	for _, id := range []string{"iam:CreateRole", "iam:PassRole", "organizations:CreateAccount", "account:PutAlternateContact"} {
+		if r.Grant(c.Action(id)) != nil {
+			t.Errorf("PowerUserAccess allows %s", id)
+		}
+	}
+	g := r.Grant(c.Action("s3:GetObject"))
+	if g == nil || !reflect.DeepEqual(g.GrantedBy, []GrantRef{{Statement: 0, NotAction: true}}) {
+		t.Errorf("s3:GetObject granted by %+v, want the NotAction statement 0", g)
+	}
+}
+
+func TestManagedDenies(t *testing.T) {
+	e, _, results := evaluated(t)
+	c := e.Catalog()
+	lf := results["AWSLakeFormationDataAdmin"]
+	if lf.Grant(c.Action("lakeformation:PutDataLakeSettings")) != nil || lf.Grant(c.Action("lakeformation:GetDataLakeSettings")) == nil || lf.Denied != 1 {
+		t.Errorf("AWSLakeFormationDataAdmin: Deny lakeformation:PutDataLakeSettings not subtracted exactly (denied %d)", lf.Denied)
+	}
+	spot := results["AWSEC2SpotServiceRolePolicy"].Grant(c.Action("ec2:RunInstances"))
+	if spot == nil || !spot.PartlyDenied || spot.Conditional || spot.ResourceScoped ||
+		!reflect.DeepEqual(spot.DeniedBy, []GrantRef{{Statement: 1, Pattern: "ec2:RunInstances"}}) {
+		t.Errorf("AWSEC2SpotServiceRolePolicy ec2:RunInstances = %+v, want partly denied by statement 1", spot)
+	}
+	ca := results["AWSCertificateManagerPrivateCAUser"].Grant(c.Action("acm-pca:IssueCertificate"))
+	if ca == nil || !ca.Conditional || !ca.ResourceScoped || !ca.PartlyDenied {
+		t.Errorf("acm-pca:IssueCertificate = %+v, want conditional, resource-scoped, partly denied", ca)
+	}
+	// Root-task policies hold only Deny statements (Deny + NotAction): they allow nothing.
+	for _, name := range []string{"IAMCreateRootUserPassword", "IAMAuditRootUserCredentials", "S3UnlockBucketPolicy", "AWSDenyAll"} {
+		if n := len(results[name].Allowed); n != 0 {
+			t.Errorf("%s allows %d actions, want 0", name, n)
+		}
+	}
+	// NotResource with Allow is resource-scoped.
+	for _, g := range results["AmazonSageMakerFullAccess"].Allowed {
+		for _, ref := range g.GrantedBy {
+			if ref.Pattern == "" {
+				t.Errorf("AmazonSageMakerFullAccess: unexpected NotAction grant %+v", ref)
+			}
+		}
+	}
+}
+
+func TestLoadManagedDocument(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads all managed policies")
+	}
+	_, ps := shipped(t)
+	for _, p := range ps {
+		src, err := os.ReadFile("../../content/" + p.File)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var file struct{ Document json.RawMessage }
+		if err := json.Unmarshal(src, &file); err != nil {
+			t.Fatal(err)
+		}
+		var want, got any
+		if err := json.Unmarshal(file.Document, &want); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(p.Document, &got); err != nil {
+			t.Fatalf("%s: re-emitted document is not JSON: %v", p.Name, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: re-emitted document differs from the shipped one", p.Name)
+		}
+		// The shipped files are already indented by two: the re-emitted
+		// document is their Document block, one level out.
+		block := strings.ReplaceAll(string(file.Document), "\n  ", "\n") + "\n"
+		if string(p.Document) != block {
+			t.Fatalf("%s: re-emitted document is not the shipped text:\n%s\nwant\n%s", p.Name, p.Document, block)
+		}
+	}
+	if p := ps[0]; !strings.HasPrefix(p.File, "policies/") || p.Name == "" || p.Version == "" {
+		t.Errorf("first policy = %+v", p)
+	}
+}
+
+func TestLoadManagedErrors(t *testing.T) {
+	doc := `{"Version": "2012-10-17", "Statement": []}`
+	fsys := fstest.MapFS{
+		"policies/Good.json":    {Data: []byte(`{"PolicyName": "Good", "Arn": "arn:aws:iam::aws:policy/Good", "DefaultVersionId": "v1", "Deprecated": false, "Document": ` + doc + `}`)},
+		"policies/Broken.json":  {Data: []byte("{\n  \"PolicyName\": \"Broken\"\n  \"Arn\": null}")},
+		"policies/Types.json":   {Data: []byte(`{"PolicyName": "Types", "Arn": 3, "Deprecated": "no", "Document": []}`)},
+		"policies/Renamed.json": {Data: []byte(`{"PolicyName": "Other", "Document": ` + doc + `}`)},
+	}
+	_, err := LoadManaged(fsys)
+	if err == nil {
+		t.Fatal("LoadManaged accepted broken files")
+	}
+	for _, want := range []string{
+		"policies/Broken.json:3:3: unexpected",
+		"policies/Types.json:1:32: Arn must be a string or null",
+		"policies/Types.json:1:49: Deprecated must be true or false",
+		"policies/Types.json:1:67: Document must be an object",
+		"policies/Renamed.json:1:1: PolicyName \"Other\" does not match the file name",
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not contain %q:\n%v", want, err)
+		}
+	}
+	delete(fsys, "policies/Broken.json")
+	delete(fsys, "policies/Types.json")
+	delete(fsys, "policies/Renamed.json")
+	fsys["policies/A.json"] = &fstest.MapFile{Data: []byte(`{"PolicyName": "A", "Arn": null, "UpdateDate": null, "Deprecated": true, "Document": {"Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}, "Version": "2012-10-17"}}`)}
+	ps, err := LoadManaged(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) != 2 || ps[0].Name != "A" || !ps[0].Deprecated || ps[0].ARN != "" || ps[1].Name != "Good" {
+		t.Fatalf("policies = %+v", ps)
+	}
+	want := "{\n  \"Statement\": {\n    \"Effect\": \"Allow\",\n    \"Action\": \"s3:*\",\n    \"Resource\": \"*\"\n  },\n  \"Version\": \"2012-10-17\"\n}\n"
+	if !bytes.Equal(ps[0].Document, []byte(want)) {
+		t.Errorf("document =\n%s\nwant\n%s", ps[0].Document, want)
+	}
+}
