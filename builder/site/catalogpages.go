@@ -52,6 +52,7 @@ func (b *builder) servicePages(s *catalog.Service) {
 		Derived: s.Derive(),
 		Guides:  b.guides[s.Prefix],
 	}
+	sp.Short = s.Name
 	b.add("service", sp)
 	b.addFile(ServiceAPIPath(s.Prefix), b.serviceJSON(s))
 	crumbs := serviceCrumbs(s)

@@ -10,6 +10,7 @@ import (
 type Base struct {
 	Path        string // site-absolute path of the page, such as /chime/CreateMeeting/
 	Title       string
+	Short       string // breadcrumb label; Title when empty
 	Description string // meta description
 	Crumbs      []Crumb
 	Site        *Info
