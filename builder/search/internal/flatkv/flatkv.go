@@ -68,13 +68,13 @@ func (t *Table) search(k []byte) int {
 	return sort.Search(t.Len(), func(i int) bool { return bytes.Compare(t.Key(i), k) >= 0 })
 }
 
-// Get returns the value stored under k, or nil.
-func (t *Table) Get(k []byte) []byte {
+// Get returns the value stored under k and whether there is one.
+func (t *Table) Get(k []byte) ([]byte, bool) {
 	i := t.search(k)
 	if i < t.Len() && bytes.Equal(t.Key(i), k) {
-		return t.Value(i)
+		return t.Value(i), true
 	}
-	return nil
+	return nil, false
 }
 
 // Encoder collects pairs, which must be added in strictly increasing key
@@ -295,14 +295,26 @@ type reader struct{ t *Table }
 
 // Get returns a copy of the value, as the API says the caller owns it.
 func (r reader) Get(k []byte) ([]byte, error) {
-	v := r.t.Get(k)
-	if v == nil {
+	v, ok := r.t.Get(k)
+	if !ok {
 		return nil, nil
 	}
 	return append([]byte{}, v...), nil
 }
 
-func (r reader) MultiGet(keys [][]byte) ([][]byte, error) { return store.MultiGet(r, keys) }
+// MultiGet returns the values of keys. (The API's store.MultiGet helper
+// cannot be used: it indexes past its slice's length.)
+func (r reader) MultiGet(keys [][]byte) ([][]byte, error) {
+	out := make([][]byte, len(keys))
+	for i, k := range keys {
+		v, err := r.Get(k)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
+}
 
 func (r reader) PrefixIterator(prefix []byte) store.KVIterator {
 	return r.RangeIterator(prefix, prefixEnd(prefix))

@@ -125,7 +125,7 @@ func (s *Store) set(k string, v []byte) {
 	if _, ok := s.m[k]; !ok {
 		s.sorted = nil
 	}
-	s.m[k] = append([]byte(nil), v...)
+	s.m[k] = append([]byte{}, v...)
 }
 
 func (w writer) Close() error { return nil }
@@ -142,13 +142,23 @@ func (r *reader) find(k []byte) int {
 func (r *reader) Get(k []byte) ([]byte, error) {
 	i := r.find(k)
 	if i < len(r.keys) && r.keys[i] == string(k) {
-		return append([]byte(nil), r.vals[i]...), nil
+		return append([]byte{}, r.vals[i]...), nil
 	}
 	return nil, nil
 }
 
+// MultiGet returns the values of keys. (The API's store.MultiGet helper
+// cannot be used: it indexes past its slice's length.)
 func (r *reader) MultiGet(keys [][]byte) ([][]byte, error) {
-	return store.MultiGet(r, keys)
+	out := make([][]byte, len(keys))
+	for i, k := range keys {
+		v, err := r.Get(k)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
 }
 
 func (r *reader) PrefixIterator(prefix []byte) store.KVIterator {

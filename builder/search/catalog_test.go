@@ -1,0 +1,131 @@
+package search_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/iamref/iamref/builder/search"
+)
+
+// contentDir is the repository's content/ folder, which ships the catalog.
+const contentDir = "../../content"
+
+type catalogService struct {
+	ServiceName string `json:"service_name"`
+	Prefix      string `json:"prefix"`
+	Privileges  map[string]struct {
+		Privilege   string `json:"privilege"`
+		Description string `json:"description"`
+		AccessLevel string `json:"access_level"`
+	} `json:"privileges"`
+	Resources map[string]struct {
+		Resource string `json:"resource"`
+		ARN      string `json:"arn"`
+	} `json:"resources"`
+	Conditions map[string]struct {
+		Condition   string `json:"condition"`
+		Description string `json:"description"`
+	} `json:"conditions"`
+}
+
+// catalogDocs turns content/catalog/*.json (Policy Sentry's schema, one
+// service per file) and content/policies/*.json into documents, the way a
+// site could.
+func catalogDocs(tb testing.TB) []search.Document {
+	tb.Helper()
+	files, err := filepath.Glob(filepath.Join(contentDir, "catalog", "*.json"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if len(files) < 400 {
+		tb.Fatalf("found %d catalog files in %s/catalog, want the whole catalog", len(files), contentDir)
+	}
+	var docs []search.Document
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		var m map[string]catalogService
+		if err := json.Unmarshal(b, &m); err != nil {
+			tb.Fatalf("%s: %v", f, err)
+		}
+		for p, s := range m {
+			docs = append(docs, search.Document{
+				Kind: "service", ID: p, Title: s.ServiceName, URL: "/" + p + "/",
+				Service: p, ServiceName: s.ServiceName,
+			})
+			for _, a := range s.Privileges {
+				docs = append(docs, search.Document{
+					Kind: "action", ID: p + ":" + a.Privilege, Title: a.Privilege,
+					URL: "/" + p + "/" + strings.ToLower(a.Privilege) + "/", Service: p,
+					ServiceName: s.ServiceName, AccessLevel: a.AccessLevel, Description: a.Description,
+				})
+			}
+			for _, r := range s.Resources {
+				docs = append(docs, search.Document{
+					Kind: "resource", ID: p + ":" + r.Resource, Title: r.Resource,
+					URL: "/" + p + "/#resource-" + r.Resource, Service: p,
+					ServiceName: s.ServiceName, Description: r.ARN,
+				})
+			}
+			for _, c := range s.Conditions {
+				docs = append(docs, search.Document{
+					Kind: "condition", ID: c.Condition, Title: c.Condition,
+					URL: "/" + p + "/#condition-" + strings.ToLower(c.Condition), Service: p,
+					ServiceName: s.ServiceName, Description: c.Description,
+				})
+			}
+		}
+	}
+	pols, err := filepath.Glob(filepath.Join(contentDir, "policies", "*.json"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, f := range pols {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		var p struct{ PolicyName, Arn string }
+		if err := json.Unmarshal(b, &p); err != nil {
+			tb.Fatalf("%s: %v", f, err)
+		}
+		docs = append(docs, search.Document{
+			Kind: "policy", ID: p.PolicyName, Title: p.PolicyName,
+			URL: "/policies/" + p.PolicyName + "/", Description: "AWS managed policy " + p.Arn,
+		})
+	}
+	// map iteration above is random; the index must not care, but keep
+	// the helper's output stable for readers of failures
+	sort.Slice(docs, func(i, j int) bool { return docs[i].URL < docs[j].URL })
+	return docs
+}
+
+var (
+	fullOnce sync.Once
+	fullDocs []search.Document
+	fullIdx  *search.Index
+	fullErr  error
+)
+
+// fullIndex builds the index of the whole catalog once per test binary.
+func fullIndex(tb testing.TB) ([]search.Document, *search.Index) {
+	tb.Helper()
+	fullOnce.Do(func() {
+		fullDocs = catalogDocs(tb)
+		fullIdx, fullErr = search.Build(fullDocs, search.Options{})
+	})
+	if fullErr != nil {
+		tb.Fatal(fullErr)
+	}
+	if fullIdx == nil {
+		tb.Fatal("full index not built")
+	}
+	return fullDocs, fullIdx
+}
