@@ -57,16 +57,17 @@ func (o *output) write(sitePath string, data []byte) error {
 		return fmt.Errorf("two pages write %s", key)
 	}
 	o.files[key] = int64(len(data))
-	d := filepath.Dir(filepath.Join(o.dir, filepath.FromSlash(rel)))
-	needDir := !o.dirs[d]
-	o.dirs[d] = true
-	o.mu.Unlock()
 	full := filepath.Join(o.dir, filepath.FromSlash(rel))
-	if needDir {
+	d := filepath.Dir(full)
+	if !o.dirs[d] {
+		// Under the lock, so no writer sees the directory as made before it is.
 		if err := os.MkdirAll(d, 0o755); err != nil {
+			o.mu.Unlock()
 			return err
 		}
+		o.dirs[d] = true
 	}
+	o.mu.Unlock()
 	return os.WriteFile(full, data, 0o644)
 }
 
