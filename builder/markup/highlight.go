@@ -70,6 +70,14 @@ func Highlight(code, lang string, opts HighlightOptions) (template.HTML, error) 
 		lexer = lexerFor("plaintext")
 	}
 	var buf bytes.Buffer
+	if strings.EqualFold(strings.TrimSpace(lang), "json") {
+		if toks, ok := jsonTokens(sanitizeCode(code)); ok {
+			if err := chromahtml.New(fopts...).Format(&buf, styles.Get(lightStyle), chroma.Literator(toks...)); err != nil {
+				return "", fmt.Errorf("highlight %s: %w", lang, err)
+			}
+			return template.HTML(buf.String()), nil
+		}
+	}
 	if err := format(&buf, chromahtml.New(fopts...), lexer, code); err != nil {
 		return "", fmt.Errorf("highlight %s: %w", lang, err)
 	}

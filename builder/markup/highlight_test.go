@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/alecthomas/chroma/v2"
+	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/alecthomas/chroma/v2/styles"
 	"golang.org/x/net/html"
 )
 
@@ -252,6 +255,38 @@ func BenchmarkHighlightJSON(b *testing.B) {
 	for b.Loop() {
 		if _, err := Highlight(code.String(), "json", opts); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestJSONFastPathMatchesLexer checks the hand tokeniser gives the same HTML
+// as chroma's JSON lexer on valid documents.
+func TestJSONFastPathMatchesLexer(t *testing.T) {
+	docs := []string{
+		"{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Action\": [\"s3:Get*\", \"s3:List*\"], \"Resource\": \"arn:aws:s3:::b/${aws:username}\"}\n  ]\n}",
+		`{"a": [1, -2.5e3, true, false, null, {"b": "x\"y"}], "c": {}}`,
+		`[]`,
+	}
+	for _, d := range docs {
+		toks, ok := jsonTokens(d)
+		if !ok {
+			t.Fatalf("fast path refused valid JSON %q", d)
+		}
+		var fast, slow bytes.Buffer
+		f := chromahtml.New(chromahtml.WithClasses(true))
+		if err := f.Format(&fast, styles.Get(lightStyle), chroma.Literator(toks...)); err != nil {
+			t.Fatal(err)
+		}
+		if err := format(&slow, f, lexerFor("json"), d); err != nil {
+			t.Fatal(err)
+		}
+		if fast.String() != slow.String() {
+			t.Errorf("fast path differs for %q:\nfast %s\nslow %s", d, fast.String(), slow.String())
+		}
+	}
+	for _, bad := range []string{`{"a": }x`, `{"a": [1,}`, "{\"a\n\": 1}", `{`, `{"a": 1 "b": 2}`} {
+		if _, ok := jsonTokens(bad); ok {
+			t.Errorf("fast path accepted broken JSON %q", bad)
 		}
 	}
 }
