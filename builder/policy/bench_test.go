@@ -61,14 +61,35 @@ func evaluateAll(e *Engine, docs []*Document) []*Result {
 	return out
 }
 
+// BenchmarkEvaluateAllManaged evaluates all 1,645 managed policies against
+// the full catalog on GOMAXPROCS goroutines. "cold" builds a fresh Engine
+// (outside the timer) for every round, as a site build does once, so the
+// wildcard cache starts empty; "warm" reuses one Engine.
 func BenchmarkEvaluateAllManaged(b *testing.B) {
 	e, ps := shipped(b)
 	docs := parseAll(b, ps)
-	b.ResetTimer()
+	b.Run("cold", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			fresh := NewEngine(e.Catalog())
+			b.StartTimer()
+			evaluateAll(fresh, docs)
+		}
+		b.ReportMetric(float64(len(docs))*float64(b.N)/b.Elapsed().Seconds(), "policies/s")
+	})
+	b.Run("warm", func(b *testing.B) {
+		for b.Loop() {
+			evaluateAll(e, docs)
+		}
+		b.ReportMetric(float64(len(docs))*float64(b.N)/b.Elapsed().Seconds(), "policies/s")
+	})
+}
+
+func BenchmarkNewEngine(b *testing.B) {
+	e, _ := shipped(b)
 	for b.Loop() {
-		evaluateAll(e, docs)
+		NewEngine(e.Catalog())
 	}
-	b.ReportMetric(float64(len(docs))*float64(b.N)/b.Elapsed().Seconds(), "policies/s")
 }
 
 func BenchmarkParse(b *testing.B) {
