@@ -50,17 +50,7 @@ func Highlight(code, lang string, opts HighlightOptions) (template.HTML, error) 
 	if opts.LineAnchorPrefix != "" && !anchorPrefixRE.MatchString(opts.LineAnchorPrefix) {
 		return "", fmt.Errorf("highlight: invalid line anchor prefix %q", opts.LineAnchorPrefix)
 	}
-	fopts := []chromahtml.Option{chromahtml.WithClasses(true)}
-	if opts.LineNumbers || opts.LineAnchorPrefix != "" {
-		fopts = append(fopts, chromahtml.WithLineNumbers(true))
-	}
-	if opts.LineAnchorPrefix != "" {
-		fopts = append(fopts, chromahtml.WithLinkableLineNumbers(true, opts.LineAnchorPrefix))
-	}
-	if len(opts.HighlightLines) > 0 {
-		// The formatter sorts the ranges in place: give it a copy.
-		fopts = append(fopts, chromahtml.HighlightLines(append([][2]int(nil), opts.HighlightLines...)))
-	}
+	f := formatterFor(opts)
 	lexer := lexerFor(lang)
 	if lexer == nil {
 		if !opts.LineNumbers && opts.LineAnchorPrefix == "" && len(opts.HighlightLines) == 0 {
@@ -72,16 +62,49 @@ func Highlight(code, lang string, opts HighlightOptions) (template.HTML, error) 
 	var buf bytes.Buffer
 	if strings.EqualFold(strings.TrimSpace(lang), "json") {
 		if toks, ok := jsonTokens(sanitizeCode(code)); ok {
-			if err := chromahtml.New(fopts...).Format(&buf, styles.Get(lightStyle), chroma.Literator(toks...)); err != nil {
+			if err := f.Format(&buf, styles.Get(lightStyle), chroma.Literator(toks...)); err != nil {
 				return "", fmt.Errorf("highlight %s: %w", lang, err)
 			}
 			return template.HTML(buf.String()), nil
 		}
 	}
-	if err := format(&buf, chromahtml.New(fopts...), lexer, code); err != nil {
+	if err := format(&buf, f, lexer, code); err != nil {
 		return "", fmt.Errorf("highlight %s: %w", lang, err)
 	}
 	return template.HTML(buf.String()), nil
+}
+
+// formatters caches one formatter per option set without marked lines: a
+// formatter builds its style table on first use, which costs more than
+// formatting a small document. chroma's formatter is safe for concurrent use.
+var formatters sync.Map // formatterKey → *chromahtml.Formatter
+
+type formatterKey struct {
+	lineNumbers bool
+	prefix      string
+}
+
+func formatterFor(opts HighlightOptions) *chromahtml.Formatter {
+	key := formatterKey{opts.LineNumbers || opts.LineAnchorPrefix != "", opts.LineAnchorPrefix}
+	if len(opts.HighlightLines) == 0 {
+		if f, ok := formatters.Load(key); ok {
+			return f.(*chromahtml.Formatter)
+		}
+	}
+	fopts := []chromahtml.Option{chromahtml.WithClasses(true)}
+	if key.lineNumbers {
+		fopts = append(fopts, chromahtml.WithLineNumbers(true))
+	}
+	if opts.LineAnchorPrefix != "" {
+		fopts = append(fopts, chromahtml.WithLinkableLineNumbers(true, opts.LineAnchorPrefix))
+	}
+	if len(opts.HighlightLines) > 0 {
+		// The formatter sorts the ranges in place: give it a copy.
+		fopts = append(fopts, chromahtml.HighlightLines(append([][2]int(nil), opts.HighlightLines...)))
+		return chromahtml.New(fopts...)
+	}
+	f, _ := formatters.LoadOrStore(key, chromahtml.New(fopts...))
+	return f.(*chromahtml.Formatter)
 }
 
 // format tokenises code with lexer and writes it through f.

@@ -132,6 +132,9 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 	if err := b.render(ctx); err != nil {
 		return Stats{}, err
 	}
+	if err := b.publish(); err != nil { // publish.go: _redirects, sitemap, link check, URL manifest
+		return Stats{}, err
+	}
 	if err := out.commit(); err != nil {
 		return Stats{}, err
 	}

@@ -117,9 +117,43 @@ func (o *output) commit() error {
 		return err
 	}
 	if old != "" {
-		return os.RemoveAll(old)
+		return removeTree(old)
 	}
 	return nil
+}
+
+// removeTree deletes a directory tree, its top-level entries in parallel:
+// deleting the previous site's 50,000 files and directories one by one
+// would cost as much as writing the new one.
+func removeTree(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return os.RemoveAll(dir)
+	}
+	var wg sync.WaitGroup
+	work := make(chan string)
+	errs := make(chan error, len(entries))
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range work {
+				if err := os.RemoveAll(p); err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	for _, e := range entries {
+		work <- filepath.Join(dir, e.Name())
+	}
+	close(work)
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return err
+	}
+	return os.RemoveAll(dir)
 }
 
 // abort removes the unfinished directory.

@@ -18,6 +18,8 @@ type Base struct {
 	// Absolute makes links site-absolute: 404.html is served at any path,
 	// so relative links from it would point nowhere.
 	Absolute bool
+
+	root string // "../" per directory level, computed on first use
 }
 
 // Crumb is one breadcrumb link.
@@ -54,12 +56,21 @@ type SearchAssets struct {
 	Index, WASM, WASMExec, Worker, Script string // site-absolute paths
 }
 
-// Rel is the reference from this page to a site-absolute target.
+// Rel is the reference from this page to a site-absolute target: the
+// target from the site root, behind as many "../" as the page is deep, so
+// the site works under any base path and from a plain file server. A
+// fragment of this very page stays a bare "#fragment".
 func (b *Base) Rel(target string) string {
 	if b.Absolute {
 		return target
 	}
-	return Rel(b.Path, target)
+	if len(target) > len(b.Path) && target[len(b.Path)] == '#' && target[:len(b.Path)] == b.Path {
+		return target[len(b.Path):]
+	}
+	if b.root == "" {
+		b.root = rootPrefix(b.Path)
+	}
+	return b.root + escapePath(target[1:])
 }
 
 // Canonical is the absolute URL of the page when a base URL is configured.

@@ -2,7 +2,6 @@ package site
 
 import (
 	"net/url"
-	"path"
 	"regexp"
 	"strings"
 
@@ -77,62 +76,34 @@ func Slug(name string) string {
 }
 
 // Rel returns the relative reference from the page at path from to target
-// (both site-absolute, target may carry a #fragment), so the site works
-// under any base path and from a plain file server.
+// (both site-absolute; target may carry a #fragment).
 func Rel(from, target string) string {
-	frag := ""
-	if i := strings.IndexByte(target, '#'); i >= 0 {
-		target, frag = target[:i], target[i:]
-	}
-	if target == "" {
-		return frag
-	}
-	fromDir := from
-	if !strings.HasSuffix(fromDir, "/") {
-		fromDir = strings.TrimSuffix(path.Dir(fromDir), "/") + "/"
-	}
-	if target == from && frag != "" {
-		return frag
-	}
-	fromParts := strings.Split(strings.Trim(fromDir, "/"), "/")
-	if fromDir == "/" {
-		fromParts = nil
-	}
-	trailing := strings.HasSuffix(target, "/")
-	toParts := strings.Split(strings.Trim(target, "/"), "/")
-	if strings.Trim(target, "/") == "" {
-		toParts = nil
-	}
-	i := 0
-	for i < len(fromParts) && i < len(toParts) && fromParts[i] == toParts[i] {
-		i++
-	}
-	var segs []string
-	for range fromParts[i:] {
-		segs = append(segs, "..")
-	}
-	for _, p := range toParts[i:] {
-		segs = append(segs, escapeSegment(p))
-	}
-	rel := strings.Join(segs, "/")
-	if trailing && len(toParts[i:]) > 0 {
-		rel += "/"
-	}
-	if rel == "" {
-		rel = "./"
-	} else if len(toParts[i:]) == 0 {
-		rel += "/"
-	}
-	// A first segment with a colon would read as a URL scheme.
-	if first, _, _ := strings.Cut(rel, "/"); strings.Contains(first, ":") {
-		rel = "./" + rel
-	}
-	return rel + frag
+	b := Base{Path: from}
+	return b.Rel(target)
 }
 
-func escapeSegment(s string) string {
-	if s == ".." {
-		return s
+// rootPrefix is the way from a page back to the site root: "./" for the
+// root itself, "../" per directory below it.
+func rootPrefix(page string) string {
+	depth := strings.Count(page, "/") - 1
+	if depth <= 0 {
+		return "./"
 	}
-	return url.PathEscape(s)
+	return strings.Repeat("../", depth)
+}
+
+// escapePath escapes each path segment; paths made by this package need it
+// only for characters outside unreserved ones, which is rare.
+func escapePath(p string) string {
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("/-._~#:$", c) >= 0) {
+			segs := strings.Split(p, "/")
+			for j, s := range segs {
+				segs[j] = url.PathEscape(s)
+			}
+			return strings.Join(segs, "/")
+		}
+	}
+	return p
 }

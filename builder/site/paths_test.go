@@ -4,18 +4,20 @@ import "testing"
 
 func TestRel(t *testing.T) {
 	tests := []struct{ from, to, want string }{
-		{"/", "/chime/", "chime/"},
-		{"/chime/", "/chime/CreateMeeting/", "CreateMeeting/"},
-		{"/chime/CreateMeeting/", "/chime/", "../"},
+		{"/", "/chime/", "./chime/"},
+		{"/chime/", "/chime/CreateMeeting/", "../chime/CreateMeeting/"},
+		{"/chime/CreateMeeting/", "/chime/", "../../chime/"},
 		{"/chime/CreateMeeting/", "/", "../../"},
 		{"/chime/CreateMeeting/", "/s3/PutObject/", "../../s3/PutObject/"},
 		{"/chime/CreateMeeting/", "/chime/CreateMeeting/#resource-types", "#resource-types"},
 		{"/chime/", "/chime/#action-X", "#action-X"},
+		{"/chime/", "/chime/index.json", "../chime/index.json"},
 		{"/chime/CreateMeeting/", "/api/catalog/chime.json", "../../api/catalog/chime.json"},
-		{"/", "/static/site.css", "static/site.css"},
-		{"/404.html", "/chime/", "chime/"},
-		{"/chime/", "/chime/", "./"},
+		{"/", "/static/site.css", "./static/site.css"},
+		{"/404.html", "/chime/", "./chime/"},
+		{"/chime/", "/chime/", "../chime/"},
 		{"/x/", "/a b/", "../a%20b/"},
+		{"/x/", "/conditions/aws_RequestTag_TagKey/", "../conditions/aws_RequestTag_TagKey/"},
 	}
 	for _, tt := range tests {
 		if got := Rel(tt.from, tt.to); got != tt.want {

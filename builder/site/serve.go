@@ -239,17 +239,13 @@ func FileServer(dir string) http.Handler {
 	})
 }
 
-// redirectFor looks a missing path up in the site's _redirects file.
+// redirectFor looks a missing path up in the site's _redirects file, with
+// Netlify's matching rules (see redirects.go).
 func redirectFor(dir, p string) (string, bool) {
-	data, err := os.ReadFile(filepath.Join(dir, "_redirects"))
-	if err != nil {
+	t := redirectsOf(dir)
+	if t == nil {
 		return "", false
 	}
-	for _, line := range strings.Split(string(data), "\n") {
-		f := strings.Fields(line)
-		if len(f) >= 2 && !strings.HasPrefix(f[0], "#") && (f[0] == p || f[0] == strings.TrimSuffix(p, "/")) {
-			return f[1], true
-		}
-	}
-	return "", false
+	r, ok := t.match(p)
+	return r.To, ok
 }
