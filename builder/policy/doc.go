@@ -32,7 +32,9 @@
 //     cannot be decided statically: the actions it covers stay allowed and
 //     are marked PartlyDenied, with the denying statement and pattern.
 //   - A grant is Conditional when every statement granting it has a
-//     Condition, and ResourceScoped when none of them has Resource "*".
+//     Condition, and ResourceScoped when none of them has Resource "*"
+//     (a Resource list containing "*" counts as "*"; NotResource, or no
+//     Resource at all, counts as scoped).
 //   - Statements IAM would reject outright (bad Effect; both or neither of
 //     Action and NotAction) take no part; their findings say so.
 //
@@ -41,6 +43,13 @@
 // are kept as Unknown (with suggestions), wildcards that match nothing as
 // Unmatched: the catalog and a policy can be weeks apart, and neither is
 // dropped.
+//
+// Statement indexes in GrantRef and UnknownAction are 0-based positions in
+// Document.Statements; lines and columns are 1-based, columns in characters.
+//
+// An Engine is built once per catalog (about 50 ms for the full catalog)
+// and is safe for concurrent use; it remembers what each wildcard pattern
+// matches, since the managed policies share most of their patterns.
 //
 // # Managed policies
 //

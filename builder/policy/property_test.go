@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"reflect"
 	"regexp"
 	"strings"
@@ -268,6 +269,9 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("{\n \"Statement\": [\n  {\"Action\": [\"a\"\n \"b\"]}]}"))
 	f.Add([]byte(`[]`))
 	f.Add([]byte(`{"Version": 1, "Statement": [1, {"Effect": "allow", "Action": [], "Resource": [], "Sid": "é-", "Condition": []}]}`))
+	if broken, err := os.ReadFile("testdata/chime-read-only-broken.json"); err == nil {
+		f.Add(broken)
+	}
 	e := NewEngine(testCatalog(f))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		doc, findings := Parse(src)
