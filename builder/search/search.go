@@ -270,12 +270,21 @@ func HashName(prefix, suffix string, data []byte) string {
 // and gzip copies (name + ".br", ".gz"). Existing identical files are kept.
 func WriteHashed(dir, prefix, suffix string, data []byte) (HashedFile, error) {
 	name := HashName(prefix, suffix, data)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return HashedFile{}, err
-	}
 	br, gz, err := Compress(data)
 	if err != nil {
 		return HashedFile{}, err
+	}
+	if err := WriteCompressed(dir, name, data, br, gz); err != nil {
+		return HashedFile{}, err
+	}
+	return HashedFile{Name: name, BrotliSize: len(br), GzipSize: len(gz)}, nil
+}
+
+// WriteCompressed writes data as dir/name and its compressed forms as
+// name.br and name.gz, leaving files that already hold those bytes alone.
+func WriteCompressed(dir, name string, data, br, gz []byte) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
 	}
 	for _, f := range []struct {
 		name string
@@ -286,17 +295,18 @@ func WriteHashed(dir, prefix, suffix string, data []byte) (HashedFile, error) {
 			continue
 		}
 		if err := WriteFileAtomic(path, f.data); err != nil {
-			return HashedFile{}, err
+			return err
 		}
 	}
-	return HashedFile{Name: name, BrotliSize: len(br), GzipSize: len(gz)}, nil
+	return nil
 }
 
-// Compress returns the brotli (quality 11) and gzip (best) forms of data.
+// Compress returns the brotli (quality 11, 16 MiB window) and gzip (best)
+// forms of data.
 // Both are deterministic.
 func Compress(data []byte) (br, gz []byte, err error) {
 	var bb, gb bytes.Buffer
-	bw := brotli.NewWriterOptions(&bb, brotli.WriterOptions{Quality: 11, LGWin: 22})
+	bw := brotli.NewWriterOptions(&bb, brotli.WriterOptions{Quality: 11, LGWin: 24})
 	if _, err := bw.Write(data); err != nil {
 		return nil, nil, err
 	}

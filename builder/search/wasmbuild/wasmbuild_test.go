@@ -1,0 +1,65 @@
+package wasmbuild
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+const moduleRoot = "../../.."
+
+// TestGoBuildWasm checks that the engine compiles for the browser:
+// GOOS=js GOARCH=wasm go build ./cmd/searchwasm.
+func TestGoBuildWasm(t *testing.T) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("the go tool is not on PATH; cannot check the js/wasm build")
+	}
+	out := filepath.Join(t.TempDir(), "search.wasm")
+	cmd := exec.Command(goTool, "build", "-o", out, MainPackage)
+	cmd.Dir = moduleRoot
+	cmd.Env = wasmEnv()
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("GOOS=js GOARCH=wasm go build %s: %v\n%s", MainPackage, err, b)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) < 8 || string(b[:4]) != "\x00asm" {
+		t.Fatalf("output is not a WebAssembly module")
+	}
+}
+
+// TestInputHash checks that the cache key is stable and follows the
+// sources.
+func TestInputHash(t *testing.T) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("the go tool is not on PATH")
+	}
+	ctx := context.Background()
+	h1, err := InputHash(ctx, goTool, moduleRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h2, err := InputHash(ctx, goTool, moduleRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h1 != h2 || len(h1) != 24 {
+		t.Fatalf("InputHash gave %q then %q", h1, h2)
+	}
+	saved := Flags
+	defer func() { Flags = saved }()
+	Flags = append([]string{"-race"}, saved...)
+	h3, err := InputHash(ctx, goTool, moduleRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h3 == h1 {
+		t.Fatal("InputHash ignores the build flags")
+	}
+}

@@ -1,0 +1,65 @@
+//go:build js && wasm
+
+// Command searchwasm is the site's search engine compiled to WebAssembly.
+// It runs in a Web Worker (static/js/search-worker.js) and registers two
+// functions on the worker's global object:
+//
+//	__iamrefLoad(bytes: Uint8Array) -> string    // "" or an error message
+//	__iamrefSearch(q: string, limit: number) -> string  // JSON query.Results
+//
+// and then calls __iamrefReady() if the worker defined it.
+package main
+
+import (
+	"encoding/json"
+	"syscall/js"
+
+	"github.com/iamref/iamref/builder/search/query"
+)
+
+var engine *query.Engine
+
+func main() {
+	g := js.Global()
+	g.Set("__iamrefLoad", js.FuncOf(load))
+	g.Set("__iamrefSearch", js.FuncOf(search))
+	if ready := g.Get("__iamrefReady"); ready.Type() == js.TypeFunction {
+		ready.Invoke()
+	}
+	select {} // serve calls until the worker goes away
+}
+
+func load(_ js.Value, args []js.Value) any {
+	if len(args) != 1 || args[0].Type() != js.TypeObject {
+		return "load: want one Uint8Array"
+	}
+	b := make([]byte, args[0].Get("byteLength").Int())
+	js.CopyBytesToGo(b, args[0])
+	e, err := query.Open(b)
+	if err != nil {
+		return err.Error()
+	}
+	engine = e
+	return ""
+}
+
+func search(_ js.Value, args []js.Value) any {
+	var res query.Results
+	switch {
+	case engine == nil:
+		res.Error = "the index is not loaded"
+	case len(args) < 1 || args[0].Type() != js.TypeString:
+		res.Error = "search: want a query string"
+	default:
+		limit := 10
+		if len(args) > 1 && args[1].Type() == js.TypeNumber {
+			limit = args[1].Int()
+		}
+		res = engine.Search(args[0].String(), limit)
+	}
+	b, err := json.Marshal(res)
+	if err != nil {
+		return `{"error":"` + "cannot encode results" + `"}`
+	}
+	return string(b)
+}
