@@ -179,9 +179,13 @@ func actionLess(a, b *catalog.Action) bool {
 
 // scratch holds per-evaluation marks over action numbers. Marks carry a
 // generation so nothing needs clearing between uses.
+//
+// Each array belongs to one purpose, so that a generation taken for one
+// (say, a NotAction's exclusions) never disturbs another (the denied count).
 type scratch struct {
 	gen     uint32
-	mark    []uint32 // mark[n] == gen: n is in the set being built
+	excl    []uint32 // excl[n] == gen: a NotAction pattern matches n (statementSet)
+	counted []uint32 // counted[n] == gen: n is counted in Result.Denied
 	denied  []uint32 // denied[n] == gen: an unconditional Deny on "*" covers n
 	slot    []int32  // grant index of n, valid when slotGen[n] == gen
 	slotGen []uint32
@@ -190,25 +194,33 @@ type scratch struct {
 }
 
 func newScratch(n int) *scratch {
-	return &scratch{mark: make([]uint32, n), denied: make([]uint32, n), slot: make([]int32, n), slotGen: make([]uint32, n)}
+	return &scratch{
+		excl: make([]uint32, n), counted: make([]uint32, n), denied: make([]uint32, n),
+		slot: make([]int32, n), slotGen: make([]uint32, n),
+	}
 }
 
-// next starts a new generation, clearing the marks on wrap-around.
+// next starts a new generation.
 func (s *scratch) next() uint32 {
 	s.gen++
-	if s.gen == 0 {
-		clear(s.mark)
-		clear(s.denied)
-		clear(s.slotGen)
-		s.gen = 1
-	}
 	return s.gen
 }
 
+// reserve makes sure k more generations fit before the counter wraps,
+// clearing every mark when they would not.
+func (s *scratch) reserve(k int) {
+	if uint64(s.gen)+uint64(k) >= 1<<32-1 {
+		clear(s.excl)
+		clear(s.counted)
+		clear(s.denied)
+		clear(s.slotGen)
+		s.gen = 0
+	}
+}
+
 // statementSet calls fn for every action number the statement covers:
-// those its Action patterns match, or for NotAction every action none of
-// its patterns matches. ref tells fn which pattern (Action) or that the
-// statement is a NotAction.
+// with Action, each number every pattern matches, with the pattern; with
+// NotAction, every number none of its patterns matches, with pattern "".
 func (e *Engine) statementSet(sc *scratch, st *Statement, fn func(n int32, pattern string)) {
 	if st.HasAction {
 		for _, p := range st.Action {
@@ -223,11 +235,11 @@ func (e *Engine) statementSet(sc *scratch, st *Statement, fn func(n int32, patte
 	for _, p := range st.Action {
 		sc.nums = e.match(sc, p.Text, sc.nums[:0])
 		for _, n := range sc.nums {
-			sc.mark[n] = g
+			sc.excl[n] = g
 		}
 	}
-	for n := range sc.mark {
-		if sc.mark[n] != g {
+	for n, x := range sc.excl {
+		if x != g {
 			fn(int32(n), "")
 		}
 	}
@@ -247,6 +259,9 @@ func (e *Engine) Evaluate(doc *Document) *Result {
 	r.Findings = append(r.Findings, doc.Findings...)
 	sc := e.scratch.Get().(*scratch)
 	defer e.scratch.Put(sc)
+	// Generations used below: one per statement at most in each of the
+	// passes (deny, allow, count, partial deny), plus four.
+	sc.reserve(4*len(doc.Statements) + 4)
 
 	// Unconditional denies on every resource subtract exactly.
 	dg := sc.next()
@@ -353,8 +368,8 @@ func (e *Engine) countDenied(sc *scratch, doc *Document, dg uint32, r *Result) {
 	for _, st := range doc.Statements {
 		if st.Valid && st.Effect == Allow {
 			e.statementSet(sc, st, func(n int32, _ string) {
-				if sc.denied[n] == dg && sc.mark[n] != g {
-					sc.mark[n] = g
+				if sc.denied[n] == dg && sc.counted[n] != g {
+					sc.counted[n] = g
 					r.Denied++
 				}
 			})

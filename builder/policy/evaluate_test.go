@@ -146,6 +146,16 @@ func TestEvaluateDeniedCount(t *testing.T) {
 	if r.Denied != 3 || len(r.Allowed) != 3 {
 		t.Errorf("denied %d, allowed %v; want 3 denied and 3 allowed", r.Denied, ids(r))
 	}
+	// A NotAction Allow between two Allows must not make the count see an
+	// action twice.
+	r = e.Evaluate(mustParse(t, `{"Version": "2012-10-17", "Statement": [
+  {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+  {"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"},
+  {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
+  {"Effect": "Deny", "Action": "s3:Get*", "Resource": "*"}]}`))
+	if r.Denied != 3 || len(r.Allowed) != e.Catalog().ActionCount()-3 {
+		t.Errorf("denied %d, allowed %d; want 3 denied and all but 3 allowed", r.Denied, len(r.Allowed))
+	}
 }
 
 func TestEvaluateUnknownActions(t *testing.T) {

@@ -76,7 +76,9 @@ func (s genStatement) json() map[string]any {
 
 // bruteForce evaluates the generated statements over every action with
 // one regexp per pattern, following the rules in the package doc.
-func bruteForce(actions []*catalog.Action, sts []genStatement) []Grant {
+// It returns the grants and the number of actions an Allow covers that an
+// exact Deny removes.
+func bruteForce(actions []*catalog.Action, sts []genStatement) ([]Grant, int) {
 	res := map[string]*regexp.Regexp{}
 	for _, s := range sts {
 		for _, p := range s.Patterns {
@@ -107,6 +109,7 @@ func bruteForce(actions []*catalog.Action, sts []genStatement) []Grant {
 		return refs
 	}
 	var out []Grant
+	deniedCount := 0
 	for _, a := range actions {
 		g := Grant{Action: a, Conditional: true, ResourceScoped: true}
 		denied := false
@@ -131,8 +134,11 @@ func bruteForce(actions []*catalog.Action, sts []genStatement) []Grant {
 		if !denied && len(g.GrantedBy) > 0 {
 			out = append(out, g)
 		}
+		if denied && len(g.GrantedBy) > 0 {
+			deniedCount++
+		}
 	}
-	return out
+	return out, deniedCount
 }
 
 // randomCatalog has a few prefixes that share beginnings and names made of
@@ -207,11 +213,11 @@ func TestEvaluateMatchesBruteForce(t *testing.T) {
 			actions = append(actions, s.Actions...)
 		}
 		for pi := 0; pi < perCatalog; pi++ {
-			sts := make([]genStatement, 1+rng.IntN(4))
+			sts := make([]genStatement, 1+rng.IntN(6))
 			for i := range sts {
 				s := genStatement{
 					Deny:      rng.IntN(3) == 0,
-					NotAction: rng.IntN(6) == 0,
+					NotAction: rng.IntN(4) == 0,
 					Cond:      rng.IntN(3) == 0,
 					AllRes:    rng.IntN(3) > 0,
 				}
@@ -243,8 +249,12 @@ func TestEvaluateMatchesBruteForce(t *testing.T) {
 					t.Fatalf("generated policy has an error: %s\n%s", f, src)
 				}
 			}
-			got := e.Evaluate(doc).Allowed
-			want := bruteForce(actions, sts)
+			r := e.Evaluate(doc)
+			got := r.Allowed
+			want, denied := bruteForce(actions, sts)
+			if r.Denied != denied {
+				t.Fatalf("catalog %d policy %d: Denied = %d, want %d\n%s", ci, pi, r.Denied, denied, src)
+			}
 			if len(got) == 0 && len(want) == 0 {
 				continue
 			}
