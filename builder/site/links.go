@@ -55,36 +55,89 @@ func (e *LinkError) Error() string {
 	return b.String()
 }
 
+// pageRefs is what the scan of one page keeps: its ids and the raw values
+// of its href and src attributes.
+type pageRefs struct {
+	ids  []string
+	refs []string
+}
+
+// linkIndex collects the ids and references of HTML pages as the build
+// writes them (output.write calls add), so checking needs no second read
+// of 200 MB. Safe for concurrent use; the zero value is ready.
+type linkIndex struct {
+	mu    sync.Mutex
+	pages map[string]*pageRefs // site-absolute file path → refs
+}
+
+func (x *linkIndex) add(file string, data []byte) {
+	if !strings.HasSuffix(file, ".html") {
+		return
+	}
+	var p pageRefs
+	attrValues(data, attrID, func(v []byte) { p.ids = append(p.ids, string(v)) })
+	collect := func(v []byte) { p.refs = append(p.refs, string(v)) }
+	attrValues(data, attrHref, collect)
+	attrValues(data, attrSrc, collect)
+	x.mu.Lock()
+	if x.pages == nil {
+		x.pages = map[string]*pageRefs{}
+	}
+	x.pages[file] = &p
+	x.mu.Unlock()
+}
+
 // fragRef is a link to an id in another page, resolved once all ids are known.
 type fragRef struct {
 	page, ref, target, frag string
 }
 
-// pageScan is what one page contributes.
-type pageScan struct {
-	ids    []string
+// pageCheck is what checking one page finds.
+type pageCheck struct {
 	broken []BrokenLink
 	frags  []fragRef
 	links  int
 }
 
-// checkLinks checks every HTML file among files (site-absolute file paths,
-// such as /s3/index.html) found under dir.
-func checkLinks(dir string, files []string) (LinkReport, error) {
+// checkLinks checks the references of every page in the index against the
+// files written (site-absolute paths, such as /s3/index.html). A target
+// missing from files is looked up in dir as well, for files written
+// beside the build's own.
+func checkLinks(dir string, files []string, x *linkIndex) (LinkReport, error) {
 	start := time.Now()
 	exists := make(map[string]bool, len(files))
-	var pages []string
 	for _, f := range files {
 		exists[f] = true
-		if strings.HasSuffix(f, ".html") {
-			pages = append(pages, f)
+		if strings.HasSuffix(f, "/index.html") {
+			exists[f[:len(f)-len("index.html")]] = true
 		}
 	}
-	scans := make([]pageScan, len(pages))
+	var statMu sync.Mutex
+	stats := map[string]bool{} // files not written by the build, looked up in dir
+	exist := func(p string) bool {
+		if exists[p] {
+			return true
+		}
+		statMu.Lock()
+		defer statMu.Unlock()
+		ok, seen := stats[p]
+		if !seen {
+			st, err := os.Stat(filepath.Join(dir, filepath.FromSlash(p)))
+			ok = err == nil && !st.IsDir()
+			stats[p] = ok
+		}
+		return ok
+	}
+	x.mu.Lock()
+	pages := make([]string, 0, len(x.pages))
+	for p := range x.pages {
+		pages = append(pages, p)
+	}
+	x.mu.Unlock()
+	checks := make([]pageCheck, len(pages))
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	errs := make([]error, runtime.GOMAXPROCS(0))
-	for w := range errs {
+	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -93,35 +146,30 @@ func checkLinks(dir string, files []string) (LinkReport, error) {
 				if i >= len(pages) {
 					return
 				}
-				data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(pages[i])))
-				if err != nil {
-					errs[w] = err
-					return
-				}
-				scans[i] = scanPage(pages[i], data, exists)
+				checks[i] = checkPage(pages[i], x.pages[pages[i]], exist)
 			}
 		}()
 	}
 	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return LinkReport{}, err
-		}
-	}
-	ids := make(map[string]map[string]bool, len(pages))
 	rep := LinkReport{Pages: len(pages)}
-	for i, s := range scans {
-		rep.Links += s.links
-		rep.Broken = append(rep.Broken, s.broken...)
-		set := make(map[string]bool, len(s.ids))
-		for _, id := range s.ids {
-			set[id] = true
-		}
-		ids[pages[i]] = set
-	}
-	for _, s := range scans {
-		for _, f := range s.frags {
-			if set, ok := ids[f.target]; ok && !set[f.frag] {
+	idSets := map[string]map[string]bool{}
+	for _, c := range checks {
+		rep.Links += c.links
+		rep.Broken = append(rep.Broken, c.broken...)
+		for _, f := range c.frags {
+			target := x.pages[f.target]
+			if target == nil {
+				continue
+			}
+			set := idSets[f.target]
+			if set == nil {
+				set = make(map[string]bool, len(target.ids))
+				for _, id := range target.ids {
+					set[id] = true
+				}
+				idSets[f.target] = set
+			}
+			if !set[f.frag] {
 				rep.Broken = append(rep.Broken, BrokenLink{Page: f.page, Ref: f.ref, Reason: "no id " + f.frag + " in " + f.target})
 			}
 		}
@@ -137,6 +185,15 @@ func checkLinks(dir string, files []string) (LinkReport, error) {
 		return rep, &LinkError{Broken: rep.Broken}
 	}
 	return rep, nil
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 var (
@@ -169,41 +226,40 @@ func attrValues(data, needle []byte, fn func(v []byte)) {
 	}
 }
 
-func scanPage(page string, data []byte, exists map[string]bool) pageScan {
-	var s pageScan
-	attrValues(data, attrID, func(v []byte) { s.ids = append(s.ids, string(v)) })
-	own := map[string]bool{}
-	for _, id := range s.ids {
-		own[id] = true
-	}
-	check := func(v []byte) {
-		s.links++
-		ref := string(v)
+func checkPage(page string, p *pageRefs, exist func(string) bool) pageCheck {
+	var c pageCheck
+	for _, ref := range p.refs {
+		c.links++
 		if strings.IndexByte(ref, '&') >= 0 {
 			ref = html.UnescapeString(ref)
 		}
-		target, frag, broken := resolveRef(page, ref, exists)
+		target, frag, broken := resolveRef(page, ref, exist)
+		if broken != "" {
+			c.broken = append(c.broken, BrokenLink{Page: page, Ref: ref, Reason: broken})
+			continue
+		}
+		if frag == "" || target == "" {
+			continue
+		}
+		if strings.HasSuffix(target, "/") {
+			target += "index.html"
+		}
 		switch {
-		case broken != "":
-			s.broken = append(s.broken, BrokenLink{Page: page, Ref: ref, Reason: broken})
-		case frag == "" || target == "":
 		case target == page:
-			if !own[frag] {
-				s.broken = append(s.broken, BrokenLink{Page: page, Ref: ref, Reason: "no id " + frag + " in this page"})
+			if !contains(p.ids, frag) {
+				c.broken = append(c.broken, BrokenLink{Page: page, Ref: ref, Reason: "no id " + frag + " in this page"})
 			}
 		case strings.HasSuffix(target, ".html"):
-			s.frags = append(s.frags, fragRef{page: page, ref: ref, target: target, frag: frag})
+			c.frags = append(c.frags, fragRef{page: page, ref: ref, target: target, frag: frag})
 		}
 	}
-	attrValues(data, attrHref, check)
-	attrValues(data, attrSrc, check)
-	return s
+	return c
 }
 
 // resolveRef resolves ref from page to a written file. It returns the
 // target file ("" for an external reference), the fragment, and why the
 // reference is broken ("" when it is not).
-func resolveRef(page, ref string, exists map[string]bool) (target, frag, broken string) {
+func resolveRef(page, ref string, exists func(string) bool) (target, frag, broken string) {
 	if ref == "" {
 		return "", "", "empty reference"
 	}
@@ -225,23 +281,52 @@ func resolveRef(page, ref string, exists map[string]bool) (target, frag, broken 
 		}
 		p = u
 	}
-	dir := strings.TrimSuffix(page, path.Base(page))
-	if !strings.HasPrefix(p, "/") {
-		p = dir + p
+	if p[0] != '/' {
+		dir := page[:strings.LastIndexByte(page, '/')+1]
+		for {
+			if strings.HasPrefix(p, "../") {
+				p = p[3:]
+			} else if p == ".." {
+				p = ""
+			} else {
+				break
+			}
+			if dir != "/" {
+				dir = dir[:strings.LastIndexByte(dir[:len(dir)-1], '/')+1]
+			}
+		}
+		p = dir + strings.TrimPrefix(p, "./")
 	}
-	trailing := strings.HasSuffix(p, "/")
-	p = path.Clean(p)
-	if trailing && p != "/" {
-		p += "/"
+	if strings.Contains(p, "/.") || strings.Contains(p, "//") {
+		trailing := strings.HasSuffix(p, "/")
+		p = path.Clean(p)
+		if trailing && p != "/" {
+			p += "/"
+		}
 	}
-	if strings.HasSuffix(p, "/") {
-		p += "index.html"
-	}
-	if exists[p] {
+	// Directory paths are in exists as such ("/s3/" for /s3/index.html).
+	if exists(p) {
 		return p, frag, ""
 	}
-	if exists[p+"/index.html"] {
-		return p + "/index.html", frag, ""
+	if !strings.HasSuffix(p, "/") && exists(p+"/") {
+		return p + "/", frag, ""
 	}
 	return "", "", "no such file " + p
+}
+
+// indexFiles reads HTML files of a built site from disk into an index, for
+// checking a site the current process did not build.
+func indexFiles(dir string, files []string) (*linkIndex, error) {
+	x := &linkIndex{}
+	for _, f := range files {
+		if !strings.HasSuffix(f, ".html") {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f)))
+		if err != nil {
+			return nil, err
+		}
+		x.add(f, data)
+	}
+	return x, nil
 }

@@ -27,9 +27,13 @@ func BenchmarkCheckLinks(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	x, err := indexFiles(dir, files)
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		rep, err := checkLinks(dir, files)
+		rep, err := checkLinks(dir, files, x)
 		if err != nil {
 			b.Fatal(err)
 		}

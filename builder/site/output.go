@@ -19,6 +19,7 @@ type output struct {
 	mu    sync.Mutex
 	files map[string]int64 // site-absolute path → size
 	dirs  map[string]bool
+	links linkIndex // ids and references of every HTML page written (links.go)
 }
 
 func newOutput(final string) (*output, error) {
@@ -68,6 +69,7 @@ func (o *output) write(sitePath string, data []byte) error {
 		o.dirs[d] = true
 	}
 	o.mu.Unlock()
+	o.links.add(key, data)
 	return os.WriteFile(full, data, 0o644)
 }
 

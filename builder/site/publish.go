@@ -27,7 +27,7 @@ func (b *builder) publish() error {
 		}
 	}
 	files := b.out.paths()
-	rep, err := checkLinks(b.out.dir, files)
+	rep, err := checkLinks(b.out.dir, files, &b.out.links)
 	if err != nil {
 		return err
 	}
