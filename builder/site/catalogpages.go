@@ -37,6 +37,7 @@ func (b *builder) catalogPages() {
 	}
 	b.add("home", home)
 	b.conditionKeyPages()
+	b.accessLevelsPage()
 	b.add("404", &NotFoundPage{Base: Base{Path: "/404.html", Title: "Page not found", Site: b.info, NoIndex: true, Absolute: true}})
 }
 
