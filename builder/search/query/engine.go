@@ -432,7 +432,8 @@ func (e *Engine) textSearch(p *Parsed, keep func(int32) bool, limit int) ([]*can
 	}
 	total = max(total, c.count(tierWords))
 	fuzz := 0
-	if c.count(tierFuzzy) < limit {
+	if c.count(tierWords) == 0 {
+		// nothing matched as typed: allow typos
 		fuzz = 2
 		_, err := e.run(ctx, reader, clauses, fuzz, false, keep, size, func(n int32, s float64) { c.add(n, tierFuzzy, s) })
 		if err != nil {

@@ -1,0 +1,369 @@
+// iamref search box: loads the search engine (WebAssembly, in a Web
+// Worker) on first use and shows results as you type.
+//
+// The page provides, on <form role="search"> holding <input
+// id="search-input" name="q">:
+//   data-wasm       URL of search-<hash>.wasm
+//   data-index      URL of search-<hash>.idx
+//   data-wasm-exec  URL of wasm_exec-<hash>.js
+//   data-worker     URL of search-worker.js (default: next to this script)
+//   data-root       optional prefix for result URLs that start with "/"
+//                   (for example "../../" on a page two levels down)
+// Without them, or without JavaScript, the form submits to /?q=... as is.
+// Results are built with textContent and <mark> elements only.
+(function () {
+  "use strict";
+
+  var form = document.querySelector("form[role=search]");
+  var input = document.getElementById("search-input");
+  if (!form || !input || !window.Worker || !window.WebAssembly || !window.URL) {
+    return;
+  }
+  var data = form.dataset;
+  if (!data.wasm || !data.index || !data.wasmExec) {
+    return;
+  }
+  var here = document.currentScript && document.currentScript.src;
+  var workerURL = data.worker || (here ? here.replace(/[^/]*$/, "search-worker.js") : "");
+  if (!workerURL) {
+    return;
+  }
+
+  var LIMIT = 20;
+  var worker = null;
+  var state = "idle"; // idle, loading, ready, error
+  var seq = 0; // id of the last query sent
+  var inFlight = false;
+  var dirty = false; // the input changed while a query was in flight
+  var hits = [];
+  var active = -1;
+
+  function abs(u) {
+    return new URL(u, document.baseURI).href;
+  }
+
+  function resultURL(u) {
+    if (data.root && u.charAt(0) === "/" && u.charAt(1) !== "/") {
+      return abs(data.root + u.slice(1));
+    }
+    return abs(u);
+  }
+
+  // The widgets: a status line with a progress bar, and the listbox.
+  var status = document.createElement("div");
+  status.id = "search-status";
+  status.className = "search-status";
+  status.setAttribute("role", "status");
+  status.setAttribute("aria-live", "polite");
+  status.hidden = true;
+  var statusText = document.createElement("span");
+  var bar = document.createElement("progress");
+  bar.max = 1;
+  bar.hidden = true;
+  status.appendChild(statusText);
+  status.appendChild(bar);
+
+  var list = document.createElement("ul");
+  list.id = "search-results";
+  list.className = "search-results";
+  list.setAttribute("role", "listbox");
+  list.setAttribute("aria-label", "Search results");
+  list.hidden = true;
+
+  form.appendChild(status);
+  form.appendChild(list);
+  input.setAttribute("role", "combobox");
+  input.setAttribute("aria-autocomplete", "list");
+  input.setAttribute("aria-controls", list.id);
+  input.setAttribute("aria-expanded", "false");
+
+  function say(text, progress) {
+    statusText.textContent = text;
+    status.hidden = !text;
+    if (progress === undefined) {
+      bar.hidden = true;
+    } else {
+      bar.hidden = false;
+      if (progress === null) {
+        bar.removeAttribute("value"); // indeterminate
+      } else {
+        bar.value = progress;
+      }
+    }
+  }
+
+  function megabytes(n) {
+    return (n / 1048576).toFixed(1) + " MB";
+  }
+
+  function load() {
+    if (worker) {
+      return;
+    }
+    state = "loading";
+    say("Loading search…", null);
+    try {
+      worker = new Worker(workerURL);
+    } catch (err) {
+      state = "error";
+      say("Search is unavailable: " + err.message);
+      return;
+    }
+    worker.onmessage = onMessage;
+    worker.onerror = function (ev) {
+      state = "error";
+      say("Search is unavailable: " + (ev.message || "the worker failed"));
+    };
+    worker.postMessage({
+      type: "init",
+      wasmExec: abs(data.wasmExec),
+      wasm: abs(data.wasm),
+      index: abs(data.index)
+    });
+  }
+
+  function onMessage(ev) {
+    var msg = ev.data;
+    switch (msg.type) {
+      case "progress":
+        if (state === "loading") {
+          var frac = msg.total > 0 ? Math.min(1, msg.loaded / msg.total) : null;
+          say("Loading search… " + megabytes(msg.loaded) +
+            (msg.total > msg.loaded ? " of " + megabytes(msg.total) : ""), frac);
+        }
+        break;
+      case "ready":
+        state = "ready";
+        say("");
+        search();
+        break;
+      case "error":
+        state = "error";
+        inFlight = false;
+        say("Search is unavailable: " + msg.message);
+        break;
+      case "results":
+        inFlight = false;
+        if (dirty) {
+          dirty = false;
+          search();
+          return;
+        }
+        if (msg.id === seq) {
+          render(msg.results);
+        }
+        break;
+    }
+  }
+
+  function search() {
+    var q = input.value;
+    if (!q.trim()) {
+      hits = [];
+      close();
+      say("");
+      return;
+    }
+    if (state !== "ready") {
+      load();
+      return; // runs when the engine is ready
+    }
+    if (inFlight) {
+      dirty = true;
+      return;
+    }
+    inFlight = true;
+    seq++;
+    worker.postMessage({ type: "search", id: seq, q: q, limit: LIMIT });
+  }
+
+  function el(tag, className, text) {
+    var e = document.createElement(tag);
+    if (className) {
+      e.className = className;
+    }
+    if (text !== undefined) {
+      e.textContent = text;
+    }
+    return e;
+  }
+
+  function slug(s) {
+    return String(s).toLowerCase().replace(/[^a-z0-9]+/g, "-");
+  }
+
+  function render(res) {
+    while (list.firstChild) {
+      list.removeChild(list.firstChild);
+    }
+    hits = res.hits || [];
+    active = -1;
+    input.removeAttribute("aria-activedescendant");
+    if (res.error) {
+      say("Search failed: " + res.error);
+    } else if (!hits.length) {
+      say("No results for “" + input.value.trim() + "”");
+    } else {
+      say(res.total > hits.length ? hits.length + " of " + res.total + " results" :
+        hits.length + (hits.length === 1 ? " result" : " results"));
+    }
+    hits.forEach(function (h, i) {
+      var li = el("li", "search-hit search-kind-" + slug(h.kind));
+      li.id = "search-opt-" + i;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
+      var a = el("a");
+      a.href = resultURL(h.url);
+      a.tabIndex = -1;
+      var head = el("span", "search-head");
+      head.appendChild(el("span", "search-id", h.id));
+      if (h.kind !== "action") {
+        head.appendChild(el("span", "search-kind", h.kind));
+      }
+      if (h.access) {
+        head.appendChild(el("span", "badge access access-" + slug(h.access), h.access));
+      }
+      if (h.title && h.title !== h.id && h.id.indexOf(":" + h.title) < 0) {
+        head.appendChild(el("span", "search-title", h.title));
+      }
+      a.appendChild(head);
+      if (h.snippet && h.snippet.length) {
+        var sn = el("span", "search-snippet");
+        h.snippet.forEach(function (s) {
+          sn.appendChild(s.mark ? el("mark", "", s.text) : document.createTextNode(s.text));
+        });
+        a.appendChild(sn);
+      }
+      li.appendChild(a);
+      li.addEventListener("mousemove", function () {
+        if (active !== i) {
+          setActive(i);
+        }
+      });
+      list.appendChild(li);
+    });
+    if (hits.length) {
+      open();
+    } else {
+      close();
+    }
+  }
+
+  function open() {
+    list.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+  }
+
+  function close() {
+    list.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    setActive(-1);
+  }
+
+  function setActive(i) {
+    var old = document.getElementById("search-opt-" + active);
+    if (old) {
+      old.setAttribute("aria-selected", "false");
+      old.classList.remove("active");
+    }
+    active = i;
+    var cur = document.getElementById("search-opt-" + i);
+    if (cur) {
+      cur.setAttribute("aria-selected", "true");
+      cur.classList.add("active");
+      input.setAttribute("aria-activedescendant", cur.id);
+      if (cur.scrollIntoView) {
+        cur.scrollIntoView({ block: "nearest" });
+      }
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  function go(i) {
+    var li = document.getElementById("search-opt-" + i);
+    var a = li && li.querySelector("a");
+    if (a) {
+      window.location.href = a.href;
+    }
+  }
+
+  input.addEventListener("focus", function () {
+    load();
+    if (hits.length && input.value.trim()) {
+      open();
+    }
+  });
+  input.addEventListener("input", search);
+  input.addEventListener("keydown", function (ev) {
+    if (ev.altKey || ev.ctrlKey || ev.metaKey) {
+      return;
+    }
+    switch (ev.key) {
+      case "ArrowDown":
+        if (!hits.length) {
+          return;
+        }
+        ev.preventDefault();
+        open();
+        setActive(Math.min(active + 1, hits.length - 1));
+        break;
+      case "ArrowUp":
+        if (!hits.length) {
+          return;
+        }
+        ev.preventDefault();
+        setActive(Math.max(active - 1, -1));
+        break;
+      case "Enter":
+        if (hits.length && !list.hidden) {
+          ev.preventDefault();
+          go(active >= 0 ? active : 0);
+        }
+        break;
+      case "Escape":
+        ev.preventDefault();
+        if (!list.hidden) {
+          close();
+        } else if (input.value) {
+          input.value = "";
+          search();
+        } else {
+          input.blur();
+        }
+        break;
+    }
+  });
+  form.addEventListener("submit", function (ev) {
+    // Enter without a list: with the engine loaded, show the results here.
+    if (state === "ready" || state === "loading") {
+      ev.preventDefault();
+      search();
+    }
+  });
+  document.addEventListener("click", function (ev) {
+    if (!form.contains(ev.target)) {
+      close();
+    }
+  });
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "/" || ev.altKey || ev.ctrlKey || ev.metaKey || ev.defaultPrevented) {
+      return;
+    }
+    var t = ev.target;
+    var tag = t && t.tagName;
+    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (t && t.isContentEditable)) {
+      return;
+    }
+    ev.preventDefault();
+    input.focus();
+    input.select();
+  });
+
+  // /?q=... opens with results.
+  var q0 = new URLSearchParams(window.location.search).get("q");
+  if (q0) {
+    input.value = q0;
+    load();
+  }
+})();
