@@ -19,6 +19,13 @@ import (
 //	/conditions/                        every condition key
 //	/conditions/<slug>/                 a condition key (global: aws:* keys span services)
 //	/api/catalog/<prefix>.json          a service as JSON
+//	/<prefix>/matrix/                   the managed policies that allow a service's actions
+//	/policies/                          every AWS managed policy
+//	/policies/<PolicyName>/             a managed policy, exact name
+//	/policies/compare/<A>/<B>/          two managed policies compared (A < B)
+//	/examples/, /examples/<slug>/       example policies
+//	/api/policies/<PolicyName>.json     what a managed policy allows, as JSON
+//	/api/examples/<slug>.json           what an example policy allows, as JSON
 //
 // Action names are case-preserving (cloudsearch:search and apigateway:GET exist).
 
@@ -41,6 +48,36 @@ func GuidePath(prefix, slug string) string { return "/" + prefix + "/guides/" + 
 
 // ServiceAPIPath is the JSON of a service.
 func ServiceAPIPath(prefix string) string { return "/api/catalog/" + prefix + ".json" }
+
+// MatrixPath is the managed-policy matrix of a service.
+func MatrixPath(prefix string) string { return "/" + prefix + "/matrix/" }
+
+// PoliciesPath is the index of managed policies.
+const PoliciesPath = "/policies/"
+
+// PolicyPath is the page of a managed policy.
+func PolicyPath(name string) string { return PoliciesPath + name + "/" }
+
+// ComparePath is the comparison of two managed policies, in canonical
+// order: the one whose name sorts first is A, so each pair has one URL.
+func ComparePath(a, b string) string {
+	if b < a {
+		a, b = b, a
+	}
+	return PoliciesPath + "compare/" + a + "/" + b + "/"
+}
+
+// PolicyAPIPath is the JSON of a managed policy.
+func PolicyAPIPath(name string) string { return "/api/policies/" + name + ".json" }
+
+// ExamplesPath is the index of example policies.
+const ExamplesPath = "/examples/"
+
+// ExamplePath is the page of an example policy.
+func ExamplePath(slug string) string { return ExamplesPath + slug + "/" }
+
+// ExampleAPIPath is the JSON of an example policy.
+func ExampleAPIPath(slug string) string { return "/api/examples/" + slug + ".json" }
 
 var templateVar = regexp.MustCompile(`\$\{([^}]*)\}|<([^>]*)>`)
 
