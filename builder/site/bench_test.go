@@ -49,6 +49,9 @@ func onlyServices(tb testing.TB, content fs.FS, prefixes ...string) fstest.MapFS
 		if err != nil || d.IsDir() {
 			return err
 		}
+		if p == URLManifest {
+			return nil // lists the URLs of every service; a subset would fail it
+		}
 		dir, name := filepath.Split(p)
 		switch dir {
 		case "catalog/", "services/":

@@ -11,11 +11,7 @@ import (
 // robots.txt), checks every internal link, and holds the build to the URL
 // manifest. Any failure fails the build.
 func (b *builder) publish() error {
-	written := map[string]bool{}
-	for _, p := range b.out.paths() {
-		written[p] = true
-	}
-	exists := func(sitePath string) bool { return written["/"+filePath(sitePath)] }
+	exists := func(sitePath string) bool { return b.out.has("/" + filePath(sitePath)) }
 	rules := b.redirects(exists)
 	host := map[string][]byte{"/_redirects": formatRedirects(rules), "/robots.txt": robots(b.cfg.BaseURL)}
 	for p, data := range sitemaps(b.cfg.BaseURL, b.cat.Snapshot.Date, b.sitemapPaths()) {

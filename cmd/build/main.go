@@ -15,6 +15,13 @@
 //	                change, and reload open pages
 //	-templates DIR  use templates from DIR instead of the embedded ones
 //	-static DIR     use static assets from DIR instead of the embedded ones
+//	-update-urls    after a successful build, add the site's new URLs to
+//	                DIR/urls.txt (the manifest of published URLs); without it
+//	                a build only says how many URLs are new
+//
+// URLs are a promise: the build fails, naming them, when a URL listed in
+// content/urls.txt would no longer be served as a page, a redirect or a
+// tombstone. The manifest only grows; removing a URL is a hand edit.
 //
 // A failed build reports every problem it found, each as file:line:col, and
 // leaves the previous output untouched.
@@ -28,6 +35,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 
 	"github.com/iamref/iamref/builder/site"
@@ -57,6 +65,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	serve := fs.String("serve", "", "serve the site on this address and rebuild on changes")
 	tmplDir := fs.String("templates", "", "templates directory (default: embedded)")
 	staticDir := fs.String("static", "", "static directory (default: embedded)")
+	updateURLs := fs.Bool("update-urls", false, "add the built site's new URLs to the content's urls.txt")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -78,5 +87,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "built %s into %s\n", stats, *out)
+	if *updateURLs {
+		n, err := site.UpdateURLManifest(*content, *out)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "recorded %d new URLs in %s\n", n, filepath.Join(*content, site.URLManifest))
+	}
 	return nil
 }
