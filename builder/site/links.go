@@ -187,7 +187,7 @@ func checkLinks(dir string, files []string, x *linkIndex) (LinkReport, error) {
 	return rep, nil
 }
 
-func contains(ss []string, s string) bool {
+func hasString(ss []string, s string) bool {
 	for _, x := range ss {
 		if x == s {
 			return true
@@ -246,7 +246,7 @@ func checkPage(page string, p *pageRefs, exist func(string) bool) pageCheck {
 		}
 		switch {
 		case target == page:
-			if !contains(p.ids, frag) {
+			if !hasString(p.ids, frag) {
 				c.broken = append(c.broken, BrokenLink{Page: page, Ref: ref, Reason: "no id " + frag + " in this page"})
 			}
 		case strings.HasSuffix(target, ".html"):
