@@ -1,0 +1,435 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/BurntSushi/toml"
+)
+
+// hostServices are real services with the awkward cases: lower-case action
+// names (cloudsearch:search), condition keys that differ only in case
+// (ec2-instance-connect:MaxTunnelDuration and maxTunnelDuration).
+var hostServices = []string{"chime", "s3", "cloudsearch", "ec2-instance-connect"}
+
+func buildHostSite(t *testing.T) string {
+	t.Helper()
+	out, _ := buildSite(t, onlyServices(t, os.DirFS("../../content"), hostServices...))
+	return out
+}
+
+// siteFiles lists the files of a built site as site-absolute paths.
+func siteFiles(t *testing.T, dir string) map[string]bool {
+	t.Helper()
+	files := map[string]bool{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		files["/"+filepath.ToSlash(rel)] = true
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func TestNetlifyConfig(t *testing.T) {
+	var cfg struct {
+		Build struct {
+			Command, Publish string
+			Environment      map[string]string
+		}
+		Headers []struct {
+			For    string
+			Values map[string]string
+		}
+	}
+	if _, err := toml.DecodeFile("../../netlify.toml", &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Build.Publish != "public" || !strings.Contains(cfg.Build.Command, "go run ./cmd/build") || !strings.Contains(cfg.Build.Command, "-base-url $URL") {
+		t.Errorf("build = %+v", cfg.Build)
+	}
+	gomod, _ := os.ReadFile("../../go.mod")
+	if v := cfg.Build.Environment["GO_VERSION"]; v == "" || !bytes.Contains(gomod, []byte("\ngo "+v+"\n")) {
+		t.Errorf("GO_VERSION %q does not match go.mod", v)
+	}
+	headers := map[string]map[string]string{}
+	for _, h := range cfg.Headers {
+		headers[h.For] = h.Values
+	}
+	all := headers["/*"]
+	csp := all["Content-Security-Policy"]
+	for _, want := range []string{"default-src 'none'", "script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP lacks %q: %s", want, csp)
+		}
+	}
+	if strings.Contains(csp, "unsafe-inline") || strings.Contains(csp, "'unsafe-eval'") || strings.Contains(csp, "*") {
+		t.Errorf("CSP allows too much: %s", csp)
+	}
+	if all["X-Content-Type-Options"] != "nosniff" || all["Referrer-Policy"] == "" {
+		t.Errorf("/* headers = %v", all)
+	}
+	if headers["/*.wasm"]["Content-Type"] != "application/wasm" {
+		t.Error("no application/wasm for *.wasm")
+	}
+	for _, p := range []string{"/static/*", "/search-*"} {
+		if cc := headers[p]["Cache-Control"]; !strings.Contains(cc, "immutable") || !strings.Contains(cc, "max-age=31536000") {
+			t.Errorf("%s Cache-Control = %q, want long and immutable", p, cc)
+		}
+	}
+	for p, h := range headers {
+		if _, ok := h["Content-Encoding"]; ok {
+			t.Errorf("%s sets Content-Encoding; Netlify compresses itself", p)
+		}
+		if _, ok := h["Cache-Control"]; ok && p == "/*" {
+			t.Error("/* sets Cache-Control: it would merge with the immutable rules")
+		}
+	}
+}
+
+// TestHostedSite checks what the host serves from a built site: every
+// redirect lands on a page, aliases never shadow pages, the static assets
+// are content-hashed, pages carry no inline code, and the sitemap, robots
+// and meta tags are there.
+func TestHostedSite(t *testing.T) {
+	out := buildHostSite(t)
+	files := siteFiles(t, out)
+	data, err := os.ReadFile(filepath.Join(out, "_redirects"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := parseRedirects(data)
+	if len(rules) == 0 {
+		t.Fatal("no redirects")
+	}
+	isPage := func(p string) bool { return files["/"+filePath(p)] || files["/"+filePath(p+"/")] }
+	for _, r := range rules {
+		to := strings.ReplaceAll(r.To, ":splat", "")
+		if !isPage(to) {
+			t.Errorf("redirect %s → %s: no such page", r.From, r.To)
+		}
+		if !strings.Contains(r.From, "*") && isPage(r.From) {
+			t.Errorf("redirect %s shadows a page", r.From)
+		}
+	}
+	for _, re := range []string{`^/static/.+\.[0-9a-f]{10}\.[a-z]+$`} {
+		for f := range files {
+			if strings.HasPrefix(f, "/static/") && !regexp.MustCompile(re).MatchString(f) {
+				t.Errorf("%s is not named by its content hash", f)
+			}
+		}
+	}
+
+	srv := httptest.NewServer(FileServer(out))
+	defer srv.Close()
+	for from, want := range map[string]string{
+		"/s3/putobject/":                  "/s3/PutObject/",
+		"/s3/putobject":                   "/s3/PutObject/",
+		"/CHIME/createmeeting/":           "/chime/CreateMeeting/",
+		"/chime:CreateMeeting":            "/chime/CreateMeeting/",
+		"/chime:createmeeting":            "/chime/CreateMeeting/",
+		"/iam/chime":                      "/chime/",
+		"/S3/PutObject/":                  "/s3/PutObject/",
+		"/cloudsearch/search/":            "/cloudsearch/search/", // a lower-case action is its own page
+		"/cloudsearch:search":             "/cloudsearch/search/",
+		"/s3/resources/accesspoint/":      "/s3/resources/accesspoint/",
+		"/conditions/s3_resourceaccount/": "/conditions/s3_ResourceAccount/",
+	} {
+		resp, err := srv.Client().Get(srv.URL + from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := strings.TrimPrefix(resp.Request.URL.Path, ""); resp.StatusCode != 200 || got != want {
+			t.Errorf("GET %s → %d %s, want 200 %s", from, resp.StatusCode, got, want)
+		}
+	}
+	// Names that differ only in case keep their own pages, and their shared
+	// lower-case form redirects nowhere.
+	for _, p := range []string{"/conditions/ec2-instance-connect_MaxTunnelDuration/", "/conditions/ec2-instance-connect_maxTunnelDuration/"} {
+		if !isPage(p) {
+			t.Errorf("%s is not a page", p)
+		}
+	}
+	resp, err := srv.Client().Get(srv.URL + "/conditions/ec2-instance-connect_maxtunnelduration/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 404 {
+		t.Errorf("ambiguous lower-case key: status %d, want 404", resp.StatusCode)
+	}
+
+	// Sitemap and robots.
+	sitemap := read(t, out, "sitemap.xml")
+	for _, w := range []string{"<loc>https://iamref.example/</loc>", "<loc>https://iamref.example/s3/PutObject/</loc>", "<loc>https://iamref.example/cloudsearch/search/</loc>"} {
+		if !strings.Contains(sitemap, w) {
+			t.Errorf("sitemap lacks %s", w)
+		}
+	}
+	if strings.Contains(sitemap, "404") {
+		t.Error("sitemap lists the 404 page")
+	}
+	if n, pages := strings.Count(sitemap, "<loc>"), countPages(files); n != pages-1 { // all but 404.html
+		t.Errorf("sitemap lists %d URLs, site has %d pages", n, pages)
+	}
+	if r := read(t, out, "robots.txt"); !strings.Contains(r, "Sitemap: https://iamref.example/sitemap.xml") {
+		t.Errorf("robots.txt = %q", r)
+	}
+
+	// Every page: description, OpenGraph, canonical, the snapshot in the
+	// footer, and no inline script, style or event handler.
+	snap := regexp.MustCompile(`snapshot of 20\d\d-\d\d-\d\d \(content <code>[0-9a-f]{12}</code>\)`)
+	inline := regexp.MustCompile(`<script>|<script [^>]*>[^<]|<style|\sstyle="|\son[a-z]+="`)
+	for f := range files {
+		if !strings.HasSuffix(f, ".html") {
+			continue
+		}
+		page := read(t, out, f)
+		for _, w := range []string{`<meta name="description" content="`, `<meta property="og:title" content="`, `<meta property="og:description" content="`, `<meta property="og:type"`} {
+			if !strings.Contains(page, w) && !(f == "/404.html" && strings.Contains(w, "description")) {
+				t.Errorf("%s lacks %s", f, w)
+			}
+		}
+		if f != "/404.html" && !strings.Contains(page, `<link rel="canonical" href="https://iamref.example/`) {
+			t.Errorf("%s has no canonical URL", f)
+		}
+		if !snap.MatchString(page) {
+			t.Errorf("%s does not name the catalog snapshot", f)
+		}
+		if m := inline.FindString(page); m != "" {
+			t.Errorf("%s has inline code %q (the CSP forbids it)", f, m)
+		}
+	}
+}
+
+func countPages(files map[string]bool) int {
+	n := 0
+	for f := range files {
+		if strings.HasSuffix(f, ".html") {
+			n++
+		}
+	}
+	return n
+}
+
+func TestSitemapSplitAndNoBaseURL(t *testing.T) {
+	defer func(n int) { sitemapLimit = n }(sitemapLimit)
+	sitemapLimit = 2
+	files := sitemaps("https://x.example", "2026-06-14", []string{"/", "/a/", "/b/", "/c/", "/d/"})
+	if len(files) != 4 {
+		t.Fatalf("got %d files, want an index and 3 sitemaps", len(files))
+	}
+	idx := string(files["/sitemap.xml"])
+	for _, w := range []string{"<sitemapindex", "<loc>https://x.example/sitemap-1.xml</loc>", "<loc>https://x.example/sitemap-3.xml</loc>"} {
+		if !strings.Contains(idx, w) {
+			t.Errorf("index lacks %s:\n%s", w, idx)
+		}
+	}
+	if s := string(files["/sitemap-3.xml"]); !strings.Contains(s, "<loc>https://x.example/d/</loc><lastmod>2026-06-14</lastmod>") || strings.Count(s, "<url>") != 1 {
+		t.Errorf("sitemap-3.xml = %s", s)
+	}
+	if sitemaps("", "", []string{"/"}) != nil {
+		t.Error("sitemap without a base URL")
+	}
+	if strings.Contains(string(robots("")), "Sitemap") {
+		t.Error("robots.txt names a sitemap without a base URL")
+	}
+}
+
+func TestRedirectMatching(t *testing.T) {
+	table := newRedirectTable(parseRedirects([]byte(`# comment
+/a/b /x/ 301
+/a/* /star/:splat
+/p/:id/q /id/:id/ 302
+/a/b /never/
+`)))
+	for p, want := range map[string]string{"/a/b": "/x/", "/a/b/": "/x/", "/a/c/d/": "/star/c/d/", "/a/c": "/star/c", "/p/7/q": "/id/7/", "/z": ""} {
+		r, ok := table.match(p)
+		if got := r.To; !ok && want != "" || ok && got != want {
+			t.Errorf("match(%s) = %q %v, want %q", p, got, ok, want)
+		}
+	}
+	if r, _ := table.match("/p/1/q"); r.Status != 302 {
+		t.Errorf("status = %d", r.Status)
+	}
+}
+
+func TestLinkChecker(t *testing.T) {
+	x := &linkIndex{}
+	x.add("/a/index.html", []byte(`<h2 id="top">x</h2><a href="../b/">b</a> <a href="../b/#sec">sec</a> <a href="#top">top</a>
+<img src="../static/i.png"> <a href="https://example.com/">ext</a> <a href="mailto:x@example.com">m</a> <a href="../b/?q=1">q</a>
+<a href="../b/#nope">bad frag</a> <a href="../c/">missing</a> <a href="#gone">bad own</a> <a data-href="../zzz/">data</a> <a href="../b/index.html">file</a>
+<a href="../d%20e/">escaped</a> <a href="../b/#s&amp;t">entity</a>`))
+	x.add("/b/index.html", []byte(`<section id="sec"></section><p id="s&amp;t"></p><a href="../a/">a</a>`))
+	x.add("/d e/index.html", []byte(`<p>space</p>`))
+	files := []string{"/a/index.html", "/b/index.html", "/d e/index.html", "/static/i.png"}
+	rep, err := checkLinks(t.TempDir(), files, x)
+	var le *LinkError
+	if !errors.As(err, &le) {
+		t.Fatalf("err = %v, want broken links", err)
+	}
+	var got []string
+	for _, b := range le.Broken {
+		got = append(got, b.Page+" "+b.Ref)
+	}
+	sort.Strings(got)
+	want := []string{"/a/index.html #gone", "/a/index.html ../b/#nope", "/a/index.html ../c/", "/a/index.html ../b/#s&t"}
+	sort.Strings(want)
+	// The entity-escaped id matches only once unescaped on both sides; the
+	// index keeps ids raw, so "s&amp;t" is the id the page declares.
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("broken =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if rep.Pages != 3 || rep.Links != 14 {
+		t.Errorf("report = %d pages, %d links", rep.Pages, rep.Links)
+	}
+	for _, w := range []string{"/a/index.html → ../c/ (no such file /c/)", "no id nope in /b/index.html"} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error lacks %q:\n%v", w, err)
+		}
+	}
+}
+
+// TestBuildFailsOnBrokenLink breaks a template and expects the build to
+// name the page and the link.
+func TestBuildFailsOnBrokenLink(t *testing.T) {
+	tmpl := fstest.MapFS{}
+	err := fs.WalkDir(os.DirFS("../../templates"), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(filepath.Join("../../templates", p))
+		tmpl[p] = &fstest.MapFile{Data: data}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl["conditions.tmpl"].Data = bytes.Replace(tmpl["conditions.tmpl"].Data, []byte(`<h1 id="top">`), []byte(`<a href="{{.Rel "/nowhere/"}}">x</a><a href="#missing">y</a><h1 id="top">`), 1)
+	out := filepath.Join(t.TempDir(), "public")
+	_, err = Build(context.Background(), Config{Content: txtarFS(t, miniSite), Templates: tmpl, Out: out})
+	var le *LinkError
+	if !errors.As(err, &le) {
+		t.Fatalf("build error = %v, want broken links", err)
+	}
+	for _, w := range []string{"/conditions/index.html → ../nowhere/ (no such file /nowhere/)", "/conditions/index.html → #missing (no id missing in this page)"} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error lacks %q:\n%v", w, err)
+		}
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Error("a build with broken links was published")
+	}
+}
+
+func TestURLManifest(t *testing.T) {
+	content := txtarFS(t, miniSite)
+	content[URLManifest] = &fstest.MapFile{Data: []byte("/\n/demo/\n/demo/CreateWidget/\n/demo/createwidget/\n/demo:CreateWidget\n/api/catalog/demo.json\n")}
+	var progress bytes.Buffer
+	out := filepath.Join(t.TempDir(), "public")
+	if _, err := Build(context.Background(), Config{Content: content, Out: out, Progress: &progress}); err != nil {
+		t.Fatalf("build with a satisfied manifest (redirects cover two URLs): %v", err)
+	}
+	if !strings.Contains(progress.String(), "new URLs are not in content/urls.txt") || !strings.Contains(progress.String(), "-update-urls") {
+		t.Errorf("progress does not report new URLs:\n%s", progress.String())
+	}
+	content[URLManifest].Data = append(content[URLManifest].Data, "/demo/DeleteWidget/\n/gone/\n"...)
+	_, err := Build(context.Background(), Config{Content: content, Out: out})
+	var me *MissingURLsError
+	if !errors.As(err, &me) || strings.Join(me.URLs, " ") != "/demo/DeleteWidget/ /gone/" {
+		t.Fatalf("err = %v, want /demo/DeleteWidget/ and /gone/ missing", err)
+	}
+
+	// -update-urls adds new URLs and keeps old ones.
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, URLManifest), []byte("/old/\n/\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	n, err := UpdateURLManifest(dir, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := read(t, dir, URLManifest)
+	if !strings.HasPrefix(got, "/\n") || !strings.Contains(got, "\n/api/catalog/demo.json\n") || !strings.Contains(got, "/old/\n") || !strings.Contains(got, "/demo/describe/\n") || strings.Contains(got, "static") || strings.Contains(got, "404") {
+		t.Errorf("manifest =\n%s", got)
+	}
+	if lines := strings.Count(got, "\n"); n != lines-2 {
+		t.Errorf("added %d, manifest has %d lines (2 were there)", n, lines)
+	}
+}
+
+// TestCommittedManifest checks content/urls.txt: sorted, unique, and every
+// URL of the sample services in it is still produced.
+func TestCommittedManifest(t *testing.T) {
+	urls, ok, err := readURLManifest(os.DirFS("../../content"))
+	if err != nil || !ok {
+		t.Fatalf("content/urls.txt: %v", err)
+	}
+	if !sort.StringsAreSorted(urls) {
+		t.Error("content/urls.txt is not sorted")
+	}
+	for i := 1; i < len(urls); i++ {
+		if urls[i] == urls[i-1] {
+			t.Errorf("%s listed twice", urls[i])
+		}
+	}
+	out := buildHostSite(t)
+	files := siteFiles(t, out)
+	var list []string
+	for f := range files {
+		list = append(list, f)
+	}
+	produced := map[string]bool{}
+	for _, u := range publishedURLs(list) {
+		produced[u] = true
+	}
+	n := 0
+	for _, u := range urls {
+		for _, s := range hostServices {
+			if strings.HasPrefix(u, "/"+s+"/") || u == "/api/catalog/"+s+".json" {
+				n++
+				if !produced[u] {
+					t.Errorf("%s is in content/urls.txt but not built", u)
+				}
+			}
+		}
+	}
+	if n < 500 {
+		t.Errorf("only %d URLs of %v in the manifest", n, hostServices)
+	}
+}
+
+// TestServeRedirectStatus checks the preview server answers an alias with a
+// permanent redirect to the canonical path.
+func TestServeRedirectStatus(t *testing.T) {
+	out, _ := buildSite(t, txtarFS(t, miniSite))
+	srv := httptest.NewServer(FileServer(out))
+	defer srv.Close()
+	c := srv.Client()
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := c.Get(srv.URL + "/demo:createwidget")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != "/demo/CreateWidget/" {
+		t.Errorf("GET /demo:createwidget = %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
