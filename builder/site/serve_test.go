@@ -1,0 +1,128 @@
+package site
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestServeRebuildsAndReloads runs the preview server on a content
+// directory, changes the content and expects a rebuilt page and a reload
+// event for the open page.
+func TestServeRebuildsAndReloads(t *testing.T) {
+	content := t.TempDir()
+	for name, f := range txtarFS(t, miniSite) {
+		p := filepath.Join(content, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- Serve(ctx, ServeConfig{
+			Build: Config{Content: os.DirFS(content), Out: out}, Addr: "127.0.0.1:0", ContentDir: content,
+			Ready: func(addr string) { ready <- addr },
+		})
+	}()
+	var base string
+	select {
+	case addr := <-ready:
+		base = "http://" + addr
+	case err := <-done:
+		t.Fatalf("Serve: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("server not ready after 30 s")
+	}
+	client := &http.Client{Timeout: 10 * time.Second}
+	get := func(p string) string {
+		t.Helper()
+		resp, err := client.Get(base + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %d", p, resp.StatusCode)
+		}
+		return string(b)
+	}
+	page := get("/demo/describe/")
+	if !strings.Contains(page, "Grants permission to describe") || !strings.Contains(page, "reload.") {
+		t.Fatalf("page before the change lacks its description or the reload script:\n%s", page)
+	}
+
+	// Listen for reload events as an open page does.
+	req, _ := http.NewRequestWithContext(ctx, "GET", base+"/_iamref/events", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
+		t.Fatalf("events Content-Type = %q", ct)
+	}
+	lines := make(chan string)
+	go func() {
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	wait := func(want string, d time.Duration) {
+		t.Helper()
+		timeout := time.After(d)
+		for {
+			select {
+			case l, ok := <-lines:
+				if !ok {
+					t.Fatalf("event stream closed before %q", want)
+				}
+				if l == want {
+					return
+				}
+			case <-timeout:
+				t.Fatalf("no %q within %s", want, d)
+			}
+		}
+	}
+	wait(": connected", 10*time.Second)
+
+	file := filepath.Join(content, "catalog", "demo.json")
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := strings.Replace(string(data), "Grants permission to describe", "Grants permission to describe every widget", 1)
+	if err := os.WriteFile(file, []byte(changed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	wait("event: reload", 30*time.Second)
+	if page := get("/demo/describe/"); !strings.Contains(page, "Grants permission to describe every widget") {
+		t.Error("page not rebuilt after the content changed")
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Serve returned %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("Serve did not stop within 10 s of cancel")
+	}
+}
