@@ -63,10 +63,10 @@ type (
 		Removed  []string `json:"removed,omitempty"`
 	}
 	wireRecord struct {
-		Name          string              `json:"name,omitempty"`
+		Name          *string             `json:"name,omitempty"`
 		Description   *string             `json:"description,omitempty"`
 		AccessLevel   catalog.AccessLevel `json:"access_level,omitempty"`
-		ResourceTypes []wireRow           `json:"resource_types,omitempty"`
+		ResourceTypes *[]wireRow          `json:"resource_types,omitempty"`
 		ARN           *string             `json:"arn,omitempty"`
 		ConditionKeys []string            `json:"condition_keys,omitempty"`
 		Type          *string             `json:"type,omitempty"`
@@ -123,17 +123,27 @@ func toWire(c Change) wireChange {
 		w.Fields = append(w.Fields, wf)
 	}
 	if r := c.Record; r != nil {
-		wr := &wireRecord{Name: r.Name, AccessLevel: r.AccessLevel, ConditionKeys: r.ConditionKeys}
-		switch {
-		case c.Entity == ActionEntity && c.Kind == Removed:
-			wr.Description = ptr(r.Description)
-			wr.ResourceTypes = []wireRow{}
-			for _, row := range r.ResourceTypes {
-				wr.ResourceTypes = append(wr.ResourceTypes, wireRow(row))
+		// Exactly the keys the loader requires or allows for the entity and kind.
+		wr := &wireRecord{}
+		switch c.Entity {
+		case ServiceEntity:
+			wr.Name = ptr(r.Name)
+		case ActionEntity:
+			wr.AccessLevel = r.AccessLevel
+			if c.Kind == Removed {
+				wr.Description = ptr(r.Description)
+				rows := []wireRow{}
+				for _, row := range r.ResourceTypes {
+					rows = append(rows, wireRow(row))
+				}
+				wr.ResourceTypes = &rows
 			}
-		case c.Entity == ResourceTypeEntity:
+		case ResourceTypeEntity:
 			wr.ARN = ptr(r.ARN)
-		case c.Entity == ConditionKeyEntity:
+			if c.Kind == Removed {
+				wr.ConditionKeys = r.ConditionKeys
+			}
+		case ConditionKeyEntity:
 			wr.Type = ptr(r.Type)
 			if c.Kind == Removed {
 				wr.Description = ptr(r.Description)

@@ -293,7 +293,7 @@ func (d *lineDecoder) strs(v *jsonpos.Value, what string) []string {
 		d.errorf(v.Pos, "%s: want a list of strings, found %s", what, v.Kind)
 		return nil
 	}
-	out := make([]string, 0, len(v.Items))
+	var out []string // nil when empty: an empty list is no list
 	for _, it := range v.Items {
 		out = append(out, d.str(it, what))
 	}
