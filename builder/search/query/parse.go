@@ -40,6 +40,9 @@ func Parse(q string) Parsed {
 	p.Partial = q != "" && !unicode.IsSpace(lastRune(q))
 	for _, tok := range fields(q) {
 		key, val, ok := strings.Cut(tok, ":")
+		if ok && val == "" && filterKeys[strings.ToLower(key)] {
+			continue // a filter still being typed
+		}
 		if ok && val != "" {
 			v := strings.ToLower(strings.TrimSpace(unquote(val)))
 			switch strings.ToLower(key) {
@@ -72,6 +75,8 @@ func Parse(q string) Parsed {
 	}
 	return p
 }
+
+var filterKeys = map[string]bool{"access": true, "level": true, "service": true, "kind": true, "type": true}
 
 func lastRune(s string) rune {
 	r := []rune(s[max(0, len(s)-4):])
