@@ -134,6 +134,9 @@ func Tokens(s string) []Token {
 // Terms returns just the analysed terms of s.
 func Terms(s string) []string {
 	toks := Tokens(s)
+	if len(toks) == 0 {
+		return nil
+	}
 	out := make([]string, len(toks))
 	for i, t := range toks {
 		out[i] = t.Term

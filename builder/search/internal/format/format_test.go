@@ -1,0 +1,94 @@
+package format
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestDocsRoundTrip(t *testing.T) {
+	docs := []Doc{
+		{Kind: "service", ID: "chime", Title: "Amazon Chime", URL: "/chime/", Service: "chime"},
+		{Kind: "action", ID: "chime:CreateMeeting", Title: "CreateMeeting", URL: "/chime/createmeeting/", Service: "chime",
+			AccessLevel: "Write", Description: GrantsPrefix + "create a meeting"},
+		{Kind: "action", ID: "chime:CreateMeetingDialOut", Title: "CreateMeetingDialOut", URL: "/chime/CreateMeetingDialOut/#chime:CreateMeetingDialOut", Service: "chime",
+			AccessLevel: "Write", Description: "no prefix here; mentions chime and CreateMeetingDialOut"},
+		{Kind: "policy", ID: "P", Title: "", URL: "", Description: "control \x01\x02\x07 bytes stay as they are"},
+		{Kind: "guide", ID: "", Title: "\x07literal", URL: "/x/", Description: "ünïcödé ✓"},
+		{Kind: "condition", ID: "aws:RequestTag/${TagKey}", Title: "aws:RequestTag/${TagKey}", URL: "/s3/#condition-aws:requesttag/${tagkey}", Service: "s3"},
+	}
+	tab, err := DecodeDocs(EncodeDocs(docs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tab.Docs) != len(docs) {
+		t.Fatalf("%d docs, want %d", len(tab.Docs), len(docs))
+	}
+	for i, want := range docs {
+		if got := tab.Full(i); !reflect.DeepEqual(got, want) {
+			t.Errorf("doc %d:\n got %+v\nwant %+v", i, got, want)
+		}
+	}
+}
+
+func TestMarkersShrink(t *testing.T) {
+	d := Doc{Kind: "action", ID: "chime:CreateMeeting", Service: "chime"}
+	if got := encodeStr(&d, "/chime/createmeeting/"); got != "/\x04/\x03/" {
+		t.Errorf("encoded URL %q", got)
+	}
+	if got := encodeStr(&d, "CreateMeeting"); got != "\x02" {
+		t.Errorf("encoded title %q", got)
+	}
+}
+
+func TestDocIDs(t *testing.T) {
+	seen := map[string]bool{}
+	prev := ""
+	for _, n := range []int{0, 1, 254, 255, 256, 65024, 65025, 100000, MaxDocs - 1} {
+		id := DocID(n)
+		for _, c := range id {
+			if c == 0xff {
+				t.Fatalf("DocID(%d) = %q has 0xff", n, id)
+			}
+		}
+		if DocNum(id) != n {
+			t.Errorf("DocNum(DocID(%d)) = %d", n, DocNum(id))
+		}
+		if string(id) <= prev || seen[string(id)] {
+			t.Errorf("DocID(%d) = %q not after %q", n, id, prev)
+		}
+		prev = string(id)
+		seen[prev] = true
+	}
+	for _, bad := range [][]byte{nil, {1, 2}, {0xff, 0, 0}, {0, 0, 0, 0}} {
+		if DocNum(bad) != -1 {
+			t.Errorf("DocNum(%q) = %d, want -1", bad, DocNum(bad))
+		}
+	}
+}
+
+func TestSplitJoin(t *testing.T) {
+	f := Join([]byte("kv"), []byte("docs"))
+	kv, docs, err := Split(f)
+	if err != nil || string(kv) != "kv" || string(docs) != "docs" {
+		t.Fatalf("Split(Join) = %q, %q, %v", kv, docs, err)
+	}
+	for _, bad := range [][]byte{nil, []byte("IAMREFSX"), f[:len(f)-1], append(append([]byte{}, f...), 0), []byte("XXXXXXXX\x01")} {
+		if _, _, err := Split(bad); err == nil {
+			t.Errorf("Split(%q) succeeded", bad)
+		}
+	}
+	other := append([]byte{}, f...)
+	other[len(magic)] = Version + 1
+	if _, _, err := Split(other); err == nil {
+		t.Error("Split accepted another version")
+	}
+}
+
+func TestDecodeDocsCorrupt(t *testing.T) {
+	b := EncodeDocs([]Doc{{Kind: "action", ID: "a:B", Title: "B", Description: "x"}, {Kind: "action", ID: "a:C"}})
+	for n := 0; n < len(b); n++ {
+		if _, err := DecodeDocs(b[:n]); err == nil {
+			t.Errorf("DecodeDocs accepted %d of %d bytes", n, len(b))
+		}
+	}
+}
