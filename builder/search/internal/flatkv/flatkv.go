@@ -225,7 +225,24 @@ func Decode(b []byte) (*Table, error) {
 		return nil, ErrCorrupt
 	}
 	cShared, cSufLen, cSuf, cRef, cInline := &cols[0], &cols[1], &cols[2], &cols[3], &cols[4]
+	// A first pass over the small columns sizes the buffers.
+	var keyBytes, valBytes uint64
+	{
+		sh, sl, rf := *cShared, *cSufLen, *cRef
+		for i := uint64(0); i < n && sh.err == nil && sl.err == nil && rf.err == nil; i++ {
+			keyBytes += sh.uvarint() + sl.uvarint()
+			if r := rf.uvarint(); r > 0 && r <= uint64(len(shared)) {
+				valBytes += uint64(len(shared[r-1]))
+			}
+		}
+		valBytes += uint64(len(cInline.b))
+		if keyBytes > 1<<31 || valBytes > 1<<31 {
+			return nil, ErrCorrupt
+		}
+	}
 	t := &Table{
+		keys: make([]byte, 0, keyBytes),
+		vals: make([]byte, 0, valBytes),
 		koff: make([]uint32, 1, n+1),
 		voff: make([]uint32, 1, n+1),
 	}
