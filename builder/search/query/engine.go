@@ -361,6 +361,16 @@ func (e *Engine) textSearch(p *Parsed, keep func(int32) bool, limit int) ([]*can
 		}
 		textWords = append(textWords, w)
 	}
+	if len(textWords) == 0 && len(services) > 0 && strings.HasSuffix(text, ":") {
+		// "lambda:" lists the service and its documents, in order
+		for _, sv := range services {
+			r := e.services[sv]
+			for n := r.first; n < r.end; n++ {
+				c.addID(n, tierWords, float64(r.end-n)/float64(r.end-r.first), 0)
+			}
+		}
+		return e.rank(c), len(c.m), e.highlighter(nil, "", 0), nil
+	}
 	inServices := func(n int32) bool {
 		if len(services) == 0 {
 			return true
