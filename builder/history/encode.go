@@ -77,11 +77,15 @@ type (
 		ConditionKeys    []string `json:"condition_keys,omitempty"`
 		DependentActions []string `json:"dependent_actions,omitempty"`
 	}
-	wireListing struct {
-		Service    string                           `json:"service"`
-		Actions    map[catalog.AccessLevel][]string `json:"actions"`
-		Resources  []string                         `json:"resource_types,omitempty"`
-		Conditions []string                         `json:"condition_keys,omitempty"`
+	wireService struct {
+		Service    string   `json:"service"`
+		Resources  []string `json:"resource_types,omitempty"`
+		Conditions []string `json:"condition_keys,omitempty"`
+	}
+	wireLevel struct {
+		Service string              `json:"service"`
+		Level   catalog.AccessLevel `json:"level"`
+		Actions []string            `json:"actions"`
 	}
 )
 
@@ -154,19 +158,22 @@ func toWire(c Change) wireChange {
 	return w
 }
 
+// listingChunk is the most action names a listing line holds: short lines
+// keep diffs readable and parsing linear (jsonpos counts columns from the
+// start of the line).
+const listingChunk = 40
+
 // EncodeListing is the .jsonl file of the earliest snapshot: a header line,
-// then one line per service with its action names by access level and its
-// resource types and condition keys.
+// then for each service a line with its resource types and condition keys,
+// followed by lines with the names of its actions at one access level, at
+// most listingChunk names a line.
 func EncodeListing(c *catalog.Catalog) []byte {
 	var b bytes.Buffer
 	writeLine(&b, struct {
 		Snapshot string `json:"snapshot"`
 	}{c.Snapshot.Date})
 	for _, s := range c.Services {
-		l := wireListing{Service: s.Prefix, Actions: map[catalog.AccessLevel][]string{}}
-		for _, a := range s.Actions {
-			l.Actions[a.AccessLevel] = append(l.Actions[a.AccessLevel], a.Name)
-		}
+		l := wireService{Service: s.Prefix}
 		for _, r := range s.ResourceTypes {
 			l.Resources = append(l.Resources, r.Name)
 		}
@@ -174,6 +181,17 @@ func EncodeListing(c *catalog.Catalog) []byte {
 			l.Conditions = append(l.Conditions, k.Name)
 		}
 		writeLine(&b, l)
+		byLevel := map[catalog.AccessLevel][]string{}
+		for _, a := range s.Actions {
+			byLevel[a.AccessLevel] = append(byLevel[a.AccessLevel], a.Name)
+		}
+		for _, lvl := range catalog.AccessLevels {
+			for names := byLevel[lvl]; len(names) > 0; {
+				n := min(len(names), listingChunk)
+				writeLine(&b, wireLevel{Service: s.Prefix, Level: lvl, Actions: names[:n]})
+				names = names[n:]
+			}
+		}
 	}
 	return b.Bytes()
 }

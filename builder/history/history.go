@@ -3,6 +3,7 @@ package history
 import (
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/iamref/iamref/builder/catalog"
 )
@@ -182,11 +183,12 @@ type History struct {
 	trans  []Transition // oldest first; trans[i] goes from snaps[i] to snaps[i+1]
 	counts []map[string]map[catalog.AccessLevel]int
 	// per action id: index into trans of each change, oldest first
-	actions  map[string]*actionEntry
-	removed  map[Entity][]RemovedEntity
-	final    state
-	lastLine int               // line of the last snapshot in snapshots.yaml, for Check
-	lower    map[string]string // lower-case action id → the id, first in sort order
+	actions   map[string]*actionEntry
+	removed   map[Entity][]RemovedEntity
+	final     state
+	lastLine  int // line of the last snapshot in snapshots.yaml, for Check
+	lowerOnce sync.Once
+	lower     map[string]string // lower-case action id → the id, first in sort order; built on first use
 }
 
 type actionEntry struct {
@@ -251,6 +253,7 @@ func (h *History) ServiceChanges(prefix string) []Transition {
 func (h *History) Timeline(id string) (ActionHistory, bool) {
 	e := h.actions[id]
 	if e == nil {
+		h.lowerOnce.Do(h.indexLower)
 		id = h.lower[strings.ToLower(id)]
 		if e = h.actions[id]; e == nil {
 			return ActionHistory{}, false
@@ -266,6 +269,21 @@ func (h *History) Timeline(id string) (ActionHistory, bool) {
 		ah.Changes = append(ah.Changes, DatedChange{From: t.From.Date, Date: t.To.Date, Change: t.Changes[r.c]})
 	}
 	return ah, true
+}
+
+func (h *History) indexLower() {
+	ids := make([]string, 0, len(h.actions))
+	for id := range h.actions {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	h.lower = make(map[string]string, len(ids))
+	for _, id := range ids {
+		l := strings.ToLower(id)
+		if _, ok := h.lower[l]; !ok {
+			h.lower[l] = id
+		}
+	}
 }
 
 // Removed lists the actions that were removed and that the latest snapshot

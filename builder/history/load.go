@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -45,24 +46,45 @@ func Load(content fs.FS) (*History, error) {
 		}
 	}
 
+	// Parse the change logs concurrently; replay them in order.
+	type parsed struct {
+		data []byte
+		t    Transition
+		errs catalog.ErrorList
+	}
+	results := make([]parsed, len(snaps))
+	var wg sync.WaitGroup
+	for i, s := range snaps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			name := FileName(s.Date)
+			data, err := fs.ReadFile(content, name)
+			if err != nil {
+				results[i].errs = catalog.ErrorList{{File: name, Msg: err.Error()}}
+				return
+			}
+			if i == 0 {
+				results[i].data = data
+				return
+			}
+			results[i].t, results[i].errs = parseTransition(name, data, snaps[i-1], s)
+		}()
+	}
+	wg.Wait()
+
 	h := &History{snaps: snaps, lastLine: lines[len(lines)-1], actions: map[string]*actionEntry{}}
 	r := newReplay(h)
 	for i, s := range snaps {
 		name := FileName(s.Date)
-		data, err := fs.ReadFile(content, name)
-		if err != nil {
-			errs = append(errs, &catalog.Error{File: name, Msg: err.Error()})
+		errs = append(errs, results[i].errs...)
+		if len(errs) > 0 {
 			return nil, errs.Err()
 		}
 		if i == 0 {
-			e := r.listing(name, data, s)
-			errs = append(errs, e...)
+			errs = append(errs, r.listing(name, results[i].data, s)...)
 		} else {
-			t, e := parseTransition(name, data, snaps[i-1], s)
-			errs = append(errs, e...)
-			if len(e) == 0 {
-				errs = append(errs, r.apply(name, t)...)
-			}
+			errs = append(errs, r.apply(name, results[i].t)...)
 		}
 		if len(errs) > 0 {
 			return nil, errs.Err()

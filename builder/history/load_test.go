@@ -1,6 +1,7 @@
 package history
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -287,8 +288,13 @@ func TestLoadErrors(t *testing.T) {
 		{"equal old and new", "history/2025-06.jsonl", `"old":"before","new":"after"`, `"old":"after","new":"after"`, "old and new are equal"},
 		{"service with actions left", "history/2025-06.jsonl", "{\"op\":\"removed\",\"entity\":\"action\",\"service\":\"gone\",\"name\":\"Old\",\"record\":{\"description\":\"old one\",\"access_level\":\"Read\",\"resource_types\":[{\"name\":\"\",\"required\":false}]}}\n", "", "service gone removed, but 1 of its actions, resource types and condition keys are not"},
 		{"empty line", "history/2025-06.jsonl", "\n{\"op\":\"added\",\"entity\":\"service\"", "\n\n{\"op\":\"added\",\"entity\":\"service\"", "history/2025-06.jsonl:2:1: empty line"},
-		{"listing dup", "history/2025-01-01.jsonl", `"Read":["Level","Same"]`, `"Read":["Level","Level"]`, "action keep:Level listed twice"},
-		{"listing level", "history/2025-01-01.jsonl", `"Tagging":["Dropped"]`, `"Taggin":["Dropped"]`, `history/2025-01-01.jsonl:3:`},
+		{"listing dup", "history/2025-01-01.jsonl", `"actions":["Level","Same"]`, `"actions":["Level","Level"]`, "history/2025-01-01.jsonl:5:53: action keep:Level listed twice"},
+		{"listing level", "history/2025-01-01.jsonl", `"level":"Tagging"`, `"level":"tagging"`, `history/2025-01-01.jsonl:7:27: unknown access level "tagging"`},
+		{"listing dup across lines", "history/2025-01-01.jsonl", `"actions":["Dropped"]`, `"actions":["Same"]`, `history/2025-01-01.jsonl:7:48: action keep:Same listed twice`},
+		{"listing orphan", "history/2025-01-01.jsonl", `{"service":"gone","level":"Read"`, `{"service":"keep","level":"List"`, `history/2025-01-01.jsonl:3:1: actions of keep: not right after the line of service keep`},
+		{"listing mixed", "history/2025-01-01.jsonl", `"level":"Read","actions":["Old"]`, `"level":"Read","actions":["Old"],"resource_types":[]`, `history/2025-01-01.jsonl:3:1: an actions line has service, level and actions`},
+		{"listing service twice", "history/2025-01-01.jsonl", `{"service":"keep","resource_types"`, `{"service":"gone","resource_types"`, `history/2025-01-01.jsonl:4:1: service gone listed twice`},
+		{"listing header", "history/2025-01-01.jsonl", `{"snapshot":"2025-01-01"}`, `{"snapshot":"2025-01-02"}`, `history/2025-01-01.jsonl:1:1: header says snapshot "2025-01-02"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fsys := historyFS(cats...)
@@ -332,5 +338,32 @@ func TestValidDateAndLabel(t *testing.T) {
 		if got := Label(d); got != want {
 			t.Errorf("Label(%q) = %q, want %q", d, got, want)
 		}
+	}
+}
+
+// A service with more actions than a listing line holds is listed over
+// several lines and read back whole.
+func TestListingChunks(t *testing.T) {
+	var actions []tAction
+	for i := range 2*listingChunk + 5 {
+		actions = append(actions, tAction{name: fmt.Sprintf("Act%03d", i), desc: "d", level: "Write", rows: []tRow{{name: ""}}})
+	}
+	actions = append(actions, tAction{name: "Look", desc: "d", level: "Read", rows: []tRow{{name: ""}}})
+	c := load(t, "2025-01-01", tService{prefix: "big", name: "Big", actions: actions}, tService{prefix: "empty", name: "Empty"})
+	fsys := historyFS(c)
+	src := string(fsys["history/2025-01-01.jsonl"].Data)
+	if n := strings.Count(src, `"level":"Write"`); n != 3 {
+		t.Errorf("%d Write lines, want 3:\n%s", n, src)
+	}
+	h, err := LoadChecked(fsys, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := h.Counts("big")
+	if len(counts) != 1 || counts[0].Actions != 2*listingChunk+6 || counts[0].ByLevel[catalog.Write] != 2*listingChunk+5 {
+		t.Errorf("Counts(big) = %+v", counts)
+	}
+	if got := h.Counts("empty"); len(got) != 1 || got[0].Actions != 0 {
+		t.Errorf("Counts(empty) = %+v", got)
 	}
 }

@@ -59,6 +59,7 @@ type replay struct {
 	h          *History
 	st         state
 	lastRemove map[Entity]map[string]RemovedEntity
+	listed     string // the listing's service being read
 }
 
 func newReplay(h *History) *replay {
@@ -85,14 +86,19 @@ func (r *replay) listing(file string, src []byte, s Snapshot) catalog.ErrorList 
 			}
 			return
 		}
-		var prefix string
+		var prefix, level string
 		seen := map[string]bool{}
 		var actions, resources, conditions *jsonpos.Value
-		d.object(v, "service listing", []string{"service", "actions", "resource_types", "condition_keys"}, func(k string, v *jsonpos.Value) {
+		d.object(v, "listing", []string{"service", "level", "actions", "resource_types", "condition_keys"}, func(k string, v *jsonpos.Value) {
 			seen[k] = true
 			switch k {
 			case "service":
 				prefix = d.str(v, "service")
+			case "level":
+				level = d.str(v, "level")
+				if l, ok := catalog.ParseAccessLevel(level); !ok || string(l) != level {
+					d.errorf(v.Pos, "unknown access level %q", level)
+				}
 			case "actions":
 				actions = v
 			case "resource_types":
@@ -101,32 +107,45 @@ func (r *replay) listing(file string, src []byte, s Snapshot) catalog.ErrorList 
 				conditions = v
 			}
 		})
-		if v.Kind != jsonpos.Object {
-			return
-		}
-		if !seen["service"] || !seen["actions"] {
-			d.errorf(v.Pos, "service listing: service and actions are required")
+		if v.Kind != jsonpos.Object || len(d.errs) > 0 {
 			return
 		}
 		if !validPrefix(prefix) {
 			d.errorf(v.Pos, "invalid service prefix %q", prefix)
 			return
 		}
+		if seen["level"] || seen["actions"] {
+			// {"service","level","actions"}: some of the service's actions at one level.
+			switch {
+			case !seen["level"] || !seen["actions"] || resources != nil || conditions != nil:
+				d.errorf(v.Pos, "an actions line has service, level and actions, and nothing else")
+				return
+			case !r.st.services[prefix] || r.listed != prefix:
+				d.errorf(v.Pos, "actions of %s: not right after the line of service %s", prefix, prefix)
+				return
+			}
+			acts := set(r.st.actions, prefix)
+			if actions.Kind != jsonpos.Array {
+				d.errorf(actions.Pos, "actions: want a list of strings, found %s", actions.Kind)
+				return
+			}
+			for _, it := range actions.Items {
+				name := d.str(it, "actions")
+				if _, dup := acts[name]; dup {
+					d.errorf(it.Pos, "action %s:%s listed twice", prefix, name)
+				}
+				acts[name] = catalog.AccessLevel(level)
+				r.h.actions[prefix+":"+name] = &actionEntry{inFirst: true}
+			}
+			return
+		}
+		// {"service","resource_types","condition_keys"}: a service.
 		if r.st.services[prefix] {
 			d.errorf(v.Pos, "service %s listed twice", prefix)
 			return
 		}
 		r.st.services[prefix] = true
-		acts := set(r.st.actions, prefix)
-		d.object(actions, "actions", levelNames(), func(k string, v *jsonpos.Value) {
-			for _, name := range d.strs(v, "actions") {
-				if _, dup := acts[name]; dup {
-					d.errorf(v.Pos, "action %s:%s listed twice", prefix, name)
-				}
-				acts[name] = catalog.AccessLevel(k)
-				r.h.actions[prefix+":"+name] = &actionEntry{inFirst: true}
-			}
-		})
+		r.listed = prefix
 		for _, x := range []struct {
 			v    *jsonpos.Value
 			what string
@@ -144,14 +163,6 @@ func (r *replay) listing(file string, src []byte, s Snapshot) catalog.ErrorList 
 			}
 		}
 	})
-}
-
-func levelNames() []string {
-	var out []string
-	for _, l := range catalog.AccessLevels {
-		out = append(out, string(l))
-	}
-	return out
 }
 
 // apply replays one transition, checking every change applies to the state.
@@ -285,17 +296,5 @@ func (r *replay) finish() {
 			}
 			return list[i].Name < list[j].Name
 		})
-	}
-	ids := make([]string, 0, len(h.actions))
-	for id := range h.actions {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	h.lower = make(map[string]string, len(ids))
-	for _, id := range ids {
-		l := strings.ToLower(id)
-		if _, ok := h.lower[l]; !ok {
-			h.lower[l] = id
-		}
 	}
 }
