@@ -11,10 +11,11 @@
 //
 //	history/snapshots.yaml     the snapshots, oldest first: date, label, source, actions, hash.
 //	history/<date>.jsonl       one file per snapshot, named by its date, one JSON object a line.
-//	                           The earliest snapshot's file lists it (one line per service:
-//	                           its action names by access level, its resource types and
-//	                           condition keys); every later file holds the changes from
-//	                           the snapshot before it, one change a line.
+//	                           The earliest snapshot's file lists it: per service a line
+//	                           {"service","resource_types","condition_keys"}, then lines
+//	                           {"service","level","actions"} of at most 40 action names;
+//	                           every later file holds the changes from the snapshot
+//	                           before it, one change a line.
 //	history/README.md          how to add a snapshot (ignored by Load).
 //
 // The first line of every .jsonl file is a header: {"snapshot":"<date>"} for
