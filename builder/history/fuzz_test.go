@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"testing"
 	"testing/fstest"
+
+	"github.com/iamref/iamref/builder/catalog"
 )
 
 // FuzzTransitionFile feeds arbitrary bytes to the change-log parser. A file
@@ -52,6 +54,36 @@ func FuzzTransitionFile(f *testing.F) {
 		}
 		if !reflect.DeepEqual(withoutLines(t1.Changes), withoutLines(t2.Changes)) {
 			t.Fatalf("round trip changed the changes:\n%s\n%s\n%s", dump(t1.Changes), dump(t2.Changes), again)
+		}
+	})
+}
+
+// FuzzListingFile feeds arbitrary bytes to the earliest snapshot's parser
+// (and so to the replay of the change logs after it): no panic, and every
+// problem reported inside the file or at snapshots.yaml.
+func FuzzListingFile(f *testing.F) {
+	good := historyFS(threeCatalogs(f)...)
+	const name = "history/2025-01-01.jsonl"
+	f.Add(good[name].Data)
+	f.Add([]byte("{\"snapshot\":\"2025-01-01\"}\n{\"service\":\"keep\",\"level\":\"Read\",\"actions\":[\"Same\"]}\n"))
+	f.Add([]byte("{\"snapshot\":\"2025-01-01\"}\n{\"service\":\"keep\"}\n{\"service\":\"keep\",\"level\":\"Read\",\"actions\":[1]}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fsys := fstest.MapFS{}
+		for k, v := range good {
+			fsys[k] = v
+		}
+		fsys[name] = &fstest.MapFile{Data: data}
+		h, err := Load(fsys)
+		if err == nil {
+			if h.Earliest().Date != "2025-01-01" || len(h.Counts("")) != 3 {
+				t.Fatalf("loaded a history of %d snapshots", len(h.Counts("")))
+			}
+			return
+		}
+		for _, e := range err.(catalog.ErrorList) {
+			if e.File != name && e.File != SnapshotsFile && e.File != "history/2025-06.jsonl" && e.File != "history/2025-09-01.jsonl" {
+				t.Fatalf("error in an unexpected file: %v", e)
+			}
 		}
 	})
 }
