@@ -301,8 +301,9 @@ func (h *History) RemovedConditionKeys() []RemovedEntity { return h.removed[Cond
 func (h *History) RemovedServices() []RemovedEntity { return h.removed[ServiceEntity] }
 
 // Counts gives the number of actions per snapshot, oldest first, of one
-// service or, for prefix "", of the whole catalog. It is nil for a prefix
-// no snapshot lists.
+// service or, for prefix "", of the whole catalog, in total and per official
+// access level. A snapshot without the service counts 0; the result is nil
+// for a prefix no snapshot lists.
 func (h *History) Counts(prefix string) []Count {
 	prefix = strings.ToLower(prefix)
 	out := make([]Count, len(h.snaps))
