@@ -1,5 +1,6 @@
-// iamref progressive enhancement: copy buttons and table filters.
-// Every page reads fully without this script.
+// iamref progressive enhancement: copy buttons, copy-link buttons and table
+// filters. Every page reads fully without this script: headings keep their
+// "#" anchors and every row its id.
 (function () {
   "use strict";
 
@@ -20,6 +21,62 @@
     b.setAttribute("aria-label", "Copy " + b.getAttribute("data-copy").slice(0, 60));
     b.addEventListener("click", function () { copyText(b.getAttribute("data-copy"), b); });
   });
+
+  // Copy-link tools for linking from wikis: "Copy link" and "Copy Markdown
+  // link" on every h2/h3 with an id and every element with an id and a
+  // data-link-title (policy statements); on table rows with an id they
+  // appear when the row is hovered or one of its links is focused, so large
+  // tables stay light.
+  function pageURL() {
+    var canon = document.querySelector('link[rel="canonical"]');
+    var u = canon ? canon.href : location.href;
+    return u.split("#")[0];
+  }
+  function plainText(el) {
+    var c = el.cloneNode(true);
+    c.querySelectorAll(".anchor, button, .link-tools, .note").forEach(function (n) { n.remove(); });
+    return c.textContent.replace(/\s+/g, " ").trim();
+  }
+  function linkTitle(el) {
+    var t = el.getAttribute("data-link-title");
+    if (t) { return t; }
+    var h1 = document.querySelector("h1");
+    var page = h1 ? plainText(h1) : document.title;
+    var own = plainText(el.tagName === "TR" ? (el.cells[0] || el) : el);
+    return own && own !== page ? page + " — " + own : page;
+  }
+  function markdownEscape(s) { return s.replace(/([\\\[\]])/g, "\\$1"); }
+  function addLinkTools(el, into) {
+    if (el.querySelector(".link-tools")) { return; }
+    var url = pageURL() + "#" + encodeURIComponent(el.id);
+    var title = linkTitle(el);
+    var span = document.createElement("span");
+    span.className = "link-tools";
+    [["Copy link", url], ["Copy Markdown link", "[" + markdownEscape(title) + "](" + url + ")"]].forEach(function (t) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "copy-link";
+      b.textContent = t[0];
+      b.setAttribute("aria-label", t[0] + " to " + title.slice(0, 80));
+      b.setAttribute("data-copy", t[1]);
+      b.addEventListener("click", function () { copyText(t[1], b); });
+      span.appendChild(b);
+    });
+    (into || el).appendChild(span);
+  }
+  document.querySelectorAll("h2[id], h3[id], [id][data-link-title]").forEach(function (el) {
+    if (el.tagName !== "TR") { addLinkTools(el); }
+  });
+  function rowTools(ev) {
+    var tr = ev.target.closest && ev.target.closest("tr[id]");
+    if (tr && tr.cells.length) { addLinkTools(tr, tr.cells[0]); }
+  }
+  document.addEventListener("mouseover", rowTools);
+  document.addEventListener("focusin", rowTools);
+  if (location.hash) {
+    var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (target && target.tagName === "TR" && target.cells.length) { addLinkTools(target, target.cells[0]); }
+  }
 
   // Table filters: a text box and optional access-level checkboxes.
   document.querySelectorAll("[data-filter-table]").forEach(function (box) {
