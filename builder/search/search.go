@@ -2,6 +2,36 @@
 // built in memory, then serialised as one flat, sorted key/value file
 // together with a compact table of what a result shows. Package
 // builder/search/query opens that file, natively or in WebAssembly.
+//
+// What the index holds: two analysed fields per document, "name" (the
+// words of the id split at camelCase and punctuation, and of the title
+// when it differs) and "desc" (the description without the "Grants
+// permission to" that starts most of them); no stored fields, no term
+// vectors; back-index rows kept empty (bleve counts documents with them).
+// Document ids inside bleve are 3-byte ordinals, so posting keys stay
+// short. Ids, kinds, services, access levels, titles, URLs and
+// descriptions live in a column-wise side table in the same file: exact
+// ids, action names typed in any case or spacing, IAM wildcards and
+// filters are answered from it.
+//
+// Wiring a site:
+//
+//	idx, _ := search.Build(docs, search.Options{})
+//	ia, _ := search.Write(idx, "public")                     // search-<hash>.idx(.br, .gz)
+//	wa, _ := wasmbuild.Build(ctx, ".", ".cache/wasm", "public") // search-<hash>.wasm, wasm_exec-<hash>.js
+//
+// and on the search form of every page (URLs relative to the page):
+//
+//	<form role="search" action="/" method="get"
+//	      data-index="{{ia.Index}}" data-wasm="{{wa.Wasm}}" data-wasm-exec="{{wa.WasmExec}}"
+//	      data-worker="js/search-worker.js" data-root="{{root}}">
+//	  <input id="search-input" name="q" ...>
+//	</form>
+//	<script src="js/search.js" defer></script>
+//
+// The server should send .wasm as application/wasm and may serve the .br
+// and .gz copies with Content-Encoding. The page's CSP needs script-src
+// 'self' 'wasm-unsafe-eval' and worker-src 'self'.
 package search
 
 import (
