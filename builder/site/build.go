@@ -61,6 +61,7 @@ type builder struct {
 	info   *Info
 	out    *output
 	guides map[string][]*Guide // by service prefix
+	pol    *policySet          // policypages.go
 	jobs   []job
 	errs   catalog.ErrorList
 }
@@ -108,6 +109,7 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 		return Stats{}, err
 	}
 	b.loadGuides()
+	b.loadPolicies()
 	if err := b.errs.Err(); err != nil {
 		return Stats{}, err
 	}
@@ -126,6 +128,7 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 		return Stats{}, err
 	}
 	b.catalogPages()
+	b.policyPages()
 	if err := b.errs.Err(); err != nil {
 		return Stats{}, err
 	}

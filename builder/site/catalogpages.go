@@ -54,6 +54,7 @@ func (b *builder) servicePages(s *catalog.Service) {
 		Guides:  b.guides[s.Prefix],
 	}
 	sp.Short = s.Name
+	sp.Links = append(sp.Links, b.policyServiceLinks(s)...)
 	b.add("service", sp)
 	b.addFile(ServiceAPIPath(s.Prefix), b.serviceJSON(s))
 	crumbs := serviceCrumbs(s)
@@ -119,6 +120,7 @@ func (b *builder) actionPage(a *catalog.Action, crumbs []Crumb) *ActionPage {
 		p.Dependent = append(p.Dependent, DependentRef{Name: d, Action: b.cat.Action(d)})
 	}
 	p.PolicyJSON, p.Unconditional = minimalPolicy(a)
+	p.Policies = b.policyActionInfo(a)
 	return p
 }
 

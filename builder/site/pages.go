@@ -121,7 +121,8 @@ type ActionPage struct {
 	Dependent     []DependentRef
 	PolicyJSON    string
 	Guides        []*Guide
-	Unconditional bool // no required resource type: the policy uses "*"
+	Unconditional bool            // no required resource type: the policy uses "*"
+	Policies      *ActionPolicies // the managed and example policies that allow it; nil without policies
 }
 
 // KeyRef is a condition key on an action page with its best definition.

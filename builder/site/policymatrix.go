@@ -1,0 +1,352 @@
+package site
+
+import (
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+
+	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/policy"
+)
+
+// MatrixPage is a service's actions against the managed policies that
+// allow at least one of them.
+type MatrixPage struct {
+	Base
+	Service  *catalog.Service
+	Columns  []MatrixCol // most-granting first, at most maxMatrixColumns
+	Others   []MatrixCol // the granting policies past the cap
+	Policies int         // every granting policy
+	Groups   []MatrixGroupView
+	Compares []CompareLink
+	Drift    []*DriftView
+}
+
+// MatrixCol is one policy of a matrix.
+type MatrixCol struct {
+	Name, Path string
+	Count      int // actions of the service the policy allows
+}
+
+// MatrixGroupView is the rows of one access level.
+type MatrixGroupView struct {
+	Level catalog.AccessLevel
+	Rows  []MatrixRowView
+}
+
+// MatrixRowView is one action: a cell per column (nil: not allowed), and
+// how many of the policies past the cap allow it too.
+type MatrixRowView struct {
+	Action *catalog.Action
+	Cells  []*CellView
+	More   int
+}
+
+// CellView is a matrix cell's CSS class, symbol and label; one per state,
+// shared, so that rendering 30,000 cells reads fields instead of calling methods.
+type CellView struct {
+	Class, Symbol, Label string
+}
+
+var cellViews = func() (v [16]*CellView) {
+	for s := range v {
+		if st := GrantState(s); st.Allowed() {
+			v[s] = &CellView{Class: st.Class(), Symbol: st.Symbol(), Label: st.Label()}
+		}
+	}
+	return v
+}()
+
+// Span is the column count of a group heading row.
+func (m *MatrixPage) Span() int {
+	n := len(m.Columns) + 1
+	if len(m.Others) > 0 {
+		n++
+	}
+	return n
+}
+
+// Legend lists the cell states, for the legend.
+func (m *MatrixPage) Legend() []GrantState {
+	a := GrantState(policy.CellAllowed)
+	return []GrantState{a, a | GrantState(policy.CellConditional), a | GrantState(policy.CellResourceScoped), a | GrantState(policy.CellPartlyDenied)}
+}
+
+// matrices builds the matrix page of every service some policy grants in,
+// and chooses the pairs to compare.
+func (b *builder) matrices(mps []*policy.ManagedPolicy, results []*policy.Result) {
+	ps := b.pol
+	ps.matrices = map[*catalog.Service]*MatrixPage{}
+	services := b.cat.Services
+	pages := make([]*MatrixPage, len(services))
+	parallel(len(services), func(i int) {
+		pages[i] = b.matrixPage(services[i], mps, results)
+	})
+	for i, s := range services {
+		if pages[i] != nil {
+			ps.matrices[s] = pages[i]
+		}
+	}
+	setMatrix := func(v *PolicyView) {
+		for i := range v.Services {
+			if ps.matrices[v.Services[i].Service] != nil {
+				v.Services[i].Matrix = MatrixPath(v.Services[i].Service.Prefix)
+			}
+		}
+	}
+	for _, m := range ps.managed {
+		setMatrix(m.View)
+	}
+	for _, ex := range ps.examples {
+		setMatrix(ex.View)
+	}
+	for _, t := range ps.tables {
+		for s := range t.services {
+			if m := ps.matrices[s]; m != nil {
+				m.Drift = append(m.Drift, t.view(b.cat, ps))
+			}
+		}
+	}
+}
+
+func (b *builder) matrixPage(s *catalog.Service, mps []*policy.ManagedPolicy, results []*policy.Result) *MatrixPage {
+	m := policy.ServiceMatrix(s, mps, results)
+	if len(m.Columns) == 0 {
+		return nil
+	}
+	desc := fmt.Sprintf("Which of %s AWS managed policies allow which %s actions, and on what terms.", commas(len(m.Columns)), s.Name)
+	p := &MatrixPage{
+		Base:     b.base(MatrixPath(s.Prefix), s.Name+" — managed policy matrix", desc, serviceCrumbs(s)...),
+		Service:  s,
+		Policies: len(m.Columns),
+	}
+	p.Short = "Managed policy matrix"
+	shown := min(len(m.Columns), maxMatrixColumns)
+	for i, c := range m.Columns {
+		col := MatrixCol{Name: c.Policy.Name, Path: PolicyPath(c.Policy.Name), Count: c.Count}
+		if i < shown {
+			p.Columns = append(p.Columns, col)
+		} else {
+			p.Others = append(p.Others, col)
+		}
+	}
+	for _, g := range m.Groups {
+		gv := MatrixGroupView{Level: g.Level, Rows: make([]MatrixRowView, len(g.Rows))}
+		for r, row := range g.Rows {
+			rv := MatrixRowView{Action: row.Action, Cells: make([]*CellView, shown)}
+			for c, cell := range row.Cells {
+				if c < shown {
+					rv.Cells[c] = cellViews[cell.State&15]
+				} else if cell.State.Allowed() {
+					rv.More++
+				}
+			}
+			gv.Rows[r] = rv
+		}
+		p.Groups = append(p.Groups, gv)
+	}
+	// Pairs to compare: the leading narrow columns.
+	var narrow []string
+	for _, c := range m.Columns {
+		if mg := b.pol.byName[c.Policy.Name]; mg != nil && mg.Services <= broadServices {
+			narrow = append(narrow, c.Policy.Name)
+			if len(narrow) == compareColumns {
+				break
+			}
+		}
+	}
+	for i := range narrow {
+		for j := i + 1; j < len(narrow); j++ {
+			a, bn := narrow[i], narrow[j]
+			if bn < a {
+				a, bn = bn, a
+			}
+			p.Compares = append(p.Compares, CompareLink{A: a, B: bn, Path: ComparePath(a, bn)})
+		}
+	}
+	sort.Slice(p.Compares, func(i, j int) bool { return p.Compares[i].Path < p.Compares[j].Path })
+	return p
+}
+
+// ComparePage compares two managed policies.
+type ComparePage struct {
+	Base
+	A, B               *Managed
+	OnlyA, OnlyB, Both int
+	Services           []CompareService
+}
+
+// CompareService is the comparison within one service.
+type CompareService struct {
+	Service            *catalog.Service
+	OnlyA, OnlyB, Both int
+	Levels             []CompareLevel
+}
+
+// CompareLevel is the comparison within one access level.
+type CompareLevel struct {
+	Level              catalog.AccessLevel
+	OnlyA, Both, OnlyB []*catalog.Action
+}
+
+// comparePages adds a comparison for every pair a matrix chose, once, and
+// returns the comparisons of each policy by name.
+func (b *builder) comparePages() map[string][]CompareLink {
+	ps := b.pol
+	seen := map[string]bool{}
+	var links []CompareLink
+	for _, s := range b.cat.Services {
+		if m := ps.matrices[s]; m != nil {
+			for _, c := range m.Compares {
+				if !seen[c.Path] {
+					seen[c.Path] = true
+					links = append(links, c)
+				}
+			}
+		}
+	}
+	sort.Slice(links, func(i, j int) bool { return links[i].Path < links[j].Path })
+	pages := make([]*ComparePage, len(links))
+	parallel(len(links), func(i int) { pages[i] = b.comparePage(ps.byName[links[i].A], ps.byName[links[i].B]) })
+	byPolicy := map[string][]CompareLink{}
+	for i, c := range links {
+		b.add("compare", pages[i])
+		byPolicy[c.A] = append(byPolicy[c.A], c)
+		byPolicy[c.B] = append(byPolicy[c.B], c)
+	}
+	return byPolicy
+}
+
+func (b *builder) comparePage(a, bm *Managed) *ComparePage {
+	c := policy.Compare(a.View.Result, bm.View.Result)
+	p := &ComparePage{
+		Base:  b.base(ComparePath(a.Name(), bm.Name()), a.Name()+" compared with "+bm.Name(), fmt.Sprintf("The actions only %s allows, only %s allows, and both allow.", a.Name(), bm.Name()), homeCrumb, Crumb{Name: "Managed policies", Path: PoliciesPath}),
+		A:     a,
+		B:     bm,
+		OnlyA: len(c.OnlyA), OnlyB: len(c.OnlyB), Both: len(c.Both),
+	}
+	p.Short = "Comparison"
+	bySvc := map[*catalog.Service]*CompareService{}
+	get := func(x *catalog.Action) *CompareLevel {
+		cs := bySvc[x.Service]
+		if cs == nil {
+			cs = &CompareService{Service: x.Service}
+			bySvc[x.Service] = cs
+		}
+		for i := range cs.Levels {
+			if cs.Levels[i].Level == x.AccessLevel {
+				return &cs.Levels[i]
+			}
+		}
+		cs.Levels = append(cs.Levels, CompareLevel{Level: x.AccessLevel})
+		return &cs.Levels[len(cs.Levels)-1]
+	}
+	for _, x := range c.OnlyA {
+		l := get(x)
+		l.OnlyA = append(l.OnlyA, x)
+		bySvc[x.Service].OnlyA++
+	}
+	for _, x := range c.Both {
+		l := get(x)
+		l.Both = append(l.Both, x)
+		bySvc[x.Service].Both++
+	}
+	for _, x := range c.OnlyB {
+		l := get(x)
+		l.OnlyB = append(l.OnlyB, x)
+		bySvc[x.Service].OnlyB++
+	}
+	for _, cs := range bySvc {
+		sort.Slice(cs.Levels, func(i, j int) bool { return cs.Levels[i].Level.Index() < cs.Levels[j].Level.Index() })
+		p.Services = append(p.Services, *cs)
+	}
+	sort.Slice(p.Services, func(i, j int) bool { return p.Services[i].Service.Prefix < p.Services[j].Service.Prefix })
+	return p
+}
+
+// DriftView is a documented managed-policy table against the computed grants.
+type DriftView struct {
+	File     string
+	Source   catalog.Link
+	Policies []TableCol
+	Rows     int // rows of the table
+	Drift    []DriftRowView
+	Unknown  []DriftRowView // the table's actions the catalog lacks
+}
+
+// TableCol is one policy of a documented table.
+type TableCol struct {
+	Abbrev, Name, Path string // Path "" when the policy is not shipped
+}
+
+// DriftRowView is one disagreeing row.
+type DriftRowView struct {
+	policy.DriftRow
+	Suggestions []ActionRef
+	Cells       []DriftCellView
+}
+
+// DriftCellView is one documented-or-computed cell.
+type DriftCellView struct {
+	policy.DriftCell
+	State GrantState
+}
+
+// loadTables reads content/docs/*-managed-policy-table.yaml and compares
+// each with the evaluated managed policies.
+func (b *builder) loadTables(results []*policy.Result) {
+	ps := b.pol
+	files, _ := fs.Glob(b.cfg.Content, "docs/*-managed-policy-table.yaml")
+	sort.Strings(files)
+	byName := map[string]*policy.Result{}
+	for i, m := range ps.managed {
+		byName[m.Name()] = results[i]
+	}
+	for _, f := range files {
+		t, err := policy.LoadDocumentedTable(b.cfg.Content, f)
+		if err != nil {
+			b.errs = append(b.errs, positionedErrors(err)...)
+			continue
+		}
+		dt := &docTable{table: t, services: map[*catalog.Service]bool{}}
+		for _, r := range t.Rows {
+			pfx, _, _ := strings.Cut(r.Action, ":")
+			if s := b.cat.Service(pfx); s != nil {
+				dt.services[s] = true
+			}
+		}
+		dt.rows = ps.engine.Drift(t, byName)
+		ps.tables = append(ps.tables, dt)
+	}
+}
+
+// view is the drift of the table, for a matrix page.
+func (t *docTable) view(cat *catalog.Catalog, ps *policySet) *DriftView {
+	v := &DriftView{File: t.table.File, Source: t.table.Source, Rows: len(t.table.Rows)}
+	for _, p := range t.table.Policies {
+		col := TableCol{Abbrev: p.Abbrev, Name: p.Name}
+		if ps.byName[p.Name] != nil {
+			col.Path = PolicyPath(p.Name)
+		}
+		v.Policies = append(v.Policies, col)
+	}
+	for _, r := range t.rows {
+		if !r.HasDrift() {
+			continue
+		}
+		rv := DriftRowView{DriftRow: r}
+		for _, s := range r.Suggestions {
+			rv.Suggestions = append(rv.Suggestions, ActionRef{Name: s, Action: cat.Action(s)})
+		}
+		for _, c := range r.Cells {
+			rv.Cells = append(rv.Cells, DriftCellView{DriftCell: c, State: GrantState(c.State)})
+		}
+		if r.Catalog == nil {
+			v.Unknown = append(v.Unknown, rv)
+		} else {
+			v.Drift = append(v.Drift, rv)
+		}
+	}
+	return v
+}
