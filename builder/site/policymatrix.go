@@ -43,20 +43,26 @@ type MatrixRowView struct {
 	More   int
 }
 
-// CellView is a matrix cell's CSS class, symbol and label; one per state,
-// shared, so that rendering 30,000 cells reads fields instead of calling methods.
+// CellView is a grant state spelled out for templates: the CSS class,
+// symbol and label of a matrix cell and the flags for badges. There is one
+// per state, shared, so that rendering reads fields instead of calling
+// methods (the matrices have 300,000 cells, the action pages 100,000 grants).
 type CellView struct {
-	Class, Symbol, Label string
+	Class, Symbol, Label                 string
+	Allowed, Conditional, Scoped, Denied bool
 }
 
 var cellViews = func() (v [16]*CellView) {
 	for s := range v {
 		if st := GrantState(s); st.Allowed() {
-			v[s] = &CellView{Class: st.Class(), Symbol: st.Symbol(), Label: st.Label()}
+			v[s] = &CellView{Class: st.Class(), Symbol: st.Symbol(), Label: st.Label(), Allowed: true, Conditional: st.Conditional(), Scoped: st.Scoped(), Denied: st.Denied()}
 		}
 	}
 	return v
 }()
+
+// stateView is the shared view of a state; nil when not allowed.
+func stateView(s policy.CellState) *CellView { return cellViews[s&15] }
 
 // Span is the column count of a group heading row.
 func (m *MatrixPage) Span() int {
@@ -68,9 +74,9 @@ func (m *MatrixPage) Span() int {
 }
 
 // Legend lists the cell states, for the legend.
-func (m *MatrixPage) Legend() []GrantState {
-	a := GrantState(policy.CellAllowed)
-	return []GrantState{a, a | GrantState(policy.CellConditional), a | GrantState(policy.CellResourceScoped), a | GrantState(policy.CellPartlyDenied)}
+func (m *MatrixPage) Legend() []*CellView {
+	a := policy.CellAllowed
+	return []*CellView{stateView(a), stateView(a | policy.CellConditional), stateView(a | policy.CellResourceScoped), stateView(a | policy.CellPartlyDenied)}
 }
 
 // matrices builds the matrix page of every service some policy grants in,
@@ -137,7 +143,7 @@ func (b *builder) matrixPage(s *catalog.Service, mps []*policy.ManagedPolicy, re
 			rv := MatrixRowView{Action: row.Action, Cells: make([]*CellView, shown)}
 			for c, cell := range row.Cells {
 				if c < shown {
-					rv.Cells[c] = cellViews[cell.State&15]
+					rv.Cells[c] = stateView(cell.State)
 				} else if cell.State.Allowed() {
 					rv.More++
 				}
@@ -267,12 +273,13 @@ func (b *builder) comparePage(a, bm *Managed) *ComparePage {
 
 // DriftView is a documented managed-policy table against the computed grants.
 type DriftView struct {
-	File     string
-	Source   catalog.Link
-	Policies []TableCol
-	Rows     int // rows of the table
-	Drift    []DriftRowView
-	Unknown  []DriftRowView // the table's actions the catalog lacks
+	File         string
+	Source       catalog.Link
+	Policies     []TableCol
+	Rows         int            // rows of the table
+	Drift        []DriftRowView // rows of the table the documents contradict
+	Undocumented []DriftRowView // actions a table policy grants that the table does not list
+	Unknown      []DriftRowView // the table's actions the catalog lacks
 }
 
 // TableCol is one policy of a documented table.
@@ -290,7 +297,7 @@ type DriftRowView struct {
 // DriftCellView is one documented-or-computed cell.
 type DriftCellView struct {
 	policy.DriftCell
-	State GrantState
+	State *CellView // nil when not granted
 }
 
 // loadTables reads content/docs/*-managed-policy-table.yaml and compares
@@ -340,13 +347,28 @@ func (t *docTable) view(cat *catalog.Catalog, ps *policySet) *DriftView {
 			rv.Suggestions = append(rv.Suggestions, ActionRef{Name: s, Action: cat.Action(s)})
 		}
 		for _, c := range r.Cells {
-			rv.Cells = append(rv.Cells, DriftCellView{DriftCell: c, State: GrantState(c.State)})
+			rv.Cells = append(rv.Cells, DriftCellView{DriftCell: c, State: stateView(c.State)})
 		}
-		if r.Catalog == nil {
+		switch {
+		case r.Catalog == nil:
 			v.Unknown = append(v.Unknown, rv)
-		} else {
+		case r.Undocumented:
+			v.Undocumented = append(v.Undocumented, rv)
+		default:
 			v.Drift = append(v.Drift, rv)
 		}
 	}
 	return v
+}
+
+// DriftTable is the argument of the "drift-table" template.
+type DriftTable struct {
+	Page  Page
+	Table *DriftView
+	Rows  []DriftRowView
+}
+
+// With pairs rows of the view with the page that shows them.
+func (v *DriftView) With(p Page, rows []DriftRowView) DriftTable {
+	return DriftTable{Page: p, Table: v, Rows: rows}
 }

@@ -151,6 +151,7 @@ type ServiceGrants struct {
 	// Uniform is set when every action of the service is granted the
 	// same way: the rows then need no detail of their own.
 	Uniform *policy.Grant
+	Detail  *GrantDetail // of Uniform
 }
 
 // LevelGrants is the allowed actions of one access level, in runs of
@@ -164,15 +165,13 @@ type LevelGrants struct {
 
 // GrantRun is actions allowed by the same statements and patterns, on the same terms.
 type GrantRun struct {
-	Grant   *policy.Grant // the first of them, for the detail
+	Grant   *policy.Grant // the first of them
+	Detail  *GrantDetail  // what allows them; nil in a uniform service group
 	Actions []*catalog.Action
 }
 
 // GrantState is a policy.CellState with names for templates.
 type GrantState policy.CellState
-
-// State is the grant's state.
-func State(g *policy.Grant) GrantState { return GrantState(policy.StateOf(g)) }
 
 // Allowed reports whether the action is allowed at all.
 func (s GrantState) Allowed() bool { return policy.CellState(s).Allowed() }
@@ -250,7 +249,7 @@ type ActionPolicies struct {
 type ActionGrant struct {
 	Name, Path string
 	Patterns   []string // the author's spelling; "NotAction" for a NotAction statement
-	State      GrantState
+	State      *CellView
 }
 
 // loadPolicies loads and evaluates the managed and example policies and
@@ -490,6 +489,21 @@ func (v *PolicyView) evaluate(e *policy.Engine) {
 		v.NotAction = v.NotAction || st.HasNotAction
 	}
 	v.Services = groupGrants(v.Result.Allowed)
+	for i := range v.Services {
+		sg := &v.Services[i]
+		if sg.Uniform != nil {
+			d := v.Detail(sg.Uniform)
+			sg.Detail = &d
+			continue
+		}
+		for l := range sg.Levels {
+			for r := range sg.Levels[l].Runs {
+				run := &sg.Levels[l].Runs[r]
+				d := v.Detail(run.Grant)
+				run.Detail = &d
+			}
+		}
+	}
 }
 
 var safeSid = regexp.MustCompile(`^[A-Za-z0-9]+$`)
@@ -731,7 +745,7 @@ func (b *builder) actionPolicies(mps []*policy.ManagedPolicy, results []*policy.
 			})
 			ap := &ActionPolicies{Total: len(rs), Matrix: matrix + "#action-" + a.Name}
 			for _, r := range rs[:min(len(rs), maxActionGrants)] {
-				ap.Grants = append(ap.Grants, ActionGrant{Name: r.pg.Policy.Name, Path: PolicyPath(r.pg.Policy.Name), Patterns: grantPatterns(r.pg.Grant), State: State(r.pg.Grant)})
+				ap.Grants = append(ap.Grants, ActionGrant{Name: r.pg.Policy.Name, Path: PolicyPath(r.pg.Policy.Name), Patterns: grantPatterns(r.pg.Grant), State: stateView(policy.StateOf(r.pg.Grant))})
 			}
 			ap.More = ap.Total - len(ap.Grants)
 			m[a] = ap
@@ -754,7 +768,7 @@ func (b *builder) actionPolicies(mps []*policy.ManagedPolicy, results []*policy.
 				}
 				ps.actions[g.Action] = ap
 			}
-			ap.Examples = append(ap.Examples, ActionGrant{Name: ex.Doc.Title, Path: ExamplePath(ex.Slug), Patterns: grantPatterns(g), State: State(g)})
+			ap.Examples = append(ap.Examples, ActionGrant{Name: ex.Doc.Title, Path: ExamplePath(ex.Slug), Patterns: grantPatterns(g), State: stateView(policy.StateOf(g))})
 		}
 	}
 }
@@ -854,6 +868,10 @@ func (b *builder) policyPages() {
 	}
 }
 
+// ActionRel is the reference from the page to an action's page: Rel and
+// ActionPath in one template call, for lists of thousands of actions.
+func (b *Base) ActionRel(a *catalog.Action) string { return b.Rel(ActionPath(a)) }
+
 // CopyText is the document for the copy button.
 func (v *PolicyView) CopyText() string { return strings.TrimRight(v.Source, "\n") }
 
@@ -862,7 +880,7 @@ func (v *PolicyView) CopyText() string { return strings.TrimRight(v.Source, "\n"
 type GrantDetail struct {
 	Refs   []RefView
 	Denied []RefView
-	State  GrantState
+	State  *CellView
 }
 
 // RefView is one statement and pattern behind a grant or a deny.
@@ -874,7 +892,7 @@ type RefView struct {
 
 // Detail is the detail of one of the view's grants.
 func (v *PolicyView) Detail(g *policy.Grant) GrantDetail {
-	d := GrantDetail{State: State(g)}
+	d := GrantDetail{State: stateView(policy.StateOf(g))}
 	for _, r := range g.GrantedBy {
 		d.Refs = append(d.Refs, RefView{Pattern: r.Pattern, NotAction: r.NotAction, Statement: v.Statement(r.Statement)})
 	}
