@@ -73,7 +73,10 @@ type Document struct {
 	Service     string // service prefix, "" when none
 	ServiceName string // "Amazon Chime"; indexed with service documents
 	AccessLevel string // for actions: List, Read, Write, Permissions management, Tagging
-	Description string
+	// AccessOverride is a corrected access level (policy_sentry's) when
+	// the official one is disputed; the access: filter matches either.
+	AccessOverride string
+	Description    string
 }
 
 // Kinds lists the document kinds in the order results of equal score are
@@ -130,6 +133,7 @@ func Build(docs []Document, opts Options) (*Index, error) {
 			cmp.Compare(a.Title, b.Title),
 			cmp.Compare(a.URL, b.URL),
 			cmp.Compare(a.AccessLevel, b.AccessLevel),
+			cmp.Compare(a.AccessOverride, b.AccessOverride),
 			cmp.Compare(a.ServiceName, b.ServiceName),
 			cmp.Compare(a.Description, b.Description),
 		)
@@ -190,7 +194,7 @@ func Build(docs []Document, opts Options) (*Index, error) {
 	for i, d := range sorted {
 		meta[i] = format.Doc{
 			Kind: d.Kind, ID: d.ID, Title: d.Title, URL: d.URL, Service: d.Service,
-			AccessLevel: d.AccessLevel, Description: d.Description,
+			AccessLevel: d.AccessLevel, AccessOverride: d.AccessOverride, Description: d.Description,
 		}
 	}
 	return &Index{

@@ -37,21 +37,23 @@ type Engine struct {
 }
 
 type docLower struct {
-	kind, service, access string
+	kind, service, access, override string
 }
 
 type svcRange struct{ first, end int32 }
 
 // Hit is one result.
 type Hit struct {
-	ID          string    `json:"id"`
-	Kind        string    `json:"kind"`
-	Title       string    `json:"title"`
-	URL         string    `json:"url"`
-	Service     string    `json:"service,omitempty"`
-	AccessLevel string    `json:"access,omitempty"`
-	Score       float64   `json:"score"`
-	Snippet     []Segment `json:"snippet,omitempty"`
+	ID          string `json:"id"`
+	Kind        string `json:"kind"`
+	Title       string `json:"title"`
+	URL         string `json:"url"`
+	Service     string `json:"service,omitempty"`
+	AccessLevel string `json:"access,omitempty"`
+	// AccessOverride is policy_sentry's correction of AccessLevel, if any.
+	AccessOverride string    `json:"access_override,omitempty"`
+	Score          float64   `json:"score"`
+	Snippet        []Segment `json:"snippet,omitempty"`
 }
 
 // Segment is a piece of a result's description; Mark is set on the parts
@@ -128,7 +130,7 @@ func Open(b []byte) (*Engine, error) {
 	for i := range dt.Docs {
 		d := &dt.Docs[i]
 		n := int32(i)
-		e.lower[i] = docLower{kind: low(d.Kind), service: low(d.Service), access: low(d.AccessLevel)}
+		e.lower[i] = docLower{kind: low(d.Kind), service: low(d.Service), access: low(d.AccessLevel), override: low(d.AccessOverride)}
 		lid := strings.ToLower(d.ID)
 		e.byID[lid] = append(e.byID[lid], n)
 		if d.Kind == "action" {
@@ -313,7 +315,7 @@ func (e *Engine) filter(p *Parsed) func(int32) bool {
 		if len(p.Access) > 0 {
 			ok := false
 			for _, a := range p.Access {
-				if l.access != "" && strings.HasPrefix(l.access, a) {
+				if l.access != "" && strings.HasPrefix(l.access, a) || l.override != "" && strings.HasPrefix(l.override, a) {
 					ok = true
 					break
 				}
@@ -675,6 +677,6 @@ func (e *Engine) hit(n int32, hl func(string) []Segment) Hit {
 	d := e.table.Full(int(n))
 	return Hit{
 		ID: d.ID, Kind: d.Kind, Title: d.Title, URL: d.URL, Service: d.Service,
-		AccessLevel: d.AccessLevel, Snippet: hl(d.Description),
+		AccessLevel: d.AccessLevel, AccessOverride: d.AccessOverride, Snippet: hl(d.Description),
 	}
 }

@@ -23,7 +23,7 @@ var corpus = []search.Document{
 		Description: "Grants permission to get the meeting record for a specified meeting ID"},
 	{Kind: "action", ID: "chime:ListMeetings", Title: "ListMeetings", URL: "/chime/ListMeetings/", Service: "chime", AccessLevel: "List",
 		Description: "Grants permission to list up to 100 active Amazon Chime SDK meetings"},
-	{Kind: "action", ID: "chime:ListMeetingsReportData", Title: "ListMeetingsReportData", URL: "/chime/ListMeetingsReportData/", Service: "chime", AccessLevel: "Read",
+	{Kind: "action", ID: "chime:ListMeetingsReportData", Title: "ListMeetingsReportData", URL: "/chime/ListMeetingsReportData/", Service: "chime", AccessLevel: "Read", AccessOverride: "List",
 		Description: "Grants permission to list meetings ended during the specified date range"},
 	{Kind: "action", ID: "chime:TagResource", Title: "TagResource", URL: "/chime/TagResource/", Service: "chime", AccessLevel: "Tagging",
 		Description: "Grants permission to apply the specified tags to the specified Amazon Chime SDK meeting resource"},
@@ -140,6 +140,15 @@ func TestFilters(t *testing.T) {
 				t.Errorf("%q: %s (%s, %s, %s) does not pass the filter", tc.q, h.ID, h.Kind, h.Service, h.AccessLevel)
 			}
 		}
+	}
+	// access: matches the official level or the override
+	for _, q := range []string{"meetings report access:read", "meetings report access:list"} {
+		if r := e.Search(q, 5); len(r.Hits) == 0 || r.Hits[0].ID != "chime:ListMeetingsReportData" || r.Hits[0].AccessOverride != "List" {
+			t.Errorf("%q: got %v, want chime:ListMeetingsReportData (Read, corrected to List) first", q, ids(r))
+		}
+	}
+	if r := e.Search("meetings report access:write", 5); slices.Contains(ids(r), "chime:ListMeetingsReportData") {
+		t.Errorf("access:write matched %v", ids(r))
 	}
 	if r := e.Search("s3:", 50); r.Total != 6 || len(r.Hits) != 6 || r.Hits[0].ID != "s3" {
 		t.Errorf("s3: total %d, hits %v; want the service and its 5 documents", r.Total, ids(r))

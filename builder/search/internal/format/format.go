@@ -20,7 +20,7 @@ import (
 const magic = "IAMREFSX"
 
 // Version is the file format version.
-const Version = 1
+const Version = 2
 
 // ErrCorrupt is returned for bytes that are not a valid index file.
 var ErrCorrupt = errors.New("search index: corrupt or not an index file")
@@ -79,6 +79,9 @@ func DocNum(id []byte) int {
 // Doc is the display metadata of one document.
 type Doc struct {
 	Kind, ID, Title, URL, Service, AccessLevel, Description string
+	// AccessOverride is a corrected access level (policy_sentry's), "" when
+	// none.
+	AccessOverride string
 }
 
 // Name returns the part of the id after "prefix:", or the whole id.
@@ -170,17 +173,19 @@ func decodeStr(d *Doc, s string) string {
 
 // EncodeDocs encodes the document table. Layout (uvarints): the string
 // tables of kinds, access levels and services; then columns of per-document
-// references into them, the ids (front coded), titles, URLs and
-// descriptions (with markers, see above).
+// references into them (access levels twice: the official one and the
+// override), the ids (front coded), titles, URLs and descriptions (with
+// markers, see above).
 func EncodeDocs(docs []Doc) []byte {
 	var kinds, access, services strTable
-	var cKind, cAccess, cService, cID, cTitle, cURL, cDesc []byte
+	var cKind, cAccess, cService, cOverride, cID, cTitle, cURL, cDesc []byte
 	prev := ""
 	for i := range docs {
 		d := &docs[i]
 		cKind = binary.AppendUvarint(cKind, kinds.ref(d.Kind))
 		cAccess = binary.AppendUvarint(cAccess, access.ref(d.AccessLevel))
 		cService = binary.AppendUvarint(cService, services.ref(d.Service))
+		cOverride = binary.AppendUvarint(cOverride, access.ref(d.AccessOverride))
 		p := commonPrefix(prev, d.ID)
 		cID = binary.AppendUvarint(cID, uint64(p))
 		cID = appendStr(cID, d.ID[p:])
@@ -197,15 +202,15 @@ func EncodeDocs(docs []Doc) []byte {
 			out = appendStr(out, s)
 		}
 	}
-	for _, c := range [][]byte{cKind, cAccess, cService, cID, cTitle, cURL, cDesc} {
+	for _, c := range [][]byte{cKind, cAccess, cService, cOverride, cID, cTitle, cURL, cDesc} {
 		out = binary.AppendUvarint(out, uint64(len(c)))
 		out = append(out, c...)
 	}
 	return out
 }
 
-// Table is a decoded document table. Kind, ID, Service and AccessLevel of
-// every document are decoded up front; Title, URL and Description are
+// Table is a decoded document table. Kind, ID, Service, AccessLevel and
+// AccessOverride of every document are decoded up front; Title, URL and Description are
 // decoded on demand by Full.
 type Table struct {
 	Docs []Doc
@@ -238,10 +243,11 @@ func DecodeDocs(b []byte) (*Table, error) {
 			tables[i] = append(tables[i], d.str())
 		}
 	}
-	cols := make([]dec, 7)
+	const firstStr = 4 // the columns before are references into the tables
+	cols := make([]dec, 8)
 	for i := range cols {
 		cols[i] = dec{b: d.bytes(d.uvarint())}
-		if i >= 3 {
+		if i >= firstStr {
 			// one string per column; documents' strings are slices of it
 			cols[i].s = string(cols[i].b)
 		}
@@ -264,14 +270,15 @@ func DecodeDocs(b []byte) (*Table, error) {
 		doc.Kind = ref(&cols[0], tables[0])
 		doc.AccessLevel = ref(&cols[1], tables[1])
 		doc.Service = ref(&cols[2], tables[2])
-		p := cols[3].uvarint()
+		doc.AccessOverride = ref(&cols[3], tables[1])
+		p := cols[4].uvarint()
 		if p > uint64(len(idbuf)) {
 			return nil, ErrCorrupt
 		}
-		idbuf = append(idbuf[:p], cols[3].sstr()...)
+		idbuf = append(idbuf[:p], cols[4].sstr()...)
 		doc.ID = string(idbuf)
 		for j := 0; j < 3; j++ {
-			t.raw[i][j] = cols[4+j].sstr()
+			t.raw[i][j] = cols[firstStr+1+j].sstr()
 		}
 	}
 	for _, c := range cols {

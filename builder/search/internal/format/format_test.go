@@ -10,6 +10,8 @@ func TestDocsRoundTrip(t *testing.T) {
 		{Kind: "service", ID: "chime", Title: "Amazon Chime", URL: "/chime/", Service: "chime"},
 		{Kind: "action", ID: "chime:CreateMeeting", Title: "CreateMeeting", URL: "/chime/createmeeting/", Service: "chime",
 			AccessLevel: "Write", Description: GrantsPrefix + "create a meeting"},
+		{Kind: "action", ID: "chime:GetMeetingDetail", Title: "GetMeetingDetail", URL: "/chime/GetMeetingDetail/", Service: "chime",
+			AccessLevel: "Read", AccessOverride: "List", Description: GrantsPrefix + "get details"},
 		{Kind: "action", ID: "chime:CreateMeetingDialOut", Title: "CreateMeetingDialOut", URL: "/chime/CreateMeetingDialOut/#chime:CreateMeetingDialOut", Service: "chime",
 			AccessLevel: "Write", Description: "no prefix here; mentions chime and CreateMeetingDialOut"},
 		{Kind: "policy", ID: "P", Title: "", URL: "", Description: "control \x01\x02\x07 bytes stay as they are"},
