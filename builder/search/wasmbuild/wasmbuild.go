@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -39,67 +40,128 @@ type Assets struct {
 	GzipSize   int
 }
 
-// Build compiles MainPackage of the module at moduleRoot for js/wasm,
-// reusing cacheDir (created if needed) when the inputs did not change, and
-// writes search-<hash>.wasm and wasm_exec-<hash>.js (each with .br and
-// .gz copies) into outDir, recording them in outDir's search manifest.
-func Build(ctx context.Context, moduleRoot, cacheDir, outDir string) (Assets, error) {
+// Files are the compiled engine, with its brotli and gzip copies, and the
+// Go release's wasm_exec.js that runs it.
+type Files struct {
+	Wasm, WasmBrotli, WasmGzip []byte
+	WasmExec                   []byte
+}
+
+// Compile returns MainPackage of the module at moduleRoot compiled for
+// js/wasm, from cacheDir (created if needed) when the inputs did not
+// change; otherwise it compiles, compresses and caches it.
+func Compile(ctx context.Context, moduleRoot, cacheDir string) (*Files, error) {
 	goTool, err := exec.LookPath("go")
 	if err != nil {
-		return Assets{}, fmt.Errorf("wasmbuild: the go tool is needed: %w", err)
+		return nil, fmt.Errorf("wasmbuild: the go tool is needed: %w", err)
 	}
 	goroot, err := goEnv(ctx, goTool, moduleRoot, "GOROOT")
 	if err != nil {
-		return Assets{}, err
+		return nil, err
 	}
 	key, err := InputHash(ctx, goTool, moduleRoot)
 	if err != nil {
-		return Assets{}, err
+		return nil, err
 	}
 	if err := os.MkdirAll(cacheDir, 0o755); err != nil {
-		return Assets{}, err
+		return nil, err
 	}
 	cached := filepath.Join(cacheDir, "search-"+key+".wasm")
 	wasm, br, gz, err := readCached(cached)
 	if err != nil {
 		if wasm, err = compile(ctx, goTool, moduleRoot, cacheDir); err != nil {
-			return Assets{}, err
+			return nil, err
 		}
 		if br, gz, err = search.Compress(wasm); err != nil {
-			return Assets{}, err
+			return nil, err
 		}
 		// the compressed copies first: the .wasm marks a complete entry
 		if err := search.WriteFileAtomic(cached+".br", br); err != nil {
-			return Assets{}, err
+			return nil, err
 		}
 		if err := search.WriteFileAtomic(cached+".gz", gz); err != nil {
-			return Assets{}, err
+			return nil, err
 		}
 		if err := search.WriteFileAtomic(cached, wasm); err != nil {
-			return Assets{}, err
+			return nil, err
 		}
-	}
-	a := Assets{
-		Wasm:     search.HashName("search-", ".wasm", wasm),
-		WasmSize: len(wasm), BrotliSize: len(br), GzipSize: len(gz),
-	}
-	if err := search.WriteCompressed(outDir, a.Wasm, wasm, br, gz); err != nil {
-		return Assets{}, err
 	}
 	execJS, err := os.ReadFile(filepath.Join(goroot, "lib", "wasm", "wasm_exec.js"))
 	if err != nil {
-		return Assets{}, fmt.Errorf("wasmbuild: %w", err)
+		return nil, fmt.Errorf("wasmbuild: %w", err)
 	}
-	f, err := search.WriteHashed(outDir, "wasm_exec-", ".js", execJS)
+	return &Files{Wasm: wasm, WasmBrotli: br, WasmGzip: gz, WasmExec: execJS}, nil
+}
+
+// Build compiles MainPackage of the module at moduleRoot for js/wasm,
+// reusing cacheDir (created if needed) when the inputs did not change, and
+// writes search-<hash>.wasm and wasm_exec-<hash>.js (each with .br and
+// .gz copies) into outDir, recording them in outDir's search manifest.
+func Build(ctx context.Context, moduleRoot, cacheDir, outDir string) (Assets, error) {
+	f, err := Compile(ctx, moduleRoot, cacheDir)
 	if err != nil {
 		return Assets{}, err
 	}
-	a.WasmExec = f.Name
+	a := Assets{
+		Wasm:     search.HashName("search-", ".wasm", f.Wasm),
+		WasmSize: len(f.Wasm), BrotliSize: len(f.WasmBrotli), GzipSize: len(f.WasmGzip),
+	}
+	if err := search.WriteCompressed(outDir, a.Wasm, f.Wasm, f.WasmBrotli, f.WasmGzip); err != nil {
+		return Assets{}, err
+	}
+	hf, err := search.WriteHashed(outDir, "wasm_exec-", ".js", f.WasmExec)
+	if err != nil {
+		return Assets{}, err
+	}
+	a.WasmExec = hf.Name
 	err = search.UpdateManifest(outDir, func(m *search.Manifest) {
 		m.Wasm = a.Wasm
 		m.WasmExec = a.WasmExec
 	})
 	return a, err
+}
+
+// ModulePath is the import path of the module that holds MainPackage.
+const ModulePath = "github.com/iamref/iamref"
+
+// ModuleRoot finds the directory of the module that holds MainPackage:
+// the main module of the working directory as the go tool sees it, or
+// else the module this package was compiled from (its source directory,
+// known when the binary was not built with -trimpath, as with go run).
+func ModuleRoot(ctx context.Context) (string, error) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		return "", fmt.Errorf("wasmbuild: the go tool is needed to compile the search engine: %w", err)
+	}
+	var tried []string
+	if gomod, err := goEnv(ctx, goTool, ".", "GOMOD"); err == nil && gomod != "" && gomod != os.DevNull {
+		if isModule(gomod) {
+			return filepath.Dir(gomod), nil
+		}
+		tried = append(tried, gomod)
+	}
+	if _, file, _, ok := runtime.Caller(0); ok && filepath.IsAbs(file) {
+		gomod := filepath.Join(filepath.Dir(file), "..", "..", "..", "go.mod")
+		if isModule(gomod) {
+			return filepath.Dir(filepath.Clean(gomod)), nil
+		}
+		tried = append(tried, gomod)
+	}
+	return "", fmt.Errorf("wasmbuild: cannot find the source of module %s to compile the search engine (looked at %q); run from the repository", ModulePath, tried)
+}
+
+// isModule reports whether the go.mod at path declares ModulePath.
+func isModule(path string) bool {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) == 2 && f[0] == "module" {
+			return strings.Trim(f[1], `"`) == ModulePath
+		}
+	}
+	return false
 }
 
 func readCached(path string) (wasm, br, gz []byte, err error) {

@@ -63,3 +63,20 @@ func TestInputHash(t *testing.T) {
 		t.Fatal("InputHash ignores the build flags")
 	}
 }
+
+func TestModuleRoot(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("the go tool is not on PATH")
+	}
+	got, err := ModuleRoot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := filepath.Abs(moduleRoot)
+	if got != want {
+		t.Errorf("ModuleRoot = %q, want %q", got, want)
+	}
+	if isModule(filepath.Join(t.TempDir(), "go.mod")) {
+		t.Error("a missing go.mod counts as the module")
+	}
+}
