@@ -38,6 +38,10 @@ type Config struct {
 	BaseURL   string    // for canonical URLs; relative links work without it
 	Progress  io.Writer // progress lines while rendering; nil for none
 	Dev       bool      // pages load the preview server's reload script
+	// Search builds the search index and compiles its engine with the go
+	// tool from the module at ModuleRoot ("": found by wasmbuild.ModuleRoot).
+	Search     bool
+	ModuleRoot string
 }
 
 // Stats summarises a build.
@@ -113,6 +117,7 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 	if err := b.errs.Err(); err != nil {
 		return Stats{}, err
 	}
+	srch := b.startSearch(ctx) // searchindex.go: built while the pages are assembled
 	out, err := newOutput(cfg.Out)
 	if err != nil {
 		return Stats{}, err
@@ -132,7 +137,13 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 	if err := b.errs.Err(); err != nil {
 		return Stats{}, err
 	}
+	if err := srch.ready(); err != nil {
+		return Stats{}, err
+	}
 	if err := b.render(ctx); err != nil {
+		return Stats{}, err
+	}
+	if err := srch.finish(); err != nil {
 		return Stats{}, err
 	}
 	if err := b.publish(); err != nil { // publish.go: _redirects, sitemap, link check, URL manifest

@@ -2,7 +2,7 @@
 //
 // Usage:
 //
-//	go run ./cmd/build [-content DIR] [-out DIR] [-base-url URL] [-serve ADDR]
+//	go run ./cmd/build [-content DIR] [-out DIR] [-base-url URL] [-serve ADDR] [-search=false]
 //
 // Flags:
 //
@@ -15,6 +15,9 @@
 //	                change, and reload open pages
 //	-templates DIR  use templates from DIR instead of the embedded ones
 //	-static DIR     use static assets from DIR instead of the embedded ones
+//	-search=false   build without the search index and engine; by default
+//	                the build compiles the engine (cmd/searchwasm) to
+//	                WebAssembly with the go tool, cached in .cache/wasm
 //	-update-urls    after a successful build, add the site's new URLs to
 //	                DIR/urls.txt (the manifest of published URLs); without it
 //	                a build only says how many URLs are new
@@ -65,6 +68,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	serve := fs.String("serve", "", "serve the site on this address and rebuild on changes")
 	tmplDir := fs.String("templates", "", "templates directory (default: embedded)")
 	staticDir := fs.String("static", "", "static directory (default: embedded)")
+	searchOn := fs.Bool("search", true, "build the search index and compile the search engine (needs the go tool)")
 	updateURLs := fs.Bool("update-urls", false, "add the built site's new URLs to the content's urls.txt")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -72,7 +76,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	cfg := site.Config{Content: os.DirFS(*content), Out: *out, BaseURL: *baseURL, Progress: stderr}
+	cfg := site.Config{Content: os.DirFS(*content), Out: *out, BaseURL: *baseURL, Progress: stderr, Search: *searchOn}
 	if *tmplDir != "" {
 		cfg.Templates = os.DirFS(*tmplDir)
 	}
