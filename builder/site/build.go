@@ -134,6 +134,7 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 	}
 	b.catalogPages()
 	b.policyPages()
+	b.historyPages() // historypages.go: changes, feeds, tombstones (after every other page)
 	if err := b.errs.Err(); err != nil {
 		return Stats{}, err
 	}

@@ -14,7 +14,8 @@ type Base struct {
 	Description string // meta description
 	Crumbs      []Crumb
 	Site        *Info
-	NoIndex     bool // keep out of sitemap and search engines (tombstones, 404)
+	NoIndex     bool    // keep out of sitemap and search engines (tombstones, 404)
+	Feeds       []Crumb // Atom feeds of the page, for <link rel="alternate">
 	// Absolute makes links site-absolute: 404.html is served at any path,
 	// so relative links from it would point nowhere.
 	Absolute bool
@@ -92,6 +93,7 @@ type HomePage struct {
 	Services []*ServiceRow
 	Totals   LevelCounts
 	Actions  int
+	Links    []Crumb // more pages about the whole catalog (changes, data quality)
 }
 
 // ServiceRow is one service on the home page.
@@ -110,7 +112,8 @@ type ServicePage struct {
 	Counts  LevelCounts
 	Derived catalog.DerivedFeatures
 	Guides  []*Guide
-	Links   []Crumb // more pages of the service (matrix, changes)
+	Links   []Crumb         // more pages of the service (matrix, changes)
+	History *ServiceHistory // historypages.go; nil without history
 }
 
 // ActionPage is one action.
@@ -121,8 +124,9 @@ type ActionPage struct {
 	Dependent     []DependentRef
 	PolicyJSON    string
 	Guides        []*Guide
-	Unconditional bool            // no required resource type: the policy uses "*"
-	Policies      *ActionPolicies // the managed and example policies that allow it; nil without policies
+	Unconditional bool               // no required resource type: the policy uses "*"
+	Policies      *ActionPolicies    // the managed and example policies that allow it; nil without policies
+	History       *ActionHistoryView // historypages.go; nil without history
 }
 
 // KeyRef is a condition key on an action page with its best definition.
