@@ -89,31 +89,12 @@ func (b *builder) base(path, title, desc string, crumbs ...Crumb) Base {
 // Build builds the site. On any error the previous output stays untouched.
 func Build(ctx context.Context, cfg Config) (Stats, error) {
 	start := time.Now()
-	if cfg.Templates == nil {
-		cfg.Templates = templates.FS
-	}
-	if cfg.Static == nil {
-		cfg.Static = static.FS
-	}
-	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
-	tmpl, err := parseTemplates(cfg.Templates)
+	b, err := prepare(cfg)
 	if err != nil {
 		return Stats{}, err
 	}
-	cat, err := catalog.Load(cfg.Content)
-	if err != nil {
-		return Stats{}, err
-	}
-	b := &builder{cfg: cfg, cat: cat, md: markup.New(), tmpl: tmpl, info: &Info{Snapshot: cat.Snapshot, BaseURL: cfg.BaseURL, Dev: cfg.Dev, cat: cat}}
-	if err := b.checkSlugs(); err != nil {
-		return Stats{}, err
-	}
-	b.loadGuides()
-	b.loadPolicies()
-	if err := b.errs.Err(); err != nil {
-		return Stats{}, err
-	}
-	out, err := newOutput(cfg.Out)
+	b.phase(start, "loaded content and assembled %s files", commas(len(b.jobs)))
+	out, err := newOutput(b.cfg.Out)
 	if err != nil {
 		return Stats{}, err
 	}
@@ -124,23 +105,21 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 			out.abort()
 		}
 	}()
-	if err := b.assets(); err != nil {
-		return Stats{}, err
-	}
-	b.catalogPages()
-	b.policyPages()
-	if err := b.errs.Err(); err != nil {
-		return Stats{}, err
-	}
+	t := time.Now()
 	if err := b.render(ctx); err != nil {
 		return Stats{}, err
 	}
+	b.phase(t, "rendered and wrote %s files", commas(len(b.jobs)))
+	t = time.Now()
 	if err := b.publish(); err != nil { // publish.go: _redirects, sitemap, link check, URL manifest
 		return Stats{}, err
 	}
+	b.phase(t, "published")
+	t = time.Now()
 	if err := out.commit(); err != nil {
 		return Stats{}, err
 	}
+	b.phase(t, "swapped the output in")
 	ok = true
 	pages := 0
 	for _, j := range b.jobs {
@@ -149,6 +128,51 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 		}
 	}
 	return Stats{Pages: pages, Files: len(out.files), Bytes: out.totalBytes(), Duration: time.Since(start)}, nil
+}
+
+// phase reports a finished phase of the build and how long it took.
+func (b *builder) phase(start time.Time, format string, args ...any) {
+	if b.cfg.Progress != nil {
+		fmt.Fprintf(b.cfg.Progress, "%s (%s)\n", fmt.Sprintf(format, args...), time.Since(start).Round(time.Millisecond))
+	}
+}
+
+// prepare loads the content and assembles every page and file of the
+// site, without writing anything.
+func prepare(cfg Config) (*builder, error) {
+	if cfg.Templates == nil {
+		cfg.Templates = templates.FS
+	}
+	if cfg.Static == nil {
+		cfg.Static = static.FS
+	}
+	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
+	tmpl, err := parseTemplates(cfg.Templates)
+	if err != nil {
+		return nil, err
+	}
+	cat, err := catalog.Load(cfg.Content)
+	if err != nil {
+		return nil, err
+	}
+	b := &builder{cfg: cfg, cat: cat, md: markup.New(), tmpl: tmpl, info: &Info{Snapshot: cat.Snapshot, BaseURL: cfg.BaseURL, Dev: cfg.Dev, cat: cat, chrome: newChromeCache(tmpl)}}
+	if err := b.checkSlugs(); err != nil {
+		return nil, err
+	}
+	b.loadGuides()
+	b.loadPolicies()
+	if err := b.errs.Err(); err != nil {
+		return nil, err
+	}
+	if err := b.assets(); err != nil {
+		return nil, err
+	}
+	b.catalogPages()
+	b.policyPages()
+	if err := b.errs.Err(); err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
 // assets copies every static file under a name carrying its content hash,
@@ -235,6 +259,7 @@ func (b *builder) render(ctx context.Context) error {
 				if err := b.out.write(j.path, data); err != nil {
 					return err
 				}
+				b.jobs[i].data = nil // written: 60 MB of JSON need not live on
 				done.Add(1)
 			}
 		})
