@@ -93,32 +93,12 @@ func (b *builder) base(path, title, desc string, crumbs ...Crumb) Base {
 // Build builds the site. On any error the previous output stays untouched.
 func Build(ctx context.Context, cfg Config) (Stats, error) {
 	start := time.Now()
-	if cfg.Templates == nil {
-		cfg.Templates = templates.FS
-	}
-	if cfg.Static == nil {
-		cfg.Static = static.FS
-	}
-	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
-	tmpl, err := parseTemplates(cfg.Templates)
+	b, srch, err := prepare(ctx, cfg)
 	if err != nil {
 		return Stats{}, err
 	}
-	cat, err := catalog.Load(cfg.Content)
-	if err != nil {
-		return Stats{}, err
-	}
-	b := &builder{cfg: cfg, cat: cat, md: markup.New(), tmpl: tmpl, info: &Info{Snapshot: cat.Snapshot, BaseURL: cfg.BaseURL, Dev: cfg.Dev, cat: cat}}
-	if err := b.checkSlugs(); err != nil {
-		return Stats{}, err
-	}
-	b.loadGuides()
-	b.loadPolicies()
-	if err := b.errs.Err(); err != nil {
-		return Stats{}, err
-	}
-	srch := b.startSearch(ctx) // searchindex.go: built while the pages are assembled
-	out, err := newOutput(cfg.Out)
+	b.phase(start, "loaded content and assembled %s files", commas(len(b.jobs)))
+	out, err := newOutput(b.cfg.Out)
 	if err != nil {
 		return Stats{}, err
 	}
@@ -129,30 +109,27 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 			out.abort()
 		}
 	}()
-	if err := b.assets(); err != nil {
-		return Stats{}, err
-	}
-	b.catalogPages()
-	b.policyPages()
-	b.historyPages() // historypages.go: changes, feeds, tombstones (after every other page)
-	if err := b.errs.Err(); err != nil {
-		return Stats{}, err
-	}
 	if err := srch.ready(); err != nil {
 		return Stats{}, err
 	}
+	t := time.Now()
 	if err := b.render(ctx); err != nil {
 		return Stats{}, err
 	}
 	if err := srch.finish(); err != nil {
 		return Stats{}, err
 	}
+	b.phase(t, "rendered and wrote %s files", commas(len(b.jobs)))
+	t = time.Now()
 	if err := b.publish(); err != nil { // publish.go: _redirects, sitemap, link check, URL manifest
 		return Stats{}, err
 	}
+	b.phase(t, "published")
+	t = time.Now()
 	if err := out.commit(); err != nil {
 		return Stats{}, err
 	}
+	b.phase(t, "swapped the output in")
 	ok = true
 	pages := 0
 	for _, j := range b.jobs {
@@ -161,6 +138,54 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 		}
 	}
 	return Stats{Pages: pages, Files: len(out.files), Bytes: out.totalBytes(), Duration: time.Since(start)}, nil
+}
+
+// phase reports a finished phase of the build and how long it took.
+func (b *builder) phase(start time.Time, format string, args ...any) {
+	if b.cfg.Progress != nil {
+		fmt.Fprintf(b.cfg.Progress, "%s (%s)\n", fmt.Sprintf(format, args...), time.Since(start).Round(time.Millisecond))
+	}
+}
+
+// prepare loads the content and assembles every page and file of the
+// site, without writing anything, and starts building the search index
+// (unless cfg.Search is off).
+func prepare(ctx context.Context, cfg Config) (*builder, *searchJob, error) {
+	if cfg.Templates == nil {
+		cfg.Templates = templates.FS
+	}
+	if cfg.Static == nil {
+		cfg.Static = static.FS
+	}
+	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
+	tmpl, err := parseTemplates(cfg.Templates)
+	if err != nil {
+		return nil, nil, err
+	}
+	cat, err := catalog.Load(cfg.Content)
+	if err != nil {
+		return nil, nil, err
+	}
+	b := &builder{cfg: cfg, cat: cat, md: markup.New(), tmpl: tmpl, info: &Info{Snapshot: cat.Snapshot, BaseURL: cfg.BaseURL, Dev: cfg.Dev, cat: cat, chrome: newChromeCache(tmpl)}}
+	if err := b.checkSlugs(); err != nil {
+		return nil, nil, err
+	}
+	b.loadGuides()
+	b.loadPolicies()
+	if err := b.errs.Err(); err != nil {
+		return nil, nil, err
+	}
+	srch := b.startSearch(ctx) // searchindex.go: built while the pages are assembled
+	if err := b.assets(); err != nil {
+		return nil, nil, err
+	}
+	b.catalogPages()
+	b.policyPages()
+	b.historyPages() // historypages.go: changes, feeds, tombstones (after every other page)
+	if err := b.errs.Err(); err != nil {
+		return nil, nil, err
+	}
+	return b, srch, nil
 }
 
 // assets copies every static file under a name carrying its content hash,
@@ -247,6 +272,7 @@ func (b *builder) render(ctx context.Context) error {
 				if err := b.out.write(j.path, data); err != nil {
 					return err
 				}
+				b.jobs[i].data = nil // written: 60 MB of JSON need not live on
 				done.Add(1)
 			}
 		})

@@ -55,11 +55,28 @@ func (e *LinkError) Error() string {
 	return b.String()
 }
 
-// pageRefs is what the scan of one page keeps: its ids and the raw values
-// of its href and src attributes.
+// pageRefs is what the scan of one page keeps: its ids, then the raw
+// values of its href and src attributes, each ended by a NUL byte (which
+// html/template never writes). One pointer-free slice per page instead of
+// a string per value: a million links cost the garbage collector nothing
+// to scan.
 type pageRefs struct {
-	ids  []string
-	refs []string
+	data []byte
+	ids  int // the first ids values are ids
+}
+
+// each calls fn with the ids (refs false) or the references (refs true).
+func (p *pageRefs) each(refs bool, fn func(v string) bool) {
+	n := 0
+	for rest := p.data; len(rest) > 0; n++ {
+		i := bytes.IndexByte(rest, 0)
+		if (n >= p.ids) == refs {
+			if !fn(string(rest[:i])) {
+				return
+			}
+		}
+		rest = rest[i+1:]
+	}
 }
 
 // linkIndex collects the ids and references of HTML pages as the build
@@ -74,11 +91,17 @@ func (x *linkIndex) add(file string, data []byte) {
 	if !strings.HasSuffix(file, ".html") {
 		return
 	}
-	var p pageRefs
-	attrValues(data, attrID, func(v []byte) { p.ids = append(p.ids, string(v)) })
-	collect := func(v []byte) { p.refs = append(p.refs, string(v)) }
+	var buf []byte
+	n := 0
+	collect := func(v []byte) {
+		buf = append(append(buf, v...), 0)
+		n++
+	}
+	attrValues(data, attrID, collect)
+	p := pageRefs{ids: n}
 	attrValues(data, attrHref, collect)
 	attrValues(data, attrSrc, collect)
+	p.data = bytes.Clone(buf) // exactly sized
 	x.mu.Lock()
 	if x.pages == nil {
 		x.pages = map[string]*pageRefs{}
@@ -163,10 +186,11 @@ func checkLinks(dir string, files []string, x *linkIndex) (LinkReport, error) {
 			}
 			set := idSets[f.target]
 			if set == nil {
-				set = make(map[string]bool, len(target.ids))
-				for _, id := range target.ids {
+				set = make(map[string]bool, target.ids)
+				target.each(false, func(id string) bool {
 					set[id] = true
-				}
+					return true
+				})
 				idSets[f.target] = set
 			}
 			if !set[f.frag] {
@@ -185,15 +209,6 @@ func checkLinks(dir string, files []string, x *linkIndex) (LinkReport, error) {
 		return rep, &LinkError{Broken: rep.Broken}
 	}
 	return rep, nil
-}
-
-func hasString(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 var (
@@ -228,32 +243,45 @@ func attrValues(data, needle []byte, fn func(v []byte)) {
 
 func checkPage(page string, p *pageRefs, exist func(string) bool) pageCheck {
 	var c pageCheck
-	for _, ref := range p.refs {
-		c.links++
-		if strings.IndexByte(ref, '&') >= 0 {
-			ref = html.UnescapeString(ref)
-		}
-		target, frag, broken := resolveRef(page, ref, exist)
-		if broken != "" {
-			c.broken = append(c.broken, BrokenLink{Page: page, Ref: ref, Reason: broken})
-			continue
-		}
-		if frag == "" || target == "" {
-			continue
-		}
-		if strings.HasSuffix(target, "/") {
-			target += "index.html"
-		}
-		switch {
-		case target == page:
-			if !hasString(p.ids, frag) {
-				c.broken = append(c.broken, BrokenLink{Page: page, Ref: ref, Reason: "no id " + frag + " in this page"})
-			}
-		case strings.HasSuffix(target, ".html"):
-			c.frags = append(c.frags, fragRef{page: page, ref: ref, target: target, frag: frag})
-		}
-	}
+	var ids map[string]bool // the page's own ids, made on its first #fragment
+	p.each(true, func(ref string) bool {
+		c.check(page, ref, p, &ids, exist)
+		return true
+	})
 	return c
+}
+
+func (c *pageCheck) check(page, ref string, p *pageRefs, ids *map[string]bool, exist func(string) bool) {
+	c.links++
+	if strings.IndexByte(ref, '&') >= 0 {
+		ref = html.UnescapeString(ref)
+	}
+	target, frag, broken := resolveRef(page, ref, exist)
+	if broken != "" {
+		c.broken = append(c.broken, BrokenLink{Page: page, Ref: ref, Reason: broken})
+		return
+	}
+	if frag == "" || target == "" {
+		return
+	}
+	if strings.HasSuffix(target, "/") {
+		target += "index.html"
+	}
+	switch {
+	case target == page:
+		if *ids == nil {
+			*ids = make(map[string]bool, p.ids)
+			p.each(false, func(id string) bool {
+				(*ids)[id] = true
+				return true
+			})
+		}
+		if !(*ids)[frag] {
+			c.broken = append(c.broken, BrokenLink{Page: page, Ref: ref, Reason: "no id " + frag + " in this page"})
+		}
+	case strings.HasSuffix(target, ".html"):
+		c.frags = append(c.frags, fragRef{page: page, ref: ref, target: target, frag: frag})
+	}
 }
 
 // resolveRef resolves ref from page to a written file. It returns the

@@ -18,7 +18,7 @@ type output struct {
 
 	mu    sync.Mutex
 	files map[string]int64 // site-absolute path → size
-	dirs  map[string]bool
+	dirs  map[string]*madeDir
 	links linkIndex // ids and references of every HTML page written (links.go)
 }
 
@@ -35,7 +35,7 @@ func newOutput(final string) (*output, error) {
 	if err := os.Chmod(dir, 0o755); err != nil {
 		return nil, err
 	}
-	return &output{final: final, dir: dir, files: map[string]int64{}, dirs: map[string]bool{}}, nil
+	return &output{final: final, dir: dir, files: map[string]int64{}, dirs: map[string]*madeDir{}}, nil
 }
 
 // filePath maps a site path to a file: "/a/b/" → a/b/index.html.
@@ -58,19 +58,42 @@ func (o *output) write(sitePath string, data []byte) error {
 		return fmt.Errorf("two pages write %s", key)
 	}
 	o.files[key] = int64(len(data))
-	full := filepath.Join(o.dir, filepath.FromSlash(rel))
-	d := filepath.Dir(full)
-	if !o.dirs[d] {
-		// Under the lock, so no writer sees the directory as made before it is.
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			o.mu.Unlock()
-			return err
-		}
-		o.dirs[d] = true
-	}
 	o.mu.Unlock()
+	full := filepath.Join(o.dir, filepath.FromSlash(rel))
+	if err := o.mkdir(filepath.Dir(full)); err != nil {
+		return err
+	}
 	o.links.add(key, data)
 	return os.WriteFile(full, data, 0o644)
+}
+
+// madeDir is a directory of the output, made once by whichever writer
+// needs it first while the others wait for it.
+type madeDir struct {
+	once sync.Once
+	err  error
+}
+
+// mkdir makes a directory of the output and its parents, each once: a
+// plain mkdir per directory instead of MkdirAll's stat of every parent
+// for every file.
+func (o *output) mkdir(d string) error {
+	if d == o.dir {
+		return nil
+	}
+	o.mu.Lock()
+	m := o.dirs[d]
+	if m == nil {
+		m = &madeDir{}
+		o.dirs[d] = m
+	}
+	o.mu.Unlock()
+	m.once.Do(func() {
+		if m.err = o.mkdir(filepath.Dir(d)); m.err == nil {
+			m.err = os.Mkdir(d, 0o755)
+		}
+	})
+	return m.err
 }
 
 // has reports whether a site-absolute file path was written.

@@ -37,7 +37,8 @@ type Info struct {
 	Nav      []Crumb // extra top-level sections, such as managed policies
 	Dev      bool    // built for the preview server: pages reload after a rebuild
 
-	cat *catalog.Catalog
+	cat    *catalog.Catalog
+	chrome *chromeCache
 }
 
 // ActionLink is the page of an action named "prefix:Name", or "" when the

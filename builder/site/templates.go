@@ -14,6 +14,7 @@ import (
 // templateSet holds one parsed template per page kind: base.tmpl and the
 // partials, plus the kind's own file defining "content". Parsed once.
 type templateSet struct {
+	base  *template.Template // base.tmpl and the partials, for the chrome (chrome.go)
 	kinds map[string]*template.Template
 }
 
@@ -31,7 +32,7 @@ func parseTemplates(fsys fs.FS) (*templateSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	ts := &templateSet{kinds: map[string]*template.Template{}}
+	ts := &templateSet{base: base, kinds: map[string]*template.Template{}}
 	for _, f := range files {
 		if f == "base.tmpl" {
 			continue
