@@ -87,17 +87,31 @@
     var checks = box.querySelectorAll("input[type=checkbox]");
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
     var texts = rows.map(function (r) { return r.textContent.toLowerCase(); });
+    // Optional radios name="level-basis": filter by the official level
+    // (data-level) or by policy_sentry's correction (data-corrected, on
+    // the rows it corrects). Group rows (tr.group) then show when one of
+    // their rows does, since corrected rows stay under the official group.
+    var bases = box.querySelectorAll("input[name=level-basis]");
     function apply() {
       var q = input ? input.value.trim().toLowerCase() : "";
       var levels = {};
       checks.forEach(function (c) { levels[c.value] = c.checked; });
+      var corrected = false;
+      bases.forEach(function (b) { if (b.checked && b.value === "corrected") { corrected = true; } });
+      var group = null, groupShown = false;
+      function closeGroup() { if (group) { group.hidden = !groupShown; } }
       rows.forEach(function (r, i) {
-        var lv = r.getAttribute("data-level");
+        var isGroup = corrected && r.classList.contains("group");
+        if (isGroup) { closeGroup(); group = r; groupShown = false; return; }
+        var lv = (corrected && r.getAttribute("data-corrected")) || r.getAttribute("data-level");
         var ok = (!q || texts[i].indexOf(q) >= 0) && (!lv || !checks.length || levels[lv] !== false);
         r.hidden = !ok;
+        if (ok) { groupShown = true; }
       });
+      closeGroup();
     }
     if (input) { input.addEventListener("input", apply); }
     checks.forEach(function (c) { c.addEventListener("change", apply); });
+    bases.forEach(function (b) { b.addEventListener("change", apply); });
   });
 })();
