@@ -218,7 +218,9 @@ func bleveDoc(n int, d *Document) *document.Document {
 }
 
 // ManifestName is the file, next to the hashed assets, that names them.
-const ManifestName = "search-manifest.json"
+// Unlike theirs, its name does not start with "search-": hosts may cache
+// search-* forever.
+const ManifestName = "search.json"
 
 // Manifest names the hashed search assets of a directory. Precompressed
 // copies are the same names plus ".br" and ".gz".

@@ -182,6 +182,7 @@ func prepare(ctx context.Context, cfg Config) (*builder, *searchJob, error) {
 	b.catalogPages()
 	b.policyPages()
 	b.historyPages() // historypages.go: changes, feeds, tombstones (after every other page)
+	b.qualityPage()  // qualitypages.go: /quality/ and /api/quality.json
 	if err := b.errs.Err(); err != nil {
 		return nil, nil, err
 	}

@@ -29,7 +29,7 @@ import (
 //	finish       before publishing: the index's .br and .gz copies
 //
 // Files, all at the site root: search-<hash>.idx and search-<hash>.wasm,
-// wasm_exec-<hash>.js (each with .br and .gz copies), search-manifest.json
+// wasm_exec-<hash>.js (each with .br and .gz copies), search.json
 // (for go run ./cmd/search -index public) and opensearch.xml.
 type searchJob struct {
 	b *builder

@@ -32,7 +32,9 @@ func TestRun(t *testing.T) {
 	content := writeContent(t, map[string]string{"catalog/demo.json": service, "catalog/snapshot.yaml": "date: \"2026-06-14\"\n"})
 	out := filepath.Join(t.TempDir(), "public")
 	var stdout, stderr bytes.Buffer
-	if err := run(context.Background(), []string{"-content", content, "-out", out}, &stdout, &stderr); err != nil {
+	// builder/site tests the search; -search=false keeps this test from
+	// compiling the engine when .cache/wasm is cold
+	if err := run(context.Background(), []string{"-content", content, "-out", out, "-search=false"}, &stdout, &stderr); err != nil {
 		t.Fatalf("run: %v\n%s", err, stderr.String())
 	}
 	if !strings.HasPrefix(stdout.String(), "built ") || !strings.Contains(stdout.String(), " pages, ") {
@@ -40,6 +42,24 @@ func TestRun(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out, "demo", "GetThing", "index.html")); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestRunWithoutGoTool: the search engine is compiled with the go tool;
+// without it the build fails saying so, unless -search=false.
+func TestRunWithoutGoTool(t *testing.T) {
+	content := writeContent(t, map[string]string{"catalog/demo.json": service, "catalog/snapshot.yaml": "date: \"2026-06-14\"\n"})
+	out := filepath.Join(t.TempDir(), "public")
+	t.Setenv("PATH", t.TempDir())
+	err := run(context.Background(), []string{"-content", content, "-out", out}, &bytes.Buffer{}, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "go tool") || !strings.Contains(err.Error(), "-search=false") {
+		t.Fatalf("build without the go tool: %v; want an error naming the go tool and -search=false", err)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("the failed build left an output directory")
+	}
+	if err := run(context.Background(), []string{"-content", content, "-out", out, "-search=false"}, &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
+		t.Fatalf("-search=false without the go tool: %v", err)
 	}
 }
 

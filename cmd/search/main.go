@@ -3,7 +3,7 @@
 //	go run ./cmd/search -index public create meeting
 //
 // It prints the top results as JSON lines with id, kind, title, url and
-// score. The index is found through the site's search-manifest.json.
+// score. The index is found through the site's search.json.
 package main
 
 import (

@@ -70,8 +70,12 @@
   list.setAttribute("aria-label", "Search results");
   list.hidden = true;
 
-  form.appendChild(status);
-  form.appendChild(list);
+  // One drop-down under the box holds both, in this order.
+  var pop = document.createElement("div");
+  pop.className = "search-pop";
+  pop.appendChild(status);
+  pop.appendChild(list);
+  form.appendChild(pop);
   input.setAttribute("role", "combobox");
   input.setAttribute("aria-autocomplete", "list");
   input.setAttribute("aria-controls", list.id);
@@ -208,11 +212,13 @@
         hits.length + (hits.length === 1 ? " result" : " results"));
     }
     hits.forEach(function (h, i) {
+      // The link is the option (an option must hold nothing interactive).
       var li = el("li", "search-hit search-kind-" + slug(h.kind));
-      li.id = "search-opt-" + i;
-      li.setAttribute("role", "option");
-      li.setAttribute("aria-selected", "false");
+      li.setAttribute("role", "none");
       var a = el("a");
+      a.id = "search-opt-" + i;
+      a.setAttribute("role", "option");
+      a.setAttribute("aria-selected", "false");
       a.href = resultURL(h.url);
       a.tabIndex = -1;
       var head = el("span", "search-head");
@@ -222,6 +228,12 @@
       }
       if (h.access) {
         head.appendChild(el("span", "badge access access-" + slug(h.access), h.access));
+      }
+      if (h.access_override) {
+        // policy_sentry's correction of the official level
+        var fix = el("span", "badge access access-" + slug(h.access_override), "policy_sentry: " + h.access_override);
+        fix.title = "policy_sentry corrects the official level " + h.access + " to " + h.access_override;
+        head.appendChild(fix);
       }
       if (h.title && h.title !== h.id && h.id.indexOf(":" + h.title) < 0) {
         head.appendChild(el("span", "search-title", h.title));
@@ -264,13 +276,13 @@
     var old = document.getElementById("search-opt-" + active);
     if (old) {
       old.setAttribute("aria-selected", "false");
-      old.classList.remove("active");
+      old.parentNode.classList.remove("active");
     }
     active = i;
     var cur = document.getElementById("search-opt-" + i);
     if (cur) {
       cur.setAttribute("aria-selected", "true");
-      cur.classList.add("active");
+      cur.parentNode.classList.add("active");
       input.setAttribute("aria-activedescendant", cur.id);
       if (cur.scrollIntoView) {
         cur.scrollIntoView({ block: "nearest" });
@@ -281,8 +293,7 @@
   }
 
   function go(i) {
-    var li = document.getElementById("search-opt-" + i);
-    var a = li && li.querySelector("a");
+    var a = document.getElementById("search-opt-" + i);
     if (a) {
       window.location.href = a.href;
     }
@@ -359,6 +370,18 @@
     input.focus();
     input.select();
   });
+
+  // 404.html: offer the words of the missing address as a query.
+  var nf = document.getElementById("search-404");
+  if (nf && !nf.value) {
+    var words = "";
+    try {
+      words = decodeURIComponent(window.location.pathname);
+    } catch (e) {
+      words = window.location.pathname;
+    }
+    nf.value = words.split(/[\/\s]+/).filter(Boolean).join(" ").slice(0, 100);
+  }
 
   // /?q=... opens with results.
   var q0 = new URLSearchParams(window.location.search).get("q");

@@ -1,0 +1,418 @@
+package site
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/iamref/iamref/builder/search"
+	"github.com/iamref/iamref/builder/search/query"
+	"github.com/iamref/iamref/internal/browsertest"
+)
+
+// searchServices make the small site of the search tests: Chime (with
+// guides and examples) and S3.
+var searchServices = []string{"chime", "s3"}
+
+// searchBaseURL has a path: the site works under a sub-path.
+const searchBaseURL = "https://iamref.example/docs"
+
+// buildSearchSite builds the small site with search into a temporary
+// directory of t.
+func buildSearchSite(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	cfg := Config{Content: onlyServices(t, os.DirFS("../../content"), searchServices...), Out: out, BaseURL: searchBaseURL, Search: true, ModuleRoot: root}
+	if _, err := Build(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestSearchSite builds a small site with search and checks its assets,
+// what the preview server sends for them, and the search in the browser.
+func TestSearchSite(t *testing.T) {
+	out := buildSearchSite(t)
+	m, err := search.ReadManifest(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("assets", func(t *testing.T) { testSearchAssets(t, out, m) })
+	t.Run("server", func(t *testing.T) { testSearchServer(t, out, m) })
+	t.Run("browser", func(t *testing.T) { testSearchBrowser(t, out) })
+}
+
+func testSearchAssets(t *testing.T, out string, m search.Manifest) {
+	for name, re := range map[string]string{m.Index: `^search-[0-9a-f]{12}\.idx$`, m.Wasm: `^search-[0-9a-f]{12}\.wasm$`, m.WasmExec: `^wasm_exec-[0-9a-f]{12}\.js$`} {
+		if !regexp.MustCompile(re).MatchString(name) {
+			t.Errorf("asset %q does not match %s", name, re)
+		}
+		for _, ext := range []string{"", ".br", ".gz"} {
+			if _, err := os.Stat(filepath.Join(out, name+ext)); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	idx, err := os.ReadFile(filepath.Join(out, m.Index))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := search.HashName("search-", ".idx", idx); want != m.Index {
+		t.Errorf("index named %s, its content hashes to %s", m.Index, want)
+	}
+	eng, err := query.Open(idx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// one document of every kind, with its page
+	for q, want := range map[string]query.Hit{
+		"chime:CreateMeeting":                 {ID: "chime:CreateMeeting", Kind: "action", URL: "/chime/CreateMeeting/", AccessLevel: "Write"},
+		"kind:service s3":                     {ID: "s3", Kind: "service", URL: "/s3/"},
+		"kind:resource meeting service:chime": {ID: "chime:meeting", Kind: "resource", URL: "/chime/resources/meeting/"},
+		"s3:x-amz-acl":                        {ID: "s3:x-amz-acl", Kind: "condition", URL: "/conditions/s3_x-amz-acl/"},
+		"AmazonChimeReadOnly":                 {ID: "AmazonChimeReadOnly", Kind: "policy", URL: "/policies/AmazonChimeReadOnly/"},
+		"kind:example chime-full-access":      {ID: "chime-full-access", Kind: "example", URL: "/examples/chime-full-access/"},
+		"kind:guide console access":           {Kind: "guide"},
+	} {
+		r := eng.Search(q, 3)
+		if len(r.Hits) == 0 {
+			t.Errorf("%q: no results", q)
+			continue
+		}
+		h := r.Hits[0]
+		if h.Kind != want.Kind || want.ID != "" && (h.ID != want.ID || h.URL != want.URL || h.AccessLevel != want.AccessLevel) {
+			t.Errorf("%q: first hit %+v, want %+v", q, h, want)
+		}
+	}
+	// guide sections link to their heading
+	sections := 0
+	for _, h := range eng.Search("kind:guide", 200).Hits {
+		page, anchor, ok := strings.Cut(h.URL, "#")
+		if !ok {
+			continue
+		}
+		sections++
+		if html := read(t, out, page+"index.html"); !strings.Contains(html, `id="`+anchor+`"`) {
+			t.Errorf("guide section %q links to %s#%s, which has no such id", h.ID, page, anchor)
+		}
+	}
+	if sections == 0 {
+		t.Error("no guide sections in the index")
+	}
+	// access: matches the official level and policy_sentry's correction
+	corrected := 0
+	for _, h := range eng.Search("kind:action service:chime", 1000).Hits {
+		if h.AccessOverride == "" {
+			continue
+		}
+		corrected++
+		for _, level := range []string{h.AccessLevel, h.AccessOverride} {
+			q := h.ID + " access:" + strings.Fields(strings.ToLower(level))[0]
+			if r := eng.Search(q, 1); len(r.Hits) == 0 || r.Hits[0].ID != h.ID {
+				t.Errorf("%q does not find %s (%s, corrected to %s)", q, h.ID, h.AccessLevel, h.AccessOverride)
+			}
+		}
+	}
+	if corrected == 0 {
+		t.Error("no chime action has a corrected access level; content/catalog/access-level-overrides.yml corrects some")
+	}
+
+	page := read(t, out, "chime/CreateMeeting/index.html")
+	for _, want := range []string{
+		`data-index="../../` + m.Index + `"`, `data-wasm="../../` + m.Wasm + `"`, `data-wasm-exec="../../` + m.WasmExec + `"`,
+		`data-worker="../../static/js/search-worker.`, `data-root="../../"`, `<script src="../../static/js/search.`,
+		`<link rel="search" type="application/opensearchdescription+xml" title="iamref" href="../../opensearch.xml">`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("action page lacks %s", want)
+		}
+	}
+	if x := read(t, out, "opensearch.xml"); !strings.Contains(x, `template="`+searchBaseURL+`/?q={searchTerms}"`) {
+		t.Errorf("opensearch.xml:\n%s", x)
+	}
+	for _, f := range []string{"index.html", "chime/CreateMeeting/index.html", "404.html"} {
+		if html := read(t, out, f); regexp.MustCompile(`(?i)<script>|<script [^>]*>[^<]|style="`).MatchString(html) {
+			t.Errorf("%s has an inline script or style", f)
+		}
+	}
+}
+
+func testSearchServer(t *testing.T, out string, m search.Manifest) {
+	srv := httptest.NewServer(FileServer(out))
+	defer srv.Close()
+	get := func(p, accept string) (*http.Response, []byte) {
+		req, _ := http.NewRequest("GET", srv.URL+p, nil)
+		req.Header.Set("Accept-Encoding", accept) // set: the client then does not decompress
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, b
+	}
+	for _, c := range []struct{ file, accept, encoding, ext, ctype string }{
+		{m.Wasm, "gzip, deflate, br, zstd", "br", ".br", "application/wasm"},
+		{m.Wasm, "gzip", "gzip", ".gz", "application/wasm"},
+		{m.Wasm, "identity", "", "", "application/wasm"},
+		{m.Index, "br", "br", ".br", "application/octet-stream"},
+		{m.Index, "gzip", "gzip", ".gz", "application/octet-stream"},
+		{m.WasmExec, "br", "br", ".br", "text/javascript; charset=utf-8"},
+		{"opensearch.xml", "br", "", "", "application/opensearchdescription+xml"},
+	} {
+		resp, body := get("/"+c.file, c.accept)
+		want, err := os.ReadFile(filepath.Join(out, c.file+c.ext))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Encoding") != c.encoding || resp.Header.Get("Content-Type") != c.ctype || string(body) != string(want) {
+			t.Errorf("GET %s (Accept-Encoding: %s): %d, Content-Encoding %q, Content-Type %q, %d bytes; want %q, %q, the %d bytes of %s%s",
+				c.file, c.accept, resp.StatusCode, resp.Header.Get("Content-Encoding"), resp.Header.Get("Content-Type"), len(body), c.encoding, c.ctype, len(want), c.file, c.ext)
+		}
+		if !strings.Contains(resp.Header.Get("Vary"), "Accept-Encoding") {
+			t.Errorf("GET %s: no Vary: Accept-Encoding", c.file)
+		}
+	}
+}
+
+// withCSP sends the site-wide headers of netlify.toml, so that the browser
+// enforces the production Content-Security-Policy.
+func withCSP(t *testing.T, h http.Handler) http.Handler {
+	var cfg struct {
+		Headers []struct {
+			For    string
+			Values map[string]string
+		}
+	}
+	if _, err := toml.DecodeFile("../../netlify.toml", &cfg); err != nil {
+		t.Fatal(err)
+	}
+	var all map[string]string
+	for _, r := range cfg.Headers {
+		if r.For == "/*" {
+			all = r.Values
+		}
+	}
+	if all["Content-Security-Policy"] == "" {
+		t.Fatal("netlify.toml sets no Content-Security-Policy on /*")
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for k, v := range all {
+			w.Header().Set(k, v)
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// consoleLog collects what the page writes to the console.
+type consoleLog struct {
+	mu   sync.Mutex
+	msgs []chromedp.ConsoleMessage
+}
+
+func collectConsole(ctx context.Context) *consoleLog {
+	c := &consoleLog{}
+	msgs := chromedp.Console(ctx)
+	go func() {
+		for m, err := range msgs {
+			if err != nil {
+				return
+			}
+			c.mu.Lock()
+			c.msgs = append(c.msgs, m)
+			c.mu.Unlock()
+		}
+	}()
+	return c
+}
+
+func (c *consoleLog) errors() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []string
+	for _, m := range c.msgs {
+		if m.Type == chromedp.ConsoleError && strings.HasPrefix(m.Text, "Failed to load resource: the server responded with a status of 404") &&
+			(strings.HasSuffix(m.URL, "/favicon.ico") || strings.Contains(m.URL, "/getmeetingx/")) {
+			continue // the site has no favicon; the 404 page is asked for on purpose
+		}
+		if m.Type == chromedp.ConsoleError || m.IsException() {
+			out = append(out, m.String()+" "+m.URL)
+		}
+	}
+	return out
+}
+
+// hitsJS reads the shown results.
+const hitsJS = `JSON.stringify(Array.from(document.querySelectorAll("#search-results li")).map(li => ({
+	id: li.querySelector(".search-id").textContent,
+	badges: Array.from(li.querySelectorAll(".badge")).map(b => b.textContent),
+	marks: Array.from(li.querySelectorAll(".search-snippet mark")).map(m => m.textContent),
+	href: li.querySelector("a").href,
+	active: li.classList.contains("active"),
+})))`
+
+type shownHit struct {
+	ID     string
+	Badges []string
+	Marks  []string
+	Href   string
+	Active bool
+}
+
+func shownHits(t *testing.T, ctx context.Context) []shownHit {
+	t.Helper()
+	var hits []shownHit
+	if err := json.Unmarshal([]byte(run(t, ctx, chromedp.Evaluate[string](hitsJS))), &hits); err != nil {
+		t.Fatal(err)
+	}
+	return hits
+}
+
+// waitFirstHit waits until the first shown result is id.
+func waitFirstHit(t *testing.T, ctx context.Context, id string) {
+	t.Helper()
+	js := `(() => { const e = document.querySelector("#search-results:not([hidden]) li .search-id"); return !!e && e.textContent === ` + jsString(id) + `; })()`
+	run(t, ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(20*time.Second)))
+}
+
+// waitPath waits until the tab shows url, after a navigation the page
+// started.
+func waitPath(t *testing.T, ctx context.Context, url string) {
+	t.Helper()
+	var loc string
+	for end := time.Now().Add(15 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+		l, err := chromedp.Run(ctx, chromedp.Location())
+		if err == nil && l == url {
+			if _, err := chromedp.Run(ctx, chromedp.WaitReady("#search-input")); err == nil {
+				return
+			}
+		}
+		loc = l
+	}
+	t.Fatalf("the tab shows %s, want %s", loc, url)
+}
+
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+func testSearchBrowser(t *testing.T, out string) {
+	ctx := browsertest.New(t)
+	srv := httptest.NewServer(withCSP(t, FileServer(out)))
+	defer srv.Close()
+	console := collectConsole(ctx)
+
+	// Nothing loads before the first use.
+	run(t, ctx, chromedp.Navigate(srv.URL+"/chime/"))
+	loaded := `performance.getEntriesByType("resource").some(e => /\.(wasm|idx)$/.test(e.name))`
+	if run(t, ctx, chromedp.Evaluate[bool](loaded)) {
+		t.Error("the search engine loaded before the search box was used")
+	}
+	// Record what the status line says while loading.
+	run(t, ctx, chromedp.Evaluate[bool](`window.__status = []; new MutationObserver(() => {
+		const s = document.getElementById("search-status");
+		window.__status.push((s.hidden ? "(hidden) " : "") + s.textContent + (s.querySelector("progress:not([hidden])") ? " [progress]" : ""));
+	}).observe(document.getElementById("search-status"), {subtree: true, childList: true, characterData: true, attributes: true}); true`))
+
+	// "/" focuses the box and starts loading; results come as you type.
+	run(t, ctx, chromedp.KeyEvent("/"))
+	if id := run(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)); id != "search-input" {
+		t.Fatalf("after /, the focus is on %q", id)
+	}
+	run(t, ctx, chromedp.KeyEvent("create meeting"))
+	waitFirstHit(t, ctx, "chime:CreateMeeting")
+	var status []string
+	_ = json.Unmarshal([]byte(run(t, ctx, chromedp.Evaluate[string](`JSON.stringify(window.__status)`))), &status)
+	if !strings.Contains(strings.Join(status, "\n"), "Loading search…") || !strings.Contains(strings.Join(status, "\n"), "[progress]") {
+		t.Errorf("no visible progress while loading; the status line said %q", status)
+	}
+	hits := shownHits(t, ctx)
+	first := hits[0]
+	if len(first.Badges) == 0 || first.Badges[0] != "Write" || len(first.Marks) == 0 || !strings.HasSuffix(first.Href, "/chime/CreateMeeting/") {
+		t.Errorf("first result %+v: want the Write badge, highlighted words and a link to /chime/CreateMeeting/", first)
+	}
+	if aria := run(t, ctx, chromedp.Evaluate[string](`document.getElementById("search-input").getAttribute("aria-expanded")`)); aria != "true" {
+		t.Errorf("aria-expanded = %q with results shown", aria)
+	}
+
+	// Down, Down, Up selects the first result; Enter opens it.
+	run(t, ctx, chromedp.KeyEvent(kb.ArrowDown+kb.ArrowDown+kb.ArrowUp))
+	hits = shownHits(t, ctx)
+	if !hits[0].Active || hits[1].Active {
+		t.Errorf("after Down Down Up, active: %v %v; want the first", hits[0].Active, hits[1].Active)
+	}
+	if ad := run(t, ctx, chromedp.Evaluate[string](`document.getElementById("search-input").getAttribute("aria-activedescendant")`)); ad != "search-opt-0" {
+		t.Errorf("aria-activedescendant = %q", ad)
+	}
+	run(t, ctx, chromedp.KeyEvent(kb.Enter))
+	waitPath(t, ctx, srv.URL+"/chime/CreateMeeting/")
+
+	// From a page two levels down, result links still reach the root
+	// (data-root); Escape closes the list, a second Escape clears the box.
+	run(t, ctx, chromedp.Focus("#search-input"))
+	run(t, ctx, chromedp.KeyEvent("s3:getobject"))
+	waitFirstHit(t, ctx, "s3:GetObject")
+	if h := shownHits(t, ctx)[0]; h.Href != srv.URL+"/s3/GetObject/" {
+		t.Errorf("result link %s, want %s/s3/GetObject/", h.Href, srv.URL)
+	}
+	run(t, ctx, chromedp.KeyEvent(kb.Escape))
+	if !run(t, ctx, chromedp.Evaluate[bool](`document.getElementById("search-results").hidden`)) {
+		t.Error("Escape did not close the results")
+	}
+	run(t, ctx, chromedp.KeyEvent(kb.Escape))
+	if v := run(t, ctx, chromedp.Evaluate[string](`document.getElementById("search-input").value`)); v != "" {
+		t.Errorf("second Escape left %q in the box", v)
+	}
+
+	// /?q= opens with results.
+	run(t, ctx, chromedp.Navigate(srv.URL+"/?q="+"chime%3AList*"))
+	waitFirstHit(t, ctx, "chime:ListAccountUsageReportData")
+	if v := run(t, ctx, chromedp.Evaluate[string](`document.getElementById("search-input").value`)); v != "chime:List*" {
+		t.Errorf("?q= put %q in the box", v)
+	}
+
+	// 404.html offers the missing address as a query, answered on /?q=.
+	run(t, ctx, chromedp.Navigate(srv.URL+"/chime/getmeetingx/"))
+	if v := run(t, ctx, chromedp.Evaluate[string](`document.getElementById("search-404").value`)); v != "chime getmeetingx" {
+		t.Errorf("404 search box holds %q", v)
+	}
+	run(t, ctx, chromedp.Submit("#search-404"))
+	waitPath(t, ctx, srv.URL+"/?q=chime+getmeetingx")
+	waitFirstHit(t, ctx, "chime:GetMeeting")
+
+	// The results are readable in both themes.
+	if axe, err := os.ReadFile("../../.cache/npm/node_modules/axe-core/axe.min.js"); err == nil {
+		run(t, ctx, chromedp.Evaluate[bool](string(axe)+";true"))
+		for _, scheme := range []string{"light", "dark"} {
+			run(t, ctx, colorScheme(scheme))
+			res := run(t, ctx, chromedp.Evaluate[string](`axe.run(document.querySelector("header.top"), {resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations.filter(v => v.impact === "serious" || v.impact === "critical").map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ") + " " + n.failureSummary).join("; "))))`, chromedp.EvalAwaitPromise))
+			if res != "[]" {
+				t.Errorf("axe, %s theme, open search results: %s", scheme, res)
+			}
+		}
+	} else {
+		t.Logf("axe-core not installed: contrast of the results not checked (%v)", err)
+	}
+
+	if errs := console.errors(); len(errs) > 0 {
+		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
+	}
+}
