@@ -152,6 +152,11 @@ type ServiceGrants struct {
 	// same way: the rows then need no detail of their own.
 	Uniform *policy.Grant
 	Detail  *GrantDetail // of Uniform
+	// All is set when the policy allows every action of the service, all
+	// the same way: the page says so instead of listing them (the
+	// service's own page lists them), which keeps AdministratorAccess at
+	// 464 lines instead of 21,000 links.
+	All bool
 }
 
 // LevelGrants is the allowed actions of one access level, in runs of
@@ -547,6 +552,7 @@ func groupGrants(allowed []policy.Grant) []ServiceGrants {
 			}
 			sg.Levels = append(sg.Levels, lg)
 		}
+		sg.All = sg.Uniform != nil && sg.Count == len(s.Actions)
 		out = append(out, sg)
 		i = j
 	}

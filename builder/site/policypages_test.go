@@ -144,7 +144,9 @@ func TestPolicyMiniSite(t *testing.T) {
 			`<a href="#statement-4"><code>other:Put*</code></a></span> <span class="badge b-cond">conditional</span>`,
 			"class=\"copy\" data-copy=\"{\n  &#34;Version&#34;: &#34;2012-10-17&#34;,",
 		}},
-		{"policies/DemoNotAction/index.html", []string{`NotAction: <code>demo:Delete*</code>, <code>lone:*</code>`, "a Deny removes 1 more", "all allowed by <span class=\"via\"><a href=\"#statement-1\">NotAction</a>", "! DeleteWidget/", "! TagWidget/"}},
+		{"policies/DemoNotAction/index.html", []string{`NotAction: <code>demo:Delete*</code>, <code>lone:*</code>`, "a Deny removes 1 more", "all allowed by <span class=\"via\"><a href=\"#statement-1\">NotAction</a>", "! DeleteWidget/", "! TagWidget/",
+			// every other action, all by the same NotAction: summarised, not listed
+			`Every one of the 2 other actions, each allowed the same way: <a href="../../other/#actions">the actions table</a> lists them.`, "! other/GetThing/", "! other/PutThing/"}},
 		{"policies/DemoOld/index.html", []string{`<span class="badge b-deprecated">deprecated</span>`, "none (deprecated policies have none)", `<code>demo:Describe?idget</code>`}},
 		{"demo/CreateWidget/index.html", []string{
 			`2 AWS managed policies allow demo:CreateWidget:`,
