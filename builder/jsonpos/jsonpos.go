@@ -106,11 +106,22 @@ type parser struct {
 	i         int
 	line      int
 	lineStart int
+
+	// The last column counted: at byte colAt of the line starting at
+	// colLine, col characters in. Positions are asked for in increasing
+	// order, so counting on from there keeps a one-line document of
+	// megabytes linear instead of quadratic.
+	colLine, colAt, col int
 }
 
 func (p *parser) pos() Pos {
 	// Columns count characters, not bytes, so editors agree with us.
-	return Pos{Line: p.line, Col: utf8.RuneCount(p.src[p.lineStart:p.i]) + 1}
+	if p.colLine != p.lineStart || p.colAt > p.i {
+		p.colLine, p.colAt, p.col = p.lineStart, p.lineStart, 0
+	}
+	p.col += utf8.RuneCount(p.src[p.colAt:p.i])
+	p.colAt = p.i
+	return Pos{Line: p.line, Col: p.col + 1}
 }
 
 func (p *parser) errorf(format string, args ...any) error {

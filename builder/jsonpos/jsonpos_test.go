@@ -143,3 +143,54 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestLongLine checks columns far into one line, across multi-byte
+// characters and after positions were taken on earlier lines: the column
+// is counted on from the last position, so the counts must still add up.
+func TestLongLine(t *testing.T) {
+	const n = 20000
+	var b bytes.Buffer
+	b.WriteString("[\"x\",\n")
+	for i := 0; i < n; i++ {
+		b.WriteString(`"é",`) // 4 characters, 5 bytes
+	}
+	b.WriteString("1]")
+	v, err := Parse(b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := v.Items[n+1].Pos, (Pos{2, 4*n + 1}); got != want {
+		t.Errorf("last item at %v, want %v", got, want)
+	}
+	if got, want := v.Items[1].Pos, (Pos{2, 1}); got != want {
+		t.Errorf("first item of line 2 at %v, want %v", got, want)
+	}
+	b.Truncate(b.Len() - 1) // drop the closing bracket
+	b.WriteString(" 2]")
+	_, err = Parse(b.Bytes())
+	se, ok := err.(*SyntaxError)
+	if !ok || se.Pos != (Pos{2, 4*n + 3}) {
+		t.Errorf("error = %v, want a syntax error at 2:%d", err, 4*n+3)
+	}
+}
+
+// BenchmarkLongLine parses a 2 MB document written on one line, as
+// compact JSON is: linear time (a column counted from the line's start at
+// every value made this quadratic, minutes for a 9 MB file).
+func BenchmarkLongLine(b *testing.B) {
+	var src bytes.Buffer
+	src.WriteString("[")
+	for i := 0; i < 100000; i++ {
+		if i > 0 {
+			src.WriteString(",")
+		}
+		src.WriteString(`{"a":"é","b":[1,2]}`)
+	}
+	src.WriteString("]")
+	b.SetBytes(int64(src.Len()))
+	for i := 0; i < b.N; i++ {
+		if _, err := Parse(src.Bytes()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
