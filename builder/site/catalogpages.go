@@ -38,7 +38,7 @@ func (b *builder) catalogPages() {
 	b.add("home", home)
 	b.conditionKeyPages()
 	b.accessLevelsPage()
-	b.add("404", &NotFoundPage{Base: Base{Path: "/404.html", Title: "Page not found", Site: b.info, NoIndex: true, Absolute: true}})
+	b.add("404", &NotFoundPage{Base: Base{Path: "/404.html", Title: "Page not found", Description: "This page is not in iamref: search the AWS IAM catalog or browse its services.", Site: b.info, NoIndex: true, Absolute: true}})
 }
 
 func serviceCrumbs(s *catalog.Service) []Crumb {
