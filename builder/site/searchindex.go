@@ -1,16 +1,12 @@
 package site
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
 	"time"
-
-	"github.com/andybalholm/brotli"
 
 	"github.com/iamref/iamref/builder/catalog"
 	"github.com/iamref/iamref/builder/search"
@@ -51,12 +47,6 @@ type searchJob struct {
 	indexTime, wasmTime, wait time.Duration
 }
 
-// IndexBrotliQuality is the brotli quality of search-<hash>.idx.br. The
-// index changes with the content, so it is compressed on every build:
-// quality 9 takes about 0.4 s for the full catalog, quality 11 (the
-// engine's, which is cached) about 7 s for 9% fewer bytes.
-const IndexBrotliQuality = 9
-
 // startSearch collects the search documents and starts building the index
 // and the engine. It returns nil when the build has no search.
 func (b *builder) startSearch(ctx context.Context) *searchJob {
@@ -91,7 +81,7 @@ func (b *builder) startSearch(ctx context.Context) *searchJob {
 		if err != nil {
 			return
 		}
-		s.br, s.gz, s.compErr = compress(s.index, IndexBrotliQuality)
+		s.br, s.gz, s.compErr = search.CompressIndex(s.index)
 	}()
 	return s
 }
@@ -118,7 +108,7 @@ func (s *searchJob) ready() error {
 	b.addFile("/"+wasm+".br", s.wasm.WasmBrotli)
 	b.addFile("/"+wasm+".gz", s.wasm.WasmGzip)
 	execJS := search.HashName("wasm_exec-", ".js", s.wasm.WasmExec)
-	br, gz, err := compress(s.wasm.WasmExec, 11)
+	br, gz, err := search.Compress(s.wasm.WasmExec)
 	if err != nil {
 		return err
 	}
@@ -168,29 +158,6 @@ func (s *searchJob) finish() error {
 	s.b.publishNote("search: %s documents indexed in %s (%.1f MB, %d kB brotli); engine ready in %s (%d kB brotli); the pages waited %s for them",
 		commas(s.docs), ms(s.indexTime), float64(len(s.index))/1e6, len(s.br)/1000, ms(s.wasmTime), len(s.wasm.WasmBrotli)/1000, ms(s.wait))
 	return nil
-}
-
-// compress returns the brotli (16 MiB window) and gzip (best) forms of data.
-func compress(data []byte, quality int) (br, gz []byte, err error) {
-	var bb, gb bytes.Buffer
-	bw := brotli.NewWriterOptions(&bb, brotli.WriterOptions{Quality: quality, LGWin: 24})
-	if _, err := bw.Write(data); err != nil {
-		return nil, nil, err
-	}
-	if err := bw.Close(); err != nil {
-		return nil, nil, err
-	}
-	gw, err := gzip.NewWriterLevel(&gb, gzip.BestCompression)
-	if err != nil {
-		return nil, nil, err
-	}
-	if _, err := gw.Write(data); err != nil {
-		return nil, nil, err
-	}
-	if err := gw.Close(); err != nil {
-		return nil, nil, err
-	}
-	return bb.Bytes(), gb.Bytes(), nil
 }
 
 // searchDocs lists what the search finds, from the loaded catalog, guides

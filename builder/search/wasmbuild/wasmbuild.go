@@ -69,6 +69,16 @@ func Compile(ctx context.Context, moduleRoot, cacheDir string) (*Files, error) {
 	cached := filepath.Join(cacheDir, "search-"+key+".wasm")
 	wasm, br, gz, err := readCached(cached)
 	if err != nil {
+		// One compiler at a time (go test runs packages in parallel, and
+		// several build the site); the others then read the cache.
+		unlock, lerr := lockFile(filepath.Join(cacheDir, ".lock"))
+		if lerr != nil {
+			return nil, lerr
+		}
+		defer unlock()
+		wasm, br, gz, err = readCached(cached)
+	}
+	if err != nil {
 		if wasm, err = compile(ctx, goTool, moduleRoot, cacheDir); err != nil {
 			return nil, err
 		}
@@ -182,7 +192,12 @@ func compile(ctx context.Context, goTool, moduleRoot, cacheDir string) ([]byte, 
 	}
 	out.Close()
 	defer os.Remove(out.Name())
-	args := append([]string{"build", "-o", out.Name()}, Flags...)
+	// go build runs in moduleRoot: a relative cacheDir would name another file
+	abs, err := filepath.Abs(out.Name())
+	if err != nil {
+		return nil, err
+	}
+	args := append([]string{"build", "-o", abs}, Flags...)
 	args = append(args, MainPackage)
 	cmd := exec.CommandContext(ctx, goTool, args...)
 	cmd.Dir = moduleRoot
@@ -192,7 +207,11 @@ func compile(ctx context.Context, goTool, moduleRoot, cacheDir string) ([]byte, 
 	if err := cmd.Run(); err != nil {
 		return nil, fmt.Errorf("wasmbuild: go build: %v\n%s", err, stderr.Bytes())
 	}
-	return os.ReadFile(out.Name())
+	b, err := os.ReadFile(out.Name())
+	if err == nil && !bytes.HasPrefix(b, []byte("\x00asm")) {
+		err = fmt.Errorf("wasmbuild: go build %s wrote %d bytes that are not WebAssembly\n%s", MainPackage, len(b), stderr.Bytes())
+	}
+	return b, err
 }
 
 func wasmEnv() []string {
