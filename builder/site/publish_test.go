@@ -402,6 +402,12 @@ func TestCommittedManifest(t *testing.T) {
 	}
 	n := 0
 	for _, u := range urls {
+		if strings.Contains(u, "/changes/") {
+			// A service's history pages need the whole catalog history,
+			// which a build of a few services cannot load; the full build
+			// holds them to the manifest.
+			continue
+		}
 		for _, s := range hostServices {
 			if strings.HasPrefix(u, "/"+s+"/") || u == "/api/catalog/"+s+".json" {
 				n++
