@@ -89,6 +89,13 @@ func atomDate(date string) string {
 type feedWriter struct {
 	b    *builder
 	path string
+	err  *error // the first error; feeds are written concurrently
+}
+
+func (w feedWriter) fail(err error) {
+	if *w.err == nil {
+		*w.err = fmt.Errorf("feed %s: %w", w.path, err)
+	}
 }
 
 func (w feedWriter) link(target string) string {
@@ -111,7 +118,7 @@ func (w feedWriter) feed(title, subtitle, id, page string, entries []atomEntry) 
 	enc.Indent("", " ")
 	if err := enc.Encode(f); err != nil {
 		// Only unencodable strings fail; they are reported, not written.
-		w.b.errs = append(w.b.errs, &catalog.Error{File: history.Dir, Msg: fmt.Sprintf("feed %s: %v", w.path, err)})
+		w.fail(err)
 		return nil
 	}
 	buf.WriteByte('\n')
@@ -140,7 +147,7 @@ type feedEntryData struct {
 func (w feedWriter) entryHTML(d feedEntryData) *atomText {
 	var buf bytes.Buffer
 	if err := feedEntryHTML.Execute(&buf, d); err != nil {
-		w.b.errs = append(w.b.errs, &catalog.Error{File: history.Dir, Msg: fmt.Sprintf("feed %s: %v", w.path, err)})
+		w.fail(err)
 	}
 	return &atomText{Type: "html", Body: buf.String()}
 }
@@ -198,7 +205,8 @@ func (hb *historyBuilder) feeds() {
 	pmPage = all
 
 	// The whole catalog.
-	w := feedWriter{b: b, path: ChangesFeedPath}
+	errs := make([]error, len(services)+2)
+	w := feedWriter{b: b, path: ChangesFeedPath, err: &errs[0]}
 	var entries []atomEntry
 	for _, tv := range all.Transitions {
 		d := feedEntryData{Summary: transitionSummary(tv)}
@@ -226,7 +234,7 @@ func (hb *historyBuilder) feeds() {
 	b.addFile(ChangesFeedPath, w.feed("iamref: AWS IAM catalog changes", "What AWS added, removed and changed in the IAM catalog, per snapshot.", "changes", ChangesPath, entries))
 
 	// New Permissions management actions, newest first.
-	w = feedWriter{b: b, path: PermissionsFeedPath}
+	w = feedWriter{b: b, path: PermissionsFeedPath, err: &errs[1]}
 	entries = nil
 	for _, tv := range pmPage.Transitions {
 		for _, c := range tv.PermissionsMgmt {
@@ -252,9 +260,11 @@ func (hb *historyBuilder) feeds() {
 	}
 	b.addFile(PermissionsFeedPath, w.feed("iamref: new Permissions management actions", "IAM actions that can change permissions, as each snapshot of the catalog added them.", "permissions-management", ChangesPath, entries))
 
-	// Per service.
-	for _, p := range services {
-		w := feedWriter{b: b, path: ServiceFeedPath(p.Prefix)}
+	// Per service, on every core.
+	data := make([][]byte, len(services))
+	parallel(len(services), func(i int) {
+		p := services[i]
+		w := feedWriter{b: b, path: ServiceFeedPath(p.Prefix), err: &errs[i+2]}
 		var entries []atomEntry
 		for _, tv := range p.Transitions {
 			d := feedEntryData{Summary: transitionSummary(tv)}
@@ -291,7 +301,15 @@ func (hb *historyBuilder) feeds() {
 		if name == "" {
 			name = p.Prefix
 		}
-		b.addFile(ServiceFeedPath(p.Prefix), w.feed("iamref: "+name+" ("+p.Prefix+") IAM changes", "What AWS added, removed and changed in the IAM catalog of "+p.Prefix+", per snapshot.", p.Prefix+"/changes", p.Path, entries))
+		data[i] = w.feed("iamref: "+name+" ("+p.Prefix+") IAM changes", "What AWS added, removed and changed in the IAM catalog of "+p.Prefix+", per snapshot.", p.Prefix+"/changes", p.Path, entries)
+	})
+	for i, p := range services {
+		b.addFile(ServiceFeedPath(p.Prefix), data[i])
+	}
+	for _, err := range errs {
+		if err != nil {
+			b.errs = append(b.errs, &catalog.Error{File: history.Dir, Msg: err.Error()})
+		}
 	}
 }
 

@@ -1,8 +1,10 @@
 package site
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"html/template"
 	"io/fs"
 	"sort"
 	"strings"
@@ -96,6 +98,10 @@ type ActionHistoryView struct {
 	Since       string // label of the earliest snapshot
 	Changes     []*ChangeView
 	ChangesPath string // the service's changes page
+	// HTML is the section rendered once for every action of the service
+	// that the earliest snapshot lists and that never changed (most of
+	// them): it is the same on each of their pages.
+	HTML template.HTML
 }
 
 // Unchanged reports an action that did not change since it first appeared.
@@ -224,7 +230,21 @@ type historyBuilder struct {
 	labels map[string]string
 	tomb   map[string]bool // tombstone paths
 	// per service prefix, its transitions (newest first), built once
-	svc map[string][]history.Transition
+	svc    map[string][]history.Transition
+	charts map[string]*Chart // per service prefix, shared by its page and its changes page
+}
+
+// chart is the chart of a service's actions per snapshot.
+func (hb *historyBuilder) chart(prefix string) *Chart {
+	if c, ok := hb.charts[prefix]; ok {
+		return c
+	}
+	if hb.charts == nil {
+		hb.charts = map[string]*Chart{}
+	}
+	c := newChart("growth", "Actions of "+prefix+" per snapshot", hb.h.Counts(prefix), hb.h.Snapshots())
+	hb.charts[prefix] = c
+	return c
 }
 
 func stubAction(prefix, name string) *catalog.Action {
@@ -498,7 +518,7 @@ func (hb *historyBuilder) changesPages() {
 				p.Quiet = append(p.Quiet, s)
 			}
 		}
-		p.Chart = newChart("growth", "Actions of "+prefix+" per snapshot", hb.h.Counts(prefix), snaps)
+		p.Chart = hb.chart(prefix)
 		sc := crumbs
 		if p.ServicePage != "" {
 			sc = []Crumb{homeCrumb, {Name: name, Path: p.ServicePage}}
@@ -534,6 +554,8 @@ func (hb *historyBuilder) decorate() {
 	b := hb.b
 	since := hb.h.Earliest().Label
 	snaps := hb.h.Snapshots()
+	same := map[*catalog.Service]template.HTML{} // the section of unchanged actions, per service
+	var buf bytes.Buffer
 	for _, j := range b.jobs {
 		switch p := j.page.(type) {
 		case *ActionPage:
@@ -553,9 +575,23 @@ func (hb *historyBuilder) decorate() {
 				v.Changes = append(v.Changes, cv)
 			}
 			p.History = v
+			if len(v.Changes) == 0 && v.FirstSeen == "" {
+				html, ok := same[a.Service]
+				if !ok {
+					// Every action page is two levels deep: its links are the same.
+					buf.Reset()
+					if err := b.tmpl.kinds["action"].ExecuteTemplate(&buf, "action-history", p); err != nil {
+						b.errs = append(b.errs, &catalog.Error{File: history.Dir, Msg: fmt.Sprintf("rendering the history of %s: %v", a.ID(), err)})
+						return
+					}
+					html = template.HTML(buf.String())
+					same[a.Service] = html
+				}
+				v.HTML = html
+			}
 		case *ServicePage:
 			prefix := p.Service.Prefix
-			p.History = &ServiceHistory{Chart: newChart("growth", "Actions of "+prefix+" per snapshot", hb.h.Counts(prefix), snaps), ChangesPath: ServiceChangesPath(prefix), Feed: ServiceFeedPath(prefix)}
+			p.History = &ServiceHistory{Chart: hb.chart(prefix), ChangesPath: ServiceChangesPath(prefix), Feed: ServiceFeedPath(prefix)}
 			n := len(hb.serviceTransitions(prefix))
 			p.Links = append(p.Links, Crumb{Name: fmt.Sprintf("What changed in %s (%d of %d snapshots)", prefix, n, len(snaps)-1), Path: ServiceChangesPath(prefix)})
 			p.Feeds = append(p.Feeds, Crumb{Name: "iamref: " + prefix + " changes", Path: ServiceFeedPath(prefix)})

@@ -89,6 +89,11 @@ func historySnapshots() []fstest.MapFS {
 		"catalog/fresh.json":    {Data: []byte(svcJSON("fresh", "Fresh", priv("Start", "Grants permission to start", "Write", ""), "", ""))},
 		"catalog/snapshot.yaml": {Data: []byte("date: \"2026-06-14\"\nsource: test C\n")},
 	}
+	// steady never changes: its action pages share one rendering of the section.
+	steady := svcJSON("steady", "Steady", priv("Look", "Grants permission to look", "Read", "")+", "+priv("See", "Grants permission to see", "Read", ""), "", "")
+	for _, s := range []fstest.MapFS{a, b, c} {
+		s["catalog/steady.json"] = &fstest.MapFile{Data: []byte(steady)}
+	}
 	return []fstest.MapFS{a, b, c}
 }
 
@@ -153,6 +158,11 @@ func TestHistoryPages(t *testing.T) {
 		`Added as <span class="level level-permissions">Permissions management</span> <span class="badge b-pm">new Permissions management</span>`)
 	checkContains(t, out, "demo/ListWidgets/index.html", "First appeared in the catalog snapshot of <strong>1 June 2025</strong>, unchanged since.")
 	checkContains(t, out, "fresh/Start/index.html", "First appeared in the catalog snapshot of <strong>14 June 2026</strong>")
+	for _, a := range []string{"Look", "See"} {
+		checkContains(t, out, "steady/"+a+"/index.html", "<section aria-labelledby=\"history\">\n<h2 id=\"history\">History <a class=\"anchor\" href=\"#history\" aria-label=\"Link to this section\">#</a></h2>\n"+
+			`<p>In the catalog since the earliest snapshot iamref has, 10 January 2025, unchanged since. <a href="../../steady/changes/">All steady changes</a>.</p>`+"\n</section>\n\n</main>")
+	}
+	checkContains(t, out, "demo/ListWidgets/index.html", "</table>\n</section>\n\n</main>") // the same frame, rendered per page
 
 	// The changes pages.
 	checkContains(t, out, "changes/index.html",
@@ -167,8 +177,8 @@ func TestHistoryPages(t *testing.T) {
 		`<tr id="2026-06-14-gone"><th scope="row"><a href="../gone/changes/#2026-06-14">gone</a> <span class="badge b-denied">removed service</span>`,
 		`<tr id="2026-06-14-fresh"><th scope="row"><a href="../fresh/changes/#2026-06-14">fresh</a> <span class="badge b-new">new service</span>`,
 		`<a href="../demo/OldThing/">demo:OldThing</a>`,
-		`<svg class="chart-svg" role="img" aria-labelledby="growth-title"`, `<title id="growth-title">Actions in the catalog per snapshot: 6 actions in 10 January 2025, 7 in 14 June 2026.</title>`,
-		`<tr id="growth-2025-06-01"><th scope="row">1 June 2025</th><td class="num">7</td>`,
+		`<svg class="chart-svg" role="img" aria-labelledby="growth-title"`, `<title id="growth-title">Actions in the catalog per snapshot: 8 actions in 10 January 2025, 9 in 14 June 2026.</title>`,
+		`<tr id="growth-2025-06-01"><th scope="row">1 June 2025</th><td class="num">9</td>`,
 		"! style=", "! <script>")
 	checkContains(t, out, "demo/changes/index.html",
 		`<link rel="alternate" type="application/atom+xml" title="iamref: demo changes" href="../../demo/changes/feed.xml">`,
