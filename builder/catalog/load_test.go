@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"reflect"
 	"regexp"
@@ -226,6 +227,33 @@ func FuzzParsePolicySentry(f *testing.F) {
 					if _, ok := ParseAccessLevel(string(a.AccessLevel)); !ok {
 						t.Fatalf("action %q accepted with level %q", a.Name, a.AccessLevel)
 					}
+				}
+			}
+		}
+	})
+}
+
+// FuzzYAMLFiles loads a one-service catalog with a fuzzed snapshot.yaml,
+// access-level-overrides.yml or services/<prefix>.yaml: whatever the bytes,
+// Load returns a catalog or errors that name the file, never panics.
+func FuzzYAMLFiles(f *testing.F) {
+	files := []string{"catalog/snapshot.yaml", "catalog/access-level-overrides.yml", "services/demo.yaml"}
+	f.Add(uint8(0), []byte("date: \"2026-06-14\"\nsource: test\n"))
+	f.Add(uint8(1), []byte("demo:\n    Write:\n        - getthing\n"))
+	f.Add(uint8(2), []byte("service: demo\nsource: {name: x, url: \"https://example.com\"}\nfeatures:\n  identity_based_policies: {supported: true, note: n}\n"))
+	f.Fuzz(func(t *testing.T, which uint8, b []byte) {
+		name := files[int(which)%len(files)]
+		content := fstest.MapFS{
+			"catalog/demo.json":     {Data: []byte(goodService)},
+			"catalog/snapshot.yaml": {Data: []byte("date: \"2026-06-14\"\nsource: test\n")},
+		}
+		content[name] = &fstest.MapFile{Data: b}
+		_, err := Load(content)
+		var list ErrorList
+		if errors.As(err, &list) {
+			for _, e := range list {
+				if e.File == "" {
+					t.Fatalf("error without a file: %v", e)
 				}
 			}
 		}
