@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -57,6 +58,32 @@ func TestSearchSite(t *testing.T) {
 	t.Run("assets", func(t *testing.T) { testSearchAssets(t, out, m) })
 	t.Run("server", func(t *testing.T) { testSearchServer(t, out, m) })
 	t.Run("browser", func(t *testing.T) { testSearchBrowser(t, out) })
+	t.Run("cached", func(t *testing.T) {
+		// A second build of the same content reads the index from
+		// .cache/search: the same bytes under the same names.
+		var progress bytes.Buffer
+		root, _ := filepath.Abs("../..")
+		out2 := filepath.Join(t.TempDir(), "public")
+		cfg := Config{Content: onlyServices(t, os.DirFS("../../content"), searchServices...), Out: out2, BaseURL: searchBaseURL, Search: true, ModuleRoot: root, Progress: &progress}
+		if _, err := Build(context.Background(), cfg); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(progress.String(), "index read from .cache/search") {
+			t.Errorf("the second build did not read the cached index:\n%s", progress.String())
+		}
+		m2, err := search.ReadManifest(out2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m2 != m {
+			t.Fatalf("second build's assets %+v, first %+v", m2, m)
+		}
+		for _, f := range []string{m.Index, m.Index + ".br", m.Index + ".gz"} {
+			if read(t, out, f) != read(t, out2, f) {
+				t.Errorf("%s differs between the builds", f)
+			}
+		}
+	})
 }
 
 func testSearchAssets(t *testing.T, out string, m search.Manifest) {

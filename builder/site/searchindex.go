@@ -2,10 +2,17 @@ package site
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/iamref/iamref/builder/catalog"
@@ -42,6 +49,7 @@ type searchJob struct {
 	br, gz     []byte
 	compErr    error
 
+	cached                    bool // the index came from .cache/search
 	docs                      int
 	start                     time.Time
 	indexTime, wasmTime, wait time.Duration
@@ -56,21 +64,34 @@ func (b *builder) startSearch(ctx context.Context) *searchJob {
 	s := &searchJob{b: b, wasmDone: make(chan struct{}), indexDone: make(chan struct{}), compressed: make(chan struct{}), start: time.Now()}
 	docs := b.searchDocs()
 	s.docs = len(docs)
+	rootDone := make(chan struct{})
+	root, rootErr := b.cfg.ModuleRoot, error(nil)
 	go func() {
 		defer close(s.wasmDone)
-		root := b.cfg.ModuleRoot
 		if root == "" {
-			var err error
-			if root, err = wasmbuild.ModuleRoot(ctx); err != nil {
-				s.wasmErr = err
-				return
-			}
+			root, rootErr = wasmbuild.ModuleRoot(ctx)
+		}
+		close(rootDone)
+		if rootErr != nil {
+			s.wasmErr = rootErr
+			return
 		}
 		s.wasm, s.wasmErr = wasmbuild.Compile(ctx, root, filepath.Join(root, ".cache", "wasm"))
 		s.wasmTime = time.Since(s.start)
 	}()
 	go func() {
 		defer close(s.compressed)
+		<-rootDone
+		cache := ""
+		if rootErr == nil {
+			cache = filepath.Join(root, ".cache", "search")
+		}
+		key := indexKey(docs)
+		if s.readCached(cache, key) {
+			s.indexTime = time.Since(s.start)
+			close(s.indexDone)
+			return
+		}
 		idx, err := search.Build(docs, search.Options{})
 		if err == nil {
 			s.index = idx.Bytes()
@@ -82,8 +103,109 @@ func (b *builder) startSearch(ctx context.Context) *searchJob {
 			return
 		}
 		s.br, s.gz, s.compErr = search.CompressIndex(s.index)
+		if s.compErr == nil && cache != "" && key != "" {
+			writeCachedIndex(cache, key, s.index, s.br, s.gz) // a cache: failing to write it changes nothing
+		}
 	}()
 	return s
+}
+
+// The index is cached in <module>/.cache/search under a hash of the
+// documents and of the running builder's executable (which holds the
+// indexing code): a build whose content did not change reads the index
+// and its compressed copies instead of making them. The last few entries
+// are kept.
+const keepCachedIndexes = 3
+
+var (
+	exeHashOnce sync.Once
+	exeHash     []byte
+)
+
+// indexKey is the cache key of the index of docs, "" when the executable
+// cannot be read.
+func indexKey(docs []search.Document) string {
+	exeHashOnce.Do(func() {
+		exe, err := os.Executable()
+		if err != nil {
+			return
+		}
+		f, err := os.Open(exe)
+		if err != nil {
+			return
+		}
+		defer f.Close()
+		h := sha256.New()
+		if _, err := io.Copy(h, f); err == nil {
+			exeHash = h.Sum(nil)
+		}
+	})
+	if exeHash == nil {
+		return ""
+	}
+	h := sha256.New()
+	h.Write(exeHash)
+	var buf []byte
+	for i := range docs {
+		d := &docs[i]
+		buf = buf[:0]
+		for _, f := range []string{d.Kind, d.ID, d.Title, d.URL, d.Service, d.ServiceName, d.AccessLevel, d.AccessOverride, d.Description} {
+			buf = binary.AppendUvarint(buf, uint64(len(f)))
+			buf = append(buf, f...)
+		}
+		h.Write(buf)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:32]
+}
+
+func (s *searchJob) readCached(dir, key string) bool {
+	if dir == "" || key == "" {
+		return false
+	}
+	p := filepath.Join(dir, "index-"+key+".idx")
+	idx, err1 := os.ReadFile(p)
+	br, err2 := os.ReadFile(p + ".br")
+	gz, err3 := os.ReadFile(p + ".gz")
+	if err1 != nil || err2 != nil || err3 != nil {
+		return false
+	}
+	s.index, s.br, s.gz, s.cached = idx, br, gz, true
+	now := time.Now()
+	_ = os.Chtimes(p, now, now) // recently used: kept by the pruning
+	return true
+}
+
+func writeCachedIndex(dir, key string, idx, br, gz []byte) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return
+	}
+	p := filepath.Join(dir, "index-"+key+".idx")
+	// the copies first: the .idx marks a complete entry
+	for _, f := range []struct {
+		path string
+		data []byte
+	}{{p + ".br", br}, {p + ".gz", gz}, {p, idx}} {
+		if search.WriteFileAtomic(f.path, f.data) != nil {
+			return
+		}
+	}
+	entries, _ := filepath.Glob(filepath.Join(dir, "index-*.idx"))
+	type entry struct {
+		path string
+		mod  time.Time
+	}
+	var es []entry
+	for _, e := range entries {
+		if st, err := os.Stat(e); err == nil {
+			es = append(es, entry{e, st.ModTime()})
+		}
+	}
+	slices.SortFunc(es, func(a, b entry) int { return b.mod.Compare(a.mod) })
+	for _, e := range es[min(len(es), keepCachedIndexes):] {
+		for _, ext := range []string{".br", ".gz", ""} { // the marker last
+			os.Remove(e.path + ext)
+		}
+	}
 }
 
 // ready waits for the index and the engine, names them in Info.Search and
@@ -155,8 +277,12 @@ func (s *searchJob) finish() error {
 		return err
 	}
 	ms := func(d time.Duration) string { return d.Round(time.Millisecond).String() }
-	s.b.publishNote("search: %s documents indexed in %s (%.1f MB, %d kB brotli); engine ready in %s (%d kB brotli); the pages waited %s for them",
-		commas(s.docs), ms(s.indexTime), float64(len(s.index))/1e6, len(s.br)/1000, ms(s.wasmTime), len(s.wasm.WasmBrotli)/1000, ms(s.wait))
+	how := "indexed"
+	if s.cached {
+		how = "index read from .cache/search"
+	}
+	s.b.publishNote("search: %s documents, %s in %s (%.1f MB, %d kB brotli); engine ready in %s (%d kB brotli); the pages waited %s for them",
+		commas(s.docs), how, ms(s.indexTime), float64(len(s.index))/1e6, len(s.br)/1000, ms(s.wasmTime), len(s.wasm.WasmBrotli)/1000, ms(s.wait))
 	return nil
 }
 

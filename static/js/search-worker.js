@@ -6,7 +6,7 @@
 //   {type: "search", id: n, q: "text", limit: n}
 // Messages out:
 //   {type: "progress", loaded: bytes, total: bytes}
-//   {type: "ready", ms: load time}
+//   {type: "ready", ms: load time, phases: {download, instantiate, start, open} in ms}
 //   {type: "error", message: "..."}
 //   {type: "results", id: n, results: {query, total, hits: [...], error?}}
 "use strict";
@@ -20,7 +20,7 @@ self.onmessage = function (ev) {
       var started = Date.now();
       ready = init(msg);
       ready.then(function () {
-        self.postMessage({ type: "ready", ms: Date.now() - started });
+        self.postMessage({ type: "ready", ms: Date.now() - started, phases: phases });
       }, function (err) {
         self.postMessage({ type: "error", message: String(err && err.message || err) });
       });
@@ -46,8 +46,14 @@ self.onmessage = function (ev) {
 
 // progress tracks the bytes of every download under way.
 var progress = { loaded: {}, total: {} };
+var lastReport = 0;
 
-function report() {
+function report(force) {
+  var now = Date.now();
+  if (!force && now - lastReport < 50) {
+    return; // at most 20 messages a second
+  }
+  lastReport = now;
   var loaded = 0, total = 0;
   Object.keys(progress.total).forEach(function (k) {
     loaded += progress.loaded[k] || 0;
@@ -56,56 +62,71 @@ function report() {
   self.postMessage({ type: "progress", loaded: loaded, total: total });
 }
 
-// fetchBytes downloads url into an ArrayBuffer, reporting progress. The
-// Content-Length of a compressed response counts compressed bytes while
-// the stream yields decompressed ones, so the total only grows.
-function fetchBytes(url, key) {
+// get fetches url and returns a response whose reading reports progress.
+// The Content-Length of a compressed response counts compressed bytes
+// while the stream yields decompressed ones, so the total only grows.
+function get(url, key) {
   return fetch(url, { credentials: "same-origin" }).then(function (res) {
     if (!res.ok) {
       throw new Error(url + ": HTTP " + res.status);
     }
-    var length = parseInt(res.headers.get("Content-Length") || "0", 10);
-    progress.total[key] = length;
+    progress.total[key] = parseInt(res.headers.get("Content-Length") || "0", 10);
     progress.loaded[key] = 0;
-    report();
-    if (!res.body || !res.body.getReader) {
-      return res.arrayBuffer();
+    report(true);
+    if (!res.body || !res.body.getReader || typeof ReadableStream === "undefined") {
+      return res;
     }
     var reader = res.body.getReader();
-    var chunks = [];
-    var size = 0;
-    function pump() {
-      return reader.read().then(function (r) {
-        if (r.done) {
-          var out = new Uint8Array(size);
-          var off = 0;
-          chunks.forEach(function (c) { out.set(c, off); off += c.length; });
-          progress.loaded[key] = size;
-          progress.total[key] = Math.max(progress.total[key], size);
-          report();
-          return out.buffer;
-        }
-        chunks.push(r.value);
-        size += r.value.length;
-        progress.loaded[key] = size;
-        progress.total[key] = Math.max(progress.total[key], size);
-        report();
-        return pump();
-      });
-    }
-    return pump();
+    var stream = new ReadableStream({
+      pull: function (ctl) {
+        return reader.read().then(function (r) {
+          if (r.done) {
+            progress.total[key] = Math.max(progress.total[key], progress.loaded[key]);
+            report(true);
+            ctl.close();
+            return;
+          }
+          progress.loaded[key] += r.value.length;
+          progress.total[key] = Math.max(progress.total[key], progress.loaded[key]);
+          report(false);
+          ctl.enqueue(r.value);
+        });
+      }
+    });
+    return new Response(stream, { headers: { "Content-Type": res.headers.get("Content-Type") || "" } });
   });
 }
 
+// phases times the loading, for measurements (builder/site TestCompareSearch).
+var phases = {};
+
 function init(msg) {
+  var t = Date.now();
+  function mark(name) {
+    var now = Date.now();
+    phases[name] = now - t;
+    t = now;
+  }
   importScripts(msg.wasmExec); // defines self.Go
   var go = new self.Go();
-  return Promise.all([fetchBytes(msg.wasm, "wasm"), fetchBytes(msg.index, "index")]).then(function (parts) {
-    return WebAssembly.instantiate(parts[0], go.importObject).then(function (inst) {
+  // The engine compiles while it downloads.
+  var module = get(msg.wasm, "wasm").then(function (res) {
+    if (WebAssembly.compileStreaming && /^application\/wasm/.test(res.headers.get("Content-Type") || "")) {
+      return WebAssembly.compileStreaming(res);
+    }
+    return res.arrayBuffer().then(function (b) { return WebAssembly.compile(b); });
+  });
+  var index = get(msg.index, "index").then(function (res) { return res.arrayBuffer(); });
+  return Promise.all([module, index]).then(function (parts) {
+    mark("download");
+    return WebAssembly.instantiate(parts[0], go.importObject).then(function (instance) {
+      mark("instantiate");
       var started = new Promise(function (resolve) { self.__iamrefReady = resolve; });
-      go.run(inst.instance).catch(function () {});
+      go.run(instance).catch(function () {});
       return started.then(function () {
+        mark("start");
         var err = self.__iamrefLoad(new Uint8Array(parts[1]));
+        mark("open");
         if (err) {
           throw new Error(err);
         }
