@@ -91,7 +91,7 @@ func newChart(id, title string, counts []history.Count, snaps []history.Snapshot
 		c.Rows = append(c.Rows, row)
 	}
 	first, last := c.Rows[0], c.Rows[len(c.Rows)-1]
-	c.Summary = commas(first.Actions) + " actions in " + first.Label + ", " + commas(last.Actions) + " in " + last.Label + "."
+	c.Summary = commas(first.Actions) + " actions as of " + first.Label + ", " + commas(last.Actions) + " as of " + last.Label + "."
 	return c
 }
 

@@ -177,7 +177,7 @@ func TestHistoryPages(t *testing.T) {
 		`<tr id="2026-06-14-gone"><th scope="row"><a href="../gone/changes/#2026-06-14">gone</a> <span class="badge b-denied">removed service</span>`,
 		`<tr id="2026-06-14-fresh"><th scope="row"><a href="../fresh/changes/#2026-06-14">fresh</a> <span class="badge b-new">new service</span>`,
 		`<a href="../demo/OldThing/">demo:OldThing</a>`,
-		`<svg class="chart-svg" role="img" aria-labelledby="growth-title"`, `<title id="growth-title">Actions in the catalog per snapshot: 8 actions in 10 January 2025, 9 in 14 June 2026.</title>`,
+		`<svg class="chart-svg" role="img" aria-labelledby="growth-title"`, `<title id="growth-title">Actions in the catalog per snapshot: 8 actions as of 10 January 2025, 9 as of 14 June 2026.</title>`,
 		`<tr id="growth-2025-06-01"><th scope="row">1 June 2025</th><td class="num">9</td>`,
 		"! style=", "! <script>")
 	checkContains(t, out, "demo/changes/index.html",
