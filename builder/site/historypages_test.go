@@ -47,6 +47,7 @@ func row(rt string, required bool, keys, deps string) string {
 const widgetRes = `"widget": {"resource": "widget", "arn": "arn:${Partition}:demo:${Region}:${Account}:widget/${Id}", "condition_keys": []}`
 const gadgetRes = `"gadget": {"resource": "gadget", "arn": "arn:${Partition}:demo:${Region}:${Account}:gadget/${Id}", "condition_keys": []}`
 const colorKey = `"demo:Color": {"condition": "demo:Color", "description": "Filters by color", "type": "String"}`
+const shapeKey = `"demo:Shape": {"condition": "demo:Shape", "description": "Filters by shape", "type": "String"}`
 const sizeKey = `"demo:Size": {"condition": "demo:Size", "description": "Filters by size", "type": "Numeric"}`
 
 func historySnapshots() []fstest.MapFS {
@@ -59,7 +60,7 @@ func historySnapshots() []fstest.MapFS {
 				priv("GetWidget", "Grants permission to get a widget", "Read", row("widget", true, "", "")),
 				priv("OldThing", "Grants permission to do the old thing", "Read", row("gadget", true, `"demo:Color"`, `"demo:GetWidget"`)),
 				priv("getPolicy", "Grants permission to get the policy", "Read", ""),
-			}, ", "), widgetRes+", "+gadgetRes, colorKey))},
+			}, ", "), widgetRes+", "+gadgetRes, colorKey+", "+shapeKey))},
 		"catalog/gone.json":     {Data: []byte(gone)},
 		"catalog/snapshot.yaml": {Data: []byte("date: \"2025-01-10\"\nsource: test A\n")},
 	}
@@ -72,7 +73,7 @@ func historySnapshots() []fstest.MapFS {
 				priv("ListWidgets", "Grants permission to list widgets", "List", ""),
 				priv("PutWidgetPolicy", "Grants permission to set who may use a widget", "Permissions management", ""),
 				priv("getPolicy", "Grants permission to get the policy", "Read", ""),
-			}, ", "), widgetRes, ""))},
+			}, ", "), widgetRes, shapeKey))},
 		"catalog/gone.json":     {Data: []byte(gone)},
 		"catalog/snapshot.yaml": {Data: []byte("date: \"2025-06-01\"\nsource: test B\n")},
 	}
@@ -85,7 +86,7 @@ func historySnapshots() []fstest.MapFS {
 				priv("GetWidget", "Grants permission to get a widget", "Read", row("widget", false, "", "")),
 				priv("ListWidgets", "Grants permission to list widgets", "List", ""),
 				priv("PutWidgetPolicy", "Grants permission to set who may use a widget", "Permissions management", ""),
-			}, ", "), widgetRes, sizeKey))},
+			}, ", "), strings.Replace(widgetRes, ":widget/${Id}", ":widgets/${WidgetId}", 1), sizeKey+", "+strings.Replace(shapeKey, `"String"`, `"ArrayOfString"`, 1)))},
 		"catalog/fresh.json":    {Data: []byte(svcJSON("fresh", "Fresh", priv("Start", "Grants permission to start", "Write", ""), "", ""))},
 		"catalog/snapshot.yaml": {Data: []byte("date: \"2026-06-14\"\nsource: test C\n")},
 	}
@@ -190,7 +191,11 @@ func TestHistoryPages(t *testing.T) {
 		`<tr id="2025-06-01-resource-gadget"><th scope="row"><a href="../../demo/resources/gadget/">gadget</a></th><td>Removed</td></tr>`,
 		`<tr id="2025-06-01-condition-demo_Color"><th scope="row"><a href="../../conditions/demo_Color/">demo:Color</a></th><td>Removed from the service's table</td></tr>`,
 		`<tr id="2026-06-14-action-getPolicy"><th scope="row"><a href="../../demo/getPolicy/">getPolicy</a>`,
-		`<tr id="2026-06-14-action-GetPolicy"><th scope="row"><a href="../../demo/GetPolicy/">GetPolicy</a>`)
+		`<tr id="2026-06-14-action-GetPolicy"><th scope="row"><a href="../../demo/GetPolicy/">GetPolicy</a>`,
+		// a resource type's ARN format and a condition key's type
+		`<tr id="2026-06-14-resource-widget"><th scope="row"><a href="../../demo/resources/widget/">widget</a></th><td><ul class="fields"><li>ARN format: <code>arn:${Partition}:demo:${Region}:${Account}:widget/${Id}</code> → <code>arn:${Partition}:demo:${Region}:${Account}:widgets/${WidgetId}</code></li></ul></td></tr>`,
+		`<tr id="2026-06-14-condition-demo_Shape"><th scope="row"><a href="../../conditions/demo_Shape/">demo:Shape</a></th><td><ul class="fields"><li>Type: <code>String</code> → <code>ArrayOfString</code></li></ul></td></tr>`,
+		`<tr id="2026-06-14-condition-demo_Size"><th scope="row"><a href="../../conditions/demo_Size/">demo:Size</a></th><td>Added to the service's table</td></tr>`)
 	checkContains(t, out, "gone/changes/index.html", "The service is no longer in the catalog.", `<li id="2026-06-14-service-gone">The service Gone Service was removed from the catalog.</li>`)
 	checkContains(t, out, "demo/index.html", `href="../demo/changes/">What changed in demo (2 of 2 snapshots)</a>`, `<details class="growth" id="growth">`,
 		`<link rel="alternate" type="application/atom+xml" title="iamref: demo changes" href="../demo/changes/feed.xml">`)
@@ -326,10 +331,10 @@ func TestHistoryErrors(t *testing.T) {
 
 	// A removed resource type whose page a live one now has: an error, not an overwrite.
 	snaps := historySnapshots()
-	snaps[2]["catalog/demo.json"] = &fstest.MapFile{Data: []byte(strings.Replace(string(snaps[2]["catalog/demo.json"].Data), `"resources": {`+widgetRes,
-		`"resources": {`+widgetRes+`, "gadget?": {"resource": "gadget?", "arn": "arn:${Partition}:demo:${Region}:${Account}:gadget/${Id}", "condition_keys": []}`, 1))}
-	snaps[1]["catalog/demo.json"] = &fstest.MapFile{Data: []byte(strings.Replace(string(snaps[1]["catalog/demo.json"].Data), `"resources": {`+widgetRes,
-		`"resources": {`+widgetRes+`, "gadget!": {"resource": "gadget!", "arn": "arn:${Partition}:demo:${Region}:${Account}:gadget/${Id}", "condition_keys": []}`, 1))}
+	snaps[2]["catalog/demo.json"] = &fstest.MapFile{Data: []byte(strings.Replace(string(snaps[2]["catalog/demo.json"].Data), `"resources": {`,
+		`"resources": {"gadget?": {"resource": "gadget?", "arn": "arn:${Partition}:demo:${Region}:${Account}:gadget/${Id}", "condition_keys": []}, `, 1))}
+	snaps[1]["catalog/demo.json"] = &fstest.MapFile{Data: []byte(strings.Replace(string(snaps[1]["catalog/demo.json"].Data), `"resources": {`,
+		`"resources": {"gadget!": {"resource": "gadget!", "arn": "arn:${Partition}:demo:${Region}:${Account}:gadget/${Id}", "condition_keys": []}, `, 1))}
 	_, err = Build(context.Background(), Config{Content: historyContent(t, snaps), Out: filepath.Join(t.TempDir(), "public")})
 	if err == nil || !strings.Contains(err.Error(), "the removed resource type demo/gadget! would take the page /demo/resources/gadget_/") {
 		t.Errorf("slug collision: err = %v", err)
