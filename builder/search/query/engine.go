@@ -575,6 +575,11 @@ func (e *Engine) run(ctx context.Context, r index.IndexReader, clauses []clause,
 	return int(coll.Total()), nil
 }
 
+// fuzzyPrefix is how many leading bytes a typo-tolerant match must share
+// with the word: typos in the first letter are rare, and the prefix spares
+// comparing the word with every term of the index.
+const fuzzyPrefix = 1
+
 func fuzziness(term string, fuzz int) int {
 	switch {
 	case fuzz == 0 || len(term) < 4:
@@ -603,9 +608,9 @@ func (e *Engine) clauseSearcher(ctx context.Context, r index.IndexReader, cl cla
 		boost float64
 	}{{textan.FieldName, boostName}, {textan.FieldDesc, boostDesc}} {
 		if fz > 0 {
-			add(searcher.NewFuzzySearcher(ctx, r, cl.term, 0, fz, f.field, f.boost, opts))
+			add(searcher.NewFuzzySearcher(ctx, r, cl.term, fuzzyPrefix, fz, f.field, f.boost, opts))
 			if cl.raw != cl.term {
-				add(searcher.NewFuzzySearcher(ctx, r, cl.raw, 0, fz, f.field, f.boost, opts))
+				add(searcher.NewFuzzySearcher(ctx, r, cl.raw, fuzzyPrefix, fz, f.field, f.boost, opts))
 			}
 		} else {
 			add(searcher.NewTermSearcher(ctx, r, cl.term, f.field, f.boost, opts))
@@ -657,7 +662,11 @@ func (e *Engine) fuzzyNames(glued string, services []string, c *cands) {
 	if len(glued) >= 20 {
 		maxd = 3
 	}
-	for _, name := range e.names {
+	// Like the fuzzy searchers, only names with the same first letter:
+	// one range of the sorted names instead of all of them.
+	lo, _ := slices.BinarySearch(e.names, glued[:fuzzyPrefix])
+	hi, _ := slices.BinarySearch(e.names, glued[:fuzzyPrefix]+"\xff")
+	for _, name := range e.names[lo:hi] {
 		if d := len(name) - len(glued); d > maxd || -d > maxd {
 			continue
 		}
