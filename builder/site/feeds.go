@@ -24,15 +24,6 @@ import (
 // updated dates are the snapshots' dates at midnight UTC (a month-only date
 // is its first day), so a feed changes only when the history does.
 
-// Feed paths.
-const (
-	ChangesFeedPath     = "/changes/feed.xml"
-	PermissionsFeedPath = "/changes/permissions-management.xml"
-)
-
-// ServiceFeedPath is the feed of a service's changes.
-func ServiceFeedPath(prefix string) string { return ServiceChangesPath(prefix) + "feed.xml" }
-
 const atomNS = "http://www.w3.org/2005/Atom"
 
 // tagBase is the start of every feed and entry id; never change it, feed

@@ -24,12 +24,6 @@ import (
 // clock, so two builds of the same content are byte-identical. Content
 // without history/snapshots.yaml has no history pages.
 
-// ChangesPath is the page of every change to the catalog.
-const ChangesPath = "/changes/"
-
-// ServiceChangesPath is the page of a service's changes.
-func ServiceChangesPath(prefix string) string { return "/" + prefix + "/changes/" }
-
 // ChangeView is one change as the history pages show it.
 type ChangeView struct {
 	ID      string // element id, unique on its page

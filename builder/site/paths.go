@@ -26,6 +26,12 @@ import (
 //	/examples/, /examples/<slug>/       example policies
 //	/api/policies/<PolicyName>.json     what a managed policy allows, as JSON
 //	/api/examples/<slug>.json           what an example policy allows, as JSON
+//	/changes/, /<prefix>/changes/       what changed between snapshots (ChangesPath, ServiceChangesPath)
+//	/changes/feed.xml, /<prefix>/changes/feed.xml, /changes/permissions-management.xml   Atom feeds (feeds.go)
+//	/quality/, /api/quality.json        data problems (QualityPath, QualityAPIPath)
+//
+// A removed action, resource type, condition key or service keeps the path
+// these functions gave it, as a tombstone page (historypages.go).
 //
 // Action names are case-preserving (cloudsearch:search and apigateway:GET exist).
 
@@ -78,6 +84,27 @@ func ExamplePath(slug string) string { return ExamplesPath + slug + "/" }
 
 // ExampleAPIPath is the JSON of an example policy.
 func ExampleAPIPath(slug string) string { return "/api/examples/" + slug + ".json" }
+
+// ChangesPath is the page of every change to the catalog.
+const ChangesPath = "/changes/"
+
+// ServiceChangesPath is the page of a service's changes.
+func ServiceChangesPath(prefix string) string { return "/" + prefix + "/changes/" }
+
+// Feed paths.
+const (
+	ChangesFeedPath     = "/changes/feed.xml"
+	PermissionsFeedPath = "/changes/permissions-management.xml"
+)
+
+// ServiceFeedPath is the feed of a service's changes.
+func ServiceFeedPath(prefix string) string { return ServiceChangesPath(prefix) + "feed.xml" }
+
+// Quality paths.
+const (
+	QualityPath    = "/quality/"
+	QualityAPIPath = "/api/quality.json"
+)
 
 var templateVar = regexp.MustCompile(`\$\{([^}]*)\}|<([^>]*)>`)
 

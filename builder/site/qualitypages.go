@@ -15,12 +15,6 @@ import (
 // page where it shows. The policy problems come from the build's one
 // policy evaluation (b.pol, policypages.go); nothing is evaluated again.
 
-// Quality paths.
-const (
-	QualityPath    = "/quality/"
-	QualityAPIPath = "/api/quality.json"
-)
-
 // QualityPage lists the data problems.
 type QualityPage struct {
 	Base
