@@ -12,6 +12,9 @@ package main
 
 import (
 	"encoding/json"
+	"runtime"
+	"runtime/debug"
+	"time"
 	"syscall/js"
 
 	"github.com/iamref/iamref/builder/search/query"
@@ -19,7 +22,21 @@ import (
 
 var engine *query.Engine
 
+// Garbage: the open index is about 50 MB of live heap, and a collection
+// in WebAssembly takes tens of milliseconds. The engine lets the heap grow
+// to five times that before collecting, and collects when the user stops
+// typing, so that collections rarely fall inside a query.
+const (
+	gcPercent = 400
+	gcIdle    = 800 * time.Millisecond
+)
+
+var idleGC *time.Timer
+
 func main() {
+	debug.SetGCPercent(gcPercent)
+	idleGC = time.AfterFunc(time.Hour, runtime.GC)
+	idleGC.Stop()
 	g := js.Global()
 	g.Set("__iamrefLoad", js.FuncOf(load))
 	g.Set("__iamrefSearch", js.FuncOf(search))
@@ -40,6 +57,7 @@ func load(_ js.Value, args []js.Value) any {
 		return err.Error()
 	}
 	engine = e
+	idleGC.Reset(gcIdle) // the garbage of opening
 	return ""
 }
 
@@ -57,6 +75,7 @@ func search(_ js.Value, args []js.Value) any {
 		}
 		res = engine.Search(args[0].String(), limit)
 	}
+	idleGC.Reset(gcIdle)
 	b, err := json.Marshal(res)
 	if err != nil {
 		return `{"error":"` + "cannot encode results" + `"}`
