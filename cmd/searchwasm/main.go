@@ -14,8 +14,8 @@ import (
 	"encoding/json"
 	"runtime"
 	"runtime/debug"
-	"time"
 	"syscall/js"
+	"time"
 
 	"github.com/iamref/iamref/builder/search/query"
 )
