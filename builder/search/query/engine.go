@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2/index/upsidedown"
 	"github.com/blevesearch/bleve/v2/search"
@@ -372,6 +373,27 @@ func (e *Engine) textSearch(p *Parsed, keep func(int32) bool, limit int) ([]*can
 			}
 		}
 		return e.rank(c), len(c.m), e.highlighter(nil, "", 0), nil
+	}
+	// Words that, with the service's prefix, spell the service's name
+	// ("amazon chime", "aws lambda"): the service first.
+	for _, sv := range services {
+		n := e.services[sv].first
+		if len(textWords) == 0 || e.table.Docs[n].Kind != "service" {
+			continue
+		}
+		name := strings.FieldsFunc(strings.ToLower(e.table.Full(int(n)).Title), func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+		})
+		all := true
+		for _, w := range textWords {
+			if !slices.Contains(name, strings.ToLower(w)) {
+				all = false
+				break
+			}
+		}
+		if all {
+			c.addID(n, tierName, 1, 0)
+		}
 	}
 	inServices := func(n int32) bool {
 		if len(services) == 0 {

@@ -95,6 +95,7 @@ func TestSearchTop(t *testing.T) {
 		"mediastore put object":    "mediastore:PutObject",
 		"chime":                    "chime",
 		"amazon chime":             "chime",
+		"amazon s3":                "s3",
 		"upload":                   "mediastore:PutObject",
 		"creat meting":             "chime:CreateMeeting",
 		"meeting kind:resource":    "chime:meeting",
