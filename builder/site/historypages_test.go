@@ -215,6 +215,18 @@ func TestHistoryPages(t *testing.T) {
 	checkContains(t, out, "conditions/demo_Color/index.html", "removed condition key", "Filters by color", `<tr id="service-demo">`)
 	checkContains(t, out, "gone/index.html", "removed service", "Gone Service", `<a href="../gone/Ping/">Ping</a>`, "removed in the snapshot of <strong>14 June 2026</strong>")
 	checkContains(t, out, "gone/Ping/index.html", "removed action", `<a href="../../gone/">Gone Service</a>`, "also removed")
+	// Short links and lower-case paths of removed actions lead to their
+	// tombstones; a removed name a live action has in another case keeps
+	// the live action's rules.
+	redirects := read(t, out, "_redirects")
+	for _, want := range []string{"\n/demo:OldThing /demo/OldThing/\n", "\n/demo:oldthing /demo/OldThing/\n", "\n/demo/oldthing /demo/OldThing/\n", "\n/demo:getpolicy /demo/GetPolicy/\n"} {
+		if !strings.Contains(redirects, want) {
+			t.Errorf("_redirects lacks %q", strings.TrimSpace(want))
+		}
+	}
+	if strings.Contains(redirects, " /demo/getPolicy/\n") {
+		t.Error("_redirects sends a live action's alias to the tombstone of its old spelling")
+	}
 	if sm, err := os.ReadFile(filepath.Join(out, "sitemap.xml")); err == nil {
 		for _, p := range []string{"/demo/OldThing/", "/gone/", "/conditions/demo_Color/"} {
 			if strings.Contains(string(sm), "https://iamref.example"+p+"<") {

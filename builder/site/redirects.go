@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/iamref/iamref/builder/history"
 )
 
 // Redirects are written to /_redirects in Netlify's format: one rule a line,
@@ -100,6 +102,7 @@ func (b *builder) redirects(exists func(string) bool) []Redirect {
 			}
 		}
 	}
+	b.removedActionAliases(rs)
 	for _, s := range b.cat.Services {
 		var paths []string
 		for _, rt := range s.ResourceTypes {
@@ -116,6 +119,40 @@ func (b *builder) redirects(exists func(string) bool) []Redirect {
 		rs.add("/iam/"+s.Prefix, ServicePath(s.Prefix))
 	}
 	return rs.rules
+}
+
+// removedActionAliases sends the short links and the lower-case paths of
+// removed actions to their tombstones (historypages.go), as they went to
+// the pages the tombstones replace. A name a live action has in any case
+// keeps its rule for the live action, and a lower-case form two removed
+// actions share gets none.
+func (b *builder) removedActionAliases(rs *redirectSet) {
+	live := map[string]bool{}
+	for _, s := range b.cat.Services {
+		for _, a := range s.Actions {
+			live[strings.ToLower(a.ID())] = true
+		}
+	}
+	var tombs []*TombstonePage
+	lower := map[string]int{}
+	for _, j := range b.jobs {
+		if p, ok := j.page.(*TombstonePage); ok && p.Entity == history.ActionEntity {
+			tombs = append(tombs, p)
+			lower[strings.ToLower(p.First().ID())]++
+		}
+	}
+	for _, p := range tombs {
+		id := p.First().ID()
+		l := strings.ToLower(id)
+		if live[l] {
+			continue
+		}
+		rs.add("/"+id, p.Path)
+		if lower[l] == 1 {
+			rs.add("/"+l, p.Path)
+			rs.add(strings.ToLower(p.Path), p.Path)
+		}
+	}
 }
 
 // formatRedirects renders rules as a _redirects file.
