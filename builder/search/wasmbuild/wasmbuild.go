@@ -7,6 +7,7 @@ package wasmbuild
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -95,6 +96,7 @@ func Compile(ctx context.Context, moduleRoot, cacheDir string) (*Files, error) {
 		if err := search.WriteFileAtomic(cached, wasm); err != nil {
 			return nil, err
 		}
+		prune(cacheDir, keepCached)
 	}
 	execJS, err := os.ReadFile(filepath.Join(goroot, "lib", "wasm", "wasm_exec.js"))
 	if err != nil {
@@ -172,6 +174,30 @@ func isModule(path string) bool {
 		}
 	}
 	return false
+}
+
+// keepCached is how many engines the cache keeps (the newest).
+const keepCached = 3
+
+// prune removes all but the keep newest engines from the cache.
+func prune(cacheDir string, keep int) {
+	entries, _ := filepath.Glob(filepath.Join(cacheDir, "search-*.wasm"))
+	type entry struct {
+		path string
+		mod  int64
+	}
+	var es []entry
+	for _, e := range entries {
+		if st, err := os.Stat(e); err == nil {
+			es = append(es, entry{e, st.ModTime().UnixNano()})
+		}
+	}
+	slices.SortFunc(es, func(a, b entry) int { return cmp.Compare(b.mod, a.mod) })
+	for _, e := range es[min(len(es), keep):] {
+		for _, ext := range []string{".br", ".gz", ""} { // the marker last
+			os.Remove(e.path + ext)
+		}
+	}
 }
 
 func readCached(path string) (wasm, br, gz []byte, err error) {

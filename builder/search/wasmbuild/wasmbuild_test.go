@@ -5,7 +5,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"testing"
+	"time"
 )
 
 const moduleRoot = "../../.."
@@ -78,5 +80,31 @@ func TestModuleRoot(t *testing.T) {
 	}
 	if isModule(filepath.Join(t.TempDir(), "go.mod")) {
 		t.Error("a missing go.mod counts as the module")
+	}
+}
+
+func TestPrune(t *testing.T) {
+	dir := t.TempDir()
+	for i, name := range []string{"search-a.wasm", "search-b.wasm", "search-c.wasm"} {
+		for _, ext := range []string{"", ".br", ".gz"} {
+			p := filepath.Join(dir, name+ext)
+			if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			mod := time.Unix(int64(1000+i), 0)
+			if err := os.Chtimes(p, mod, mod); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	prune(dir, 2)
+	left, _ := filepath.Glob(filepath.Join(dir, "*"))
+	var names []string
+	for _, p := range left {
+		names = append(names, filepath.Base(p))
+	}
+	want := []string{"search-b.wasm", "search-b.wasm.br", "search-b.wasm.gz", "search-c.wasm", "search-c.wasm.br", "search-c.wasm.gz"}
+	if !slices.Equal(names, want) {
+		t.Errorf("after prune: %v, want %v", names, want)
 	}
 }
