@@ -201,6 +201,12 @@ func measureOurs(t *testing.T, base string, served *atomic.Int64, cases []releva
 	run(t, ctx, chromedp.Evaluate[bool](`(() => {
 		const list = document.getElementById("search-results");
 		window.__t0 = 0; window.__t1 = 0;
+		const W = window.Worker; // tap the worker's "ready" for its phases
+		window.Worker = function (u) {
+			const w = new W(u);
+			w.addEventListener("message", e => { if (e.data.type === "ready") window.__phases = JSON.stringify(e.data.phases); });
+			return w;
+		};
 		document.addEventListener("keydown", () => { if (!window.__t0) window.__t0 = performance.now(); }, {capture: true});
 		new MutationObserver(() => {
 			if (!window.__t1 && !list.hidden && list.querySelector("li")) window.__t1 = performance.now();
@@ -213,6 +219,7 @@ func measureOurs(t *testing.T, base string, served *atomic.Int64, cases []releva
 	var res measured
 	res.first = time.Duration(run(t, ctx, chromedp.Evaluate[float64](`window.__t1 - window.__t0`)) * float64(time.Millisecond))
 	res.firstBytes = served.Load()
+	t.Logf("iamref, cold: the worker's loading phases (ms): %s", run(t, ctx, chromedp.Evaluate[string](`window.__phases || "(none)"`)))
 	queries, _ := json.Marshal(queriesOf(cases))
 	js := `(async () => {
 		const f = document.querySelector("form[role=search]").dataset;
