@@ -76,6 +76,7 @@ type job struct {
 	page Page
 	path string
 	data []byte
+	gen  func() []byte // makes data while rendering, on every core
 }
 
 func (b *builder) add(kind string, p Page) {
@@ -84,6 +85,13 @@ func (b *builder) add(kind string, p Page) {
 
 func (b *builder) addFile(path string, data []byte) {
 	b.jobs = append(b.jobs, job{path: path, data: data})
+}
+
+// addGenerated adds a file whose data gen makes when the file is written,
+// in parallel with the pages (the JSON twins of services and policies).
+// gen must only read what the builder assembled.
+func (b *builder) addGenerated(path string, gen func() []byte) {
+	b.jobs = append(b.jobs, job{path: path, gen: gen})
 }
 
 func (b *builder) base(path, title, desc string, crumbs ...Crumb) Base {
@@ -263,6 +271,9 @@ func (b *builder) render(ctx context.Context) error {
 				}
 				j := b.jobs[i]
 				data := j.data
+				if j.gen != nil {
+					data = j.gen()
+				}
 				if j.kind != "" {
 					buf.Reset()
 					if err := b.tmpl.execute(&buf, j.kind, j.page); err != nil {

@@ -56,7 +56,7 @@ func (b *builder) servicePages(s *catalog.Service) {
 	sp.Short = s.Name
 	sp.Links = append(sp.Links, b.policyServiceLinks(s)...)
 	b.add("service", sp)
-	b.addFile(ServiceAPIPath(s.Prefix), b.serviceJSON(s))
+	b.addGenerated(ServiceAPIPath(s.Prefix), func() []byte { return b.serviceJSON(s) })
 	crumbs := serviceCrumbs(s)
 	for _, a := range s.Actions {
 		b.add("action", b.actionPage(a, crumbs))

@@ -856,7 +856,7 @@ func (b *builder) policyPages() {
 		p := &PolicyPage{Base: b.base(PolicyPath(mp.Name), mp.Name+" — AWS managed policy", desc, crumbs...), Managed: m, View: m.View, Compares: compares[mp.Name], API: PolicyAPIPath(mp.Name)}
 		p.Short = mp.Name
 		b.add("policy", p)
-		b.addFile(PolicyAPIPath(mp.Name), b.policyJSON(m.Policy, nil, m.View))
+		b.addGenerated(PolicyAPIPath(mp.Name), func() []byte { return b.policyJSON(m.Policy, nil, m.View) })
 	}
 	for _, s := range b.cat.Services {
 		if mp := ps.matrices[s]; mp != nil {
@@ -870,7 +870,7 @@ func (b *builder) policyPages() {
 	for _, ex := range ps.examples {
 		p := &ExamplePage{Base: b.base(ExamplePath(ex.Slug), ex.Doc.Title, ex.Doc.Summary, exCrumbs...), Example: ex, View: ex.View, API: ExampleAPIPath(ex.Slug)}
 		b.add("example", p)
-		b.addFile(ExampleAPIPath(ex.Slug), b.policyJSON(nil, ex, ex.View))
+		b.addGenerated(ExampleAPIPath(ex.Slug), func() []byte { return b.policyJSON(nil, ex, ex.View) })
 	}
 }
 
