@@ -50,6 +50,10 @@ func load(_ js.Value, args []js.Value) any {
 	if len(args) != 1 || args[0].Type() != js.TypeObject {
 		return "load: want one Uint8Array"
 	}
+	// Opening builds the whole live heap at once: collecting on the way
+	// would only scan what must stay. Collect once, when the user pauses.
+	debug.SetGCPercent(-1)
+	defer debug.SetGCPercent(gcPercent)
 	b := make([]byte, args[0].Get("byteLength").Int())
 	js.CopyBytesToGo(b, args[0])
 	e, err := query.Open(b)
