@@ -340,14 +340,8 @@ func (b *builder) loadGuides() {
 			b.errs = append(b.errs, &catalog.Error{File: f, Msg: fmt.Sprintf("guide for unknown service prefix %q", prefix)})
 			continue
 		}
-		src, err := fs.ReadFile(b.cfg.Content, f)
-		if err != nil {
-			b.errs = append(b.errs, &catalog.Error{File: f, Msg: err.Error()})
-			continue
-		}
-		doc, err := b.md.Render(f, src)
-		if err != nil {
-			b.errs = append(b.errs, markupError(f, err))
+		doc, ok := b.markdown(f)
+		if !ok {
 			continue
 		}
 		if doc.Service != "" && doc.Service != svc.Prefix {
@@ -363,6 +357,22 @@ func (b *builder) loadGuides() {
 			return gs[i].Slug < gs[j].Slug
 		})
 	}
+}
+
+// markdown reads and renders a Markdown file of the content; a problem is
+// added to the build's errors.
+func (b *builder) markdown(f string) (*markup.Document, bool) {
+	src, err := fs.ReadFile(b.cfg.Content, f)
+	if err != nil {
+		b.errs = append(b.errs, &catalog.Error{File: f, Msg: err.Error()})
+		return nil, false
+	}
+	doc, err := b.md.Render(f, src)
+	if err != nil {
+		b.errs = append(b.errs, markupError(f, err))
+		return nil, false
+	}
+	return doc, true
 }
 
 // markupError keeps a positioned markup error's place.

@@ -380,14 +380,8 @@ func (b *builder) loadExamples() {
 			b.errs = append(b.errs, &catalog.Error{File: f, Msg: fmt.Sprintf("no policy document examples/%s.json beside the explanation", slug)})
 			continue
 		}
-		src, err := fs.ReadFile(b.cfg.Content, f)
-		if err != nil {
-			b.errs = append(b.errs, &catalog.Error{File: f, Msg: err.Error()})
-			continue
-		}
-		doc, err := b.md.Render(f, src)
-		if err != nil {
-			b.errs = append(b.errs, markupError(f, err))
+		doc, ok := b.markdown(f)
+		if !ok {
 			continue
 		}
 		ex := &Example{Slug: slug, File: f, Doc: doc}
