@@ -127,7 +127,7 @@ func parseNote(file string, src []byte) (*Service, ErrorList) {
 			}
 		case strings.HasPrefix(line, "- prefix:"):
 			s.Prefix = strings.TrimSpace(strings.TrimPrefix(line, "- prefix:"))
-			if !validPrefix(s.Prefix) {
+			if !ValidPrefix(s.Prefix) {
 				errAt(n, "invalid service prefix %q", s.Prefix)
 			}
 		case cur != nil && strings.HasPrefix(line, "- description:"):

@@ -124,7 +124,7 @@ func parsePolicySentry(file string, src []byte) ([]*Service, ErrorList) {
 
 func (d *decoder) service(m jsonpos.Member) *Service {
 	s := &Service{Prefix: m.Key, File: d.file}
-	if !validPrefix(m.Key) {
+	if !ValidPrefix(m.Key) {
 		d.errorf(m.KeyPos, "invalid service prefix %q: want lower-case letters, digits and '-'", m.Key)
 		return nil
 	}
@@ -153,7 +153,9 @@ func (d *decoder) service(m jsonpos.Member) *Service {
 	return s
 }
 
-func validPrefix(p string) bool {
+// ValidPrefix reports whether p can be a service prefix: lower-case
+// letters, digits and '-', at least one.
+func ValidPrefix(p string) bool {
 	if p == "" {
 		return false
 	}

@@ -430,7 +430,7 @@ func (d *lineDecoder) change(v *jsonpos.Value) (Change, bool) {
 			}
 		case "service":
 			c.Service = d.str(v, "service")
-			if !validPrefix(c.Service) {
+			if !catalog.ValidPrefix(c.Service) {
 				d.errorf(v.Pos, "invalid service prefix %q", c.Service)
 			}
 		case "name":
@@ -664,16 +664,4 @@ func (d *lineDecoder) record(v *jsonpos.Value, c Change, what string) *Record {
 		}
 	}
 	return r
-}
-
-func validPrefix(p string) bool {
-	if p == "" {
-		return false
-	}
-	for _, r := range p {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
-			return false
-		}
-	}
-	return true
 }

@@ -110,7 +110,7 @@ func (r *replay) listing(file string, src []byte, s Snapshot) catalog.ErrorList 
 		if v.Kind != jsonpos.Object || len(d.errs) > 0 {
 			return
 		}
-		if !validPrefix(prefix) {
+		if !catalog.ValidPrefix(prefix) {
 			d.errorf(v.Pos, "invalid service prefix %q", prefix)
 			return
 		}

