@@ -59,14 +59,8 @@ func diffService(o, n *catalog.Service, prefix string) []Change {
 	}
 
 	// Actions.
-	oa := map[string]*catalog.Action{}
-	for _, a := range o.Actions {
-		oa[a.Name] = a
-	}
-	na := map[string]*catalog.Action{}
-	for _, a := range n.Actions {
-		na[a.Name] = a
-	}
+	actionName := func(a *catalog.Action) string { return a.Name }
+	oa, na := byName(o.Actions, actionName), byName(n.Actions, actionName)
 	for _, name := range unionNames(oa, na) {
 		a, b := oa[name], na[name]
 		switch {
@@ -82,14 +76,8 @@ func diffService(o, n *catalog.Service, prefix string) []Change {
 	}
 
 	// Resource types.
-	ort := map[string]*catalog.ResourceType{}
-	for _, r := range o.ResourceTypes {
-		ort[r.Name] = r
-	}
-	nrt := map[string]*catalog.ResourceType{}
-	for _, r := range n.ResourceTypes {
-		nrt[r.Name] = r
-	}
+	rtName := func(r *catalog.ResourceType) string { return r.Name }
+	ort, nrt := byName(o.ResourceTypes, rtName), byName(n.ResourceTypes, rtName)
 	for _, name := range unionNames(ort, nrt) {
 		a, b := ort[name], nrt[name]
 		switch {
@@ -112,14 +100,8 @@ func diffService(o, n *catalog.Service, prefix string) []Change {
 	}
 
 	// Condition keys.
-	ock := map[string]*catalog.ConditionKey{}
-	for _, k := range o.ConditionKeys {
-		ock[k.Name] = k
-	}
-	nck := map[string]*catalog.ConditionKey{}
-	for _, k := range n.ConditionKeys {
-		nck[k.Name] = k
-	}
+	keyName := func(k *catalog.ConditionKey) string { return k.Name }
+	ock, nck := byName(o.ConditionKeys, keyName), byName(n.ConditionKeys, keyName)
 	for _, name := range unionNames(ock, nck) {
 		a, b := ock[name], nck[name]
 		switch {
@@ -228,6 +210,15 @@ func listDiff(a, b []string) (added, removed []string) {
 		}
 	}
 	return added, removed
+}
+
+// byName indexes items by their name.
+func byName[T any](items []T, name func(T) string) map[string]T {
+	m := make(map[string]T, len(items))
+	for _, it := range items {
+		m[name(it)] = it
+	}
+	return m
 }
 
 func unionNames[T any](a, b map[string]T) []string {
