@@ -174,7 +174,7 @@ func prepare(ctx context.Context, cfg Config) (*builder, *searchJob, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	b := &builder{cfg: cfg, cat: cat, md: markup.New(), tmpl: tmpl, info: &Info{Snapshot: cat.Snapshot, BaseURL: cfg.BaseURL, Dev: cfg.Dev, cat: cat, chrome: newChromeCache(tmpl)}}
+	b := &builder{cfg: cfg, cat: cat, md: markup.New(), tmpl: tmpl, info: &Info{Snapshot: cat.Snapshot, BaseURL: cfg.BaseURL, Dev: cfg.Dev, cat: cat, chrome: newChromeCache(tmpl), fragments: newFragmentCache(tmpl)}}
 	if err := b.checkSlugs(); err != nil {
 		return nil, nil, err
 	}

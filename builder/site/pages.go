@@ -37,8 +37,9 @@ type Info struct {
 	Nav      []Crumb // extra top-level sections, such as managed policies
 	Dev      bool    // built for the preview server: pages reload after a rebuild
 
-	cat    *catalog.Catalog
-	chrome *chromeCache
+	cat       *catalog.Catalog
+	chrome    *chromeCache
+	fragments *fragmentCache
 }
 
 // ActionLink is the page of an action named "prefix:Name", or "" when the
