@@ -73,14 +73,21 @@ type builder struct {
 // job is one page to render or one file to write as is.
 type job struct {
 	kind string // template kind; "" for raw data
-	page Page
 	path string
-	data []byte
-	gen  func() []byte // makes data while rendering, on every core
+	page Page // nil once rendered, unless keep
+	// keep keeps the page after rendering: publishing needs tombstones
+	// for the redirects to them.
+	keep bool
+	// noIndex is the page's NoIndex, which the sitemap needs after the
+	// page itself is gone.
+	noIndex bool
+	data    []byte
+	gen     func() []byte // makes data while rendering, on every core
 }
 
 func (b *builder) add(kind string, p Page) {
-	b.jobs = append(b.jobs, job{kind: kind, page: p, path: p.base().Path})
+	_, tomb := p.(*TombstonePage)
+	b.jobs = append(b.jobs, job{kind: kind, page: p, keep: tomb, path: p.base().Path, noIndex: p.base().NoIndex})
 }
 
 func (b *builder) addFile(path string, data []byte) {
@@ -284,7 +291,13 @@ func (b *builder) render(ctx context.Context) error {
 				if err := b.out.write(j.path, data); err != nil {
 					return err
 				}
-				b.jobs[i].data = nil // written: 60 MB of JSON need not live on
+				// Written: 60 MB of JSON and the pages' views (a few
+				// hundred MB over the build) need not live on, and the
+				// collector need not trace them again.
+				b.jobs[i].data = nil
+				if !j.keep {
+					b.jobs[i].page = nil
+				}
 				done.Add(1)
 			}
 		})

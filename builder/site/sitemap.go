@@ -20,11 +20,10 @@ func (b *builder) sitemapPaths() []string {
 		if j.kind == "" {
 			continue
 		}
-		base := j.page.base()
-		if base.NoIndex || !strings.HasSuffix(base.Path, "/") {
+		if j.noIndex || !strings.HasSuffix(j.path, "/") {
 			continue
 		}
-		ps = append(ps, base.Path)
+		ps = append(ps, j.path)
 	}
 	return ps
 }
