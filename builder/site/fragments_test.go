@@ -1,0 +1,61 @@
+package site
+
+import (
+	"testing"
+
+	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/templates"
+)
+
+// TestFragment checks that a fragment is the same partial a page would
+// render in place: links relative to the page's depth, site-absolute on
+// absolute pages, names escaped, one rendering per depth and datum.
+func TestFragment(t *testing.T) {
+	ts, err := parseTemplates(templates.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := &Info{fragments: newFragmentCache(ts)}
+	svc := &catalog.Service{Prefix: "chime", Name: "Amazon Chime"}
+	a := &catalog.Action{Service: svc, Name: "CreateMeeting"}
+	odd := &catalog.Action{Service: svc, Name: `Get<b>&"x"`}
+	tests := []struct {
+		page Base
+		name string
+		x    any
+		want string
+	}{
+		{Base{Path: "/policies/P/"}, "frag-action-item", a, `<li><a href="../../chime/CreateMeeting/">CreateMeeting</a></li>`},
+		{Base{Path: "/policies/compare/A-vs-B/"}, "frag-action-link", a, `<a href="../../../chime/CreateMeeting/">CreateMeeting</a>`},
+		{Base{Path: "/404.html", Absolute: true}, "frag-action-link", a, `<a href="/chime/CreateMeeting/">CreateMeeting</a>`},
+		{Base{Path: "/chime/"}, "frag-action-link", odd, `<a href="../chime/Get%3Cb%3E&amp;%22x%22/">Get&lt;b&gt;&amp;&#34;x&#34;</a>`},
+		{Base{Path: "/chime/CreateMeeting/"}, "frag-key-link", "aws:RequestTag/${TagKey}", `<a class="key" href="../../conditions/aws_RequestTag_TagKey/">aws:RequestTag/${TagKey}</a>`},
+		// The calling page itself is linked in full, not as "#": the
+		// fragment is shared by every page of the depth.
+		{Base{Path: "/chime/CreateMeeting/"}, "frag-action-link", a, `<a href="../../chime/CreateMeeting/">CreateMeeting</a>`},
+	}
+	for _, tt := range tests {
+		p := tt.page
+		p.Site = info
+		got, err := p.Fragment(tt.name, tt.x)
+		if err != nil {
+			t.Fatalf("%s on %s: %v", tt.name, p.Path, err)
+		}
+		if string(got) != tt.want {
+			t.Errorf("%s on %s:\n got %s\nwant %s", tt.name, p.Path, got, tt.want)
+		}
+	}
+	n := 0
+	info.fragments.parts.Range(func(_, _ any) bool { n++; return true })
+	if n != len(tests) { // all different depth, name or datum
+		t.Errorf("cache holds %d fragments, want %d", n, len(tests))
+	}
+	// Same depth and datum: the cached fragment.
+	again := Base{Path: "/policies/Q/", Site: info}
+	if got, _ := again.Fragment("frag-action-item", a); string(got) != tests[0].want {
+		t.Errorf("cached fragment = %s", got)
+	}
+	if _, err := again.Fragment("no-such-fragment", a); err == nil {
+		t.Error("unknown fragment: no error")
+	}
+}
