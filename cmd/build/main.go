@@ -40,6 +40,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
 
 	"github.com/iamref/iamref/builder/site"
 )
@@ -73,6 +74,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	staticDir := fs.String("static", "", "static directory (default: embedded)")
 	searchOn := fs.Bool("search", true, "build the search index and compile the search engine (needs the go tool)")
 	updateURLs := fs.Bool("update-urls", false, "add the built site's new URLs to the content's urls.txt")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the build to this file (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -88,6 +90,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if *serve != "" {
 		return site.Serve(ctx, site.ServeConfig{Build: cfg, Addr: *serve, ContentDir: *content, TemplatesDir: *tmplDir, StaticDir: *staticDir, Log: stderr})
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	stats, err := site.Build(ctx, cfg)
 	if err != nil {

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -89,5 +91,29 @@ func TestRunFlags(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"extra"}, &bytes.Buffer{}, &bytes.Buffer{}); err == nil {
 		t.Error("stray argument accepted")
+	}
+}
+
+// TestRunCPUProfile: -cpuprofile writes a profile pprof can read.
+func TestRunCPUProfile(t *testing.T) {
+	content := writeContent(t, map[string]string{"catalog/demo.json": service, "catalog/snapshot.yaml": "date: \"2026-06-14\"\n"})
+	dir := t.TempDir()
+	prof := filepath.Join(dir, "cpu.pprof")
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), []string{"-content", content, "-out", filepath.Join(dir, "public"), "-search=false", "-cpuprofile", prof}, &stdout, &stderr); err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr.String())
+	}
+	// A profile is a gzipped protocol buffer.
+	f, err := os.Open(prof)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatalf("profile: %v", err)
+	}
+	if n, err := io.Copy(io.Discard, zr); err != nil || n == 0 {
+		t.Errorf("profile: %d bytes, %v", n, err)
 	}
 }
