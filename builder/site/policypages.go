@@ -243,14 +243,17 @@ func (s GrantState) Label() string {
 
 // ActionPolicies is what an action page shows about policies.
 type ActionPolicies struct {
-	Grants   []ActionGrant // the most specific first, at most maxActionGrants
-	Total    int           // managed policies that allow the action
-	More     int           // Total - len(Grants)
-	Matrix   string        // the action's row in its service matrix; "" without one
-	Examples []ActionGrant
+	Grants   []*ActionGrant // the most specific first, at most maxActionGrants
+	Total    int            // managed policies that allow the action
+	More     int            // Total - len(Grants)
+	Matrix   string         // the action's row in its service matrix; "" without one
+	Examples []*ActionGrant
 }
 
-// ActionGrant is one policy's grant of an action.
+// ActionGrant is one policy's grant of an action. Action pages share
+// equal grants (AdministratorAccess's "*", ReadOnlyAccess's "chime:List*"
+// for each chime List action): the template renders each once per depth
+// (fragments.go).
 type ActionGrant struct {
 	Name, Path string
 	Patterns   []string // the author's spelling; "NotAction" for a NotAction statement
@@ -724,6 +727,7 @@ func (b *builder) actionPolicies(mps []*policy.ManagedPolicy, results []*policy.
 			score int
 		}
 		var rs []ranked
+		shared := grantSet{}
 		for _, a := range s.Actions {
 			grants := index.Grants(a)
 			if len(grants) == 0 {
@@ -745,7 +749,7 @@ func (b *builder) actionPolicies(mps []*policy.ManagedPolicy, results []*policy.
 			})
 			ap := &ActionPolicies{Total: len(rs), Matrix: matrix + "#action-" + a.Name}
 			for _, r := range rs[:min(len(rs), maxActionGrants)] {
-				ap.Grants = append(ap.Grants, ActionGrant{Name: r.pg.Policy.Name, Path: PolicyPath(r.pg.Policy.Name), Patterns: grantPatterns(r.pg.Grant), State: stateView(policy.StateOf(r.pg.Grant))})
+				ap.Grants = append(ap.Grants, shared.get(ActionGrant{Name: r.pg.Policy.Name, Path: PolicyPath(r.pg.Policy.Name), Patterns: grantPatterns(r.pg.Grant), State: stateView(policy.StateOf(r.pg.Grant))}))
 			}
 			ap.More = ap.Total - len(ap.Grants)
 			m[a] = ap
@@ -768,9 +772,26 @@ func (b *builder) actionPolicies(mps []*policy.ManagedPolicy, results []*policy.
 				}
 				ps.actions[g.Action] = ap
 			}
-			ap.Examples = append(ap.Examples, ActionGrant{Name: ex.Doc.Title, Path: ExamplePath(ex.Slug), Patterns: grantPatterns(g), State: stateView(policy.StateOf(g))})
+			ap.Examples = append(ap.Examples, &ActionGrant{Name: ex.Doc.Title, Path: ExamplePath(ex.Slug), Patterns: grantPatterns(g), State: stateView(policy.StateOf(g))})
 		}
 	}
+}
+
+// grantSet hands out one *ActionGrant per distinct grant.
+type grantSet map[actionGrantKey]*ActionGrant
+
+type actionGrantKey struct {
+	path, patterns string
+	state          *CellView
+}
+
+func (s grantSet) get(g ActionGrant) *ActionGrant {
+	key := actionGrantKey{g.Path, strings.Join(g.Patterns, "\x00"), g.State}
+	if p := s[key]; p != nil {
+		return p
+	}
+	s[key] = &g
+	return &g
 }
 
 // policyActionInfo is what an action page shows about policies: nil when
