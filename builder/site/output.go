@@ -12,9 +12,16 @@ import (
 // output writes the site into a fresh temporary directory beside the final
 // one; commit swaps it in only when the whole build succeeded, so a failed
 // build never leaves a half-written site.
+//
+// A build that is killed (SIGKILL, out of memory, power) leaves its
+// temporary directory behind: half a site, hundreds of MB. Each build
+// locks its directory (dirlock_unix.go), and the next build removes every
+// such directory nobody holds, while it renders.
 type output struct {
-	final string
-	dir   string
+	final  string
+	dir    string
+	unlock func()        // releases the lock on dir; nil where locks are unsupported
+	stale  chan struct{} // closed when the stale directories are gone
 
 	mu    sync.Mutex
 	files map[string]int64 // site-absolute path → size
@@ -35,7 +42,37 @@ func newOutput(final string) (*output, error) {
 	if err := os.Chmod(dir, 0o755); err != nil {
 		return nil, err
 	}
-	return &output{final: final, dir: dir, files: map[string]int64{}, dirs: map[string]*madeDir{}}, nil
+	o := &output{final: final, dir: dir, files: map[string]int64{}, dirs: map[string]*madeDir{}, stale: make(chan struct{})}
+	if unlock, ok, _ := lockDir(dir); ok {
+		o.unlock = unlock
+	}
+	go func() {
+		defer close(o.stale)
+		removeStale(parent, "."+filepath.Base(final)+".new-", dir)
+	}()
+	return o, nil
+}
+
+// removeStale removes the temporary directories of earlier builds into the
+// same place (name starting with prefix) that no running build holds,
+// leaving own alone.
+func removeStale(parent, prefix, own string) {
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		p := filepath.Join(parent, e.Name())
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), prefix) || p == own {
+			continue
+		}
+		unlock, ok, err := lockDir(p)
+		if err != nil || !ok {
+			continue // a build at work, or no locks here
+		}
+		_ = removeTree(p)
+		unlock()
+	}
 }
 
 // filePath maps a site path to a file: "/a/b/" → a/b/index.html.
@@ -128,9 +165,16 @@ func (o *output) totalBytes() int64 {
 
 // commit replaces the final directory with the new one.
 func (o *output) commit() error {
+	<-o.stale
+	defer o.release()
 	old := ""
 	if _, err := os.Stat(o.final); err == nil {
 		old = o.dir + ".old"
+		// Hold the old site while it is renamed and removed, so that a
+		// build starting meanwhile does not take it for a stale one.
+		if unlock, ok, _ := lockDir(o.final); ok {
+			defer unlock()
+		}
 		if err := os.Rename(o.final, old); err != nil {
 			return err
 		}
@@ -145,6 +189,14 @@ func (o *output) commit() error {
 		return removeTree(old)
 	}
 	return nil
+}
+
+// release drops the lock on the build's directory.
+func (o *output) release() {
+	if o.unlock != nil {
+		o.unlock()
+		o.unlock = nil
+	}
 }
 
 // removeTree deletes a directory tree, its top-level entries in parallel:
@@ -182,4 +234,8 @@ func removeTree(dir string) error {
 }
 
 // abort removes the unfinished directory.
-func (o *output) abort() { _ = os.RemoveAll(o.dir) }
+func (o *output) abort() {
+	<-o.stale
+	_ = os.RemoveAll(o.dir)
+	o.release()
+}
