@@ -177,6 +177,20 @@ type TombstonePage struct {
 	Timeline    []*ChangeView
 	Actions     []history.RemovedEntity // a removed service's actions
 	Labels      map[string]string       // snapshot date → label
+
+	hb *historyBuilder // for KeyPage and ResourcePage
+}
+
+// KeyPage is the page of a condition key the removed entity named: live,
+// or a tombstone; "" when the site has neither.
+func (p *TombstonePage) KeyPage(name string) string {
+	return p.hb.entityPath(history.ConditionKeyEntity, "", name)
+}
+
+// ResourcePage is the page of a resource type of the entity's service, by
+// name: live, or a tombstone; "" when the site has neither.
+func (p *TombstonePage) ResourcePage(name string) string {
+	return p.hb.entityPath(history.ResourceTypeEntity, p.First().Service, name)
 }
 
 // RemovedPath is the tombstone of a removed action.
@@ -624,7 +638,7 @@ func (hb *historyBuilder) tombstones() {
 	}
 	newPage := func(r history.RemovedEntity, what, display, path string) *TombstonePage {
 		p := &TombstonePage{Entity: r.Entity, What: what, Display: display, Records: []history.RemovedEntity{r},
-			Removed: hb.labels[r.Removed], Last: hb.labels[r.Last], Labels: hb.labels,
+			Removed: hb.labels[r.Removed], Last: hb.labels[r.Last], Labels: hb.labels, hb: hb,
 			ChangesPath: ServiceChangesPath(r.Service) + "#" + changeID(r.Removed, &history.Change{Entity: r.Entity, Service: r.Service, Name: r.Name}, false)}
 		p.Base = Base{Path: path, Site: b.info, NoIndex: true}
 		return p

@@ -207,7 +207,8 @@ func TestHistoryPages(t *testing.T) {
 		"It was removed in the snapshot of <strong>1 June 2025</strong>; the last snapshot that listed it is 10 January 2025.",
 		`href="../../demo/changes/#2025-06-01-action-OldThing"`,
 		"Grants permission to do the old thing", `<span class="level level-read">Read</span>`,
-		`<tr id="resource-gadget"><th scope="row">gadget</th><td><span class="yes">Required</span></td><td><code>demo:Color</code> </td><td><a href="../../demo/GetWidget/"><code>demo:GetWidget</code></a> </td></tr>`,
+		// what it named links to the pages the site has, live or tombstones
+		`<tr id="resource-gadget"><th scope="row"><a href="../../demo/resources/gadget/">gadget</a></th><td><span class="yes">Required</span></td><td><a class="key" href="../../conditions/demo_Color/">demo:Color</a> </td><td><a href="../../demo/GetWidget/"><code>demo:GetWidget</code></a> </td></tr>`,
 		`<tr id="change-2025-06-01">`)
 	checkContains(t, out, "demo/getPolicy/index.html", `The catalog now spells it with different letter case: <a href="../../demo/GetPolicy/"><code>demo:GetPolicy</code></a>`)
 	checkContains(t, out, "demo/GetPolicy/index.html", "First appeared in the catalog snapshot of <strong>14 June 2026</strong>", `<h1 id="top"><code class="id">demo:GetPolicy</code>`)
