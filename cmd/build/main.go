@@ -46,13 +46,8 @@ import (
 )
 
 func main() {
-	// The build holds the catalog and the assembled pages (about 200 MB
-	// live) and renders 29,000 pages: collect garbage less often, but keep
-	// the process near 450 MiB. Every collection traces the live heap, so
-	// the room above it decides how often: at 400 MiB the collector took
-	// 65 cycles and about a third of the build's CPU time.
-	debug.SetGCPercent(400)
-	debug.SetMemoryLimit(450 << 20)
+	debug.SetGCPercent(site.GCPercent)
+	debug.SetMemoryLimit(site.MemoryLimit)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
