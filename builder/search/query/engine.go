@@ -7,12 +7,10 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"unicode"
 
-	"github.com/blevesearch/bleve/v2/index/upsidedown"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/collector"
 	"github.com/blevesearch/bleve/v2/search/searcher"
@@ -21,13 +19,14 @@ import (
 	"github.com/iamref/iamref/builder/iampattern"
 	"github.com/iamref/iamref/builder/search/internal/flatkv"
 	"github.com/iamref/iamref/builder/search/internal/format"
+	"github.com/iamref/iamref/builder/search/internal/rowindex"
 	"github.com/iamref/iamref/builder/search/internal/textan"
 )
 
 // Engine answers queries over one index. It is safe for concurrent use.
 type Engine struct {
 	table *format.Table
-	idx   index.Index
+	idx   *rowindex.Index
 
 	lower    []docLower          // per document, lower-cased keys
 	byID     map[string][]int32  // lower-cased id -> documents
@@ -84,7 +83,7 @@ func Open(b []byte) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	table, err := flatkv.Decode(kv)
+	table, err := flatkv.Open(kv)
 	if err != nil {
 		return nil, err
 	}
@@ -92,24 +91,9 @@ func Open(b []byte) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	idx, err := upsidedown.NewUpsideDownCouch(flatkv.Name, map[string]interface{}{"table": table}, nil)
+	idx, err := rowindex.Open(table, len(dt.Docs))
 	if err != nil {
 		return nil, err
-	}
-	if err := idx.Open(); err != nil {
-		return nil, err
-	}
-	r, err := idx.Reader()
-	if err != nil {
-		return nil, err
-	}
-	n, err := r.DocCount()
-	r.Close()
-	if err != nil {
-		return nil, err
-	}
-	if n != uint64(len(dt.Docs)) {
-		return nil, fmt.Errorf("search index: %d documents in the index, %d in the table", n, len(dt.Docs))
 	}
 	e := &Engine{
 		table:    dt,
@@ -452,11 +436,7 @@ func (e *Engine) textSearch(p *Parsed, keep func(int32) bool, limit int) ([]*can
 		return e.rank(c), c.count(tierWords), e.highlighter(nil, "", 0), nil
 	}
 
-	reader, err := e.idx.Reader()
-	if err != nil {
-		return nil, 0, nil, err
-	}
-	defer reader.Close()
+	reader := e.idx.Reader()
 	ctx := context.Background()
 	size := limit + 50
 

@@ -20,7 +20,7 @@ import (
 const magic = "IAMREFSX"
 
 // Version is the file format version.
-const Version = 2
+const Version = 3
 
 // ErrCorrupt is returned for bytes that are not a valid index file.
 var ErrCorrupt = errors.New("search index: corrupt or not an index file")
