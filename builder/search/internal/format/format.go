@@ -11,9 +11,11 @@
 package format
 
 import (
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -175,7 +177,11 @@ func decodeStr(d *Doc, s string) string {
 // tables of kinds, access levels and services; then columns of per-document
 // references into them (access levels twice: the official one and the
 // override), the ids (front coded), titles, URLs and descriptions (with
-// markers, see above).
+// markers, see above); then two orders of the documents, as internal ids
+// (DocID, three bytes each): every document by lower-cased id, and the
+// actions by lower-cased name (Doc.Name), each in document order among
+// equals. The engine finds ids and names typed in any case, and names by
+// their beginning, by binary search in these, in place.
 func EncodeDocs(docs []Doc) []byte {
 	var kinds, access, services strTable
 	var cKind, cAccess, cService, cOverride, cID, cTitle, cURL, cDesc []byte
@@ -194,6 +200,7 @@ func EncodeDocs(docs []Doc) []byte {
 		cURL = appendStr(cURL, encodeStr(d, d.URL))
 		cDesc = appendStr(cDesc, encodeStr(d, d.Description))
 	}
+	byID, byName := orders(docs)
 	var out []byte
 	out = binary.AppendUvarint(out, uint64(len(docs)))
 	for _, t := range []*strTable{&kinds, &access, &services} {
@@ -202,11 +209,37 @@ func EncodeDocs(docs []Doc) []byte {
 			out = appendStr(out, s)
 		}
 	}
-	for _, c := range [][]byte{cKind, cAccess, cService, cOverride, cID, cTitle, cURL, cDesc} {
+	for _, c := range [][]byte{cKind, cAccess, cService, cOverride, cID, cTitle, cURL, cDesc, byID, byName} {
 		out = binary.AppendUvarint(out, uint64(len(c)))
 		out = append(out, c...)
 	}
 	return out
+}
+
+// orders returns the documents by lower-cased id and the actions by
+// lower-cased name, as concatenated internal ids.
+func orders(docs []Doc) (byID, byName []byte) {
+	type key struct {
+		s string
+		n int
+	}
+	var ids, names []key
+	for i := range docs {
+		ids = append(ids, key{strings.ToLower(docs[i].ID), i})
+		if docs[i].Kind == "action" {
+			names = append(names, key{strings.ToLower(docs[i].Name()), i})
+		}
+	}
+	for _, ks := range [][]key{ids, names} {
+		slices.SortFunc(ks, func(a, b key) int { return cmp.Or(strings.Compare(a.s, b.s), cmp.Compare(a.n, b.n)) })
+	}
+	for _, k := range ids {
+		byID = append(byID, DocID(k.n)...)
+	}
+	for _, k := range names {
+		byName = append(byName, DocID(k.n)...)
+	}
+	return byID, byName
 }
 
 // Table is a decoded document table. Kind, ID, Service, AccessLevel and
@@ -214,8 +247,27 @@ func EncodeDocs(docs []Doc) []byte {
 // decoded on demand by Full.
 type Table struct {
 	Docs []Doc
-	raw  [][3]string // encoded title, URL, description
+	// Refs are the documents' kinds, access levels and services as
+	// indexes into Kinds, Access and Services.
+	Refs                    []Refs
+	Kinds, Access, Services []string
+	raw                     [][3]string // encoded title, URL, description
+	byID, byName            []byte      // internal ids (see EncodeDocs)
 }
+
+// ByID returns the documents in order of lower-cased id: ByID()(i) is
+// the i-th of n.
+func (t *Table) ByID() (at func(i int) int32, n int) { return order(t.byID) }
+
+// ByName returns the actions in order of lower-cased name.
+func (t *Table) ByName() (at func(i int) int32, n int) { return order(t.byName) }
+
+func order(b []byte) (func(i int) int32, int) {
+	return func(i int) int32 { return int32(DocNum(b[i*IDLen : (i+1)*IDLen])) }, len(b) / IDLen
+}
+
+// Refs locate a document's strings in its table's string tables.
+type Refs struct{ Kind, Access, Service, Override uint16 }
 
 // Full returns document i with every field decoded.
 func (t *Table) Full(i int) Doc {
@@ -243,11 +295,12 @@ func DecodeDocs(b []byte) (*Table, error) {
 			tables[i] = append(tables[i], d.str())
 		}
 	}
-	const firstStr = 4 // the columns before are references into the tables
-	cols := make([]dec, 8)
+	const firstStr = 4   // the columns before are references into the tables
+	const firstOrder = 8 // the orders, by id and by name
+	cols := make([]dec, 10)
 	for i := range cols {
 		cols[i] = dec{b: d.bytes(d.uvarint())}
-		if i >= firstStr {
+		if i >= firstStr && i < firstOrder {
 			// one string per column; documents' strings are slices of it
 			cols[i].s = string(cols[i].b)
 		}
@@ -255,31 +308,65 @@ func DecodeDocs(b []byte) (*Table, error) {
 	if d.err != nil || len(d.b) != 0 {
 		return nil, ErrCorrupt
 	}
-	ref := func(c *dec, t []string) string {
+	for _, t := range tables {
+		if len(t) > 1<<16 {
+			return nil, ErrCorrupt
+		}
+	}
+	ref := func(c *dec, t []string) (string, uint16) {
 		r := c.uvarint()
 		if r >= uint64(len(t)) {
 			c.err = ErrCorrupt
-			return ""
+			return "", 0
 		}
-		return t[r]
+		return t[r], uint16(r)
 	}
-	t := &Table{Docs: make([]Doc, n), raw: make([][3]string, n)}
-	var idbuf []byte
+	t := &Table{
+		Docs: make([]Doc, n), Refs: make([]Refs, n), raw: make([][3]string, n),
+		Kinds: tables[0], Access: tables[1], Services: tables[2],
+	}
+	// The ids, front coded, are rebuilt into one string that each
+	// document's id is a slice of.
+	var ids []byte
+	idEnd := make([]uint32, n)
+	prev := 0
 	for i := range t.Docs {
-		doc := &t.Docs[i]
-		doc.Kind = ref(&cols[0], tables[0])
-		doc.AccessLevel = ref(&cols[1], tables[1])
-		doc.Service = ref(&cols[2], tables[2])
-		doc.AccessOverride = ref(&cols[3], tables[1])
+		doc, r := &t.Docs[i], &t.Refs[i]
+		doc.Kind, r.Kind = ref(&cols[0], tables[0])
+		doc.AccessLevel, r.Access = ref(&cols[1], tables[1])
+		doc.Service, r.Service = ref(&cols[2], tables[2])
+		doc.AccessOverride, r.Override = ref(&cols[3], tables[1])
 		p := cols[4].uvarint()
-		if p > uint64(len(idbuf)) {
+		if p > uint64(len(ids)-prev) || len(ids) >= 1<<32-1<<16 {
 			return nil, ErrCorrupt
 		}
-		idbuf = append(idbuf[:p], cols[4].sstr()...)
-		doc.ID = string(idbuf)
+		start := len(ids)
+		ids = append(ids, ids[prev:prev+int(p)]...)
+		ids = append(ids, cols[4].sstr()...)
+		prev = start
+		idEnd[i] = uint32(len(ids))
 		for j := 0; j < 3; j++ {
 			t.raw[i][j] = cols[firstStr+1+j].sstr()
 		}
+	}
+	// The orders: whole ids of documents of this table.
+	for _, c := range cols[firstOrder:] {
+		if len(c.b)%IDLen != 0 {
+			return nil, ErrCorrupt
+		}
+		for i := 0; i < len(c.b); i += IDLen {
+			if k := DocNum(c.b[i : i+IDLen]); k < 0 || uint64(k) >= n {
+				return nil, ErrCorrupt
+			}
+		}
+	}
+	t.byID, t.byName = cols[firstOrder].b, cols[firstOrder+1].b
+	cols[firstOrder].b, cols[firstOrder+1].b = nil, nil
+	all := string(ids)
+	start := uint32(0)
+	for i := range t.Docs {
+		t.Docs[i].ID = all[start:idEnd[i]]
+		start = idEnd[i]
 	}
 	for _, c := range cols {
 		if c.err != nil || len(c.b) != 0 {

@@ -29,6 +29,47 @@ func TestDocsRoundTrip(t *testing.T) {
 		if got := tab.Full(i); !reflect.DeepEqual(got, want) {
 			t.Errorf("doc %d:\n got %+v\nwant %+v", i, got, want)
 		}
+		r := tab.Refs[i]
+		if tab.Kinds[r.Kind] != want.Kind || tab.Access[r.Access] != want.AccessLevel ||
+			tab.Services[r.Service] != want.Service || tab.Access[r.Override] != want.AccessOverride {
+			t.Errorf("doc %d: refs %+v do not name its kind, access levels and service", i, r)
+		}
+	}
+}
+
+func TestOrders(t *testing.T) {
+	docs := []Doc{
+		{Kind: "action", ID: "s3:PutObject"},
+		{Kind: "service", ID: "s3"},
+		{Kind: "action", ID: "mediastore:PutObject"},
+		{Kind: "action", ID: "a:putobject"},
+		{Kind: "condition", ID: "s3:x-amz-acl"},
+		{Kind: "action", ID: "s3:GetObject"},
+		{Kind: "policy", ID: "S3:PUTOBJECT"},
+		{Kind: "action", ID: "NoPrefix"},
+	}
+	tab, err := DecodeDocs(EncodeDocs(docs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		order func() (func(int) int32, int)
+		want  []int32
+	}{
+		// by lower-cased id, documents in order among equal ids
+		{"ByID", tab.ByID, []int32{3, 2, 7, 1, 5, 0, 6, 4}},
+		// the actions by lower-cased name
+		{"ByName", tab.ByName, []int32{5, 7, 0, 2, 3}},
+	} {
+		at, n := tc.order()
+		var got []int32
+		for i := 0; i < n; i++ {
+			got = append(got, at(i))
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s = %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }
 
