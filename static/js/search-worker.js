@@ -6,9 +6,9 @@
 //   {type: "search", id: n, q: "text", limit: n}
 // Messages out:
 //   {type: "progress", loaded: bytes, total: bytes}
-//   {type: "ready", ms: load time, phases: {download, instantiate, start, open} in ms}
+//   {type: "ready", ms: load time, phases: {boot, download, instantiate, start, open} in ms}
 //   {type: "error", message: "..."}
-//   {type: "results", id: n, results: {query, total, hits: [...], error?}}
+//   {type: "results", id: n, ms: time in the engine, results: {query, total, hits: [...], error?}}
 "use strict";
 
 var ready = null;
@@ -34,12 +34,13 @@ self.onmessage = function (ev) {
     }
     ready.then(function () {
       var results;
+      var t = Date.now();
       try {
         results = JSON.parse(self.__iamrefSearch(String(msg.q), msg.limit | 0));
       } catch (err) {
         results = { query: msg.q, total: 0, hits: [], error: String(err && err.message || err) };
       }
-      self.postMessage({ type: "results", id: msg.id, results: results });
+      self.postMessage({ type: "results", id: msg.id, ms: Date.now() - t, results: results });
     }, function () { /* the error was reported once already */ });
   }
 };
@@ -101,7 +102,9 @@ function get(url, key) {
 var phases = {};
 
 function init(msg) {
-  var t = Date.now();
+  // from the worker's start (its time origin) to this message
+  phases.boot = Math.round(self.performance ? self.performance.now() : 0);
+  var t = Date.now(), t0 = t;
   function mark(name) {
     var now = Date.now();
     phases[name] = now - t;
@@ -125,12 +128,16 @@ function init(msg) {
       WebAssembly.compileStreaming(res) :
       res.arrayBuffer().then(function (b) { return WebAssembly.compile(b); });
     return compiled.then(function (m) {
+      phases.wasmAt = Date.now() - t0;
       progress.loaded.wasm = size;
       report(true);
       return m;
     });
   });
-  var index = get(msg.index, "index").then(function (res) { return res.arrayBuffer(); });
+  var index = get(msg.index, "index").then(function (res) { return res.arrayBuffer(); }).then(function (b) {
+    phases.indexAt = Date.now() - t0;
+    return b;
+  });
   return Promise.all([module, index]).then(function (parts) {
     mark("download");
     return WebAssembly.instantiate(parts[0], go.importObject).then(function (instance) {
