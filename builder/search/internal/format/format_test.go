@@ -135,3 +135,41 @@ func TestDecodeDocsCorrupt(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDecodeDocs: a table DecodeDocs accepts can be read whole without a
+// panic, and a valid table survives its round trip.
+func FuzzDecodeDocs(f *testing.F) {
+	f.Add(EncodeDocs(nil))
+	f.Add(EncodeDocs([]Doc{
+		{Kind: "service", ID: "chime", Title: "Amazon Chime", URL: "/chime/", Service: "chime"},
+		{Kind: "action", ID: "chime:CreateMeeting", Title: "CreateMeeting", URL: "/chime/createmeeting/", Service: "chime",
+			AccessLevel: "Write", AccessOverride: "List", Description: GrantsPrefix + "create a meeting"},
+	}))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		tab, err := DecodeDocs(b)
+		if err != nil {
+			return
+		}
+		docs := make([]Doc, len(tab.Docs))
+		for i := range tab.Docs {
+			docs[i] = tab.Full(i)
+		}
+		for _, order := range []func() (func(int) int32, int){tab.ByID, tab.ByName} {
+			at, n := order()
+			for i := 0; i < n; i++ {
+				if d := at(i); d < 0 || int(d) >= len(docs) {
+					t.Fatalf("order names document %d of %d", d, len(docs))
+				}
+			}
+		}
+		again, err := DecodeDocs(EncodeDocs(docs))
+		if err != nil {
+			t.Fatalf("re-encoded table: %v", err)
+		}
+		for i := range docs {
+			if got := again.Full(i); !reflect.DeepEqual(got, docs[i]) {
+				t.Fatalf("doc %d after a round trip: %+v, want %+v", i, got, docs[i])
+			}
+		}
+	})
+}
