@@ -7,7 +7,8 @@
 // words of the id split at camelCase and punctuation, and of the title
 // when it differs) and "desc" (the description without the "Grants
 // permission to" that starts most of them); no stored fields, no term
-// vectors; back-index rows kept empty (bleve counts documents with them).
+// vectors; no back-index rows (package internal/rowindex, which answers
+// bleve's searchers, counts documents from the document table).
 // Document ids inside bleve are 3-byte ordinals, so posting keys stay
 // short. Ids, kinds, services, access levels, titles, URLs and
 // descriptions live in a column-wise side table in the same file: exact
@@ -174,13 +175,13 @@ func Build(docs []Document, opts Options) (*Index, error) {
 	var enc flatkv.Encoder
 	err = kvs.(*memkv.Store).Walk(func(k, v []byte) error {
 		switch k[0] {
-		case 'v', 'f', 'd', 't':
+		case 'f', 'd', 't':
+			// fields, the term dictionary, term frequencies: what
+			// package rowindex reads
 			return enc.Add(k, v)
-		case 'b':
-			// Back-index rows only serve updates and deletes; queries
-			// need them to count documents, so they stay, empty.
-			return enc.Add(k, nil)
-		case 's', 'i':
+		case 'v', 'b', 's', 'i':
+			// upsidedown's version row, back-index rows (for updates and
+			// deletes; queries count documents in the document table),
 			// stored fields and internal rows: none are needed
 			return nil
 		}

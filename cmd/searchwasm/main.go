@@ -22,10 +22,11 @@ import (
 
 var engine *query.Engine
 
-// Garbage: the open index is about 50 MB of live heap, and a collection
-// in WebAssembly takes tens of milliseconds. The engine lets the heap grow
-// to five times that before collecting, and collects when the user stops
-// typing, so that collections rarely fall inside a query.
+// Garbage: the open index is about 16 MB of live heap (the file itself,
+// read in place, and the document table), and a collection in WebAssembly
+// takes milliseconds to tens of them. The engine lets the heap grow to five
+// times that before collecting, and collects when the user stops typing,
+// so that collections rarely fall inside a query.
 const (
 	gcPercent = 400
 	gcIdle    = 800 * time.Millisecond

@@ -7,12 +7,11 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"slices"
+	"sort"
 	"strings"
 	"unicode"
 
-	"github.com/blevesearch/bleve/v2/index/upsidedown"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/collector"
 	"github.com/blevesearch/bleve/v2/search/searcher"
@@ -21,24 +20,19 @@ import (
 	"github.com/iamref/iamref/builder/iampattern"
 	"github.com/iamref/iamref/builder/search/internal/flatkv"
 	"github.com/iamref/iamref/builder/search/internal/format"
+	"github.com/iamref/iamref/builder/search/internal/rowindex"
 	"github.com/iamref/iamref/builder/search/internal/textan"
 )
 
 // Engine answers queries over one index. It is safe for concurrent use.
 type Engine struct {
 	table *format.Table
-	idx   index.Index
+	idx   *rowindex.Index
 
-	lower    []docLower          // per document, lower-cased keys
-	byID     map[string][]int32  // lower-cased id -> documents
-	byName   map[string][]int32  // lower-cased action name -> action documents
-	names    []string            // the keys of byName, sorted
-	services map[string]svcRange // service prefix -> its documents
-	actions  []int32             // action documents, in table order
-}
-
-type docLower struct {
-	kind, service, access, override string
+	// the document table's string tables, lower-cased
+	kinds, access, svcs []string
+	services            map[string]svcRange // service prefix -> its documents
+	actions             []int32             // action documents, in table order
 }
 
 type svcRange struct{ first, end int32 }
@@ -84,7 +78,7 @@ func Open(b []byte) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	table, err := flatkv.Decode(kv)
+	table, err := flatkv.Open(kv)
 	if err != nil {
 		return nil, err
 	}
@@ -92,74 +86,92 @@ func Open(b []byte) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	idx, err := upsidedown.NewUpsideDownCouch(flatkv.Name, map[string]interface{}{"table": table}, nil)
+	idx, err := rowindex.Open(table, len(dt.Docs))
 	if err != nil {
 		return nil, err
-	}
-	if err := idx.Open(); err != nil {
-		return nil, err
-	}
-	r, err := idx.Reader()
-	if err != nil {
-		return nil, err
-	}
-	n, err := r.DocCount()
-	r.Close()
-	if err != nil {
-		return nil, err
-	}
-	if n != uint64(len(dt.Docs)) {
-		return nil, fmt.Errorf("search index: %d documents in the index, %d in the table", n, len(dt.Docs))
 	}
 	e := &Engine{
 		table:    dt,
 		idx:      idx,
-		lower:    make([]docLower, len(dt.Docs)),
-		byID:     make(map[string][]int32, len(dt.Docs)),
-		byName:   make(map[string][]int32),
+		kinds:    lowerAll(dt.Kinds),
+		access:   lowerAll(dt.Access),
+		svcs:     lowerAll(dt.Services),
 		services: make(map[string]svcRange),
 	}
-	lowered := map[string]string{}
-	low := func(s string) string {
-		l, ok := lowered[s]
-		if !ok {
-			l = strings.ToLower(s)
-			lowered[s] = l
-		}
-		return l
+	action := slices.Index(dt.Kinds, "action")
+	ranges := make([]svcRange, len(dt.Services))
+	for i := range ranges {
+		ranges[i].first = -1
 	}
-	for i := range dt.Docs {
-		d := &dt.Docs[i]
+	for i, r := range dt.Refs {
 		n := int32(i)
-		e.lower[i] = docLower{kind: low(d.Kind), service: low(d.Service), access: low(d.AccessLevel), override: low(d.AccessOverride)}
-		lid := strings.ToLower(d.ID)
-		e.byID[lid] = append(e.byID[lid], n)
-		if d.Kind == "action" {
+		if int(r.Kind) == action {
 			e.actions = append(e.actions, n)
-			name := strings.ToLower(d.Name())
-			e.byName[name] = append(e.byName[name], n)
 		}
-		if d.Service != "" {
-			s := e.lower[i].service
-			r, ok := e.services[s]
-			if !ok {
-				r.first = n
-			}
-			r.end = n + 1
-			e.services[s] = r
+		sr := &ranges[r.Service]
+		if sr.first < 0 {
+			sr.first = n
 		}
+		sr.end = n + 1
 	}
-	e.names = make([]string, 0, len(e.byName))
-	for k := range e.byName {
-		e.names = append(e.names, k)
+	for i, sr := range ranges {
+		s := e.svcs[i]
+		if sr.first < 0 || dt.Services[i] == "" {
+			continue
+		}
+		if old, ok := e.services[s]; ok {
+			// services that differ only in case share one range
+			sr = svcRange{first: min(old.first, sr.first), end: max(old.end, sr.end)}
+		}
+		e.services[s] = sr
 	}
-	slices.Sort(e.names)
 	return e, nil
+}
+
+func lowerAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strings.ToLower(s)
+	}
+	return out
+}
+
+// svc returns the lower-cased service of document n.
+func (e *Engine) svc(n int32) string { return e.svcs[e.table.Refs[n].Service] }
+
+// byID returns the documents whose lower-cased id is s, in order.
+func (e *Engine) byID(s string) []int32 {
+	var out []int32
+	at, n := e.table.ByID()
+	key := func(d int32) string { return strings.ToLower(e.table.Docs[d].ID) }
+	for i := e.search(at, n, key, s); i < n && key(at(i)) == s; i++ {
+		out = append(out, at(i))
+	}
+	return out
+}
+
+// names calls fn with the actions whose lower-cased name starts with
+// prefix, in order of name then document, until fn returns false.
+func (e *Engine) names(prefix string, fn func(name string, n int32) bool) {
+	at, n := e.table.ByName()
+	for i := e.search(at, n, e.lowName, prefix); i < n; i++ {
+		name := e.lowName(at(i))
+		if !strings.HasPrefix(name, prefix) || !fn(name, at(i)) {
+			return
+		}
+	}
+}
+
+func (e *Engine) lowName(n int32) string { return strings.ToLower(e.table.Docs[n].Name()) }
+
+// search returns the first position of an order whose key is >= s.
+func (e *Engine) search(at func(int) int32, n int, key func(int32) string, s string) int {
+	return sort.Search(n, func(i int) bool { return key(at(i)) >= s })
 }
 
 // prior is the number of documents of n's service.
 func (e *Engine) prior(n int32) int32 {
-	r := e.services[e.lower[n].service]
+	r := e.services[e.svc(n)]
 	return r.end - r.first
 }
 
@@ -306,17 +318,18 @@ func (e *Engine) filter(p *Parsed) func(int32) bool {
 		return nil
 	}
 	return func(n int32) bool {
-		l := &e.lower[n]
-		if len(p.Kind) > 0 && !slices.Contains(p.Kind, l.kind) {
+		r := e.table.Refs[n]
+		if len(p.Kind) > 0 && !slices.Contains(p.Kind, e.kinds[r.Kind]) {
 			return false
 		}
-		if len(p.Service) > 0 && !slices.Contains(p.Service, l.service) {
+		if len(p.Service) > 0 && !slices.Contains(p.Service, e.svcs[r.Service]) {
 			return false
 		}
 		if len(p.Access) > 0 {
+			access, override := e.access[r.Access], e.access[r.Override]
 			ok := false
 			for _, a := range p.Access {
-				if l.access != "" && strings.HasPrefix(l.access, a) || l.override != "" && strings.HasPrefix(l.override, a) {
+				if access != "" && strings.HasPrefix(access, a) || override != "" && strings.HasPrefix(override, a) {
 					ok = true
 					break
 				}
@@ -340,7 +353,7 @@ type clause struct {
 func (e *Engine) textSearch(p *Parsed, keep func(int32) bool, limit int) ([]*cand, int, func(string) []Segment, error) {
 	c := &cands{m: map[int32]*cand{}, keep: keep}
 	text := p.Text()
-	for _, n := range e.byID[strings.ToLower(text)] {
+	for _, n := range e.byID(strings.ToLower(text)) {
 		c.addID(n, tierID, 1, 0)
 	}
 
@@ -399,29 +412,31 @@ func (e *Engine) textSearch(p *Parsed, keep func(int32) bool, limit int) ([]*can
 		if len(services) == 0 {
 			return true
 		}
-		return slices.Contains(services, e.lower[n].service)
+		return slices.Contains(services, e.svc(n))
 	}
 
 	// Words that spell an action name: "create meeting", "CreateMeeting",
 	// "createmeeting".
 	glued := glue(textWords)
-	if ns := e.byName[glued]; len(ns) > 0 && glued != "" {
-		for _, n := range ns {
+	if glued != "" {
+		e.names(glued, func(name string, n int32) bool {
+			if name != glued {
+				return false
+			}
 			if inServices(n) {
 				c.addID(n, tierName, 1, 0)
 			}
-		}
+			return true
+		})
 	}
 	if p.Partial && len(glued) >= 5 {
-		lo, _ := slices.BinarySearch(e.names, glued)
 		var pre []int32
-		for i := lo; i < len(e.names) && strings.HasPrefix(e.names[i], glued) && len(pre) <= 200; i++ {
-			for _, n := range e.byName[e.names[i]] {
-				if inServices(n) {
-					pre = append(pre, n)
-				}
+		e.names(glued, func(_ string, n int32) bool {
+			if inServices(n) {
+				pre = append(pre, n)
 			}
-		}
+			return len(pre) <= 200
+		})
 		if len(pre) <= 200 {
 			for _, n := range pre {
 				name := e.table.Docs[n].Name()
@@ -452,11 +467,7 @@ func (e *Engine) textSearch(p *Parsed, keep func(int32) bool, limit int) ([]*can
 		return e.rank(c), c.count(tierWords), e.highlighter(nil, "", 0), nil
 	}
 
-	reader, err := e.idx.Reader()
-	if err != nil {
-		return nil, 0, nil, err
-	}
-	defer reader.Close()
+	reader := e.idx.Reader()
 	ctx := context.Background()
 	size := limit + 50
 
@@ -686,22 +697,22 @@ func (e *Engine) fuzzyNames(glued string, services []string, c *cands) {
 	}
 	// Like the fuzzy searchers, only names with the same first letter:
 	// one range of the sorted names instead of all of them.
-	lo, _ := slices.BinarySearch(e.names, glued[:fuzzyPrefix])
-	hi, _ := slices.BinarySearch(e.names, glued[:fuzzyPrefix]+"\xff")
-	for _, name := range e.names[lo:hi] {
-		if d := len(name) - len(glued); d > maxd || -d > maxd {
-			continue
-		}
-		dist, over := search.LevenshteinDistanceMax(glued, name, maxd)
-		if over || dist > maxd {
-			continue
-		}
-		for _, n := range e.byName[name] {
-			if len(services) == 0 || slices.Contains(services, e.lower[n].service) {
-				c.addID(n, tierFuzzy, 1/float64(1+dist), 0)
+	name := ""
+	dist, over := 0, true
+	e.names(glued[:fuzzyPrefix], func(text string, n int32) bool {
+		if text != name {
+			// a new name (the actions of one name are together)
+			name = text
+			dist, over = 0, true
+			if d := len(name) - len(glued); d <= maxd && -d <= maxd {
+				dist, over = search.LevenshteinDistanceMax(glued, name, maxd)
 			}
 		}
-	}
+		if !over && dist <= maxd && (len(services) == 0 || slices.Contains(services, e.svc(n))) {
+			c.addID(n, tierFuzzy, 1/float64(1+dist), 0)
+		}
+		return true
+	})
 }
 
 func (e *Engine) hit(n int32, hl func(string) []Segment) Hit {

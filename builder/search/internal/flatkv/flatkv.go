@@ -1,6 +1,6 @@
-// Package flatkv is a read-only implementation of bleve's upsidedown KV
-// store API over one serialised, sorted run of key/value pairs, and the
-// encoder that writes that run.
+// Package flatkv stores a sorted run of key/value pairs (the rows of the
+// search index) in one serialised table: the encoder that writes it and a
+// reader that works over the encoded bytes in place.
 //
 // Layout of an encoded table (all integers are unsigned varints):
 //
@@ -17,9 +17,12 @@
 // more than once (upsidedown's term-frequency values repeat a lot) are
 // stored once. Columns keep like with like, which a general compressor
 // (brotli, gzip) then squeezes much better than interleaved rows.
-// Decoding rebuilds the keys into one buffer with an offsets table: a
-// single linear pass, after which Get, prefix and range iteration are
-// binary searches over that table.
+//
+// Open reads a table in place: one pass over the columns checks them and
+// notes, every RestartEvery rows, where each column stands and the whole
+// key there. Nothing else is copied. A Cursor then seeks by binary search
+// over those restart keys and decodes at most RestartEvery rows forward;
+// values are slices of the encoded bytes.
 package flatkv
 
 import (
@@ -28,54 +31,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-
-	"github.com/blevesearch/bleve/v2/registry"
-	store "github.com/blevesearch/upsidedown_store_api"
 )
-
-// Name is the name under which the store is registered with bleve. Its
-// config must hold the decoded *Table under the key "table".
-const Name = "iamref-flat"
-
-func init() {
-	if err := registry.RegisterKVStore(Name, newStore); err != nil {
-		panic(err)
-	}
-}
-
-// ErrReadOnly is returned by the store's Writer.
-var ErrReadOnly = errors.New("flatkv: store is read-only")
-
-// Table is a decoded, sorted, immutable set of key/value pairs.
-type Table struct {
-	keys []byte
-	koff []uint32 // len n+1
-	vals []byte
-	voff []uint32 // len n+1
-}
-
-// Len returns the number of pairs.
-func (t *Table) Len() int { return len(t.koff) - 1 }
-
-// Key returns the i-th key. The bytes must not be modified.
-func (t *Table) Key(i int) []byte { return t.keys[t.koff[i]:t.koff[i+1]:t.koff[i+1]] }
-
-// Value returns the i-th value. The bytes must not be modified.
-func (t *Table) Value(i int) []byte { return t.vals[t.voff[i]:t.voff[i+1]:t.voff[i+1]] }
-
-// search returns the index of the first key >= k.
-func (t *Table) search(k []byte) int {
-	return sort.Search(t.Len(), func(i int) bool { return bytes.Compare(t.Key(i), k) >= 0 })
-}
-
-// Get returns the value stored under k and whether there is one.
-func (t *Table) Get(k []byte) ([]byte, bool) {
-	i := t.search(k)
-	if i < t.Len() && bytes.Equal(t.Key(i), k) {
-		return t.Value(i), true
-	}
-	return nil, false
-}
 
 // Encoder collects pairs, which must be added in strictly increasing key
 // order, and encodes them.
@@ -196,16 +152,46 @@ func (d *decoder) bytes(n uint64) []byte {
 	return out
 }
 
-// Decode decodes an encoded table. The table does not keep b.
-func Decode(b []byte) (*Table, error) {
+// RestartEvery is the number of rows between two restart points: a seek
+// decodes at most that many rows after its binary search.
+const RestartEvery = 16
+
+// The columns of an encoded table, in file order.
+const (
+	colShared = iota
+	colSufLen
+	colSuf
+	colRef
+	colInline
+	ncols
+)
+
+// pos is where every column stands at the start of a row.
+type pos [ncols]uint32
+
+// Table is a sorted, immutable set of key/value pairs read in place from
+// its encoding.
+type Table struct {
+	n      int
+	shared [][]byte      // the shared value table, slices of the encoding
+	cols   [ncols][]byte // the columns, slices of the encoding
+	starts []pos         // at rows 0, RestartEvery, 2*RestartEvery, ...
+	rkeys  []byte        // the keys at those rows, concatenated
+	rkoff  []uint32      // len(starts)+1 offsets into rkeys
+}
+
+// Open reads an encoded table without copying it: the table keeps b,
+// which must not change afterwards. Every row is checked (bounds, strictly
+// increasing keys), so the table's reads cannot fail later.
+func Open(b []byte) (*Table, error) {
 	d := &decoder{b: b}
 	nshared := d.uvarint()
 	if nshared > uint64(len(b)) {
 		return nil, ErrCorrupt
 	}
-	shared := make([][]byte, nshared)
-	for i := range shared {
-		shared[i] = d.bytes(d.uvarint())
+	t := &Table{shared: make([][]byte, nshared)}
+	for i := range t.shared {
+		t.shared[i] = d.bytes(d.uvarint())
 	}
 	n := d.uvarint()
 	if d.err != nil {
@@ -214,196 +200,169 @@ func Decode(b []byte) (*Table, error) {
 	if n > uint64(len(b)) {
 		return nil, ErrCorrupt
 	}
-	cols := make([]decoder, 5)
-	for i := range cols {
-		cols[i] = decoder{b: d.bytes(d.uvarint())}
+	t.n = int(n)
+	for i := range t.cols {
+		t.cols[i] = d.bytes(d.uvarint())
 	}
 	if d.err != nil {
 		return nil, d.err
 	}
-	if len(d.b) != 0 {
+	if len(d.b) != 0 || len(b) >= 1<<32 {
 		return nil, ErrCorrupt
 	}
-	cShared, cSufLen, cSuf, cRef, cInline := &cols[0], &cols[1], &cols[2], &cols[3], &cols[4]
-	// A first pass over the small columns sizes the buffers.
-	var keyBytes, valBytes uint64
-	{
-		sh, sl, rf := *cShared, *cSufLen, *cRef
-		for i := uint64(0); i < n && sh.err == nil && sl.err == nil && rf.err == nil; i++ {
-			keyBytes += sh.uvarint() + sl.uvarint()
-			if r := rf.uvarint(); r > 0 && r <= uint64(len(shared)) {
-				valBytes += uint64(len(shared[r-1]))
-			}
+	nr := (t.n + RestartEvery - 1) / RestartEvery
+	t.starts = make([]pos, 0, nr)
+	t.rkoff = make([]uint32, 1, nr+1)
+	c := Cursor{t: t}
+	for i := 0; i < t.n; i++ {
+		if i%RestartEvery == 0 {
+			t.starts = append(t.starts, c.next)
 		}
-		valBytes += uint64(len(cInline.b))
-		if keyBytes > 1<<31 || valBytes > 1<<31 {
+		p, suf, ok := c.row()
+		if !ok || p > uint64(len(c.key)) {
 			return nil, ErrCorrupt
+		}
+		// The key is the last one's first p bytes and suf: it comes after
+		// the last one when suf comes after the rest of the last one.
+		if i > 0 && bytes.Compare(suf, c.key[p:]) <= 0 {
+			return nil, ErrCorrupt
+		}
+		c.key = append(c.key[:p], suf...)
+		if i%RestartEvery == 0 {
+			t.rkeys = append(t.rkeys, c.key...)
+			t.rkoff = append(t.rkoff, uint32(len(t.rkeys)))
 		}
 	}
-	t := &Table{
-		keys: make([]byte, 0, keyBytes),
-		vals: make([]byte, 0, valBytes),
-		koff: make([]uint32, 1, n+1),
-		voff: make([]uint32, 1, n+1),
-	}
-	var prevStart, prevEnd int
-	for i := uint64(0); i < n; i++ {
-		p := cShared.uvarint()
-		suf := cSuf.bytes(cSufLen.uvarint())
-		r := cRef.uvarint()
-		var v []byte
-		switch {
-		case r == 0:
-			v = cInline.bytes(cInline.uvarint())
-		case r <= uint64(len(shared)):
-			v = shared[r-1]
-		default:
-			return nil, ErrCorrupt
-		}
-		if p > uint64(prevEnd-prevStart) {
-			return nil, ErrCorrupt
-		}
-		start := len(t.keys)
-		t.keys = append(t.keys, t.keys[prevStart:prevStart+int(p)]...)
-		t.keys = append(t.keys, suf...)
-		t.vals = append(t.vals, v...)
-		t.koff = append(t.koff, uint32(len(t.keys)))
-		t.voff = append(t.voff, uint32(len(t.vals)))
-		if i > 0 && bytes.Compare(t.keys[prevStart:prevEnd], t.keys[start:]) >= 0 {
-			return nil, ErrCorrupt
-		}
-		prevStart, prevEnd = start, len(t.keys)
-	}
-	for _, c := range cols {
-		if c.err != nil {
-			return nil, c.err
-		}
-		if len(c.b) != 0 {
+	for i, col := range t.cols {
+		if int(c.next[i]) != len(col) {
 			return nil, ErrCorrupt
 		}
 	}
 	return t, nil
 }
 
-// Store is a read-only store.KVStore over a Table.
-type Store struct{ t *Table }
+// Len returns the number of pairs.
+func (t *Table) Len() int { return t.n }
 
-// NewStore returns a read-only store over t.
-func NewStore(t *Table) *Store { return &Store{t: t} }
+func (t *Table) restartKey(r int) []byte { return t.rkeys[t.rkoff[r]:t.rkoff[r+1]] }
 
-func newStore(_ store.MergeOperator, config map[string]interface{}) (store.KVStore, error) {
-	t, ok := config["table"].(*Table)
-	if !ok || t == nil {
-		return nil, errors.New("flatkv: config has no *Table under \"table\"")
+// Get returns the value stored under k and whether there is one. The value
+// is part of the table's bytes and must not be modified.
+func (t *Table) Get(k []byte) ([]byte, bool) {
+	c := t.Cursor()
+	c.Seek(k)
+	if c.Valid() && bytes.Equal(c.key, k) {
+		return c.val, true
 	}
-	return NewStore(t), nil
+	return nil, false
 }
 
-// Writer implements store.KVStore; the store is read-only.
-func (s *Store) Writer() (store.KVWriter, error) { return nil, ErrReadOnly }
-
-// Reader implements store.KVStore.
-func (s *Store) Reader() (store.KVReader, error) { return reader{s.t}, nil }
-
-// Close implements store.KVStore.
-func (s *Store) Close() error { return nil }
-
-type reader struct{ t *Table }
-
-// Get returns a copy of the value, as the API says the caller owns it.
-func (r reader) Get(k []byte) ([]byte, error) {
-	v, ok := r.t.Get(k)
-	if !ok {
-		return nil, nil
-	}
-	return append([]byte{}, v...), nil
+// A Cursor walks the rows of a Table in order.
+type Cursor struct {
+	t    *Table
+	i    int    // the current row; t.n when past the end
+	key  []byte // the current key (the cursor's own buffer)
+	val  []byte
+	next pos // where the row after the current one starts
 }
 
-// MultiGet returns the values of keys. (The API's store.MultiGet helper
-// cannot be used: it indexes past its slice's length.)
-func (r reader) MultiGet(keys [][]byte) ([][]byte, error) {
-	out := make([][]byte, len(keys))
-	for i, k := range keys {
-		v, err := r.Get(k)
-		if err != nil {
-			return nil, err
+// Cursor returns a cursor on the first row of t.
+func (t *Table) Cursor() *Cursor {
+	c := &Cursor{t: t}
+	c.at(0)
+	return c
+}
+
+// row reads the front coding and value of the row at c.next and moves
+// c.next past it. It returns false on bytes that are not a row, which
+// only Open can meet: a table it returned has been read through once.
+func (c *Cursor) row() (p uint64, suf []byte, ok bool) {
+	t := c.t
+	uv := func(col int) (uint64, bool) {
+		v, n := binary.Uvarint(t.cols[col][c.next[col]:])
+		if n <= 0 {
+			return 0, false
 		}
-		out[i] = v
+		c.next[col] += uint32(n)
+		return v, true
 	}
-	return out, nil
-}
-
-func (r reader) PrefixIterator(prefix []byte) store.KVIterator {
-	return r.RangeIterator(prefix, prefixEnd(prefix))
-}
-
-func (r reader) RangeIterator(start, end []byte) store.KVIterator {
-	it := &Iterator{t: r.t, start: start, end: end}
-	it.Seek(start)
-	return it
-}
-
-func (r reader) Close() error { return nil }
-
-// prefixEnd returns the smallest key greater than all keys starting with p,
-// or nil if there is none (p is empty or all 0xff).
-func prefixEnd(p []byte) []byte {
-	end := append([]byte(nil), p...)
-	for i := len(end) - 1; i >= 0; i-- {
-		if end[i] < 0xff {
-			end[i]++
-			return end[:i+1]
+	p, ok1 := uv(colShared)
+	sl, ok2 := uv(colSufLen)
+	r, ok3 := uv(colRef)
+	if !ok1 || !ok2 || !ok3 {
+		return 0, nil, false
+	}
+	rest := t.cols[colSuf][c.next[colSuf]:]
+	if sl > uint64(len(rest)) {
+		return 0, nil, false
+	}
+	suf = rest[:sl:sl]
+	c.next[colSuf] += uint32(sl)
+	switch {
+	case r == 0:
+		vl, ok := uv(colInline)
+		in := t.cols[colInline][c.next[colInline]:]
+		if !ok || vl > uint64(len(in)) {
+			return 0, nil, false
 		}
+		c.val = in[:vl:vl]
+		c.next[colInline] += uint32(vl)
+	case r <= uint64(len(t.shared)):
+		c.val = t.shared[r-1]
+	default:
+		return 0, nil, false
 	}
-	return nil
+	return p, suf, true
 }
 
-// Iterator walks the pairs of a Table within [start, end).
-type Iterator struct {
-	t          *Table
-	start, end []byte
-	i          int
-}
-
-// Seek moves to the first key >= k (and >= start).
-func (it *Iterator) Seek(k []byte) {
-	if bytes.Compare(k, it.start) < 0 {
-		k = it.start
+// at places c on the first row of restart r, or past the end.
+func (c *Cursor) at(r int) {
+	c.i = r * RestartEvery
+	if c.i >= c.t.n {
+		c.i = c.t.n
+		c.key, c.val = c.key[:0], nil
+		return
 	}
-	it.i = it.t.search(k)
+	c.next = c.t.starts[r]
+	c.row()
+	c.key = append(c.key[:0], c.t.restartKey(r)...)
 }
 
-// Next moves to the next pair.
-func (it *Iterator) Next() { it.i++ }
-
-// Valid reports whether the iterator is on a pair.
-func (it *Iterator) Valid() bool {
-	return it.i < it.t.Len() && (it.end == nil || bytes.Compare(it.t.Key(it.i), it.end) < 0)
-}
-
-// Key returns the current key, nil when not valid.
-func (it *Iterator) Key() []byte {
-	if !it.Valid() {
-		return nil
+// Seek moves c to the first row whose key is >= k.
+func (c *Cursor) Seek(k []byte) {
+	t := c.t
+	// the last restart whose key is <= k, or the first
+	r := max(0, sort.Search(len(t.starts), func(r int) bool { return bytes.Compare(t.restartKey(r), k) > 0 })-1)
+	if !(c.Valid() && r*RestartEvery <= c.i && bytes.Compare(c.key, k) <= 0) {
+		// unless c is already between that restart and k
+		c.at(r)
 	}
-	return it.t.Key(it.i)
-}
-
-// Value returns the current value, nil when not valid.
-func (it *Iterator) Value() []byte {
-	if !it.Valid() {
-		return nil
+	for c.i < t.n && bytes.Compare(c.key, k) < 0 {
+		c.Next()
 	}
-	return it.t.Value(it.i)
 }
 
-// Current returns Key, Value and Valid.
-func (it *Iterator) Current() ([]byte, []byte, bool) {
-	if !it.Valid() {
-		return nil, nil, false
+// Next moves c to the next row.
+func (c *Cursor) Next() {
+	if c.i >= c.t.n {
+		return
 	}
-	return it.t.Key(it.i), it.t.Value(it.i), true
+	c.i++
+	if c.i == c.t.n {
+		c.key, c.val = c.key[:0], nil
+		return
+	}
+	p, suf, _ := c.row()
+	c.key = append(c.key[:p], suf...)
 }
 
-// Close implements store.KVIterator.
-func (it *Iterator) Close() error { return nil }
+// Valid reports whether c is on a row.
+func (c *Cursor) Valid() bool { return c.i < c.t.n }
+
+// Key returns the current key. It is valid until c moves and must not be
+// modified.
+func (c *Cursor) Key() []byte { return c.key }
+
+// Value returns the current value, a slice of the table's bytes that must
+// not be modified.
+func (c *Cursor) Value() []byte { return c.val }

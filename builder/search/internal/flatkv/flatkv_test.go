@@ -42,7 +42,7 @@ func testPairs(n int, seed int64) (keys, vals [][]byte) {
 	return keys, vals
 }
 
-func build(t *testing.T, keys, vals [][]byte) (store.KVReader, store.KVReader) {
+func build(t testing.TB, keys, vals [][]byte) (*Table, store.KVReader) {
 	t.Helper()
 	var e Encoder
 	ref, _ := memkv.New(nil, nil)
@@ -61,24 +61,31 @@ func build(t *testing.T, keys, vals [][]byte) (store.KVReader, store.KVReader) {
 	if err := w.ExecuteBatch(b); err != nil {
 		t.Fatal(err)
 	}
-	tab, err := Decode(e.Encode())
+	tab, err := Open(e.Encode())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if tab.Len() != len(keys) {
-		t.Fatalf("decoded %d pairs, want %d", tab.Len(), len(keys))
+		t.Fatalf("opened %d pairs, want %d", tab.Len(), len(keys))
 	}
-	got, _ := NewStore(tab).Reader()
 	want, _ := ref.Reader()
-	return got, want
+	return tab, want
+}
+
+// scan lists the pairs of [start, end) (end nil: to the end), read through
+// a cursor placed by Seek(from).
+func scan(c *Cursor, from, end []byte) []string {
+	var out []string
+	c.Seek(from)
+	for ; c.Valid() && (end == nil || bytes.Compare(c.Key(), end) < 0); c.Next() {
+		out = append(out, fmt.Sprintf("%q=%q", c.Key(), c.Value()))
+	}
+	return out
 }
 
 func drain(it store.KVIterator) []string {
 	var out []string
 	for k, v, ok := it.Current(); ok; k, v, ok = it.Current() {
-		if !bytes.Equal(k, it.Key()) || !bytes.Equal(v, it.Value()) || !it.Valid() {
-			panic("Current disagrees with Key/Value/Valid")
-		}
 		out = append(out, fmt.Sprintf("%q=%q", k, v))
 		it.Next()
 	}
@@ -86,69 +93,59 @@ func drain(it store.KVIterator) []string {
 	return out
 }
 
-func TestStoreAgainstReference(t *testing.T) {
-	keys, vals := testPairs(3000, 1)
-	got, want := build(t, keys, vals)
-	r := rand.New(rand.NewSource(2))
-	probe := func() []byte {
-		if r.Intn(2) == 0 {
-			return keys[r.Intn(len(keys))]
-		}
-		k := append([]byte(nil), keys[r.Intn(len(keys))]...)
-		return append(k[:r.Intn(len(k)+1)], byte(r.Intn(256)))
-	}
-	for i := 0; i < 2000; i++ {
-		k := probe()
-		g, err1 := got.Get(k)
-		w, err2 := want.Get(k)
-		if err1 != nil || err2 != nil || !bytes.Equal(g, w) || (g == nil) != (w == nil) {
-			t.Fatalf("Get(%q) = %q, %v; reference %q, %v", k, g, err1, w, err2)
-		}
-	}
-	mg, _ := got.MultiGet(keys[:50])
-	for i, v := range mg {
-		if !bytes.Equal(v, vals[i]) {
-			t.Fatalf("MultiGet[%d] = %q, want %q", i, v, vals[i])
-		}
-	}
-	for _, p := range [][]byte{nil, {}, []byte("t"), []byte("t\x00\x01"), []byte("\xff"), []byte("\xff\xff"), []byte("zz"), []byte("b")} {
-		if g, w := drain(got.PrefixIterator(p)), drain(want.PrefixIterator(p)); fmt.Sprint(g) != fmt.Sprint(w) {
-			t.Fatalf("PrefixIterator(%q): %d pairs, reference %d", p, len(g), len(w))
-		}
-	}
-	for i := 0; i < 300; i++ {
-		a, b := probe(), probe()
-		if r.Intn(5) == 0 {
-			a = nil
-		}
-		if r.Intn(5) == 0 {
-			b = nil
-		}
-		if g, w := drain(got.RangeIterator(a, b)), drain(want.RangeIterator(a, b)); fmt.Sprint(g) != fmt.Sprint(w) {
-			t.Fatalf("RangeIterator(%q, %q): %d pairs, reference %d", a, b, len(g), len(w))
-		}
-	}
-	// Seek inside, before and after a range.
-	for i := 0; i < 300; i++ {
-		a, b, s := probe(), probe(), probe()
-		if bytes.Compare(a, b) > 0 {
-			a, b = b, a
-		}
-		gi, wi := got.RangeIterator(a, b), want.RangeIterator(a, b)
-		gi.Seek(s)
-		wi.Seek(s)
-		if g, w := drain(gi), drain(wi); fmt.Sprint(g) != fmt.Sprint(w) {
-			t.Fatalf("RangeIterator(%q, %q).Seek(%q): %v, reference %v", a, b, s, g, w)
-		}
-	}
-}
-
-func TestGetReturnsCopy(t *testing.T) {
-	got, _ := build(t, [][]byte{[]byte("a")}, [][]byte{[]byte("xyz")})
-	v, _ := got.Get([]byte("a"))
-	v[0] = 'Q'
-	if v2, _ := got.Get([]byte("a")); string(v2) != "xyz" {
-		t.Fatalf("changing a Get result changed the store: %q", v2)
+func TestTableAgainstReference(t *testing.T) {
+	for _, n := range []int{0, 1, RestartEvery - 1, RestartEvery, RestartEvery + 1, 3000} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			keys, vals := testPairs(n, int64(n))
+			got, want := build(t, keys, vals)
+			r := rand.New(rand.NewSource(2))
+			probe := func() []byte {
+				if len(keys) == 0 || r.Intn(4) == 0 {
+					return []byte{byte(r.Intn(256))}
+				}
+				k := append([]byte(nil), keys[r.Intn(len(keys))]...)
+				if r.Intn(2) == 0 {
+					return k
+				}
+				return append(k[:r.Intn(len(k)+1)], byte(r.Intn(256)))
+			}
+			for i := 0; i < 2000; i++ {
+				k := probe()
+				g, ok := got.Get(k)
+				w, _ := want.Get(k)
+				if !bytes.Equal(g, w) || ok != (w != nil) {
+					t.Fatalf("Get(%q) = %q, %v; reference %q", k, g, ok, w)
+				}
+			}
+			if g, w := scan(got.Cursor(), nil, nil), drain(want.RangeIterator(nil, nil)); fmt.Sprint(g) != fmt.Sprint(w) {
+				t.Fatalf("all pairs: %d, reference %d", len(g), len(w))
+			}
+			// One cursor sought again and again, forward and back: a seek
+			// may go on from where the cursor stands.
+			c := got.Cursor()
+			for i := 0; i < 500; i++ {
+				a, b := probe(), probe()
+				if bytes.Compare(a, b) > 0 {
+					a, b = b, a
+				}
+				if r.Intn(5) == 0 {
+					b = nil
+				}
+				if g, w := scan(c, a, b), drain(want.RangeIterator(a, b)); fmt.Sprint(g) != fmt.Sprint(w) {
+					t.Fatalf("[%q, %q): %v, reference %v", a, b, g, w)
+				}
+				// and stepwise: seek to a key a little further on
+				c.Seek(a)
+				c.Next()
+				if c.Valid() {
+					k := append([]byte(nil), c.Key()...)
+					c.Seek(k)
+					if !c.Valid() || !bytes.Equal(c.Key(), k) {
+						t.Fatalf("Seek(%q) from just before it moved to %q", k, c.Key())
+					}
+				}
+			}
+		})
 	}
 }
 
@@ -164,37 +161,78 @@ func TestEncoderRejectsUnsorted(t *testing.T) {
 	}
 }
 
-func TestDecodeCorrupt(t *testing.T) {
-	keys, vals := testPairs(200, 3)
+func encoded(tb testing.TB, n int, seed int64) []byte {
+	keys, vals := testPairs(n, seed)
 	var e Encoder
 	for i, k := range keys {
 		if err := e.Add(k, vals[i]); err != nil {
-			t.Fatal(err)
+			tb.Fatal(err)
 		}
 	}
-	enc := e.Encode()
-	if _, err := Decode(enc); err != nil {
+	return e.Encode()
+}
+
+func TestOpenCorrupt(t *testing.T) {
+	enc := encoded(t, 200, 3)
+	if _, err := Open(enc); err != nil {
 		t.Fatal(err)
 	}
 	for n := 0; n < len(enc); n += 7 {
-		if _, err := Decode(enc[:n]); err == nil {
-			t.Fatalf("Decode accepted %d of %d bytes", n, len(enc))
+		if _, err := Open(enc[:n]); err == nil {
+			t.Fatalf("Open accepted %d of %d bytes", n, len(enc))
 		}
 	}
 	r := rand.New(rand.NewSource(4))
 	for i := 0; i < 2000; i++ {
 		b := bytes.Clone(enc)
 		b[r.Intn(len(b))] ^= byte(1 + r.Intn(255))
-		Decode(b) // must not panic
+		checkTable(t, b)
 	}
 }
 
-func TestReadOnly(t *testing.T) {
-	tab, err := Decode((&Encoder{}).Encode())
+// checkTable opens b and, when it opens, reads every row, each by a
+// seek too: a table Open accepts must be readable without a panic, its
+// keys strictly increasing.
+func checkTable(t testing.TB, b []byte) {
+	tab, err := Open(b)
 	if err != nil {
-		t.Fatal(err)
+		return
 	}
-	if _, err := NewStore(tab).Writer(); err != ErrReadOnly {
-		t.Fatalf("Writer() error = %v, want ErrReadOnly", err)
+	var prev []byte
+	n := 0
+	seek := tab.Cursor()
+	for c := tab.Cursor(); c.Valid(); c.Next() {
+		if n > 0 && bytes.Compare(prev, c.Key()) >= 0 {
+			t.Fatalf("row %d: key %q not after %q", n, c.Key(), prev)
+		}
+		prev = append(prev[:0], c.Key()...)
+		if v, ok := tab.Get(prev); !ok || !bytes.Equal(v, c.Value()) {
+			t.Fatalf("row %d: Get(%q) = %q, %v; want %q", n, prev, v, ok, c.Value())
+		}
+		seek.Seek(prev)
+		if !bytes.Equal(seek.Key(), prev) {
+			t.Fatalf("row %d: Seek(%q) found %q", n, prev, seek.Key())
+		}
+		n++
+	}
+	if n != tab.Len() {
+		t.Fatalf("read %d rows of %d", n, tab.Len())
+	}
+}
+
+func FuzzOpen(f *testing.F) {
+	for _, n := range []int{0, 1, 20, 100} {
+		f.Add(encoded(f, n, int64(n)))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) { checkTable(t, b) })
+}
+
+func BenchmarkOpen(b *testing.B) {
+	enc := encoded(b, 200000, 5)
+	b.SetBytes(int64(len(enc)))
+	for b.Loop() {
+		if _, err := Open(enc); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

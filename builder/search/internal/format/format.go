@@ -11,16 +11,18 @@
 package format
 
 import (
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
 const magic = "IAMREFSX"
 
 // Version is the file format version.
-const Version = 2
+const Version = 3
 
 // ErrCorrupt is returned for bytes that are not a valid index file.
 var ErrCorrupt = errors.New("search index: corrupt or not an index file")
@@ -175,7 +177,11 @@ func decodeStr(d *Doc, s string) string {
 // tables of kinds, access levels and services; then columns of per-document
 // references into them (access levels twice: the official one and the
 // override), the ids (front coded), titles, URLs and descriptions (with
-// markers, see above).
+// markers, see above); then two orders of the documents, as internal ids
+// (DocID, three bytes each): every document by lower-cased id, and the
+// actions by lower-cased name (Doc.Name), each in document order among
+// equals. The engine finds ids and names typed in any case, and names by
+// their beginning, by binary search in these, in place.
 func EncodeDocs(docs []Doc) []byte {
 	var kinds, access, services strTable
 	var cKind, cAccess, cService, cOverride, cID, cTitle, cURL, cDesc []byte
@@ -194,6 +200,7 @@ func EncodeDocs(docs []Doc) []byte {
 		cURL = appendStr(cURL, encodeStr(d, d.URL))
 		cDesc = appendStr(cDesc, encodeStr(d, d.Description))
 	}
+	byID, byName := orders(docs)
 	var out []byte
 	out = binary.AppendUvarint(out, uint64(len(docs)))
 	for _, t := range []*strTable{&kinds, &access, &services} {
@@ -202,11 +209,37 @@ func EncodeDocs(docs []Doc) []byte {
 			out = appendStr(out, s)
 		}
 	}
-	for _, c := range [][]byte{cKind, cAccess, cService, cOverride, cID, cTitle, cURL, cDesc} {
+	for _, c := range [][]byte{cKind, cAccess, cService, cOverride, cID, cTitle, cURL, cDesc, byID, byName} {
 		out = binary.AppendUvarint(out, uint64(len(c)))
 		out = append(out, c...)
 	}
 	return out
+}
+
+// orders returns the documents by lower-cased id and the actions by
+// lower-cased name, as concatenated internal ids.
+func orders(docs []Doc) (byID, byName []byte) {
+	type key struct {
+		s string
+		n int
+	}
+	var ids, names []key
+	for i := range docs {
+		ids = append(ids, key{strings.ToLower(docs[i].ID), i})
+		if docs[i].Kind == "action" {
+			names = append(names, key{strings.ToLower(docs[i].Name()), i})
+		}
+	}
+	for _, ks := range [][]key{ids, names} {
+		slices.SortFunc(ks, func(a, b key) int { return cmp.Or(strings.Compare(a.s, b.s), cmp.Compare(a.n, b.n)) })
+	}
+	for _, k := range ids {
+		byID = append(byID, DocID(k.n)...)
+	}
+	for _, k := range names {
+		byName = append(byName, DocID(k.n)...)
+	}
+	return byID, byName
 }
 
 // Table is a decoded document table. Kind, ID, Service, AccessLevel and
@@ -214,19 +247,40 @@ func EncodeDocs(docs []Doc) []byte {
 // decoded on demand by Full.
 type Table struct {
 	Docs []Doc
-	raw  [][3]string // encoded title, URL, description
+	// Refs are the documents' kinds, access levels and services as
+	// indexes into Kinds, Access and Services.
+	Refs                    []Refs
+	Kinds, Access, Services []string
+	raw                     [][3]span // encoded title, URL, description
+	title, url, desc        []byte    // their columns
+	byID, byName            []byte    // internal ids (see EncodeDocs)
 }
+
+// ByID returns the documents in order of lower-cased id: ByID()(i) is
+// the i-th of n.
+func (t *Table) ByID() (at func(i int) int32, n int) { return order(t.byID) }
+
+// ByName returns the actions in order of lower-cased name.
+func (t *Table) ByName() (at func(i int) int32, n int) { return order(t.byName) }
+
+func order(b []byte) (func(i int) int32, int) {
+	return func(i int) int32 { return int32(DocNum(b[i*IDLen : (i+1)*IDLen])) }, len(b) / IDLen
+}
+
+// Refs locate a document's strings in its table's string tables.
+type Refs struct{ Kind, Access, Service, Override uint16 }
 
 // Full returns document i with every field decoded.
 func (t *Table) Full(i int) Doc {
 	d := t.Docs[i]
-	d.Title = decodeStr(&d, t.raw[i][0])
-	d.URL = decodeStr(&d, t.raw[i][1])
-	d.Description = decodeStr(&d, t.raw[i][2])
+	d.Title = decodeStr(&d, string(t.title[t.raw[i][0].start:t.raw[i][0].end]))
+	d.URL = decodeStr(&d, string(t.url[t.raw[i][1].start:t.raw[i][1].end]))
+	d.Description = decodeStr(&d, string(t.desc[t.raw[i][2].start:t.raw[i][2].end]))
 	return d
 }
 
-// DecodeDocs decodes a table written by EncodeDocs.
+// DecodeDocs decodes a table written by EncodeDocs. The table keeps
+// slices of b, which must not change afterwards.
 func DecodeDocs(b []byte) (*Table, error) {
 	d := &dec{b: b}
 	n := d.uvarint()
@@ -236,58 +290,119 @@ func DecodeDocs(b []byte) (*Table, error) {
 	var tables [3][]string
 	for i := range tables {
 		m := d.uvarint()
-		if m > uint64(len(b)) {
+		if m > uint64(len(b)) || m > 1<<16 {
 			return nil, ErrCorrupt
 		}
 		for j := uint64(0); j < m && d.err == nil; j++ {
 			tables[i] = append(tables[i], d.str())
 		}
 	}
-	const firstStr = 4 // the columns before are references into the tables
-	cols := make([]dec, 8)
+	var cols [ncols][]byte
 	for i := range cols {
-		cols[i] = dec{b: d.bytes(d.uvarint())}
-		if i >= firstStr {
-			// one string per column; documents' strings are slices of it
-			cols[i].s = string(cols[i].b)
-		}
+		cols[i] = d.bytes(d.uvarint())
 	}
-	if d.err != nil || len(d.b) != 0 {
+	if d.err != nil || len(d.b) != 0 || len(b) >= 1<<32 {
 		return nil, ErrCorrupt
 	}
-	ref := func(c *dec, t []string) string {
-		r := c.uvarint()
-		if r >= uint64(len(t)) {
-			c.err = ErrCorrupt
-			return ""
-		}
-		return t[r]
+	t := &Table{
+		Docs: make([]Doc, n), Refs: make([]Refs, n), raw: make([][3]span, n),
+		Kinds: tables[0], Access: tables[1], Services: tables[2],
+		title: cols[colTitle], url: cols[colURL], desc: cols[colDesc],
 	}
-	t := &Table{Docs: make([]Doc, n), raw: make([][3]string, n)}
-	var idbuf []byte
+	// One pass over the columns. Nearly every number in them is below
+	// 128, one byte, and is read inline: calls are dear in Go's
+	// WebAssembly, where this runs on the way to the first results.
+	var pos [ncols]uint32
+	num := func(c int) (uint64, bool) {
+		if i := pos[c]; int(i) < len(cols[c]) && cols[c][i] < 0x80 {
+			pos[c] = i + 1
+			return uint64(cols[c][i]), true
+		}
+		v, k := binary.Uvarint(cols[c][pos[c]:])
+		pos[c] += uint32(max(k, 0))
+		return v, k > 0
+	}
+	// The ids, front coded, are rebuilt into one string that each
+	// document's id is a slice of.
+	var ids []byte
+	idEnd := make([]uint32, n)
+	prev := 0
 	for i := range t.Docs {
-		doc := &t.Docs[i]
-		doc.Kind = ref(&cols[0], tables[0])
-		doc.AccessLevel = ref(&cols[1], tables[1])
-		doc.Service = ref(&cols[2], tables[2])
-		doc.AccessOverride = ref(&cols[3], tables[1])
-		p := cols[4].uvarint()
-		if p > uint64(len(idbuf)) {
+		r := &t.Refs[i]
+		k, ok1 := num(colKind)
+		a, ok2 := num(colAccess)
+		sv, ok3 := num(colService)
+		o, ok4 := num(colOverride)
+		if !ok1 || !ok2 || !ok3 || !ok4 || k >= uint64(len(tables[0])) || a >= uint64(len(tables[1])) ||
+			sv >= uint64(len(tables[2])) || o >= uint64(len(tables[1])) {
 			return nil, ErrCorrupt
 		}
-		idbuf = append(idbuf[:p], cols[4].sstr()...)
-		doc.ID = string(idbuf)
-		for j := 0; j < 3; j++ {
-			t.raw[i][j] = cols[firstStr+1+j].sstr()
+		r.Kind, r.Access, r.Service, r.Override = uint16(k), uint16(a), uint16(sv), uint16(o)
+		doc := &t.Docs[i]
+		doc.Kind, doc.AccessLevel, doc.Service, doc.AccessOverride = tables[0][k], tables[1][a], tables[2][sv], tables[1][o]
+		p, ok1 := num(colID)
+		l, ok2 := num(colID)
+		if !ok1 || !ok2 || p > uint64(len(ids)-prev) || l > uint64(len(cols[colID]))-uint64(pos[colID]) || len(ids) >= 1<<32-1<<16 {
+			return nil, ErrCorrupt
+		}
+		start := len(ids)
+		ids = append(ids, ids[prev:prev+int(p)]...)
+		ids = append(ids, cols[colID][pos[colID]:pos[colID]+uint32(l)]...)
+		pos[colID] += uint32(l)
+		prev = start
+		idEnd[i] = uint32(len(ids))
+		for j, c := range [3]int{colTitle, colURL, colDesc} {
+			l, ok := num(c)
+			if !ok || l > uint64(len(cols[c]))-uint64(pos[c]) {
+				return nil, ErrCorrupt
+			}
+			t.raw[i][j] = span{pos[c], pos[c] + uint32(l)}
+			pos[c] += uint32(l)
 		}
 	}
-	for _, c := range cols {
-		if c.err != nil || len(c.b) != 0 {
+	for c := range colByID {
+		if int(pos[c]) != len(cols[c]) {
 			return nil, ErrCorrupt
 		}
+	}
+	// The orders: whole ids of documents of this table.
+	for _, c := range cols[colByID:] {
+		if len(c)%IDLen != 0 {
+			return nil, ErrCorrupt
+		}
+		for i := 0; i < len(c); i += IDLen {
+			if k := DocNum(c[i : i+IDLen]); k < 0 || uint64(k) >= n {
+				return nil, ErrCorrupt
+			}
+		}
+	}
+	t.byID, t.byName = cols[colByID], cols[colByName]
+	all := string(ids)
+	start := uint32(0)
+	for i := range t.Docs {
+		t.Docs[i].ID = all[start:idEnd[i]]
+		start = idEnd[i]
 	}
 	return t, nil
 }
+
+// The columns of a document table, in file order.
+const (
+	colKind = iota
+	colAccess
+	colService
+	colOverride
+	colID
+	colTitle
+	colURL
+	colDesc
+	colByID
+	colByName
+	ncols
+)
+
+// span is where a string of a document lies in its column.
+type span struct{ start, end uint32 }
 
 type strTable struct {
 	list []string
@@ -324,7 +439,6 @@ func commonPrefix(a, b string) int {
 
 type dec struct {
 	b   []byte
-	s   string // when set, the same bytes as b started with
 	err error
 }
 
@@ -355,14 +469,3 @@ func (d *dec) bytes(n uint64) []byte {
 }
 
 func (d *dec) str() string { return string(d.bytes(d.uvarint())) }
-
-// sstr returns the next string as a slice of d.s, without copying.
-func (d *dec) sstr() string {
-	n := d.uvarint()
-	off := len(d.s) - len(d.b)
-	b := d.bytes(n)
-	if d.err != nil {
-		return ""
-	}
-	return d.s[off : off+len(b)]
-}

@@ -29,6 +29,47 @@ func TestDocsRoundTrip(t *testing.T) {
 		if got := tab.Full(i); !reflect.DeepEqual(got, want) {
 			t.Errorf("doc %d:\n got %+v\nwant %+v", i, got, want)
 		}
+		r := tab.Refs[i]
+		if tab.Kinds[r.Kind] != want.Kind || tab.Access[r.Access] != want.AccessLevel ||
+			tab.Services[r.Service] != want.Service || tab.Access[r.Override] != want.AccessOverride {
+			t.Errorf("doc %d: refs %+v do not name its kind, access levels and service", i, r)
+		}
+	}
+}
+
+func TestOrders(t *testing.T) {
+	docs := []Doc{
+		{Kind: "action", ID: "s3:PutObject"},
+		{Kind: "service", ID: "s3"},
+		{Kind: "action", ID: "mediastore:PutObject"},
+		{Kind: "action", ID: "a:putobject"},
+		{Kind: "condition", ID: "s3:x-amz-acl"},
+		{Kind: "action", ID: "s3:GetObject"},
+		{Kind: "policy", ID: "S3:PUTOBJECT"},
+		{Kind: "action", ID: "NoPrefix"},
+	}
+	tab, err := DecodeDocs(EncodeDocs(docs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		order func() (func(int) int32, int)
+		want  []int32
+	}{
+		// by lower-cased id, documents in order among equal ids
+		{"ByID", tab.ByID, []int32{3, 2, 7, 1, 5, 0, 6, 4}},
+		// the actions by lower-cased name
+		{"ByName", tab.ByName, []int32{5, 7, 0, 2, 3}},
+	} {
+		at, n := tc.order()
+		var got []int32
+		for i := 0; i < n; i++ {
+			got = append(got, at(i))
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s = %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }
 
@@ -93,4 +134,42 @@ func TestDecodeDocsCorrupt(t *testing.T) {
 			t.Errorf("DecodeDocs accepted %d of %d bytes", n, len(b))
 		}
 	}
+}
+
+// FuzzDecodeDocs: a table DecodeDocs accepts can be read whole without a
+// panic, and a valid table survives its round trip.
+func FuzzDecodeDocs(f *testing.F) {
+	f.Add(EncodeDocs(nil))
+	f.Add(EncodeDocs([]Doc{
+		{Kind: "service", ID: "chime", Title: "Amazon Chime", URL: "/chime/", Service: "chime"},
+		{Kind: "action", ID: "chime:CreateMeeting", Title: "CreateMeeting", URL: "/chime/createmeeting/", Service: "chime",
+			AccessLevel: "Write", AccessOverride: "List", Description: GrantsPrefix + "create a meeting"},
+	}))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		tab, err := DecodeDocs(b)
+		if err != nil {
+			return
+		}
+		docs := make([]Doc, len(tab.Docs))
+		for i := range tab.Docs {
+			docs[i] = tab.Full(i)
+		}
+		for _, order := range []func() (func(int) int32, int){tab.ByID, tab.ByName} {
+			at, n := order()
+			for i := 0; i < n; i++ {
+				if d := at(i); d < 0 || int(d) >= len(docs) {
+					t.Fatalf("order names document %d of %d", d, len(docs))
+				}
+			}
+		}
+		again, err := DecodeDocs(EncodeDocs(docs))
+		if err != nil {
+			t.Fatalf("re-encoded table: %v", err)
+		}
+		for i := range docs {
+			if got := again.Full(i); !reflect.DeepEqual(got, docs[i]) {
+				t.Fatalf("doc %d after a round trip: %+v, want %+v", i, got, docs[i])
+			}
+		}
+	})
 }
