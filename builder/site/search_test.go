@@ -327,13 +327,30 @@ func waitPath(t *testing.T, ctx context.Context, url string) {
 	for end := time.Now().Add(15 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
 		l, err := chromedp.Run(ctx, chromedp.Location())
 		if err == nil && l == url {
-			if _, err := chromedp.Run(ctx, chromedp.WaitReady("#search-input")); err == nil {
+			// The new document, loaded: a node looked up while it was still
+			// loading can go stale (chromedp: "Could not find node").
+			ready, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.readyState === "complete" && document.getElementById("search-input") !== null`))
+			if err == nil && ready {
 				return
 			}
 		}
 		loc = l
 	}
 	t.Fatalf("the tab shows %s, want %s", loc, url)
+}
+
+// focusSearch focuses the search box from the page's own script, which
+// always sees the current document (a node id chromedp looked up can
+// belong to the one before).
+func focusSearch(t *testing.T, ctx context.Context) {
+	t.Helper()
+	const focus = `(() => { const i = document.getElementById("search-input"); if (!i) return false; i.focus(); return document.activeElement === i; })()`
+	for end := time.Now().Add(15 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+		if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](focus)); err == nil && ok {
+			return
+		}
+	}
+	t.Fatal("could not focus the search box")
 }
 
 func jsString(s string) string {
@@ -394,7 +411,7 @@ func testSearchBrowser(t *testing.T, out string) {
 
 	// From a page two levels down, result links still reach the root
 	// (data-root); Escape closes the list, a second Escape clears the box.
-	run(t, ctx, chromedp.Focus("#search-input"))
+	focusSearch(t, ctx)
 	run(t, ctx, chromedp.KeyEvent("s3:getobject"))
 	waitFirstHit(t, ctx, "s3:GetObject")
 	if h := shownHits(t, ctx)[0]; h.Href != srv.URL+"/s3/GetObject/" {
