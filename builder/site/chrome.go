@@ -33,13 +33,7 @@ type chromeEntry struct {
 
 // Chrome is the page's head links and header.
 func (b *Base) Chrome() (*Chrome, error) {
-	key := "abs"
-	if !b.Absolute {
-		if b.root == "" {
-			b.root = rootPrefix(b.Path)
-		}
-		key = b.root
-	}
+	key := b.depthKey()
 	c := b.Site.chrome
 	c.mu.Lock()
 	e := c.parts[key]
@@ -49,14 +43,9 @@ func (b *Base) Chrome() (*Chrome, error) {
 	}
 	c.mu.Unlock()
 	e.once.Do(func() {
-		// A stand-in page of the same depth: the chrome templates must not
-		// depend on anything but the depth, and a stand-in makes sure
-		// they cannot.
-		depth := strings.Count(b.Path, "/") - 1
-		if depth < 0 {
-			depth = 0
-		}
-		stand := &Base{Path: "/" + strings.Repeat("_/", depth), Site: b.Site, Absolute: b.Absolute}
+		// The chrome templates must not depend on anything but the
+		// depth, and a stand-in page makes sure they cannot.
+		stand := b.standIn()
 		var parts [3]template.HTML
 		for i, name := range []string{"chrome-head", "chrome-header", "chrome-footer"} {
 			var buf bytes.Buffer
@@ -68,6 +57,31 @@ func (b *Base) Chrome() (*Chrome, error) {
 		e.chrome = &Chrome{Head: parts[0], Header: parts[1], Footer: parts[2]}
 	})
 	return e.chrome, e.err
+}
+
+// depthKey names what the chrome and fragments of the page depend on: its
+// root prefix ("../../"), or "abs" when its links are site-absolute.
+func (b *Base) depthKey() string {
+	if b.Absolute {
+		return "abs"
+	}
+	if b.root == "" {
+		b.root = rootPrefix(b.Path)
+	}
+	return b.root
+}
+
+// standIn is a page of the same depth with no other property of the page:
+// its path is no real page's, so even a link to the page itself is written
+// out in full.
+func (b *Base) standIn() *Base {
+	depth := strings.Count(b.Path, "/") - 1
+	if depth < 0 {
+		depth = 0
+	}
+	s := &Base{Path: "/" + strings.Repeat("_/", depth), Site: b.Site, Absolute: b.Absolute}
+	s.root = rootPrefix(s.Path)
+	return s
 }
 
 func newChromeCache(ts *templateSet) *chromeCache {

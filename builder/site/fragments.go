@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
-	"strings"
 	"sync"
 )
 
@@ -46,13 +45,7 @@ func newFragmentCache(ts *templateSet) *fragmentCache {
 // Fragment is the named fragment template rendered for x at this page's
 // depth. x must be comparable (a pointer or a string): it is the cache key.
 func (b *Base) Fragment(name string, x any) (template.HTML, error) {
-	root := "abs"
-	if !b.Absolute {
-		if b.root == "" {
-			b.root = rootPrefix(b.Path)
-		}
-		root = b.root
-	}
+	root := b.depthKey()
 	c := b.Site.fragments
 	key := fragmentKey{name, root, x}
 	if h, ok := c.parts.Load(key); ok {
@@ -62,12 +55,7 @@ func (b *Base) Fragment(name string, x any) (template.HTML, error) {
 	if s, ok := c.stands.Load(root); ok {
 		stand = s.(*Base)
 	} else {
-		depth := strings.Count(b.Path, "/") - 1
-		if depth < 0 {
-			depth = 0
-		}
-		stand = &Base{Path: "/" + strings.Repeat("_/", depth), Site: b.Site, Absolute: b.Absolute}
-		stand.root = rootPrefix(stand.Path)
+		stand = b.standIn()
 		if s, loaded := c.stands.LoadOrStore(root, stand); loaded {
 			stand = s.(*Base)
 		}
