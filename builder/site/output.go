@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 )
 
 // output writes the site into a fresh temporary directory beside the final
@@ -53,9 +54,14 @@ func newOutput(final string) (*output, error) {
 	return o, nil
 }
 
+// staleAfter is how long an unlocked temporary directory must have been
+// left alone before a build removes it.
+const staleAfter = time.Minute
+
 // removeStale removes the temporary directories of earlier builds into the
 // same place (name starting with prefix) that no running build holds,
-// leaving own alone.
+// leaving own alone. A directory changed in the last minute is left too: a
+// build starting now may not have locked its new directory yet.
 func removeStale(parent, prefix, own string) {
 	entries, err := os.ReadDir(parent)
 	if err != nil {
@@ -64,6 +70,9 @@ func removeStale(parent, prefix, own string) {
 	for _, e := range entries {
 		p := filepath.Join(parent, e.Name())
 		if !e.IsDir() || !strings.HasPrefix(e.Name(), prefix) || p == own {
+			continue
+		}
+		if fi, err := e.Info(); err != nil || time.Since(fi.ModTime()) < staleAfter {
 			continue
 		}
 		unlock, ok, err := lockDir(p)

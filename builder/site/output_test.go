@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // TestStaleBuildDirs: a killed build leaves its temporary directory (and
@@ -28,7 +29,14 @@ func TestStaleBuildDirs(t *testing.T) {
 	killed := mk(".public.new-1234")
 	oldSite := mk(".public.new-1234.old")
 	running := mk(".public.new-5678")
-	other := mk(".other.new-1") // another output's: not ours to touch
+	other := mk(".other.new-1")     // another output's: not ours to touch
+	young := mk(".public.new-9999") // unlocked, but maybe a build that has not locked it yet
+	hourAgo := time.Now().Add(-time.Hour)
+	for _, d := range []string{killed, oldSite, running, other} {
+		if err := os.Chtimes(d, hourAgo, hourAgo); err != nil {
+			t.Fatal(err)
+		}
+	}
 	unlock, ok, err := lockDir(running)
 	if err != nil || !ok {
 		t.Fatalf("lockDir: %v %v", ok, err)
@@ -45,13 +53,13 @@ func TestStaleBuildDirs(t *testing.T) {
 			t.Errorf("%s: still there (%v)", filepath.Base(d), err)
 		}
 	}
-	for _, d := range []string{running, other, filepath.Join(out, "demo", "CreateWidget", "index.html")} {
+	for _, d := range []string{running, other, young, filepath.Join(out, "demo", "CreateWidget", "index.html")} {
 		if _, err := os.Stat(d); err != nil {
 			t.Errorf("%s: %v", d, err)
 		}
 	}
 	entries, _ := os.ReadDir(parent)
-	if len(entries) != 3 { // public, the running build's, the other output's
+	if len(entries) != 4 { // public, the running build's, the young one, the other output's
 		var names []string
 		for _, e := range entries {
 			names = append(names, e.Name())
