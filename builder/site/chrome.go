@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"html/template"
 	"strings"
-	"sync"
 )
 
 // Chrome is the part of every page that depends only on where the page
@@ -21,42 +20,26 @@ type Chrome struct {
 // chromeCache holds the rendered Chrome per root prefix ("../../").
 type chromeCache struct {
 	tmpl  *template.Template // the parsed base set, with the chrome templates
-	mu    sync.Mutex
-	parts map[string]*chromeEntry
-}
-
-type chromeEntry struct {
-	once   sync.Once
-	chrome *Chrome
-	err    error
+	parts onceMap[string, *Chrome]
 }
 
 // Chrome is the page's head links and header.
 func (b *Base) Chrome() (*Chrome, error) {
-	key := b.depthKey()
 	c := b.Site.chrome
-	c.mu.Lock()
-	e := c.parts[key]
-	if e == nil {
-		e = &chromeEntry{}
-		c.parts[key] = e
-	}
-	c.mu.Unlock()
-	e.once.Do(func() {
+	return c.parts.get(b.depthKey(), func() (*Chrome, error) {
 		// The chrome templates must not depend on anything but the
 		// depth, and a stand-in page makes sure they cannot.
 		stand := b.standIn()
 		var parts [3]template.HTML
 		for i, name := range []string{"chrome-head", "chrome-header", "chrome-footer"} {
 			var buf bytes.Buffer
-			if e.err = c.tmpl.ExecuteTemplate(&buf, name, stand); e.err != nil {
-				return
+			if err := c.tmpl.ExecuteTemplate(&buf, name, stand); err != nil {
+				return nil, err
 			}
 			parts[i] = template.HTML(buf.String())
 		}
-		e.chrome = &Chrome{Head: parts[0], Header: parts[1], Footer: parts[2]}
+		return &Chrome{Head: parts[0], Header: parts[1], Footer: parts[2]}, nil
 	})
-	return e.chrome, e.err
 }
 
 // depthKey names what the chrome and fragments of the page depend on: its
@@ -85,5 +68,5 @@ func (b *Base) standIn() *Base {
 }
 
 func newChromeCache(ts *templateSet) *chromeCache {
-	return &chromeCache{tmpl: ts.base, parts: map[string]*chromeEntry{}}
+	return &chromeCache{tmpl: ts.base}
 }

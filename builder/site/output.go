@@ -25,9 +25,9 @@ type output struct {
 	stale  chan struct{} // closed when the stale directories are gone
 
 	mu    sync.Mutex
-	files map[string]int64 // site-absolute path → size
-	dirs  map[string]*madeDir
-	links linkIndex // ids and references of every HTML page written (links.go)
+	files map[string]int64          // site-absolute path → size
+	dirs  onceMap[string, struct{}] // the directories made
+	links linkIndex                 // ids and references of every HTML page written (links.go)
 }
 
 func newOutput(final string) (*output, error) {
@@ -43,7 +43,7 @@ func newOutput(final string) (*output, error) {
 	if err := os.Chmod(dir, 0o755); err != nil {
 		return nil, err
 	}
-	o := &output{final: final, dir: dir, files: map[string]int64{}, dirs: map[string]*madeDir{}, stale: make(chan struct{})}
+	o := &output{final: final, dir: dir, files: map[string]int64{}, stale: make(chan struct{})}
 	if unlock, ok, _ := lockDir(dir); ok {
 		o.unlock = unlock
 	}
@@ -113,33 +113,21 @@ func (o *output) write(sitePath string, data []byte) error {
 	return os.WriteFile(full, data, 0o644)
 }
 
-// madeDir is a directory of the output, made once by whichever writer
-// needs it first while the others wait for it.
-type madeDir struct {
-	once sync.Once
-	err  error
-}
-
-// mkdir makes a directory of the output and its parents, each once: a
-// plain mkdir per directory instead of MkdirAll's stat of every parent
-// for every file.
+// mkdir makes a directory of the output and its parents, each once (by
+// whichever writer needs it first while the others wait for it): a plain
+// mkdir per directory instead of MkdirAll's stat of every parent for every
+// file.
 func (o *output) mkdir(d string) error {
 	if d == o.dir {
 		return nil
 	}
-	o.mu.Lock()
-	m := o.dirs[d]
-	if m == nil {
-		m = &madeDir{}
-		o.dirs[d] = m
-	}
-	o.mu.Unlock()
-	m.once.Do(func() {
-		if m.err = o.mkdir(filepath.Dir(d)); m.err == nil {
-			m.err = os.Mkdir(d, 0o755)
+	_, err := o.dirs.get(d, func() (struct{}, error) {
+		if err := o.mkdir(filepath.Dir(d)); err != nil {
+			return struct{}{}, err
 		}
+		return struct{}{}, os.Mkdir(d, 0o755)
 	})
-	return m.err
+	return err
 }
 
 // has reports whether a site-absolute file path was written.
