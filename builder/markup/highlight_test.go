@@ -290,3 +290,57 @@ func TestJSONFastPathMatchesLexer(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkHighlightMinimalPolicy highlights the kind of document every
+// action page carries: a short policy without line numbers.
+func BenchmarkHighlightMinimalPolicy(b *testing.B) {
+	code := "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Sid\": \"AllowS3PutObject\",\n      \"Effect\": \"Allow\",\n      \"Action\": \"s3:PutObject\",\n      \"Resource\": [\n        \"arn:${Partition}:s3:::${BucketName}/${ObjectName}\",\n        \"arn:${Partition}:s3:${Region}:${Account}:accesspoint/${AccessPointName}/object/${ObjectName}\"\n      ]\n    }\n  ]\n}"
+	b.SetBytes(int64(len(code)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Highlight(code, "json", HighlightOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestHighlightPlainLines checks a block without numbers or marks: no
+// element per line, and its text is exactly the code, for the copy buttons
+// that copy a block's text.
+func TestHighlightPlainLines(t *testing.T) {
+	for _, lang := range []string{"json", "go", "yaml"} {
+		code := policyJSON
+		if lang == "json" {
+			code = "{\n  \"a\": [1, \"x<y&\\\"z\"],\n  \"b\": null\n}"
+		}
+		got, err := Highlight(code, lang, HighlightOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := string(got)
+		if !strings.HasPrefix(s, `<pre class="chroma"><code>`) || !strings.HasSuffix(s, "</code></pre>") {
+			t.Errorf("%s: not one <pre><code> block: %s", lang, s)
+		}
+		if strings.Contains(s, `class="line"`) || strings.Contains(s, `class="cl"`) {
+			t.Errorf("%s: lines wrapped: %s", lang, s)
+		}
+		doc, err := html.Parse(strings.NewReader(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var text strings.Builder
+		var walk func(*html.Node)
+		walk = func(n *html.Node) {
+			if n.Type == html.TextNode {
+				text.WriteString(n.Data)
+			}
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				walk(c)
+			}
+		}
+		walk(doc)
+		if text.String() != code {
+			t.Errorf("%s: text of the block is\n%q\nwant\n%q", lang, text.String(), code)
+		}
+	}
+}

@@ -17,13 +17,17 @@ func jsonTokens(code string) (tokens []chroma.Token, ok bool) {
 	if !json.Valid([]byte(code)) {
 		return nil, false
 	}
-	var toks []chroma.Token
-	emit := func(t chroma.TokenType, s string) {
+	toks := make([]chroma.Token, 0, len(code)/4)
+	// Tokens are consecutive slices of code: emit takes the bounds, and
+	// merging a run of text or punctuation re-slices instead of copying.
+	start := 0 // of the last token
+	emit := func(t chroma.TokenType, i, j int) {
 		if n := len(toks); n > 0 && toks[n-1].Type == t && (t == chroma.Text || t == chroma.Punctuation) {
-			toks[n-1].Value += s
+			toks[n-1].Value = code[start:j]
 			return
 		}
-		toks = append(toks, chroma.Token{Type: t, Value: s})
+		start = i
+		toks = append(toks, chroma.Token{Type: t, Value: code[i:j]})
 	}
 	// stack of containers: true for object (next string is a key when expectKey).
 	var stack []bool
@@ -37,12 +41,12 @@ func jsonTokens(code string) (tokens []chroma.Token, ok bool) {
 			for j < len(code) && (code[j] == ' ' || code[j] == '\t' || code[j] == '\n' || code[j] == '\r') {
 				j++
 			}
-			emit(chroma.Text, code[i:j])
+			emit(chroma.Text, i, j)
 			i = j
 		case c == '{' || c == '[':
 			stack = append(stack, c == '{')
 			expectKey = c == '{'
-			emit(chroma.Punctuation, code[i:i+1])
+			emit(chroma.Punctuation, i, i+1)
 			i++
 		case c == '}' || c == ']':
 			if len(stack) == 0 || stack[len(stack)-1] != (c == '}') {
@@ -50,15 +54,15 @@ func jsonTokens(code string) (tokens []chroma.Token, ok bool) {
 			}
 			stack = stack[:len(stack)-1]
 			expectKey = false
-			emit(chroma.Punctuation, code[i:i+1])
+			emit(chroma.Punctuation, i, i+1)
 			i++
 		case c == ',':
 			expectKey = len(stack) > 0 && stack[len(stack)-1]
-			emit(chroma.Punctuation, ",")
+			emit(chroma.Punctuation, i, i+1)
 			i++
 		case c == ':':
 			expectKey = false
-			emit(chroma.Punctuation, ":")
+			emit(chroma.Punctuation, i, i+1)
 			i++
 		case c == '"':
 			j := i + 1
@@ -75,9 +79,9 @@ func jsonTokens(code string) (tokens []chroma.Token, ok bool) {
 				return nil, false
 			}
 			if expectKey {
-				emit(chroma.NameTag, code[i:j+1])
+				emit(chroma.NameTag, i, j+1)
 			} else {
-				emit(chroma.LiteralStringDouble, code[i:j+1])
+				emit(chroma.LiteralStringDouble, i, j+1)
 			}
 			i = j + 1
 		case c == '-' || (c >= '0' && c <= '9'):
@@ -88,16 +92,16 @@ func jsonTokens(code string) (tokens []chroma.Token, ok bool) {
 				j++
 			}
 			if float {
-				emit(chroma.LiteralNumberFloat, code[i:j])
+				emit(chroma.LiteralNumberFloat, i, j)
 			} else {
-				emit(chroma.LiteralNumberInteger, code[i:j])
+				emit(chroma.LiteralNumberInteger, i, j)
 			}
 			i = j
 		default:
 			matched := false
 			for _, w := range []string{"true", "false", "null"} {
 				if len(code)-i >= len(w) && code[i:i+len(w)] == w {
-					emit(chroma.KeywordConstant, w)
+					emit(chroma.KeywordConstant, i, i+len(w))
 					i += len(w)
 					matched = true
 					break

@@ -193,6 +193,24 @@ func TestKeyboardAndLinks(t *testing.T) {
 	if md != want {
 		t.Errorf("heading link tools:\n%s\nwant\n%s", md, want)
 	}
+	// The minimal policy's button copies the code block's text: the policy,
+	// exactly, without the markup.
+	copied := run(t, ctx, chromedp.Evaluate[string](`(async () => {
+		let got = "";
+		Object.defineProperty(navigator, "clipboard", {value: {writeText: t => { got = t; return Promise.resolve(); }}});
+		const b = document.querySelector("section[aria-labelledby=policy] .code button.copy");
+		if (!b || b.hidden) return "no visible copy button";
+		b.click();
+		await new Promise(r => setTimeout(r, 10));
+		return got;
+	})()`, chromedp.EvalAwaitPromise))
+	var pol struct {
+		Version   string
+		Statement []struct{ Effect, Action, Resource string }
+	}
+	if err := json.Unmarshal([]byte(copied), &pol); err != nil || len(pol.Statement) != 1 || pol.Statement[0].Action != "chime:CreateMeeting" || pol.Statement[0].Resource != "*" || !strings.HasPrefix(copied, "{\n  \"Version\"") {
+		t.Errorf("the minimal policy's copy button copied %q (%v)", copied, err)
+	}
 	run(t, ctx, chromedp.Navigate(srv.URL+"/chime/#action-CreateMeeting"))
 	row := run(t, ctx, chromedp.Evaluate[string](`Array.from(document.querySelectorAll("#action-CreateMeeting .link-tools button")).map(b => b.dataset.copy).join("\n")`))
 	if !strings.Contains(row, "[Amazon Chime — CreateMeeting](https://iamref.example/chime/#action-CreateMeeting)") {

@@ -15,11 +15,21 @@
     }
   }
 
-  // Copy buttons carry their text in data-copy; they stay hidden without JS.
+  // Copy buttons carry their text in data-copy, or copy the code block they
+  // sit in (data-copy-code); they stay hidden without JS.
   document.querySelectorAll("button.copy[data-copy]").forEach(function (b) {
     b.hidden = false;
     b.setAttribute("aria-label", "Copy " + b.getAttribute("data-copy").slice(0, 60));
     b.addEventListener("click", function () { copyText(b.getAttribute("data-copy"), b); });
+  });
+  // A code block's button copies the block's text: the highlighted code
+  // holds exactly the source, so the page need not carry it twice.
+  document.querySelectorAll("button.copy[data-copy-code]").forEach(function (b) {
+    var code = b.parentNode.querySelector("pre");
+    if (!code) return;
+    b.hidden = false;
+    b.setAttribute("aria-label", "Copy the code");
+    b.addEventListener("click", function () { copyText(code.textContent, b); });
   });
 
   // Copy-link tools for linking from wikis: "Copy link" and "Copy Markdown
