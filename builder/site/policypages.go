@@ -1,6 +1,7 @@
 package site
 
 import (
+	"encoding/binary"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -244,6 +245,7 @@ func (s GrantState) Label() string {
 // ActionPolicies is what an action page shows about policies.
 type ActionPolicies struct {
 	Grants   []*ActionGrant // the most specific first, at most maxActionGrants
+	List     *GrantList     // Grants, shared by the actions with the same list
 	Total    int            // managed policies that allow the action
 	More     int            // Total - len(Grants)
 	Matrix   string         // the action's row in its service matrix; "" without one
@@ -258,6 +260,34 @@ type ActionGrant struct {
 	Name, Path string
 	Patterns   []string // the author's spelling; "NotAction" for a NotAction statement
 	State      *CellView
+}
+
+// GrantList is the list of grants an action page shows. The actions of a
+// service share equal lists (every chime List action shows the same five
+// policies), so a page renders each list once per depth (fragments.go).
+type GrantList struct {
+	Grants []*ActionGrant
+}
+
+// grantLists hands out one *GrantList per distinct list of shared grants.
+type grantLists map[string]*GrantList
+
+func (l grantLists) get(grants []*ActionGrant, ids map[*ActionGrant]int) *GrantList {
+	key := make([]byte, 0, 4*len(grants))
+	for _, g := range grants {
+		id, ok := ids[g]
+		if !ok {
+			id = len(ids)
+			ids[g] = id
+		}
+		key = binary.AppendUvarint(key, uint64(id))
+	}
+	if gl := l[string(key)]; gl != nil {
+		return gl
+	}
+	gl := &GrantList{Grants: grants}
+	l[string(key)] = gl
+	return gl
 }
 
 // loadPolicies loads and evaluates the managed and example policies and
@@ -728,6 +758,7 @@ func (b *builder) actionPolicies(mps []*policy.ManagedPolicy, results []*policy.
 		}
 		var rs []ranked
 		shared := grantSet{}
+		lists, ids := grantLists{}, map[*ActionGrant]int{}
 		for _, a := range s.Actions {
 			grants := index.Grants(a)
 			if len(grants) == 0 {
@@ -751,6 +782,8 @@ func (b *builder) actionPolicies(mps []*policy.ManagedPolicy, results []*policy.
 			for _, r := range rs[:min(len(rs), maxActionGrants)] {
 				ap.Grants = append(ap.Grants, shared.get(ActionGrant{Name: r.pg.Policy.Name, Path: PolicyPath(r.pg.Policy.Name), Patterns: grantPatterns(r.pg.Grant), State: stateView(policy.StateOf(r.pg.Grant))}))
 			}
+			ap.List = lists.get(ap.Grants, ids)
+			ap.Grants = ap.List.Grants
 			ap.More = ap.Total - len(ap.Grants)
 			m[a] = ap
 		}
