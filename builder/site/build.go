@@ -68,6 +68,8 @@ type builder struct {
 	pol    *policySet          // policypages.go
 	jobs   []job
 	errs   catalog.ErrorList
+	keys   map[keyRefKey]*KeyRef   // catalogpages.go: shared KeyRefs
+	rows   map[string]*ResourceRow // catalogpages.go: shared resource rows
 }
 
 // job is one page to render or one file to write as is.
@@ -193,7 +195,7 @@ func prepare(ctx context.Context, cfg Config) (*builder, *searchJob, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	b := &builder{cfg: cfg, cat: cat, md: markup.New(), tmpl: tmpl, info: &Info{Snapshot: cat.Snapshot, BaseURL: cfg.BaseURL, Dev: cfg.Dev, cat: cat, chrome: newChromeCache(tmpl), fragments: newFragmentCache(tmpl)}}
+	b := &builder{cfg: cfg, cat: cat, md: markup.New(), tmpl: tmpl, info: &Info{Snapshot: cat.Snapshot, BaseURL: cfg.BaseURL, Dev: cfg.Dev, cat: cat, chrome: newChromeCache(tmpl), fragments: newFragmentCache(tmpl)}, keys: map[keyRefKey]*KeyRef{}, rows: map[string]*ResourceRow{}}
 	if err := b.checkSlugs(); err != nil {
 		return nil, nil, err
 	}

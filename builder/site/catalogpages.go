@@ -85,10 +85,18 @@ func (b *builder) servicePages(s *catalog.Service) {
 
 // keyRefs pairs key names with the definition from the action's own service
 // when it has one, else from any service.
+// Pages share the KeyRef of a service and key, so a row of a condition key
+// table is rendered once per depth (fragments.go).
 func (b *builder) keyRefs(s *catalog.Service, names []string) []*KeyRef {
 	refs := make([]*KeyRef, 0, len(names))
 	for _, n := range names {
+		k := keyRefKey{s, n}
+		if ref := b.keys[k]; ref != nil {
+			refs = append(refs, ref)
+			continue
+		}
 		ref := &KeyRef{Name: n}
+		b.keys[k] = ref
 		if gk := b.cat.ConditionKey(n); gk != nil {
 			for _, d := range gk.Definitions {
 				if d.Service == s {
@@ -105,6 +113,44 @@ func (b *builder) keyRefs(s *catalog.Service, names []string) []*KeyRef {
 	return refs
 }
 
+type keyRefKey struct {
+	s    *catalog.Service
+	name string
+}
+
+// resourceRows gives the rows of an action's resource types table, one
+// shared *ResourceRow per distinct row.
+func (b *builder) resourceRows(a *catalog.Action) []*ResourceRow {
+	var rows []*ResourceRow
+	for _, r := range a.ResourceTypes {
+		if r.Name == "" {
+			continue
+		}
+		var key strings.Builder
+		key.WriteString(a.Service.Prefix)
+		key.WriteByte(0)
+		key.WriteString(r.Name)
+		if r.Required {
+			key.WriteString("\x00*")
+		}
+		for _, k := range r.ConditionKeys {
+			key.WriteString("\x00k")
+			key.WriteString(k)
+		}
+		for _, d := range r.DependentActions {
+			key.WriteString("\x00d")
+			key.WriteString(d)
+		}
+		row := b.rows[key.String()]
+		if row == nil {
+			row = &ResourceRow{ActionResource: r, Prefix: a.Service.Prefix}
+			b.rows[key.String()] = row
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
 func (b *builder) actionPage(a *catalog.Action, crumbs []Crumb) *ActionPage {
 	desc := a.Description
 	if desc == "" {
@@ -114,6 +160,7 @@ func (b *builder) actionPage(a *catalog.Action, crumbs []Crumb) *ActionPage {
 		Base:   b.base(ActionPath(a), a.ID(), fmt.Sprintf("%s — %s. Access level: %s.", a.ID(), strings.TrimSuffix(desc, "."), a.AccessLevel), crumbs...),
 		Action: a,
 		Keys:   b.keyRefs(a.Service, a.ConditionKeys()),
+		Rows:   b.resourceRows(a),
 		Guides: b.guides[a.Service.Prefix],
 	}
 	for _, d := range a.DependentActions() {

@@ -123,12 +123,22 @@ type ActionPage struct {
 	Base
 	Action        *catalog.Action
 	Keys          []*KeyRef
+	Rows          []*ResourceRow // the resource types table: the named resource types
 	Dependent     []DependentRef
 	PolicyJSON    string
 	Guides        []*Guide
 	Unconditional bool               // no required resource type: the policy uses "*"
 	Policies      *ActionPolicies    // the managed and example policies that allow it; nil without policies
 	History       *ActionHistoryView // historypages.go; nil without history
+}
+
+// ResourceRow is a row of an action page's resource types table: one of
+// the action's resource types with what the action says of it. Actions
+// share equal rows (ec2's instance, required, with the same keys), and a
+// page renders each distinct row once per depth (fragments.go).
+type ResourceRow struct {
+	*catalog.ActionResource
+	Prefix string // the action's service, named when the type is dangling
 }
 
 // KeyRef is a condition key on an action page with its best definition.
