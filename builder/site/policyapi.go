@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"encoding/json"
+	"strconv"
 
 	"github.com/iamref/iamref/builder/policy"
 )
@@ -74,20 +75,12 @@ type statementDoc struct {
 	Valid     bool   `json:"valid"`
 }
 
-func grantRefs(refs []policy.GrantRef) []grantRefDoc {
-	out := make([]grantRefDoc, len(refs))
-	for i, r := range refs {
-		out[i] = grantRefDoc{Statement: r.Statement + 1, Sid: r.Sid, Pattern: r.Pattern, NotAction: r.NotAction}
-	}
-	return out
-}
-
 // policyJSON is the JSON of a managed policy (mp set) or an example.
 func (b *builder) policyJSON(mp *policy.ManagedPolicy, ex *Example, v *PolicyView) []byte {
 	d := policyAPIDoc{
 		Schema: "iamref.policy.v1", DocumentVersion: v.Doc.Version,
 		Snapshot: snapshotDoc{Date: b.cat.Snapshot.Date, Hash: b.cat.Snapshot.Hash},
-		Allowed:  make([]allowedDoc, len(v.Result.Allowed)), Unknown: []unknownDoc{}, Findings: []findingDoc{}, Statements: []statementDoc{},
+		Unknown:  []unknownDoc{}, Findings: []findingDoc{}, Statements: []statementDoc{},
 	}
 	if mp != nil {
 		d.Kind, d.Name, d.URL, d.ARN, d.Version = "managed", mp.Name, PolicyPath(mp.Name), mp.ARN, mp.Version
@@ -95,15 +88,9 @@ func (b *builder) policyJSON(mp *policy.ManagedPolicy, ex *Example, v *PolicyVie
 	} else {
 		d.Kind, d.Name, d.Title, d.URL = "example", ex.Slug, ex.Doc.Title, ExamplePath(ex.Slug)
 	}
-	for i := range v.Result.Allowed {
-		g := &v.Result.Allowed[i]
-		ad := allowedDoc{Action: g.Action.ID(), AccessLevel: string(g.Action.AccessLevel), GrantedBy: grantRefs(g.GrantedBy),
-			Conditional: g.Conditional, ResourceScoped: g.ResourceScoped, PartlyDenied: g.PartlyDenied}
-		if len(g.DeniedBy) > 0 {
-			ad.DeniedBy = grantRefs(g.DeniedBy)
-		}
-		d.Allowed[i] = ad
-	}
+	// The allowed list, up to 21,123 entries, is written by allowedList;
+	// the rest by encoding/json, with an empty list spliced open.
+	d.Allowed = []allowedDoc{}
 	for _, u := range v.Unknown {
 		d.Unknown = append(d.Unknown, unknownDoc{Pattern: u.Pattern, Wildcard: u.Wildcard, Statement: u.Statement + 1, Sid: u.Sid, Effect: string(u.Effect),
 			NotAction: u.NotAction, Line: u.Line, Col: u.Col, Suggestions: nonNil(u.UnknownAction.Suggestions)})
@@ -114,11 +101,147 @@ func (b *builder) policyJSON(mp *policy.ManagedPolicy, ex *Example, v *PolicyVie
 	for _, st := range v.Statements {
 		d.Statements = append(d.Statements, statementDoc{Statement: st.N, Sid: st.Sid, Effect: string(st.Effect), Line: st.Line, Valid: st.Valid})
 	}
+	head := encodeJSON(d)
+	i := bytes.Index(head, allowedMark)
+	if i < 0 {
+		panic("policyJSON: no allowed list in " + string(head))
+	}
+	i += len(allowedMark) - 1 // at the list's ']'
+	list := newAllowedList(v.Result.Allowed)
+	out := make([]byte, 0, len(head)+list.size())
+	out = append(out, head[:i]...)
+	out = list.append(out)
+	return append(out, head[i:]...)
+}
+
+// allowedMark is the empty allowed list in the encoded head. No key before
+// it is "allowed", and a string value cannot hold it: its quotes would be
+// escaped.
+var allowedMark = []byte(`,"allowed":[]`)
+
+// encodeJSON is v as encoding/json writes it without HTML escaping, with
+// the newline Encoder adds.
+func encodeJSON(v any) []byte {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(d); err != nil {
+	if err := enc.Encode(v); err != nil {
 		panic(err) // only plain structs reach here
 	}
 	return buf.Bytes()
+}
+
+// allowedList writes the entries of an allowed list as encoding/json
+// writes []allowedDoc (TestAppendAllowed holds it to that), without
+// reflection, with each distinct grant reference encoded once (all 21,123
+// entries of AdministratorAccess name the same one), into a buffer sized
+// once: a 4 MB list grown by doubling allocated three times its size.
+type allowedList struct {
+	allowed []policy.Grant
+	refs    map[policy.GrantRef][]byte
+}
+
+func newAllowedList(allowed []policy.Grant) *allowedList {
+	return &allowedList{allowed: allowed, refs: map[policy.GrantRef][]byte{}}
+}
+
+// ref is the encoded grant reference.
+func (l *allowedList) ref(r policy.GrantRef) []byte {
+	enc, ok := l.refs[r]
+	if !ok {
+		enc = bytes.TrimSuffix(encodeJSON(grantRefDoc{Statement: r.Statement + 1, Sid: r.Sid, Pattern: r.Pattern, NotAction: r.NotAction}), []byte("\n"))
+		l.refs[r] = enc
+	}
+	return enc
+}
+
+// size is an upper bound of the bytes append writes.
+func (l *allowedList) size() int {
+	const fixed = len(`,{"action":"","access_level":"","granted_by":[],"conditional":false,"resource_scoped":false,"partly_denied":false,"denied_by":[]}`)
+	refs := func(rs []policy.GrantRef) int {
+		n := 0
+		for _, r := range rs {
+			n += len(l.ref(r)) + 1
+		}
+		return n
+	}
+	n := 0
+	for i := range l.allowed {
+		g := &l.allowed[i]
+		n += fixed + jsonLen(g.Action.Service.Prefix) + 1 + jsonLen(g.Action.Name) + jsonLen(string(g.Action.AccessLevel)) + refs(g.GrantedBy) + refs(g.DeniedBy)
+	}
+	return n
+}
+
+func (l *allowedList) append(out []byte) []byte {
+	appendRefs := func(out []byte, rs []policy.GrantRef) []byte {
+		out = append(out, '[')
+		for i, r := range rs {
+			if i > 0 {
+				out = append(out, ',')
+			}
+			out = append(out, l.ref(r)...)
+		}
+		return append(out, ']')
+	}
+	for i := range l.allowed {
+		g := &l.allowed[i]
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, `{"action":`...)
+		if plainJSON(g.Action.Service.Prefix) && plainJSON(g.Action.Name) {
+			out = append(append(append(append(append(out, '"'), g.Action.Service.Prefix...), ':'), g.Action.Name...), '"')
+		} else {
+			out = appendJSONString(out, g.Action.ID())
+		}
+		out = append(out, `,"access_level":`...)
+		out = appendJSONString(out, string(g.Action.AccessLevel))
+		out = append(out, `,"granted_by":`...)
+		out = appendRefs(out, g.GrantedBy)
+		out = append(out, `,"conditional":`...)
+		out = strconv.AppendBool(out, g.Conditional)
+		out = append(out, `,"resource_scoped":`...)
+		out = strconv.AppendBool(out, g.ResourceScoped)
+		out = append(out, `,"partly_denied":`...)
+		out = strconv.AppendBool(out, g.PartlyDenied)
+		if len(g.DeniedBy) > 0 {
+			out = append(out, `,"denied_by":`...)
+			out = appendRefs(out, g.DeniedBy)
+		}
+		out = append(out, '}')
+	}
+	return out
+}
+
+// appendJSONString appends s quoted as encoding/json quotes it without
+// HTML escaping. Plain printable ASCII, all the catalog's names, is copied;
+// anything else goes through encoding/json.
+func appendJSONString(out []byte, s string) []byte {
+	if !plainJSON(s) {
+		return append(out, bytes.TrimSuffix(encodeJSON(s), []byte("\n"))...)
+	}
+	out = append(out, '"')
+	out = append(out, s...)
+	return append(out, '"')
+}
+
+// jsonLen bounds the length of s quoted, without the quotes: a string that
+// needs escaping grows at most sixfold (\u00XX).
+func jsonLen(s string) int {
+	if plainJSON(s) {
+		return len(s)
+	}
+	return 6 * len(s)
+}
+
+// plainJSON tells whether s is printable ASCII without '"' and '\\': a
+// JSON string as it is.
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
