@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"path"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -297,7 +298,13 @@ func (b *builder) render(ctx context.Context) error {
 				}
 				if j.kind != "" {
 					buf.Reset()
-					if err := b.tmpl.execute(&buf, j.kind, j.page); err != nil {
+					var err error
+					// The label splits a CPU profile by page kind
+					// (go tool pprof -tagfocus kind=action).
+					pprof.Do(ctx, b.tmpl.labels[j.kind], func(context.Context) {
+						err = b.tmpl.execute(&buf, j.kind, j.page)
+					})
+					if err != nil {
 						return fmt.Errorf("rendering %s: %w", j.path, err)
 					}
 					data = buf.Bytes()

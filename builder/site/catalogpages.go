@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"slices"
 	"strings"
 
 	"github.com/iamref/iamref/builder/catalog"
@@ -166,28 +167,21 @@ func (b *builder) actionPage(a *catalog.Action, crumbs []Crumb) *ActionPage {
 	for _, d := range a.DependentActions() {
 		p.Dependent = append(p.Dependent, DependentRef{Name: d, Action: b.cat.Action(d)})
 	}
-	p.PolicyJSON, p.Unconditional = minimalPolicy(a)
+	p.Unconditional = len(requiredARNs(a)) == 0
 	p.Policies = b.policyActionInfo(a)
 	return p
 }
 
-// Policy is the minimal policy highlighted by chroma. It is computed while
+// Policy is the minimal policy highlighted by chroma. It is made while
 // rendering, which runs on every core.
 func (p *ActionPage) Policy() (template.HTML, error) {
-	return markup.Highlight(p.PolicyJSON, "json", markup.HighlightOptions{})
+	return markup.Highlight(minimalPolicy(p.Action), "json", markup.HighlightOptions{})
 }
 
 // minimalPolicy is a policy granting just this action, on the ARN formats of
 // its required resource types ("*" when it requires none).
-func minimalPolicy(a *catalog.Action) (string, bool) {
-	var arns []string
-	seen := map[string]bool{}
-	for _, r := range a.ResourceTypes {
-		if r.Required && r.Type != nil && r.Type.ARN != "" && !seen[r.Type.ARN] {
-			seen[r.Type.ARN] = true
-			arns = append(arns, r.Type.ARN)
-		}
-	}
+func minimalPolicy(a *catalog.Action) string {
+	arns := requiredARNs(a)
 	type statement struct {
 		Sid      string `json:"Sid"`
 		Effect   string `json:"Effect"`
@@ -212,7 +206,19 @@ func minimalPolicy(a *catalog.Action) (string, bool) {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(doc)
-	return strings.TrimSpace(buf.String()), len(arns) == 0
+	return strings.TrimSpace(buf.String())
+}
+
+// requiredARNs are the distinct ARN formats of the action's required
+// resource types, in catalog order.
+func requiredARNs(a *catalog.Action) []string {
+	var arns []string
+	for _, r := range a.ResourceTypes {
+		if r.Required && r.Type != nil && r.Type.ARN != "" && !slices.Contains(arns, r.Type.ARN) {
+			arns = append(arns, r.Type.ARN)
+		}
+	}
+	return arns
 }
 
 // sid makes a statement id from an action: letters and digits only.

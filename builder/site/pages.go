@@ -125,7 +125,6 @@ type ActionPage struct {
 	Keys          []*KeyRef
 	Rows          []*ResourceRow // the resource types table: the named resource types
 	Dependent     []DependentRef
-	PolicyJSON    string
 	Guides        []*Guide
 	Unconditional bool               // no required resource type: the policy uses "*"
 	Policies      *ActionPolicies    // the managed and example policies that allow it; nil without policies

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"path"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/iamref/iamref/builder/catalog"
@@ -16,6 +17,9 @@ import (
 type templateSet struct {
 	base  *template.Template // base.tmpl and the partials, for the chrome (chrome.go)
 	kinds map[string]*template.Template
+	// labels tag each kind's rendering in a CPU profile: go tool pprof
+	// -tagfocus kind=action.
+	labels map[string]pprof.LabelSet
 }
 
 func parseTemplates(fsys fs.FS) (*templateSet, error) {
@@ -32,7 +36,7 @@ func parseTemplates(fsys fs.FS) (*templateSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	ts := &templateSet{base: base, kinds: map[string]*template.Template{}}
+	ts := &templateSet{base: base, kinds: map[string]*template.Template{}, labels: map[string]pprof.LabelSet{}}
 	for _, f := range files {
 		if f == "base.tmpl" {
 			continue
@@ -44,7 +48,9 @@ func parseTemplates(fsys fs.FS) (*templateSet, error) {
 		if _, err := t.ParseFS(fsys, f); err != nil {
 			return nil, fmt.Errorf("templates: %w", err)
 		}
-		ts.kinds[strings.TrimSuffix(f, ".tmpl")] = t
+		kind := strings.TrimSuffix(f, ".tmpl")
+		ts.kinds[kind] = t
+		ts.labels[kind] = pprof.Labels("kind", kind)
 	}
 	return ts, nil
 }
