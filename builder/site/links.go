@@ -169,7 +169,7 @@ func checkLinks(dir string, files []string, x *linkIndex) (LinkReport, error) {
 				if i >= len(pages) {
 					return
 				}
-				checks[i] = checkPage(pages[i], x.pages[pages[i]], exist)
+				checks[i] = checkPage(pages[i], x.pages[pages[i]], exist, exists)
 			}
 		}()
 	}
@@ -186,11 +186,7 @@ func checkLinks(dir string, files []string, x *linkIndex) (LinkReport, error) {
 			}
 			set := idSets[f.target]
 			if set == nil {
-				set = make(map[string]bool, target.ids)
-				target.each(false, func(id string) bool {
-					set[id] = true
-					return true
-				})
+				set = target.idSet()
 				idSets[f.target] = set
 			}
 			if !set[f.frag] {
@@ -241,14 +237,109 @@ func attrValues(data, needle []byte, fn func(v []byte)) {
 	}
 }
 
-func checkPage(page string, p *pageRefs, exist func(string) bool) pageCheck {
+// checkPage checks the references of one page against exist. written is
+// exist's map of the build's own files, for the fast path.
+func checkPage(page string, p *pageRefs, exist func(string) bool, written map[string]bool) pageCheck {
 	var c pageCheck
 	var ids map[string]bool // the page's own ids, made on its first #fragment
-	p.each(true, func(ref string) bool {
-		c.check(page, ref, p, &ids, exist)
+	depth := strings.Count(page, "/") - 1
+	var key []byte
+	n := 0
+	for rest := p.data; len(rest) > 0; n++ {
+		i := bytes.IndexByte(rest, 0)
+		ref := rest[:i]
+		rest = rest[i+1:]
+		if n < p.ids || c.fast(page, depth, ref, p, &ids, written, &key) {
+			continue
+		}
+		c.check(page, string(ref), p, &ids, exist)
+	}
+	return c
+}
+
+var (
+	dotdot = []byte("../")
+	dotdir = []byte("/.")
+	dslash = []byte("//")
+)
+
+// fast checks a reference of the form the builder writes, "../" up to the
+// site root and a path of the build, maybe with a fragment, or a bare
+// fragment, without allocating. It reports false, having counted nothing,
+// for anything else, and for a target it does not find: resolveRef
+// decides those, and words the error.
+func (c *pageCheck) fast(page string, depth int, ref []byte, p *pageRefs, ids *map[string]bool, written map[string]bool, key *[]byte) bool {
+	if len(ref) == 0 || bytes.ContainsAny(ref, "%&?:") {
+		return false
+	}
+	path, frag, _ := bytes.Cut(ref, []byte("#"))
+	if len(path) == 0 { // #fragment of this page
+		if len(frag) == 0 || !p.hasID(frag, ids) {
+			return false
+		}
+		c.links++
+		return true
+	}
+	for range depth {
+		if !bytes.HasPrefix(path, dotdot) {
+			return false
+		}
+		path = path[len(dotdot):]
+	}
+	if len(path) > 0 && (path[0] == '/' || path[0] == '.') || bytes.Contains(path, dotdir) || bytes.Contains(path, dslash) {
+		return false
+	}
+	*key = append(append((*key)[:0], '/'), path...)
+	if !written[string(*key)] {
+		return false
+	}
+	c.links++
+	if len(frag) == 0 {
+		return true
+	}
+	target := string(*key)
+	if strings.HasSuffix(target, "/") {
+		target += "index.html"
+	}
+	switch {
+	case target == page:
+		if !p.hasID(frag, ids) {
+			c.broken = append(c.broken, BrokenLink{Page: page, Ref: string(ref), Reason: "no id " + string(frag) + " in this page"})
+		}
+	case strings.HasSuffix(target, ".html"):
+		c.frags = append(c.frags, fragRef{page: page, ref: string(ref), target: target, frag: string(frag)})
+	}
+	return true
+}
+
+// hasID tells whether the page declares the id: by a scan when it has a
+// few, else in the map of its ids, made on first use.
+func (p *pageRefs) hasID(id []byte, ids *map[string]bool) bool {
+	if p.ids > 32 {
+		if *ids == nil {
+			*ids = p.idSet()
+		}
+		return (*ids)[string(id)]
+	}
+	rest := p.data
+	for range p.ids {
+		i := bytes.IndexByte(rest, 0)
+		if bytes.Equal(rest[:i], id) {
+			return true
+		}
+		rest = rest[i+1:]
+	}
+	return false
+}
+
+// idSet is the set of the page's ids.
+func (p *pageRefs) idSet() map[string]bool {
+	set := make(map[string]bool, p.ids)
+	p.each(false, func(id string) bool {
+		set[id] = true
 		return true
 	})
-	return c
+	return set
 }
 
 func (c *pageCheck) check(page, ref string, p *pageRefs, ids *map[string]bool, exist func(string) bool) {
@@ -270,11 +361,7 @@ func (c *pageCheck) check(page, ref string, p *pageRefs, ids *map[string]bool, e
 	switch {
 	case target == page:
 		if *ids == nil {
-			*ids = make(map[string]bool, p.ids)
-			p.each(false, func(id string) bool {
-				(*ids)[id] = true
-				return true
-			})
+			*ids = p.idSet()
 		}
 		if !(*ids)[frag] {
 			c.broken = append(c.broken, BrokenLink{Page: page, Ref: ref, Reason: "no id " + frag + " in this page"})
