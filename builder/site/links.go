@@ -91,17 +91,16 @@ func (x *linkIndex) add(file string, data []byte) {
 	if !strings.HasSuffix(file, ".html") {
 		return
 	}
-	var buf []byte
+	var ids, refs []byte
 	n := 0
-	collect := func(v []byte) {
-		buf = append(append(buf, v...), 0)
+	attrValues(data, func(v []byte) {
+		ids = append(append(ids, v...), 0)
 		n++
-	}
-	attrValues(data, attrID, collect)
-	p := pageRefs{ids: n}
-	attrValues(data, attrHref, collect)
-	attrValues(data, attrSrc, collect)
-	p.data = bytes.Clone(buf) // exactly sized
+	}, func(v []byte) {
+		refs = append(append(refs, v...), 0)
+	})
+	p := pageRefs{ids: n, data: make([]byte, 0, len(ids)+len(refs))} // exactly sized
+	p.data = append(append(p.data, ids...), refs...)
 	x.mu.Lock()
 	if x.pages == nil {
 		x.pages = map[string]*pageRefs{}
@@ -208,28 +207,43 @@ func checkLinks(dir string, files []string, x *linkIndex) (LinkReport, error) {
 }
 
 var (
-	attrHref = []byte(`href="`)
-	attrSrc  = []byte(`src="`)
-	attrID   = []byte(`id="`)
+	attrQuote = []byte(`="`)
+	attrID    = []byte("id")
+	attrHref  = []byte("href")
+	attrSrc   = []byte("src")
 )
 
-// attrValues calls fn with every value of the attribute (the needle is
-// name=") that stands after whitespace.
-func attrValues(data, needle []byte, fn func(v []byte)) {
+// attrValues calls id with the value of every id attribute and ref with
+// that of every href and src, in one pass over the page: it finds each
+// =" (which an escaped value or text never holds) and looks at the name
+// before it, which must stand after whitespace.
+func attrValues(data []byte, id, ref func(v []byte)) {
 	for off := 0; ; {
-		i := bytes.Index(data[off:], needle)
+		i := bytes.Index(data[off:], attrQuote)
 		if i < 0 {
 			return
 		}
 		i += off
-		start := i + len(needle)
+		start := i + len(attrQuote)
 		end := bytes.IndexByte(data[start:], '"')
 		if end < 0 {
 			return
 		}
 		off = start + end + 1
-		if i > 0 {
-			switch data[i-1] {
+		name := data[:i]
+		fn, n := ref, 0
+		switch {
+		case bytes.HasSuffix(name, attrID):
+			fn, n = id, len(attrID)
+		case bytes.HasSuffix(name, attrHref):
+			n = len(attrHref)
+		case bytes.HasSuffix(name, attrSrc):
+			n = len(attrSrc)
+		default:
+			continue
+		}
+		if k := i - n; k > 0 {
+			switch data[k-1] {
 			case ' ', '\n', '\t', '\r':
 				fn(data[start : start+end])
 			}
@@ -237,8 +251,6 @@ func attrValues(data, needle []byte, fn func(v []byte)) {
 	}
 }
 
-// checkPage checks the references of one page against exist. written is
-// exist's map of the build's own files, for the fast path.
 func checkPage(page string, p *pageRefs, exist func(string) bool, written map[string]bool) pageCheck {
 	var c pageCheck
 	var ids map[string]bool // the page's own ids, made on its first #fragment
