@@ -2,6 +2,9 @@ package site
 
 import (
 	"fmt"
+	"maps"
+	"slices"
+	"sort"
 	"strings"
 	"time"
 )
@@ -12,20 +15,33 @@ import (
 // manifest. Any failure fails the build.
 func (b *builder) publish() error {
 	exists := func(sitePath string) bool { return b.out.has("/" + filePath(sitePath)) }
-	rules := b.redirects(exists)
-	host := map[string][]byte{"/_redirects": formatRedirects(rules), "/robots.txt": robots(b.cfg.BaseURL)}
+	// The redirects are worked out while the links are checked: both only
+	// read what the render wrote, and no page links to the host files.
+	var rules []Redirect
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		rules = b.redirects(exists)
+	}()
+	host := map[string][]byte{"/_redirects": nil, "/robots.txt": robots(b.cfg.BaseURL)}
 	for p, data := range sitemaps(b.cfg.BaseURL, b.cat.Snapshot.Date, b.sitemapPaths()) {
 		host[p] = data
 	}
-	for p, data := range host {
-		if err := b.out.write(p, data); err != nil {
-			return err
-		}
-	}
 	files := b.out.paths()
+	for p := range host {
+		files = append(files, p)
+	}
+	sort.Strings(files)
 	rep, err := checkLinks(b.out.dir, files, &b.out.links)
+	<-done
 	if err != nil {
 		return err
+	}
+	host["/_redirects"] = formatRedirects(rules)
+	for _, p := range slices.Sorted(maps.Keys(host)) {
+		if err := b.out.write(p, host[p]); err != nil {
+			return err
+		}
 	}
 	b.publishNote("checked %s links in %s pages in %s", commas(rep.Links), commas(rep.Pages), rep.Duration.Round(time.Millisecond))
 	manifest, ok, err := readURLManifest(b.cfg.Content)
