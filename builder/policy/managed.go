@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/iamref/iamref/builder/jsonpos"
 )
@@ -34,17 +37,38 @@ func LoadManaged(fsys fs.FS) ([]*ManagedPolicy, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Read and parse on every core; then check the names in file order.
+	type parsed struct {
+		mp   *ManagedPolicy
+		errs []string
+	}
+	all := make([]parsed, len(files))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(files) {
+					return
+				}
+				f := files[i]
+				src, err := fs.ReadFile(fsys, f)
+				if err != nil {
+					all[i].errs = []string{fmt.Sprintf("%s: %v", f, err)}
+					continue
+				}
+				all[i].mp, all[i].errs = parseManaged(f, src)
+			}
+		})
+	}
+	wg.Wait()
 	var errs []string
 	var out []*ManagedPolicy
 	names := map[string]string{}
-	for _, f := range files {
-		src, err := fs.ReadFile(fsys, f)
-		if err != nil {
-			errs = append(errs, fmt.Sprintf("%s: %v", f, err))
-			continue
-		}
-		mp, perrs := parseManaged(f, src)
-		errs = append(errs, perrs...)
+	for i, f := range files {
+		mp := all[i].mp
+		errs = append(errs, all[i].errs...)
 		if mp == nil {
 			continue
 		}
