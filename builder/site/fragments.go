@@ -25,46 +25,66 @@ type Fragment struct {
 	X any
 }
 
-// fragmentCache holds the rendered fragments of one build.
+// fragmentCache holds the rendered fragments of one build: a table per
+// directory depth, which a page finds once and keeps.
 type fragmentCache struct {
 	tmpl   *template.Template // the parsed base set, with the partials
-	stands sync.Map           // root prefix → *Base, the stand-in page of that depth
-	parts  sync.Map           // fragmentKey → template.HTML
+	depths onceMap[string, *fragmentDepth]
+}
+
+// fragmentDepth holds the fragments of one depth ("../../", or "abs" for
+// pages with site-absolute links) and the stand-in page they render on.
+// A plain map behind a read-write lock: lookups outnumber renderings
+// four to one, and a sync.Map hashing interface keys cost more.
+type fragmentDepth struct {
+	stand *Base
+	mu    sync.RWMutex
+	parts map[fragmentKey]template.HTML
 }
 
 type fragmentKey struct {
 	name string
-	root string // "../../", or "abs" for pages with site-absolute links
-	x    any    // comparable: a pointer or a string
+	x    any // comparable: a pointer or a string
 }
 
 func newFragmentCache(ts *templateSet) *fragmentCache {
 	return &fragmentCache{tmpl: ts.base}
 }
 
+// depth is the table of the page's depth.
+func (c *fragmentCache) depth(b *Base) *fragmentDepth {
+	d, _ := c.depths.get(b.depthKey(), func() (*fragmentDepth, error) {
+		d := &fragmentDepth{stand: b.standIn(), parts: map[fragmentKey]template.HTML{}}
+		// Set before the table is shared: fragments call Fragment on the
+		// stand-in from every worker.
+		d.stand.frags = d
+		return d, nil
+	})
+	return d
+}
+
 // Fragment is the named fragment template rendered for x at this page's
 // depth. x must be comparable (a pointer or a string): it is the cache key.
 func (b *Base) Fragment(name string, x any) (template.HTML, error) {
-	root := b.depthKey()
-	c := b.Site.fragments
-	key := fragmentKey{name, root, x}
-	if h, ok := c.parts.Load(key); ok {
-		return h.(template.HTML), nil
+	d := b.frags
+	if d == nil {
+		d = b.Site.fragments.depth(b)
+		b.frags = d // a page renders on one worker
 	}
-	var stand *Base
-	if s, ok := c.stands.Load(root); ok {
-		stand = s.(*Base)
-	} else {
-		stand = b.standIn()
-		if s, loaded := c.stands.LoadOrStore(root, stand); loaded {
-			stand = s.(*Base)
-		}
+	key := fragmentKey{name, x}
+	d.mu.RLock()
+	h, ok := d.parts[key]
+	d.mu.RUnlock()
+	if ok {
+		return h, nil
 	}
 	var buf bytes.Buffer
-	if err := c.tmpl.ExecuteTemplate(&buf, name, Fragment{Base: stand, X: x}); err != nil {
+	if err := b.Site.fragments.tmpl.ExecuteTemplate(&buf, name, Fragment{Base: d.stand, X: x}); err != nil {
 		return "", fmt.Errorf("fragment %s: %w", name, err)
 	}
-	h := template.HTML(buf.String())
-	c.parts.Store(key, h)
+	h = template.HTML(buf.String())
+	d.mu.Lock()
+	d.parts[key] = h
+	d.mu.Unlock()
 	return h, nil
 }

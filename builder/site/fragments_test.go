@@ -46,7 +46,9 @@ func TestFragment(t *testing.T) {
 		}
 	}
 	n := 0
-	info.fragments.parts.Range(func(_, _ any) bool { n++; return true })
+	for _, d := range info.fragments.depths.m {
+		n += len(d.v.parts)
+	}
 	if n != len(tests) { // all different depth, name or datum
 		t.Errorf("cache holds %d fragments, want %d", n, len(tests))
 	}

@@ -20,7 +20,8 @@ type Base struct {
 	// so relative links from it would point nowhere.
 	Absolute bool
 
-	root string // "../" per directory level, computed on first use
+	root  string         // "../" per directory level, computed on first use
+	frags *fragmentDepth // fragments.go: the fragments of the page's depth, found on first use
 }
 
 // Crumb is one breadcrumb link.
