@@ -1,6 +1,9 @@
 package site
 
 import (
+	"html/template"
+	"strconv"
+	"sync"
 	"testing"
 
 	"github.com/iamref/iamref/builder/catalog"
@@ -47,7 +50,10 @@ func TestFragment(t *testing.T) {
 	}
 	n := 0
 	for _, d := range info.fragments.depths.m {
-		n += len(d.v.parts)
+		n += len(d.v.fresh)
+		if m := d.v.done.Load(); m != nil {
+			n += len(*m)
+		}
 	}
 	if n != len(tests) { // all different depth, name or datum
 		t.Errorf("cache holds %d fragments, want %d", n, len(tests))
@@ -59,5 +65,41 @@ func TestFragment(t *testing.T) {
 	}
 	if _, err := again.Fragment("no-such-fragment", a); err == nil {
 		t.Error("unknown fragment: no error")
+	}
+}
+
+// TestFragmentDepthSnapshots stores and looks up fragments from several
+// goroutines, across many snapshots: every fragment stored is found, with
+// its own HTML (run with -race).
+func TestFragmentDepthSnapshots(t *testing.T) {
+	d := &fragmentDepth{fresh: map[fragmentKey]template.HTML{}}
+	const n = 5000
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := range n {
+				key := fragmentKey{"f", i}
+				if h, ok := d.lookup(key); ok {
+					if want := template.HTML(strconv.Itoa(i)); h != want {
+						t.Errorf("worker %d: fragment %d = %s", w, i, h)
+					}
+					continue
+				}
+				d.store(key, template.HTML(strconv.Itoa(i)))
+			}
+		})
+	}
+	wg.Wait()
+	for i := range n {
+		if h, ok := d.lookup(fragmentKey{"f", i}); !ok || h != template.HTML(strconv.Itoa(i)) {
+			t.Fatalf("fragment %d = %q, %v", i, h, ok)
+		}
+	}
+	snap := 0
+	if m := d.done.Load(); m != nil {
+		snap = len(*m)
+	}
+	if snap < n*7/8 { // fresh holds at most an eighth
+		t.Errorf("the snapshot holds %d fragments of %d", snap, n)
 	}
 }
