@@ -281,6 +281,12 @@ func (b *builder) render(ctx context.Context) error {
 	}
 	defer close(stop)
 	for w := 0; w < workers; w++ {
+		tmpl := b.tmpl
+		if w > 0 {
+			if c, err := b.tmpl.clone(); err == nil { // else share: a page template ran already
+				tmpl = c
+			}
+		}
 		g.Go(func() error {
 			var buf bytes.Buffer
 			for {
@@ -302,7 +308,7 @@ func (b *builder) render(ctx context.Context) error {
 					// The label splits a CPU profile by page kind
 					// (go tool pprof -tagfocus kind=action).
 					pprof.Do(ctx, b.tmpl.labels[j.kind], func(context.Context) {
-						err = b.tmpl.execute(&buf, j.kind, j.page)
+						err = tmpl.execute(&buf, j.kind, j.page)
 					})
 					if err != nil {
 						return fmt.Errorf("rendering %s: %w", j.path, err)
