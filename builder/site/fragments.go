@@ -36,10 +36,11 @@ type fragmentCache struct {
 // fragmentDepth holds the fragments of one depth ("../../", or "abs" for
 // pages with site-absolute links) and the stand-in page they render on.
 // Lookups outnumber renderings four to one and run on every core, so they
-// read an immutable snapshot without locking (a lock's counter bouncing
-// between the cores cost 0.3 CPU-s a build); fragments rendered since the
-// snapshot wait in fresh, behind a mutex, until there are enough of them
-// to be worth a new snapshot.
+// read an immutable snapshot without taking a lock, whose counter would
+// bounce between the cores (text/template's own read lock, shared by two
+// workers, cost 0.3 CPU-s a build: see templateSet.clone); fragments
+// rendered since the snapshot wait in fresh, behind a mutex, until there
+// are enough of them to be worth a new snapshot.
 type fragmentDepth struct {
 	stand *Base
 	done  atomic.Pointer[map[fragmentKey]template.HTML]
