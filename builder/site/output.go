@@ -40,6 +40,9 @@ func newOutput(final string) (*output, error) {
 	if err != nil {
 		return nil, err
 	}
+	// MkdirTemp joins without cleaning ("./.public.new-1" for a relative
+	// output): mkdir climbs from cleaned paths and must meet dir exactly.
+	dir = filepath.Clean(dir)
 	if err := os.Chmod(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -121,8 +124,12 @@ func (o *output) mkdir(d string) error {
 	if d == o.dir {
 		return nil
 	}
+	parent := filepath.Dir(d)
+	if parent == d { // climbed past the output without meeting it
+		return fmt.Errorf("%s is not inside the output directory %s", d, o.dir)
+	}
 	_, err := o.dirs.get(d, func() (struct{}, error) {
-		if err := o.mkdir(filepath.Dir(d)); err != nil {
+		if err := o.mkdir(parent); err != nil {
 			return struct{}{}, err
 		}
 		return struct{}{}, os.Mkdir(d, 0o755)

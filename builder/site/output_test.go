@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -71,5 +72,21 @@ func TestStaleBuildDirs(t *testing.T) {
 		t.Errorf("site still locked after the build: %v %v", ok, err)
 	} else {
 		unlock()
+	}
+}
+
+// TestMkdirOutsideOutput: a directory that does not lie under the output
+// is an error, not a climb to "." that waits on itself.
+func TestMkdirOutsideOutput(t *testing.T) {
+	o := &output{dir: filepath.Join(t.TempDir(), "out")}
+	done := make(chan error, 1)
+	go func() { done <- o.mkdir("elsewhere/deep/dir") }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "not inside the output directory") {
+			t.Errorf("mkdir outside the output: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("mkdir outside the output hung")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func writeContent(t *testing.T, files map[string]string) string {
@@ -44,6 +45,37 @@ func TestRun(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out, "demo", "GetThing", "index.html")); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestRunRelativeOut builds into the default, relative output directory
+// from the working directory, as the README's command does: the build
+// once hung there, climbing from the temporary directory's uncleaned name
+// to "." and waiting on itself.
+func TestRunRelativeOut(t *testing.T) {
+	content := writeContent(t, map[string]string{"catalog/demo.json": service, "catalog/snapshot.yaml": "date: \"2026-06-14\"\n"})
+	t.Chdir(t.TempDir())
+	for _, out := range []string{"", "public", "./site/public"} {
+		args := []string{"-content", content, "-search=false"}
+		if out != "" {
+			args = append(args, "-out", out)
+		}
+		done := make(chan error, 1)
+		go func() { done <- run(context.Background(), args, &bytes.Buffer{}, &bytes.Buffer{}) }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("-out %q: %v", out, err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatalf("-out %q: the build hung", out)
+		}
+		if out == "" {
+			out = "public"
+		}
+		if _, err := os.Stat(filepath.Join(out, "demo", "GetThing", "index.html")); err != nil {
+			t.Errorf("-out %q: %v", out, err)
+		}
 	}
 }
 
