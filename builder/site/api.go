@@ -107,13 +107,22 @@ func (b *builder) serviceJSON(s *catalog.Service) []byte {
 }
 
 // marshalJSON is indented, HTML-unescaped JSON with a final newline.
-func marshalJSON(v any) []byte {
+func marshalJSON(v any) []byte { return encodeJSON(v, " ") }
+
+// encodeJSON is v as encoding/json writes it without HTML escaping,
+// indented by indent ("" for compact), with the newline Encoder adds.
+func encodeJSON(v any, indent string) []byte {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", " ")
+	if indent != "" {
+		enc.SetIndent("", indent)
+	}
 	if err := enc.Encode(v); err != nil {
 		panic(err) // only plain structs reach here
 	}
 	return buf.Bytes()
 }
+
+// jsonValue is v as one compact JSON value, without the newline.
+func jsonValue(v any) []byte { return bytes.TrimSuffix(encodeJSON(v, ""), []byte("\n")) }

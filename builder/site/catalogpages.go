@@ -1,8 +1,6 @@
 package site
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"slices"
@@ -201,12 +199,7 @@ func minimalPolicy(a *catalog.Action) string {
 		Version   string      `json:"Version"`
 		Statement []statement `json:"Statement"`
 	}{"2012-10-17", []statement{st}}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(doc)
-	return strings.TrimSpace(buf.String())
+	return strings.TrimSpace(string(encodeJSON(doc, "  ")))
 }
 
 // requiredARNs are the distinct ARN formats of the action's required

@@ -2,7 +2,6 @@ package site
 
 import (
 	"bytes"
-	"encoding/json"
 	"strconv"
 
 	"github.com/iamref/iamref/builder/policy"
@@ -101,7 +100,7 @@ func (b *builder) policyJSON(mp *policy.ManagedPolicy, ex *Example, v *PolicyVie
 	for _, st := range v.Statements {
 		d.Statements = append(d.Statements, statementDoc{Statement: st.N, Sid: st.Sid, Effect: string(st.Effect), Line: st.Line, Valid: st.Valid})
 	}
-	head := encodeJSON(d)
+	head := encodeJSON(d, "")
 	i := bytes.Index(head, allowedMark)
 	if i < 0 {
 		panic("policyJSON: no allowed list in " + string(head))
@@ -118,18 +117,6 @@ func (b *builder) policyJSON(mp *policy.ManagedPolicy, ex *Example, v *PolicyVie
 // it is "allowed", and a string value cannot hold it: its quotes would be
 // escaped.
 var allowedMark = []byte(`,"allowed":[]`)
-
-// encodeJSON is v as encoding/json writes it without HTML escaping, with
-// the newline Encoder adds.
-func encodeJSON(v any) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		panic(err) // only plain structs reach here
-	}
-	return buf.Bytes()
-}
 
 // allowedList writes the entries of an allowed list as encoding/json
 // writes []allowedDoc (TestAppendAllowed holds it to that), without
@@ -149,7 +136,7 @@ func newAllowedList(allowed []policy.Grant) *allowedList {
 func (l *allowedList) ref(r policy.GrantRef) []byte {
 	enc, ok := l.refs[r]
 	if !ok {
-		enc = bytes.TrimSuffix(encodeJSON(grantRefDoc{Statement: r.Statement + 1, Sid: r.Sid, Pattern: r.Pattern, NotAction: r.NotAction}), []byte("\n"))
+		enc = jsonValue(grantRefDoc{Statement: r.Statement + 1, Sid: r.Sid, Pattern: r.Pattern, NotAction: r.NotAction})
 		l.refs[r] = enc
 	}
 	return enc
@@ -219,7 +206,7 @@ func (l *allowedList) append(out []byte) []byte {
 // anything else goes through encoding/json.
 func appendJSONString(out []byte, s string) []byte {
 	if !plainJSON(s) {
-		return append(out, bytes.TrimSuffix(encodeJSON(s), []byte("\n"))...)
+		return append(out, jsonValue(s)...)
 	}
 	out = append(out, '"')
 	out = append(out, s...)
