@@ -8,12 +8,12 @@ import (
 	"io"
 	"io/fs"
 	"path"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/iamref/iamref/internal/parallel"
 )
 
 // Load reads the catalog from a content directory (see the package doc for
@@ -32,36 +32,27 @@ func Load(content fs.FS) (*Catalog, error) {
 		sum      [32]byte
 	}
 	results := make([]result, len(files))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, f := range files {
-		ext := path.Ext(f)
-		if ext != ".json" && ext != ".md" {
-			continue
+	parallel.Each(len(files), func(i int) {
+		f := files[i]
+		if ext := path.Ext(f); ext != ".json" && ext != ".md" {
+			return
 		}
-		wg.Add(1)
-		go func(i int, f string) {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			src, err := fs.ReadFile(content, f)
-			if err != nil {
-				results[i].errs = ErrorList{{File: f, Msg: err.Error()}}
-				return
+		src, err := fs.ReadFile(content, f)
+		if err != nil {
+			results[i].errs = ErrorList{{File: f, Msg: err.Error()}}
+			return
+		}
+		results[i].sum = sha256.Sum256(src)
+		if path.Ext(f) == ".json" {
+			results[i].services, results[i].errs = parsePolicySentry(f, src)
+		} else {
+			s, e := parseNote(f, src)
+			results[i].errs = e
+			if s != nil {
+				results[i].services = []*Service{s}
 			}
-			results[i].sum = sha256.Sum256(src)
-			if path.Ext(f) == ".json" {
-				results[i].services, results[i].errs = parsePolicySentry(f, src)
-			} else {
-				s, e := parseNote(f, src)
-				results[i].errs = e
-				if s != nil {
-					results[i].services = []*Service{s}
-				}
-			}
-		}(i, f)
-	}
-	wg.Wait()
+		}
+	})
 
 	c := &Catalog{}
 	h := sha256.New()

@@ -6,13 +6,11 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/iamref/iamref/builder/jsonpos"
+	"github.com/iamref/iamref/internal/parallel"
 )
 
 // ManagedPolicy is one AWS managed policy as content/policies ships it.
@@ -43,26 +41,15 @@ func LoadManaged(fsys fs.FS) ([]*ManagedPolicy, error) {
 		errs []string
 	}
 	all := make([]parsed, len(files))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(files)) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(files) {
-					return
-				}
-				f := files[i]
-				src, err := fs.ReadFile(fsys, f)
-				if err != nil {
-					all[i].errs = []string{fmt.Sprintf("%s: %v", f, err)}
-					continue
-				}
-				all[i].mp, all[i].errs = parseManaged(f, src)
-			}
-		})
-	}
-	wg.Wait()
+	parallel.Each(len(files), func(i int) {
+		f := files[i]
+		src, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			all[i].errs = []string{fmt.Sprintf("%s: %v", f, err)}
+			return
+		}
+		all[i].mp, all[i].errs = parseManaged(f, src)
+	})
 	var errs []string
 	var out []*ManagedPolicy
 	names := map[string]string{}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/iamref/iamref/builder/catalog"
 	"github.com/iamref/iamref/builder/history"
+	"github.com/iamref/iamref/internal/parallel"
 )
 
 // Atom feeds (RFC 4287) of the catalog's changes, written with
@@ -253,7 +254,7 @@ func (hb *historyBuilder) feeds() {
 
 	// Per service, on every core.
 	data := make([][]byte, len(services))
-	parallel(len(services), func(i int) {
+	parallel.Each(len(services), func(i int) {
 		p := services[i]
 		w := feedWriter{b: b, path: ServiceFeedPath(p.Prefix), err: &errs[i+2]}
 		var entries []atomEntry

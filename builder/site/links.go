@@ -8,12 +8,12 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
+
+	"github.com/iamref/iamref/internal/parallel"
 )
 
 // The link checker runs after rendering, over every HTML file the build
@@ -157,22 +157,9 @@ func checkLinks(dir string, files []string, x *linkIndex) (LinkReport, error) {
 	}
 	x.mu.Unlock()
 	checks := make([]pageCheck, len(pages))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(pages) {
-					return
-				}
-				checks[i] = checkPage(pages[i], x.pages[pages[i]], exist, exists)
-			}
-		}()
-	}
-	wg.Wait()
+	parallel.Each(len(pages), func(i int) {
+		checks[i] = checkPage(pages[i], x.pages[pages[i]], exist, exists)
+	})
 	rep := LinkReport{Pages: len(pages)}
 	idSets := map[string]map[string]bool{}
 	for _, c := range checks {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/iamref/iamref/builder/catalog"
 	"github.com/iamref/iamref/builder/policy"
+	"github.com/iamref/iamref/internal/parallel"
 )
 
 // MatrixPage is a service's actions against the managed policies that
@@ -86,7 +87,7 @@ func (b *builder) matrices(mps []*policy.ManagedPolicy, results []*policy.Result
 	ps.matrices = map[*catalog.Service]*MatrixPage{}
 	services := b.cat.Services
 	pages := make([]*MatrixPage, len(services))
-	parallel(len(services), func(i int) {
+	parallel.Each(len(services), func(i int) {
 		pages[i] = b.matrixPage(services[i], mps, results)
 	})
 	for i, s := range services {
@@ -214,7 +215,7 @@ func (b *builder) comparePages() map[string][]CompareLink {
 	}
 	sort.Slice(links, func(i, j int) bool { return links[i].Path < links[j].Path })
 	pages := make([]*ComparePage, len(links))
-	parallel(len(links), func(i int) { pages[i] = b.comparePage(ps.byName[links[i].A], ps.byName[links[i].B]) })
+	parallel.Each(len(links), func(i int) { pages[i] = b.comparePage(ps.byName[links[i].A], ps.byName[links[i].B]) })
 	byPolicy := map[string][]CompareLink{}
 	for i, c := range links {
 		b.add("compare", pages[i])

@@ -7,15 +7,14 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/iamref/iamref/builder/catalog"
 	"github.com/iamref/iamref/builder/markup"
 	"github.com/iamref/iamref/builder/policy"
+	"github.com/iamref/iamref/internal/parallel"
 )
 
 // The policy pages: every AWS managed policy, the example policies, a
@@ -312,7 +311,7 @@ func (b *builder) loadPolicies() {
 
 	// Evaluate on every core: the engine is safe for concurrent use.
 	n := len(ps.managed) + len(ps.examples)
-	parallel(n, func(i int) {
+	parallel.Each(n, func(i int) {
 		if i < len(ps.managed) {
 			m := ps.managed[i]
 			m.View = newPolicyView(ps.engine, string(m.Policy.Document))
@@ -341,30 +340,6 @@ func (b *builder) loadPolicies() {
 
 // reservedPolicyNames are segments under /policies/ that are not policies.
 var reservedPolicyNames = map[string]bool{"compare": true}
-
-// parallel calls fn(0) … fn(n-1) on every core.
-func parallel(n int, fn func(i int)) {
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	next := 0
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				mu.Lock()
-				i := next
-				next++
-				mu.Unlock()
-				if i >= n {
-					return
-				}
-				fn(i)
-			}
-		}()
-	}
-	wg.Wait()
-}
 
 var posLine = regexp.MustCompile(`^(.+?):(\d+)(?::(\d+))?: (.*)$`)
 
@@ -745,7 +720,7 @@ func (b *builder) actionPolicies(mps []*policy.ManagedPolicy, results []*policy.
 	}
 	services := b.cat.Services
 	perService := make([]map[*catalog.Action]*ActionPolicies, len(services))
-	parallel(len(services), func(i int) {
+	parallel.Each(len(services), func(i int) {
 		s := services[i]
 		m := map[*catalog.Action]*ActionPolicies{}
 		matrix := ""
