@@ -36,7 +36,8 @@ func newOutput(final string) (*output, error) {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp(parent, "."+filepath.Base(final)+".new-")
+	prefix := "." + filepath.Base(final) + ".new-"
+	dir, err := os.MkdirTemp(parent, prefix)
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +53,7 @@ func newOutput(final string) (*output, error) {
 	}
 	go func() {
 		defer close(o.stale)
-		removeStale(parent, "."+filepath.Base(final)+".new-", dir)
+		removeStale(parent, prefix, dir)
 	}()
 	return o, nil
 }
