@@ -7,6 +7,7 @@ import (
 	"os"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
+	"github.com/iamref/iamref/builder/policy"
 	"github.com/iamref/iamref/internal/browsertest"
 )
 
@@ -195,21 +197,20 @@ func TestKeyboardAndLinks(t *testing.T) {
 	}
 	// The minimal policy's button copies the code block's text: the policy,
 	// exactly, without the markup.
-	copied := run(t, ctx, chromedp.Evaluate[string](`(async () => {
-		let got = "";
-		Object.defineProperty(navigator, "clipboard", {value: {writeText: t => { got = t; return Promise.resolve(); }}});
-		const b = document.querySelector("section[aria-labelledby=policy] .code button.copy");
-		if (!b || b.hidden) return "no visible copy button";
-		b.click();
-		await new Promise(r => setTimeout(r, 10));
-		return got;
-	})()`, chromedp.EvalAwaitPromise))
+	copied := run(t, ctx, chromedp.Evaluate[string](copyScript("section[aria-labelledby=policy] .code button.copy"), chromedp.EvalAwaitPromise))
 	var pol struct {
 		Version   string
 		Statement []struct{ Effect, Action, Resource string }
 	}
 	if err := json.Unmarshal([]byte(copied), &pol); err != nil || len(pol.Statement) != 1 || pol.Statement[0].Action != "chime:CreateMeeting" || pol.Statement[0].Resource != "*" || !strings.HasPrefix(copied, "{\n  \"Version\"") {
 		t.Errorf("the minimal policy's copy button copied %q (%v)", copied, err)
+	}
+	// A policy document's button copies the document as AWS has it, without
+	// the line numbers of the highlighted block.
+	run(t, ctx, chromedp.Navigate(srv.URL+"/policies/AmazonChimeReadOnly/"))
+	copied = run(t, ctx, chromedp.Evaluate[string](copyScript("section[aria-labelledby=document] .code button.copy"), chromedp.EvalAwaitPromise))
+	if want := policyDocument(t, "AmazonChimeReadOnly"); copied != want {
+		t.Errorf("the policy document's copy button copied\n%s\nwant\n%s", copied, want)
 	}
 	run(t, ctx, chromedp.Navigate(srv.URL+"/chime/#action-CreateMeeting"))
 	row := run(t, ctx, chromedp.Evaluate[string](`Array.from(document.querySelectorAll("#action-CreateMeeting .link-tools button")).map(b => b.dataset.copy).join("\n")`))
@@ -221,4 +222,35 @@ func TestKeyboardAndLinks(t *testing.T) {
 	if n := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#action-CreateAttendee .link-tools button").length`)); n != 2 {
 		t.Errorf("focused row has %d link tools, want 2", n)
 	}
+}
+
+// copyScript clicks the copy button selector finds, with the clipboard
+// stubbed, and returns what the button copied.
+func copyScript(selector string) string {
+	return `(async () => {
+		let got = "";
+		Object.defineProperty(navigator, "clipboard", {value: {writeText: t => { got = t; return Promise.resolve(); }}});
+		const b = document.querySelector(` + strconv.Quote(selector) + `);
+		if (!b || b.hidden) return "no visible copy button";
+		b.click();
+		await new Promise(r => setTimeout(r, 10));
+		return got;
+	})()`
+}
+
+// policyDocument is the shipped document of a managed policy, as its page
+// shows it, without the final newline.
+func policyDocument(t *testing.T, name string) string {
+	t.Helper()
+	mps, err := policy.LoadManaged(os.DirFS("../../content"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mp := range mps {
+		if mp.Name == name {
+			return strings.TrimRight(string(mp.Document), "\n")
+		}
+	}
+	t.Fatalf("no managed policy %s in the content", name)
+	return ""
 }

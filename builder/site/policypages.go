@@ -901,9 +901,6 @@ func (b *builder) policyPages() {
 // ActionPath in one template call, for lists of thousands of actions.
 func (b *Base) ActionRel(a *catalog.Action) string { return b.Rel(ActionPath(a)) }
 
-// CopyText is the document for the copy button.
-func (v *PolicyView) CopyText() string { return strings.TrimRight(v.Source, "\n") }
-
 // GrantDetail is what granted an action and on what terms, for the
 // "grant-detail" partial.
 type GrantDetail struct {

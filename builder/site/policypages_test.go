@@ -142,7 +142,7 @@ func TestPolicyMiniSite(t *testing.T) {
 			`<a href="../../demo/CreateWidget/">CreateWidget</a> <span class="via"><a href="#statement-1"><code>demo:*</code></a></span> <span class="via">denied in part by <a href="#statement-2"><code>demo:Create*</code></a></span> <span class="badge b-denied">partly denied</span>`,
 			`<a href="#statement-3"><code>other:G?tThing</code></a></span> <span class="badge b-scoped">resource-scoped</span>`,
 			`<a href="#statement-4"><code>other:Put*</code></a></span> <span class="badge b-cond">conditional</span>`,
-			"class=\"copy\" data-copy=\"{\n  &#34;Version&#34;: &#34;2012-10-17&#34;,",
+			`<div class="code"><button type="button" class="copy" data-copy-code hidden>Copy</button><pre class="chroma">`,
 		}},
 		{"policies/DemoNotAction/index.html", []string{`NotAction: <code>demo:Delete*</code>, <code>lone:*</code>`, "a Deny removes 1 more", "all allowed by <span class=\"via\"><a href=\"#statement-1\">NotAction</a>", "! DeleteWidget/", "! TagWidget/",
 			// every other action, all by the same NotAction: summarised, not listed

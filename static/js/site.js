@@ -23,13 +23,20 @@
     b.addEventListener("click", function () { copyText(b.getAttribute("data-copy"), b); });
   });
   // A code block's button copies the block's text: the highlighted code
-  // holds exactly the source, so the page need not carry it twice.
+  // holds exactly the source, so the page need not carry it twice. In a
+  // block with line numbers the code of each line is in a .cl span, apart
+  // from its number.
+  function codeText(pre) {
+    var lines = pre.querySelectorAll(".cl");
+    var text = lines.length ? Array.prototype.map.call(lines, function (l) { return l.textContent; }).join("") : pre.textContent;
+    return text.replace(/\n+$/, "");
+  }
   document.querySelectorAll("button.copy[data-copy-code]").forEach(function (b) {
     var code = b.parentNode.querySelector("pre");
     if (!code) return;
     b.hidden = false;
     b.setAttribute("aria-label", "Copy the code");
-    b.addEventListener("click", function () { copyText(code.textContent, b); });
+    b.addEventListener("click", function () { copyText(codeText(code), b); });
   });
 
   // Copy-link tools for linking from wikis: "Copy link" and "Copy Markdown
