@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/iamref/iamref/builder/catalog"
 )
 
 // Fragments are small partials that many pages of the same depth render
@@ -127,4 +130,34 @@ func (b *Base) Fragment(name string, x any) (template.HTML, error) {
 	h := template.HTML(buf.String())
 	d.store(key, h)
 	return h, nil
+}
+
+// Fragments is the named fragment for each of xs, a list of actions or of
+// strings, one after the other: one template call for a list that can hold
+// thousands of actions, where a {{range}} over Fragment would cost a
+// reflected call and an escaper call each. Every piece is html/template's
+// output, so the joined pieces are too.
+func (b *Base) Fragments(name string, xs any) (template.HTML, error) {
+	switch xs := xs.(type) {
+	case []*catalog.Action:
+		return joinFragments(b, name, xs)
+	case []string:
+		return joinFragments(b, name, xs)
+	}
+	return "", fmt.Errorf("fragments %s: cannot list a %T", name, xs)
+}
+
+func joinFragments[T comparable](b *Base, name string, xs []T) (template.HTML, error) {
+	if len(xs) == 1 {
+		return b.Fragment(name, xs[0])
+	}
+	var sb strings.Builder
+	for _, x := range xs {
+		h, err := b.Fragment(name, x)
+		if err != nil {
+			return "", err
+		}
+		sb.WriteString(string(h))
+	}
+	return template.HTML(sb.String()), nil
 }

@@ -29,13 +29,13 @@ func TestFragment(t *testing.T) {
 		want string
 	}{
 		{Base{Path: "/policies/P/"}, "frag-action-item", a, `<li><a href="../../chime/CreateMeeting/">CreateMeeting</a></li>`},
-		{Base{Path: "/policies/compare/A-vs-B/"}, "frag-action-link", a, `<a href="../../../chime/CreateMeeting/">CreateMeeting</a>`},
-		{Base{Path: "/404.html", Absolute: true}, "frag-action-link", a, `<a href="/chime/CreateMeeting/">CreateMeeting</a>`},
-		{Base{Path: "/chime/"}, "frag-action-link", odd, `<a href="../chime/Get%3Cb%3E&amp;%22x%22/">Get&lt;b&gt;&amp;&#34;x&#34;</a>`},
-		{Base{Path: "/chime/CreateMeeting/"}, "frag-key-link", "aws:RequestTag/${TagKey}", `<a class="key" href="../../conditions/aws_RequestTag_TagKey/">aws:RequestTag/${TagKey}</a>`},
+		{Base{Path: "/policies/compare/A-vs-B/"}, "frag-action-link", a, `<a href="../../../chime/CreateMeeting/">CreateMeeting</a> `},
+		{Base{Path: "/404.html", Absolute: true}, "frag-action-link", a, `<a href="/chime/CreateMeeting/">CreateMeeting</a> `},
+		{Base{Path: "/chime/"}, "frag-action-link", odd, `<a href="../chime/Get%3Cb%3E&amp;%22x%22/">Get&lt;b&gt;&amp;&#34;x&#34;</a> `},
+		{Base{Path: "/chime/CreateMeeting/"}, "frag-key-link", "aws:RequestTag/${TagKey}", `<a class="key" href="../../conditions/aws_RequestTag_TagKey/">aws:RequestTag/${TagKey}</a> `},
 		// The calling page itself is linked in full, not as "#": the
 		// fragment is shared by every page of the depth.
-		{Base{Path: "/chime/CreateMeeting/"}, "frag-action-link", a, `<a href="../../chime/CreateMeeting/">CreateMeeting</a>`},
+		{Base{Path: "/chime/CreateMeeting/"}, "frag-action-link", a, `<a href="../../chime/CreateMeeting/">CreateMeeting</a> `},
 	}
 	for _, tt := range tests {
 		p := tt.page
@@ -64,6 +64,46 @@ func TestFragment(t *testing.T) {
 		t.Errorf("cached fragment = %s", got)
 	}
 	if _, err := again.Fragment("no-such-fragment", a); err == nil {
+		t.Error("unknown fragment: no error")
+	}
+}
+
+// TestFragments checks that a list of fragments is each fragment in turn,
+// for lists of actions and of condition keys, and that other lists are an
+// error rather than nothing.
+func TestFragments(t *testing.T) {
+	ts, err := parseTemplates(templates.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := &catalog.Service{Prefix: "chime", Name: "Amazon Chime"}
+	a := &catalog.Action{Service: svc, Name: "CreateMeeting"}
+	b := &catalog.Action{Service: svc, Name: `Get<b>`}
+	tests := []struct {
+		name string
+		xs   any
+		want string
+	}{
+		{"frag-action-item", []*catalog.Action{a, b, a}, `<li><a href="../../chime/CreateMeeting/">CreateMeeting</a></li><li><a href="../../chime/Get%3Cb%3E/">Get&lt;b&gt;</a></li><li><a href="../../chime/CreateMeeting/">CreateMeeting</a></li>`},
+		{"frag-action-link", []*catalog.Action{b}, `<a href="../../chime/Get%3Cb%3E/">Get&lt;b&gt;</a> `},
+		{"frag-action-link", []*catalog.Action(nil), ``},
+		{"frag-key-link", []string{"chime:Region", "aws:RequestTag/${TagKey}"}, `<a class="key" href="../../conditions/chime_Region/">chime:Region</a> <a class="key" href="../../conditions/aws_RequestTag_TagKey/">aws:RequestTag/${TagKey}</a> `},
+	}
+	for _, tt := range tests {
+		p := Base{Path: "/policies/P/", Site: &Info{fragments: newFragmentCache(ts)}}
+		got, err := p.Fragments(tt.name, tt.xs)
+		if err != nil {
+			t.Fatalf("%s %v: %v", tt.name, tt.xs, err)
+		}
+		if string(got) != tt.want {
+			t.Errorf("%s %v:\n got %s\nwant %s", tt.name, tt.xs, got, tt.want)
+		}
+	}
+	p := Base{Path: "/policies/P/", Site: &Info{fragments: newFragmentCache(ts)}}
+	if _, err := p.Fragments("frag-action-item", []int{1}); err == nil {
+		t.Error("a list of ints: no error")
+	}
+	if _, err := p.Fragments("no-such-fragment", []string{"x", "y"}); err == nil {
 		t.Error("unknown fragment: no error")
 	}
 }
