@@ -142,6 +142,13 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 	if err := srch.ready(); err != nil {
 		return Stats{}, err
 	}
+	// Every file the render will write is known now: the link index checks
+	// most links as the pages are written.
+	expected := make([]string, len(b.jobs))
+	for i, j := range b.jobs {
+		expected[i] = "/" + filePath(j.path)
+	}
+	out.links.expect(expected)
 	t := time.Now()
 	if err := b.render(ctx); err != nil {
 		return Stats{}, err
