@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/policy"
 	"github.com/iamref/iamref/templates"
 )
 
@@ -87,6 +88,7 @@ func TestFragments(t *testing.T) {
 		{"frag-action-item", []*catalog.Action{a, b, a}, `<li><a href="../../chime/CreateMeeting/">CreateMeeting</a></li><li><a href="../../chime/Get%3Cb%3E/">Get&lt;b&gt;</a></li><li><a href="../../chime/CreateMeeting/">CreateMeeting</a></li>`},
 		{"frag-action-link", []*catalog.Action{b}, `<a href="../../chime/Get%3Cb%3E/">Get&lt;b&gt;</a> `},
 		{"frag-action-link", []*catalog.Action(nil), ``},
+		{"frag-cell", []*CellView{stateView(policy.CellAllowed), nil, stateView(policy.CellAllowed | policy.CellConditional)}, `<td class="m-a"><abbr title="allowed">✓</abbr></td><td></td><td class="m-c"><abbr title="allowed, conditional">✓c</abbr></td>`},
 		{"frag-key-link", []string{"chime:Region", "aws:RequestTag/${TagKey}"}, `<a class="key" href="../../conditions/chime_Region/">chime:Region</a> <a class="key" href="../../conditions/aws_RequestTag_TagKey/">aws:RequestTag/${TagKey}</a> `},
 	}
 	for _, tt := range tests {
