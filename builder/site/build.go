@@ -71,6 +71,10 @@ type builder struct {
 	errs   catalog.ErrorList
 	keys   map[keyRefKey]*KeyRef   // catalogpages.go: shared KeyRefs
 	rows   map[string]*ResourceRow // catalogpages.go: shared resource rows
+	// policyJobs are the jobs policyPages added, the only ones that show
+	// the policies' evaluations (PolicyView): render does them first and
+	// then lets the evaluations go.
+	policyJobs [2]int
 }
 
 // job is one page to render or one file to write as is.
@@ -217,7 +221,9 @@ func prepare(ctx context.Context, cfg Config) (*builder, *searchJob, error) {
 		return nil, nil, err
 	}
 	b.catalogPages()
+	b.policyJobs[0] = len(b.jobs)
 	b.policyPages()
+	b.policyJobs[1] = len(b.jobs)
 	b.historyPages() // historypages.go: changes, feeds, tombstones (after every other page)
 	b.qualityPage()  // qualitypages.go: /quality/ and /api/quality.json
 	if err := b.errs.Err(); err != nil {
@@ -265,12 +271,20 @@ func (b *builder) hashed(prefix, ext string, data []byte) string {
 	return p
 }
 
-// render executes every job on all cores and writes the files.
+// render executes every job on all cores and writes the files. The
+// policy jobs go first: once they are written, the policies' evaluations
+// (about 50 MB and 400,000 objects) need not live on, nor be traced by
+// every collection while the other 27,000 pages render.
 func (b *builder) render(ctx context.Context) error {
 	g, ctx := errgroup.WithContext(ctx)
 	workers := runtime.GOMAXPROCS(0)
-	var next, done atomic.Int64
+	var next, done, policyDone atomic.Int64
 	total := int64(len(b.jobs))
+	order := renderOrder(len(b.jobs), b.policyJobs)
+	policyJobs := int64(b.policyJobs[1] - b.policyJobs[0])
+	if policyJobs == 0 {
+		b.releasePolicyViews()
+	}
 	stop := make(chan struct{})
 	if b.cfg.Progress != nil {
 		go func() {
@@ -297,10 +311,11 @@ func (b *builder) render(ctx context.Context) error {
 		g.Go(func() error {
 			var buf bytes.Buffer
 			for {
-				i := next.Add(1) - 1
-				if i >= total {
+				n := next.Add(1) - 1
+				if n >= total {
 					return nil
 				}
+				i := int64(order[n])
 				if err := ctx.Err(); err != nil {
 					return err
 				}
@@ -333,10 +348,43 @@ func (b *builder) render(ctx context.Context) error {
 					b.jobs[i].page = nil
 				}
 				done.Add(1)
+				if n < policyJobs && policyDone.Add(1) == policyJobs {
+					b.releasePolicyViews()
+				}
 			}
 		})
 	}
 	return g.Wait()
+}
+
+// renderOrder is the order render takes the jobs in: those in [first[0],
+// first[1]) first, then the others in their own order.
+func renderOrder(n int, first [2]int) []int32 {
+	order := make([]int32, 0, n)
+	for i := first[0]; i < first[1]; i++ {
+		order = append(order, int32(i))
+	}
+	for i := 0; i < n; i++ {
+		if i < first[0] || i >= first[1] {
+			order = append(order, int32(i))
+		}
+	}
+	return order
+}
+
+// releasePolicyViews lets the policies' evaluations go, once every page
+// and file that shows them is written. Pages rendered later see no
+// PolicyView: a template that asked for one would fail the build.
+func (b *builder) releasePolicyViews() {
+	if b.pol == nil {
+		return
+	}
+	for _, m := range b.pol.managed {
+		m.View = nil
+	}
+	for _, ex := range b.pol.examples {
+		ex.View = nil
+	}
 }
 
 // checkSlugs makes sure no two resource types of a service, and no two

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -362,5 +364,78 @@ func checkGolden(t *testing.T, out, p string) {
 	}
 	if got != string(want) {
 		t.Errorf("%s differs from %s; run go test ./builder/site -run Golden -update and review the diff\n%s", p, golden, firstDiff(string(want), got))
+	}
+}
+
+// TestRenderReleasesPolicyViews renders the policy site with one worker:
+// the policy jobs go first, and once they are written every evaluation is
+// let go while the other pages still render.
+func TestRenderReleasesPolicyViews(t *testing.T) {
+	b, _, err := prepare(context.Background(), Config{Content: txtarFS(t, policySite)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := newOutput(filepath.Join(t.TempDir(), "public"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.abort()
+	b.out = out
+	first, last := b.policyJobs[0], b.policyJobs[1]
+	if first >= last || first == 0 || last == len(b.jobs) {
+		t.Fatalf("policy jobs [%d, %d) of %d: want a range inside the jobs", first, last, len(b.jobs))
+	}
+	for i, j := range b.jobs {
+		_, shows := j.page.(*PolicyPage)
+		if shows && (i < first || i >= last) {
+			t.Errorf("job %d (%s) shows a policy but is not a policy job", i, j.path)
+		}
+	}
+	// Record, as each job is taken, whether the views are still there.
+	var seen []bool
+	for i := range b.jobs {
+		gen := b.jobs[i].gen
+		b.jobs[i].gen = func() []byte {
+			seen = append(seen, b.pol.managed[0].View != nil)
+			if gen == nil {
+				return b.jobs[i].data
+			}
+			return gen()
+		}
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	if err := b.render(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	n := last - first
+	for k, alive := range seen {
+		if want := k < n; alive != want {
+			t.Errorf("job %d of the render order: views alive = %v, want %v", k, alive, want)
+		}
+	}
+	for _, m := range b.pol.managed {
+		if m.View != nil {
+			t.Errorf("%s: view kept after the render", m.Policy.Name)
+		}
+	}
+	if page := read(t, out.dir, "policies/DemoMixed/index.html"); !strings.Contains(page, `id="document"`) {
+		t.Error("policy page rendered without its document")
+	}
+}
+
+func TestRenderOrder(t *testing.T) {
+	for _, tt := range []struct {
+		n     int
+		first [2]int
+		want  []int32
+	}{
+		{5, [2]int{2, 4}, []int32{2, 3, 0, 1, 4}},
+		{3, [2]int{0, 0}, []int32{0, 1, 2}},
+		{3, [2]int{0, 3}, []int32{0, 1, 2}},
+		{4, [2]int{3, 4}, []int32{3, 0, 1, 2}},
+	} {
+		if got := renderOrder(tt.n, tt.first); !slices.Equal(got, tt.want) {
+			t.Errorf("renderOrder(%d, %v) = %v, want %v", tt.n, tt.first, got, tt.want)
+		}
 	}
 }
