@@ -1,0 +1,3 @@
+module hugobaseline
+
+go 1.24
