@@ -104,6 +104,11 @@ func (x *linkIndex) expect(files []string) {
 	x.expected = fileSet(files)
 }
 
+// missingOwnID is the broken link to an id the page itself lacks.
+func missingOwnID(page, ref, id string) BrokenLink {
+	return BrokenLink{Page: page, Ref: ref, Reason: "no id " + id + " in this page"}
+}
+
 // fileSet is the set of files, with each /index.html also under its
 // directory's path ("/s3/" for /s3/index.html).
 func fileSet(files []string) map[string]bool {
@@ -162,7 +167,7 @@ func (p *pageRefs) checkExpected(page string, ids, refs []byte, expected map[str
 			p.links++
 		case res == refNoOwnID:
 			p.links++
-			p.broken = append(p.broken, BrokenLink{Page: page, Ref: string(ref), Reason: "no id " + string(frag) + " in this page"})
+			p.broken = append(p.broken, missingOwnID(page, string(ref), string(frag)))
 		case res == refUnknown && externalRef(string(ref)):
 			p.links++
 		default:
@@ -313,7 +318,7 @@ func checkPage(page string, p *pageRefs, exist func(string) bool, written map[st
 			c.links++
 		case refNoOwnID:
 			c.links++
-			c.broken = append(c.broken, BrokenLink{Page: page, Ref: string(ref), Reason: "no id " + string(frag) + " in this page"})
+			c.broken = append(c.broken, missingOwnID(page, string(ref), string(frag)))
 		case refOtherID:
 			c.links++
 			c.frags = append(c.frags, fragRef{page: page, ref: string(ref), target: target, frag: string(frag)})
@@ -452,7 +457,7 @@ func (c *pageCheck) check(page, ref string, p *pageRefs, ids *map[string]bool, e
 			*ids = p.idSet()
 		}
 		if !(*ids)[frag] {
-			c.broken = append(c.broken, BrokenLink{Page: page, Ref: ref, Reason: "no id " + frag + " in this page"})
+			c.broken = append(c.broken, missingOwnID(page, ref, frag))
 		}
 	case strings.HasSuffix(target, ".html"):
 		c.frags = append(c.frags, fragRef{page: page, ref: ref, target: target, frag: frag})
