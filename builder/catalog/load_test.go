@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/iamref/iamref/builder/diag"
 )
 
 // TestSeedNote loads the seed catalog note and checks every action against an
@@ -249,7 +251,7 @@ func FuzzYAMLFiles(f *testing.F) {
 		}
 		content[name] = &fstest.MapFile{Data: b}
 		_, err := Load(content)
-		var list ErrorList
+		var list diag.List
 		if errors.As(err, &list) {
 			for _, e := range list {
 				if e.File == "" {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/jsonpos"
 	"gopkg.in/yaml.v3"
 )
@@ -45,11 +46,11 @@ type noteFrontMatter struct {
 //	```
 //
 // Every problem is reported with its line (and column inside the JSON).
-func parseNote(file string, src []byte) (*Service, ErrorList) {
+func parseNote(file string, src []byte) (*Service, diag.List) {
 	d := &decoder{file: file}
 	lines := strings.Split(strings.ReplaceAll(string(src), "\r\n", "\n"), "\n")
 	errAt := func(line int, format string, args ...any) {
-		d.errs = append(d.errs, &Error{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
+		d.errs = append(d.errs, &diag.Diagnostic{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
 	}
 	i := 0
 	var fm noteFrontMatter
@@ -192,7 +193,7 @@ func (d *decoder) noteResources(body string, lineOffset int, a *Action) []*Actio
 	v, err := jsonpos.Parse([]byte(body))
 	if err != nil {
 		se := err.(*jsonpos.SyntaxError)
-		d.errs = append(d.errs, &Error{File: d.file, Line: se.Pos.Line + lineOffset, Col: se.Pos.Col, Msg: "action " + a.Name + ": invalid JSON: " + se.Msg})
+		d.errs = append(d.errs, &diag.Diagnostic{File: d.file, Line: se.Pos.Line + lineOffset, Col: se.Pos.Col, Msg: "action " + a.Name + ": invalid JSON: " + se.Msg})
 		return nil
 	}
 	shift(v, lineOffset)

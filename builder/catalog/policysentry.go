@@ -4,17 +4,18 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/jsonpos"
 )
 
 // decoder turns a jsonpos tree into model values, collecting every problem.
 type decoder struct {
 	file string
-	errs ErrorList
+	errs diag.List
 }
 
 func (d *decoder) errorf(p jsonpos.Pos, format string, args ...any) {
-	d.errs = append(d.errs, &Error{File: d.file, Line: p.Line, Col: p.Col, Msg: fmt.Sprintf(format, args...)})
+	d.errs = append(d.errs, &diag.Diagnostic{File: d.file, Line: p.Line, Col: p.Col, Msg: fmt.Sprintf(format, args...)})
 }
 
 // fields checks v is an object and calls fn for each member; unknown keys
@@ -93,12 +94,12 @@ func (d *decoder) boolean(v *jsonpos.Value, what string) bool {
 }
 
 // parsePolicySentry reads a file in Policy Sentry's iam-definition schema.
-func parsePolicySentry(file string, src []byte) ([]*Service, ErrorList) {
+func parsePolicySentry(file string, src []byte) ([]*Service, diag.List) {
 	d := &decoder{file: file}
 	root, err := jsonpos.Parse(src)
 	if err != nil {
 		se := err.(*jsonpos.SyntaxError)
-		return nil, ErrorList{{File: file, Line: se.Pos.Line, Col: se.Pos.Col, Msg: "invalid JSON: " + se.Msg}}
+		return nil, diag.List{{File: file, Line: se.Pos.Line, Col: se.Pos.Col, Msg: "invalid JSON: " + se.Msg}}
 	}
 	if root.Kind != jsonpos.Object {
 		d.errorf(root.Pos, "want an object of service prefixes, found %s", root.Kind)

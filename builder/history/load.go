@@ -13,19 +13,20 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/jsonpos"
 )
 
 // Load reads the history from a content directory (see the package doc for
 // the layout), checks it and replays it. It reports every problem it finds
-// as a catalog.ErrorList of "file:line:col: message".
+// as a diag.List of "file:line:col: message".
 func Load(content fs.FS) (*History, error) {
 	src, err := fs.ReadFile(content, SnapshotsFile)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, catalog.ErrorList{{File: SnapshotsFile, Msg: "missing: the content has no history (see history/README.md)"}}
+			return nil, diag.List{{File: SnapshotsFile, Msg: "missing: the content has no history (see history/README.md)"}}
 		}
-		return nil, catalog.ErrorList{{File: SnapshotsFile, Msg: err.Error()}}
+		return nil, diag.List{{File: SnapshotsFile, Msg: err.Error()}}
 	}
 	snaps, lines, errs := parseSnapshots(SnapshotsFile, src)
 	if len(errs) > 0 {
@@ -42,7 +43,7 @@ func Load(content fs.FS) (*History, error) {
 	}
 	for _, f := range files {
 		if !want[f] {
-			errs = append(errs, &catalog.Error{File: f, Msg: "unexpected file in history/: snapshots.yaml lists no snapshot of this date"})
+			errs = append(errs, &diag.Diagnostic{File: f, Msg: "unexpected file in history/: snapshots.yaml lists no snapshot of this date"})
 		}
 	}
 
@@ -50,7 +51,7 @@ func Load(content fs.FS) (*History, error) {
 	type parsed struct {
 		data []byte
 		t    Transition
-		errs catalog.ErrorList
+		errs diag.List
 	}
 	results := make([]parsed, len(snaps))
 	var wg sync.WaitGroup
@@ -61,7 +62,7 @@ func Load(content fs.FS) (*History, error) {
 			name := FileName(s.Date)
 			data, err := fs.ReadFile(content, name)
 			if err != nil {
-				results[i].errs = catalog.ErrorList{{File: name, Msg: err.Error()}}
+				results[i].errs = diag.List{{File: name, Msg: err.Error()}}
 				return
 			}
 			if i == 0 {
@@ -91,7 +92,7 @@ func Load(content fs.FS) (*History, error) {
 		}
 		h.counts = append(h.counts, r.st.counts())
 		if n := r.st.actionCount(); n != s.Actions {
-			errs = append(errs, &catalog.Error{File: SnapshotsFile, Line: lines[i], Msg: fmt.Sprintf("snapshot %s: actions: %d, but the history lists %d actions at this snapshot", s.Date, s.Actions, n)})
+			errs = append(errs, &diag.Diagnostic{File: SnapshotsFile, Line: lines[i], Msg: fmt.Sprintf("snapshot %s: actions: %d, but the history lists %d actions at this snapshot", s.Date, s.Actions, n)})
 		}
 	}
 	if err := errs.Err(); err != nil {
@@ -118,9 +119,9 @@ func LoadChecked(content fs.FS, c *catalog.Catalog) (*History, error) {
 // exactly c's services, actions (with their access levels), resource types
 // and condition keys.
 func (h *History) Check(c *catalog.Catalog) error {
-	var errs catalog.ErrorList
+	var errs diag.List
 	at := func(format string, args ...any) {
-		errs = append(errs, &catalog.Error{File: SnapshotsFile, Line: h.lastLine, Msg: fmt.Sprintf(format, args...)})
+		errs = append(errs, &diag.Diagnostic{File: SnapshotsFile, Line: h.lastLine, Msg: fmt.Sprintf(format, args...)})
 	}
 	last := h.Latest()
 	fix := "record the catalog as a new snapshot with `go run ./cmd/snapshot -content content -add <iam-definition.json> -date YYYY-MM-DD` (see history/README.md)"
@@ -189,18 +190,18 @@ func (h *History) Check(c *catalog.Catalog) error {
 }
 
 // parseSnapshots reads snapshots.yaml; lines holds each snapshot's line.
-func parseSnapshots(file string, src []byte) ([]Snapshot, []int, catalog.ErrorList) {
+func parseSnapshots(file string, src []byte) ([]Snapshot, []int, diag.List) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
 		line, msg := catalog.YAMLError(err, 0)
-		return nil, nil, catalog.ErrorList{{File: file, Line: line, Msg: msg}}
+		return nil, nil, diag.List{{File: file, Line: line, Msg: msg}}
 	}
-	var errs catalog.ErrorList
+	var errs diag.List
 	bad := func(n *yaml.Node, format string, args ...any) {
-		errs = append(errs, &catalog.Error{File: file, Line: n.Line, Col: n.Column, Msg: fmt.Sprintf(format, args...)})
+		errs = append(errs, &diag.Diagnostic{File: file, Line: n.Line, Col: n.Column, Msg: fmt.Sprintf(format, args...)})
 	}
 	if len(doc.Content) == 0 {
-		return nil, nil, catalog.ErrorList{{File: file, Line: 1, Msg: "no snapshots: want a list of snapshots, oldest first"}}
+		return nil, nil, diag.List{{File: file, Line: 1, Msg: "no snapshots: want a list of snapshots, oldest first"}}
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.SequenceNode || len(root.Content) == 0 {
@@ -268,11 +269,11 @@ func parseSnapshots(file string, src []byte) ([]Snapshot, []int, catalog.ErrorLi
 type lineDecoder struct {
 	file string
 	line int
-	errs catalog.ErrorList
+	errs diag.List
 }
 
 func (d *lineDecoder) errorf(p jsonpos.Pos, format string, args ...any) {
-	d.errs = append(d.errs, &catalog.Error{File: d.file, Line: d.line, Col: p.Col, Msg: fmt.Sprintf(format, args...)})
+	d.errs = append(d.errs, &diag.Diagnostic{File: d.file, Line: d.line, Col: p.Col, Msg: fmt.Sprintf(format, args...)})
 }
 
 // object calls fn for every member of v, which must be an object with known
@@ -324,13 +325,13 @@ func (d *lineDecoder) strs(v *jsonpos.Value, what string) []string {
 
 // lines splits a .jsonl file into lines, parsing each; fn gets the 1-based
 // line number. A line that is not JSON is reported and skipped.
-func eachLine(file string, src []byte, fn func(d *lineDecoder, v *jsonpos.Value)) catalog.ErrorList {
-	var errs catalog.ErrorList
+func eachLine(file string, src []byte, fn func(d *lineDecoder, v *jsonpos.Value)) diag.List {
+	var errs diag.List
 	if len(src) == 0 {
-		return catalog.ErrorList{{File: file, Line: 1, Msg: "empty file: want a header line"}}
+		return diag.List{{File: file, Line: 1, Msg: "empty file: want a header line"}}
 	}
 	if src[len(src)-1] != '\n' {
-		errs = append(errs, &catalog.Error{File: file, Msg: "the last line does not end with a newline"})
+		errs = append(errs, &diag.Diagnostic{File: file, Msg: "the last line does not end with a newline"})
 	} else {
 		src = src[:len(src)-1]
 	}
@@ -367,7 +368,7 @@ func isRowField(e Entity, f Field) bool {
 }
 
 // parseTransition reads the .jsonl file of the transition from → to.
-func parseTransition(file string, src []byte, from, to Snapshot) (Transition, catalog.ErrorList) {
+func parseTransition(file string, src []byte, from, to Snapshot) (Transition, diag.List) {
 	t := Transition{From: from, To: to}
 	var prev *Change
 	errs := eachLine(file, src, func(d *lineDecoder, v *jsonpos.Value) {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/jsonpos"
 )
 
@@ -76,7 +77,7 @@ func newReplay(h *History) *replay {
 }
 
 // listing reads the earliest snapshot's file into the state.
-func (r *replay) listing(file string, src []byte, s Snapshot) catalog.ErrorList {
+func (r *replay) listing(file string, src []byte, s Snapshot) diag.List {
 	return eachLine(file, src, func(d *lineDecoder, v *jsonpos.Value) {
 		if d.line == 1 {
 			var date string
@@ -166,10 +167,10 @@ func (r *replay) listing(file string, src []byte, s Snapshot) catalog.ErrorList 
 }
 
 // apply replays one transition, checking every change applies to the state.
-func (r *replay) apply(file string, t Transition) catalog.ErrorList {
-	var errs catalog.ErrorList
+func (r *replay) apply(file string, t Transition) diag.List {
+	var errs diag.List
 	bad := func(c Change, format string, args ...any) {
-		errs = append(errs, &catalog.Error{File: file, Line: c.Line, Col: 1, Msg: fmt.Sprintf(format, args...)})
+		errs = append(errs, &diag.Diagnostic{File: file, Line: c.Line, Col: 1, Msg: fmt.Sprintf(format, args...)})
 	}
 	ti := len(r.h.trans)
 	st := &r.st

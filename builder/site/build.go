@@ -25,6 +25,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/markup"
 	"github.com/iamref/iamref/static"
 	"github.com/iamref/iamref/templates"
@@ -68,7 +69,7 @@ type builder struct {
 	guides map[string][]*Guide // by service prefix
 	pol    *policySet          // policypages.go
 	jobs   []job
-	errs   catalog.ErrorList
+	errs   diag.List
 	keys   map[keyRefKey]*KeyRef   // catalogpages.go: shared KeyRefs
 	rows   map[string]*ResourceRow // catalogpages.go: shared resource rows
 	// policyJobs are the jobs policyPages added, the only ones that show
@@ -390,12 +391,12 @@ func (b *builder) releasePolicyViews() {
 // checkSlugs makes sure no two resource types of a service, and no two
 // condition keys, share a path.
 func (b *builder) checkSlugs() error {
-	var errs catalog.ErrorList
+	var errs diag.List
 	keys := map[string]string{}
 	for _, k := range b.cat.ConditionKeys() {
 		s := Slug(k.Name)
 		if prev, dup := keys[s]; dup {
-			errs = append(errs, &catalog.Error{File: "catalog", Msg: fmt.Sprintf("condition keys %q and %q would share the page %s", prev, k.Name, ConditionKeyPath(k.Name))})
+			errs = append(errs, &diag.Diagnostic{File: "catalog", Msg: fmt.Sprintf("condition keys %q and %q would share the page %s", prev, k.Name, ConditionKeyPath(k.Name))})
 		}
 		keys[s] = k.Name
 	}
@@ -404,7 +405,7 @@ func (b *builder) checkSlugs() error {
 		for _, rt := range s.ResourceTypes {
 			sl := Slug(rt.Name)
 			if prev, dup := seen[sl]; dup {
-				errs = append(errs, &catalog.Error{File: s.File, Msg: fmt.Sprintf("resource types %q and %q would share the page %s", prev, rt.Name, ResourcePath(rt))})
+				errs = append(errs, &diag.Diagnostic{File: s.File, Msg: fmt.Sprintf("resource types %q and %q would share the page %s", prev, rt.Name, ResourcePath(rt))})
 			}
 			seen[sl] = rt.Name
 			if reservedSegments[sl] {
@@ -413,7 +414,7 @@ func (b *builder) checkSlugs() error {
 		}
 		for _, a := range s.Actions {
 			if reservedSegments[a.Name] {
-				errs = append(errs, &catalog.Error{File: a.File, Line: a.Line, Col: a.Col, Msg: fmt.Sprintf("action %s would collide with the site's %s/ pages", a.ID(), a.Name)})
+				errs = append(errs, &diag.Diagnostic{File: a.File, Line: a.Line, Col: a.Col, Msg: fmt.Sprintf("action %s would collide with the site's %s/ pages", a.ID(), a.Name)})
 			}
 		}
 	}
@@ -432,7 +433,7 @@ func (b *builder) loadGuides() {
 		prefix := path.Base(path.Dir(f))
 		svc := b.cat.Service(prefix)
 		if svc == nil {
-			b.errs = append(b.errs, &catalog.Error{File: f, Msg: fmt.Sprintf("guide for unknown service prefix %q", prefix)})
+			b.errs = append(b.errs, &diag.Diagnostic{File: f, Msg: fmt.Sprintf("guide for unknown service prefix %q", prefix)})
 			continue
 		}
 		doc, ok := b.markdown(f)
@@ -440,7 +441,7 @@ func (b *builder) loadGuides() {
 			continue
 		}
 		if doc.Service != "" && doc.Service != svc.Prefix {
-			b.errs = append(b.errs, &catalog.Error{File: f, Line: 1, Msg: fmt.Sprintf("front matter says service %q but the guide is under %s/", doc.Service, prefix)})
+			b.errs = append(b.errs, &diag.Diagnostic{File: f, Line: 1, Msg: fmt.Sprintf("front matter says service %q but the guide is under %s/", doc.Service, prefix)})
 		}
 		b.guides[svc.Prefix] = append(b.guides[svc.Prefix], &Guide{Service: svc, Slug: strings.TrimSuffix(path.Base(f), ".md"), File: f, Doc: doc})
 	}
@@ -459,7 +460,7 @@ func (b *builder) loadGuides() {
 func (b *builder) markdown(f string) (*markup.Document, bool) {
 	src, err := fs.ReadFile(b.cfg.Content, f)
 	if err != nil {
-		b.errs = append(b.errs, &catalog.Error{File: f, Msg: err.Error()})
+		b.errs = append(b.errs, &diag.Diagnostic{File: f, Msg: err.Error()})
 		return nil, false
 	}
 	doc, err := b.md.Render(f, src)
@@ -471,9 +472,9 @@ func (b *builder) markdown(f string) (*markup.Document, bool) {
 }
 
 // markupError keeps a positioned markup error's place.
-func markupError(file string, err error) *catalog.Error {
+func markupError(file string, err error) *diag.Diagnostic {
 	if pe, ok := err.(*markup.PosError); ok {
-		return &catalog.Error{File: pe.File, Line: pe.Line, Col: pe.Col, Msg: pe.Msg}
+		return &diag.Diagnostic{File: pe.File, Line: pe.Line, Col: pe.Col, Msg: pe.Msg}
 	}
-	return &catalog.Error{File: file, Msg: err.Error()}
+	return &diag.Diagnostic{File: file, Msg: err.Error()}
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/history"
 )
 
@@ -211,11 +212,11 @@ func (b *builder) historyPages() {
 	}
 	h, err := history.LoadChecked(b.cfg.Content, b.cat)
 	if err != nil {
-		var el catalog.ErrorList
+		var el diag.List
 		if errors.As(err, &el) {
 			b.errs = append(b.errs, el...)
 		} else {
-			b.errs = append(b.errs, &catalog.Error{File: history.Dir, Msg: err.Error()})
+			b.errs = append(b.errs, &diag.Diagnostic{File: history.Dir, Msg: err.Error()})
 		}
 		return
 	}
@@ -589,7 +590,7 @@ func (hb *historyBuilder) decorate() {
 					// Every action page is two levels deep: its links are the same.
 					buf.Reset()
 					if err := b.tmpl.kinds["action"].ExecuteTemplate(&buf, "action-history", p); err != nil {
-						b.errs = append(b.errs, &catalog.Error{File: history.Dir, Msg: fmt.Sprintf("rendering the history of %s: %v", a.ID(), err)})
+						b.errs = append(b.errs, &diag.Diagnostic{File: history.Dir, Msg: fmt.Sprintf("rendering the history of %s: %v", a.ID(), err)})
 						return
 					}
 					html = template.HTML(buf.String())
@@ -629,7 +630,7 @@ func (hb *historyBuilder) tombstones() {
 	var pages []*TombstonePage
 	add := func(p *TombstonePage, r *history.RemovedEntity) {
 		if taken[p.Path] {
-			b.errs = append(b.errs, &catalog.Error{File: history.FileName(r.Removed), Msg: fmt.Sprintf("the removed %s %s would take the page %s, which the site already has: two names share one URL", p.What, p.Display, p.Path)})
+			b.errs = append(b.errs, &diag.Diagnostic{File: history.FileName(r.Removed), Msg: fmt.Sprintf("the removed %s %s would take the page %s, which the site already has: two names share one URL", p.What, p.Display, p.Path)})
 			return
 		}
 		taken[p.Path] = true
@@ -653,7 +654,7 @@ func (hb *historyBuilder) tombstones() {
 	}
 	for _, r := range hb.h.Removed() {
 		if reservedSegments[r.Name] {
-			b.errs = append(b.errs, &catalog.Error{File: history.FileName(r.Removed), Msg: fmt.Sprintf("the removed action %s would collide with the site's %s/ pages", r.ID(), r.Name)})
+			b.errs = append(b.errs, &diag.Diagnostic{File: history.FileName(r.Removed), Msg: fmt.Sprintf("the removed action %s would collide with the site's %s/ pages", r.ID(), r.Name)})
 			continue
 		}
 		p := newPage(r, "action", r.ID(), ActionPath(stubAction(r.Service, r.Name)))

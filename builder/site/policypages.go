@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/markup"
 	"github.com/iamref/iamref/builder/policy"
 	"github.com/iamref/iamref/internal/parallel"
@@ -300,7 +301,7 @@ func (b *builder) loadPolicies() {
 	}
 	for _, mp := range mps {
 		if reservedPolicyNames[mp.Name] {
-			b.errs = append(b.errs, &catalog.Error{File: mp.File, Line: 1, Col: 1, Msg: fmt.Sprintf("policy name %q would collide with the site's %s%s/ pages", mp.Name, PoliciesPath, mp.Name)})
+			b.errs = append(b.errs, &diag.Diagnostic{File: mp.File, Line: 1, Col: 1, Msg: fmt.Sprintf("policy name %q would collide with the site's %s%s/ pages", mp.Name, PoliciesPath, mp.Name)})
 			continue
 		}
 		m := &Managed{Policy: mp}
@@ -345,20 +346,20 @@ var posLine = regexp.MustCompile(`^(.+?):(\d+)(?::(\d+))?: (.*)$`)
 
 // positionedErrors turns the policy package's "file:line:col: message"
 // lines into build errors that sort with all the others.
-func positionedErrors(err error) catalog.ErrorList {
-	var out catalog.ErrorList
+func positionedErrors(err error) diag.List {
+	var out diag.List
 	for _, line := range strings.Split(err.Error(), "\n") {
 		if m := posLine.FindStringSubmatch(line); m != nil {
 			ln, _ := strconv.Atoi(m[2])
 			col, _ := strconv.Atoi(m[3])
-			out = append(out, &catalog.Error{File: m[1], Line: ln, Col: col, Msg: m[4]})
+			out = append(out, &diag.Diagnostic{File: m[1], Line: ln, Col: col, Msg: m[4]})
 			continue
 		}
 		file, msg, ok := strings.Cut(line, ": ")
 		if !ok {
 			file, msg = "policies", line
 		}
-		out = append(out, &catalog.Error{File: file, Msg: msg})
+		out = append(out, &diag.Diagnostic{File: file, Msg: msg})
 	}
 	return out
 }
@@ -381,11 +382,11 @@ func (b *builder) loadExamples() {
 		slug := strings.TrimSuffix(path.Base(f), ".md")
 		hasMD[slug] = true
 		if !exampleSlug.MatchString(slug) {
-			b.errs = append(b.errs, &catalog.Error{File: f, Msg: fmt.Sprintf("example name %q: use lower-case letters, digits and '-'", slug)})
+			b.errs = append(b.errs, &diag.Diagnostic{File: f, Msg: fmt.Sprintf("example name %q: use lower-case letters, digits and '-'", slug)})
 			continue
 		}
 		if !hasJSON[slug] {
-			b.errs = append(b.errs, &catalog.Error{File: f, Msg: fmt.Sprintf("no policy document examples/%s.json beside the explanation", slug)})
+			b.errs = append(b.errs, &diag.Diagnostic{File: f, Msg: fmt.Sprintf("no policy document examples/%s.json beside the explanation", slug)})
 			continue
 		}
 		doc, ok := b.markdown(f)
@@ -395,14 +396,14 @@ func (b *builder) loadExamples() {
 		ex := &Example{Slug: slug, File: f, Doc: doc}
 		if doc.Service != "" {
 			if ex.Service = b.cat.Service(doc.Service); ex.Service == nil {
-				b.errs = append(b.errs, &catalog.Error{File: f, Line: 1, Msg: fmt.Sprintf("front matter names unknown service prefix %q", doc.Service)})
+				b.errs = append(b.errs, &diag.Diagnostic{File: f, Line: 1, Msg: fmt.Sprintf("front matter names unknown service prefix %q", doc.Service)})
 				continue
 			}
 		}
 		jf := "examples/" + slug + ".json"
 		data, err := fs.ReadFile(b.cfg.Content, jf)
 		if err != nil {
-			b.errs = append(b.errs, &catalog.Error{File: jf, Msg: err.Error()})
+			b.errs = append(b.errs, &diag.Diagnostic{File: jf, Msg: err.Error()})
 			continue
 		}
 		ex.View = &PolicyView{Source: string(data)}
@@ -410,7 +411,7 @@ func (b *builder) loadExamples() {
 	}
 	for _, f := range jsons {
 		if slug := strings.TrimSuffix(path.Base(f), ".json"); !hasMD[slug] {
-			b.errs = append(b.errs, &catalog.Error{File: f, Msg: fmt.Sprintf("no explanation examples/%s.md beside the policy document", slug)})
+			b.errs = append(b.errs, &diag.Diagnostic{File: f, Msg: fmt.Sprintf("no explanation examples/%s.md beside the policy document", slug)})
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/diag"
 )
 
 // The data-quality page, /quality/, and its JSON twin, /api/quality.json:
@@ -343,7 +344,7 @@ func (b *builder) qualityJSON(p *QualityPage) []byte {
 	}
 	data, err := json.Marshal(doc)
 	if err != nil {
-		b.errs = append(b.errs, &catalog.Error{File: QualityAPIPath, Msg: err.Error()})
+		b.errs = append(b.errs, &diag.Diagnostic{File: QualityAPIPath, Msg: err.Error()})
 		return nil
 	}
 	return append(data, '\n')
