@@ -2,12 +2,12 @@ package markup
 
 import (
 	"bytes"
-	"fmt"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/iamref/iamref/builder/diag"
 	"gopkg.in/yaml.v3"
 )
 
@@ -28,18 +28,6 @@ type Source struct {
 	URL  string `yaml:"url"`
 }
 
-// PosError is an error at a position in a named file. Line and Col are
-// 1-based; Error formats it as "file:line:col: message".
-type PosError struct {
-	File      string
-	Line, Col int
-	Msg       string
-}
-
-func (e *PosError) Error() string {
-	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
-}
-
 // splitFrontMatter separates a leading front-matter block from the Markdown
 // body. It reports ok=false when src does not start with a "---" line. The
 // returned yaml excludes both delimiter lines; body is everything after the
@@ -57,7 +45,7 @@ func splitFrontMatter(name string, src []byte) (yml, body []byte, ok bool, err e
 		}
 		off = len(src) - len(next)
 	}
-	return nil, nil, true, &PosError{File: name, Line: 1, Col: 1, Msg: `front matter opened with "---" is never closed`}
+	return nil, nil, true, diag.At(name, 1, 1, `front matter opened with "---" is never closed`)
 }
 
 // cutLine returns the first line of b without its line ending, and the rest.
@@ -82,7 +70,7 @@ var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 func parseFrontMatter(name string, yml []byte) (*FrontMatter, error) {
 	const lineOffset = 1
 	errAt := func(line, col int, format string, args ...any) error {
-		return &PosError{File: name, Line: line + lineOffset, Col: col, Msg: fmt.Sprintf(format, args...)}
+		return diag.At(name, line+lineOffset, col, format, args...)
 	}
 
 	var doc yaml.Node

@@ -465,16 +465,8 @@ func (b *builder) markdown(f string) (*markup.Document, bool) {
 	}
 	doc, err := b.md.Render(f, src)
 	if err != nil {
-		b.errs = append(b.errs, markupError(f, err))
+		b.errs = append(b.errs, diag.From(f, err)...)
 		return nil, false
 	}
 	return doc, true
-}
-
-// markupError keeps a positioned markup error's place.
-func markupError(file string, err error) *diag.Diagnostic {
-	if pe, ok := err.(*markup.PosError); ok {
-		return &diag.Diagnostic{File: pe.File, Line: pe.Line, Col: pe.Col, Msg: pe.Msg}
-	}
-	return &diag.Diagnostic{File: file, Msg: err.Error()}
 }

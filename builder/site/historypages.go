@@ -2,7 +2,6 @@ package site
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -212,12 +211,7 @@ func (b *builder) historyPages() {
 	}
 	h, err := history.LoadChecked(b.cfg.Content, b.cat)
 	if err != nil {
-		var el diag.List
-		if errors.As(err, &el) {
-			b.errs = append(b.errs, el...)
-		} else {
-			b.errs = append(b.errs, &diag.Diagnostic{File: history.Dir, Msg: err.Error()})
-		}
+		b.errs = append(b.errs, diag.From(history.Dir, err)...)
 		return
 	}
 	hb := &historyBuilder{b: b, h: h, labels: map[string]string{}, tomb: map[string]bool{}}
