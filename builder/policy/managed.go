@@ -7,8 +7,8 @@ import (
 	"io/fs"
 	"path"
 	"sort"
-	"strings"
 
+	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/jsonpos"
 	"github.com/iamref/iamref/internal/parallel"
 )
@@ -29,7 +29,7 @@ type ManagedPolicy struct {
 }
 
 // LoadManaged reads policies/*.json from the content FS, sorted by name.
-// Every problem is reported, each as "file:line:col: message".
+// Every problem is reported, as a diag.List.
 func LoadManaged(fsys fs.FS) ([]*ManagedPolicy, error) {
 	files, err := fs.Glob(fsys, "policies/*.json")
 	if err != nil {
@@ -38,19 +38,19 @@ func LoadManaged(fsys fs.FS) ([]*ManagedPolicy, error) {
 	// Read and parse on every core; then check the names in file order.
 	type parsed struct {
 		mp   *ManagedPolicy
-		errs []string
+		errs diag.List
 	}
 	all := make([]parsed, len(files))
 	parallel.Each(len(files), func(i int) {
 		f := files[i]
 		src, err := fs.ReadFile(fsys, f)
 		if err != nil {
-			all[i].errs = []string{fmt.Sprintf("%s: %v", f, err)}
+			all[i].errs = diag.List{{File: f, Msg: err.Error()}}
 			return
 		}
 		all[i].mp, all[i].errs = parseManaged(f, src)
 	})
-	var errs []string
+	var errs diag.List
 	var out []*ManagedPolicy
 	names := map[string]string{}
 	for i, f := range files {
@@ -60,35 +60,35 @@ func LoadManaged(fsys fs.FS) ([]*ManagedPolicy, error) {
 			continue
 		}
 		if prev, dup := names[mp.Name]; dup {
-			errs = append(errs, fmt.Sprintf("%s: policy %s is already defined in %s", f, mp.Name, prev))
+			errs.Add(f, 0, 0, "policy %s is already defined in %s", mp.Name, prev)
 			continue
 		}
 		names[mp.Name] = f
 		out = append(out, mp)
 	}
-	if len(errs) > 0 {
-		return nil, fmt.Errorf("%s", strings.Join(errs, "\n"))
+	if err := errs.Err(); err != nil {
+		return nil, err
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
 }
 
-func parseManaged(file string, src []byte) (*ManagedPolicy, []string) {
+func parseManaged(file string, src []byte) (*ManagedPolicy, diag.List) {
 	root, err := jsonpos.Parse(src)
 	if err != nil {
 		if se, ok := err.(*jsonpos.SyntaxError); ok {
-			return nil, []string{fmt.Sprintf("%s:%d:%d: %s", file, se.Pos.Line, se.Pos.Col, se.Msg)}
+			return nil, diag.List{diag.At(file, se.Pos.Line, se.Pos.Col, "%s", se.Msg)}
 		}
-		return nil, []string{fmt.Sprintf("%s: %v", file, err)}
+		return nil, diag.List{{File: file, Msg: err.Error()}}
 	}
-	errf := func(pos jsonpos.Pos, format string, args ...any) string {
-		return fmt.Sprintf("%s:%d:%d: %s", file, pos.Line, pos.Col, fmt.Sprintf(format, args...))
+	errf := func(pos jsonpos.Pos, format string, args ...any) *diag.Diagnostic {
+		return diag.At(file, pos.Line, pos.Col, format, args...)
 	}
 	if root.Kind != jsonpos.Object {
-		return nil, []string{errf(root.Pos, "want an object, not %s", root.Kind)}
+		return nil, diag.List{errf(root.Pos, "want an object, not %s", root.Kind)}
 	}
 	mp := &ManagedPolicy{File: file}
-	var errs []string
+	var errs diag.List
 	seen := map[string]bool{}
 	for _, m := range root.Members {
 		if seen[m.Key] {

@@ -3,11 +3,14 @@ package policy
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"reflect"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/iamref/iamref/builder/diag"
 )
 
 // evaluated parses and evaluates every shipped managed policy once.
@@ -194,6 +197,11 @@ func TestLoadManagedErrors(t *testing.T) {
 	_, err := LoadManaged(fsys)
 	if err == nil {
 		t.Fatal("LoadManaged accepted broken files")
+	}
+	// Diagnostics, sorted by file and position: nobody parses the message.
+	var list diag.List
+	if !errors.As(err, &list) || len(list) != 5 || list[0].File != "policies/Broken.json" || list[0].Line != 3 || list[0].Col != 3 {
+		t.Errorf("error is not the five diagnostics, sorted: %#v", err)
 	}
 	for _, want := range []string{
 		"policies/Broken.json:3:3: unexpected",

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"errors"
 	"os"
 	"reflect"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"testing/fstest"
 
 	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/diag"
 )
 
 func actionIDs(as []*catalog.Action) []string {
@@ -236,6 +238,9 @@ func TestLoadDocumentedTableErrors(t *testing.T) {
 		_, err := LoadDocumentedTable(fstest.MapFS{"t.yaml": {Data: []byte(tc.src)}}, "t.yaml")
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: error %v, want it to contain %q", name, err, tc.want)
+		}
+		if list := (diag.List)(nil); !errors.As(err, &list) {
+			t.Errorf("%s: error is a %T, want a diag.List", name, err)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/policy"
 	"github.com/iamref/iamref/internal/parallel"
 )
@@ -314,7 +315,7 @@ func (b *builder) loadTables(results []*policy.Result) {
 	for _, f := range files {
 		t, err := policy.LoadDocumentedTable(b.cfg.Content, f)
 		if err != nil {
-			b.errs = append(b.errs, positionedErrors(err)...)
+			b.errs = append(b.errs, diag.From(f, err)...)
 			continue
 		}
 		dt := &docTable{table: t, services: map[*catalog.Service]bool{}}

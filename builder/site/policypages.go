@@ -297,7 +297,7 @@ func (b *builder) loadPolicies() {
 	b.pol = ps
 	mps, err := policy.LoadManaged(b.cfg.Content)
 	if err != nil {
-		b.errs = append(b.errs, positionedErrors(err)...)
+		b.errs = append(b.errs, diag.From("policies", err)...)
 	}
 	for _, mp := range mps {
 		if reservedPolicyNames[mp.Name] {
@@ -341,28 +341,6 @@ func (b *builder) loadPolicies() {
 
 // reservedPolicyNames are segments under /policies/ that are not policies.
 var reservedPolicyNames = map[string]bool{"compare": true}
-
-var posLine = regexp.MustCompile(`^(.+?):(\d+)(?::(\d+))?: (.*)$`)
-
-// positionedErrors turns the policy package's "file:line:col: message"
-// lines into build errors that sort with all the others.
-func positionedErrors(err error) diag.List {
-	var out diag.List
-	for _, line := range strings.Split(err.Error(), "\n") {
-		if m := posLine.FindStringSubmatch(line); m != nil {
-			ln, _ := strconv.Atoi(m[2])
-			col, _ := strconv.Atoi(m[3])
-			out = append(out, &diag.Diagnostic{File: m[1], Line: ln, Col: col, Msg: m[4]})
-			continue
-		}
-		file, msg, ok := strings.Cut(line, ": ")
-		if !ok {
-			file, msg = "policies", line
-		}
-		out = append(out, &diag.Diagnostic{File: file, Msg: msg})
-	}
-	return out
-}
 
 var exampleSlug = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 
