@@ -11,7 +11,7 @@ import (
 	"sort"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/internal/parallel"

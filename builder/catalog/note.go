@@ -9,7 +9,7 @@ import (
 
 	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/jsonpos"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // noteFrontMatter is the YAML front matter of a catalog note. Only title is

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/iamref/iamref/builder/diag"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // FrontMatter is the YAML block between "---" lines at the top of a
