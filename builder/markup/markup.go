@@ -31,6 +31,7 @@ import (
 	"html/template"
 
 	"github.com/iamref/iamref/builder/diag"
+	"github.com/iamref/iamref/builder/yamlpos"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -76,9 +77,9 @@ func New() *Renderer {
 // Render converts the Markdown file src, named name in error messages. The
 // file must start with front matter carrying a title.
 func (r *Renderer) Render(name string, src []byte) (*Document, error) {
-	yml, body, ok, err := splitFrontMatter(name, src)
-	if err != nil {
-		return nil, err
+	yml, body, _, ok, errs := yamlpos.SplitFrontMatter(name, src)
+	if errs != nil {
+		return nil, errs.Err()
 	}
 	if !ok {
 		return nil, diag.At(name, 1, 1, `missing front matter: the file must start with a "---" line`)

@@ -115,9 +115,7 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 		v.Set(reflect.ValueOf(*n))
 		return
 	}
-	for n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
-	}
+	n = Resolve(n)
 	if isNull(n) {
 		return // as yaml/v3 does: a null leaves the zero value
 	}
@@ -250,16 +248,26 @@ func KindName(k yaml.Kind) string {
 
 // Key is the value node of key in the mapping m, nil when m is not a
 // mapping or lacks the key: for a diagnostic at a value Decode decoded.
+// Aliases are followed, as Decode follows them.
 func Key(m *yaml.Node, key string) *yaml.Node {
+	m = Resolve(m)
 	if m == nil || m.Kind != yaml.MappingNode {
 		return nil
 	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == key {
-			return m.Content[i+1]
+			return Resolve(m.Content[i+1])
 		}
 	}
 	return nil
+}
+
+// Resolve is the node an alias names, or n itself.
+func Resolve(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return n
 }
 
 // SplitFrontMatter finds the front matter of a Markdown file: the YAML
