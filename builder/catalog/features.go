@@ -29,7 +29,7 @@ func readFeatures(file string, src []byte, c *Catalog) diag.List {
 			Note      string `yaml:"note"`
 		} `yaml:"features"`
 	}
-	if errs := decodeYAML(file, src, &doc); errs != nil {
+	if _, errs := decodeYAML(file, src, &doc); errs != nil {
 		return errs
 	}
 	var errs diag.List

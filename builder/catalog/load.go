@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"path"
 	"sort"
@@ -14,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/iamref/iamref/builder/diag"
+	"github.com/iamref/iamref/builder/yamlpos"
 	"github.com/iamref/iamref/internal/parallel"
 )
 
@@ -119,14 +119,14 @@ func Load(content fs.FS) (*Catalog, error) {
 	return c, nil
 }
 
-func decodeYAML(file string, src []byte, v any) diag.List {
-	dec := yaml.NewDecoder(strings.NewReader(string(src)))
-	dec.KnownFields(true)
-	if err := dec.Decode(v); err != nil && err != io.EOF {
-		line, msg := YAMLError(err, 0)
-		return diag.List{{File: file, Line: line, Msg: msg}}
+// decodeYAML decodes a YAML file strictly (yamlpos.Decode) and returns
+// its root node, nil for an empty file.
+func decodeYAML(file string, src []byte, v any) (*yaml.Node, diag.List) {
+	root, errs := yamlpos.Parse(file, src, 1)
+	if errs != nil {
+		return nil, errs
 	}
-	return nil
+	return root, yamlpos.Decode(file, root, v)
 }
 
 func readSnapshot(file string, src []byte, c *Catalog) diag.List {
@@ -134,11 +134,16 @@ func readSnapshot(file string, src []byte, c *Catalog) diag.List {
 		Date   string `yaml:"date"`
 		Source string `yaml:"source"`
 	}
-	if errs := decodeYAML(file, src, &s); errs != nil {
+	root, errs := decodeYAML(file, src, &s)
+	if errs != nil {
 		return errs
 	}
 	if len(s.Date) != len("2006-01-02") {
-		return diag.List{{File: file, Line: 1, Msg: fmt.Sprintf("date %q: want YYYY-MM-DD", s.Date)}}
+		line, col := 1, 0
+		if n := yamlpos.Key(root, "date"); n != nil {
+			line, col = n.Line, n.Column
+		}
+		return diag.List{diag.At(file, line, col, "date %q: want YYYY-MM-DD", s.Date)}
 	}
 	c.Snapshot.Date, c.Snapshot.Source = s.Date, s.Source
 	return nil
@@ -151,16 +156,10 @@ const OverrideSource = "policy_sentry access-level overrides"
 // A correction that names an unknown action or equals the official level is reported
 // as a problem of the data (Catalog.Problems), not a load error: it is their data.
 func readOverrides(file string, src []byte, c *Catalog) diag.List {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
-		line, msg := YAMLError(err, 0)
-		return diag.List{{File: file, Line: line, Msg: msg}}
+	root, errs := yamlpos.Parse(file, src, 1)
+	if errs != nil || root == nil {
+		return errs
 	}
-	if len(doc.Content) == 0 {
-		return nil
-	}
-	var errs diag.List
-	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
 		return diag.List{{File: file, Line: root.Line, Col: root.Column, Msg: "want a mapping of service prefixes"}}
 	}

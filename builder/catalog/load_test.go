@@ -154,6 +154,12 @@ func TestLoadErrors(t *testing.T) {
 			[]string{"catalog/n.md: service prefix \"n\" is already defined in catalog/a.json"}},
 		{"unknown field", map[string]string{"catalog/x.json": `{"x": {"service_name": "X", "prefix": "x", "colour": 1}}`},
 			[]string{"catalog/x.json:1:44: service x: unknown field \"colour\""}},
+		{"note front matter", map[string]string{"catalog/n.md": "---\r\ntitle: N\r\ncolour: red\r\n---\r\n# N\r\n- prefix: n\r\n## Privileges\r\n### Foo\r\n"},
+			[]string{`catalog/n.md:3:1: front matter: unknown key "colour"`, "catalog/n.md:8: action Foo: \"- description:\" is missing"}},
+		{"note front matter never closed", map[string]string{"catalog/n.md": "---\ntitle: N\n# N\n"},
+			[]string{`catalog/n.md:1:1: front matter opened with "---" is never closed`}},
+		{"snapshot date", map[string]string{"catalog/x.json": `{"x": {"service_name": "X", "prefix": "x"}}`, "catalog/snapshot.yaml": "source: s\ndate: 2026-6-1\n"},
+			[]string{`catalog/snapshot.yaml:2:7: date "2026-6-1": want YYYY-MM-DD`}},
 		{"features", map[string]string{"catalog/x.json": `{"x": {"service_name": "X", "prefix": "x"}}`, "services/x.yaml": "service: x\nfeatures:\n  identity_based_policies: {supported: maybe}\n"},
 			[]string{"services/x.yaml:3:"}},
 	}

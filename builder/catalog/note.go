@@ -2,14 +2,11 @@ package catalog
 
 import (
 	"fmt"
-	"io"
-	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/jsonpos"
-	"go.yaml.in/yaml/v3"
+	"github.com/iamref/iamref/builder/yamlpos"
 )
 
 // noteFrontMatter is the YAML front matter of a catalog note. Only title is
@@ -48,32 +45,26 @@ type noteFrontMatter struct {
 // Every problem is reported with its line (and column inside the JSON).
 func parseNote(file string, src []byte) (*Service, diag.List) {
 	d := &decoder{file: file}
-	lines := strings.Split(strings.ReplaceAll(string(src), "\r\n", "\n"), "\n")
 	errAt := func(line int, format string, args ...any) {
 		d.errs = append(d.errs, &diag.Diagnostic{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
 	}
-	i := 0
 	var fm noteFrontMatter
-	if len(lines) > 0 && lines[0] == "---" {
-		end := -1
-		for j := 1; j < len(lines); j++ {
-			if lines[j] == "---" {
-				end = j
-				break
-			}
-		}
-		if end < 0 {
-			errAt(1, "front matter opened with --- is never closed")
-			return nil, d.errs
-		}
-		dec := yaml.NewDecoder(strings.NewReader(strings.Join(lines[1:end], "\n")))
-		dec.KnownFields(true)
-		if err := dec.Decode(&fm); err != nil && err != io.EOF {
-			line, msg := YAMLError(err, 1)
-			errAt(line, "front matter: %s", msg)
-		}
-		i = end + 1
+	yml, body, first, ok, errs := yamlpos.SplitFrontMatter(file, src)
+	if errs != nil {
+		return nil, errs
 	}
+	if ok {
+		root, errs := yamlpos.Parse(file, yml, 2)
+		if errs == nil {
+			errs = yamlpos.Decode(file, root, &fm)
+		}
+		for _, e := range errs {
+			e.Msg = "front matter: " + e.Msg
+		}
+		d.errs = append(d.errs, errs...)
+	}
+	// lines[i] is line first+i of the file.
+	lines := strings.Split(strings.ReplaceAll(string(body), "\r\n", "\n"), "\n")
 	s := &Service{File: file, Name: fm.Title}
 	var cur *Action
 	var curLine int
@@ -95,9 +86,9 @@ func parseNote(file string, src []byte) (*Service, diag.List) {
 		cur = nil
 	}
 	section := ""
-	for ; i < len(lines); i++ {
+	for i := 0; i < len(lines); i++ {
 		line := lines[i]
-		n := i + 1
+		n := first + i
 		trimmed := strings.TrimSpace(line)
 		switch {
 		case trimmed == "":
@@ -157,12 +148,12 @@ func parseNote(file string, src []byte) (*Service, diag.List) {
 				k++
 			}
 			if k >= len(lines) {
-				errAt(j+1, "action %s: fenced block is never closed", cur.Name)
+				errAt(first+j, "action %s: fenced block is never closed", cur.Name)
 				i = k
 				continue
 			}
-			body := strings.Join(lines[j+1:k], "\n")
-			cur.ResourceTypes = d.noteResources(body, j+1, cur)
+			block := strings.Join(lines[j+1:k], "\n")
+			cur.ResourceTypes = d.noteResources(block, first+j, cur)
 			if cur.ResourceTypes == nil {
 				cur.ResourceTypes = []*ActionResource{}
 			}
@@ -216,21 +207,4 @@ func clip(s string, n int) string {
 		return s
 	}
 	return s[:n] + "…"
-}
-
-var yamlLine = regexp.MustCompile(`line (\d+)`)
-
-// YAMLError turns a yaml.v3 error into a line in the file (the YAML started
-// after offset lines) and a message without yaml.v3's prefixes.
-func YAMLError(err error, offset int) (int, string) {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
-	msg = strings.Join(strings.Fields(msg), " ")
-	line := offset + 1
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		line = n + offset
-		msg = strings.TrimSpace(strings.TrimPrefix(strings.Replace(msg, m[0], "", 1), ":"))
-	}
-	return line, msg
 }

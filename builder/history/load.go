@@ -15,6 +15,7 @@ import (
 	"github.com/iamref/iamref/builder/catalog"
 	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/jsonpos"
+	"github.com/iamref/iamref/builder/yamlpos"
 )
 
 // Load reads the history from a content directory (see the package doc for
@@ -191,19 +192,16 @@ func (h *History) Check(c *catalog.Catalog) error {
 
 // parseSnapshots reads snapshots.yaml; lines holds each snapshot's line.
 func parseSnapshots(file string, src []byte) ([]Snapshot, []int, diag.List) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
-		line, msg := catalog.YAMLError(err, 0)
-		return nil, nil, diag.List{{File: file, Line: line, Msg: msg}}
+	root, errs := yamlpos.Parse(file, src, 1)
+	if errs != nil {
+		return nil, nil, errs
 	}
-	var errs diag.List
 	bad := func(n *yaml.Node, format string, args ...any) {
 		errs = append(errs, &diag.Diagnostic{File: file, Line: n.Line, Col: n.Column, Msg: fmt.Sprintf(format, args...)})
 	}
-	if len(doc.Content) == 0 {
+	if root == nil {
 		return nil, nil, diag.List{{File: file, Line: 1, Msg: "no snapshots: want a list of snapshots, oldest first"}}
 	}
-	root := doc.Content[0]
 	if root.Kind != yaml.SequenceNode || len(root.Content) == 0 {
 		bad(root, "want a non-empty list of snapshots, oldest first")
 		return nil, nil, errs

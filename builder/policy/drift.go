@@ -7,7 +7,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/iamref/iamref/builder/catalog"
-	"github.com/iamref/iamref/builder/diag"
+	"github.com/iamref/iamref/builder/yamlpos"
 )
 
 // DocumentedTable is a managed-policy table as a service's documentation
@@ -55,19 +55,14 @@ func LoadDocumentedTable(fsys fs.FS, path string) (*DocumentedTable, error) {
 			Policies []string `yaml:"policies"`
 		} `yaml:"rows"`
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
-		line, msg := catalog.YAMLError(err, 0)
-		return nil, diag.List{diag.At(path, line, 0, "%s", msg)}
+	root, errs := yamlpos.Parse(path, src, 1)
+	if errs == nil {
+		errs = yamlpos.Decode(path, root, &raw)
 	}
-	dec := yaml.NewDecoder(strings.NewReader(string(src)))
-	dec.KnownFields(true)
-	if err := dec.Decode(&raw); err != nil {
-		line, msg := catalog.YAMLError(err, 0)
-		return nil, diag.List{diag.At(path, line, 0, "%s", msg)}
+	if errs != nil {
+		return nil, errs.Err()
 	}
 	t := &DocumentedTable{File: path, Source: raw.Source}
-	var errs diag.List
 	errf := func(n *yaml.Node, format string, args ...any) {
 		errs.Add(path, n.Line, n.Column, format, args...)
 	}
@@ -89,7 +84,7 @@ func LoadDocumentedTable(fsys fs.FS, path string) (*DocumentedTable, error) {
 		}
 	}
 	// Positions of rows come from the node tree.
-	rowNodes := findKey(&doc, "rows")
+	rowNodes := yamlpos.Key(root, "rows")
 	seen := map[string]int{}
 	for i, r := range raw.Rows {
 		node := &yaml.Node{Line: 1, Column: 1}
@@ -116,20 +111,6 @@ func LoadDocumentedTable(fsys fs.FS, path string) (*DocumentedTable, error) {
 		return nil, err
 	}
 	return t, nil
-}
-
-// findKey returns the value node of a top-level key.
-func findKey(doc *yaml.Node, key string) *yaml.Node {
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
-		return nil
-	}
-	m := doc.Content[0]
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i+1]
-		}
-	}
-	return nil
 }
 
 // DriftRow compares one action of a documented table with what the

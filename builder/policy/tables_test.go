@@ -232,7 +232,7 @@ func TestLoadDocumentedTableErrors(t *testing.T) {
 	for name, tc := range map[string]struct{ src, want string }{
 		"unknown abbreviation": {strings.Replace(inlineTable, "[W, N]}", "[W, X]}", 1), "t.yaml:6:5: action s3:GetObject: unknown policy abbreviation \"X\""},
 		"duplicate row":        {inlineTable + "  - {action: \"S3:getobject\", group: \"x\", policies: []}\n", "t.yaml:10:5: action S3:getobject is listed twice (also line 6)"},
-		"unknown field":        {inlineTable + "extra: 1\n", "t.yaml:10: "},
+		"unknown field":        {inlineTable + "extra: 1\n", `t.yaml:10:1: unknown key "extra"`},
 		"not yaml":             {"rows: [", "t.yaml:"},
 	} {
 		_, err := LoadDocumentedTable(fstest.MapFS{"t.yaml": {Data: []byte(tc.src)}}, "t.yaml")
