@@ -44,9 +44,9 @@ type noteFrontMatter struct {
 //
 // Every problem is reported with its line (and column inside the JSON).
 func parseNote(file string, src []byte) (*Service, diag.List) {
-	d := &decoder{file: file}
+	d := newDecoder(file)
 	errAt := func(line int, format string, args ...any) {
-		d.errs = append(d.errs, &diag.Diagnostic{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
+		d.Errs = append(d.Errs, &diag.Diagnostic{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
 	}
 	var fm noteFrontMatter
 	yml, body, first, ok, errs := yamlpos.SplitFrontMatter(file, src)
@@ -61,7 +61,7 @@ func parseNote(file string, src []byte) (*Service, diag.List) {
 		for _, e := range errs {
 			e.Msg = "front matter: " + e.Msg
 		}
-		d.errs = append(d.errs, errs...)
+		d.Errs = append(d.Errs, errs...)
 	}
 	// lines[i] is line first+i of the file.
 	lines := strings.Split(strings.ReplaceAll(string(body), "\r\n", "\n"), "\n")
@@ -153,7 +153,7 @@ func parseNote(file string, src []byte) (*Service, diag.List) {
 				continue
 			}
 			block := strings.Join(lines[j+1:k], "\n")
-			cur.ResourceTypes = d.noteResources(block, first+j, cur)
+			cur.ResourceTypes = d.noteResources(block, first+j+1, cur)
 			if cur.ResourceTypes == nil {
 				cur.ResourceTypes = []*ActionResource{}
 			}
@@ -175,31 +175,18 @@ func parseNote(file string, src []byte) (*Service, diag.List) {
 			a.AccessLevel = ""
 		}
 	}
-	return s, d.errs
+	return s, d.Errs
 }
 
 // noteResources decodes a fenced resource-types object whose first line is
-// line lineOffset+1 of the note, so positions point into the note.
-func (d *decoder) noteResources(body string, lineOffset int, a *Action) []*ActionResource {
-	v, err := jsonpos.Parse([]byte(body))
+// line first of the note, so positions point into the note.
+func (d *decoder) noteResources(block string, first int, a *Action) []*ActionResource {
+	v, err := jsonpos.ParseAt([]byte(block), first)
 	if err != nil {
-		se := err.(*jsonpos.SyntaxError)
-		d.errs = append(d.errs, &diag.Diagnostic{File: d.file, Line: se.Pos.Line + lineOffset, Col: se.Pos.Col, Msg: "action " + a.Name + ": invalid JSON: " + se.Msg})
+		d.Syntax(err, "action "+a.Name+": invalid JSON: ")
 		return nil
 	}
-	shift(v, lineOffset)
 	return d.actionResources(v, "action "+a.Name)
-}
-
-func shift(v *jsonpos.Value, by int) {
-	v.Pos.Line += by
-	for _, it := range v.Items {
-		shift(it, by)
-	}
-	for i := range v.Members {
-		v.Members[i].KeyPos.Line += by
-		shift(v.Members[i].Value, by)
-	}
 }
 
 func clip(s string, n int) string {
