@@ -74,79 +74,52 @@ func LoadManaged(fsys fs.FS) ([]*ManagedPolicy, error) {
 }
 
 func parseManaged(file string, src []byte) (*ManagedPolicy, diag.List) {
+	d := &jsonpos.Decoder{File: file}
 	root, err := jsonpos.Parse(src)
 	if err != nil {
-		if se, ok := err.(*jsonpos.SyntaxError); ok {
-			return nil, diag.List{diag.At(file, se.Pos.Line, se.Pos.Col, "%s", se.Msg)}
-		}
-		return nil, diag.List{{File: file, Msg: err.Error()}}
-	}
-	errf := func(pos jsonpos.Pos, format string, args ...any) *diag.Diagnostic {
-		return diag.At(file, pos.Line, pos.Col, format, args...)
-	}
-	if root.Kind != jsonpos.Object {
-		return nil, diag.List{errf(root.Pos, "want an object, not %s", root.Kind)}
+		d.Syntax(err, "")
+		return nil, d.Errs
 	}
 	mp := &ManagedPolicy{File: file}
-	var errs diag.List
 	seen := map[string]bool{}
-	for _, m := range root.Members {
-		if seen[m.Key] {
-			errs = append(errs, errf(m.KeyPos, "duplicate key %q", m.Key))
-			continue
-		}
+	known := []string{"PolicyName", "Arn", "DefaultVersionId", "CreateDate", "UpdateDate", "Deprecated", "Document"}
+	if !d.Members(root, "policy", known, func(m jsonpos.Member) {
 		seen[m.Key] = true
 		// Deprecated policies ship "Arn": null and "UpdateDate": null.
-		str := func(dst *string) {
-			if m.Value.Kind == jsonpos.Null {
-				return
-			}
-			if m.Value.Kind != jsonpos.String {
-				errs = append(errs, errf(m.Value.Pos, "%s must be a string or null, not %s", m.Key, m.Value.Kind))
-				return
-			}
-			*dst = m.Value.Str
-		}
 		switch m.Key {
 		case "PolicyName":
-			str(&mp.Name)
+			mp.Name = d.OptString(m.Value, m.Key)
 		case "Arn":
-			str(&mp.ARN)
+			mp.ARN = d.OptString(m.Value, m.Key)
 		case "DefaultVersionId":
-			str(&mp.Version)
+			mp.Version = d.OptString(m.Value, m.Key)
 		case "CreateDate":
-			str(&mp.CreateDate)
+			mp.CreateDate = d.OptString(m.Value, m.Key)
 		case "UpdateDate":
-			str(&mp.UpdateDate)
+			mp.UpdateDate = d.OptString(m.Value, m.Key)
 		case "Deprecated":
-			if m.Value.Kind != jsonpos.Bool {
-				errs = append(errs, errf(m.Value.Pos, "Deprecated must be true or false, not %s", m.Value.Kind))
-				continue
-			}
-			mp.Deprecated = m.Value.Bool
+			mp.Deprecated = d.Bool(m.Value, m.Key)
 		case "Document":
-			if m.Value.Kind != jsonpos.Object {
-				errs = append(errs, errf(m.Value.Pos, "Document must be an object, not %s", m.Value.Kind))
-				continue
+			if d.Object(m.Value, m.Key) {
+				var b bytes.Buffer
+				writeJSON(&b, m.Value, "")
+				b.WriteByte('\n')
+				mp.Document = b.Bytes()
 			}
-			var b bytes.Buffer
-			writeJSON(&b, m.Value, "")
-			b.WriteByte('\n')
-			mp.Document = b.Bytes()
-		default:
-			errs = append(errs, errf(m.KeyPos, "unknown key %q (want PolicyName, Arn, DefaultVersionId, CreateDate, UpdateDate, Deprecated, Document)", m.Key))
 		}
+	}) {
+		return nil, d.Errs
 	}
 	for _, k := range []string{"PolicyName", "Document"} {
 		if !seen[k] {
-			errs = append(errs, errf(root.Pos, "missing %s", k))
+			d.Errorf(root.Pos, "missing %s", k)
 		}
 	}
 	if mp.Name != "" && path.Base(file) != mp.Name+".json" {
-		errs = append(errs, errf(root.Pos, "PolicyName %q does not match the file name", mp.Name))
+		d.Errorf(root.Pos, "PolicyName %q does not match the file name", mp.Name)
 	}
-	if len(errs) > 0 {
-		return nil, errs
+	if len(d.Errs) > 0 {
+		return nil, d.Errs
 	}
 	return mp, nil
 }

@@ -205,9 +205,9 @@ func TestLoadManagedErrors(t *testing.T) {
 	}
 	for _, want := range []string{
 		"policies/Broken.json:3:3: unexpected",
-		"policies/Types.json:1:32: Arn must be a string or null",
-		"policies/Types.json:1:49: Deprecated must be true or false",
-		"policies/Types.json:1:67: Document must be an object",
+		"policies/Types.json:1:32: Arn: want a string or null, found number",
+		"policies/Types.json:1:49: Deprecated: want true or false, found string",
+		"policies/Types.json:1:67: Document: want an object, found array",
 		"policies/Renamed.json:1:1: PolicyName \"Other\" does not match the file name",
 	} {
 		if !strings.Contains(err.Error(), want) {
