@@ -50,12 +50,12 @@ func TestFragment(t *testing.T) {
 		}
 	}
 	n := 0
-	for _, d := range info.fragments.depths.m {
-		n += len(d.v.fresh)
-		if m := d.v.done.Load(); m != nil {
+	info.fragments.depths.Values(func(d *fragmentDepth) {
+		n += len(d.fresh)
+		if m := d.done.Load(); m != nil {
 			n += len(*m)
 		}
-	}
+	})
 	if n != len(tests) { // all different depth, name or datum
 		t.Errorf("cache holds %d fragments, want %d", n, len(tests))
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/iamref/iamref/internal/oncemap"
 )
 
 // output writes the site into a fresh temporary directory beside the final
@@ -25,9 +27,9 @@ type output struct {
 	stale  chan struct{} // closed when the stale directories are gone
 
 	mu    sync.Mutex
-	files map[string]int64          // site-absolute path → size
-	dirs  onceMap[string, struct{}] // the directories made
-	links linkIndex                 // ids and references of every HTML page written (links.go)
+	files map[string]int64              // site-absolute path → size
+	dirs  oncemap.Map[string, struct{}] // the directories made
+	links linkIndex                     // ids and references of every HTML page written (links.go)
 }
 
 func newOutput(final string) (*output, error) {
@@ -129,7 +131,7 @@ func (o *output) mkdir(d string) error {
 	if parent == d { // climbed past the output without meeting it
 		return fmt.Errorf("%s is not inside the output directory %s", d, o.dir)
 	}
-	_, err := o.dirs.get(d, func() (struct{}, error) {
+	_, err := o.dirs.Get(d, func() (struct{}, error) {
 		if err := o.mkdir(parent); err != nil {
 			return struct{}{}, err
 		}
