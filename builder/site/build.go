@@ -27,6 +27,7 @@ import (
 	"github.com/iamref/iamref/builder/catalog"
 	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/markup"
+	"github.com/iamref/iamref/builder/output"
 	"github.com/iamref/iamref/static"
 	"github.com/iamref/iamref/templates"
 )
@@ -65,7 +66,8 @@ type builder struct {
 	md     *markup.Renderer
 	tmpl   *templateSet
 	info   *Info
-	out    *output
+	out    *output.Dir
+	links  *linkIndex          // links.go: ids and references of every page written
 	guides map[string][]*Guide // by service prefix
 	pol    *policySet          // policypages.go
 	jobs   []job
@@ -133,7 +135,8 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 		return Stats{}, err
 	}
 	b.phase(start, "loaded content and assembled %s files", commas(len(b.jobs)))
-	out, err := newOutput(b.cfg.Out)
+	b.links = &linkIndex{}
+	out, err := output.New(b.cfg.Out, b.links.add)
 	if err != nil {
 		return Stats{}, err
 	}
@@ -141,7 +144,7 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 	ok := false
 	defer func() {
 		if !ok {
-			out.abort()
+			out.Abort()
 		}
 	}()
 	if err := srch.ready(); err != nil {
@@ -151,9 +154,9 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 	// most links as the pages are written.
 	expected := make([]string, len(b.jobs))
 	for i, j := range b.jobs {
-		expected[i] = "/" + filePath(j.path)
+		expected[i] = "/" + output.FilePath(j.path)
 	}
-	out.links.expect(expected)
+	b.links.expect(expected)
 	t := time.Now()
 	if err := b.render(ctx); err != nil {
 		return Stats{}, err
@@ -168,7 +171,7 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 	}
 	b.phase(t, "published")
 	t = time.Now()
-	if err := out.commit(); err != nil {
+	if err := out.Commit(); err != nil {
 		return Stats{}, err
 	}
 	b.phase(t, "swapped the output in")
@@ -179,7 +182,7 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 			pages++
 		}
 	}
-	return Stats{Pages: pages, Files: len(out.files), Bytes: out.totalBytes(), Duration: time.Since(start)}, nil
+	return Stats{Pages: pages, Files: out.Files(), Bytes: out.Bytes(), Duration: time.Since(start)}, nil
 }
 
 // phase reports a finished phase of the build and how long it took.
@@ -338,7 +341,7 @@ func (b *builder) render(ctx context.Context) error {
 					}
 					data = buf.Bytes()
 				}
-				if err := b.out.write(j.path, data); err != nil {
+				if err := b.out.Write(j.path, data); err != nil {
 					return err
 				}
 				// Written: 60 MB of JSON and the pages' views (a few

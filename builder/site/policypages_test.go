@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/iamref/iamref/builder/output"
 )
 
 // policySite is a hand-made catalog with three managed policies that
@@ -375,11 +377,11 @@ func TestRenderReleasesPolicyViews(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := newOutput(filepath.Join(t.TempDir(), "public"))
+	out, err := output.New(filepath.Join(t.TempDir(), "public"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer out.abort()
+	defer out.Abort()
 	b.out = out
 	first, last := b.policyJobs[0], b.policyJobs[1]
 	if first >= last || first == 0 || last == len(b.jobs) {
@@ -418,7 +420,7 @@ func TestRenderReleasesPolicyViews(t *testing.T) {
 			t.Errorf("%s: view kept after the render", m.Policy.Name)
 		}
 	}
-	if page := read(t, out.dir, "policies/DemoMixed/index.html"); !strings.Contains(page, `id="document"`) {
+	if page := read(t, out.Path(), "policies/DemoMixed/index.html"); !strings.Contains(page, `id="document"`) {
 		t.Error("policy page rendered without its document")
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"testing/fstest"
 
 	"github.com/BurntSushi/toml"
+	"github.com/iamref/iamref/builder/output"
 )
 
 // hostServices are real services with the awkward cases: lower-case action
@@ -118,7 +119,7 @@ func TestHostedSite(t *testing.T) {
 	if len(rules) == 0 {
 		t.Fatal("no redirects")
 	}
-	isPage := func(p string) bool { return files["/"+filePath(p)] || files["/"+filePath(p+"/")] }
+	isPage := func(p string) bool { return files["/"+output.FilePath(p)] || files["/"+output.FilePath(p+"/")] }
 	for _, r := range rules {
 		to := strings.ReplaceAll(r.To, ":splat", "")
 		if !isPage(to) {

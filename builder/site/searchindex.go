@@ -270,10 +270,10 @@ func (s *searchJob) finish() error {
 		return s.compErr
 	}
 	index := s.b.info.Search.Index
-	if err := s.b.out.write(index+".br", s.br); err != nil {
+	if err := s.b.out.Write(index+".br", s.br); err != nil {
 		return err
 	}
-	if err := s.b.out.write(index+".gz", s.gz); err != nil {
+	if err := s.b.out.Write(index+".gz", s.gz); err != nil {
 		return err
 	}
 	ms := func(d time.Duration) string { return d.Round(time.Millisecond).String() }

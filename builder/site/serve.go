@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/iamref/iamref/builder/output"
 )
 
 // ServeConfig configures the preview server.
@@ -182,7 +184,7 @@ func FileServer(dir string) http.Handler {
 		if strings.HasSuffix(r.URL.Path, "/") && p != "/" {
 			p += "/"
 		}
-		file := filepath.Join(dir, filepath.FromSlash(filePath(p)))
+		file := filepath.Join(dir, filepath.FromSlash(output.FilePath(p)))
 		st, err := os.Stat(file)
 		if err == nil && st.IsDir() {
 			http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
