@@ -26,6 +26,7 @@ import (
 
 	"github.com/iamref/iamref/builder/catalog"
 	"github.com/iamref/iamref/builder/diag"
+	"github.com/iamref/iamref/builder/linkcheck"
 	"github.com/iamref/iamref/builder/markup"
 	"github.com/iamref/iamref/builder/output"
 	"github.com/iamref/iamref/static"
@@ -67,7 +68,7 @@ type builder struct {
 	tmpl   *templateSet
 	info   *Info
 	out    *output.Dir
-	links  *linkIndex          // links.go: ids and references of every page written
+	links  *linkcheck.Index    // ids and references of every page written
 	guides map[string][]*Guide // by service prefix
 	pol    *policySet          // policypages.go
 	jobs   []job
@@ -135,8 +136,8 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 		return Stats{}, err
 	}
 	b.phase(start, "loaded content and assembled %s files", commas(len(b.jobs)))
-	b.links = &linkIndex{}
-	out, err := output.New(b.cfg.Out, b.links.add)
+	b.links = &linkcheck.Index{}
+	out, err := output.New(b.cfg.Out, b.links.Add)
 	if err != nil {
 		return Stats{}, err
 	}
@@ -156,7 +157,7 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 	for i, j := range b.jobs {
 		expected[i] = "/" + output.FilePath(j.path)
 	}
-	b.links.expect(expected)
+	b.links.Expect(expected)
 	t := time.Now()
 	if err := b.render(ctx); err != nil {
 		return Stats{}, err

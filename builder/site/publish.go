@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/iamref/iamref/builder/linkcheck"
 	"github.com/iamref/iamref/builder/output"
 )
 
@@ -34,7 +35,7 @@ func (b *builder) publish() error {
 		files = append(files, p)
 	}
 	sort.Strings(files)
-	rep, err := checkLinks(b.out.Path(), files, b.links)
+	rep, err := linkcheck.Check(b.out.Path(), files, b.links)
 	<-done
 	if err != nil {
 		return err
