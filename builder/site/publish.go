@@ -24,7 +24,7 @@ func (b *builder) publish() error {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		rules = b.redirects(exists)
+		rules = b.aliases(exists)
 	}()
 	host := map[string][]byte{"/_redirects": nil, "/robots.txt": robots(b.cfg.BaseURL)}
 	for p, data := range sitemaps(b.cfg.BaseURL, b.cat.Snapshot.Date, b.sitemapPaths()) {
