@@ -4,10 +4,11 @@ import (
 	"strings"
 
 	"github.com/iamref/iamref/builder/history"
+	"github.com/iamref/iamref/builder/redirects"
 )
 
 // The site's redirects, written to /_redirects in Netlify's format
-// (redirects.go). Netlify matches paths case-sensitively, so the
+// (package redirects). Netlify matches paths case-sensitively, so the
 // case-insensitive aliases are generated, one rule per name whose
 // lower-case form is not a page of its own:
 //
@@ -24,11 +25,11 @@ import (
 
 // aliases are the redirect rules of the catalog. exists reports whether the
 // build writes a file at a site path (a directory path means its index.html).
-func (b *builder) aliases(exists func(string) bool) []Redirect {
-	rs := &redirectSet{seen: map[string]bool{}, pages: func(p string) bool { return exists(p) || exists(p+"/") }}
+func (b *builder) aliases(exists func(string) bool) []redirects.Rule {
+	rs := redirects.NewSet(func(p string) bool { return exists(p) || exists(p+"/") })
 	for _, s := range b.cat.Services {
 		if up := strings.ToUpper(s.Prefix); up != s.Prefix {
-			rs.add("/"+up+"/*", "/"+s.Prefix+"/:splat")
+			rs.Add("/"+up+"/*", "/"+s.Prefix+"/:splat")
 		}
 	}
 	for _, s := range b.cat.Services {
@@ -36,7 +37,7 @@ func (b *builder) aliases(exists func(string) bool) []Redirect {
 		for _, a := range s.Actions {
 			paths = append(paths, ActionPath(a))
 		}
-		rs.lowerAliases(paths)
+		rs.LowerAliases(paths)
 	}
 	for _, s := range b.cat.Services {
 		lower := map[string]int{}
@@ -44,9 +45,9 @@ func (b *builder) aliases(exists func(string) bool) []Redirect {
 			lower[strings.ToLower(a.Name)]++
 		}
 		for _, a := range s.Actions {
-			rs.add("/"+s.Prefix+":"+a.Name, ActionPath(a))
+			rs.Add("/"+s.Prefix+":"+a.Name, ActionPath(a))
 			if l := strings.ToLower(a.Name); l != a.Name && lower[l] == 1 {
-				rs.add("/"+s.Prefix+":"+l, ActionPath(a))
+				rs.Add("/"+s.Prefix+":"+l, ActionPath(a))
 			}
 		}
 	}
@@ -56,17 +57,17 @@ func (b *builder) aliases(exists func(string) bool) []Redirect {
 		for _, rt := range s.ResourceTypes {
 			paths = append(paths, ResourcePath(rt))
 		}
-		rs.lowerAliases(paths)
+		rs.LowerAliases(paths)
 	}
 	var keys []string
 	for _, k := range b.cat.ConditionKeys() {
 		keys = append(keys, ConditionKeyPath(k.Name))
 	}
-	rs.lowerAliases(keys)
+	rs.LowerAliases(keys)
 	for _, s := range b.cat.Services {
-		rs.add("/iam/"+s.Prefix, ServicePath(s.Prefix))
+		rs.Add("/iam/"+s.Prefix, ServicePath(s.Prefix))
 	}
-	return rs.rules
+	return rs.Rules()
 }
 
 // removedActionAliases sends the short links and the lower-case paths of
@@ -74,7 +75,7 @@ func (b *builder) aliases(exists func(string) bool) []Redirect {
 // the pages the tombstones replace. A name a live action has in any case
 // keeps its rule for the live action, and a lower-case form two removed
 // actions share gets none.
-func (b *builder) removedActionAliases(rs *redirectSet) {
+func (b *builder) removedActionAliases(rs *redirects.Set) {
 	live := map[string]bool{}
 	for _, s := range b.cat.Services {
 		for _, a := range s.Actions {
@@ -95,10 +96,10 @@ func (b *builder) removedActionAliases(rs *redirectSet) {
 		if live[l] {
 			continue
 		}
-		rs.add("/"+id, p.Path)
+		rs.Add("/"+id, p.Path)
 		if lower[l] == 1 {
-			rs.add("/"+l, p.Path)
-			rs.add(strings.ToLower(p.Path), p.Path)
+			rs.Add("/"+l, p.Path)
+			rs.Add(strings.ToLower(p.Path), p.Path)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/iamref/iamref/builder/linkcheck"
 	"github.com/iamref/iamref/builder/output"
+	"github.com/iamref/iamref/builder/redirects"
 )
 
 // publish is the finish phase of a build, after rendering and before the
@@ -20,7 +21,7 @@ func (b *builder) publish() error {
 	exists := func(sitePath string) bool { return b.out.Has("/" + output.FilePath(sitePath)) }
 	// The redirects are worked out while the links are checked: both only
 	// read what the render wrote, and no page links to the host files.
-	var rules []Redirect
+	var rules []redirects.Rule
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -40,7 +41,7 @@ func (b *builder) publish() error {
 	if err != nil {
 		return err
 	}
-	host["/_redirects"] = formatRedirects(rules)
+	host["/_redirects"] = redirects.Format(rules)
 	for _, p := range slices.Sorted(maps.Keys(host)) {
 		if err := b.out.Write(p, host[p]); err != nil {
 			return err
@@ -54,7 +55,7 @@ func (b *builder) publish() error {
 	if !ok {
 		return nil
 	}
-	added, err := checkURLs(manifest, publishedURLs(files), newRedirectTable(rules), exists)
+	added, err := checkURLs(manifest, publishedURLs(files), redirects.NewTable(rules), exists)
 	if err != nil {
 		return err
 	}

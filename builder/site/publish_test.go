@@ -18,6 +18,7 @@ import (
 	"github.com/BurntSushi/toml"
 	"github.com/iamref/iamref/builder/linkcheck"
 	"github.com/iamref/iamref/builder/output"
+	"github.com/iamref/iamref/builder/redirects"
 )
 
 // hostServices are real services with the awkward cases: lower-case action
@@ -116,7 +117,7 @@ func TestHostedSite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rules := parseRedirects(data)
+	rules := redirects.Parse(data)
 	if len(rules) == 0 {
 		t.Fatal("no redirects")
 	}
@@ -252,24 +253,6 @@ func TestSitemapSplitAndNoBaseURL(t *testing.T) {
 	}
 	if strings.Contains(string(robots("")), "Sitemap") {
 		t.Error("robots.txt names a sitemap without a base URL")
-	}
-}
-
-func TestRedirectMatching(t *testing.T) {
-	table := newRedirectTable(parseRedirects([]byte(`# comment
-/a/b /x/ 301
-/a/* /star/:splat
-/p/:id/q /id/:id/ 302
-/a/b /never/
-`)))
-	for p, want := range map[string]string{"/a/b": "/x/", "/a/b/": "/x/", "/a/c/d/": "/star/c/d/", "/a/c": "/star/c", "/p/7/q": "/id/7/", "/z": ""} {
-		r, ok := table.match(p)
-		if got := r.To; !ok && want != "" || ok && got != want {
-			t.Errorf("match(%s) = %q %v, want %q", p, got, ok, want)
-		}
-	}
-	if r, _ := table.match("/p/1/q"); r.Status != 302 {
-		t.Errorf("status = %d", r.Status)
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/iamref/iamref/builder/output"
+	"github.com/iamref/iamref/builder/redirects"
 )
 
 // ServeConfig configures the preview server.
@@ -242,12 +243,48 @@ func FileServer(dir string) http.Handler {
 }
 
 // redirectFor looks a missing path up in the site's _redirects file, with
-// Netlify's matching rules (see redirects.go).
+// Netlify's matching rules (package redirects).
 func redirectFor(dir, p string) (string, bool) {
 	t := redirectsOf(dir)
 	if t == nil {
 		return "", false
 	}
-	r, ok := t.match(p)
+	r, ok := t.Match(p)
 	return r.To, ok
+}
+
+// redirectCache keeps the parsed _redirects of a served directory until the
+// file changes.
+var redirectCache struct {
+	sync.Mutex
+	byDir map[string]cachedRedirects
+}
+
+type cachedRedirects struct {
+	mod   time.Time
+	size  int64
+	table *redirects.Table
+}
+
+func redirectsOf(dir string) *redirects.Table {
+	file := filepath.Join(dir, "_redirects")
+	st, err := os.Stat(file)
+	if err != nil {
+		return nil
+	}
+	redirectCache.Lock()
+	defer redirectCache.Unlock()
+	if redirectCache.byDir == nil {
+		redirectCache.byDir = map[string]cachedRedirects{}
+	}
+	if c, ok := redirectCache.byDir[dir]; ok && c.mod.Equal(st.ModTime()) && c.size == st.Size() {
+		return c.table
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil
+	}
+	t := redirects.NewTable(redirects.Parse(data))
+	redirectCache.byDir[dir] = cachedRedirects{mod: st.ModTime(), size: st.Size(), table: t}
+	return t
 }
