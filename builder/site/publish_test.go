@@ -18,6 +18,7 @@ import (
 	"github.com/BurntSushi/toml"
 	"github.com/iamref/iamref/builder/linkcheck"
 	"github.com/iamref/iamref/builder/output"
+	"github.com/iamref/iamref/builder/preview"
 	"github.com/iamref/iamref/builder/redirects"
 )
 
@@ -139,7 +140,7 @@ func TestHostedSite(t *testing.T) {
 		}
 	}
 
-	srv := httptest.NewServer(FileServer(out))
+	srv := httptest.NewServer(preview.FileServer(out))
 	defer srv.Close()
 	for from, want := range map[string]string{
 		"/s3/putobject/":                  "/s3/PutObject/",
@@ -375,7 +376,7 @@ func TestCommittedManifest(t *testing.T) {
 // permanent redirect to the canonical path.
 func TestServeRedirectStatus(t *testing.T) {
 	out, _ := buildSite(t, txtarFS(t, miniSite))
-	srv := httptest.NewServer(FileServer(out))
+	srv := httptest.NewServer(preview.FileServer(out))
 	defer srv.Close()
 	c := srv.Client()
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/iamref/iamref/builder/preview"
 	"github.com/iamref/iamref/builder/search"
 	"github.com/iamref/iamref/builder/search/query"
 	"github.com/iamref/iamref/internal/browsertest"
@@ -182,7 +183,7 @@ func testSearchAssets(t *testing.T, out string, m search.Manifest) {
 }
 
 func testSearchServer(t *testing.T, out string, m search.Manifest) {
-	srv := httptest.NewServer(FileServer(out))
+	srv := httptest.NewServer(preview.FileServer(out))
 	defer srv.Close()
 	get := func(p, accept string) (*http.Response, []byte) {
 		req, _ := http.NewRequest("GET", srv.URL+p, nil)
@@ -360,7 +361,7 @@ func jsString(s string) string {
 
 func testSearchBrowser(t *testing.T, out string) {
 	ctx := browsertest.New(t)
-	srv := httptest.NewServer(withCSP(t, FileServer(out)))
+	srv := httptest.NewServer(withCSP(t, preview.FileServer(out)))
 	defer srv.Close()
 	console := collectConsole(ctx)
 

@@ -42,6 +42,7 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 
+	"github.com/iamref/iamref/builder/preview"
 	"github.com/iamref/iamref/builder/site"
 )
 
@@ -84,7 +85,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		cfg.Static = os.DirFS(*staticDir)
 	}
 	if *serve != "" {
-		return site.Serve(ctx, site.ServeConfig{Build: cfg, Addr: *serve, ContentDir: *content, TemplatesDir: *tmplDir, StaticDir: *staticDir, Log: stderr})
+		return preview.Serve(ctx, preview.Config{Dir: *out, Addr: *serve, Build: previewBuild(cfg), Watch: []string{*content, *tmplDir, *staticDir}, Log: stderr})
 	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -110,4 +111,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "recorded %d new URLs in %s\n", n, filepath.Join(*content, site.URLManifest))
 	}
 	return nil
+}
+
+// previewBuild builds the site for the preview server: its pages load the
+// server's reload script.
+func previewBuild(cfg site.Config) func(context.Context) (string, error) {
+	cfg.Dev = true
+	return func(ctx context.Context) (string, error) {
+		stats, err := site.Build(ctx, cfg)
+		return stats.String(), err
+	}
 }

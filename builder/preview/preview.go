@@ -1,4 +1,7 @@
-package site
+// Package preview serves a built site the way the production host does,
+// rebuilds it when its sources change and tells the open pages to reload:
+// go run ./cmd/build -serve localhost:8080.
+package preview
 
 import (
 	"context"
@@ -20,25 +23,25 @@ import (
 	"github.com/iamref/iamref/builder/redirects"
 )
 
-// ServeConfig configures the preview server.
-type ServeConfig struct {
-	Build        Config
-	Addr         string // such as localhost:8080
-	ContentDir   string // watched for changes
-	TemplatesDir string // watched when set (else the embedded templates are used)
-	StaticDir    string // watched when set
-	Log          io.Writer
-	Ready        func(addr string) // called once the listener is up (tests)
+// Config configures the preview server.
+type Config struct {
+	Dir  string // the built site, which Build replaces
+	Addr string // such as localhost:8080
+	// Build builds the site into Dir and summarises what it built. The
+	// pages it makes should load /_iamref/events, the reload events.
+	Build func(ctx context.Context) (string, error)
+	Watch []string // directories whose changes trigger a rebuild; "" is skipped
+	Log   io.Writer
+	Ready func(addr string) // called once the listener is up (tests)
 }
 
 // Serve builds the site, serves it, rebuilds when a watched directory
 // changes and tells open pages to reload. It returns when ctx is done.
-func Serve(ctx context.Context, sc ServeConfig) error {
-	sc.Build.Dev = true
+func Serve(ctx context.Context, sc Config) error {
 	if sc.Log == nil {
 		sc.Log = io.Discard
 	}
-	stats, err := Build(ctx, sc.Build)
+	stats, err := sc.Build(ctx)
 	if err != nil {
 		return err
 	}
@@ -50,9 +53,9 @@ func Serve(ctx context.Context, sc ServeConfig) error {
 	rl := &reloader{clients: map[chan struct{}]bool{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/_iamref/events", rl.events)
-	mux.Handle("/", FileServer(sc.Build.Out))
+	mux.Handle("/", FileServer(sc.Dir))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(sc.Log, "serving %s on http://%s/\n", sc.Build.Out, ln.Addr())
+	fmt.Fprintf(sc.Log, "serving %s on http://%s/\n", sc.Dir, ln.Addr())
 	if sc.Ready != nil {
 		sc.Ready(ln.Addr().String())
 	}
@@ -64,8 +67,7 @@ func Serve(ctx context.Context, sc ServeConfig) error {
 		_ = srv.Shutdown(shut)
 	}()
 	go func() {
-		dirs := []string{sc.ContentDir, sc.TemplatesDir, sc.StaticDir}
-		last := snapshotTree(dirs)
+		last := snapshotTree(sc.Watch)
 		t := time.NewTicker(400 * time.Millisecond)
 		defer t.Stop()
 		for {
@@ -74,12 +76,12 @@ func Serve(ctx context.Context, sc ServeConfig) error {
 				return
 			case <-t.C:
 			}
-			now := snapshotTree(dirs)
+			now := snapshotTree(sc.Watch)
 			if now == last {
 				continue
 			}
 			last = now
-			stats, err := Build(ctx, sc.Build)
+			stats, err := sc.Build(ctx)
 			if err != nil {
 				fmt.Fprintf(sc.Log, "rebuild failed (still serving the previous site):\n%v\n", err)
 				continue
