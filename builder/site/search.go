@@ -1,0 +1,155 @@
+package site
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/search"
+)
+
+// What the site's search finds; searchindex.go makes its index and engine.
+
+// searchDocs lists what the search finds, from the loaded catalog, guides
+// and policies.
+func (b *builder) searchDocs() []search.Document {
+	n := len(b.cat.ConditionKeys())
+	for _, s := range b.cat.Services {
+		n += 1 + len(s.Actions) + len(s.ResourceTypes)
+	}
+	docs := make([]search.Document, 0, n+2000)
+	for _, s := range b.cat.Services {
+		docs = append(docs, search.Document{
+			Kind: "service", ID: s.Prefix, Title: s.Name, URL: ServicePath(s.Prefix),
+			Service: s.Prefix, ServiceName: s.Name,
+		})
+		for _, a := range s.Actions {
+			d := search.Document{
+				Kind: "action", ID: a.ID(), Title: a.Name, URL: ActionPath(a),
+				Service: s.Prefix, ServiceName: s.Name, AccessLevel: string(a.AccessLevel),
+				Description: a.Description,
+			}
+			if a.Override != nil && a.Override.Level != a.AccessLevel {
+				d.AccessOverride = string(a.Override.Level)
+			}
+			docs = append(docs, d)
+		}
+		for _, rt := range s.ResourceTypes {
+			docs = append(docs, search.Document{
+				Kind: "resource", ID: s.Prefix + ":" + rt.Name, Title: rt.Name, URL: ResourcePath(rt),
+				Service: s.Prefix, ServiceName: s.Name, Description: rt.ARN,
+			})
+		}
+		for _, g := range b.guides[s.Prefix] {
+			docs = append(docs, guideDocs(g)...)
+		}
+	}
+	for _, k := range b.cat.ConditionKeys() {
+		docs = append(docs, conditionDoc(b.cat, k))
+	}
+	if b.pol != nil {
+		for _, m := range b.pol.managed {
+			d := search.Document{
+				Kind: "policy", ID: m.Name(), Title: m.Name(), URL: PolicyPath(m.Name()),
+				Description: policyDescription(m),
+			}
+			if m.Services == 1 && len(m.Top) == 1 {
+				d.Service = m.Top[0].Prefix
+			}
+			docs = append(docs, d)
+		}
+		for _, ex := range b.pol.examples {
+			d := search.Document{
+				Kind: "example", ID: ex.Slug, Title: ex.Doc.Title, URL: ExamplePath(ex.Slug),
+				Description: ex.Doc.Summary,
+			}
+			if ex.Service != nil {
+				d.Service, d.ServiceName = ex.Service.Prefix, ex.Service.Name
+			}
+			docs = append(docs, d)
+		}
+	}
+	return docs
+}
+
+// guideDocs are a guide and each of its sections (linked by anchor).
+func guideDocs(g *Guide) []search.Document {
+	page := GuidePath(g.Service.Prefix, g.Slug)
+	docs := []search.Document{{
+		Kind: "guide", ID: g.Doc.Title, Title: g.Doc.Title, URL: page,
+		Service: g.Service.Prefix, ServiceName: g.Service.Name, Description: g.Doc.Summary,
+	}}
+	for _, h := range g.Doc.Headings {
+		if h.ID == "" || h.Level == 1 && h.Text == g.Doc.Title {
+			continue
+		}
+		docs = append(docs, search.Document{
+			Kind: "guide", ID: h.Text, Title: g.Doc.Title, URL: page + "#" + h.ID,
+			Service: g.Service.Prefix, ServiceName: g.Service.Name, Description: h.Body,
+		})
+	}
+	return docs
+}
+
+// conditionDoc is a condition key across services; it belongs to the
+// service its name starts with (s3:x-amz-acl), none for global keys
+// (aws:SourceIp).
+func conditionDoc(cat *catalog.Catalog, k *catalog.GlobalConditionKey) search.Document {
+	d := search.Document{Kind: "condition", ID: k.Name, Title: k.Name, URL: ConditionKeyPath(k.Name)}
+	if pre, _, ok := strings.Cut(k.Name, ":"); ok {
+		if s := cat.Service(pre); s != nil && s.Prefix == pre {
+			d.Service, d.ServiceName = s.Prefix, s.Name
+		}
+	}
+	for _, def := range k.Definitions {
+		if def.Description != "" {
+			d.Description = def.Description
+			break
+		}
+	}
+	return d
+}
+
+func policyDescription(m *Managed) string {
+	if m.View == nil {
+		return "AWS managed policy"
+	}
+	desc := fmt.Sprintf("AWS managed policy allowing %s actions", commas(m.View.Allowed()))
+	switch {
+	case m.Services == 1 && len(m.Top) == 1:
+		desc += " of " + m.Top[0].Prefix
+	case m.Services > 1:
+		desc += fmt.Sprintf(" in %d services", m.Services)
+	}
+	if m.Policy.Deprecated {
+		desc += " (deprecated)"
+	}
+	return desc
+}
+
+// openSearchPath is the OpenSearch description: browsers offer to add the
+// site as a search engine. Its address stays the same from build to build.
+const openSearchPath = "/opensearch.xml"
+
+// openSearch is the description document. Its URL template is absolute
+// with a base URL; without one it is relative to the document, which
+// lies at the site root.
+func openSearch(baseURL string) []byte {
+	root := "./"
+	if baseURL != "" {
+		root = baseURL + "/"
+	}
+	return fmt.Appendf(nil, `<?xml version="1.0" encoding="UTF-8"?>
+<OpenSearchDescription xmlns="http://a9.com/-/spec/opensearch/1.1/">
+<ShortName>iamref</ShortName>
+<Description>Search AWS IAM actions, services, resource types, condition keys and managed policies</Description>
+<InputEncoding>UTF-8</InputEncoding>
+<Url type="text/html" method="get" template="%s?q={searchTerms}"/>
+</OpenSearchDescription>
+`, xmlEscape(root))
+}
+
+func xmlEscape(s string) string {
+	r := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;")
+	return r.Replace(s)
+}
