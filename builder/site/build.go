@@ -29,6 +29,7 @@ import (
 	"github.com/iamref/iamref/builder/linkcheck"
 	"github.com/iamref/iamref/builder/markup"
 	"github.com/iamref/iamref/builder/output"
+	"github.com/iamref/iamref/builder/searchassets"
 	"github.com/iamref/iamref/static"
 	"github.com/iamref/iamref/templates"
 )
@@ -148,7 +149,7 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 			out.Abort()
 		}
 	}()
-	if err := srch.ready(); err != nil {
+	if err := b.searchReady(srch); err != nil {
 		return Stats{}, err
 	}
 	// Every file the render will write is known now: the link index checks
@@ -162,7 +163,7 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 	if err := b.render(ctx); err != nil {
 		return Stats{}, err
 	}
-	if err := srch.finish(); err != nil {
+	if err := b.searchFinish(srch); err != nil {
 		return Stats{}, err
 	}
 	b.phase(t, "rendered and wrote %s files", commas(len(b.jobs)))
@@ -196,7 +197,7 @@ func (b *builder) phase(start time.Time, format string, args ...any) {
 // prepare loads the content and assembles every page and file of the
 // site, without writing anything, and starts building the search index
 // (unless cfg.Search is off).
-func prepare(ctx context.Context, cfg Config) (*builder, *searchJob, error) {
+func prepare(ctx context.Context, cfg Config) (*builder, *searchassets.Job, error) {
 	if cfg.Templates == nil {
 		cfg.Templates = templates.FS
 	}
@@ -221,7 +222,7 @@ func prepare(ctx context.Context, cfg Config) (*builder, *searchJob, error) {
 	if err := b.errs.Err(); err != nil {
 		return nil, nil, err
 	}
-	srch := b.startSearch(ctx) // searchindex.go: built while the pages are assembled
+	srch := b.startSearch(ctx) // search.go: built while the pages are assembled
 	if err := b.assets(); err != nil {
 		return nil, nil, err
 	}

@@ -1,14 +1,83 @@
 package site
 
 import (
+	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/iamref/iamref/builder/catalog"
 	"github.com/iamref/iamref/builder/search"
+	"github.com/iamref/iamref/builder/searchassets"
 )
 
-// What the site's search finds; searchindex.go makes its index and engine.
+// The site's search: what it finds (searchDocs), and the files of its index
+// and engine, which package searchassets makes while the pages are
+// assembled and which the pages name in Info.Search.
+
+// startSearch collects the search documents and starts building the index
+// and the engine. It returns nil when the build has no search.
+func (b *builder) startSearch(ctx context.Context) *searchassets.Job {
+	if !b.cfg.Search {
+		return nil
+	}
+	return searchassets.Start(ctx, b.searchDocs(), b.cfg.ModuleRoot)
+}
+
+// searchReady waits for the index and the engine, names them in
+// Info.Search and adds their files to the build, with the OpenSearch
+// description.
+func (b *builder) searchReady(j *searchassets.Job) error {
+	if j == nil {
+		return nil
+	}
+	f, err := j.Ready()
+	if err != nil {
+		return err
+	}
+	for _, file := range f.List {
+		b.addFile(file.Path, file.Data)
+	}
+	b.addFile(openSearchPath, openSearch(b.cfg.BaseURL))
+	b.info.Assets["opensearch.xml"] = openSearchPath
+	b.info.Search = SearchAssets{
+		Index:    f.Index,
+		WASM:     f.WASM,
+		WASMExec: f.WASMExec,
+		Worker:   b.info.Asset("js/search-worker.js"),
+		Script:   b.info.Asset("js/search.js"),
+	}
+	if b.info.Search.Worker == "" || b.info.Search.Script == "" {
+		return fmt.Errorf("static: js/search.js and js/search-worker.js are needed for search")
+	}
+	return nil
+}
+
+// searchFinish writes the index's compressed copies, made while the pages
+// rendered.
+func (b *builder) searchFinish(j *searchassets.Job) error {
+	if j == nil {
+		return nil
+	}
+	files, err := j.Compressed()
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		if err := b.out.Write(f.Path, f.Data); err != nil {
+			return err
+		}
+	}
+	st := j.Stats()
+	ms := func(d time.Duration) string { return d.Round(time.Millisecond).String() }
+	how := "indexed"
+	if st.Cached {
+		how = "index read from .cache/search"
+	}
+	b.publishNote("search: %s documents, %s in %s (%.1f MB, %d kB brotli); engine ready in %s (%d kB brotli); the pages waited %s for them",
+		commas(st.Docs), how, ms(st.IndexTime), float64(st.IndexBytes)/1e6, st.IndexBrotli/1000, ms(st.WasmTime), st.WasmBrotli/1000, ms(st.Wait))
+	return nil
+}
 
 // searchDocs lists what the search finds, from the loaded catalog, guides
 // and policies.

@@ -1,4 +1,18 @@
-package site
+// Package searchassets makes the files of the site's search while the
+// pages are assembled: the index of the search documents (package search),
+// written under a content-hashed name, and the engine that reads it, Go
+// compiled to WebAssembly by wasmbuild (cached in <module>/.cache/wasm).
+// The page templates need only their names, so the index is compressed
+// while the pages render:
+//
+//	Start       after loading: the index and the engine in the background
+//	Ready       before rendering: their names and files
+//	Compressed  before publishing: the index's .br and .gz copies
+//
+// Files, all at the site root: search-<hash>.idx and search-<hash>.wasm,
+// wasm_exec-<hash>.js (each with .br and .gz copies) and search.json (for
+// go run ./cmd/search -index public).
+package searchassets
 
 import (
 	"context"
@@ -18,23 +32,8 @@ import (
 	"github.com/iamref/iamref/builder/search/wasmbuild"
 )
 
-// The site's search (builder/search): an index of every action, service,
-// resource type, condition key, managed policy, example and guide section,
-// written under a content-hashed name, and the engine that reads it, Go
-// compiled to WebAssembly by wasmbuild (cached in <module>/.cache/wasm).
-// Both are made while the pages are assembled; the page templates need
-// only their names, so the index is compressed while the pages render:
-//
-//	startSearch  after loading: documents, then index and engine in the background
-//	ready        before rendering: names into Info.Search, files into the jobs
-//	finish       before publishing: the index's .br and .gz copies
-//
-// Files, all at the site root: search-<hash>.idx and search-<hash>.wasm,
-// wasm_exec-<hash>.js (each with .br and .gz copies), search.json
-// (for go run ./cmd/search -index public) and opensearch.xml.
-type searchJob struct {
-	b *builder
-
+// Job builds the index and the engine of one build.
+type Job struct {
 	wasmDone chan struct{}
 	wasm     *wasmbuild.Files
 	wasmErr  error
@@ -47,23 +46,34 @@ type searchJob struct {
 	br, gz     []byte
 	compErr    error
 
+	files *Files // set by Ready
+
 	cached                    bool // the index came from .cache/search
 	docs                      int
 	start                     time.Time
 	indexTime, wasmTime, wait time.Duration
 }
 
-// startSearch collects the search documents and starts building the index
-// and the engine. It returns nil when the build has no search.
-func (b *builder) startSearch(ctx context.Context) *searchJob {
-	if !b.cfg.Search {
-		return nil
-	}
-	s := &searchJob{b: b, wasmDone: make(chan struct{}), indexDone: make(chan struct{}), compressed: make(chan struct{}), start: time.Now()}
-	docs := b.searchDocs()
+// File is one file of the search, at its site path.
+type File struct {
+	Path string // site-absolute: /search-0123456789.idx
+	Data []byte
+}
+
+// Files are the search's files, and the site paths of those the pages
+// name.
+type Files struct {
+	Index, WASM, WASMExec string
+	List                  []File
+}
+
+// Start starts building the index of docs and compiling the engine from
+// the module at moduleRoot ("": found by wasmbuild.ModuleRoot).
+func Start(ctx context.Context, docs []search.Document, moduleRoot string) *Job {
+	s := &Job{wasmDone: make(chan struct{}), indexDone: make(chan struct{}), compressed: make(chan struct{}), start: time.Now()}
 	s.docs = len(docs)
 	rootDone := make(chan struct{})
-	root, rootErr := b.cfg.ModuleRoot, error(nil)
+	root, rootErr := moduleRoot, error(nil)
 	go func() {
 		defer close(s.wasmDone)
 		if root == "" {
@@ -156,7 +166,7 @@ func indexKey(docs []search.Document) string {
 	return hex.EncodeToString(h.Sum(nil))[:32]
 }
 
-func (s *searchJob) readCached(dir, key string) bool {
+func (s *Job) readCached(dir, key string) bool {
 	if dir == "" || key == "" {
 		return false
 	}
@@ -206,80 +216,65 @@ func writeCachedIndex(dir, key string, idx, br, gz []byte) {
 	}
 }
 
-// ready waits for the index and the engine, names them in Info.Search and
-// adds their files to the build.
-func (s *searchJob) ready() error {
-	if s == nil {
-		return nil
-	}
+// Ready waits for the index and the engine and returns their files.
+func (s *Job) Ready() (*Files, error) {
 	waitStart := time.Now()
 	<-s.wasmDone
 	<-s.indexDone
 	s.wait = time.Since(waitStart)
 	if s.wasmErr != nil {
-		return fmt.Errorf("search: %w\n(the search engine is Go compiled to WebAssembly by the go tool; build without search with -search=false)", s.wasmErr)
+		return nil, fmt.Errorf("search: %w\n(the search engine is Go compiled to WebAssembly by the go tool; build without search with -search=false)", s.wasmErr)
 	}
 	if s.indexErr != nil {
-		return fmt.Errorf("search index: %w", s.indexErr)
+		return nil, fmt.Errorf("search index: %w", s.indexErr)
 	}
-	b := s.b
+	f := &Files{}
+	add := func(path string, data []byte) { f.List = append(f.List, File{path, data}) }
 	wasm := search.HashName("search-", ".wasm", s.wasm.Wasm)
-	b.addFile("/"+wasm, s.wasm.Wasm)
-	b.addFile("/"+wasm+".br", s.wasm.WasmBrotli)
-	b.addFile("/"+wasm+".gz", s.wasm.WasmGzip)
+	add("/"+wasm, s.wasm.Wasm)
+	add("/"+wasm+".br", s.wasm.WasmBrotli)
+	add("/"+wasm+".gz", s.wasm.WasmGzip)
 	execJS := search.HashName("wasm_exec-", ".js", s.wasm.WasmExec)
 	br, gz, err := search.Compress(s.wasm.WasmExec)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	b.addFile("/"+execJS, s.wasm.WasmExec)
-	b.addFile("/"+execJS+".br", br)
-	b.addFile("/"+execJS+".gz", gz)
+	add("/"+execJS, s.wasm.WasmExec)
+	add("/"+execJS+".br", br)
+	add("/"+execJS+".gz", gz)
 	index := search.HashName("search-", ".idx", s.index)
-	b.addFile("/"+index, s.index)
+	add("/"+index, s.index)
 	manifest, err := json.MarshalIndent(search.Manifest{Index: index, Wasm: wasm, WasmExec: execJS}, "", "  ")
 	if err != nil {
-		return err
+		return nil, err
 	}
-	b.addFile("/"+search.ManifestName, append(manifest, '\n'))
-	b.addFile(openSearchPath, openSearch(b.cfg.BaseURL))
-	b.info.Assets["opensearch.xml"] = openSearchPath
-	b.info.Search = SearchAssets{
-		Index:    "/" + index,
-		WASM:     "/" + wasm,
-		WASMExec: "/" + execJS,
-		Worker:   b.info.Asset("js/search-worker.js"),
-		Script:   b.info.Asset("js/search.js"),
-	}
-	if b.info.Search.Worker == "" || b.info.Search.Script == "" {
-		return fmt.Errorf("static: js/search.js and js/search-worker.js are needed for search")
-	}
-	return nil
+	add("/"+search.ManifestName, append(manifest, '\n'))
+	f.Index, f.WASM, f.WASMExec = "/"+index, "/"+wasm, "/"+execJS
+	s.files = f
+	return f, nil
 }
 
-// finish writes the index's compressed copies, made while the pages
-// rendered.
-func (s *searchJob) finish() error {
-	if s == nil {
-		return nil
-	}
+// Compressed waits for the index's brotli and gzip copies, made while the
+// pages render, and returns them as files; after Ready.
+func (s *Job) Compressed() ([]File, error) {
 	<-s.compressed
 	if s.compErr != nil {
-		return s.compErr
+		return nil, s.compErr
 	}
-	index := s.b.info.Search.Index
-	if err := s.b.out.Write(index+".br", s.br); err != nil {
-		return err
-	}
-	if err := s.b.out.Write(index+".gz", s.gz); err != nil {
-		return err
-	}
-	ms := func(d time.Duration) string { return d.Round(time.Millisecond).String() }
-	how := "indexed"
-	if s.cached {
-		how = "index read from .cache/search"
-	}
-	s.b.publishNote("search: %s documents, %s in %s (%.1f MB, %d kB brotli); engine ready in %s (%d kB brotli); the pages waited %s for them",
-		commas(s.docs), how, ms(s.indexTime), float64(len(s.index))/1e6, len(s.br)/1000, ms(s.wasmTime), len(s.wasm.WasmBrotli)/1000, ms(s.wait))
-	return nil
+	return []File{{s.files.Index + ".br", s.br}, {s.files.Index + ".gz", s.gz}}, nil
+}
+
+// Stats says what the job made and how long it took.
+type Stats struct {
+	Docs                      int
+	Cached                    bool // the index came from .cache/search
+	IndexTime, WasmTime, Wait time.Duration
+	IndexBytes, IndexBrotli   int
+	WasmBrotli                int
+}
+
+// Stats are the job's numbers, once Compressed returned.
+func (s *Job) Stats() Stats {
+	return Stats{Docs: s.docs, Cached: s.cached, IndexTime: s.indexTime, WasmTime: s.wasmTime, Wait: s.wait,
+		IndexBytes: len(s.index), IndexBrotli: len(s.br), WasmBrotli: len(s.wasm.WasmBrotli)}
 }
