@@ -2,7 +2,6 @@ package markup
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,13 +9,14 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/iamref/iamref/internal/sitetest"
 	"golang.org/x/tools/txtar"
 )
 
-var update = flag.Bool("update", false, "rewrite output.html and headings.txt in testdata/*.txtar")
-
 // TestRenderCases runs each testdata/*.txtar case: input.md is rendered and
-// compared with output.html (the HTML) and headings.txt (the headings).
+// compared with output.html (the HTML) and headings.txt (the headings);
+// go test -update rewrites those two sections.
 func TestRenderCases(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txtar")
 	if err != nil {
@@ -48,7 +48,7 @@ func TestRenderCases(t *testing.T) {
 				t.Errorf("output has a style attribute:\n%s", got["output.html"])
 			}
 			checkHTML(t, got["output.html"])
-			if *update {
+			if sitetest.Update() {
 				for i := range ar.Files {
 					if g, ok := got[ar.Files[i].Name]; ok {
 						ar.Files[i].Data = []byte(g)
@@ -71,8 +71,8 @@ func TestRenderCases(t *testing.T) {
 					t.Errorf("no %s section (run go test -update)", name)
 					continue
 				}
-				if got[name] != string(want) {
-					t.Errorf("%s differs (run go test -update and review the diff)\ngot:\n%s\nwant:\n%s", name, got[name], want)
+				if diff := cmp.Diff(string(want), got[name]); diff != "" {
+					t.Errorf("%s differs (-want +got; run go test -update and review the diff):\n%s", name, diff)
 				}
 			}
 		})

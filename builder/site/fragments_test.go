@@ -15,6 +15,7 @@ import (
 // render in place: links relative to the page's depth, site-absolute on
 // absolute pages, names escaped, one rendering per depth and datum.
 func TestFragment(t *testing.T) {
+	t.Parallel()
 	ts, err := parseTemplates(templates.FS)
 	if err != nil {
 		t.Fatal(err)
@@ -73,6 +74,7 @@ func TestFragment(t *testing.T) {
 // for lists of actions and of condition keys, and that other lists are an
 // error rather than nothing.
 func TestFragments(t *testing.T) {
+	t.Parallel()
 	ts, err := parseTemplates(templates.FS)
 	if err != nil {
 		t.Fatal(err)
@@ -114,6 +116,7 @@ func TestFragments(t *testing.T) {
 // goroutines, across many snapshots: every fragment stored is found, with
 // its own HTML (run with -race).
 func TestFragmentDepthSnapshots(t *testing.T) {
+	t.Parallel()
 	d := &fragmentDepth{fresh: map[fragmentKey]template.HTML{}}
 	const n = 5000
 	var wg sync.WaitGroup

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 
@@ -20,6 +21,7 @@ import (
 	"github.com/iamref/iamref/builder/output"
 	"github.com/iamref/iamref/builder/preview"
 	"github.com/iamref/iamref/builder/redirects"
+	"github.com/iamref/iamref/internal/sitetest"
 )
 
 // hostServices are real services with the awkward cases: lower-case action
@@ -27,10 +29,40 @@ import (
 // (ec2-instance-connect:MaxTunnelDuration and maxTunnelDuration).
 var hostServices = []string{"chime", "s3", "cloudsearch", "ec2-instance-connect"}
 
+// hostSite is the site of hostServices, with every managed policy, built
+// once for the tests that only read it (buildHostSite) and removed by
+// TestMain.
+var hostSite struct {
+	once sync.Once
+	dir  string // the temporary directory that holds it
+	out  string
+	err  error
+}
+
+// buildHostSite builds the host site on first use and returns its
+// directory, which tests must not change.
 func buildHostSite(t *testing.T) string {
 	t.Helper()
-	out, _ := buildSite(t, onlyServices(t, os.DirFS("../../content"), hostServices...))
-	return out
+	hostSite.once.Do(func() {
+		hostSite.err = errors.New("building the host site failed (see the first test that asked for it)")
+		dir, err := os.MkdirTemp("", "iamref-host-site-")
+		if err != nil {
+			hostSite.err = err
+			return
+		}
+		hostSite.dir = dir
+		out := filepath.Join(dir, "public")
+		content := sitetest.OnlyServices(t, os.DirFS("../../content"), hostServices...)
+		if _, err := Build(context.Background(), Config{Content: content, Out: out, BaseURL: "https://iamref.example"}); err != nil {
+			hostSite.err = err
+			return
+		}
+		hostSite.out, hostSite.err = out, nil
+	})
+	if hostSite.err != nil {
+		t.Fatal(hostSite.err)
+	}
+	return hostSite.out
 }
 
 // siteFiles lists the files of a built site as site-absolute paths.
@@ -52,6 +84,7 @@ func siteFiles(t *testing.T, dir string) map[string]bool {
 }
 
 func TestNetlifyConfig(t *testing.T) {
+	t.Parallel()
 	var cfg struct {
 		Build struct {
 			Command, Publish string
@@ -112,6 +145,7 @@ func TestNetlifyConfig(t *testing.T) {
 // are content-hashed, pages carry no inline code, and the sitemap, robots
 // and meta tags are there.
 func TestHostedSite(t *testing.T) {
+	t.Parallel()
 	out := buildHostSite(t)
 	files := siteFiles(t, out)
 	data, err := os.ReadFile(filepath.Join(out, "_redirects"))
@@ -181,7 +215,7 @@ func TestHostedSite(t *testing.T) {
 	}
 
 	// Sitemap and robots.
-	sitemap := read(t, out, "sitemap.xml")
+	sitemap := sitetest.ReadFile(t, out, "sitemap.xml")
 	for _, w := range []string{"<loc>https://iamref.example/</loc>", "<loc>https://iamref.example/s3/PutObject/</loc>", "<loc>https://iamref.example/cloudsearch/search/</loc>"} {
 		if !strings.Contains(sitemap, w) {
 			t.Errorf("sitemap lacks %s", w)
@@ -193,7 +227,7 @@ func TestHostedSite(t *testing.T) {
 	if n, pages := strings.Count(sitemap, "<loc>"), countPages(files); n != pages-1 { // all but 404.html
 		t.Errorf("sitemap lists %d URLs, site has %d pages", n, pages)
 	}
-	if r := read(t, out, "robots.txt"); !strings.Contains(r, "Sitemap: https://iamref.example/sitemap.xml") {
+	if r := sitetest.ReadFile(t, out, "robots.txt"); !strings.Contains(r, "Sitemap: https://iamref.example/sitemap.xml") {
 		t.Errorf("robots.txt = %q", r)
 	}
 
@@ -205,7 +239,7 @@ func TestHostedSite(t *testing.T) {
 		if !strings.HasSuffix(f, ".html") {
 			continue
 		}
-		page := read(t, out, f)
+		page := sitetest.ReadFile(t, out, f)
 		for _, w := range []string{`<meta name="description" content="`, `<meta property="og:title" content="`, `<meta property="og:description" content="`, `<meta property="og:type"`} {
 			if !strings.Contains(page, w) && !(f == "/404.html" && strings.Contains(w, "description")) {
 				t.Errorf("%s lacks %s", f, w)
@@ -260,6 +294,7 @@ func TestSitemapSplitAndNoBaseURL(t *testing.T) {
 // TestBuildFailsOnBrokenLink breaks a template and expects the build to
 // name the page and the link.
 func TestBuildFailsOnBrokenLink(t *testing.T) {
+	t.Parallel()
 	tmpl := fstest.MapFS{}
 	err := fs.WalkDir(os.DirFS("../../templates"), ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -274,7 +309,7 @@ func TestBuildFailsOnBrokenLink(t *testing.T) {
 	}
 	tmpl["conditions.tmpl"].Data = bytes.Replace(tmpl["conditions.tmpl"].Data, []byte(`<h1 id="top">`), []byte(`<a href="{{.Rel "/nowhere/"}}">x</a><a href="#missing">y</a><h1 id="top">`), 1)
 	out := filepath.Join(t.TempDir(), "public")
-	_, err = Build(context.Background(), Config{Content: txtarFS(t, miniSite), Templates: tmpl, Out: out})
+	_, err = Build(context.Background(), Config{Content: sitetest.TxtarFS(t, miniSite), Templates: tmpl, Out: out})
 	var le *linkcheck.Error
 	if !errors.As(err, &le) {
 		t.Fatalf("build error = %v, want broken links", err)
@@ -290,7 +325,8 @@ func TestBuildFailsOnBrokenLink(t *testing.T) {
 }
 
 func TestURLManifest(t *testing.T) {
-	content := txtarFS(t, miniSite)
+	t.Parallel()
+	content := sitetest.TxtarFS(t, miniSite)
 	content[URLManifest] = &fstest.MapFile{Data: []byte("/\n/demo/\n/demo/CreateWidget/\n/demo/createwidget/\n/demo:CreateWidget\n/api/catalog/demo.json\n")}
 	var progress bytes.Buffer
 	out := filepath.Join(t.TempDir(), "public")
@@ -316,7 +352,7 @@ func TestURLManifest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := read(t, dir, URLManifest)
+	got := sitetest.ReadFile(t, dir, URLManifest)
 	if !strings.HasPrefix(got, "/\n") || !strings.Contains(got, "\n/api/catalog/demo.json\n") || !strings.Contains(got, "/old/\n") || !strings.Contains(got, "/demo/describe/\n") || strings.Contains(got, "static") || strings.Contains(got, "404") {
 		t.Errorf("manifest =\n%s", got)
 	}
@@ -328,6 +364,7 @@ func TestURLManifest(t *testing.T) {
 // TestCommittedManifest checks content/urls.txt: sorted, unique, and every
 // URL of the sample services in it is still produced.
 func TestCommittedManifest(t *testing.T) {
+	t.Parallel()
 	urls, ok, err := readURLManifest(os.DirFS("../../content"))
 	if err != nil || !ok {
 		t.Fatalf("content/urls.txt: %v", err)
@@ -375,7 +412,8 @@ func TestCommittedManifest(t *testing.T) {
 // TestServeRedirectStatus checks the preview server answers an alias with a
 // permanent redirect to the canonical path.
 func TestServeRedirectStatus(t *testing.T) {
-	out, _ := buildSite(t, txtarFS(t, miniSite))
+	t.Parallel()
+	out, _ := buildSite(t, sitetest.TxtarFS(t, miniSite))
 	srv := httptest.NewServer(preview.FileServer(out))
 	defer srv.Close()
 	c := srv.Client()

@@ -23,6 +23,7 @@ import (
 	"github.com/iamref/iamref/builder/search"
 	"github.com/iamref/iamref/builder/search/query"
 	"github.com/iamref/iamref/internal/browsertest"
+	"github.com/iamref/iamref/internal/sitetest"
 )
 
 // searchServices make the small site of the search tests: Chime (with
@@ -41,7 +42,7 @@ func buildSearchSite(t *testing.T) string {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "public")
-	cfg := Config{Content: onlyServices(t, os.DirFS("../../content"), searchServices...), Out: out, BaseURL: searchBaseURL, Search: true, ModuleRoot: root}
+	cfg := Config{Content: sitetest.OnlyServices(t, os.DirFS("../../content"), searchServices...), Out: out, BaseURL: searchBaseURL, Search: true, ModuleRoot: root}
 	if _, err := Build(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +66,7 @@ func TestSearchSite(t *testing.T) {
 		var progress bytes.Buffer
 		root, _ := filepath.Abs("../..")
 		out2 := filepath.Join(t.TempDir(), "public")
-		cfg := Config{Content: onlyServices(t, os.DirFS("../../content"), searchServices...), Out: out2, BaseURL: searchBaseURL, Search: true, ModuleRoot: root, Progress: &progress}
+		cfg := Config{Content: sitetest.OnlyServices(t, os.DirFS("../../content"), searchServices...), Out: out2, BaseURL: searchBaseURL, Search: true, ModuleRoot: root, Progress: &progress}
 		if _, err := Build(context.Background(), cfg); err != nil {
 			t.Fatal(err)
 		}
@@ -80,7 +81,7 @@ func TestSearchSite(t *testing.T) {
 			t.Fatalf("second build's assets %+v, first %+v", m2, m)
 		}
 		for _, f := range []string{m.Index, m.Index + ".br", m.Index + ".gz"} {
-			if read(t, out, f) != read(t, out2, f) {
+			if sitetest.ReadFile(t, out, f) != sitetest.ReadFile(t, out2, f) {
 				t.Errorf("%s differs between the builds", f)
 			}
 		}
@@ -137,7 +138,7 @@ func testSearchAssets(t *testing.T, out string, m search.Manifest) {
 			continue
 		}
 		sections++
-		if html := read(t, out, page+"index.html"); !strings.Contains(html, `id="`+anchor+`"`) {
+		if html := sitetest.ReadFile(t, out, page+"index.html"); !strings.Contains(html, `id="`+anchor+`"`) {
 			t.Errorf("guide section %q links to %s#%s, which has no such id", h.ID, page, anchor)
 		}
 	}
@@ -162,7 +163,7 @@ func testSearchAssets(t *testing.T, out string, m search.Manifest) {
 		t.Error("no chime action has a corrected access level; content/catalog/access-level-overrides.yml corrects some")
 	}
 
-	page := read(t, out, "chime/CreateMeeting/index.html")
+	page := sitetest.ReadFile(t, out, "chime/CreateMeeting/index.html")
 	for _, want := range []string{
 		`data-index="../../` + m.Index + `"`, `data-wasm="../../` + m.Wasm + `"`, `data-wasm-exec="../../` + m.WasmExec + `"`,
 		`data-worker="../../static/js/search-worker.`, `data-root="../../"`, `<script src="../../static/js/search.`,
@@ -172,11 +173,11 @@ func testSearchAssets(t *testing.T, out string, m search.Manifest) {
 			t.Errorf("action page lacks %s", want)
 		}
 	}
-	if x := read(t, out, "opensearch.xml"); !strings.Contains(x, `template="`+searchBaseURL+`/?q={searchTerms}"`) {
+	if x := sitetest.ReadFile(t, out, "opensearch.xml"); !strings.Contains(x, `template="`+searchBaseURL+`/?q={searchTerms}"`) {
 		t.Errorf("opensearch.xml:\n%s", x)
 	}
 	for _, f := range []string{"index.html", "chime/CreateMeeting/index.html", "404.html"} {
-		if html := read(t, out, f); regexp.MustCompile(`(?i)<script>|<script [^>]*>[^<]|style="`).MatchString(html) {
+		if html := sitetest.ReadFile(t, out, f); regexp.MustCompile(`(?i)<script>|<script [^>]*>[^<]|style="`).MatchString(html) {
 			t.Errorf("%s has an inline script or style", f)
 		}
 	}
