@@ -117,18 +117,6 @@ func (b *builder) base(path, title, desc string, crumbs ...Crumb) Base {
 	return Base{Path: path, Title: title, Description: desc, Crumbs: crumbs, Site: b.info}
 }
 
-// The garbage collector settings for a process that builds the full
-// catalog (cmd/build; BenchmarkBuildFull). The build holds the catalog and
-// the assembled pages, about 200 MB live, and renders 29,000 pages:
-// collect garbage less often, but keep the process near 450 MiB. Every
-// collection traces the live heap, so the room above it decides how often:
-// at 400 MiB the limit, not GOGC, paced the collector, 65 cycles for one
-// build, 47 once rendered pages were let go, 31 at 450 MiB.
-const (
-	GCPercent   = 400
-	MemoryLimit = 450 << 20
-)
-
 // Build builds the site. On any error the previous output stays untouched.
 func Build(ctx context.Context, cfg Config) (Stats, error) {
 	start := time.Now()

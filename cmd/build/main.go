@@ -46,9 +46,31 @@ import (
 	"github.com/iamref/iamref/builder/site"
 )
 
+// The garbage collector settings for a process that builds the full
+// catalog (BenchmarkBuildFull measures them). The build holds the catalog
+// and the assembled pages, about 200 MB live, and renders 29,000 pages:
+// collect garbage less often, but keep the process near 450 MiB. Every
+// collection traces the live heap, so the room above it decides how often:
+// at 400 MiB the limit, not GOGC, paced the collector, 65 cycles for one
+// build, 47 once rendered pages were let go, 31 at 450 MiB.
+const (
+	gcPercent   = 400
+	memoryLimit = 450 << 20
+)
+
+// tuneGC applies the collector settings and returns a function that
+// restores the previous ones.
+func tuneGC() (restore func()) {
+	gc := debug.SetGCPercent(gcPercent)
+	mem := debug.SetMemoryLimit(memoryLimit)
+	return func() {
+		debug.SetGCPercent(gc)
+		debug.SetMemoryLimit(mem)
+	}
+}
+
 func main() {
-	debug.SetGCPercent(site.GCPercent)
-	debug.SetMemoryLimit(site.MemoryLimit)
+	tuneGC()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
