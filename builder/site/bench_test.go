@@ -29,16 +29,16 @@ func BenchmarkRenderKinds(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		for _, j := range bld.jobs {
-			if j.kind == "" || (only != "" && j.kind != only) {
+			if j.kind == noKind || (only != "" && string(j.kind) != only) {
 				continue
 			}
 			buf.Reset()
 			t := threadCPU()
-			if err := bld.tmpl.execute(&buf, j.kind, j.page); err != nil {
+			if err := bld.tmpl.execute(&buf, 0, j.kind, j.page); err != nil {
 				b.Fatal(err)
 			}
-			cpu[j.kind] += threadCPU() - t
-			size[j.kind] += buf.Len()
+			cpu[string(j.kind)] += threadCPU() - t
+			size[string(j.kind)] += buf.Len()
 		}
 	}
 	var total time.Duration

@@ -72,6 +72,7 @@ type builder struct {
 	links  *linkcheck.Index    // ids and references of every page written
 	guides map[string][]*Guide // by service prefix
 	pol    *policySet          // policypages.go
+	hist   *historyBuilder     // historypages.go; nil without history
 	jobs   []job
 	errs   diag.List
 	keys   map[keyRefKey]*KeyRef   // catalogpages.go: shared KeyRefs
@@ -84,7 +85,7 @@ type builder struct {
 
 // job is one page to render or one file to write as is.
 type job struct {
-	kind string // template kind; "" for raw data
+	kind kind // the page's kind; noKind for a file written as is
 	path string
 	page Page // nil once rendered, unless keep
 	// keep keeps the page after rendering: publishing needs tombstones
@@ -97,9 +98,9 @@ type job struct {
 	gen     func() []byte // makes data while rendering, on every core
 }
 
-func (b *builder) add(kind string, p Page) {
+func (b *builder) add(k kind, p Page) {
 	_, tomb := p.(*TombstonePage)
-	b.jobs = append(b.jobs, job{kind: kind, page: p, keep: tomb, path: p.base().Path, noIndex: p.base().NoIndex})
+	b.jobs = append(b.jobs, job{kind: k, page: p, keep: tomb, path: p.base().Path, noIndex: p.base().NoIndex})
 }
 
 func (b *builder) addFile(path string, data []byte) {
@@ -168,7 +169,7 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 	ok = true
 	pages := 0
 	for _, j := range b.jobs {
-		if j.kind != "" {
+		if j.kind != noKind {
 			pages++
 		}
 	}
@@ -193,7 +194,7 @@ func prepare(ctx context.Context, cfg Config) (*builder, *searchassets.Job, erro
 		cfg.Static = static.FS
 	}
 	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
-	tmpl, err := parseTemplates(cfg.Templates)
+	tmpl, err := parseTemplates(cfg.Templates, runtime.GOMAXPROCS(0))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -210,6 +211,7 @@ func prepare(ctx context.Context, cfg Config) (*builder, *searchassets.Job, erro
 	if err := b.errs.Err(); err != nil {
 		return nil, nil, err
 	}
+	b.loadHistory()            // historypages.go: before the pages that show it
 	srch := b.startSearch(ctx) // search.go: built while the pages are assembled
 	if err := b.assets(); err != nil {
 		return nil, nil, err
@@ -271,7 +273,7 @@ func (b *builder) hashed(prefix, ext string, data []byte) string {
 // every collection while the other 27,000 pages render.
 func (b *builder) render(ctx context.Context) error {
 	g, ctx := errgroup.WithContext(ctx)
-	workers := runtime.GOMAXPROCS(0)
+	workers := min(runtime.GOMAXPROCS(0), len(b.tmpl.workers))
 	var next, done, policyDone atomic.Int64
 	total := int64(len(b.jobs))
 	order := renderOrder(len(b.jobs), b.policyJobs)
@@ -296,12 +298,6 @@ func (b *builder) render(ctx context.Context) error {
 	}
 	defer close(stop)
 	for w := 0; w < workers; w++ {
-		tmpl := b.tmpl
-		if w > 0 {
-			if c, err := b.tmpl.clone(); err == nil { // else share: a page template ran already
-				tmpl = c
-			}
-		}
 		g.Go(func() error {
 			var buf bytes.Buffer
 			for {
@@ -318,13 +314,13 @@ func (b *builder) render(ctx context.Context) error {
 				if j.gen != nil {
 					data = j.gen()
 				}
-				if j.kind != "" {
+				if j.kind != noKind {
 					buf.Reset()
 					var err error
 					// The label splits a CPU profile by page kind
 					// (go tool pprof -tagfocus kind=action).
 					pprof.Do(ctx, b.tmpl.labels[j.kind], func(context.Context) {
-						err = tmpl.execute(&buf, j.kind, j.page)
+						err = b.tmpl.execute(&buf, w, j.kind, j.page)
 					})
 					if err != nil {
 						return fmt.Errorf("rendering %s: %w", j.path, err)

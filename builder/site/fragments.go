@@ -30,6 +30,11 @@ type Fragment struct {
 	X any
 }
 
+// With is the page and the datum x in the shape of a Fragment, for a
+// partial that renders on its page as well as a fragment
+// ("action-history").
+func (b *Base) With(x any) Fragment { return Fragment{Base: b, X: x} }
+
 // fragmentCache holds the rendered fragments of one build: a table per
 // directory depth, which a page finds once and keeps.
 type fragmentCache struct {

@@ -16,7 +16,7 @@ import (
 // absolute pages, names escaped, one rendering per depth and datum.
 func TestFragment(t *testing.T) {
 	t.Parallel()
-	ts, err := parseTemplates(templates.FS)
+	ts, err := parseTemplates(templates.FS, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestFragment(t *testing.T) {
 // error rather than nothing.
 func TestFragments(t *testing.T) {
 	t.Parallel()
-	ts, err := parseTemplates(templates.FS)
+	ts, err := parseTemplates(templates.FS, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -219,7 +219,7 @@ func (b *builder) comparePages() map[string][]CompareLink {
 	parallel.Each(len(links), func(i int) { pages[i] = b.comparePage(ps.byName[links[i].A], ps.byName[links[i].B]) })
 	byPolicy := map[string][]CompareLink{}
 	for i, c := range links {
-		b.add("compare", pages[i])
+		b.add(compareKind, pages[i])
 		byPolicy[c.A] = append(byPolicy[c.A], c)
 		byPolicy[c.B] = append(byPolicy[c.B], c)
 	}

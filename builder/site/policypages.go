@@ -849,7 +849,7 @@ func (b *builder) policyPages() {
 	if len(ps.managed) > 0 {
 		idx := &PoliciesPage{Base: b.base(PoliciesPath, "AWS managed policies", fmt.Sprintf("All %s AWS managed policies with the actions each allows, evaluated against the catalog.", commas(len(ps.managed))), homeCrumb), Policies: ps.managed}
 		idx.Short = "Managed policies"
-		b.add("policies", idx)
+		b.add(policiesKind, idx)
 	}
 	crumbs := []Crumb{homeCrumb, {Name: "Managed policies", Path: PoliciesPath}}
 	for _, m := range ps.managed {
@@ -857,21 +857,21 @@ func (b *builder) policyPages() {
 		desc := fmt.Sprintf("The AWS managed policy %s allows %s actions in %d services.", mp.Name, commas(m.View.Allowed()), m.Services)
 		p := &PolicyPage{Base: b.base(PolicyPath(mp.Name), mp.Name+" — AWS managed policy", desc, crumbs...), Managed: m, View: m.View, Compares: compares[mp.Name], API: PolicyAPIPath(mp.Name)}
 		p.Short = mp.Name
-		b.add("policy", p)
+		b.add(policyKind, p)
 		b.addGenerated(PolicyAPIPath(mp.Name), func() []byte { return b.policyJSON(m.Policy, nil, m.View) })
 	}
 	for _, s := range b.cat.Services {
 		if mp := ps.matrices[s]; mp != nil {
-			b.add("matrix", mp)
+			b.add(matrixKind, mp)
 		}
 	}
 	if len(ps.examples) > 0 {
-		b.add("examples", &ExamplesPage{Base: b.base(ExamplesPath, "Example policies", "Example IAM policies, explained and checked against the catalog.", homeCrumb), Examples: ps.examples})
+		b.add(examplesKind, &ExamplesPage{Base: b.base(ExamplesPath, "Example policies", "Example IAM policies, explained and checked against the catalog.", homeCrumb), Examples: ps.examples})
 	}
 	exCrumbs := []Crumb{homeCrumb, {Name: "Examples", Path: ExamplesPath}}
 	for _, ex := range ps.examples {
 		p := &ExamplePage{Base: b.base(ExamplePath(ex.Slug), ex.Doc.Title, ex.Doc.Summary, exCrumbs...), Example: ex, View: ex.View, API: ExampleAPIPath(ex.Slug)}
-		b.add("example", p)
+		b.add(exampleKind, p)
 		b.addGenerated(ExampleAPIPath(ex.Slug), func() []byte { return b.policyJSON(nil, ex, ex.View) })
 	}
 }

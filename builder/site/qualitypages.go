@@ -201,7 +201,7 @@ func (b *builder) qualityPage() {
 		total += c.Count
 	}
 	p.Base = b.base(QualityPath, "Data quality", fmt.Sprintf("What the build found wrong or odd in the IAM catalog of %s and the AWS managed policies: %s findings.", b.cat.Snapshot.Date, commas(total)), homeCrumb)
-	b.add("quality", p)
+	b.add(qualityKind, p)
 	b.addFile(QualityAPIPath, b.qualityJSON(p))
 	for _, j := range b.jobs {
 		if h, ok := j.page.(*HomePage); ok {
