@@ -15,6 +15,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -190,7 +191,9 @@ func FileServer(dir string) http.Handler {
 		file := filepath.Join(dir, filepath.FromSlash(output.FilePath(p)))
 		st, err := os.Stat(file)
 		if err == nil && st.IsDir() {
-			http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
+			// To the cleaned path, never the path as asked: /%2Fchime
+			// asks for //chime, which a browser would take for a host.
+			http.Redirect(w, r, p+"/", http.StatusMovedPermanently)
 			return
 		}
 		if err != nil {
@@ -222,16 +225,19 @@ func FileServer(dir string) http.Handler {
 		w.Header().Set("Content-Type", ctype)
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		w.Header().Add("Vary", "Accept-Encoding")
-		accept := r.Header.Get("Accept-Encoding")
+		// The precompressed copy the client accepts most, brotli on a tie.
+		accept := r.Header.Values("Accept-Encoding")
+		best, bestQ, bestExt := "", 0.0, ""
 		for _, enc := range []struct{ name, ext string }{{"br", ".br"}, {"gzip", ".gz"}} {
-			if !strings.Contains(accept, enc.name) {
-				continue
+			if q := encodingQ(accept, enc.name); q > bestQ {
+				if _, err := os.Stat(file + enc.ext); err == nil {
+					best, bestQ, bestExt = enc.name, q, enc.ext
+				}
 			}
-			if _, err := os.Stat(file + enc.ext); err == nil {
-				w.Header().Set("Content-Encoding", enc.name)
-				file += enc.ext
-				break
-			}
+		}
+		if best != "" {
+			w.Header().Set("Content-Encoding", best)
+			file += bestExt
 		}
 		f, err := os.Open(file)
 		if err != nil {
@@ -242,6 +248,47 @@ func FileServer(dir string) http.Handler {
 		st, _ = f.Stat()
 		http.ServeContent(w, r, "", st.ModTime(), f)
 	})
+}
+
+// encodingQ is the weight the Accept-Encoding headers give the content
+// coding name (RFC 9110, section 12.5.3): its own q, else that of "*";
+// 0, not acceptable, when neither is listed or q=0 says no. An element
+// without q weighs 1; one with a q that is no number from 0 to 1 is
+// ignored. x-gzip is gzip.
+func encodingQ(headers []string, name string) float64 {
+	own, star := -1.0, -1.0
+	for _, h := range headers {
+		for _, elem := range strings.Split(h, ",") {
+			coding, params, _ := strings.Cut(elem, ";")
+			coding = strings.ToLower(strings.TrimSpace(coding))
+			if coding == "x-gzip" {
+				coding = "gzip"
+			}
+			q, ok := 1.0, true
+			for _, param := range strings.Split(params, ";") {
+				k, v, found := strings.Cut(param, "=")
+				if !found || !strings.EqualFold(strings.TrimSpace(k), "q") {
+					continue
+				}
+				f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+				q, ok = f, err == nil && f >= 0 && f <= 1
+			}
+			switch {
+			case !ok:
+			case coding == name:
+				own = q
+			case coding == "*":
+				star = q
+			}
+		}
+	}
+	switch {
+	case own >= 0:
+		return own
+	case star >= 0:
+		return star
+	}
+	return 0
 }
 
 // redirectFor looks a missing path up in the site's _redirects file, with

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -126,5 +127,81 @@ func TestServeRebuildsAndReloads(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Error("Serve did not stop within 10 s of cancel")
+	}
+}
+
+func TestEncodingQ(t *testing.T) {
+	for _, tt := range []struct {
+		accept   []string
+		br, gzip float64
+	}{
+		{nil, 0, 0},
+		{[]string{"gzip, deflate, br"}, 1, 1},
+		{[]string{"br;q=0, gzip"}, 0, 1},
+		{[]string{"gzip;q=0.5", "br;q=0.8"}, 0.8, 0.5},
+		{[]string{"*"}, 1, 1},
+		{[]string{"*;q=0.3, gzip;q=0"}, 0.3, 0},
+		{[]string{"x-gzip"}, 0, 1},
+		{[]string{"brotli, xgzip"}, 0, 0}, // no substrings
+		{[]string{"BR ; Q=0.9"}, 0.9, 0},
+		{[]string{"br;q=2, gzip;q=x"}, 0, 0}, // not weights: ignored
+	} {
+		if br, gz := encodingQ(tt.accept, "br"), encodingQ(tt.accept, "gzip"); br != tt.br || gz != tt.gzip {
+			t.Errorf("%q: br %v gzip %v, want %v %v", tt.accept, br, gz, tt.br, tt.gzip)
+		}
+	}
+}
+
+// TestFileServer: directories redirect to their cleaned path, never to
+// another host; the precompressed copy served is the one accepted.
+func TestFileServer(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range map[string]string{
+		"chime/index.html": "chime", "404.html": "not found", "app.js": "plain", "app.js.br": "brotli", "app.js.gz": "gzip",
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := httptest.NewServer(FileServer(dir))
+	defer srv.Close()
+	// As sent: no Accept-Encoding of the transport's own, nothing decompressed.
+	tr := &http.Transport{DisableCompression: true}
+	defer tr.CloseIdleConnections()
+	get := func(p, accept string) (*http.Response, string) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", srv.URL+p, nil)
+		if accept != "" {
+			req.Header.Set("Accept-Encoding", accept)
+		}
+		resp, err := tr.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp, string(body)
+	}
+	for p, want := range map[string]string{"/chime": "/chime/", "/%2Fchime": "/chime/", "//chime": "/chime/", "/./chime": "/chime/"} {
+		resp, _ := get(p, "")
+		if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != want {
+			t.Errorf("GET %s = %d, Location %q; want 301 to %s", p, resp.StatusCode, resp.Header.Get("Location"), want)
+		}
+	}
+	if resp, body := get("/nowhere/", ""); resp.StatusCode != 404 || body != "not found" {
+		t.Errorf("GET /nowhere/ = %d %q", resp.StatusCode, body)
+	}
+	for accept, want := range map[string]string{"": "plain", "gzip, br": "brotli", "br;q=0, gzip": "gzip", "gzip;q=1, br;q=0.5": "gzip", "br;q=0, gzip;q=0": "plain", "identity": "plain"} {
+		resp, body := get("/app.js", accept)
+		if body != want {
+			t.Errorf("Accept-Encoding %q: got %q (Content-Encoding %q), want %q", accept, body, resp.Header.Get("Content-Encoding"), want)
+		}
+		if resp.Header.Get("Vary") != "Accept-Encoding" || resp.Header.Get("Content-Type") != "text/javascript; charset=utf-8" {
+			t.Errorf("Accept-Encoding %q: headers %v", accept, resp.Header)
+		}
 	}
 }
