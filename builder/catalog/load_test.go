@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"unicode/utf8"
 
 	"github.com/iamref/iamref/builder/diag"
 )
@@ -266,4 +267,23 @@ func FuzzYAMLFiles(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestClip(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"abcdef", 3, "abc…"},
+		{"ééé", 3, "é…"}, // é is two bytes: not cut in half
+		{"ééé", 4, "éé…"},
+		{"日本語", 2, "…"},
+	} {
+		got := clip(tt.in, tt.n)
+		if got != tt.want || !utf8.ValidString(got) {
+			t.Errorf("clip(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+		}
+	}
 }

@@ -3,6 +3,7 @@ package catalog
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/jsonpos"
@@ -189,9 +190,14 @@ func (d *decoder) noteResources(block string, first int, a *Action) []*ActionRes
 	return d.actionResources(v, "action "+a.Name)
 }
 
+// clip shortens s to at most n bytes, cut between two characters, and
+// marks the cut.
 func clip(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n] + "…"
 }
