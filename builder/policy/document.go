@@ -3,6 +3,7 @@ package policy
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -206,7 +207,7 @@ func (p *parser) members(v *jsonpos.Value, what string, known []string) map[stri
 		if prev, dup := m[mem.Key]; dup {
 			p.add(Error, mem.KeyPos, "duplicate %q in %s (also at line %d): IAM's handling of duplicate keys is undefined; iamref uses the last", mem.Key, what, prev.KeyPos.Line)
 		}
-		if !contains(known, mem.Key) {
+		if !slices.Contains(known, mem.Key) {
 			hint := ""
 			for _, k := range known {
 				if strings.EqualFold(k, mem.Key) {
@@ -219,15 +220,6 @@ func (p *parser) members(v *jsonpos.Value, what string, known []string) map[stri
 		m[mem.Key] = mem
 	}
 	return m
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (p *parser) document(root *jsonpos.Value) {
@@ -461,7 +453,7 @@ func validOperator(op string) bool {
 	if b, ok := strings.CutSuffix(base, "IfExists"); ok && b != "Null" {
 		base = b
 	}
-	return contains(conditionOperators, base)
+	return slices.Contains(conditionOperators, base)
 }
 
 func (p *parser) conditions(v *jsonpos.Value) []Condition {
