@@ -291,7 +291,8 @@ func (c *consoleLog) errors() []string {
 // hitsJS reads the shown results.
 const hitsJS = `JSON.stringify(Array.from(document.querySelectorAll("#search-results li")).map(li => ({
 	id: li.querySelector(".search-id").textContent,
-	badges: Array.from(li.querySelectorAll(".badge")).map(b => b.textContent),
+	badges: Array.from(li.querySelectorAll(".level")).map(b => b.textContent),
+	levels: Array.from(li.querySelectorAll(".level")).map(b => b.className),
 	marks: Array.from(li.querySelectorAll(".search-snippet mark")).map(m => m.textContent),
 	href: li.querySelector("a").href,
 	active: li.classList.contains("active"),
@@ -300,6 +301,7 @@ const hitsJS = `JSON.stringify(Array.from(document.querySelectorAll("#search-res
 type shownHit struct {
 	ID     string
 	Badges []string
+	Levels []string // the access levels' classes, the pages' own (level level-write)
 	Marks  []string
 	Href   string
 	Active bool
@@ -392,7 +394,7 @@ func testSearchBrowser(t *testing.T, out string) {
 	}
 	hits := shownHits(t, ctx)
 	first := hits[0]
-	if len(first.Badges) == 0 || first.Badges[0] != "Write" || len(first.Marks) == 0 || !strings.HasSuffix(first.Href, "/chime/CreateMeeting/") {
+	if len(first.Badges) == 0 || first.Badges[0] != "Write" || first.Levels[0] != "level level-write" || len(first.Marks) == 0 || !strings.HasSuffix(first.Href, "/chime/CreateMeeting/") {
 		t.Errorf("first result %+v: want the Write badge, highlighted words and a link to /chime/CreateMeeting/", first)
 	}
 	if aria := run(t, ctx, chromedp.Evaluate[string](`document.getElementById("search-input").getAttribute("aria-expanded")`)); aria != "true" {
