@@ -41,8 +41,15 @@ var hostSite struct {
 
 // buildHostSite builds the host site on first use and returns its
 // directory, which tests must not change.
+//
+// Under the race detector with -short (.ci/run) the tests that need it are
+// skipped: with every managed policy the build takes minutes there, and the
+// small sites of the other tests run the same concurrent code.
 func buildHostSite(t *testing.T) string {
 	t.Helper()
+	if raceEnabled && testing.Short() {
+		t.Skip("the host site, with every managed policy: skipped by -race -short")
+	}
 	hostSite.once.Do(func() {
 		hostSite.err = errors.New("building the host site failed (see the first test that asked for it)")
 		dir, err := os.MkdirTemp("", "iamref-host-site-")

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -33,6 +34,18 @@ var searchServices = []string{"chime", "s3"}
 // searchBaseURL has a path: the site works under a sub-path.
 const searchBaseURL = "https://iamref.example/docs"
 
+// searchContent is the content of the search site: searchServices with
+// every managed policy, as the browser tests expect; under -short, which
+// skips those, with the policies the assets test looks for, so that the
+// race detector (.ci/run) gets through the two builds in seconds.
+func searchContent(t *testing.T) fstest.MapFS {
+	content := sitetest.OnlyServices(t, os.DirFS("../../content"), searchServices...)
+	if testing.Short() {
+		sitetest.OnlyPolicies(content, "AmazonChimeReadOnly", "AmazonChimeFullAccess", "AmazonS3ReadOnlyAccess")
+	}
+	return content
+}
+
 // buildSearchSite builds the small site with search into a temporary
 // directory of t.
 func buildSearchSite(t *testing.T) string {
@@ -42,7 +55,7 @@ func buildSearchSite(t *testing.T) string {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "public")
-	cfg := Config{Content: sitetest.OnlyServices(t, os.DirFS("../../content"), searchServices...), Out: out, BaseURL: searchBaseURL, Search: true, ModuleRoot: root}
+	cfg := Config{Content: searchContent(t), Out: out, BaseURL: searchBaseURL, Search: true, ModuleRoot: root}
 	if _, err := Build(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +79,7 @@ func TestSearchSite(t *testing.T) {
 		var progress bytes.Buffer
 		root, _ := filepath.Abs("../..")
 		out2 := filepath.Join(t.TempDir(), "public")
-		cfg := Config{Content: sitetest.OnlyServices(t, os.DirFS("../../content"), searchServices...), Out: out2, BaseURL: searchBaseURL, Search: true, ModuleRoot: root, Progress: &progress}
+		cfg := Config{Content: searchContent(t), Out: out2, BaseURL: searchBaseURL, Search: true, ModuleRoot: root, Progress: &progress}
 		if _, err := Build(context.Background(), cfg); err != nil {
 			t.Fatal(err)
 		}
