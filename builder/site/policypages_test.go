@@ -178,8 +178,8 @@ func TestPolicyMiniSite(t *testing.T) {
 	}
 }
 
-// TestPolicyJSON checks the shape of /api/policies/<name>.json, which the
-// README documents.
+// TestPolicyJSON checks the shape of /api/policies/<name>.json, which
+// docs/api.md documents.
 func TestPolicyJSON(t *testing.T) {
 	t.Parallel()
 	out, _ := buildSite(t, sitetest.TxtarFS(t, policySite))
@@ -249,14 +249,14 @@ func TestPolicyJSON(t *testing.T) {
 	if ex["kind"] != "example" || ex["name"] != "demo-read" || len(ex["allowed"].([]any)) != 2 {
 		t.Errorf("example JSON = %v", ex)
 	}
-	// The README documents every key.
-	readme, err := os.ReadFile("../../README.md")
+	// docs/api.md documents every key.
+	readme, err := os.ReadFile("../../docs/api.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"iamref.policy.v1", `"granted_by"`, `"resource_scoped"`, `"partly_denied"`, `"unknown"`, `"findings"`, `"suggestions"`, `"document_version"`, `"statements"`, "/api/examples/"} {
 		if !strings.Contains(string(readme), k) {
-			t.Errorf("README does not document %s", k)
+			t.Errorf("docs/api.md does not document %s", k)
 		}
 	}
 }

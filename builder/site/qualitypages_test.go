@@ -57,7 +57,7 @@ func TestQualityPage(t *testing.T) {
 	sitetest.Contains(t, "index.html", sitetest.ReadFile(t, out, "index.html"), `<a href="./quality/">Data quality (`)
 }
 
-// TestQualityJSON checks the shape of /api/quality.json, which the README documents.
+// TestQualityJSON checks the shape of /api/quality.json, which docs/api.md documents.
 func TestQualityJSON(t *testing.T) {
 	t.Parallel()
 	out, _ := buildSite(t, qualitySite(t))
@@ -109,13 +109,13 @@ func TestQualityJSON(t *testing.T) {
 	if dates["catalog"] != "2026-06-14" || dates["policies_newest"] != "2026-07-01" || dates["policies_newest_name"] != "DemoNew" {
 		t.Errorf("dates = %v", dates)
 	}
-	readme, err := os.ReadFile("../../README.md")
+	readme, err := os.ReadFile("../../docs/api.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"iamref.quality.v1", "/api/quality.json", `"unmatched_wildcards"`, `"dangling_resource_types"`, `"arn_formats"`, `"policies_newer_than_catalog"`} {
 		if !strings.Contains(string(readme), k) {
-			t.Errorf("README does not document %s", k)
+			t.Errorf("docs/api.md does not document %s", k)
 		}
 	}
 }

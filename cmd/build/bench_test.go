@@ -15,7 +15,7 @@ import (
 // BenchmarkBuildFull builds the whole shipped site (every AWS service) into a
 // temporary directory. Budget (issue 2): less wall time than Hugo for the same
 // pages on the same machine (about 6 s for 23,234 pages on 2 cores) and under
-// 500 MiB peak memory; the README says how to measure both.
+// 500 MiB peak memory; docs/performance.md says how to measure both.
 func BenchmarkBuildFull(b *testing.B) {
 	benchmarkBuild(b, os.DirFS("../../content"))
 }
