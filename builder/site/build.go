@@ -1,9 +1,14 @@
-// Package site renders the iamref static site from the catalog model.
+// Package site renders the pages of the iamref static site from the
+// catalog model.
 //
-// Build runs in order: load the content (catalog, guides), assemble the
-// pages, render them in parallel into a temporary directory, and finally
-// swap that directory in for the output. Templates are parsed once; every
-// page is a typed struct embedding Base.
+// Build runs in order: load the content (catalog, guides, policies,
+// history), assemble the pages, render them in parallel into a fresh
+// output directory (package output), check their links (package
+// linkcheck), and finally swap that directory in. Templates are parsed
+// once, with a copy for each render worker; every page is a typed struct
+// embedding Base, and its kind names its template. The search's files come
+// from package searchassets, the redirect rules are written in Netlify's
+// format (package redirects), and package preview serves the result.
 package site
 
 import (
