@@ -24,6 +24,7 @@ import (
 	"runtime/pprof"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -286,9 +287,13 @@ func (b *builder) render(ctx context.Context) error {
 	if policyJobs == 0 {
 		b.releasePolicyViews()
 	}
+	// The progress lines stop before render returns: the build writes
+	// its next lines to the same writer.
 	stop := make(chan struct{})
+	var ticker sync.WaitGroup
+	defer ticker.Wait()
 	if b.cfg.Progress != nil {
-		go func() {
+		ticker.Go(func() {
 			t := time.NewTicker(500 * time.Millisecond)
 			defer t.Stop()
 			for {
@@ -299,7 +304,7 @@ func (b *builder) render(ctx context.Context) error {
 					fmt.Fprintf(b.cfg.Progress, "rendering: %s of %s files\n", commas(int(done.Load())), commas(int(total)))
 				}
 			}
-		}()
+		})
 	}
 	defer close(stop)
 	for w := 0; w < workers; w++ {
