@@ -53,6 +53,9 @@ type Config struct {
 	// tool from the module at ModuleRoot ("": found by wasmbuild.ModuleRoot).
 	Search     bool
 	ModuleRoot string
+	// Protect lists the directories the build reads (content, templates,
+	// static): Out may not be, contain or lie inside one (output.Check).
+	Protect []string
 }
 
 // Stats summarises a build.
@@ -127,6 +130,11 @@ func (b *builder) base(path, title, desc string, crumbs ...Crumb) Base {
 // Build builds the site. On any error the previous output stays untouched.
 func Build(ctx context.Context, cfg Config) (Stats, error) {
 	start := time.Now()
+	// Before anything is loaded: an output that must not be replaced
+	// fails the build at once.
+	if err := output.Check(cfg.Out, cfg.Protect); err != nil {
+		return Stats{}, err
+	}
 	b, srch, err := prepare(ctx, cfg)
 	if err != nil {
 		return Stats{}, err
