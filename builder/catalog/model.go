@@ -14,6 +14,7 @@ type Catalog struct {
 	keys      map[string]*GlobalConditionKey
 	keyList   []*GlobalConditionKey
 	overrides []OverrideEntry
+	broken    map[string]bool // LoadPartial: prefixes whose file failed
 }
 
 // Snapshot says which catalog the site was built from.
@@ -33,6 +34,7 @@ type Service struct {
 	ConditionKeys    []*ConditionKey // the service's condition-key table, sorted by name
 	Features         *Features       // nil unless content/services/<prefix>.yaml states them
 	File             string          // the content file that defines the service
+	Line, Col        int             // where in File its prefix is given
 
 	actions   map[string]*Action // exact name
 	actionsCI map[string]*Action // lower-case name, first in sort order
@@ -75,6 +77,7 @@ type ActionResource struct {
 type ResourceType struct {
 	Service       *Service
 	Name          string
+	Line, Col     int // where in the service's file it is defined
 	ARN           string
 	ConditionKeys []string
 	Actions       []*Action // actions naming this type, sorted by name
@@ -84,6 +87,7 @@ type ResourceType struct {
 type ConditionKey struct {
 	Service     *Service
 	Name        string
+	Line, Col   int // where in the service's file it is defined
 	Description string
 	Type        string
 }
