@@ -22,7 +22,8 @@
 //	    url: https://docs.aws.amazon.com/chime/latest/ag/control-access.html
 //	---
 //
-// Unknown keys are errors. Errors are diagnostics (package diag) naming the
+// Unknown keys are errors, and so are links to URLs of a scheme other
+// than http, https and mailto (javascript:, data:). Errors are diagnostics (package diag) naming the
 // file, line and column: "file:line:col: message".
 package markup
 
@@ -77,7 +78,7 @@ func New() *Renderer {
 // Render converts the Markdown file src, named name in error messages. The
 // file must start with front matter carrying a title.
 func (r *Renderer) Render(name string, src []byte) (*Document, error) {
-	yml, body, _, ok, errs := yamlpos.SplitFrontMatter(name, src)
+	yml, body, bodyLine, ok, errs := yamlpos.SplitFrontMatter(name, src)
 	if errs != nil {
 		return nil, errs.Err()
 	}
@@ -89,6 +90,9 @@ func (r *Renderer) Render(name string, src []byte) (*Document, error) {
 		return nil, err
 	}
 	root := r.md.Parser().Parse(text.NewReader(body))
+	if errs := checkLinks(name, root, body, bodyLine); errs != nil {
+		return nil, errs.Err()
+	}
 	alignCells(root)
 	doc := &Document{FrontMatter: *fm, Headings: collectHeadings(root, body)}
 	var buf bytes.Buffer

@@ -2,6 +2,7 @@ package markup
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/internal/sitetest"
 	"golang.org/x/tools/txtar"
 )
@@ -272,5 +274,39 @@ func BenchmarkRender(b *testing.B) {
 		if _, err := r.Render("bench.md", src.Bytes()); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestRenderLinkSchemes: a link to a javascript: or data: URL is an error
+// at its place in the file (it surfaced only as a defused link in the
+// page); relative, http(s) and mailto links are fine.
+func TestRenderLinkSchemes(t *testing.T) {
+	r := New()
+	src := "---\ntitle: t\n---\n# Links\n\n" +
+		"Fine: [docs](https://docs.aws.amazon.com/), [here](../x/), [mail](mailto:a@example.com), <https://a.example/>.\n\n" +
+		"Bad: [click](javascript:alert(1)) and ![pic](data:text/html,x).\n" +
+		"Spaced: [évil](<java\tScript:alert(1)>) and <vbscript:msgbox>.\n\n" +
+		"[ref]: javascript:void(0)\n\nBy reference: [the ref][ref].\n"
+	_, err := r.Render("guides/demo/intro.md", []byte(src))
+	var list diag.List
+	if !errors.As(err, &list) {
+		t.Fatalf("Render = %v, want diagnostics", err)
+	}
+	want := []string{
+		"guides/demo/intro.md:8:7: a link to a javascript: URL; links may be relative or go to http, https or mailto",
+		"guides/demo/intro.md:8:41: an image to a data: URL; links may be relative or go to http, https or mailto",
+		"guides/demo/intro.md:9:10: a link to a javascript: URL; links may be relative or go to http, https or mailto",
+		"guides/demo/intro.md:9:45: a link to a vbscript: URL; links may be relative or go to http, https or mailto",
+		"guides/demo/intro.md:13:16: a link to a javascript: URL; links may be relative or go to http, https or mailto",
+	}
+	var got []string
+	for _, d := range list {
+		got = append(got, d.Error())
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if _, err := r.Render("ok.md", []byte("---\ntitle: t\n---\n[a](https://a.example/) [b](/b/) [c](#c) [d](mailto:d@example.com)\n")); err != nil {
+		t.Errorf("fine links: %v", err)
 	}
 }
