@@ -31,6 +31,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/contentfs"
 	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/linkcheck"
 	"github.com/iamref/iamref/builder/markup"
@@ -90,6 +91,9 @@ type builder struct {
 	// the policies' evaluations (PolicyView): render does them first and
 	// then lets the evaluations go.
 	policyJobs [2]int
+	// catalogFailed: the catalog had errors and is partial; what depends
+	// on all of it (the history's check against it) is not done.
+	catalogFailed bool
 }
 
 // job is one page to render or one file to write as is.
@@ -208,28 +212,34 @@ func prepare(ctx context.Context, cfg Config) (*builder, *searchassets.Job, erro
 		cfg.Static = static.FS
 	}
 	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
+	// Every file of the content is read through the ignore rule, within
+	// its size limit and as UTF-8 (package contentfs).
+	cfg.Content = contentfs.New(cfg.Content)
+	// Every stage loads and reports its problems before the build fails:
+	// the templates, the inventory of the content, the catalog (what of it
+	// loaded), the guides, the policies, the history and the assets.
+	var errs diag.List
 	tmpl, err := parseTemplates(cfg.Templates, runtime.GOMAXPROCS(0))
-	if err != nil {
-		return nil, nil, err
+	errs = append(errs, diag.From("templates", err)...)
+	errs = append(errs, contentfs.Inventory(cfg.Content)...)
+	cat, catErrs := catalog.LoadPartial(cfg.Content)
+	errs = append(errs, catErrs...)
+	b := &builder{cfg: cfg, cat: cat, md: markup.New(), tmpl: tmpl, errs: errs, catalogFailed: len(catErrs) > 0,
+		info: &Info{Snapshot: cat.Snapshot, BaseURL: cfg.BaseURL, Dev: cfg.Dev, cat: cat}, keys: map[keyRefKey]*KeyRef{}, rows: map[string]*ResourceRow{}}
+	if tmpl != nil {
+		b.info.chrome, b.info.fragments = newChromeCache(tmpl), newFragmentCache(tmpl)
 	}
-	cat, err := catalog.Load(cfg.Content)
-	if err != nil {
-		return nil, nil, err
-	}
-	b := &builder{cfg: cfg, cat: cat, md: markup.New(), tmpl: tmpl, info: &Info{Snapshot: cat.Snapshot, BaseURL: cfg.BaseURL, Dev: cfg.Dev, cat: cat, chrome: newChromeCache(tmpl), fragments: newFragmentCache(tmpl)}, keys: map[keyRefKey]*KeyRef{}, rows: map[string]*ResourceRow{}}
-	if err := b.checkSlugs(); err != nil {
-		return nil, nil, err
-	}
+	b.errs = append(b.errs, diag.From("catalog", b.checkSlugs())...)
 	b.loadGuides()
 	b.loadPolicies()
+	b.loadHistory() // historypages.go: before the pages that show it
+	if err := b.assets(); err != nil {
+		b.errs = append(b.errs, diag.From("static", err)...)
+	}
 	if err := b.errs.Err(); err != nil {
 		return nil, nil, err
 	}
-	b.loadHistory()            // historypages.go: before the pages that show it
 	srch := b.startSearch(ctx) // search.go: built while the pages are assembled
-	if err := b.assets(); err != nil {
-		return nil, nil, err
-	}
 	b.catalogPages()
 	b.policyJobs[0] = len(b.jobs)
 	b.policyPages()
@@ -431,6 +441,9 @@ func (b *builder) checkSlugs() error {
 // reservedSegments are path segments under /<prefix>/ that are not actions.
 var reservedSegments = map[string]bool{"resources": true, "guides": true, "matrix": true, "changes": true, "compare": true}
 
+// guideSlug is the form of a guide's file name, its URL segment.
+var guideSlug = exampleSlug
+
 // loadGuides reads guides/<prefix>/*.md.
 func (b *builder) loadGuides() {
 	b.guides = map[string][]*Guide{}
@@ -440,7 +453,13 @@ func (b *builder) loadGuides() {
 		prefix := path.Base(path.Dir(f))
 		svc := b.cat.Service(prefix)
 		if svc == nil {
-			b.errs = append(b.errs, &diag.Diagnostic{File: f, Msg: fmt.Sprintf("guide for unknown service prefix %q", prefix)})
+			if !b.cat.Broken(prefix) {
+				b.errs = append(b.errs, &diag.Diagnostic{File: f, Msg: fmt.Sprintf("guide for unknown service prefix %q", prefix)})
+			}
+			continue
+		}
+		if slug := strings.TrimSuffix(path.Base(f), ".md"); !guideSlug.MatchString(slug) {
+			b.errs = append(b.errs, &diag.Diagnostic{File: f, Msg: fmt.Sprintf("guide name %q: use lower-case letters, digits and '-' (the name is the guide's URL, %s)", slug, GuidePath(prefix, slug))})
 			continue
 		}
 		doc, ok := b.markdown(f)
@@ -467,7 +486,7 @@ func (b *builder) loadGuides() {
 func (b *builder) markdown(f string) (*markup.Document, bool) {
 	src, err := fs.ReadFile(b.cfg.Content, f)
 	if err != nil {
-		b.errs = append(b.errs, &diag.Diagnostic{File: f, Msg: err.Error()})
+		b.errs = append(b.errs, diag.From(f, err)...)
 		return nil, false
 	}
 	doc, err := b.md.Render(f, src)

@@ -209,8 +209,16 @@ func (b *builder) loadHistory() {
 	if _, err := fs.Stat(b.cfg.Content, history.SnapshotsFile); err != nil {
 		return
 	}
-	h, err := history.LoadChecked(b.cfg.Content, b.cat)
-	if err != nil {
+	var h *history.History
+	var err error
+	if b.catalogFailed {
+		// Checked against a partial catalog, the history would only
+		// repeat the catalog's errors: its own files are checked alone.
+		_, err = history.Load(b.cfg.Content)
+	} else {
+		h, err = history.LoadChecked(b.cfg.Content, b.cat)
+	}
+	if err != nil || h == nil {
 		b.errs = append(b.errs, diag.From(history.Dir, err)...)
 		return
 	}

@@ -302,22 +302,32 @@ type DriftCellView struct {
 	State *CellView // nil when not granted
 }
 
-// loadTables reads content/docs/*-managed-policy-table.yaml and compares
-// each with the evaluated managed policies.
-func (b *builder) loadTables(results []*policy.Result) {
-	ps := b.pol
+// readTables reads content/docs/*-managed-policy-table.yaml, adding every
+// problem to the build's errors.
+func (b *builder) readTables() []*policy.DocumentedTable {
 	files, _ := fs.Glob(b.cfg.Content, "docs/*-managed-policy-table.yaml")
 	sort.Strings(files)
-	byName := map[string]*policy.Result{}
-	for i, m := range ps.managed {
-		byName[m.Name()] = results[i]
-	}
+	var tables []*policy.DocumentedTable
 	for _, f := range files {
 		t, err := policy.LoadDocumentedTable(b.cfg.Content, f)
 		if err != nil {
 			b.errs = append(b.errs, diag.From(f, err)...)
 			continue
 		}
+		tables = append(tables, t)
+	}
+	return tables
+}
+
+// compareTables compares each documented table with the evaluated
+// managed policies.
+func (b *builder) compareTables(tables []*policy.DocumentedTable, results []*policy.Result) {
+	ps := b.pol
+	byName := map[string]*policy.Result{}
+	for i, m := range ps.managed {
+		byName[m.Name()] = results[i]
+	}
+	for _, t := range tables {
 		dt := &docTable{table: t, services: map[*catalog.Service]bool{}}
 		for _, r := range t.Rows {
 			pfx, _, _ := strings.Cut(r.Action, ":")

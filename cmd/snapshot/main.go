@@ -32,6 +32,7 @@ import (
 	"testing/fstest"
 
 	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/contentfs"
 	"github.com/iamref/iamref/builder/history"
 )
 
@@ -88,7 +89,7 @@ func runInit(ctx context.Context, content string, specs []string, force bool, st
 	if _, err := os.Stat(filepath.Join(content, filepath.FromSlash(history.SnapshotsFile))); err == nil && !force {
 		return fmt.Errorf("%s already holds a history: pass -force to replace it", dir)
 	}
-	cur, err := catalog.Load(os.DirFS(content))
+	cur, err := catalog.Load(contentfs.New(os.DirFS(content)))
 	if err != nil {
 		return fmt.Errorf("loading the current catalog: %w", err)
 	}
@@ -161,7 +162,7 @@ func runInit(ctx context.Context, content string, specs []string, force bool, st
 	if err := writeFiles(content, files); err != nil {
 		return err
 	}
-	if _, err := history.LoadChecked(os.DirFS(content), cur); err != nil {
+	if _, err := history.LoadChecked(contentfs.New(os.DirFS(content)), cur); err != nil {
 		return fmt.Errorf("the history just written does not load: %w", err)
 	}
 	fmt.Fprintf(stdout, "wrote %d snapshots to %s\n", len(snaps), dir)
@@ -176,7 +177,7 @@ func runAdd(ctx context.Context, content, file, date, source string, stdout io.W
 	if source == "" {
 		source = defaultSource(file)
 	}
-	fsys := os.DirFS(content)
+	fsys := contentfs.New(os.DirFS(content))
 	cur, err := catalog.Load(fsys)
 	if err != nil {
 		return fmt.Errorf("loading the current catalog: %w", err)
@@ -249,7 +250,7 @@ func runAdd(ctx context.Context, content, file, date, source string, stdout io.W
 	report(stdout, t)
 
 	// Read back what was written.
-	fsys = os.DirFS(content)
+	fsys = contentfs.New(os.DirFS(content))
 	written, err := catalog.Load(fsys)
 	if err != nil {
 		return fmt.Errorf("the catalog just written does not load: %w", err)
