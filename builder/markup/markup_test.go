@@ -160,12 +160,13 @@ func TestRenderFrontMatterErrors(t *testing.T) {
 		{"sources not list", "---\ntitle: t\nsources: x\n---\n", "f.md:3:10: sources: expected a list, not a value"},
 		{"source without url", "---\ntitle: t\nsources:\n  - name: n\n---\n", `f.md:4:5: source "n": url is required`},
 		{"source bad url", "---\ntitle: t\nsources:\n  - name: n\n    url: javascript:alert(1)\n---\n", `f.md:5:10: source "n": url "javascript:alert(1)" is not an absolute http(s) URL`},
-		// yaml/v3 gives syntax errors a line but no column.
-		{"tab indentation", "---\ntitle: t\n\tsummary: s\n---\n", "f.md:3: found a tab character that violates indentation"},
-		{"unterminated quote", "---\ntitle: t\nsummary: s\nservice: \"chime\n---\n", "f.md:4: found unexpected end of stream"},
-		{"syntax on the first line", "---\ntitle: a: b\n---\n", "f.md:2: mapping values are not allowed in this context"},
+		// Syntax errors at their line and column (package yamlpos).
+		{"tab indentation", "---\ntitle: t\n\tsummary: s\n---\n", "f.md:3:1: found character '\\t' that cannot start any token"},
+		{"unterminated quote", "---\ntitle: t\nsummary: s\nservice: \"chime\n---\n", "f.md:4:10: could not find end character of double-quoted text"},
+		{"syntax on the first line", "---\ntitle: a: b\n---\n", "f.md:2:9: mapping values are not allowed in this context"},
+		{"unclosed [", "---\ntitle: t\nsources: [\n  {name: n, url: \"https://a.example/\"}\norder: 1\n---\n", "f.md:3:10: this '[' is never closed (at line 5, column 1: ',' or ']' must be specified)"},
 		{"source without url, in a flow list", "---\ntitle: t\nsources: [{name: n}]\n---\n", `f.md:3:11: source "n": url is required`},
-		{"bad indentation", "---\ntitle: t\n  summary: s\n---\n", "f.md:3: mapping values are not allowed in this context"},
+		{"bad indentation", "---\ntitle: t\n  summary: s\n---\n", "f.md:3:10: mapping values are not allowed in this context"},
 	}
 	r := New()
 	for _, tt := range tests {

@@ -52,7 +52,7 @@ func TestEveryStageReports(t *testing.T) {
 		"docs/demo-managed-policy-table.yaml:3:7: rows: expected a list",
 		"guides/demo/bad.md:3:1: unknown key \"sumary\"",
 		"policies/DemoFullAccess.json:3:2: ",
-		"services/demo.yaml:2:11: ",
+		"services/demo.yaml:2:11: this '[' is never closed",
 		"(4 problems)")
 }
 
