@@ -94,6 +94,9 @@ type builder struct {
 	// catalogFailed: the catalog had errors and is partial; what depends
 	// on all of it (the history's check against it) is not done.
 	catalogFailed bool
+	// manifest is content/urls.txt, when hasManifest (urls.go).
+	manifest    []string
+	hasManifest bool
 }
 
 // job is one page to render or one file to write as is.
@@ -233,6 +236,12 @@ func prepare(ctx context.Context, cfg Config) (*builder, *searchassets.Job, erro
 	b.loadGuides()
 	b.loadPolicies()
 	b.loadHistory() // historypages.go: before the pages that show it
+	// The URL manifest (urls.go): the pages keep what it promises.
+	if urls, ok, err := readURLManifest(cfg.Content); err != nil {
+		b.errs = append(b.errs, diag.From(URLManifest, err)...)
+	} else {
+		b.manifest, b.hasManifest = urls, ok
+	}
 	if err := b.assets(); err != nil {
 		b.errs = append(b.errs, diag.From("static", err)...)
 	}

@@ -177,6 +177,11 @@ type TombstonePage struct {
 	Timeline    []*ChangeView
 	Actions     []history.RemovedEntity // a removed service's actions
 	Labels      map[string]string       // snapshot date → label
+	// Successor is the page of what took a removed service's place, or of
+	// the same action there: AWS renamed the prefix (successors). "" when
+	// nothing did.
+	Successor   string
+	SuccessorID string // the successor as named: "newprefix" or "newprefix:Action"
 
 	hb *historyBuilder // for KeyPage and ResourcePage
 }
@@ -226,7 +231,68 @@ func (b *builder) loadHistory() {
 	for _, s := range h.Snapshots() {
 		hb.labels[s.Date] = s.Label
 	}
+	hb.succ = hb.successors()
 	b.hist = hb
+}
+
+// successors maps each removed service to the live one that took its
+// place, as when AWS renames a prefix: a service added in the snapshot
+// that removed it, with the same name or at least half of its actions
+// (by name). A removed service with no such service, or with several,
+// has none.
+func (hb *historyBuilder) successors() map[string]*catalog.Service {
+	out := map[string]*catalog.Service{}
+	for _, t := range hb.h.Transitions() {
+		added, removed := map[string]string{}, map[string]string{} // prefix → name
+		removedActions := map[string][]string{}
+		for _, c := range t.Changes {
+			switch {
+			case c.Entity == history.ServiceEntity && c.Kind == history.Added && c.Record != nil:
+				added[c.Service] = c.Record.Name
+			case c.Entity == history.ServiceEntity && c.Kind == history.Removed && c.Record != nil:
+				removed[c.Service] = c.Record.Name
+			case c.Entity == history.ActionEntity && c.Kind == history.Removed:
+				removedActions[c.Service] = append(removedActions[c.Service], c.Name)
+			}
+		}
+		for r, rName := range removed {
+			if live := hb.b.cat.Service(r); live != nil {
+				continue // back in the catalog
+			}
+			var found []*catalog.Service
+			for a, aName := range added {
+				s := hb.b.cat.Service(a)
+				if s == nil || s.Prefix != a {
+					continue
+				}
+				same := 0
+				for _, n := range removedActions[r] {
+					if x := s.Action(n); x != nil && x.Name == n {
+						same++
+					}
+				}
+				if strings.EqualFold(rName, aName) || len(removedActions[r]) > 0 && 2*same >= len(removedActions[r]) {
+					found = append(found, s)
+				}
+			}
+			if len(found) == 1 {
+				out[r] = found[0]
+			}
+		}
+	}
+	return out
+}
+
+// removedServiceDoc is /api/catalog/<prefix>.json of a removed service:
+// its JSON twin keeps its URL, saying what happened (docs/api.md).
+type removedServiceDoc struct {
+	Schema     string `json:"schema"`
+	Prefix     string `json:"prefix"`
+	Name       string `json:"name"`
+	URL        string `json:"url"`
+	Removed    string `json:"removed"`
+	LastListed string `json:"last_listed"`
+	Successor  string `json:"successor,omitempty"`
 }
 
 // historyPages adds the history pages and the tombstones. It runs after the
@@ -248,7 +314,8 @@ type historyBuilder struct {
 	b      *builder
 	h      *history.History
 	labels map[string]string
-	tomb   map[string]bool // tombstone paths
+	tomb   map[string]bool             // tombstone paths
+	succ   map[string]*catalog.Service // removed prefix → its successor (successors)
 	// per service prefix, its transitions (newest first), built once
 	svc    map[string][]history.Transition
 	charts map[string]*Chart                       // per service prefix, shared by its page and its changes page
@@ -651,7 +718,15 @@ func (hb *historyBuilder) tombstones() {
 		removedSvc[r.Service] = r
 		p := newPage(r, "service", r.Service, ServicePath(r.Service))
 		p.ServiceName = r.Record.Name
+		doc := removedServiceDoc{Schema: "iamref.removed.v1", Prefix: r.Service, Name: r.Record.Name, URL: p.Path, Removed: r.Removed, LastListed: r.Last}
+		if s := hb.succ[r.Service]; s != nil {
+			p.Successor, p.SuccessorID = ServicePath(s.Prefix), s.Prefix
+			doc.Successor = ServiceAPIPath(s.Prefix)
+		}
 		add(p, &r)
+		if b.cat.Service(r.Service) == nil {
+			b.addFile(ServiceAPIPath(r.Service), marshalJSON(doc))
+		}
 	}
 	for _, r := range hb.h.Removed() {
 		if reservedSegments[r.Name] {
@@ -661,6 +736,11 @@ func (hb *historyBuilder) tombstones() {
 		p := newPage(r, "action", r.ID(), ActionPath(stubAction(r.Service, r.Name)))
 		if a := liveLower[strings.ToLower(r.ID())]; a != nil {
 			p.Variant = a
+		}
+		if s := hb.succ[r.Service]; s != nil {
+			if a := s.Action(r.Name); a != nil {
+				p.Successor, p.SuccessorID = ActionPath(a), a.ID()
+			}
 		}
 		if tl, ok := hb.h.Timeline(r.ID()); ok && tl.ID == r.ID() {
 			for i := range tl.Changes {

@@ -214,6 +214,16 @@ func (b *builder) comparePages() map[string][]CompareLink {
 			}
 		}
 	}
+	// A comparison once published stays, while both policies exist, even
+	// when no matrix leads with the pair any more (its service renamed or
+	// removed, a policy grown broad).
+	for _, u := range b.manifest {
+		a, bn, ok := comparePair(u)
+		if ok && ps.byName[a] != nil && ps.byName[bn] != nil && !seen[u] && ComparePath(a, bn) == u {
+			seen[u] = true
+			links = append(links, CompareLink{A: a, B: bn, Path: u})
+		}
+	}
 	sort.Slice(links, func(i, j int) bool { return links[i].Path < links[j].Path })
 	pages := make([]*ComparePage, len(links))
 	parallel.Each(len(links), func(i int) { pages[i] = b.comparePage(ps.byName[links[i].A], ps.byName[links[i].B]) })
@@ -224,6 +234,20 @@ func (b *builder) comparePages() map[string][]CompareLink {
 		byPolicy[c.B] = append(byPolicy[c.B], c)
 	}
 	return byPolicy
+}
+
+// comparePair is the two policies of a comparison's path
+// (/policies/compare/<A>/<B>/).
+func comparePair(u string) (a, b string, ok bool) {
+	rest, ok := strings.CutPrefix(u, PoliciesPath+"compare/")
+	if !ok {
+		return "", "", false
+	}
+	parts := strings.Split(rest, "/")
+	if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] != "" {
+		return "", "", false
+	}
+	return parts[0], parts[1], true
 }
 
 func (b *builder) comparePage(a, bm *Managed) *ComparePage {
