@@ -11,8 +11,8 @@ type Catalog struct {
 	Snapshot Snapshot
 
 	byPrefix  map[string]*Service // lower-case prefix
-	keys      map[string]*GlobalConditionKey
-	keyList   []*GlobalConditionKey
+	keys      map[string]*KeyUsage
+	keyList   []*KeyUsage
 	overrides []OverrideEntry
 }
 
@@ -88,11 +88,13 @@ type ConditionKey struct {
 	Type        string
 }
 
-// GlobalConditionKey gathers a condition key across services: where it is
+// KeyUsage gathers one condition key across the catalog: where it is
 // defined (with each service's description) and every action and resource
 // type that lists it. Keys compare case-insensitively in IAM, but pages keep
-// each spelling the catalog uses.
-type GlobalConditionKey struct {
+// each spelling the catalog uses. (It was called GlobalConditionKey; that
+// name now means what AWS means by it, a key of every request: see
+// GlobalConditionKey.)
+type KeyUsage struct {
 	Name          string
 	Definitions   []*ConditionKey // by service prefix
 	Actions       []*Action       // sorted by ID
@@ -177,10 +179,10 @@ func (c *Catalog) ActionCount() int {
 }
 
 // ConditionKeys is every condition key named anywhere in the catalog, sorted by name.
-func (c *Catalog) ConditionKeys() []*GlobalConditionKey { return c.keyList }
+func (c *Catalog) ConditionKeys() []*KeyUsage { return c.keyList }
 
 // ConditionKey returns the global view of a key in its exact spelling, or nil.
-func (c *Catalog) ConditionKey(name string) *GlobalConditionKey { return c.keys[name] }
+func (c *Catalog) ConditionKey(name string) *KeyUsage { return c.keys[name] }
 
 // CountByLevel counts actions per official access level.
 func (s *Service) CountByLevel() map[AccessLevel]int {
@@ -198,11 +200,11 @@ func (c *Catalog) link() {
 	for _, s := range c.Services {
 		c.byPrefix[strings.ToLower(s.Prefix)] = s
 	}
-	c.keys = map[string]*GlobalConditionKey{}
-	key := func(name string) *GlobalConditionKey {
+	c.keys = map[string]*KeyUsage{}
+	key := func(name string) *KeyUsage {
 		k := c.keys[name]
 		if k == nil {
-			k = &GlobalConditionKey{Name: name}
+			k = &KeyUsage{Name: name}
 			c.keys[name] = k
 		}
 		return k
@@ -259,7 +261,7 @@ func (c *Catalog) link() {
 			sortActions(a.dependentOfs)
 		}
 	}
-	c.keyList = make([]*GlobalConditionKey, 0, len(c.keys))
+	c.keyList = make([]*KeyUsage, 0, len(c.keys))
 	for _, k := range c.keys {
 		c.keyList = append(c.keyList, k)
 		sort.SliceStable(k.Definitions, func(i, j int) bool { return k.Definitions[i].Service.Prefix < k.Definitions[j].Service.Prefix })

@@ -165,7 +165,7 @@ type ResourcePage struct {
 // ConditionKeyPage is a condition key across services.
 type ConditionKeyPage struct {
 	Base
-	Key *catalog.GlobalConditionKey
+	Key *catalog.KeyUsage
 	// Operators that fit the key's type.
 	Operators []string
 	Type      string
@@ -174,7 +174,7 @@ type ConditionKeyPage struct {
 // ConditionKeysPage lists every condition key.
 type ConditionKeysPage struct {
 	Base
-	Keys []*catalog.GlobalConditionKey
+	Keys []*catalog.KeyUsage
 }
 
 // Guide is a Markdown page of a service.

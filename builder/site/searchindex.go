@@ -370,7 +370,7 @@ func guideDocs(g *Guide) []search.Document {
 // conditionDoc is a condition key across services; it belongs to the
 // service its name starts with (s3:x-amz-acl), none for global keys
 // (aws:SourceIp).
-func conditionDoc(cat *catalog.Catalog, k *catalog.GlobalConditionKey) search.Document {
+func conditionDoc(cat *catalog.Catalog, k *catalog.KeyUsage) search.Document {
 	d := search.Document{Kind: "condition", ID: k.Name, Title: k.Name, URL: ConditionKeyPath(k.Name)}
 	if pre, _, ok := strings.Cut(k.Name, ":"); ok {
 		if s := cat.Service(pre); s != nil && s.Prefix == pre {

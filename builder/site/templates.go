@@ -120,7 +120,7 @@ type actionList struct {
 }
 
 // keyType is the first type any service gives the key.
-func keyType(k *catalog.GlobalConditionKey) string {
+func keyType(k *catalog.KeyUsage) string {
 	for _, d := range k.Definitions {
 		if d.Type != "" {
 			return d.Type
