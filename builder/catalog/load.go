@@ -34,7 +34,7 @@ func Load(content fs.FS) (*Catalog, error) {
 	results := make([]result, len(files))
 	parallel.Each(len(files), func(i int) {
 		f := files[i]
-		if ext := path.Ext(f); ext != ".json" && ext != ".md" {
+		if ext := path.Ext(f); ext != ".json" && ext != ".md" || f == GlobalKeysFile {
 			return
 		}
 		src, err := fs.ReadFile(content, f)
@@ -58,6 +58,9 @@ func Load(content fs.FS) (*Catalog, error) {
 	h := sha256.New()
 	byPrefix := map[string]*Service{}
 	for i, f := range files {
+		if f == GlobalKeysFile {
+			continue // read below
+		}
 		switch path.Ext(f) {
 		case ".json", ".md":
 		case ".yaml", ".yml":
@@ -94,6 +97,22 @@ func Load(content fs.FS) (*Catalog, error) {
 	if overridesErr == nil {
 		fmt.Fprintf(h, "catalog/access-level-overrides.yml %x\n", sha256.Sum256(overrides))
 	}
+	for _, gf := range []struct {
+		file string
+		read func(string, []byte, *Catalog) ErrorList
+	}{{GlobalKeysFile, readGlobalKeys}, {GlobalKeyDescriptionsFile, readGlobalKeyDescriptions}} {
+		src, err := fs.ReadFile(content, gf.file)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			errs = append(errs, &Error{File: gf.file, Msg: err.Error()})
+			continue
+		}
+		// Not in the snapshot's hash: it identifies the services'
+		// catalog, which the history records (builder/history).
+		errs = append(errs, gf.read(gf.file, src, c)...)
+	}
 	c.Snapshot.Hash = hex.EncodeToString(h.Sum(nil))[:12]
 	c.link()
 
@@ -102,6 +121,7 @@ func Load(content fs.FS) (*Catalog, error) {
 	} else if !errors.Is(overridesErr, fs.ErrNotExist) {
 		errs = append(errs, &Error{File: "catalog/access-level-overrides.yml", Msg: overridesErr.Error()})
 	}
+	errs = append(errs, readRisks(content, c)...)
 	featureFiles, _ := fs.Glob(content, "services/*.yaml")
 	sort.Strings(featureFiles)
 	for _, f := range featureFiles {

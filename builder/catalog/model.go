@@ -14,13 +14,19 @@ type Catalog struct {
 	keys      map[string]*KeyUsage
 	keyList   []*KeyUsage
 	overrides []OverrideEntry
+
+	globals      []*GlobalConditionKey // upstream order
+	globalByName map[string]*GlobalConditionKey
+	globalSource GlobalKeySource
+
+	risks risks
 }
 
 // Snapshot says which catalog the site was built from.
 type Snapshot struct {
 	Date   string // YYYY-MM-DD, as the content states it
 	Source string // where the data came from
-	Hash   string // first 12 hex digits of the SHA-256 of every catalog file, in path order
+	Hash   string // first 12 hex digits of the SHA-256 of every service file, snapshot.yaml and the overrides, in path order
 }
 
 // Service is one service prefix with its actions, resource types and condition keys.
@@ -49,6 +55,7 @@ type Action struct {
 	Override         *AccessLevelOverride
 	APIDocURL        string
 	ResourceTypes    []*ActionResource // in catalog order; Name "" holds keys of an action with no resource type
+	Risks            []RiskCategory    // the sensitive-action categories the risk list gives it, in RiskCategories order
 	File             string
 	Line, Col        int
 	dependentOfs     []*Action
@@ -99,6 +106,9 @@ type KeyUsage struct {
 	Definitions   []*ConditionKey // by service prefix
 	Actions       []*Action       // sorted by ID
 	ResourceTypes []*ResourceType // sorted by service, name
+	// Global is the global condition key of this name (ignoring case), or
+	// nil. Every global key has a KeyUsage, even when no service names it.
+	Global *GlobalConditionKey
 }
 
 // Features are the IAM features a service supports, as its documentation states them.
@@ -259,6 +269,20 @@ func (c *Catalog) link() {
 	for _, s := range c.Services {
 		for _, a := range s.Actions {
 			sortActions(a.dependentOfs)
+		}
+	}
+	// Every global key has a usage: the catalog's own spelling when a
+	// service names it (ec2:SourceInstanceARN for ec2:SourceInstanceArn),
+	// else the global key's.
+	for _, g := range c.globals {
+		found := false
+		for name, k := range c.keys {
+			if strings.EqualFold(name, g.Name) {
+				k.Global, found = g, true
+			}
+		}
+		if !found {
+			key(g.Name).Global = g
 		}
 	}
 	c.keyList = make([]*KeyUsage, 0, len(c.keys))
