@@ -56,17 +56,18 @@ func (r RiskCategory) Title() string {
 // search's risk: filter (risk:privesc, risk:credentialexposure).
 func (r RiskCategory) Slug() string { return strings.ToLower(string(r)) }
 
-// Meaning says in a few words what an action of the category lets one do.
+// Meaning says in a few words what the actions of the category do, to
+// follow "actions that".
 func (r RiskCategory) Meaning() string {
 	switch r {
 	case CredentialExposure:
-		return "returns or creates credentials, keys or tokens"
+		return "return or create credentials, keys or tokens"
 	case DataAccess:
-		return "reads the data a resource holds"
+		return "read the data a resource holds"
 	case PrivEsc:
 		return "can give a principal more permissions than it has"
 	case ResourceExposure:
-		return "changes who may use a resource (its policy or sharing)"
+		return "change who may use a resource (its policy or its sharing)"
 	}
 	return ""
 }

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"math/bits"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -231,4 +232,11 @@ func (e *Engine) supporters(u *catalog.KeyUsage) bitset {
 	}
 	e.keys.support.Store(u, b)
 	return b
+}
+
+// KeyUsages returns the catalog's condition keys a policy's key names: its
+// spellings (IAM compares keys ignoring case) and the templates it fills
+// in (aws:ResourceTag/Owner names aws:ResourceTag/${TagKey}).
+func (e *Engine) KeyUsages(key string) []*catalog.KeyUsage {
+	return slices.Clone(e.keys.usages(key))
 }

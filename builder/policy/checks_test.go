@@ -314,3 +314,9 @@ func TestRules(t *testing.T) {
 		}
 	}
 }
+
+func TestHelpPath(t *testing.T) {
+	if got := RuleFor(CodeResourceMismatch).HelpPath(); got != "/checks/#RESOURCE_MISMATCH" {
+		t.Errorf("HelpPath = %s", got)
+	}
+}

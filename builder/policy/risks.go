@@ -85,7 +85,7 @@ func (e *Engine) risks(doc *Document, r *Result, add func(Finding)) ([]OpenedPat
 			noun = "actions"
 		}
 		add(Finding{Code: CodeSensitiveAction, Severity: Info, Line: line, Col: col,
-			Message: fmt.Sprintf("allows %d sensitive %s of the category %s (one that %s): %s", len(sg.Grants), noun, cat.Title(), cat.Meaning(), list)})
+			Message: fmt.Sprintf("allows %d sensitive %s of the category %s (actions that %s): %s", len(sg.Grants), noun, cat.Title(), cat.Meaning(), list)})
 	}
 	return paths, sensitive
 }

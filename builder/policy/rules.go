@@ -22,6 +22,11 @@ type Rule struct {
 	AccessAnalyzer []AnalyzerCheck
 }
 
+// HelpPath is the rule's section of the site's checks page, site-absolute:
+// what a finding links to, and the help link of a SARIF rule (prefixed
+// with the site's address).
+func (r *Rule) HelpPath() string { return "/checks/#" + string(r.Code) }
+
 // AnalyzerCheck is one of Access Analyzer's policy checks.
 type AnalyzerCheck struct {
 	Title  string // as the reference page heads it
