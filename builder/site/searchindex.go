@@ -149,7 +149,7 @@ func indexKey(docs []search.Document) string {
 	for i := range docs {
 		d := &docs[i]
 		buf = buf[:0]
-		for _, f := range []string{d.Kind, d.ID, d.Title, d.URL, d.Service, d.ServiceName, d.AccessLevel, d.AccessOverride, d.Description} {
+		for _, f := range []string{d.Kind, d.ID, d.Title, d.URL, d.Service, d.ServiceName, d.AccessLevel, d.AccessOverride, d.Risk, d.Description} {
 			buf = binary.AppendUvarint(buf, uint64(len(f)))
 			buf = append(buf, f...)
 		}
@@ -308,6 +308,7 @@ func (b *builder) searchDocs() []search.Document {
 			if a.Override != nil && a.Override.Level != a.AccessLevel {
 				d.AccessOverride = string(a.Override.Level)
 			}
+			d.Risk = riskWords(a.Risks)
 			docs = append(docs, d)
 		}
 		for _, rt := range s.ResourceTypes {
@@ -377,13 +378,26 @@ func conditionDoc(cat *catalog.Catalog, k *catalog.KeyUsage) search.Document {
 			d.Service, d.ServiceName = s.Prefix, s.Name
 		}
 	}
+	if k.Global != nil {
+		d.Description = k.Global.Description
+	}
 	for _, def := range k.Definitions {
-		if def.Description != "" {
+		if d.Description == "" && def.Description != "" {
 			d.Description = def.Description
 			break
 		}
 	}
 	return d
+}
+
+// riskWords are an action's risk categories for the search's risk:
+// filter: lower case, separated by spaces.
+func riskWords(rs []catalog.RiskCategory) string {
+	words := make([]string, len(rs))
+	for i, r := range rs {
+		words[i] = r.Slug()
+	}
+	return strings.Join(words, " ")
 }
 
 func policyDescription(m *Managed) string {

@@ -110,6 +110,7 @@ var funcs = template.FuncMap{
 		return actionList{Page: p, Actions: as}
 	},
 	"keyType":         keyType,
+	"riskCategories":  func() []catalog.RiskCategory { return catalog.RiskCategories },
 	"templateExample": templateExample,
 }
 
@@ -119,8 +120,11 @@ type actionList struct {
 	Actions []*catalog.Action
 }
 
-// keyType is the first type any service gives the key.
+// keyType is the global key's type, else the first type any service gives the key.
 func keyType(k *catalog.KeyUsage) string {
+	if k.Global != nil && k.Global.Type != "" {
+		return k.Global.Type
+	}
 	for _, d := range k.Definitions {
 		if d.Type != "" {
 			return d.Type
