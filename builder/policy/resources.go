@@ -38,6 +38,7 @@ func (c *checker) resources(sc *scratch, st *Statement) {
 	}
 	clear(c.fit.memo)
 	allKnown := true
+	known := 0 // whether every resource has a form its service knows: 0 not asked yet, 1 yes, 2 no
 	for _, p := range st.Action {
 		nums := c.e.match(sc, p.Text, nil)
 		if len(nums) == 0 {
@@ -59,7 +60,13 @@ func (c *checker) resources(sc *scratch, st *Statement) {
 		a := c.e.x.actions[nums[0]]
 		var msg string
 		sev := Warning
-		if !c.knownForms(st, res) {
+		if known == 0 {
+			known = 2
+			if c.knownForms(st, res) {
+				known = 1
+			}
+		}
+		if known == 2 {
 			sev = Info // the catalog may not know the resource's form yet
 		}
 		switch {
@@ -307,7 +314,8 @@ func compatible(a, b token) bool {
 // fitBuffers are the scratch space of intersects, reused, and what each
 // ARN format fits among the resources of the statement being checked.
 type fitBuffers struct {
-	seen  []bool
+	seen  []uint32 // seen[state] == gen: the state was visited in this search
+	gen   uint32
 	stack [][2]int
 	memo  map[string][]bool // format → fits resource i
 }
@@ -318,23 +326,29 @@ type fitBuffers struct {
 func (buf *fitBuffers) intersects(a, b []token) bool {
 	w := len(b) + 1
 	n := (len(a) + 1) * w
-	if cap(buf.seen) < n {
-		buf.seen = make([]bool, n)
+	if len(buf.seen) < n {
+		buf.seen = make([]uint32, max(n, 2*len(buf.seen)))
+		buf.gen = 0
 	}
-	seen := buf.seen[:n]
-	clear(seen)
+	buf.gen++
+	if buf.gen == 0 { // wrapped: start over
+		clear(buf.seen)
+		buf.gen = 1
+	}
+	gen, seen := buf.gen, buf.seen
 	stack := append(buf.stack[:0], [2]int{0, 0})
-	defer func() { buf.stack = stack[:0] }()
+	found := false
 	for len(stack) > 0 {
 		s := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		i, j := s[0], s[1]
-		if seen[i*w+j] {
+		if seen[i*w+j] == gen {
 			continue
 		}
-		seen[i*w+j] = true
+		seen[i*w+j] = gen
 		if i == len(a) && j == len(b) {
-			return true
+			found = true
+			break
 		}
 		if i < len(a) && a[i].kind == '*' {
 			stack = append(stack, [2]int{i + 1, j})
@@ -352,14 +366,13 @@ func (buf *fitBuffers) intersects(a, b []token) bool {
 			}
 			if ni != i || nj != j {
 				stack = append(stack, [2]int{ni, nj})
-			} else {
-				// two runs reading a character each stay where they are;
-				// that state adds nothing.
-				continue
 			}
+			// else two runs reading a character each stay where they
+			// are: that state adds nothing.
 		}
 	}
-	return false
+	buf.stack = stack[:0]
+	return found
 }
 
 // coversText reports whether every string pattern p matches, pattern q
