@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/iamref/iamref/builder/jsonpos"
 )
@@ -79,7 +80,12 @@ var Quotas = map[Kind]Quota{
 // unless the quota counts it.
 func policySize(src []byte, whitespace bool) int {
 	n := 0
-	for _, r := range string(src) {
+	for i := 0; i < len(src); {
+		r, w := rune(src[i]), 1
+		if r >= utf8.RuneSelf {
+			r, w = utf8.DecodeRune(src[i:])
+		}
+		i += w
 		if whitespace || !unicode.IsSpace(r) {
 			n++
 		}

@@ -177,12 +177,13 @@ type arnPattern struct {
 }
 
 func newARNPattern(arn string, read func(string) []token) arnPattern {
-	p := arnPattern{toks: read(arn)}
-	if fs := strings.SplitN(arn, ":", 6); len(fs) == 6 {
-		p.parts = make([][]token, 6)
-		for i, f := range fs {
-			p.parts[i] = read(f)
-		}
+	fs := strings.SplitN(arn, ":", 6)
+	if len(fs) < 6 {
+		return arnPattern{toks: read(arn)}
+	}
+	p := arnPattern{parts: make([][]token, 6)}
+	for i, f := range fs {
+		p.parts[i] = read(f)
 	}
 	return p
 }
@@ -191,7 +192,7 @@ func newARNPattern(arn string, read func(string) []token) arnPattern {
 // both have six, else as wholes.
 func (buf *fitBuffers) fits(a, b arnPattern) bool {
 	if a.parts == nil || b.parts == nil {
-		return buf.intersects(a.toks, b.toks)
+		return buf.intersects(a.whole(), b.whole())
 	}
 	// The service part first: it tells most pairs apart.
 	for _, i := range [...]int{2, 0, 1, 3, 4, 5} {
@@ -200,6 +201,21 @@ func (buf *fitBuffers) fits(a, b arnPattern) bool {
 		}
 	}
 	return true
+}
+
+// whole is the pattern's tokens as one sequence, colons included.
+func (p arnPattern) whole() []token {
+	if p.parts == nil {
+		return p.toks
+	}
+	var out []token
+	for i, part := range p.parts {
+		if i > 0 {
+			out = append(out, token{kind: 'c', c: ':'})
+		}
+		out = append(out, part...)
+	}
+	return out
 }
 
 // formatPattern returns a catalog ARN format read into tokens, once.
@@ -217,24 +233,30 @@ func (e *Engine) formatPattern(format string) arnPattern {
 type token struct {
 	kind byte // 'c' a character, '?' any one, '*' a run
 	c    byte // for 'c'
-	// not: characters a run may not hold (for '*').
-	not string
+	not  byte // for '*': what the run may not hold, one of the classes below
 }
+
+// The characters a run may not hold.
+const (
+	anyChar      = 0
+	noColon      = 1 // ${Partition}, ${Region}, ${Account}
+	noColonSlash = 2 // ${BucketName}
+)
 
 // formatTokens reads a catalog ARN format: ${Partition}, ${Region} and
 // ${Account} stand for runs without a colon, ${BucketName} for one without
 // a slash or a colon (bucket and object ARNs differ by the slash); any
 // other placeholder, and a literal "*", for any run.
 func formatTokens(f string) []token {
-	var out []token
+	out := make([]token, 0, len(f))
 	for i := 0; i < len(f); i++ {
 		if f[i] == '$' && i+1 < len(f) && f[i+1] == '{' {
 			if end := strings.IndexByte(f[i:], '}'); end > 0 {
 				switch f[i+2 : i+end] {
 				case "Partition", "Region", "Account":
-					out = append(out, token{kind: '*', not: ":"})
+					out = append(out, token{kind: '*', not: noColon})
 				case "BucketName":
-					out = append(out, token{kind: '*', not: "/:"})
+					out = append(out, token{kind: '*', not: noColonSlash})
 				default:
 					out = append(out, token{kind: '*'})
 				}
@@ -255,7 +277,7 @@ func formatTokens(f string) []token {
 // character, a policy variable any run (but the escapes ${*}, ${?} and
 // ${$} stand for those characters).
 func resourceTokens(r string) []token {
-	var out []token
+	out := make([]token, 0, len(r))
 	for i := 0; i < len(r); i++ {
 		switch c := r[i]; {
 		case c == '$' && strings.HasPrefix(r[i:], "${"):
@@ -297,7 +319,13 @@ func (t token) accepts(c byte) bool {
 	case '?':
 		return true
 	}
-	return strings.IndexByte(t.not, c) < 0
+	switch t.not {
+	case noColon:
+		return c != ':'
+	case noColonSlash:
+		return c != ':' && c != '/'
+	}
+	return true
 }
 
 // compatible reports whether one character can be read by both tokens.
