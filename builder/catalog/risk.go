@@ -67,7 +67,7 @@ func (r RiskCategory) Meaning() string {
 	case PrivEsc:
 		return "can give a principal more permissions than it has"
 	case ResourceExposure:
-		return "change who may use a resource (its policy or its sharing)"
+		return "change who may use a resource: its policy or its sharing"
 	}
 	return ""
 }

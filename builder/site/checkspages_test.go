@@ -87,6 +87,7 @@ func TestChecksPages(t *testing.T) {
 
 	// Findings link to their check.
 	checkContains(t, out, "examples/pass/index.html",
+		`<dt>Checked as</dt><dd>an identity policy <span class="note">(no statement names a Principal;`,
 		`<a class="code" href="../../checks/#PASSROLE_WILDCARD_RESOURCE">PASSROLE_WILDCARD_RESOURCE</a>`,
 		`<a class="code" href="../../checks/#REDUNDANT_ACTION">REDUNDANT_ACTION</a>`)
 
@@ -94,6 +95,7 @@ func TestChecksPages(t *testing.T) {
 	// the lists' credits.
 	checkContains(t, out, "policies/DemoAdmin/index.html",
 		`<h2 id="risks">Risks`,
+		`<a href="#escalation-paths">opens 1 privilege-escalation path</a>`,
 		`<tr id="path-iam-001"><th scope="row"><a href="https://pathfinding.cloud/paths/iam-001" rel="external">iam-001</a>`,
 		`<a href="../../iam/CreatePolicyVersion/"><code>iam:CreatePolicyVersion</code></a></td></tr>`,
 		`<details class="grants" id="sensitive-privesc" open>`,
