@@ -14,6 +14,9 @@ import (
 // TestChecksAccessibility runs axe-core on the pages of the checks, global
 // keys and risks, in both themes, and tries the matrix's risk filter.
 func TestChecksAccessibility(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a browser test")
+	}
 	axe := axeSource(t)
 	ctx := browsertest.New(t)
 	out, _ := buildSite(t, txtarFS(t, riskSite))
