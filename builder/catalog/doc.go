@@ -48,7 +48,7 @@
 // # Errors
 //
 // Load reports every problem it finds, each as "file:line:col: message",
-// and returns them together as an ErrorList; a catalog with errors is not
+// and returns them together as a diag.List; a catalog with errors is not
 // returned. Nothing is dropped silently: names the catalog cannot resolve
 // (a resource type an action names but its service does not define, an
 // action a risk list names) are kept, and the site's data-quality page

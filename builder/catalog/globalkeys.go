@@ -1,12 +1,13 @@
 package catalog
 
 import (
-	"fmt"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
+	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/jsonpos"
+	"github.com/iamref/iamref/builder/yamlpos"
 )
 
 // The global condition keys: the keys AWS puts in the context of every
@@ -154,57 +155,57 @@ func matchParts(parts []string, key string) bool {
 }
 
 // readGlobalKeys reads the list of global keys.
-func readGlobalKeys(file string, src []byte, c *Catalog) ErrorList {
-	d := &decoder{file: file}
+func readGlobalKeys(file string, src []byte, c *Catalog) diag.List {
+	d := &jsonpos.Decoder{File: file}
 	root, err := jsonpos.Parse(src)
 	if err != nil {
-		se := err.(*jsonpos.SyntaxError)
-		return ErrorList{{File: file, Line: se.Pos.Line, Col: se.Pos.Col, Msg: "invalid JSON: " + se.Msg}}
+		d.Syntax(err, "invalid JSON: ")
+		return d.Errs
 	}
 	seen := map[string]jsonpos.Pos{}
 	hasKeys := false
-	d.fields(root, "global condition keys", []string{"source", "keys"}, func(m jsonpos.Member) {
+	d.Members(root, "global condition keys", []string{"source", "keys"}, func(m jsonpos.Member) {
 		switch m.Key {
 		case "source":
-			d.fields(m.Value, "source", []string{"package", "version"}, func(f jsonpos.Member) {
+			d.Members(m.Value, "source", []string{"package", "version"}, func(f jsonpos.Member) {
 				switch f.Key {
 				case "package":
-					c.globalSource.Package = d.str(f.Value, "source: package")
+					c.globalSource.Package = d.String(f.Value, "source: package")
 				case "version":
-					c.globalSource.Version = d.str(f.Value, "source: version")
+					c.globalSource.Version = d.String(f.Value, "source: version")
 				}
 			})
 		case "keys":
 			hasKeys = true
 			if m.Value.Kind != jsonpos.Array {
-				d.errorf(m.Value.Pos, "keys: want a list, found %s", m.Value.Kind)
+				d.Errorf(m.Value.Pos, "keys: want a list, found %s", m.Value.Kind)
 				return
 			}
 			for _, it := range m.Value.Items {
 				k := &GlobalConditionKey{}
-				d.fields(it, "global condition key", []string{"name", "type", "category"}, func(f jsonpos.Member) {
+				ok := d.Members(it, "global condition key", []string{"name", "type", "category"}, func(f jsonpos.Member) {
 					switch f.Key {
 					case "name":
-						k.Name = d.str(f.Value, "name")
+						k.Name = d.String(f.Value, "name")
 					case "type":
-						k.Type = normalizeType(d.str(f.Value, "type"))
+						k.Type = normalizeType(d.String(f.Value, "type"))
 					case "category":
-						k.Category = d.str(f.Value, "category")
+						k.Category = d.String(f.Value, "category")
 					}
 				})
-				if it.Kind != jsonpos.Object {
+				if !ok {
 					continue
 				}
 				switch {
 				case k.Name == "" || !strings.Contains(k.Name, ":"):
-					d.errorf(it.Pos, "global condition key %q: want a name prefix:key", k.Name)
+					d.Errorf(it.Pos, "global condition key %q: want a name prefix:key", k.Name)
 					continue
 				case k.Type == "" || k.Category == "":
-					d.errorf(it.Pos, "global condition key %s: type and category are required", k.Name)
+					d.Errorf(it.Pos, "global condition key %s: type and category are required", k.Name)
 					continue
 				}
 				if prev, dup := seen[strings.ToLower(k.Name)]; dup {
-					d.errorf(it.Pos, "global condition key %s is listed twice (first at line %d)", k.Name, prev.Line)
+					d.Errorf(it.Pos, "global condition key %s is listed twice (first at line %d)", k.Name, prev.Line)
 					continue
 				}
 				seen[strings.ToLower(k.Name)] = it.Pos
@@ -213,47 +214,41 @@ func readGlobalKeys(file string, src []byte, c *Catalog) ErrorList {
 		}
 	})
 	if !hasKeys && root.Kind == jsonpos.Object {
-		d.errorf(root.Pos, "no keys")
+		d.Errorf(root.Pos, "no keys")
 	}
 	c.globalByName = make(map[string]*GlobalConditionKey, len(c.globals))
 	for _, k := range c.globals {
 		c.globalByName[strings.ToLower(k.Name)] = k
 	}
-	return d.errs
+	return d.Errs
 }
 
 // readGlobalKeyDescriptions reads iamref's descriptions: a mapping of key
 // names (as the list spells them) to text.
-func readGlobalKeyDescriptions(file string, src []byte, c *Catalog) ErrorList {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
-		line, msg := YAMLError(err, 0)
-		return ErrorList{{File: file, Line: line, Msg: msg}}
+func readGlobalKeyDescriptions(file string, src []byte, c *Catalog) diag.List {
+	root, errs := yamlpos.Parse(file, src, 1)
+	if errs != nil || root == nil {
+		return errs
 	}
-	if len(doc.Content) == 0 {
-		return nil
-	}
-	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return ErrorList{{File: file, Line: root.Line, Col: root.Column, Msg: "want a mapping of global condition key names to descriptions"}}
+		return diag.List{diag.At(file, root.Line, root.Column, "want a mapping of global condition key names to descriptions")}
 	}
-	var errs ErrorList
 	seen := map[string]int{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		kn, vn := root.Content[i], root.Content[i+1]
 		if prev, dup := seen[kn.Value]; dup {
-			errs = append(errs, &Error{File: file, Line: kn.Line, Col: kn.Column, Msg: fmt.Sprintf("%s is described twice (first at line %d)", kn.Value, prev)})
+			errs.Add(file, kn.Line, kn.Column, "%s is described twice (first at line %d)", kn.Value, prev)
 			continue
 		}
 		seen[kn.Value] = kn.Line
 		k := c.globalByName[strings.ToLower(kn.Value)]
 		switch {
 		case k == nil:
-			errs = append(errs, &Error{File: file, Line: kn.Line, Col: kn.Column, Msg: fmt.Sprintf("%s is not in %s", kn.Value, GlobalKeysFile)})
+			errs.Add(file, kn.Line, kn.Column, "%s is not in %s", kn.Value, GlobalKeysFile)
 		case k.Name != kn.Value:
-			errs = append(errs, &Error{File: file, Line: kn.Line, Col: kn.Column, Msg: fmt.Sprintf("%s: the list spells it %s", kn.Value, k.Name)})
+			errs.Add(file, kn.Line, kn.Column, "%s: the list spells it %s", kn.Value, k.Name)
 		case vn.Kind != yaml.ScalarNode || strings.TrimSpace(vn.Value) == "":
-			errs = append(errs, &Error{File: file, Line: vn.Line, Col: vn.Column, Msg: fmt.Sprintf("%s: want a description", kn.Value)})
+			errs.Add(file, vn.Line, vn.Column, "%s: want a description", kn.Value)
 		default:
 			k.Description = strings.TrimSpace(vn.Value)
 		}

@@ -113,7 +113,7 @@ func TestGlobalKeyErrors(t *testing.T) {
 	}{
 		{"syntax", `{"keys": [}`, "", []string{GlobalKeysFile + ":1:11: invalid JSON"}},
 		{"fields", `{"keys": [{"name": "aws:A", "type": "String", "category": "request", "colour": "red"}], "extra": 1}`, "",
-			[]string{GlobalKeysFile + ":1:70: global condition key: unknown field \"colour\"", `unknown field "extra"`}},
+			[]string{GlobalKeysFile + ":1:70: global condition key: unknown key \"colour\"", `unknown key "extra"`}},
 		{"duplicate and incomplete", `{"keys": [{"name": "aws:A", "type": "String", "category": "request"}, {"name": "AWS:a", "type": "String", "category": "request"}, {"name": "B", "type": "String", "category": "x"}, {"name": "aws:C"}]}`, "",
 			[]string{"AWS:a is listed twice (first at line 1)", `"B": want a name prefix:key`, "aws:C: type and category are required"}},
 		{"descriptions", `{"keys": [{"name": "aws:A", "type": "String", "category": "request"}]}`, "aws:A: one\naws:B: two\naws:a: three\n'aws:A': four\n",

@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"unicode/utf8"
+
+	"github.com/iamref/iamref/builder/diag"
 )
 
 // TestSeedNote loads the seed catalog note and checks every action against an
@@ -150,8 +153,14 @@ func TestLoadErrors(t *testing.T) {
 			[]string{"catalog/n.md:6: action Foo: unknown access level \"Reed\"", "catalog/n.md:10:27: action Foo: invalid JSON"}},
 		{"prefix defined twice", map[string]string{"catalog/a.json": `{"n": {"service_name": "N", "prefix": "n"}}`, "catalog/n.md": "# N\n- prefix: n\n"},
 			[]string{"catalog/n.md: service prefix \"n\" is already defined in catalog/a.json"}},
-		{"unknown field", map[string]string{"catalog/x.json": `{"x": {"service_name": "X", "prefix": "x", "colour": 1}}`},
-			[]string{"catalog/x.json:1:44: service x: unknown field \"colour\""}},
+		{"unknown key", map[string]string{"catalog/x.json": `{"x": {"service_name": "X", "prefix": "x", "colour": 1}}`},
+			[]string{"catalog/x.json:1:44: service x: unknown key \"colour\" (want service_name, prefix,"}},
+		{"note front matter", map[string]string{"catalog/n.md": "---\r\ntitle: N\r\ncolour: red\r\n---\r\n# N\r\n- prefix: n\r\n## Privileges\r\n### Foo\r\n"},
+			[]string{`catalog/n.md:3:1: front matter: unknown key "colour"`, "catalog/n.md:8: action Foo: \"- description:\" is missing"}},
+		{"note front matter never closed", map[string]string{"catalog/n.md": "---\ntitle: N\n# N\n"},
+			[]string{`catalog/n.md:1:1: front matter opened with "---" is never closed`}},
+		{"snapshot date", map[string]string{"catalog/x.json": `{"x": {"service_name": "X", "prefix": "x"}}`, "catalog/snapshot.yaml": "source: s\ndate: 2026-6-1\n"},
+			[]string{`catalog/snapshot.yaml:2:7: date "2026-6-1": want YYYY-MM-DD`}},
 		{"features", map[string]string{"catalog/x.json": `{"x": {"service_name": "X", "prefix": "x"}}`, "services/x.yaml": "service: x\nfeatures:\n  identity_based_policies: {supported: maybe}\n"},
 			[]string{"services/x.yaml:3:"}},
 	}
@@ -258,7 +267,7 @@ func FuzzYAMLFiles(f *testing.F) {
 		}
 		content[name] = &fstest.MapFile{Data: b}
 		_, err := Load(content)
-		var list ErrorList
+		var list diag.List
 		if errors.As(err, &list) {
 			for _, e := range list {
 				if e.File == "" {
@@ -267,4 +276,23 @@ func FuzzYAMLFiles(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestClip(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"abcdef", 3, "abc…"},
+		{"ééé", 3, "é…"}, // é is two bytes: not cut in half
+		{"ééé", 4, "éé…"},
+		{"日本語", 2, "…"},
+	} {
+		got := clip(tt.in, tt.n)
+		if got != tt.want || !utf8.ValidString(got) {
+			t.Errorf("clip(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+		}
+	}
 }

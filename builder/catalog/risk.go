@@ -2,14 +2,15 @@ package catalog
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"slices"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
+	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/jsonpos"
+	"github.com/iamref/iamref/builder/yamlpos"
 )
 
 // The risk lists (content/risk/): actions that expose credentials, data or
@@ -145,15 +146,15 @@ func (c *Catalog) UnknownRiskNames() []RiskReference { return c.risks.unknown }
 
 // readRisks reads content/risk/ after the catalog is linked. Each file is
 // optional.
-func readRisks(content fs.FS, c *Catalog) ErrorList {
-	var errs ErrorList
+func readRisks(content fs.FS, c *Catalog) diag.List {
+	var errs diag.List
 	present := map[string]bool{}
 	read := func(file string) []byte {
 		src, err := fs.ReadFile(content, file)
 		present[file] = err == nil
 		if err != nil {
 			if !errors.Is(err, fs.ErrNotExist) {
-				errs = append(errs, &Error{File: file, Msg: err.Error()})
+				errs = append(errs, &diag.Diagnostic{File: file, Msg: err.Error()})
 			}
 			return nil
 		}
@@ -170,63 +171,68 @@ func readRisks(content fs.FS, c *Catalog) ErrorList {
 	}
 	for _, f := range []string{SensitiveActionsFile, EscalationPathsFile} {
 		if present[f] && c.RiskSource(f).Name == "" {
-			errs = append(errs, &Error{File: RiskSourcesFile, Msg: fmt.Sprintf("no credit for %s: name where it comes from, its URL and licence", f)})
+			errs.Add(RiskSourcesFile, 0, 0, "no credit for %s: name where it comes from, its URL and licence", f)
 		}
 	}
 	return errs
 }
 
-func readRiskSources(file string, src []byte, c *Catalog) ErrorList {
+func readRiskSources(file string, src []byte, c *Catalog) diag.List {
 	var doc map[string]struct {
 		Name    string `yaml:"name"`
 		URL     string `yaml:"url"`
 		Licence string `yaml:"licence"`
 		Version string `yaml:"version"`
 	}
-	if errs := decodeYAML(file, src, &doc); errs != nil {
+	root, errs := decodeYAML(file, src, &doc)
+	if errs != nil {
 		return errs
 	}
-	var errs ErrorList
+	// at is the place of a list's entry, for a diagnostic.
+	at := func(key string) (line, col int) {
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			if k := root.Content[i]; k.Value == key {
+				return k.Line, k.Column
+			}
+		}
+		return 0, 0
+	}
 	for _, f := range []string{SensitiveActionsFile, EscalationPathsFile} {
 		s, ok := doc[strings.TrimPrefix(f, "risk/")]
 		if !ok {
 			continue
 		}
 		if s.Name == "" || s.URL == "" || s.Licence == "" {
-			errs = append(errs, &Error{File: file, Msg: fmt.Sprintf("%s: name, url and licence are required", f)})
+			line, col := at(strings.TrimPrefix(f, "risk/"))
+			errs.Add(file, line, col, "%s: name, url and licence are required", f)
 			continue
 		}
 		c.risks.sources = append(c.risks.sources, RiskSource{File: f, Name: s.Name, URL: s.URL, Licence: s.Licence, Version: s.Version})
 	}
 	for k := range doc {
 		if k != strings.TrimPrefix(SensitiveActionsFile, "risk/") && k != strings.TrimPrefix(EscalationPathsFile, "risk/") {
-			errs = append(errs, &Error{File: file, Msg: fmt.Sprintf("%q is not one of the risk lists", k)})
+			line, col := at(k)
+			errs.Add(file, line, col, "%q is not one of the risk lists", k)
 		}
 	}
 	return errs
 }
 
 // readSensitiveActions reads {Category: {Actions: [prefix:Name, …]}, …}.
-func readSensitiveActions(file string, src []byte, c *Catalog) ErrorList {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
-		line, msg := YAMLError(err, 0)
-		return ErrorList{{File: file, Line: line, Msg: msg}}
+func readSensitiveActions(file string, src []byte, c *Catalog) diag.List {
+	root, errs := yamlpos.Parse(file, src, 1)
+	if errs != nil || root == nil {
+		return errs
 	}
-	if len(doc.Content) == 0 {
-		return nil
-	}
-	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return ErrorList{{File: file, Line: root.Line, Col: root.Column, Msg: "want a mapping of risk categories"}}
+		return diag.List{diag.At(file, root.Line, root.Column, "want a mapping of risk categories")}
 	}
-	var errs ErrorList
 	c.risks.byCat = map[RiskCategory][]*Action{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		kn, vn := root.Content[i], root.Content[i+1]
 		cat := RiskCategory(kn.Value)
 		if !slices.Contains(RiskCategories, cat) {
-			errs = append(errs, &Error{File: file, Line: kn.Line, Col: kn.Column, Msg: fmt.Sprintf("unknown risk category %q (want one of %v)", kn.Value, RiskCategories)})
+			errs.Add(file, kn.Line, kn.Column, "unknown risk category %q (want one of %v)", kn.Value, RiskCategories)
 			continue
 		}
 		var list *yaml.Node
@@ -235,12 +241,12 @@ func readSensitiveActions(file string, src []byte, c *Catalog) ErrorList {
 				if vn.Content[j].Value == "Actions" {
 					list = vn.Content[j+1]
 				} else {
-					errs = append(errs, &Error{File: file, Line: vn.Content[j].Line, Col: vn.Content[j].Column, Msg: fmt.Sprintf("%s: unknown field %q", cat, vn.Content[j].Value)})
+					errs.Add(file, vn.Content[j].Line, vn.Content[j].Column, "%s: unknown key %q", cat, vn.Content[j].Value)
 				}
 			}
 		}
 		if list == nil || list.Kind != yaml.SequenceNode {
-			errs = append(errs, &Error{File: file, Line: vn.Line, Col: vn.Column, Msg: fmt.Sprintf("%s: want Actions, a list of actions", cat)})
+			errs.Add(file, vn.Line, vn.Column, "%s: want Actions, a list of actions", cat)
 			continue
 		}
 		for _, an := range list.Content {
@@ -269,36 +275,36 @@ func readSensitiveActions(file string, src []byte, c *Catalog) ErrorList {
 }
 
 // readEscalationPaths reads the list of paths.
-func readEscalationPaths(file string, src []byte, c *Catalog) ErrorList {
-	d := &decoder{file: file}
+func readEscalationPaths(file string, src []byte, c *Catalog) diag.List {
+	d := &jsonpos.Decoder{File: file}
 	root, err := jsonpos.Parse(src)
 	if err != nil {
-		se := err.(*jsonpos.SyntaxError)
-		return ErrorList{{File: file, Line: se.Pos.Line, Col: se.Pos.Col, Msg: "invalid JSON: " + se.Msg}}
+		d.Syntax(err, "invalid JSON: ")
+		return d.Errs
 	}
 	if root.Kind != jsonpos.Array {
-		d.errorf(root.Pos, "want a list of paths, found %s", root.Kind)
-		return d.errs
+		d.Errorf(root.Pos, "want a list of paths, found %s", root.Kind)
+		return d.Errs
 	}
 	seen := map[string]int{}
 	for _, it := range root.Items {
 		p := &EscalationPath{Line: it.Pos.Line}
-		ok := d.fields(it, "path", []string{"id", "name", "category", "services", "required", "additional", "url"}, func(m jsonpos.Member) {
+		ok := d.Members(it, "path", []string{"id", "name", "category", "services", "required", "additional", "url"}, func(m jsonpos.Member) {
 			switch m.Key {
 			case "id":
-				p.ID = d.str(m.Value, "id")
+				p.ID = d.String(m.Value, "id")
 			case "name":
-				p.Name = d.str(m.Value, "name")
+				p.Name = d.String(m.Value, "name")
 			case "category":
-				p.Category = d.str(m.Value, "category")
+				p.Category = d.String(m.Value, "category")
 			case "services":
-				p.Services = d.strs(m.Value, "services")
+				p.Services = d.Strings(m.Value, "services")
 			case "required":
-				p.Required = d.strs(m.Value, "required")
+				p.Required = d.Strings(m.Value, "required")
 			case "additional":
-				p.Additional = d.strs(m.Value, "additional")
+				p.Additional = d.Strings(m.Value, "additional")
 			case "url":
-				p.URL = d.str(m.Value, "url")
+				p.URL = d.String(m.Value, "url")
 			}
 		})
 		if !ok {
@@ -306,14 +312,14 @@ func readEscalationPaths(file string, src []byte, c *Catalog) ErrorList {
 		}
 		switch {
 		case p.ID == "" || p.URL == "" || len(p.Required) == 0:
-			d.errorf(it.Pos, "path %q: id, url and at least one required permission are needed", p.ID)
+			d.Errorf(it.Pos, "path %q: id, url and at least one required permission are needed", p.ID)
 			continue
 		case !slices.Contains(EscalationPathCategories, p.Category):
-			d.errorf(it.Pos, "path %s: unknown category %q (want one of %v)", p.ID, p.Category, EscalationPathCategories)
+			d.Errorf(it.Pos, "path %s: unknown category %q (want one of %v)", p.ID, p.Category, EscalationPathCategories)
 			continue
 		}
 		if prev, dup := seen[p.ID]; dup {
-			d.errorf(it.Pos, "path %s is listed twice (first at line %d)", p.ID, prev)
+			d.Errorf(it.Pos, "path %s is listed twice (first at line %d)", p.ID, prev)
 			continue
 		}
 		seen[p.ID] = p.Line
@@ -326,5 +332,5 @@ func readEscalationPaths(file string, src []byte, c *Catalog) ErrorList {
 		}
 		c.risks.paths = append(c.risks.paths, p)
 	}
-	return d.errs
+	return d.Errs
 }

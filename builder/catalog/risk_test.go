@@ -74,15 +74,15 @@ func TestRiskErrors(t *testing.T) {
 	}{
 		{"no credit", map[string]string{SensitiveActionsFile: "PrivEsc: {Actions: [iam:PassRole]}\n"}, []string{RiskSourcesFile + ": no credit for " + SensitiveActionsFile}},
 		{"bad sources", map[string]string{RiskSourcesFile: "sensitive-actions.yaml: {name: x}\nother.txt: {name: y, url: u, licence: l}\n"},
-			[]string{"name, url and licence are required", `"other.txt" is not one of the risk lists`}},
+			[]string{RiskSourcesFile + ":1:1: " + SensitiveActionsFile + ": name, url and licence are required", RiskSourcesFile + `:2:1: "other.txt" is not one of the risk lists`}},
 		{"bad category", map[string]string{RiskSourcesFile: riskSources, SensitiveActionsFile: "Chaos:\n  Actions: [iam:PassRole]\nPrivEsc:\n  Actions: iam:PassRole\n  Extra: 1\n"},
-			[]string{SensitiveActionsFile + `:1:1: unknown risk category "Chaos"`, `:5:3: PrivEsc: unknown field "Extra"`, ":4:3: PrivEsc: want Actions, a list of actions"}},
+			[]string{SensitiveActionsFile + `:1:1: unknown risk category "Chaos"`, `:5:3: PrivEsc: unknown key "Extra"`, ":4:3: PrivEsc: want Actions, a list of actions"}},
 		{"bad paths", map[string]string{RiskSourcesFile: riskSources, EscalationPathsFile: `[{"id": "a", "url": "u", "required": ["iam:PassRole"], "category": "magic"},
 {"id": "b", "url": "u", "required": [], "category": "self-escalation"},
 {"id": "c", "url": "u", "required": ["iam:PassRole"], "category": "self-escalation", "notes": "x"},
 {"id": "d", "url": "u", "required": ["iam:PassRole"], "category": "self-escalation"},
 {"id": "d", "url": "u", "required": ["iam:PassRole"], "category": "self-escalation"}]`},
-			[]string{`:1:2: path a: unknown category "magic"`, `:2:1: path "b": id, url and at least one required permission are needed`, `:3:86: path: unknown field "notes"`, ":5:1: path d is listed twice (first at line 4)"}},
+			[]string{`:1:2: path a: unknown category "magic"`, `:2:1: path "b": id, url and at least one required permission are needed`, `:3:86: path: unknown key "notes"`, ":5:1: path d is listed twice (first at line 4)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

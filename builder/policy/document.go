@@ -254,7 +254,7 @@ func (p *parser) members(v *jsonpos.Value, what string, known []string, code Cod
 		if prev, dup := m[mem.Key]; dup {
 			p.add(Error, code, mem.KeyPos, "duplicate %q in %s (also at line %d): IAM rejects the policy", mem.Key, what, prev.KeyPos.Line)
 		}
-		if !contains(known, mem.Key) {
+		if !slices.Contains(known, mem.Key) {
 			hint := ""
 			for _, k := range known {
 				if strings.EqualFold(k, mem.Key) {
@@ -267,15 +267,6 @@ func (p *parser) members(v *jsonpos.Value, what string, known []string, code Cod
 		m[mem.Key] = mem
 	}
 	return m
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (p *parser) document(root *jsonpos.Value) {
@@ -582,7 +573,7 @@ func ParseOperator(op string) (Operator, bool) {
 	if b, ok := strings.CutSuffix(base, "IfExists"); ok {
 		o.IfExists, base = true, b
 	}
-	if !contains(conditionOperators, base) || o.IfExists && base == "Null" {
+	if !slices.Contains(conditionOperators, base) || o.IfExists && base == "Null" {
 		return o, false
 	}
 	o.Base = base

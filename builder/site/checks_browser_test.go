@@ -8,7 +8,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/iamref/iamref/builder/preview"
 	"github.com/iamref/iamref/internal/browsertest"
+	"github.com/iamref/iamref/internal/sitetest"
 )
 
 // TestChecksAccessibility runs axe-core on the pages of the checks, global
@@ -19,8 +21,8 @@ func TestChecksAccessibility(t *testing.T) {
 	}
 	axe := axeSource(t)
 	ctx := browsertest.New(t)
-	out, _ := buildSite(t, txtarFS(t, riskSite))
-	srv := httptest.NewServer(FileServer(out))
+	out, _ := buildSite(t, sitetest.TxtarFS(t, riskSite))
+	srv := httptest.NewServer(preview.FileServer(out))
 	defer srv.Close()
 	pages := []string{"/checks/", "/conditions/", "/conditions/aws_SourceIp/", "/policies/DemoAdmin/", "/examples/pass/", "/iam/CreatePolicyVersion/", "/iam/matrix/", "/quality/"}
 	for _, scheme := range []string{"light", "dark"} {

@@ -5,7 +5,7 @@ import (
 	"html/template"
 	"strings"
 
-	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/markup"
 	"github.com/iamref/iamref/builder/policy"
 )
@@ -52,7 +52,7 @@ func (b *builder) checksPage() {
 		return
 	}
 	if b.cat.Service(strings.Trim(ChecksPath, "/")) != nil {
-		b.errs = append(b.errs, &catalog.Error{File: "catalog", Msg: fmt.Sprintf("service prefix %q would collide with the site's %s page", strings.Trim(ChecksPath, "/"), ChecksPath)})
+		b.errs = append(b.errs, &diag.Diagnostic{File: "catalog", Msg: fmt.Sprintf("service prefix %q would collide with the site's %s page", strings.Trim(ChecksPath, "/"), ChecksPath)})
 		return
 	}
 	p := &ChecksPage{Rules: len(policy.Rules)}
@@ -78,7 +78,7 @@ func (b *builder) checksPage() {
 				}
 				html, err := markup.Highlight(strings.TrimSuffix(r.Example, "\n"), "json", markup.HighlightOptions{HighlightLines: lines})
 				if err != nil {
-					b.errs = append(b.errs, &catalog.Error{File: "builder/policy/rules.go", Msg: fmt.Sprintf("%s: %v", r.Code, err)})
+					b.errs = append(b.errs, &diag.Diagnostic{File: "builder/policy/rules.go", Msg: fmt.Sprintf("%s: %v", r.Code, err)})
 					continue
 				}
 				cv.Example = html
@@ -90,7 +90,7 @@ func (b *builder) checksPage() {
 		}
 	}
 	p.Base = b.base(ChecksPath, "Policy checks", fmt.Sprintf("The %d checks iamref runs on IAM policies: what each finds, an example, and the IAM Access Analyzer check it corresponds to.", len(policy.Rules)), homeCrumb)
-	b.add("checks", p)
+	b.add(checksKind, p)
 	for _, j := range b.jobs {
 		if h, ok := j.page.(*HomePage); ok {
 			h.Links = append(h.Links, Crumb{Name: fmt.Sprintf("Policy checks (%d)", len(policy.Rules)), Path: ChecksPath})

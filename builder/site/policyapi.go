@@ -8,7 +8,7 @@ import (
 )
 
 // The JSON of /api/policies/<PolicyName>.json and /api/examples/<slug>.json
-// (schema iamref.policy.v1, documented in the README). It is written
+// (schema iamref.policy.v1, documented in docs/api.md). It is written
 // compact: AdministratorAccess allows 21,123 actions.
 type policyAPIDoc struct {
 	Schema          string         `json:"schema"`

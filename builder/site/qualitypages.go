@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/diag"
 )
 
 // The data-quality page, /quality/, and its JSON twin, /api/quality.json:
@@ -203,7 +204,7 @@ func (b *builder) qualityPage() {
 		total += c.Count
 	}
 	p.Base = b.base(QualityPath, "Data quality", fmt.Sprintf("What the build found wrong or odd in the IAM catalog of %s and the AWS managed policies: %s findings.", b.cat.Snapshot.Date, commas(total)), homeCrumb)
-	b.add("quality", p)
+	b.add(qualityKind, p)
 	b.addFile(QualityAPIPath, b.qualityJSON(p))
 	for _, j := range b.jobs {
 		if h, ok := j.page.(*HomePage); ok {
@@ -348,7 +349,7 @@ func (b *builder) qualityJSON(p *QualityPage) []byte {
 	}
 	data, err := json.Marshal(doc)
 	if err != nil {
-		b.errs = append(b.errs, &catalog.Error{File: QualityAPIPath, Msg: err.Error()})
+		b.errs = append(b.errs, &diag.Diagnostic{File: QualityAPIPath, Msg: err.Error()})
 		return nil
 	}
 	return append(data, '\n')

@@ -7,13 +7,15 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/iamref/iamref/internal/sitetest"
 )
 
 // qualitySite is policySite with the catalog problems /quality/ lists: a
 // dangling resource type, ARN formats with a foreign service part and a
 // malformed one, an empty service, and a policy newer than the catalog.
 func qualitySite(t *testing.T) fstest.MapFS {
-	content := txtarFS(t, policySite)
+	content := sitetest.TxtarFS(t, policySite)
 	content["catalog/odd.json"] = &fstest.MapFile{Data: []byte(`{"odd": {"service_name": "Odd", "prefix": "odd", "privileges": {
   "Use": {"privilege": "Use", "description": "Use", "access_level": "Write", "resource_types": {
     "thing": {"resource_type": "thing", "required": true, "condition_keys": [], "dependent_actions": []},
@@ -30,8 +32,9 @@ func qualitySite(t *testing.T) fstest.MapFS {
 }
 
 func TestQualityPage(t *testing.T) {
+	t.Parallel()
 	out, _ := buildSite(t, qualitySite(t))
-	checkContains(t, out, "quality/index.html",
+	sitetest.Contains(t, "quality/index.html", sitetest.ReadFile(t, out, "quality/index.html"),
 		`<tr id="count-unknown_actions"><th scope="row"><a href="#unknown_actions">Actions named by managed policies that the catalog lacks</a></th><td class="num">2</td><td>3 uses in policies</td></tr>`,
 		`<tr id="count-unmatched_wildcards"><th scope="row"><a href="#unmatched_wildcards">Wildcards in managed policies that match no action</a></th><td class="num">1</td>`,
 		`<tr id="count-dangling_resource_types">`, `<tr id="count-empty_services">`,
@@ -47,18 +50,19 @@ func TestQualityPage(t *testing.T) {
 		`<tr id="newer-DemoNew"><th scope="row"><a href="../policies/DemoNew/">DemoNew</a></th><td>2026-07-01</td><td class="num">2</td></tr>`,
 		"! style=")
 	// malformed ARNs come before foreign service parts
-	page := read(t, out, "quality/index.html")
+	page := sitetest.ReadFile(t, out, "quality/index.html")
 	if strings.Index(page, `id="arn-odd-broken"`) > strings.Index(page, `id="arn-odd-thing"`) {
 		t.Error("malformed ARN formats are not listed first")
 	}
-	checkContains(t, out, "index.html", `<a href="./quality/">Data quality (`)
+	sitetest.Contains(t, "index.html", sitetest.ReadFile(t, out, "index.html"), `<a href="./quality/">Data quality (`)
 }
 
-// TestQualityJSON checks the shape of /api/quality.json, which the README documents.
+// TestQualityJSON checks the shape of /api/quality.json, which docs/api.md documents.
 func TestQualityJSON(t *testing.T) {
+	t.Parallel()
 	out, _ := buildSite(t, qualitySite(t))
 	var doc map[string]any
-	if err := json.Unmarshal([]byte(read(t, out, "api/quality.json")), &doc); err != nil {
+	if err := json.Unmarshal([]byte(sitetest.ReadFile(t, out, "api/quality.json")), &doc); err != nil {
 		t.Fatal(err)
 	}
 	keys := func(v any) string {
@@ -119,14 +123,14 @@ func TestQualityJSON(t *testing.T) {
 	if dates["catalog"] != "2026-06-14" || dates["policies_newest"] != "2026-07-01" || dates["policies_newest_name"] != "DemoNew" {
 		t.Errorf("dates = %v", dates)
 	}
-	readme, err := os.ReadFile("../../README.md")
+	readme, err := os.ReadFile("../../docs/api.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"iamref.quality.v1", "/api/quality.json", `"unmatched_wildcards"`, `"dangling_resource_types"`, `"arn_formats"`, `"policies_newer_than_catalog"`,
 		`"policy_checks"`, `"escalation_paths"`, `"undescribed_global_keys"`, `"unknown_risk_names"`} {
 		if !strings.Contains(string(readme), k) {
-			t.Errorf("README does not document %s", k)
+			t.Errorf("docs/api.md does not document %s", k)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package site
+package linkcheck
 
 import (
 	"io/fs"
@@ -27,13 +27,13 @@ func BenchmarkCheckLinks(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	x, err := indexFiles(dir, files)
+	x, err := IndexFiles(dir, files)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		rep, err := checkLinks(dir, files, x)
+		rep, err := Check(dir, files, x)
 		if err != nil {
 			b.Fatal(err)
 		}

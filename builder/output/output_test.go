@@ -1,9 +1,8 @@
 //go:build unix
 
-package site
+package output
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,7 +44,14 @@ func TestStaleBuildDirs(t *testing.T) {
 	defer unlock()
 
 	for i := 0; i < 2; i++ { // the second build also swaps out the first one's site
-		if _, err := Build(context.Background(), Config{Content: txtarFS(t, miniSite), Out: out}); err != nil {
+		o, err := New(out, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := o.Write("/demo/CreateWidget/", []byte("page")); err != nil {
+			t.Fatal(err)
+		}
+		if err := o.Commit(); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -78,7 +84,7 @@ func TestStaleBuildDirs(t *testing.T) {
 // TestMkdirOutsideOutput: a directory that does not lie under the output
 // is an error, not a climb to "." that waits on itself.
 func TestMkdirOutsideOutput(t *testing.T) {
-	o := &output{dir: filepath.Join(t.TempDir(), "out")}
+	o := &Dir{dir: filepath.Join(t.TempDir(), "out")}
 	done := make(chan error, 1)
 	go func() { done <- o.mkdir("elsewhere/deep/dir") }()
 	select {
@@ -88,5 +94,71 @@ func TestMkdirOutsideOutput(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("mkdir outside the output hung")
+	}
+}
+
+// TestWrite: files land under their site paths, each once, the final
+// directory changes only on Commit, and Abort leaves nothing behind.
+func TestWrite(t *testing.T) {
+	parent := t.TempDir()
+	final := filepath.Join(parent, "public")
+	if err := os.MkdirAll(final, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(final, "index.html"), []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var seen []string
+	o, err := New(final, func(file string, data []byte) { seen = append(seen, file+"="+string(data)) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, data := range map[string]string{"/": "home", "/s3/": "s3", "/api/s3.json": "{}"} {
+		if err := o.Write(p, []byte(data)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := o.Write("/s3/index.html", nil); err == nil || !strings.Contains(err.Error(), "two pages write /s3/index.html") {
+		t.Errorf("second write of /s3/index.html: %v", err)
+	}
+	if !o.Has("/s3/index.html") || o.Has("/s3/") || o.Files() != 3 || o.Bytes() != 8 {
+		t.Errorf("Has, Files, Bytes: %v %v %d %d", o.Has("/s3/index.html"), o.Has("/s3/"), o.Files(), o.Bytes())
+	}
+	if got := strings.Join(o.Paths(), " "); got != "/api/s3.json /index.html /s3/index.html" {
+		t.Errorf("Paths = %s", got)
+	}
+	if len(seen) != 3 {
+		t.Errorf("onWrite saw %q", seen)
+	}
+	if data, _ := os.ReadFile(filepath.Join(final, "index.html")); string(data) != "old" {
+		t.Errorf("the final directory changed before Commit: %q", data)
+	}
+	if err := o.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(filepath.Join(final, "s3", "index.html")); string(data) != "s3" {
+		t.Errorf("after Commit: %q", data)
+	}
+	o, err = New(final, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Write("/x/", []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	o.Abort()
+	if entries, _ := os.ReadDir(parent); len(entries) != 1 {
+		t.Errorf("Abort left %d entries beside the output", len(entries))
+	}
+	if _, err := os.Stat(filepath.Join(final, "x")); !os.IsNotExist(err) {
+		t.Errorf("Abort changed the final directory: %v", err)
+	}
+}
+
+func TestFilePath(t *testing.T) {
+	for in, want := range map[string]string{"/": "index.html", "/a/b/": "a/b/index.html", "/api/x.json": "api/x.json", "/404.html": "404.html"} {
+		if got := FilePath(in); got != want {
+			t.Errorf("FilePath(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -1,4 +1,8 @@
-package site
+// Package linkcheck checks the links of a built site: each internal href
+// and src must name a file of the build, and each #fragment an id in the
+// page it points to. Pages are indexed as they are written (Index.Add),
+// so checking needs no second read of them.
+package linkcheck
 
 import (
 	"bytes"
@@ -25,24 +29,24 @@ import (
 // as name="value" with the value escaped; a byte scan for ` href="`,
 // ` src="` and ` id="` finds every one of them without parsing HTML.
 
-// BrokenLink is an internal reference that resolves to nothing.
-type BrokenLink struct {
+// Broken is an internal reference that resolves to nothing.
+type Broken struct {
 	Page, Ref, Reason string
 }
 
-func (l BrokenLink) String() string { return l.Page + " → " + l.Ref + " (" + l.Reason + ")" }
+func (l Broken) String() string { return l.Page + " → " + l.Ref + " (" + l.Reason + ")" }
 
-// LinkReport summarises a check.
-type LinkReport struct {
+// Report summarises a check.
+type Report struct {
 	Pages, Links int
-	Broken       []BrokenLink
+	Broken       []Broken
 	Duration     time.Duration
 }
 
-// LinkError is the build failure for broken links.
-type LinkError struct{ Broken []BrokenLink }
+// Error is the build failure for broken links.
+type Error struct{ Broken []Broken }
 
-func (e *LinkError) Error() string {
+func (e *Error) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d broken internal links:", len(e.Broken))
 	for i, l := range e.Broken {
@@ -63,10 +67,10 @@ func (e *LinkError) Error() string {
 type pageRefs struct {
 	data []byte
 	ids  int // the first ids values are ids
-	// The references checked as the page was added (linkIndex.expect):
+	// The references checked as the page was added (Index.expect):
 	// how many resolved, and those that did not.
 	links  int
-	broken []BrokenLink
+	broken []Broken
 }
 
 // each calls fn with the ids (refs false) or the references (refs true).
@@ -83,30 +87,30 @@ func (p *pageRefs) each(refs bool, fn func(v string) bool) {
 	}
 }
 
-// linkIndex collects the ids and references of HTML pages as the build
-// writes them (output.write calls add), so checking needs no second read
+// Index collects the ids and references of HTML pages as the build
+// writes them (Add, given to output.New), so checking needs no second read
 // of 200 MB. Safe for concurrent use; the zero value is ready.
-type linkIndex struct {
+type Index struct {
 	mu    sync.Mutex
 	pages map[string]*pageRefs // site-absolute file path → refs
 	// expected is the set of files the build will write (fileSet), when
 	// known before the pages are added: add then checks each reference to
 	// one of them, or to an id of the page itself, at once, and keeps only
 	// the others (links to another page's ids, and anything unusual) for
-	// checkLinks. Of the 1.5 million references of the full site, it keeps
+	// Check. Of the 1.5 million references of the full site, it keeps
 	// 60,000: 40 MB less to hold while the pages render.
 	expected map[string]bool
 }
 
-// expect tells the index every file the build will write (site-absolute
+// Expect tells the index every file the build will write (site-absolute
 // paths, such as /s3/index.html), before any page is added.
-func (x *linkIndex) expect(files []string) {
+func (x *Index) Expect(files []string) {
 	x.expected = fileSet(files)
 }
 
 // missingOwnID is the broken link to an id the page itself lacks.
-func missingOwnID(page, ref, id string) BrokenLink {
-	return BrokenLink{Page: page, Ref: ref, Reason: "no id " + id + " in this page"}
+func missingOwnID(page, ref, id string) Broken {
+	return Broken{Page: page, Ref: ref, Reason: "no id " + id + " in this page"}
 }
 
 // fileSet is the set of files, with each /index.html also under its
@@ -122,7 +126,9 @@ func fileSet(files []string) map[string]bool {
 	return set
 }
 
-func (x *linkIndex) add(file string, data []byte) {
+// Add indexes one written file, site-absolute (/s3/index.html); files
+// that are not HTML pages are left out.
+func (x *Index) Add(file string, data []byte) {
 	if !strings.HasSuffix(file, ".html") {
 		return
 	}
@@ -184,16 +190,16 @@ type fragRef struct {
 
 // pageCheck is what checking one page finds.
 type pageCheck struct {
-	broken []BrokenLink
+	broken []Broken
 	frags  []fragRef
 	links  int
 }
 
-// checkLinks checks the references of every page in the index against the
+// Check checks the references of every page in the index against the
 // files written (site-absolute paths, such as /s3/index.html). A target
 // missing from files is looked up in dir as well, for files written
 // beside the build's own.
-func checkLinks(dir string, files []string, x *linkIndex) (LinkReport, error) {
+func Check(dir string, files []string, x *Index) (Report, error) {
 	start := time.Now()
 	exists := fileSet(files)
 	var statMu sync.Mutex
@@ -222,7 +228,7 @@ func checkLinks(dir string, files []string, x *linkIndex) (LinkReport, error) {
 	parallel.Each(len(pages), func(i int) {
 		checks[i] = checkPage(pages[i], x.pages[pages[i]], exist, exists)
 	})
-	rep := LinkReport{Pages: len(pages)}
+	rep := Report{Pages: len(pages)}
 	idSets := map[string]map[string]bool{}
 	for _, c := range checks {
 		rep.Links += c.links
@@ -238,7 +244,7 @@ func checkLinks(dir string, files []string, x *linkIndex) (LinkReport, error) {
 				idSets[f.target] = set
 			}
 			if !set[f.frag] {
-				rep.Broken = append(rep.Broken, BrokenLink{Page: f.page, Ref: f.ref, Reason: "no id " + f.frag + " in " + f.target})
+				rep.Broken = append(rep.Broken, Broken{Page: f.page, Ref: f.ref, Reason: "no id " + f.frag + " in " + f.target})
 			}
 		}
 	}
@@ -250,7 +256,7 @@ func checkLinks(dir string, files []string, x *linkIndex) (LinkReport, error) {
 	})
 	rep.Duration = time.Since(start)
 	if len(rep.Broken) > 0 {
-		return rep, &LinkError{Broken: rep.Broken}
+		return rep, &Error{Broken: rep.Broken}
 	}
 	return rep, nil
 }
@@ -442,7 +448,7 @@ func (c *pageCheck) check(page, ref string, p *pageRefs, ids *map[string]bool, e
 	}
 	target, frag, broken := resolveRef(page, ref, exist)
 	if broken != "" {
-		c.broken = append(c.broken, BrokenLink{Page: page, Ref: ref, Reason: broken})
+		c.broken = append(c.broken, Broken{Page: page, Ref: ref, Reason: broken})
 		return
 	}
 	if frag == "" || target == "" {
@@ -529,10 +535,10 @@ func resolveRef(page, ref string, exists func(string) bool) (target, frag, broke
 	return "", "", "no such file " + p
 }
 
-// indexFiles reads HTML files of a built site from disk into an index, for
+// IndexFiles reads HTML files of a built site from disk into an index, for
 // checking a site the current process did not build.
-func indexFiles(dir string, files []string) (*linkIndex, error) {
-	x := &linkIndex{}
+func IndexFiles(dir string, files []string) (*Index, error) {
+	x := &Index{}
 	for _, f := range files {
 		if !strings.HasSuffix(f, ".html") {
 			continue
@@ -541,7 +547,7 @@ func indexFiles(dir string, files []string) (*linkIndex, error) {
 		if err != nil {
 			return nil, err
 		}
-		x.add(f, data)
+		x.Add(f, data)
 	}
 	return x, nil
 }

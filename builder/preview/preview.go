@@ -1,4 +1,7 @@
-package site
+// Package preview serves a built site the way the production host does,
+// rebuilds it when its sources change and tells the open pages to reload:
+// go run ./cmd/build -serve localhost:8080.
+package preview
 
 import (
 	"context"
@@ -12,30 +15,34 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/iamref/iamref/builder/output"
+	"github.com/iamref/iamref/builder/redirects"
 )
 
-// ServeConfig configures the preview server.
-type ServeConfig struct {
-	Build        Config
-	Addr         string // such as localhost:8080
-	ContentDir   string // watched for changes
-	TemplatesDir string // watched when set (else the embedded templates are used)
-	StaticDir    string // watched when set
-	Log          io.Writer
-	Ready        func(addr string) // called once the listener is up (tests)
+// Config configures the preview server.
+type Config struct {
+	Dir  string // the built site, which Build replaces
+	Addr string // such as localhost:8080
+	// Build builds the site into Dir and summarises what it built. The
+	// pages it makes should load /_iamref/events, the reload events.
+	Build func(ctx context.Context) (string, error)
+	Watch []string // directories whose changes trigger a rebuild; "" is skipped
+	Log   io.Writer
+	Ready func(addr string) // called once the listener is up (tests)
 }
 
 // Serve builds the site, serves it, rebuilds when a watched directory
 // changes and tells open pages to reload. It returns when ctx is done.
-func Serve(ctx context.Context, sc ServeConfig) error {
-	sc.Build.Dev = true
+func Serve(ctx context.Context, sc Config) error {
 	if sc.Log == nil {
 		sc.Log = io.Discard
 	}
-	stats, err := Build(ctx, sc.Build)
+	stats, err := sc.Build(ctx)
 	if err != nil {
 		return err
 	}
@@ -47,9 +54,9 @@ func Serve(ctx context.Context, sc ServeConfig) error {
 	rl := &reloader{clients: map[chan struct{}]bool{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/_iamref/events", rl.events)
-	mux.Handle("/", FileServer(sc.Build.Out))
+	mux.Handle("/", FileServer(sc.Dir))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(sc.Log, "serving %s on http://%s/\n", sc.Build.Out, ln.Addr())
+	fmt.Fprintf(sc.Log, "serving %s on http://%s/\n", sc.Dir, ln.Addr())
 	if sc.Ready != nil {
 		sc.Ready(ln.Addr().String())
 	}
@@ -61,8 +68,7 @@ func Serve(ctx context.Context, sc ServeConfig) error {
 		_ = srv.Shutdown(shut)
 	}()
 	go func() {
-		dirs := []string{sc.ContentDir, sc.TemplatesDir, sc.StaticDir}
-		last := snapshotTree(dirs)
+		last := snapshotTree(sc.Watch)
 		t := time.NewTicker(400 * time.Millisecond)
 		defer t.Stop()
 		for {
@@ -71,12 +77,12 @@ func Serve(ctx context.Context, sc ServeConfig) error {
 				return
 			case <-t.C:
 			}
-			now := snapshotTree(dirs)
+			now := snapshotTree(sc.Watch)
 			if now == last {
 				continue
 			}
 			last = now
-			stats, err := Build(ctx, sc.Build)
+			stats, err := sc.Build(ctx)
 			if err != nil {
 				fmt.Fprintf(sc.Log, "rebuild failed (still serving the previous site):\n%v\n", err)
 				continue
@@ -182,10 +188,12 @@ func FileServer(dir string) http.Handler {
 		if strings.HasSuffix(r.URL.Path, "/") && p != "/" {
 			p += "/"
 		}
-		file := filepath.Join(dir, filepath.FromSlash(filePath(p)))
+		file := filepath.Join(dir, filepath.FromSlash(output.FilePath(p)))
 		st, err := os.Stat(file)
 		if err == nil && st.IsDir() {
-			http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
+			// To the cleaned path, never the path as asked: /%2Fchime
+			// asks for //chime, which a browser would take for a host.
+			http.Redirect(w, r, p+"/", http.StatusMovedPermanently)
 			return
 		}
 		if err != nil {
@@ -217,16 +225,19 @@ func FileServer(dir string) http.Handler {
 		w.Header().Set("Content-Type", ctype)
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		w.Header().Add("Vary", "Accept-Encoding")
-		accept := r.Header.Get("Accept-Encoding")
+		// The precompressed copy the client accepts most, brotli on a tie.
+		accept := r.Header.Values("Accept-Encoding")
+		best, bestQ, bestExt := "", 0.0, ""
 		for _, enc := range []struct{ name, ext string }{{"br", ".br"}, {"gzip", ".gz"}} {
-			if !strings.Contains(accept, enc.name) {
-				continue
+			if q := encodingQ(accept, enc.name); q > bestQ {
+				if _, err := os.Stat(file + enc.ext); err == nil {
+					best, bestQ, bestExt = enc.name, q, enc.ext
+				}
 			}
-			if _, err := os.Stat(file + enc.ext); err == nil {
-				w.Header().Set("Content-Encoding", enc.name)
-				file += enc.ext
-				break
-			}
+		}
+		if best != "" {
+			w.Header().Set("Content-Encoding", best)
+			file += bestExt
 		}
 		f, err := os.Open(file)
 		if err != nil {
@@ -239,13 +250,90 @@ func FileServer(dir string) http.Handler {
 	})
 }
 
+// encodingQ is the weight the Accept-Encoding headers give the content
+// coding name (RFC 9110, section 12.5.3): its own q, else that of "*";
+// 0, not acceptable, when neither is listed or q=0 says no. An element
+// without q weighs 1; one with a q that is no number from 0 to 1 is
+// ignored. x-gzip is gzip.
+func encodingQ(headers []string, name string) float64 {
+	own, star := -1.0, -1.0
+	for _, h := range headers {
+		for _, elem := range strings.Split(h, ",") {
+			coding, params, _ := strings.Cut(elem, ";")
+			coding = strings.ToLower(strings.TrimSpace(coding))
+			if coding == "x-gzip" {
+				coding = "gzip"
+			}
+			q, ok := 1.0, true
+			for _, param := range strings.Split(params, ";") {
+				k, v, found := strings.Cut(param, "=")
+				if !found || !strings.EqualFold(strings.TrimSpace(k), "q") {
+					continue
+				}
+				f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+				q, ok = f, err == nil && f >= 0 && f <= 1
+			}
+			switch {
+			case !ok:
+			case coding == name:
+				own = q
+			case coding == "*":
+				star = q
+			}
+		}
+	}
+	switch {
+	case own >= 0:
+		return own
+	case star >= 0:
+		return star
+	}
+	return 0
+}
+
 // redirectFor looks a missing path up in the site's _redirects file, with
-// Netlify's matching rules (see redirects.go).
+// Netlify's matching rules (package redirects).
 func redirectFor(dir, p string) (string, bool) {
 	t := redirectsOf(dir)
 	if t == nil {
 		return "", false
 	}
-	r, ok := t.match(p)
+	r, ok := t.Match(p)
 	return r.To, ok
+}
+
+// redirectCache keeps the parsed _redirects of a served directory until the
+// file changes.
+var redirectCache struct {
+	sync.Mutex
+	byDir map[string]cachedRedirects
+}
+
+type cachedRedirects struct {
+	mod   time.Time
+	size  int64
+	table *redirects.Table
+}
+
+func redirectsOf(dir string) *redirects.Table {
+	file := filepath.Join(dir, "_redirects")
+	st, err := os.Stat(file)
+	if err != nil {
+		return nil
+	}
+	redirectCache.Lock()
+	defer redirectCache.Unlock()
+	if redirectCache.byDir == nil {
+		redirectCache.byDir = map[string]cachedRedirects{}
+	}
+	if c, ok := redirectCache.byDir[dir]; ok && c.mod.Equal(st.ModTime()) && c.size == st.Size() {
+		return c.table
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil
+	}
+	t := redirects.NewTable(redirects.Parse(data))
+	redirectCache.byDir[dir] = cachedRedirects{mod: st.ModTime(), size: st.Size(), table: t}
+	return t
 }

@@ -1,4 +1,4 @@
-package site
+package output
 
 import (
 	"fmt"
@@ -8,29 +8,34 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/iamref/iamref/internal/oncemap"
 )
 
-// output writes the site into a fresh temporary directory beside the final
-// one; commit swaps it in only when the whole build succeeded, so a failed
-// build never leaves a half-written site.
+// Dir writes the site into a fresh temporary directory beside the final
+// one; Commit swaps it in only when the whole build succeeded.
 //
 // A build that is killed (SIGKILL, out of memory, power) leaves its
 // temporary directory behind: half a site, hundreds of MB. Each build
 // locks its directory (dirlock_unix.go), and the next build removes every
 // such directory nobody holds, while it renders.
-type output struct {
-	final  string
-	dir    string
-	unlock func()        // releases the lock on dir; nil where locks are unsupported
-	stale  chan struct{} // closed when the stale directories are gone
+type Dir struct {
+	final   string
+	dir     string
+	unlock  func()        // releases the lock on dir; nil where locks are unsupported
+	stale   chan struct{} // closed when the stale directories are gone
+	onWrite func(file string, data []byte)
 
 	mu    sync.Mutex
-	files map[string]int64          // site-absolute path → size
-	dirs  onceMap[string, struct{}] // the directories made
-	links linkIndex                 // ids and references of every HTML page written (links.go)
+	files map[string]int64              // site-absolute path → size
+	dirs  oncemap.Map[string, struct{}] // the directories made
 }
 
-func newOutput(final string) (*output, error) {
+// New starts the output that will replace final. onWrite, when not nil,
+// sees every file written (its site-absolute path, such as /s3/index.html,
+// and its bytes), on the writer's goroutine: the link checker indexes the
+// pages as they are written.
+func New(final string, onWrite func(file string, data []byte)) (*Dir, error) {
 	final = filepath.Clean(final)
 	parent := filepath.Dir(final)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
@@ -47,7 +52,7 @@ func newOutput(final string) (*output, error) {
 	if err := os.Chmod(dir, 0o755); err != nil {
 		return nil, err
 	}
-	o := &output{final: final, dir: dir, files: map[string]int64{}, stale: make(chan struct{})}
+	o := &Dir{final: final, dir: dir, files: map[string]int64{}, stale: make(chan struct{}), onWrite: onWrite}
 	if unlock, ok, _ := lockDir(dir); ok {
 		o.unlock = unlock
 	}
@@ -88,8 +93,8 @@ func removeStale(parent, prefix, own string) {
 	}
 }
 
-// filePath maps a site path to a file: "/a/b/" → a/b/index.html.
-func filePath(sitePath string) string {
+// FilePath maps a site path to a file: "/a/b/" → a/b/index.html.
+func FilePath(sitePath string) string {
 	p := strings.TrimPrefix(sitePath, "/")
 	if p == "" || strings.HasSuffix(p, "/") {
 		p += "index.html"
@@ -97,10 +102,11 @@ func filePath(sitePath string) string {
 	return p
 }
 
-// write stores one file; writing the same path twice is an error, so two
-// pages can never silently collide.
-func (o *output) write(sitePath string, data []byte) error {
-	rel := filePath(sitePath)
+// Write stores one file at a site path ("/s3/" is /s3/index.html). Writing
+// the same path twice is an error, so two pages can never silently
+// collide. Safe for concurrent use.
+func (o *Dir) Write(sitePath string, data []byte) error {
+	rel := FilePath(sitePath)
 	o.mu.Lock()
 	key := "/" + rel
 	if _, dup := o.files[key]; dup {
@@ -113,7 +119,9 @@ func (o *output) write(sitePath string, data []byte) error {
 	if err := o.mkdir(filepath.Dir(full)); err != nil {
 		return err
 	}
-	o.links.add(key, data)
+	if o.onWrite != nil {
+		o.onWrite(key, data)
+	}
 	return os.WriteFile(full, data, 0o644)
 }
 
@@ -121,7 +129,7 @@ func (o *output) write(sitePath string, data []byte) error {
 // whichever writer needs it first while the others wait for it): a plain
 // mkdir per directory instead of MkdirAll's stat of every parent for every
 // file.
-func (o *output) mkdir(d string) error {
+func (o *Dir) mkdir(d string) error {
 	if d == o.dir {
 		return nil
 	}
@@ -129,7 +137,7 @@ func (o *output) mkdir(d string) error {
 	if parent == d { // climbed past the output without meeting it
 		return fmt.Errorf("%s is not inside the output directory %s", d, o.dir)
 	}
-	_, err := o.dirs.get(d, func() (struct{}, error) {
+	_, err := o.dirs.Get(d, func() (struct{}, error) {
 		if err := o.mkdir(parent); err != nil {
 			return struct{}{}, err
 		}
@@ -138,16 +146,16 @@ func (o *output) mkdir(d string) error {
 	return err
 }
 
-// has reports whether a site-absolute file path was written.
-func (o *output) has(p string) bool {
+// Has reports whether a site-absolute file path (/s3/index.html) was written.
+func (o *Dir) Has(p string) bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	_, ok := o.files[p]
 	return ok
 }
 
-// paths lists every written file, sorted.
-func (o *output) paths() []string {
+// Paths lists every written file, site-absolute, sorted.
+func (o *Dir) Paths() []string {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	ps := make([]string, 0, len(o.files))
@@ -158,7 +166,15 @@ func (o *output) paths() []string {
 	return ps
 }
 
-func (o *output) totalBytes() int64 {
+// Files is how many files were written.
+func (o *Dir) Files() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return len(o.files)
+}
+
+// Bytes is how many bytes were written.
+func (o *Dir) Bytes() int64 {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	var n int64
@@ -168,8 +184,11 @@ func (o *output) totalBytes() int64 {
 	return n
 }
 
-// commit replaces the final directory with the new one.
-func (o *output) commit() error {
+// Path is the temporary directory the files are written into.
+func (o *Dir) Path() string { return o.dir }
+
+// Commit replaces the final directory with the new one.
+func (o *Dir) Commit() error {
 	<-o.stale
 	defer o.release()
 	old := ""
@@ -197,7 +216,7 @@ func (o *output) commit() error {
 }
 
 // release drops the lock on the build's directory.
-func (o *output) release() {
+func (o *Dir) release() {
 	if o.unlock != nil {
 		o.unlock()
 		o.unlock = nil
@@ -238,8 +257,8 @@ func removeTree(dir string) error {
 	return os.RemoveAll(dir)
 }
 
-// abort removes the unfinished directory.
-func (o *output) abort() {
+// Abort removes the unfinished directory.
+func (o *Dir) Abort() {
 	<-o.stale
 	_ = os.RemoveAll(o.dir)
 	o.release()
