@@ -50,7 +50,7 @@ func LoadPartial(content fs.FS) (*Catalog, diag.List) {
 	results := make([]result, len(files))
 	parallel.Each(len(files), func(i int) {
 		f := files[i]
-		if ext := path.Ext(f); ext != ".json" && ext != ".md" {
+		if ext := path.Ext(f); ext != ".json" && ext != ".md" || f == GlobalKeysFile {
 			return
 		}
 		src, err := fs.ReadFile(content, f)
@@ -73,15 +73,18 @@ func LoadPartial(content fs.FS) (*Catalog, diag.List) {
 	h := sha256.New()
 	byPrefix := map[string]*Service{}
 	for i, f := range files {
+		if f == GlobalKeysFile {
+			continue // read below
+		}
 		switch path.Ext(f) {
 		case ".json", ".md":
 		case ".yaml", ".yml":
-			if f == "catalog/snapshot.yaml" || f == "catalog/access-level-overrides.yml" {
+			if f == "catalog/snapshot.yaml" || f == "catalog/access-level-overrides.yml" || f == GlobalKeyDescriptionsFile {
 				continue // read below
 			}
 			fallthrough
 		default:
-			errs = append(errs, &diag.Diagnostic{File: f, Msg: "unexpected file in catalog/ (want <prefix>.json, <prefix>.md, snapshot.yaml or access-level-overrides.yml)"})
+			errs = append(errs, &diag.Diagnostic{File: f, Msg: "unexpected file in catalog/ (want <prefix>.json, <prefix>.md, snapshot.yaml, access-level-overrides.yml, global-condition-keys.json or global-condition-key-descriptions.yaml)"})
 			continue
 		}
 		r := results[i]
@@ -120,6 +123,22 @@ func LoadPartial(content fs.FS) (*Catalog, diag.List) {
 	if overridesErr == nil {
 		fmt.Fprintf(h, "catalog/access-level-overrides.yml %x\n", sha256.Sum256(overrides))
 	}
+	for _, gf := range []struct {
+		file string
+		read func(string, []byte, *Catalog) diag.List
+	}{{GlobalKeysFile, readGlobalKeys}, {GlobalKeyDescriptionsFile, readGlobalKeyDescriptions}} {
+		src, err := fs.ReadFile(content, gf.file)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			errs = append(errs, &diag.Diagnostic{File: gf.file, Msg: err.Error()})
+			continue
+		}
+		// Not in the snapshot's hash: it identifies the services'
+		// catalog, which the history records (builder/history).
+		errs = append(errs, gf.read(gf.file, src, c)...)
+	}
 	c.Snapshot.Hash = hex.EncodeToString(h.Sum(nil))[:12]
 	c.link()
 
@@ -128,6 +147,7 @@ func LoadPartial(content fs.FS) (*Catalog, diag.List) {
 	} else if !errors.Is(overridesErr, fs.ErrNotExist) {
 		errs = append(errs, diag.From("catalog/access-level-overrides.yml", overridesErr)...)
 	}
+	errs = append(errs, readRisks(content, c)...)
 	featureFiles, _ := fs.Glob(content, "services/*.yaml")
 	sort.Strings(featureFiles)
 	for _, f := range featureFiles {

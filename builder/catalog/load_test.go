@@ -297,18 +297,27 @@ func FuzzParsePolicySentry(f *testing.F) {
 }
 
 // FuzzYAMLFiles loads a one-service catalog with a fuzzed snapshot.yaml,
-// access-level-overrides.yml or services/<prefix>.yaml: whatever the bytes,
+// access-level-overrides.yml, services/<prefix>.yaml, list of global keys
+// or their descriptions, or risk list: whatever the bytes,
 // Load returns a catalog or errors that name the file, never panics.
 func FuzzYAMLFiles(f *testing.F) {
-	files := []string{"catalog/snapshot.yaml", "catalog/access-level-overrides.yml", "services/demo.yaml"}
+	files := []string{"catalog/snapshot.yaml", "catalog/access-level-overrides.yml", "services/demo.yaml",
+		GlobalKeysFile, GlobalKeyDescriptionsFile, SensitiveActionsFile, EscalationPathsFile, RiskSourcesFile}
 	f.Add(uint8(0), []byte("date: \"2026-06-14\"\nsource: test\n"))
 	f.Add(uint8(1), []byte("demo:\n    Write:\n        - getthing\n"))
 	f.Add(uint8(2), []byte("service: demo\nsource: {name: x, url: \"https://example.com\"}\nfeatures:\n  identity_based_policies: {supported: true, note: n}\n"))
+	f.Add(uint8(3), []byte(globalKeysJSON))
+	f.Add(uint8(4), []byte("aws:SourceIp: The address.\n"))
+	f.Add(uint8(5), []byte("PrivEsc:\n  Actions:\n  - demo:GetThing\n"))
+	f.Add(uint8(6), []byte(`[{"id": "d-1", "name": "n", "category": "self-escalation", "services": ["demo"], "required": ["demo:GetThing"], "additional": [], "url": "https://example.com"}]`))
+	f.Add(uint8(7), []byte(riskSources))
 	f.Fuzz(func(t *testing.T, which uint8, b []byte) {
 		name := files[int(which)%len(files)]
 		content := fstest.MapFS{
 			"catalog/demo.json":     {Data: []byte(goodService)},
 			"catalog/snapshot.yaml": {Data: []byte("date: \"2026-06-14\"\nsource: test\n")},
+			GlobalKeysFile:          {Data: []byte(globalKeysJSON)},
+			RiskSourcesFile:         {Data: []byte(riskSources)},
 		}
 		content[name] = &fstest.MapFile{Data: b}
 		_, err := Load(content)

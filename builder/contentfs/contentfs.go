@@ -217,7 +217,9 @@ type pattern struct {
 	glob, what string
 }
 
-// layout is every file the build reads, in docs/content.md's order.
+// layout is every file the build reads, in docs/content.md's order (and
+// risk/README.md, written for people beside the lists it explains, as
+// history/README.md is).
 var layout = []pattern{
 	{"urls.txt", "the URL manifest"},
 	{"services/*.yaml", "a service's IAM features"},
@@ -226,6 +228,10 @@ var layout = []pattern{
 	{"examples/*.md", "an example's explanation"},
 	{"examples/*.json", "an example policy"},
 	{"docs/*-managed-policy-table.yaml", "a documented managed-policy table"},
+	{"risk/sensitive-actions.yaml", "the sensitive actions"},
+	{"risk/privesc-paths.json", "the privilege-escalation paths"},
+	{"risk/sources.yaml", "the risk lists' sources"},
+	{"risk/README.md", "the risk lists' guide, for people"},
 }
 
 // selfChecked are the directories whose loaders report every entry they

@@ -164,6 +164,11 @@ func TestInventory(t *testing.T) {
 		"docs/notes.yaml":                      {},
 		"README.md":                            {},
 		"assets/logo.png":                      {},
+		"risk/README.md":                       {},
+		"risk/sensitive-actions.yaml":          {},
+		"risk/privesc-paths.json":              {},
+		"risk/sources.yaml":                    {},
+		"risk/sensitive-actions.yml":           {},
 		".DS_Store":                            {},
 		"guides/chime/.intro.md.swp":           {},
 	}
@@ -182,6 +187,7 @@ func TestInventory(t *testing.T) {
 		"docs/notes.yaml":             "docs/ holds docs/*-managed-policy-table.yaml",
 		"README.md":                   "content/ holds catalog/, history/, urls.txt",
 		"assets/logo.png":             "content/ holds",
+		"risk/sensitive-actions.yml":  "name it risk/sensitive-actions.yaml",
 	} {
 		msg, ok := got[file]
 		if !ok || !strings.Contains(msg, want) || !strings.HasPrefix(msg, "the build does not read this file: ") {

@@ -157,7 +157,7 @@ func indexKey(docs []search.Document) string {
 	for i := range docs {
 		d := &docs[i]
 		buf = buf[:0]
-		for _, f := range []string{d.Kind, d.ID, d.Title, d.URL, d.Service, d.ServiceName, d.AccessLevel, d.AccessOverride, d.Description} {
+		for _, f := range []string{d.Kind, d.ID, d.Title, d.URL, d.Service, d.ServiceName, d.AccessLevel, d.AccessOverride, d.Risk, d.Description} {
 			buf = binary.AppendUvarint(buf, uint64(len(f)))
 			buf = append(buf, f...)
 		}

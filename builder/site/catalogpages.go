@@ -173,6 +173,7 @@ func (b *builder) actionPage(a *catalog.Action, crumbs []Crumb) *ActionPage {
 	}
 	p.Unconditional = len(requiredARNs(a)) == 0
 	p.Policies = b.policyActionInfo(a)
+	p.Risk = b.actionRisk(a)
 	if b.hist != nil {
 		p.History = b.hist.actionHistory(a)
 	}
@@ -245,22 +246,25 @@ func sid(a *catalog.Action) string {
 
 func (b *builder) conditionKeyPages() {
 	all := b.cat.ConditionKeys()
-	b.add(conditionsKind, &ConditionKeysPage{Base: b.base("/conditions/", "Condition keys", fmt.Sprintf("All %s IAM condition keys across AWS services, with their types and the actions that support them.", commas(len(all))), homeCrumb), Keys: all})
+	b.add(conditionsKind, &ConditionKeysPage{Base: b.base("/conditions/", "Condition keys", fmt.Sprintf("All %s IAM condition keys across AWS services, the global ones first, with their types and the actions that support them.", commas(len(all))), homeCrumb), Keys: all, Globals: b.globalKeyRows()})
 	crumbs := []Crumb{homeCrumb, {Name: "Condition keys", Path: "/conditions/"}}
 	for _, k := range all {
-		typ := ""
-		for _, d := range k.Definitions {
-			if d.Type != "" {
-				typ = d.Type
-				break
-			}
-		}
+		typ := keyType(k)
 		desc := fmt.Sprintf("IAM condition key %s", k.Name)
+		if k.Global != nil {
+			desc = fmt.Sprintf("Global IAM condition key %s", k.Name)
+		}
 		if typ != "" {
 			desc += " (" + typ + ")"
 		}
-		desc += fmt.Sprintf(": %d actions and %d resource types support it.", len(k.Actions), len(k.ResourceTypes))
-		b.add(conditionKind, &ConditionKeyPage{Base: b.base(ConditionKeyPath(k.Name), k.Name, desc, crumbs...), Key: k, Type: typ, Operators: operatorsFor(typ)})
+		if k.Global != nil && k.Global.Description != "" {
+			desc += ": " + k.Global.Description
+		} else {
+			desc += fmt.Sprintf(": %d actions and %d resource types support it.", len(k.Actions), len(k.ResourceTypes))
+		}
+		p := &ConditionKeyPage{Base: b.base(ConditionKeyPath(k.Name), k.Name, desc, crumbs...), Key: k, Type: typ, Operators: operatorsFor(typ)}
+		p.Uses = b.keyUsesOf(k)
+		b.add(conditionKind, p)
 	}
 }
 

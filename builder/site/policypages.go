@@ -56,6 +56,8 @@ type policySet struct {
 	matrices map[*catalog.Service]*MatrixPage
 	actions  map[*catalog.Action]*ActionPolicies
 	tables   []*docTable
+	stats    *checkStats                     // checkstats.go
+	keyUses  map[*catalog.KeyUsage][]*KeyUse // keyuses.go: the managed policies that test each key
 }
 
 // Managed is one AWS managed policy with its evaluation.
@@ -99,6 +101,8 @@ type PolicyView struct {
 	Lines      int
 	Doc        *policy.Document
 	Result     *policy.Result
+	Analysis   *policy.Analysis // the checks: kind, escalation paths, sensitive actions
+	Risks      *RiskView        // policyrisks.go
 	Statements []StatementView
 	Findings   []FindingView
 	Services   []ServiceGrants
@@ -322,12 +326,12 @@ func (b *builder) loadPolicies() {
 	parallel.Each(n, func(i int) {
 		if i < len(ps.managed) {
 			m := ps.managed[i]
-			m.View = newPolicyView(ps.engine, string(m.Policy.Document))
+			m.View = newPolicyView(ps.engine, string(m.Policy.Document), policy.Options{Kind: policy.Identity, AWSManaged: true})
 			m.Services, m.Top = serviceCounts(m.View.Services)
 			return
 		}
 		ex := ps.examples[i-len(ps.managed)]
-		ex.View.evaluate(ps.engine)
+		ex.View.evaluate(ps.engine, policy.Options{}) // the kind is guessed
 	})
 
 	mps = make([]*policy.ManagedPolicy, len(ps.managed))
@@ -335,6 +339,8 @@ func (b *builder) loadPolicies() {
 	for i, m := range ps.managed {
 		mps[i], results[i] = m.Policy, m.View.Result
 	}
+	ps.countChecks(b.cat)
+	ps.collectKeyUses()
 	b.compareTables(tables, results)
 	b.matrices(mps, results)
 	b.actionPolicies(mps, results)
@@ -428,21 +434,23 @@ func checkPolicyJSON(file string, data []byte) diag.List {
 	return d.Errs
 }
 
-// newPolicyView parses and evaluates a document.
-func newPolicyView(e *policy.Engine, src string) *PolicyView {
+// newPolicyView analyses a document.
+func newPolicyView(e *policy.Engine, src string, opts policy.Options) *PolicyView {
 	v := &PolicyView{Source: src}
-	v.evaluate(e)
+	v.evaluate(e, opts)
 	return v
 }
 
-// evaluate fills the view from its Source.
-func (v *PolicyView) evaluate(e *policy.Engine) {
+// evaluate fills the view from its Source: the policy engine's analysis,
+// the one the command line and the browser run too.
+func (v *PolicyView) evaluate(e *policy.Engine, opts policy.Options) {
 	v.Lines = strings.Count(v.Source, "\n")
 	if !strings.HasSuffix(v.Source, "\n") {
 		v.Lines++
 	}
-	v.Doc, _ = e.Parse([]byte(v.Source))
-	v.Result = e.Evaluate(v.Doc)
+	v.Analysis = e.Analyze([]byte(v.Source), opts)
+	v.Doc, v.Result = v.Analysis.Document, v.Analysis.Result
+	v.Risks = newRiskView(v.Analysis, e.Catalog())
 	anchor := func(line int) string {
 		if line >= 1 && line <= v.Lines {
 			return "L" + strconv.Itoa(line)

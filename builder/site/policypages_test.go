@@ -195,10 +195,11 @@ func TestPolicyJSON(t *testing.T) {
 		sort.Strings(ks)
 		return strings.Join(ks, " ")
 	}
-	if got, want := keys(doc), "allowed arn created deprecated document_version findings kind name schema snapshot statements unknown url version"; got != want {
+	if got, want := keys(doc), "allowed arn created deprecated document_version escalation_paths findings kind name policy_type policy_type_guessed schema sensitive_actions snapshot statements unknown url version"; got != want {
 		t.Errorf("keys = %s, want %s", got, want)
 	}
-	if doc["schema"] != "iamref.policy.v1" || doc["name"] != "DemoMixed" || doc["arn"] != "arn:aws:iam::aws:policy/DemoMixed" || doc["version"] != "v1" || doc["url"] != "/policies/DemoMixed/" {
+	if doc["schema"] != "iamref.policy.v1" || doc["name"] != "DemoMixed" || doc["arn"] != "arn:aws:iam::aws:policy/DemoMixed" || doc["version"] != "v1" || doc["url"] != "/policies/DemoMixed/" ||
+		doc["policy_type"] != "identity" || doc["policy_type_guessed"] != false {
 		t.Errorf("header = %v", doc)
 	}
 	allowed := map[string]map[string]any{}
@@ -238,15 +239,22 @@ func TestPolicyJSON(t *testing.T) {
 		t.Errorf("unknown[1] = %v", u)
 	}
 	f := doc["findings"].([]any)[0].(map[string]any)
-	if got := keys(f); got != "col line message severity suggestions" {
+	if got := keys(f); got != "code col line message severity suggestions" {
 		t.Errorf("finding keys = %s", got)
+	}
+	codes := map[string]bool{}
+	for _, f := range doc["findings"].([]any) {
+		codes[f.(map[string]any)["code"].(string)] = true
+	}
+	if !codes["UNKNOWN_ACTION"] || !codes["UNKNOWN_SERVICE"] { // demo:ListWidget, nosuch:Thing*
+		t.Errorf("finding codes = %v, want UNKNOWN_ACTION and UNKNOWN_SERVICE among them", codes)
 	}
 	// Examples have the same shape.
 	var ex map[string]any
 	if err := json.Unmarshal([]byte(sitetest.ReadFile(t, out, "api/examples/demo-read.json")), &ex); err != nil {
 		t.Fatal(err)
 	}
-	if ex["kind"] != "example" || ex["name"] != "demo-read" || len(ex["allowed"].([]any)) != 2 {
+	if ex["kind"] != "example" || ex["name"] != "demo-read" || len(ex["allowed"].([]any)) != 2 || ex["policy_type"] != "identity" || ex["policy_type_guessed"] != true {
 		t.Errorf("example JSON = %v", ex)
 	}
 	// docs/api.md documents every key.
@@ -254,7 +262,8 @@ func TestPolicyJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"iamref.policy.v1", `"granted_by"`, `"resource_scoped"`, `"partly_denied"`, `"unknown"`, `"findings"`, `"suggestions"`, `"document_version"`, `"statements"`, "/api/examples/"} {
+	for _, k := range []string{"iamref.policy.v1", `"granted_by"`, `"resource_scoped"`, `"partly_denied"`, `"unknown"`, `"findings"`, `"suggestions"`, `"document_version"`, `"statements"`, "/api/examples/",
+		`"code"`, `"policy_type"`, `"policy_type_guessed"`, `"escalation_paths"`, `"sensitive_actions"`} {
 		if !strings.Contains(string(readme), k) {
 			t.Errorf("docs/api.md does not document %s", k)
 		}

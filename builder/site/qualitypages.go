@@ -26,6 +26,7 @@ type QualityPage struct {
 	ARNs      []ARNProblem
 	Empty     []*catalog.Service
 	Dates     QualityDates
+	Checks    *QualityChecks // qualitychecks.go
 	API       string
 }
 
@@ -196,6 +197,8 @@ func (b *builder) qualityPage() {
 		{"empty_services", "Services without actions", len(p.Empty), ""},
 		{"policies_newer_than_catalog", "Managed policies updated after the catalog snapshot", len(p.Dates.Newer), "they may name actions the catalog does not have yet"},
 	}
+	p.Checks = b.qualityChecks()
+	p.Counts = append(p.Counts, p.Checks.counts()...)
 	total := 0
 	for _, c := range p.Counts {
 		total += c.Count
@@ -327,9 +330,11 @@ func (b *builder) qualityJSON(p *QualityPage) []byte {
 		ARNs      []arn          `json:"arn_formats"`
 		Empty     []empty        `json:"empty_services"`
 		Dates     dates          `json:"dates"`
+		qualityChecksDoc
 	}{Schema: "iamref.quality.v1", URL: QualityPath, Snapshot: snapshotDoc{Date: b.cat.Snapshot.Date, Hash: b.cat.Snapshot.Hash}, Counts: counts,
 		Unknown: names(p.Unknown), Wildcards: names(p.Wildcards), Dangling: []dangling{}, ARNs: []arn{}, Empty: []empty{},
-		Dates: dates{Catalog: p.Dates.Catalog, History: p.Dates.History, PolicyNewest: p.Dates.PolicyNewest, PolicyName: p.Dates.PolicyName, Newer: []newer{}}}
+		Dates:            dates{Catalog: p.Dates.Catalog, History: p.Dates.History, PolicyNewest: p.Dates.PolicyNewest, PolicyName: p.Dates.PolicyName, Newer: []newer{}},
+		qualityChecksDoc: p.Checks.json()}
 	for _, d := range p.Dangling {
 		doc.Dangling = append(doc.Dangling, dangling{Action: d.Action.ID(), ResourceType: d.Resource, URL: d.Path})
 	}

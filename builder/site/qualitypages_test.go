@@ -73,14 +73,28 @@ func TestQualityJSON(t *testing.T) {
 		sort.Strings(ks)
 		return strings.Join(ks, " ")
 	}
-	if got, want := keys(doc), "arn_formats counts dangling_resource_types dates empty_services schema snapshot unknown_actions unmatched_wildcards url"; got != want {
+	if got, want := keys(doc), "arn_formats counts dangling_resource_types dates empty_services escalation_paths policy_checks schema snapshot undescribed_global_keys unknown_actions unknown_risk_names unmatched_wildcards url"; got != want {
 		t.Errorf("keys = %s, want %s", got, want)
 	}
 	if doc["schema"] != "iamref.quality.v1" || doc["url"] != "/quality/" {
 		t.Errorf("header = %v %v", doc["schema"], doc["url"])
 	}
 	counts := doc["counts"].(map[string]any)
-	want := map[string]float64{"unknown_actions": 2, "unmatched_wildcards": 1, "dangling_resource_types": 1, "malformed_arns": 1, "arn_service_mismatches": 1, "empty_services": 1, "policies_newer_than_catalog": 1}
+	want := map[string]float64{"unknown_actions": 2, "unmatched_wildcards": 1, "dangling_resource_types": 1, "malformed_arns": 1, "arn_service_mismatches": 1, "empty_services": 1, "policies_newer_than_catalog": 1,
+		"policy_check_findings": counts["policy_check_findings"].(float64), "escalation_paths": 0, "undescribed_global_keys": 0, "unknown_risk_names": 0}
+	// The checks' findings: the three unknown names, the wildcard that
+	// matches nothing, and what else the checks say of the demo policies.
+	checks := doc["policy_checks"].(map[string]any)
+	if c := checks["UNKNOWN_ACTION"].(map[string]any); c["findings"] != 3.0 || c["policies"] != 2.0 || c["warning"] != 3.0 || c["url"] != "/checks/#UNKNOWN_ACTION" {
+		t.Errorf("policy_checks[UNKNOWN_ACTION] = %v, want 3 warnings in 2 policies", c)
+	}
+	total := 0.0
+	for _, c := range checks {
+		total += c.(map[string]any)["findings"].(float64)
+	}
+	if total != counts["policy_check_findings"] || total < 4 {
+		t.Errorf("policy_check_findings = %v, the codes add up to %v", counts["policy_check_findings"], total)
+	}
 	for k, n := range want {
 		if counts[k] != n {
 			t.Errorf("counts[%s] = %v, want %v", k, counts[k], n)
@@ -113,7 +127,8 @@ func TestQualityJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"iamref.quality.v1", "/api/quality.json", `"unmatched_wildcards"`, `"dangling_resource_types"`, `"arn_formats"`, `"policies_newer_than_catalog"`} {
+	for _, k := range []string{"iamref.quality.v1", "/api/quality.json", `"unmatched_wildcards"`, `"dangling_resource_types"`, `"arn_formats"`, `"policies_newer_than_catalog"`,
+		`"policy_checks"`, `"escalation_paths"`, `"undescribed_global_keys"`, `"unknown_risk_names"`} {
 		if !strings.Contains(string(readme), k) {
 			t.Errorf("docs/api.md does not document %s", k)
 		}

@@ -101,6 +101,7 @@ func (b *builder) searchDocs() []search.Document {
 			if a.Override != nil && a.Override.Level != a.AccessLevel {
 				d.AccessOverride = string(a.Override.Level)
 			}
+			d.Risk = riskWords(a.Risks)
 			docs = append(docs, d)
 		}
 		for _, rt := range s.ResourceTypes {
@@ -163,20 +164,33 @@ func guideDocs(g *Guide) []search.Document {
 // conditionDoc is a condition key across services; it belongs to the
 // service its name starts with (s3:x-amz-acl), none for global keys
 // (aws:SourceIp).
-func conditionDoc(cat *catalog.Catalog, k *catalog.GlobalConditionKey) search.Document {
+func conditionDoc(cat *catalog.Catalog, k *catalog.KeyUsage) search.Document {
 	d := search.Document{Kind: "condition", ID: k.Name, Title: k.Name, URL: ConditionKeyPath(k.Name)}
 	if pre, _, ok := strings.Cut(k.Name, ":"); ok {
 		if s := cat.Service(pre); s != nil && s.Prefix == pre {
 			d.Service, d.ServiceName = s.Prefix, s.Name
 		}
 	}
+	if k.Global != nil {
+		d.Description = k.Global.Description
+	}
 	for _, def := range k.Definitions {
-		if def.Description != "" {
+		if d.Description == "" && def.Description != "" {
 			d.Description = def.Description
 			break
 		}
 	}
 	return d
+}
+
+// riskWords are an action's risk categories for the search's risk:
+// filter: lower case, separated by spaces.
+func riskWords(rs []catalog.RiskCategory) string {
+	words := make([]string, len(rs))
+	for i, r := range rs {
+		words[i] = r.Slug()
+	}
+	return strings.Join(words, " ")
 }
 
 func policyDescription(m *Managed) string {

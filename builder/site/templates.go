@@ -37,11 +37,12 @@ const (
 	changesKind      kind = "changes"
 	tombstoneKind    kind = "tombstone"
 	qualityKind      kind = "quality"
+	checksKind       kind = "checks"
 )
 
 // allKinds are every page kind, each with its template file.
 var allKinds = []kind{homeKind, serviceKind, actionKind, resourceKind, conditionKind, conditionsKind, accessLevelsKind, guideKind, notFoundKind,
-	policyKind, policiesKind, matrixKind, compareKind, exampleKind, examplesKind, changesKind, tombstoneKind, qualityKind}
+	policyKind, policiesKind, matrixKind, compareKind, exampleKind, examplesKind, changesKind, tombstoneKind, qualityKind, checksKind}
 
 // templateSet holds the parsed templates: base.tmpl and the partials, and
 // for each page kind those plus the kind's own file defining "content".
@@ -152,6 +153,7 @@ var funcs = template.FuncMap{
 		return actionList{Page: p, Actions: as}
 	},
 	"keyType":         keyType,
+	"riskCategories":  func() []catalog.RiskCategory { return catalog.RiskCategories },
 	"templateExample": templateExample,
 }
 
@@ -161,8 +163,11 @@ type actionList struct {
 	Actions []*catalog.Action
 }
 
-// keyType is the first type any service gives the key.
-func keyType(k *catalog.GlobalConditionKey) string {
+// keyType is the global key's type, else the first type any service gives the key.
+func keyType(k *catalog.KeyUsage) string {
+	if k.Global != nil && k.Global.Type != "" {
+		return k.Global.Type
+	}
 	for _, d := range k.Definitions {
 		if d.Type != "" {
 			return d.Type

@@ -98,7 +98,7 @@ func Golden(tb testing.TB, file, got string) {
 
 // OnlyServices copies the content that belongs to the given service
 // prefixes, and everything that is not per service (all managed policies
-// among it), into a file system. The URL manifest and the history describe
+// and the global condition keys among it), into a file system. The URL manifest and the history describe
 // every service, and a subset would fail them: they are left out.
 func OnlyServices(tb testing.TB, content fs.FS, prefixes ...string) fstest.MapFS {
 	tb.Helper()
@@ -118,7 +118,7 @@ func OnlyServices(tb testing.TB, content fs.FS, prefixes ...string) fstest.MapFS
 		switch dir {
 		case "catalog/", "services/":
 			base := strings.TrimSuffix(strings.TrimSuffix(name, ".json"), ".yaml")
-			if (strings.HasSuffix(name, ".json") || dir == "services/") && !keep[base] {
+			if (strings.HasSuffix(name, ".json") || dir == "services/") && !keep[base] && p != "catalog/global-condition-keys.json" {
 				return nil
 			}
 		}

@@ -192,6 +192,7 @@
     return e;
   }
 
+  var riskNames = {credentialexposure: "Credential exposure", dataaccess: "Data access", privesc: "Privilege escalation", resourceexposure: "Resource exposure"};
   function slug(s) {
     return String(s).toLowerCase().replace(/[^a-z0-9]+/g, "-");
   }
@@ -241,6 +242,12 @@
         var fix = el("span", "level level-" + levelSlug(h.access_override) + " override", "policy_sentry: " + h.access_override);
         fix.title = "policy_sentry corrects the official level " + h.access + " to " + h.access_override;
         head.appendChild(fix);
+      }
+      if (h.risk) {
+        // the action's categories in the sensitive-action list
+        h.risk.split(" ").forEach(function (r) {
+          head.appendChild(el("span", "badge risk risk-" + r, riskNames[r] || r));
+        });
       }
       if (h.title && h.title !== h.id && h.id.indexOf(":" + h.title) < 0) {
         head.appendChild(el("span", "search-title", h.title));
