@@ -13,6 +13,26 @@
 // (or, for a flow collection never closed, the bracket that opened it,
 // flow.go); yaml/v3 alone decides what is valid, and its own line is the
 // fallback when goccy/go-yaml finds no error.
+//
+// # Why a second YAML library
+//
+// yaml/v3's syntax error is a string made by fmt (no type, no position),
+// and its line is, for a parser error, the 0-based line of the enclosing
+// construct, or, when that is 0, of the problem: "line 1" for a "[" left
+// open on line 1 and for one left open on line 2; "line 3" for a key
+// dedented on line 4; "line 1" for a list item without its "-" on line 3;
+// no line at all for text after a complete value ("a: 'x' y"), a stray
+// "]" or a reserved "@". A scan of the input does find the two commonest
+// mistakes, and this package has one for each: the bracket of a flow
+// collection never closed (flow.go) and the ":" of a mapping value where
+// none may be (mappingColon, on the line yaml/v3's scanner names
+// correctly). The rest are errors of YAML's block structure (indentation
+// levels, sequence entries, simple keys) and of its tokens, and locating
+// them means tokenizing YAML as a parser does: a second parser written
+// here, less tested than goccy/go-yaml's, which only locates. Its verdict
+// never counts: it runs only on what yaml/v3 rejected, is told to accept
+// repeated keys (as yaml/v3 does), and where it finds nothing, yaml/v3's
+// own line is used.
 package yamlpos
 
 import (
@@ -137,7 +157,9 @@ func locate(src []byte) (line, col int, msg string, ok bool) {
 			ok = false
 		}
 	}()
-	_, err := goparser.ParseBytes(src, 0)
+	// yaml/v3 takes a key given twice (Decode reports it at the key):
+	// goccy/go-yaml must not stop there and miss the error yaml/v3 found.
+	_, err := goparser.ParseBytes(src, 0, goparser.AllowDuplicateMapKey())
 	var se *goyaml.SyntaxError
 	if !errors.As(err, &se) || se.Token == nil || se.Token.Position == nil || se.Token.Position.Line < 1 {
 		return 0, 0, "", false

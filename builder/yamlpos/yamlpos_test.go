@@ -111,6 +111,15 @@ func TestDecodeErrors(t *testing.T) {
 		{"dedented key", "title: t\nfeatures:\n  x: 1\n y: 2\n", 1, []string{"f.yaml:4:2: value is not allowed in this context"}},
 		{"tab", "title: t\n\tsummary: s\n", 1, []string{"f.yaml:2:1: found character '\\t' that cannot start any token"}},
 		{"character after a column", "title: é: x\n", 1, []string{"f.yaml:1:9: mapping values are not allowed in this context"}},
+		// A key given twice, which yaml/v3 takes, is not where goccy/go-yaml
+		// may stop: the error is the bracket.
+		{"repeated key before the error", "title: x\ntitle: y\nz: [a\n", 1, []string{`f.yaml:3:4: this '[' is never closed`}},
+		// Where yaml/v3 names the wrong line, or none.
+		{"list item without -", "a:\n  - b\n  c: d\n", 1, []string{"f.yaml:3:3: value is not allowed in this context"}},
+		{"text after a quoted value", "a: 'x' y\n", 1, []string{"f.yaml:1:8: value is not allowed in this context. map key-value is pre-defined"}},
+		{"stray ]", "x: [a, b]]\n", 1, []string{"f.yaml:1:10: value is not allowed in this context"}},
+		{"reserved character", "a: @b\n", 1, []string{"f.yaml:1:4: '@' is a reserved character"}},
+		{"unclosed quote", "x: 'abc\ny: 1\n", 1, []string{"f.yaml:1:4: could not find end character of single-quoted text"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, got := decode(t, tt.src, tt.first)
