@@ -155,6 +155,26 @@ func (c *FS) Stat(name string) (fs.FileInfo, error) {
 	return fs.Stat(c.fsys, name)
 }
 
+// Hide is fsys seen through the ignore rule alone, without the content's
+// limits and UTF-8 check: for the templates and static assets read from
+// disk (-templates, -static), where an editor's swap file or lock is no
+// template and no asset either.
+func Hide(fsys fs.FS) fs.FS { return hidden{fsys} }
+
+type hidden struct{ fsys fs.FS }
+
+func (h hidden) Open(name string) (fs.File, error) {
+	return (&FS{h.fsys}).Open(name)
+}
+
+func (h hidden) ReadDir(name string) ([]fs.DirEntry, error) {
+	return (&FS{h.fsys}).ReadDir(name)
+}
+
+func (h hidden) Stat(name string) (fs.FileInfo, error) {
+	return (&FS{h.fsys}).Stat(name)
+}
+
 // ReadFile reads a file, refusing one over its size limit (Limit) and
 // one that is not valid UTF-8: each is a *diag.Diagnostic at the file (and
 // at the line and column of the first invalid byte).

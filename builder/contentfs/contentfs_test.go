@@ -199,3 +199,30 @@ func TestInventory(t *testing.T) {
 		t.Errorf("also reported: %v", got)
 	}
 }
+
+// TestHide: the ignore rule alone, for templates and assets: an editor's
+// files are gone, and an asset that is no UTF-8 (an image) is read as it
+// is.
+func TestHide(t *testing.T) {
+	h := Hide(fstest.MapFS{
+		"img/logo.png":      {Data: []byte("\x89PNG\r\n\x1a\n\xff")},
+		"css/.site.css.swp": {Data: []byte("b0VIM")},
+		"css/site.css~":     {Data: []byte("old")},
+	})
+	if data, err := fs.ReadFile(h, "img/logo.png"); err != nil || len(data) != 9 {
+		t.Errorf("ReadFile(img/logo.png) = %q, %v", data, err)
+	}
+	var files []string
+	_ = fs.WalkDir(h, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files = append(files, p)
+		}
+		return err
+	})
+	if strings.Join(files, " ") != "img/logo.png" {
+		t.Errorf("WalkDir saw %q", files)
+	}
+	if _, err := fs.ReadFile(h, "css/.site.css.swp"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("ReadFile(css/.site.css.swp) = %v", err)
+	}
+}

@@ -20,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/iamref/iamref/builder/contentfs"
 	"github.com/iamref/iamref/builder/output"
 	"github.com/iamref/iamref/builder/redirects"
 )
@@ -94,7 +95,10 @@ func Serve(ctx context.Context, sc Config) error {
 	return nil
 }
 
-// snapshotTree summarises names, sizes and times of every file in dirs.
+// snapshotTree summarises names, sizes and times of every file in dirs,
+// without the files of editors and the system, which the build ignores
+// (package contentfs): vim rewrites its swap file as one types, which
+// must not rebuild the site.
 func snapshotTree(dirs []string) string {
 	var b strings.Builder
 	for _, d := range dirs {
@@ -102,6 +106,12 @@ func snapshotTree(dirs []string) string {
 			continue
 		}
 		_ = filepath.WalkDir(d, func(p string, e fs.DirEntry, err error) error {
+			if err == nil && p != d && contentfs.Ignored(e.Name()) {
+				if e.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
 			if err != nil || e.IsDir() {
 				return nil
 			}

@@ -311,3 +311,32 @@ func TestSiteHeadersAreNetlifys(t *testing.T) {
 	}
 	t.Fatal("netlify.toml has no headers for /*")
 }
+
+// TestSnapshotTreeIgnoresEditorFiles: a change to the content is seen; a
+// change to an editor's swap file, lock or backup, which the build does
+// not read, is not (vim rewrites its swap file as one types).
+func TestSnapshotTreeIgnoresEditorFiles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) {
+		t.Helper()
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("catalog/chime.json", "{}")
+	before := snapshotTree([]string{dir})
+	for _, name := range []string{"catalog/.chime.json.swp", "catalog/chime.json~", "catalog/#chime.json#", ".DS_Store", ".git/index"} {
+		write(name, "junk")
+	}
+	if after := snapshotTree([]string{dir}); after != before {
+		t.Errorf("editor files changed the snapshot:\n%s\nto\n%s", before, after)
+	}
+	write("catalog/chime.json", "{ }")
+	if after := snapshotTree([]string{dir}); after == before {
+		t.Error("a change to the content did not change the snapshot")
+	}
+}

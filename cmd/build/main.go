@@ -46,6 +46,7 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 
+	"github.com/iamref/iamref/builder/contentfs"
 	"github.com/iamref/iamref/builder/preview"
 	"github.com/iamref/iamref/builder/site"
 )
@@ -118,11 +119,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	cfg := site.Config{Content: os.DirFS(*content), Out: *out, BaseURL: *baseURL, Progress: stderr, Search: *searchOn,
 		Protect: []string{*content, *tmplDir, *staticDir}}
+	// Editors' and the system's files beside the templates and assets
+	// (a vim swap file, an emacs lock) are no template and no asset.
 	if *tmplDir != "" {
-		cfg.Templates = os.DirFS(*tmplDir)
+		cfg.Templates = contentfs.Hide(os.DirFS(*tmplDir))
 	}
 	if *staticDir != "" {
-		cfg.Static = os.DirFS(*staticDir)
+		cfg.Static = contentfs.Hide(os.DirFS(*staticDir))
 	}
 	if *serve != "" {
 		// The preview's pages load its reload script: they are built

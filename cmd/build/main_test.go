@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/iamref/iamref/builder/site"
+	staticfs "github.com/iamref/iamref/static"
+	"github.com/iamref/iamref/templates"
 )
 
 func writeContent(t *testing.T, files map[string]string) string {
@@ -268,6 +270,46 @@ func TestServeBuildsApart(t *testing.T) {
 	if _, err := os.Stat("public"); !os.IsNotExist(err) {
 		t.Errorf("-serve wrote public/: %v", err)
 	}
+}
+
+// TestRunEditorFilesBesideTemplates: -templates and -static directories
+// being edited hold an editor's files (vim's swap files, emacs's lock
+// links and backups, .DS_Store): they are no template and no asset, and
+// never reach the site.
+func TestRunEditorFilesBesideTemplates(t *testing.T) {
+	content := writeContent(t, map[string]string{"catalog/demo.json": service, "catalog/snapshot.yaml": "date: \"2026-06-14\"\n"})
+	tmpl, static := t.TempDir(), t.TempDir()
+	if err := os.CopyFS(tmpl, templates.FS); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.CopyFS(static, staticfs.FS); err != nil {
+		t.Fatal(err)
+	}
+	for dir, names := range map[string][]string{
+		tmpl:   {".action.tmpl.swp", "action.tmpl~", "#base.tmpl#", "partials/.head.tmpl.swp", ".DS_Store"},
+		static: {"css/.site.css.swp", "css/site.css~", "js/#site.js#", ".DS_Store"},
+	} {
+		for _, n := range names {
+			if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(n)), []byte("b0VIM 9.0\x00\xff {{ broken"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// emacs's lock: a link to nowhere.
+	if err := os.Symlink("user@host.1234:1700000000", filepath.Join(tmpl, ".#action.tmpl")); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	var stderr bytes.Buffer
+	if err := run(context.Background(), []string{"-content", content, "-out", out, "-templates", tmpl, "-static", static, "-search=false"}, &bytes.Buffer{}, &stderr); err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr.String())
+	}
+	_ = filepath.WalkDir(filepath.Join(out, "static"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && (strings.Contains(p, "swp") || strings.Contains(p, "~") || strings.Contains(p, "#") || strings.Contains(p, "DS_Store")) {
+			t.Errorf("an editor's file reached the site: %s", p)
+		}
+		return err
+	})
 }
 
 // syncBuffer is a bytes.Buffer safe for one writer and one reader.
