@@ -17,6 +17,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/iamref/iamref/builder/search/internal/varint"
 )
 
 const magic = "IAMREFSX"
@@ -32,11 +34,8 @@ func Join(kv, docs []byte) []byte {
 	out := make([]byte, 0, len(magic)+1+len(kv)+len(docs)+20)
 	out = append(out, magic...)
 	out = append(out, Version)
-	out = binary.AppendUvarint(out, uint64(len(kv)))
-	out = append(out, kv...)
-	out = binary.AppendUvarint(out, uint64(len(docs)))
-	out = append(out, docs...)
-	return out
+	out = varint.AppendPrefixed(out, kv)
+	return varint.AppendPrefixed(out, docs)
 }
 
 // Split returns the two sections of a file.
@@ -47,10 +46,10 @@ func Split(b []byte) (kv, docs []byte, err error) {
 	if b[len(magic)] != Version {
 		return nil, nil, fmt.Errorf("search index: format version %d, want %d", b[len(magic)], Version)
 	}
-	d := &dec{b: b[len(magic)+1:]}
-	kv = d.bytes(d.uvarint())
-	docs = d.bytes(d.uvarint())
-	if d.err != nil || len(d.b) != 0 {
+	d := varint.NewDecoder(b[len(magic)+1:])
+	kv = d.Prefixed()
+	docs = d.Prefixed()
+	if !d.OK() || d.Len() != 0 {
 		return nil, nil, ErrCorrupt
 	}
 	return kv, docs, nil
@@ -194,11 +193,11 @@ func EncodeDocs(docs []Doc) []byte {
 		cOverride = binary.AppendUvarint(cOverride, access.ref(d.AccessOverride))
 		p := commonPrefix(prev, d.ID)
 		cID = binary.AppendUvarint(cID, uint64(p))
-		cID = appendStr(cID, d.ID[p:])
+		cID = varint.AppendPrefixed(cID, d.ID[p:])
 		prev = d.ID
-		cTitle = appendStr(cTitle, encodeStr(d, d.Title))
-		cURL = appendStr(cURL, encodeStr(d, d.URL))
-		cDesc = appendStr(cDesc, encodeStr(d, d.Description))
+		cTitle = varint.AppendPrefixed(cTitle, encodeStr(d, d.Title))
+		cURL = varint.AppendPrefixed(cURL, encodeStr(d, d.URL))
+		cDesc = varint.AppendPrefixed(cDesc, encodeStr(d, d.Description))
 	}
 	byID, byName := orders(docs)
 	var out []byte
@@ -206,12 +205,11 @@ func EncodeDocs(docs []Doc) []byte {
 	for _, t := range []*strTable{&kinds, &access, &services} {
 		out = binary.AppendUvarint(out, uint64(len(t.list)))
 		for _, s := range t.list {
-			out = appendStr(out, s)
+			out = varint.AppendPrefixed(out, s)
 		}
 	}
 	for _, c := range [][]byte{cKind, cAccess, cService, cOverride, cID, cTitle, cURL, cDesc, byID, byName} {
-		out = binary.AppendUvarint(out, uint64(len(c)))
-		out = append(out, c...)
+		out = varint.AppendPrefixed(out, c)
 	}
 	return out
 }
@@ -282,26 +280,26 @@ func (t *Table) Full(i int) Doc {
 // DecodeDocs decodes a table written by EncodeDocs. The table keeps
 // slices of b, which must not change afterwards.
 func DecodeDocs(b []byte) (*Table, error) {
-	d := &dec{b: b}
-	n := d.uvarint()
+	d := varint.NewDecoder(b)
+	n := d.Uvarint()
 	if n > uint64(len(b)) {
 		return nil, ErrCorrupt
 	}
 	var tables [3][]string
 	for i := range tables {
-		m := d.uvarint()
+		m := d.Uvarint()
 		if m > uint64(len(b)) || m > 1<<16 {
 			return nil, ErrCorrupt
 		}
-		for j := uint64(0); j < m && d.err == nil; j++ {
-			tables[i] = append(tables[i], d.str())
+		for j := uint64(0); j < m && d.OK(); j++ {
+			tables[i] = append(tables[i], string(d.Prefixed()))
 		}
 	}
 	var cols [ncols][]byte
 	for i := range cols {
-		cols[i] = d.bytes(d.uvarint())
+		cols[i] = d.Prefixed()
 	}
-	if d.err != nil || len(d.b) != 0 || len(b) >= 1<<32 {
+	if !d.OK() || d.Len() != 0 || len(b) >= 1<<32 {
 		return nil, ErrCorrupt
 	}
 	t := &Table{
@@ -422,11 +420,6 @@ func (t *strTable) ref(s string) uint64 {
 	return r
 }
 
-func appendStr(b []byte, s string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(s)))
-	return append(b, s...)
-}
-
 func commonPrefix(a, b string) int {
 	n := min(len(a), len(b))
 	for i := 0; i < n; i++ {
@@ -436,36 +429,3 @@ func commonPrefix(a, b string) int {
 	}
 	return n
 }
-
-type dec struct {
-	b   []byte
-	err error
-}
-
-func (d *dec) uvarint() uint64 {
-	if d.err != nil {
-		return 0
-	}
-	v, n := binary.Uvarint(d.b)
-	if n <= 0 {
-		d.err = ErrCorrupt
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
-
-func (d *dec) bytes(n uint64) []byte {
-	if d.err != nil {
-		return nil
-	}
-	if n > uint64(len(d.b)) {
-		d.err = ErrCorrupt
-		return nil
-	}
-	out := d.b[:n:n]
-	d.b = d.b[n:]
-	return out
-}
-
-func (d *dec) str() string { return string(d.bytes(d.uvarint())) }
