@@ -15,16 +15,15 @@
 // ids, action names typed in any case or spacing, IAM wildcards and
 // filters are answered from it.
 //
-// Wiring a site:
-//
-//	idx, _ := search.Build(docs, search.Options{})
-//	ia, _ := search.Write(idx, "public")                     // search-<hash>.idx(.br, .gz)
-//	wa, _ := wasmbuild.Build(ctx, ".", ".cache/wasm", "public") // search-<hash>.wasm, wasm_exec-<hash>.js
-//
-// and on the search form of every page (URLs relative to the page):
+// Wiring a site (builder/site does this): Build the index and write
+// Bytes as HashName("search-", ".idx", ...) with its Compress(Index)
+// copies as name.br and name.gz; compile the engine with
+// wasmbuild.Compile and write it and Go's wasm_exec.js the same way; name
+// the three in the Manifest; and put on the search form of every page
+// (URLs relative to the page):
 //
 //	<form role="search" action="/" method="get"
-//	      data-index="{{ia.Index}}" data-wasm="{{wa.Wasm}}" data-wasm-exec="{{wa.WasmExec}}"
+//	      data-index="{{index}}" data-wasm="{{wasm}}" data-wasm-exec="{{wasmExec}}"
 //	      data-worker="js/search-worker.js" data-root="{{root}}">
 //	  <input id="search-input" name="q" ...>
 //	</form>
@@ -48,7 +47,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"sync"
 
 	"github.com/andybalholm/brotli"
 	"github.com/blevesearch/bleve/v2/document"
@@ -63,8 +61,8 @@ import (
 
 // Document is one searchable thing of the site.
 type Document struct {
-	// Kind is one of action, service, resource, condition, policy,
-	// example, guide.
+	// Kind is one of service, action, resource, condition, policy,
+	// example, guide: the order in which results of equal score are shown.
 	Kind string
 	// ID is what the user may type exactly: "chime:CreateMeeting" for an
 	// action, the prefix "chime" for a service, a policy name, ...
@@ -78,17 +76,6 @@ type Document struct {
 	// the official one is disputed; the access: filter matches either.
 	AccessOverride string
 	Description    string
-}
-
-// Kinds lists the document kinds in the order results of equal score are
-// shown.
-var Kinds = []string{"service", "action", "resource", "condition", "policy", "example", "guide"}
-
-func kindRank(k string) int {
-	if i := slices.Index(Kinds, k); i >= 0 {
-		return i
-	}
-	return len(Kinds)
 }
 
 // Options tune Build.
@@ -128,7 +115,7 @@ func Build(docs []Document, opts Options) (*Index, error) {
 	slices.SortFunc(sorted, func(a, b Document) int {
 		return cmp.Or(
 			cmp.Compare(a.Service, b.Service),
-			cmp.Compare(kindRank(a.Kind), kindRank(b.Kind)),
+			cmp.Compare(format.KindRank(a.Kind), format.KindRank(b.Kind)),
 			cmp.Compare(a.Kind, b.Kind),
 			cmp.Compare(a.ID, b.ID),
 			cmp.Compare(a.Title, b.Title),
@@ -223,36 +210,13 @@ func bleveDoc(n int, d *Document) *document.Document {
 // search-* forever.
 const ManifestName = "search.json"
 
-// Manifest names the hashed search assets of a directory. Precompressed
-// copies are the same names plus ".br" and ".gz".
+// Manifest names the hashed search assets of a directory (cmd/search
+// reads it). Precompressed copies are the same names plus ".br" and
+// ".gz".
 type Manifest struct {
 	Index    string `json:"index,omitempty"`
 	Wasm     string `json:"wasm,omitempty"`
 	WasmExec string `json:"wasmExec,omitempty"`
-}
-
-var manifestMu sync.Mutex
-
-// UpdateManifest reads dir's manifest (if any), lets fn change it and
-// writes it back. Calls within one process are serialised.
-func UpdateManifest(dir string, fn func(*Manifest)) error {
-	manifestMu.Lock()
-	defer manifestMu.Unlock()
-	path := filepath.Join(dir, ManifestName)
-	var m Manifest
-	if b, err := os.ReadFile(path); err == nil {
-		if err := json.Unmarshal(b, &m); err != nil {
-			return fmt.Errorf("search: %s: %w", path, err)
-		}
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return err
-	}
-	fn(&m)
-	b, err := json.MarshalIndent(&m, "", "  ")
-	if err != nil {
-		return err
-	}
-	return WriteFileAtomic(path, append(b, '\n'))
 }
 
 // ReadManifest reads dir's manifest.
@@ -266,82 +230,11 @@ func ReadManifest(dir string) (Manifest, error) {
 	return m, err
 }
 
-// Assets names the files Write wrote.
-type Assets struct {
-	Index      string // "search-<hash>.idx"
-	Brotli     string // Index + ".br"
-	Gzip       string // Index + ".gz"
-	Size       int
-	BrotliSize int
-	GzipSize   int
-}
-
-// Write writes idx into dir as search-<hash>.idx with .br and .gz copies
-// (CompressIndex),
-// and records the name in dir's manifest.
-func Write(idx *Index, dir string) (Assets, error) {
-	name := HashName("search-", ".idx", idx.data)
-	br, gz, err := CompressIndex(idx.data)
-	if err != nil {
-		return Assets{}, err
-	}
-	if err := WriteCompressed(dir, name, idx.data, br, gz); err != nil {
-		return Assets{}, err
-	}
-	files := HashedFile{Name: name, BrotliSize: len(br), GzipSize: len(gz)}
-	err = UpdateManifest(dir, func(m *Manifest) { m.Index = files.Name })
-	return Assets{
-		Index: files.Name, Brotli: files.Name + ".br", Gzip: files.Name + ".gz",
-		Size: len(idx.data), BrotliSize: files.BrotliSize, GzipSize: files.GzipSize,
-	}, err
-}
-
-// HashedFile describes a file written by WriteHashed.
-type HashedFile struct {
-	Name                 string
-	BrotliSize, GzipSize int
-}
-
 // HashName returns prefix + the first 12 hex digits of data's SHA-256 +
 // suffix.
 func HashName(prefix, suffix string, data []byte) string {
 	sum := sha256.Sum256(data)
 	return prefix + hex.EncodeToString(sum[:6]) + suffix
-}
-
-// WriteHashed writes data under a content-hashed name in dir, with brotli
-// and gzip copies (name + ".br", ".gz"). Existing identical files are kept.
-func WriteHashed(dir, prefix, suffix string, data []byte) (HashedFile, error) {
-	name := HashName(prefix, suffix, data)
-	br, gz, err := Compress(data)
-	if err != nil {
-		return HashedFile{}, err
-	}
-	if err := WriteCompressed(dir, name, data, br, gz); err != nil {
-		return HashedFile{}, err
-	}
-	return HashedFile{Name: name, BrotliSize: len(br), GzipSize: len(gz)}, nil
-}
-
-// WriteCompressed writes data as dir/name and its compressed forms as
-// name.br and name.gz, leaving files that already hold those bytes alone.
-func WriteCompressed(dir, name string, data, br, gz []byte) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	for _, f := range []struct {
-		name string
-		data []byte
-	}{{name, data}, {name + ".br", br}, {name + ".gz", gz}} {
-		path := filepath.Join(dir, f.name)
-		if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, f.data) {
-			continue
-		}
-		if err := WriteFileAtomic(path, f.data); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // Compress returns the brotli (quality 11, 16 MiB window) and gzip (best)

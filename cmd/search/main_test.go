@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -19,8 +21,15 @@ func TestRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := search.Write(idx, dir); err != nil {
+	name := search.HashName("search-", ".idx", idx.Bytes())
+	manifest, err := json.Marshal(search.Manifest{Index: name})
+	if err != nil {
 		t.Fatal(err)
+	}
+	for file, data := range map[string][]byte{name: idx.Bytes(), search.ManifestName: manifest} {
+		if err := os.WriteFile(filepath.Join(dir, file), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	var out, errOut bytes.Buffer
 	if err := run(context.Background(), []string{"-index", dir, "create", "meeting"}, &out, &errOut); err != nil {

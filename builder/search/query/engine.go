@@ -518,21 +518,12 @@ func (e *Engine) rank(c *cands) []*cand {
 			-cmp.Compare(a.idScore, b.idScore),
 			prior,
 			-cmp.Compare(a.score, b.score),
-			cmp.Compare(kindRank(e.table.Docs[a.n].Kind), kindRank(e.table.Docs[b.n].Kind)),
+			cmp.Compare(format.KindRank(e.table.Docs[a.n].Kind), format.KindRank(e.table.Docs[b.n].Kind)),
 			cmp.Compare(len(e.table.Docs[a.n].ID), len(e.table.Docs[b.n].ID)),
 			cmp.Compare(a.n, b.n),
 		)
 	})
 	return out
-}
-
-var kinds = []string{"service", "action", "resource", "condition", "policy", "example", "guide"}
-
-func kindRank(k string) int {
-	if i := slices.Index(kinds, k); i >= 0 {
-		return i
-	}
-	return len(kinds)
 }
 
 // glue joins the letters and digits of words, lower-cased.

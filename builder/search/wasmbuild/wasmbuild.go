@@ -1,7 +1,7 @@
 // Package wasmbuild compiles the browser's search engine (cmd/searchwasm)
-// to WebAssembly and places it, with Go's wasm_exec.js, under
-// content-hashed names in the site. Builds are cached by a hash of their
-// inputs, so a rebuild with unchanged sources only copies files.
+// to WebAssembly and returns it with Go's wasm_exec.js, for the site to
+// write under content-hashed names. Builds are cached by a hash of their
+// inputs, so a rebuild with unchanged sources only reads files.
 package wasmbuild
 
 import (
@@ -30,16 +30,6 @@ const MainPackage = "./cmd/searchwasm"
 
 // Flags are the go build flags, beyond -o.
 var Flags = []string{"-trimpath", "-ldflags=-s -w"}
-
-// Assets names the files Build wrote into the output directory; each has
-// .br and .gz copies.
-type Assets struct {
-	Wasm       string // "search-<hash>.wasm"
-	WasmExec   string // "wasm_exec-<hash>.js"
-	WasmSize   int
-	BrotliSize int
-	GzipSize   int
-}
 
 // Files are the compiled engine, with its brotli and gzip copies, and the
 // Go release's wasm_exec.js that runs it.
@@ -103,34 +93,6 @@ func Compile(ctx context.Context, moduleRoot, cacheDir string) (*Files, error) {
 		return nil, fmt.Errorf("wasmbuild: %w", err)
 	}
 	return &Files{Wasm: wasm, WasmBrotli: br, WasmGzip: gz, WasmExec: execJS}, nil
-}
-
-// Build compiles MainPackage of the module at moduleRoot for js/wasm,
-// reusing cacheDir (created if needed) when the inputs did not change, and
-// writes search-<hash>.wasm and wasm_exec-<hash>.js (each with .br and
-// .gz copies) into outDir, recording them in outDir's search manifest.
-func Build(ctx context.Context, moduleRoot, cacheDir, outDir string) (Assets, error) {
-	f, err := Compile(ctx, moduleRoot, cacheDir)
-	if err != nil {
-		return Assets{}, err
-	}
-	a := Assets{
-		Wasm:     search.HashName("search-", ".wasm", f.Wasm),
-		WasmSize: len(f.Wasm), BrotliSize: len(f.WasmBrotli), GzipSize: len(f.WasmGzip),
-	}
-	if err := search.WriteCompressed(outDir, a.Wasm, f.Wasm, f.WasmBrotli, f.WasmGzip); err != nil {
-		return Assets{}, err
-	}
-	hf, err := search.WriteHashed(outDir, "wasm_exec-", ".js", f.WasmExec)
-	if err != nil {
-		return Assets{}, err
-	}
-	a.WasmExec = hf.Name
-	err = search.UpdateManifest(outDir, func(m *search.Manifest) {
-		m.Wasm = a.Wasm
-		m.WasmExec = a.WasmExec
-	})
-	return a, err
 }
 
 // ModulePath is the import path of the module that holds MainPackage.

@@ -77,6 +77,18 @@ func DocNum(id []byte) int {
 	return int(id[0])*idBase*idBase + int(id[1])*idBase + int(id[2])
 }
 
+// Kinds lists the document kinds in the order results of equal score are
+// shown; documents of one service are stored in this order too.
+var Kinds = []string{"service", "action", "resource", "condition", "policy", "example", "guide"}
+
+// KindRank is the place of kind k in Kinds; unknown kinds come last.
+func KindRank(k string) int {
+	if i := slices.Index(Kinds, k); i >= 0 {
+		return i
+	}
+	return len(Kinds)
+}
+
 // Doc is the display metadata of one document.
 type Doc struct {
 	Kind, ID, Title, URL, Service, AccessLevel, Description string
