@@ -24,12 +24,15 @@ import (
 // resource type, condition key, managed policy, example and guide section,
 // written under a content-hashed name, and the engine that reads it, Go
 // compiled to WebAssembly by wasmbuild (cached in <module>/.cache/wasm).
-// Both are made while the pages are assembled; the page templates need
-// only their names, so the index is compressed while the pages render:
+// Both are made while the pages are assembled and rendered. The page
+// templates need only their names: the index's, a hash of its bytes, is
+// known once it is built (seconds); the engine's, a hash of its inputs
+// (wasmbuild.Job.Name), before it compiles, so the pages render while the
+// engine compiles (about a minute on a fresh clone):
 //
 //	startSearch  after loading: documents, then index and engine in the background
 //	ready        before rendering: names into Info.Search, files into the jobs
-//	finish       before publishing: the index's .br and .gz copies
+//	finish       before publishing: the index's .br and .gz copies, the engine
 //
 // Files, all at the site root: search-<hash>.idx and search-<hash>.wasm,
 // wasm_exec-<hash>.js (each with .br and .gz copies), search.json
@@ -37,7 +40,9 @@ import (
 type searchJob struct {
 	b *builder
 
-	wasmDone chan struct{}
+	named    chan struct{} // closed when engine (or wasmErr) is set
+	engine   *wasmbuild.Job
+	wasmDone chan struct{} // closed when wasm (or wasmErr) is set
 	wasm     *wasmbuild.Files
 	wasmErr  error
 
@@ -49,10 +54,10 @@ type searchJob struct {
 	br, gz     []byte
 	compErr    error
 
-	cached                    bool // the index came from .cache/search
-	docs                      int
-	start                     time.Time
-	indexTime, wasmTime, wait time.Duration
+	cached                              bool // the index came from .cache/search
+	docs                                int
+	start                               time.Time
+	indexTime, wasmTime, wait, wasmWait time.Duration
 }
 
 // startSearch collects the search documents and starts building the index
@@ -61,7 +66,7 @@ func (b *builder) startSearch(ctx context.Context) *searchJob {
 	if !b.cfg.Search {
 		return nil
 	}
-	s := &searchJob{b: b, wasmDone: make(chan struct{}), indexDone: make(chan struct{}), compressed: make(chan struct{}), start: time.Now()}
+	s := &searchJob{b: b, named: make(chan struct{}), wasmDone: make(chan struct{}), indexDone: make(chan struct{}), compressed: make(chan struct{}), start: time.Now()}
 	docs := b.searchDocs()
 	s.docs = len(docs)
 	rootDone := make(chan struct{})
@@ -72,11 +77,15 @@ func (b *builder) startSearch(ctx context.Context) *searchJob {
 			root, rootErr = wasmbuild.ModuleRoot(ctx)
 		}
 		close(rootDone)
+		if rootErr == nil {
+			s.engine, rootErr = wasmbuild.Start(ctx, root, filepath.Join(root, ".cache", "wasm"))
+		}
+		s.wasmErr = rootErr
+		close(s.named)
 		if rootErr != nil {
-			s.wasmErr = rootErr
 			return
 		}
-		s.wasm, s.wasmErr = wasmbuild.Compile(ctx, root, filepath.Join(root, ".cache", "wasm"))
+		s.wasm, s.wasmErr = s.engine.Wait()
 		s.wasmTime = time.Since(s.start)
 	}()
 	go func() {
@@ -215,26 +224,23 @@ func (s *searchJob) ready() error {
 		return nil
 	}
 	waitStart := time.Now()
-	<-s.wasmDone
+	<-s.named
 	<-s.indexDone
 	s.wait = time.Since(waitStart)
 	if s.wasmErr != nil {
-		return fmt.Errorf("search: %w\n(the search engine is Go compiled to WebAssembly by the go tool; build without search with -search=false)", s.wasmErr)
+		return s.engineError()
 	}
 	if s.indexErr != nil {
 		return fmt.Errorf("search index: %w", s.indexErr)
 	}
 	b := s.b
-	wasm := search.HashName("search-", ".wasm", s.wasm.Wasm)
-	b.addFile("/"+wasm, s.wasm.Wasm)
-	b.addFile("/"+wasm+".br", s.wasm.WasmBrotli)
-	b.addFile("/"+wasm+".gz", s.wasm.WasmGzip)
-	execJS := search.HashName("wasm_exec-", ".js", s.wasm.WasmExec)
-	br, gz, err := search.Compress(s.wasm.WasmExec)
+	wasm := s.engine.Name() // written by finish, once compiled
+	execJS := search.HashName("wasm_exec-", ".js", s.engine.WasmExec)
+	br, gz, err := search.Compress(s.engine.WasmExec)
 	if err != nil {
 		return err
 	}
-	b.addFile("/"+execJS, s.wasm.WasmExec)
+	b.addFile("/"+execJS, s.engine.WasmExec)
 	b.addFile("/"+execJS+".br", br)
 	b.addFile("/"+execJS+".gz", gz)
 	index := search.HashName("search-", ".idx", s.index)
@@ -260,7 +266,7 @@ func (s *searchJob) ready() error {
 }
 
 // finish writes the index's compressed copies, made while the pages
-// rendered.
+// rendered, and the engine, compiled meanwhile.
 func (s *searchJob) finish() error {
 	if s == nil {
 		return nil
@@ -276,14 +282,33 @@ func (s *searchJob) finish() error {
 	if err := s.b.out.write(index+".gz", s.gz); err != nil {
 		return err
 	}
+	waitStart := time.Now()
+	<-s.wasmDone
+	s.wasmWait = time.Since(waitStart)
+	if s.wasmErr != nil {
+		return s.engineError()
+	}
+	wasm := s.b.info.Search.WASM
+	for _, f := range []struct {
+		path string
+		data []byte
+	}{{wasm, s.wasm.Wasm}, {wasm + ".br", s.wasm.WasmBrotli}, {wasm + ".gz", s.wasm.WasmGzip}} {
+		if err := s.b.out.write(f.path, f.data); err != nil {
+			return err
+		}
+	}
 	ms := func(d time.Duration) string { return d.Round(time.Millisecond).String() }
 	how := "indexed"
 	if s.cached {
 		how = "index read from .cache/search"
 	}
-	s.b.publishNote("search: %s documents, %s in %s (%.1f MB, %d kB brotli); engine ready in %s (%d kB brotli); the pages waited %s for them",
-		commas(s.docs), how, ms(s.indexTime), float64(len(s.index))/1e6, len(s.br)/1000, ms(s.wasmTime), len(s.wasm.WasmBrotli)/1000, ms(s.wait))
+	s.b.publishNote("search: %s documents, %s in %s (%.1f MB, %d kB brotli); engine ready in %s (%d kB brotli); the pages waited %s for the index and the engine's name, then %s for the engine after rendering",
+		commas(s.docs), how, ms(s.indexTime), float64(len(s.index))/1e6, len(s.br)/1000, ms(s.wasmTime), len(s.wasm.WasmBrotli)/1000, ms(s.wait), ms(s.wasmWait))
 	return nil
+}
+
+func (s *searchJob) engineError() error {
+	return fmt.Errorf("search: %w\n(the search engine is Go compiled to WebAssembly by the go tool; build without search with -search=false)", s.wasmErr)
 }
 
 // searchDocs lists what the search finds, from the loaded catalog, guides
