@@ -1,7 +1,11 @@
 // Package search builds the site's search index: a bleve upsidedown index
-// built in memory, then serialised as one flat, sorted key/value file
-// together with a compact table of what a result shows. Package
-// builder/search/query opens that file, natively or in WebAssembly.
+// built in memory, then serialised as flat, sorted key/value rows together
+// with a compact table of what a result shows, in two files: the names
+// part (the rows of the name field and the document table) and the
+// descriptions part (the rows of the description field and the
+// descriptions). A browser answers from the names as soon as they and the
+// engine are there, and from everything once the descriptions follow.
+// Package builder/search/query opens them, natively or in WebAssembly.
 //
 // What the index holds: two analysed fields per document, "name" (the
 // words of the id split at camelCase and punctuation, and of the title
@@ -10,20 +14,22 @@
 // vectors; no back-index rows (package internal/rowindex, which answers
 // bleve's searchers, counts documents from the document table).
 // Document ids inside bleve are 3-byte ordinals, so posting keys stay
-// short. Ids, kinds, services, access levels, titles, URLs and
-// descriptions live in a column-wise side table in the same file: exact
-// ids, action names typed in any case or spacing, IAM wildcards and
-// filters are answered from it.
+// short. Ids, kinds, services, access levels, titles and URLs live in a
+// column-wise side table in the names part, the descriptions in a column
+// of the descriptions part: exact ids, action names typed in any case or
+// spacing, IAM wildcards and filters are answered from the table.
 //
 // Wiring a site (builder/site does this): Build the index and write
-// Bytes as HashName("search-", ".idx", ...) with its Compress(Index)
+// Names as HashName("search-", ".idx", ...) and Descriptions as
+// HashName("search-desc-", ".idx", ...), each with its CompressIndex
 // copies as name.br and name.gz; compile the engine with
 // wasmbuild.Compile and write it and Go's wasm_exec.js the same way; name
-// the three in the Manifest; and put on the search form of every page
+// the four in the Manifest; and put on the search form of every page
 // (URLs relative to the page):
 //
 //	<form role="search" action="/" method="get"
-//	      data-index="{{index}}" data-wasm="{{wasm}}" data-wasm-exec="{{wasmExec}}"
+//	      data-index="{{index}}" data-index-desc="{{descriptions}}"
+//	      data-wasm="{{wasm}}" data-wasm-exec="{{wasmExec}}"
 //	      data-worker="js/search-worker.js" data-root="{{root}}">
 //	  <input id="search-input" name="q" ...>
 //	</form>
@@ -39,6 +45,7 @@ import (
 	"cmp"
 	"compress/gzip"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -84,15 +91,21 @@ type Options struct {
 	Workers int
 }
 
-// Index is a built, serialised index.
+// Index is a built, serialised index, in two parts (package format): the
+// names part answers alone, and the descriptions part adds the
+// descriptions' words and text.
 type Index struct {
-	data []byte
-	docs int
-	rows int
+	names, descs []byte
+	docs         int
+	rows         int
 }
 
-// Bytes returns the serialised index (the content of search-<hash>.idx).
-func (x *Index) Bytes() []byte { return x.data }
+// Names returns the names part (the content of search-<hash>.idx).
+func (x *Index) Names() []byte { return x.names }
+
+// Descriptions returns the descriptions part (the content of
+// search-desc-<hash>.idx).
+func (x *Index) Descriptions() []byte { return x.descs }
 
 // Docs returns the number of documents in the index.
 func (x *Index) Docs() int { return x.docs }
@@ -159,13 +172,30 @@ func Build(docs []Document, opts Options) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	var enc flatkv.Encoder
-	err = kvs.(*memkv.Store).Walk(func(k, v []byte) error {
+	// The description field's rows go to the descriptions part, every
+	// other row that package rowindex reads to the names part.
+	store := kvs.(*memkv.Store)
+	descField := -1
+	err = store.Walk(func(k, v []byte) error {
+		if k[0] == 'f' && len(k) == 3 && string(v) == textan.FieldDesc+"\xff" {
+			descField = int(binary.LittleEndian.Uint16(k[1:]))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var names, descs flatkv.Encoder
+	err = store.Walk(func(k, v []byte) error {
 		switch k[0] {
-		case 'f', 'd', 't':
-			// fields, the term dictionary, term frequencies: what
-			// package rowindex reads
-			return enc.Add(k, v)
+		case 'f':
+			return names.Add(k, v)
+		case 'd', 't':
+			// the term dictionary and term frequencies of a field
+			if int(binary.LittleEndian.Uint16(k[1:])) == descField {
+				return descs.Add(k, v)
+			}
+			return names.Add(k, v)
 		case 'v', 'b', 's', 'i':
 			// upsidedown's version row, back-index rows (for updates and
 			// deletes; queries count documents in the document table),
@@ -185,11 +215,17 @@ func Build(docs []Document, opts Options) (*Index, error) {
 			AccessLevel: d.AccessLevel, AccessOverride: d.AccessOverride, Description: d.Description,
 		}
 	}
-	return &Index{
-		data: format.Join(enc.Encode(), format.EncodeDocs(meta)),
-		docs: len(sorted),
-		rows: enc.Len(),
-	}, nil
+	nf := format.File{Part: format.PartNames, KV: names.Encode(), Rest: format.EncodeDocs(meta)}
+	df := format.File{Part: format.PartDescriptions, KV: descs.Encode(), Rest: format.EncodeDescriptions(meta)}
+	// The set id ties the parts: a hash of both.
+	h := sha256.New()
+	for _, b := range [][]byte{nf.KV, nf.Rest, df.KV, df.Rest} {
+		h.Write(binary.AppendUvarint(nil, uint64(len(b))))
+		h.Write(b)
+	}
+	copy(nf.Set[:], h.Sum(nil))
+	df.Set = nf.Set
+	return &Index{names: nf.Encode(), descs: df.Encode(), docs: len(sorted), rows: names.Len() + descs.Len()}, nil
 }
 
 func bleveDoc(n int, d *Document) *document.Document {
@@ -214,9 +250,10 @@ const ManifestName = "search.json"
 // reads it). Precompressed copies are the same names plus ".br" and
 // ".gz".
 type Manifest struct {
-	Index    string `json:"index,omitempty"`
-	Wasm     string `json:"wasm,omitempty"`
-	WasmExec string `json:"wasmExec,omitempty"`
+	Index        string `json:"index,omitempty"`        // the names part
+	Descriptions string `json:"descriptions,omitempty"` // the descriptions part
+	Wasm         string `json:"wasm,omitempty"`
+	WasmExec     string `json:"wasmExec,omitempty"`
 }
 
 // ReadManifest reads dir's manifest.

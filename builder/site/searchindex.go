@@ -34,7 +34,8 @@ import (
 //	ready        before rendering: names into Info.Search, files into the jobs
 //	finish       before publishing: the index's .br and .gz copies, the engine
 //
-// Files, all at the site root: search-<hash>.idx and search-<hash>.wasm,
+// Files, all at the site root: the index's parts search-<hash>.idx (names)
+// and search-desc-<hash>.idx (descriptions), search-<hash>.wasm and
 // wasm_exec-<hash>.js (each with .br and .gz copies), search.json
 // (for go run ./cmd/search -index public) and opensearch.xml.
 type searchJob struct {
@@ -47,11 +48,10 @@ type searchJob struct {
 	wasmErr  error
 
 	indexDone chan struct{}
-	index     []byte
+	parts     [2]indexPart // names, descriptions (search.Index)
 	indexErr  error
 
-	compressed chan struct{} // closed when br and gz are set
-	br, gz     []byte
+	compressed chan struct{} // closed when the parts' br and gz are set
 	compErr    error
 
 	cached                              bool // the index came from .cache/search
@@ -59,6 +59,13 @@ type searchJob struct {
 	start                               time.Time
 	indexTime, wasmTime, wait, wasmWait time.Duration
 }
+
+// indexPart is one part of the index with its compressed copies.
+type indexPart struct{ data, br, gz []byte }
+
+// indexPrefixes are the prefixes of the parts' file names (and of their
+// entries in .cache/search).
+var indexPrefixes = [2]string{"search-", "search-desc-"}
 
 // startSearch collects the search documents and starts building the index
 // and the engine. It returns nil when the build has no search.
@@ -103,7 +110,7 @@ func (b *builder) startSearch(ctx context.Context) *searchJob {
 		}
 		idx, err := search.Build(docs, search.Options{})
 		if err == nil {
-			s.index = idx.Bytes()
+			s.parts[0].data, s.parts[1].data = idx.Names(), idx.Descriptions()
 		}
 		s.indexErr = err
 		s.indexTime = time.Since(s.start)
@@ -111,9 +118,15 @@ func (b *builder) startSearch(ctx context.Context) *searchJob {
 		if err != nil {
 			return
 		}
-		s.br, s.gz, s.compErr = search.CompressIndex(s.index)
-		if s.compErr == nil && cache != "" && key != "" {
-			writeCachedIndex(cache, key, s.index, s.br, s.gz) // a cache: failing to write it changes nothing
+		for i := range s.parts {
+			p := &s.parts[i]
+			if p.br, p.gz, err = search.CompressIndex(p.data); err != nil {
+				s.compErr = err
+				return
+			}
+		}
+		if cache != "" && key != "" {
+			writeCachedIndex(cache, key, s.parts) // a cache: failing to write it changes nothing
 		}
 	}()
 	return s
@@ -171,48 +184,68 @@ func (s *searchJob) readCached(dir, key string) bool {
 	if dir == "" || key == "" {
 		return false
 	}
-	p := filepath.Join(dir, "index-"+key+".idx")
-	idx, err1 := os.ReadFile(p)
-	br, err2 := os.ReadFile(p + ".br")
-	gz, err3 := os.ReadFile(p + ".gz")
-	if err1 != nil || err2 != nil || err3 != nil {
-		return false
+	var parts [2]indexPart
+	for i, p := range cachedIndexPaths(dir, key) {
+		var err1, err2, err3 error
+		parts[i].data, err1 = os.ReadFile(p)
+		parts[i].br, err2 = os.ReadFile(p + ".br")
+		parts[i].gz, err3 = os.ReadFile(p + ".gz")
+		if err1 != nil || err2 != nil || err3 != nil {
+			return false
+		}
 	}
-	s.index, s.br, s.gz, s.cached = idx, br, gz, true
+	s.parts, s.cached = parts, true
 	now := time.Now()
-	_ = os.Chtimes(p, now, now) // recently used: kept by the pruning
+	_ = os.Chtimes(cachedIndexPaths(dir, key)[0], now, now) // recently used: kept by the pruning
 	return true
 }
 
-func writeCachedIndex(dir, key string, idx, br, gz []byte) {
+// cachedIndexPaths are the files of the parts of an index in the cache:
+// the names part's marks a complete entry.
+func cachedIndexPaths(dir, key string) [2]string {
+	return [2]string{filepath.Join(dir, "index-"+key+".idx"), filepath.Join(dir, "index-"+key+".desc.idx")}
+}
+
+func writeCachedIndex(dir, key string, parts [2]indexPart) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return
 	}
-	p := filepath.Join(dir, "index-"+key+".idx")
-	// the copies first: the .idx marks a complete entry
-	for _, f := range []struct {
+	paths := cachedIndexPaths(dir, key)
+	type file struct {
 		path string
 		data []byte
-	}{{p + ".br", br}, {p + ".gz", gz}, {p, idx}} {
+	}
+	// the descriptions part and the copies first: the names part's .idx
+	// marks a complete entry
+	var files []file
+	for _, i := range []int{1, 0} {
+		files = append(files, file{paths[i] + ".br", parts[i].br}, file{paths[i] + ".gz", parts[i].gz}, file{paths[i], parts[i].data})
+	}
+	for _, f := range files {
 		if search.WriteFileAtomic(f.path, f.data) != nil {
 			return
 		}
 	}
 	entries, _ := filepath.Glob(filepath.Join(dir, "index-*.idx"))
 	type entry struct {
-		path string
-		mod  time.Time
+		key string
+		mod time.Time
 	}
 	var es []entry
 	for _, e := range entries {
+		k := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(e), "index-"), ".idx")
+		if strings.Contains(k, ".") {
+			continue // a descriptions part
+		}
 		if st, err := os.Stat(e); err == nil {
-			es = append(es, entry{e, st.ModTime()})
+			es = append(es, entry{k, st.ModTime()})
 		}
 	}
 	slices.SortFunc(es, func(a, b entry) int { return b.mod.Compare(a.mod) })
 	for _, e := range es[min(len(es), keepCachedIndexes):] {
-		for _, ext := range []string{".br", ".gz", ""} { // the marker last
-			os.Remove(e.path + ext)
+		paths := cachedIndexPaths(dir, e.key)
+		for _, p := range []string{paths[0], paths[1] + ".br", paths[1] + ".gz", paths[1], paths[0] + ".br", paths[0] + ".gz"} { // the marker first
+			os.Remove(p)
 		}
 	}
 }
@@ -243,9 +276,12 @@ func (s *searchJob) ready() error {
 	b.addFile("/"+execJS, s.engine.WasmExec)
 	b.addFile("/"+execJS+".br", br)
 	b.addFile("/"+execJS+".gz", gz)
-	index := search.HashName("search-", ".idx", s.index)
-	b.addFile("/"+index, s.index)
-	manifest, err := json.MarshalIndent(search.Manifest{Index: index, Wasm: wasm, WasmExec: execJS}, "", "  ")
+	var names [2]string
+	for i, p := range s.parts {
+		names[i] = search.HashName(indexPrefixes[i], ".idx", p.data)
+		b.addFile("/"+names[i], p.data)
+	}
+	manifest, err := json.MarshalIndent(search.Manifest{Index: names[0], Descriptions: names[1], Wasm: wasm, WasmExec: execJS}, "", "  ")
 	if err != nil {
 		return err
 	}
@@ -253,11 +289,12 @@ func (s *searchJob) ready() error {
 	b.addFile(openSearchPath, openSearch(b.cfg.BaseURL))
 	b.info.Assets["opensearch.xml"] = openSearchPath
 	b.info.Search = SearchAssets{
-		Index:    "/" + index,
-		WASM:     "/" + wasm,
-		WASMExec: "/" + execJS,
-		Worker:   b.info.Asset("js/search-worker.js"),
-		Script:   b.info.Asset("js/search.js"),
+		Index:        "/" + names[0],
+		Descriptions: "/" + names[1],
+		WASM:         "/" + wasm,
+		WASMExec:     "/" + execJS,
+		Worker:       b.info.Asset("js/search-worker.js"),
+		Script:       b.info.Asset("js/search.js"),
 	}
 	if b.info.Search.Worker == "" || b.info.Search.Script == "" {
 		return fmt.Errorf("static: js/search.js and js/search-worker.js are needed for search")
@@ -275,12 +312,13 @@ func (s *searchJob) finish() error {
 	if s.compErr != nil {
 		return s.compErr
 	}
-	index := s.b.info.Search.Index
-	if err := s.b.out.write(index+".br", s.br); err != nil {
-		return err
-	}
-	if err := s.b.out.write(index+".gz", s.gz); err != nil {
-		return err
+	for i, name := range []string{s.b.info.Search.Index, s.b.info.Search.Descriptions} {
+		if err := s.b.out.write(name+".br", s.parts[i].br); err != nil {
+			return err
+		}
+		if err := s.b.out.write(name+".gz", s.parts[i].gz); err != nil {
+			return err
+		}
 	}
 	waitStart := time.Now()
 	<-s.wasmDone
@@ -302,8 +340,9 @@ func (s *searchJob) finish() error {
 	if s.cached {
 		how = "index read from .cache/search"
 	}
-	s.b.publishNote("search: %s documents, %s in %s (%.1f MB, %d kB brotli); engine ready in %s (%d kB brotli); the pages waited %s for the index and the engine's name, then %s for the engine after rendering",
-		commas(s.docs), how, ms(s.indexTime), float64(len(s.index))/1e6, len(s.br)/1000, ms(s.wasmTime), len(s.wasm.WasmBrotli)/1000, ms(s.wait), ms(s.wasmWait))
+	s.b.publishNote("search: %s documents, %s in %s (names %.1f MB, %d kB brotli; descriptions %.1f MB, %d kB brotli); engine ready in %s (%d kB brotli); the pages waited %s for the index and the engine's name, then %s for the engine after rendering",
+		commas(s.docs), how, ms(s.indexTime), float64(len(s.parts[0].data))/1e6, len(s.parts[0].br)/1000, float64(len(s.parts[1].data))/1e6, len(s.parts[1].br)/1000,
+		ms(s.wasmTime), len(s.wasm.WasmBrotli)/1000, ms(s.wait), ms(s.wasmWait))
 	return nil
 }
 

@@ -21,12 +21,13 @@ func TestRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	name := search.HashName("search-", ".idx", idx.Bytes())
-	manifest, err := json.Marshal(search.Manifest{Index: name})
+	names := search.HashName("search-", ".idx", idx.Names())
+	descs := search.HashName("search-desc-", ".idx", idx.Descriptions())
+	manifest, err := json.Marshal(search.Manifest{Index: names, Descriptions: descs})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for file, data := range map[string][]byte{name: idx.Bytes(), search.ManifestName: manifest} {
+	for file, data := range map[string][]byte{names: idx.Names(), descs: idx.Descriptions(), search.ManifestName: manifest} {
 		if err := os.WriteFile(filepath.Join(dir, file), data, 0o644); err != nil {
 			t.Fatal(err)
 		}

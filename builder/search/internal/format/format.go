@@ -1,13 +1,21 @@
-// Package format defines the search index file: a small container holding
-// the upsidedown KV table (package flatkv) and a compact table of the
+// Package format defines the search index files: small containers holding
+// upsidedown KV rows (package flatkv) and a compact table of the
 // documents' display metadata, plus the internal document ids that tie the
 // two together.
 //
+// An index comes in two parts, so that a browser can answer from the
+// first while the second is on its way: the names part (the rows of every
+// field but the descriptions', and the document table) and the
+// descriptions part (the description field's rows and the descriptions
+// themselves). Both carry the same set id, so that a descriptions part is
+// never added to the names of another index.
+//
 // File layout:
 //
-//	"IAMREFSX" magic, version byte
+//	"IAMREFSX" magic, version byte, part byte (PartNames or PartDescriptions)
+//	set id, SetIDLen bytes
 //	uvarint length, KV table (flatkv encoding)
-//	uvarint length, document table (see EncodeDocs)
+//	uvarint length, document table (EncodeDocs) or descriptions (EncodeDescriptions)
 package format
 
 import (
@@ -24,35 +32,60 @@ import (
 const magic = "IAMREFSX"
 
 // Version is the file format version.
-const Version = 3
+const Version = 4
+
+// The parts of an index.
+const (
+	PartNames        = 'n'
+	PartDescriptions = 'd'
+)
+
+// SetIDLen is the length of the id that ties the two parts of an index.
+const SetIDLen = 16
 
 // ErrCorrupt is returned for bytes that are not a valid index file.
 var ErrCorrupt = errors.New("search index: corrupt or not an index file")
 
-// Join builds the file from its two sections.
-func Join(kv, docs []byte) []byte {
-	out := make([]byte, 0, len(magic)+1+len(kv)+len(docs)+20)
-	out = append(out, magic...)
-	out = append(out, Version)
-	out = varint.AppendPrefixed(out, kv)
-	return varint.AppendPrefixed(out, docs)
+// File is one part of an index.
+type File struct {
+	Part byte
+	Set  [SetIDLen]byte
+	KV   []byte // flatkv rows
+	Rest []byte // the document table, or the descriptions
 }
 
-// Split returns the two sections of a file.
-func Split(b []byte) (kv, docs []byte, err error) {
-	if len(b) < len(magic)+1 || string(b[:len(magic)]) != magic {
-		return nil, nil, ErrCorrupt
+// Encode returns the file's bytes.
+func (f *File) Encode() []byte {
+	out := make([]byte, 0, len(magic)+2+SetIDLen+len(f.KV)+len(f.Rest)+20)
+	out = append(out, magic...)
+	out = append(out, Version, f.Part)
+	out = append(out, f.Set[:]...)
+	out = varint.AppendPrefixed(out, f.KV)
+	return varint.AppendPrefixed(out, f.Rest)
+}
+
+// Decode reads a file; its KV and Rest are slices of b.
+func Decode(b []byte) (File, error) {
+	var f File
+	head := len(magic) + 2 + SetIDLen
+	if len(b) < head || string(b[:len(magic)]) != magic {
+		return f, ErrCorrupt
 	}
 	if b[len(magic)] != Version {
-		return nil, nil, fmt.Errorf("search index: format version %d, want %d", b[len(magic)], Version)
+		return f, fmt.Errorf("search index: format version %d, want %d", b[len(magic)], Version)
 	}
-	d := varint.NewDecoder(b[len(magic)+1:])
-	kv = d.Prefixed()
-	docs = d.Prefixed()
+	f.Part = b[len(magic)+1]
+	if f.Part != PartNames && f.Part != PartDescriptions {
+		return f, ErrCorrupt
+	}
+	copy(f.Set[:], b[len(magic)+2:head])
+	d := varint.NewDecoder(b[head:])
+	f.KV = d.Prefixed()
+	f.Rest = d.Prefixed()
 	if !d.OK() || d.Len() != 0 {
-		return nil, nil, ErrCorrupt
+		return File{}, ErrCorrupt
 	}
-	return kv, docs, nil
+	return f, nil
 }
 
 // IDLen is the length of an internal document id.
@@ -184,18 +217,19 @@ func decodeStr(d *Doc, s string) string {
 	return b.String()
 }
 
-// EncodeDocs encodes the document table. Layout (uvarints): the string
-// tables of kinds, access levels and services; then columns of per-document
-// references into them (access levels twice: the official one and the
-// override), the ids (front coded), titles, URLs and descriptions (with
-// markers, see above); then two orders of the documents, as internal ids
+// EncodeDocs encodes the document table, all but the descriptions
+// (EncodeDescriptions). Layout (uvarints): the string tables of kinds,
+// access levels and services; then columns of per-document references into
+// them (access levels twice: the official one and the override), the ids
+// (front coded), titles and URLs (with markers, see above); then two
+// orders of the documents, as internal ids
 // (DocID, three bytes each): every document by lower-cased id, and the
 // actions by lower-cased name (Doc.Name), each in document order among
 // equals. The engine finds ids and names typed in any case, and names by
 // their beginning, by binary search in these, in place.
 func EncodeDocs(docs []Doc) []byte {
 	var kinds, access, services strTable
-	var cKind, cAccess, cService, cOverride, cID, cTitle, cURL, cDesc []byte
+	var cKind, cAccess, cService, cOverride, cID, cTitle, cURL []byte
 	prev := ""
 	for i := range docs {
 		d := &docs[i]
@@ -209,7 +243,6 @@ func EncodeDocs(docs []Doc) []byte {
 		prev = d.ID
 		cTitle = varint.AppendPrefixed(cTitle, encodeStr(d, d.Title))
 		cURL = varint.AppendPrefixed(cURL, encodeStr(d, d.URL))
-		cDesc = varint.AppendPrefixed(cDesc, encodeStr(d, d.Description))
 	}
 	byID, byName := orders(docs)
 	var out []byte
@@ -220,8 +253,18 @@ func EncodeDocs(docs []Doc) []byte {
 			out = varint.AppendPrefixed(out, s)
 		}
 	}
-	for _, c := range [][]byte{cKind, cAccess, cService, cOverride, cID, cTitle, cURL, cDesc, byID, byName} {
+	for _, c := range [][]byte{cKind, cAccess, cService, cOverride, cID, cTitle, cURL, byID, byName} {
 		out = varint.AppendPrefixed(out, c)
+	}
+	return out
+}
+
+// EncodeDescriptions encodes the descriptions of docs, in order, each
+// with the markers of its document (see above).
+func EncodeDescriptions(docs []Doc) []byte {
+	var out []byte
+	for i := range docs {
+		out = varint.AppendPrefixed(out, encodeStr(&docs[i], docs[i].Description))
 	}
 	return out
 }
@@ -253,16 +296,19 @@ func orders(docs []Doc) (byID, byName []byte) {
 }
 
 // Table is a decoded document table. Kind, ID, Service, AccessLevel and
-// AccessOverride of every document are decoded up front; Title, URL and Description are
-// decoded on demand by Full.
+// AccessOverride of every document are decoded up front; Title, URL and
+// Description (once WithDescriptions added them) are decoded on demand by
+// Full.
 type Table struct {
 	Docs []Doc
 	// Refs are the documents' kinds, access levels and services as
 	// indexes into Kinds, Access and Services.
 	Refs                    []Refs
 	Kinds, Access, Services []string
-	raw                     [][3]span // encoded title, URL, description
-	title, url, desc        []byte    // their columns
+	raw                     [][2]span // encoded title and URL
+	title, url              []byte    // their columns
+	descs                   []span    // encoded descriptions, nil without them
+	desc                    []byte    // their column
 	byID, byName            []byte    // internal ids (see EncodeDocs)
 }
 
@@ -285,8 +331,44 @@ func (t *Table) Full(i int) Doc {
 	d := t.Docs[i]
 	d.Title = decodeStr(&d, string(t.title[t.raw[i][0].start:t.raw[i][0].end]))
 	d.URL = decodeStr(&d, string(t.url[t.raw[i][1].start:t.raw[i][1].end]))
-	d.Description = decodeStr(&d, string(t.desc[t.raw[i][2].start:t.raw[i][2].end]))
+	if t.descs != nil {
+		d.Description = decodeStr(&d, string(t.desc[t.descs[i].start:t.descs[i].end]))
+	}
 	return d
+}
+
+// HasDescriptions reports whether the table has the documents'
+// descriptions.
+func (t *Table) HasDescriptions() bool { return t.descs != nil }
+
+// WithDescriptions returns a table like t with the descriptions b
+// (EncodeDescriptions) of its documents. It keeps slices of b.
+func (t *Table) WithDescriptions(b []byte) (*Table, error) {
+	if len(b) >= 1<<32 {
+		return nil, ErrCorrupt
+	}
+	nt := *t
+	nt.desc = b
+	nt.descs = make([]span, len(t.Docs))
+	pos := 0
+	for i := range nt.descs {
+		l, k := uint64(0), 1
+		if pos < len(b) && b[pos] < 0x80 { // nearly always: one byte, read inline
+			l = uint64(b[pos])
+		} else {
+			l, k = binary.Uvarint(b[pos:])
+		}
+		if k <= 0 || l > uint64(len(b)-pos-k) {
+			return nil, ErrCorrupt
+		}
+		pos += k
+		nt.descs[i] = span{uint32(pos), uint32(pos) + uint32(l)}
+		pos += int(l)
+	}
+	if pos != len(b) {
+		return nil, ErrCorrupt
+	}
+	return &nt, nil
 }
 
 // DecodeDocs decodes a table written by EncodeDocs. The table keeps
@@ -315,9 +397,9 @@ func DecodeDocs(b []byte) (*Table, error) {
 		return nil, ErrCorrupt
 	}
 	t := &Table{
-		Docs: make([]Doc, n), Refs: make([]Refs, n), raw: make([][3]span, n),
+		Docs: make([]Doc, n), Refs: make([]Refs, n), raw: make([][2]span, n),
 		Kinds: tables[0], Access: tables[1], Services: tables[2],
-		title: cols[colTitle], url: cols[colURL], desc: cols[colDesc],
+		title: cols[colTitle], url: cols[colURL],
 	}
 	// One pass over the columns. Nearly every number in them is below
 	// 128, one byte, and is read inline: calls are dear in Go's
@@ -361,7 +443,7 @@ func DecodeDocs(b []byte) (*Table, error) {
 		pos[colID] += uint32(l)
 		prev = start
 		idEnd[i] = uint32(len(ids))
-		for j, c := range [3]int{colTitle, colURL, colDesc} {
+		for j, c := range [2]int{colTitle, colURL} {
 			l, ok := num(c)
 			if !ok || l > uint64(len(cols[c]))-uint64(pos[c]) {
 				return nil, ErrCorrupt
@@ -405,7 +487,6 @@ const (
 	colID
 	colTitle
 	colURL
-	colDesc
 	colByID
 	colByName
 	ncols
