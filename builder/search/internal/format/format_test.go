@@ -216,3 +216,45 @@ func FuzzDecodeDocs(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecode: a file Decode accepts encodes to bytes that decode to the
+// same file (not always the same bytes: a varint may be written longer
+// than it needs).
+func FuzzDecode(f *testing.F) {
+	f.Add((&File{Part: PartNames, KV: []byte("kv"), Rest: []byte("docs")}).Encode())
+	f.Add((&File{Part: PartDescriptions, Set: [SetIDLen]byte{9}}).Encode())
+	f.Fuzz(func(t *testing.T, b []byte) {
+		file, err := Decode(b)
+		if err != nil {
+			return
+		}
+		again, err := Decode(file.Encode())
+		if err != nil || !reflect.DeepEqual(again, file) {
+			t.Fatalf("Decode(Encode(%+v)) = %+v, %v", file, again, err)
+		}
+	})
+}
+
+// FuzzWithDescriptions: descriptions WithDescriptions accepts can be read
+// for every document without a panic.
+func FuzzWithDescriptions(f *testing.F) {
+	docs := []Doc{
+		{Kind: "action", ID: "chime:CreateMeeting", Service: "chime", Description: GrantsPrefix + "create a meeting"},
+		{Kind: "guide", ID: "G", Description: "\x07literal"},
+	}
+	tab, err := DecodeDocs(EncodeDocs(docs))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(EncodeDescriptions(docs))
+	f.Add([]byte{0, 0})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		full, err := tab.WithDescriptions(b)
+		if err != nil {
+			return
+		}
+		for i := range full.Docs {
+			_ = full.Full(i)
+		}
+	})
+}
