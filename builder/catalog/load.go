@@ -5,21 +5,22 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"path"
 	"sort"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
+	"github.com/iamref/iamref/builder/diag"
+	"github.com/iamref/iamref/builder/yamlpos"
 	"github.com/iamref/iamref/internal/parallel"
 )
 
 // Load reads the catalog from a content directory (see the package doc for
-// the layout). It reports every problem at once as an ErrorList.
+// the layout). It reports every problem at once as an diag.List.
 func Load(content fs.FS) (*Catalog, error) {
-	var errs ErrorList
+	var errs diag.List
 	files, err := fs.Glob(content, "catalog/*")
 	if err != nil {
 		return nil, err
@@ -28,18 +29,18 @@ func Load(content fs.FS) (*Catalog, error) {
 
 	type result struct {
 		services []*Service
-		errs     ErrorList
+		errs     diag.List
 		sum      [32]byte
 	}
 	results := make([]result, len(files))
 	parallel.Each(len(files), func(i int) {
 		f := files[i]
-		if ext := path.Ext(f); ext != ".json" && ext != ".md" {
+		if ext := path.Ext(f); ext != ".json" && ext != ".md" || f == GlobalKeysFile {
 			return
 		}
 		src, err := fs.ReadFile(content, f)
 		if err != nil {
-			results[i].errs = ErrorList{{File: f, Msg: err.Error()}}
+			results[i].errs = diag.List{{File: f, Msg: err.Error()}}
 			return
 		}
 		results[i].sum = sha256.Sum256(src)
@@ -58,12 +59,15 @@ func Load(content fs.FS) (*Catalog, error) {
 	h := sha256.New()
 	byPrefix := map[string]*Service{}
 	for i, f := range files {
+		if f == GlobalKeysFile {
+			continue // read below
+		}
 		switch path.Ext(f) {
 		case ".json", ".md":
 		case ".yaml", ".yml":
 			continue // read below
 		default:
-			errs = append(errs, &Error{File: f, Msg: "unexpected file in catalog/ (want .json, .md, snapshot.yaml or access-level-overrides.yml)"})
+			errs = append(errs, &diag.Diagnostic{File: f, Msg: "unexpected file in catalog/ (want .json, .md, snapshot.yaml or access-level-overrides.yml)"})
 			continue
 		}
 		r := results[i]
@@ -75,7 +79,7 @@ func Load(content fs.FS) (*Catalog, error) {
 				continue
 			}
 			if prev := byPrefix[key]; prev != nil {
-				errs = append(errs, &Error{File: f, Msg: fmt.Sprintf("service prefix %q is already defined in %s: a prefix must be defined by exactly one file", s.Prefix, prev.File)})
+				errs = append(errs, &diag.Diagnostic{File: f, Msg: fmt.Sprintf("service prefix %q is already defined in %s: a prefix must be defined by exactly one file", s.Prefix, prev.File)})
 				continue
 			}
 			byPrefix[key] = s
@@ -88,11 +92,27 @@ func Load(content fs.FS) (*Catalog, error) {
 		fmt.Fprintf(h, "catalog/snapshot.yaml %x\n", sha256.Sum256(src))
 		errs = append(errs, readSnapshot("catalog/snapshot.yaml", src, c)...)
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		errs = append(errs, &Error{File: "catalog/snapshot.yaml", Msg: err.Error()})
+		errs = append(errs, &diag.Diagnostic{File: "catalog/snapshot.yaml", Msg: err.Error()})
 	}
 	overrides, overridesErr := fs.ReadFile(content, "catalog/access-level-overrides.yml")
 	if overridesErr == nil {
 		fmt.Fprintf(h, "catalog/access-level-overrides.yml %x\n", sha256.Sum256(overrides))
+	}
+	for _, gf := range []struct {
+		file string
+		read func(string, []byte, *Catalog) diag.List
+	}{{GlobalKeysFile, readGlobalKeys}, {GlobalKeyDescriptionsFile, readGlobalKeyDescriptions}} {
+		src, err := fs.ReadFile(content, gf.file)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			errs = append(errs, &diag.Diagnostic{File: gf.file, Msg: err.Error()})
+			continue
+		}
+		// Not in the snapshot's hash: it identifies the services'
+		// catalog, which the history records (builder/history).
+		errs = append(errs, gf.read(gf.file, src, c)...)
 	}
 	c.Snapshot.Hash = hex.EncodeToString(h.Sum(nil))[:12]
 	c.link()
@@ -100,14 +120,15 @@ func Load(content fs.FS) (*Catalog, error) {
 	if overridesErr == nil {
 		errs = append(errs, readOverrides("catalog/access-level-overrides.yml", overrides, c)...)
 	} else if !errors.Is(overridesErr, fs.ErrNotExist) {
-		errs = append(errs, &Error{File: "catalog/access-level-overrides.yml", Msg: overridesErr.Error()})
+		errs = append(errs, &diag.Diagnostic{File: "catalog/access-level-overrides.yml", Msg: overridesErr.Error()})
 	}
+	errs = append(errs, readRisks(content, c)...)
 	featureFiles, _ := fs.Glob(content, "services/*.yaml")
 	sort.Strings(featureFiles)
 	for _, f := range featureFiles {
 		src, err := fs.ReadFile(content, f)
 		if err != nil {
-			errs = append(errs, &Error{File: f, Msg: err.Error()})
+			errs = append(errs, &diag.Diagnostic{File: f, Msg: err.Error()})
 			continue
 		}
 		errs = append(errs, readFeatures(f, src, c)...)
@@ -118,26 +139,31 @@ func Load(content fs.FS) (*Catalog, error) {
 	return c, nil
 }
 
-func decodeYAML(file string, src []byte, v any) ErrorList {
-	dec := yaml.NewDecoder(strings.NewReader(string(src)))
-	dec.KnownFields(true)
-	if err := dec.Decode(v); err != nil && err != io.EOF {
-		line, msg := YAMLError(err, 0)
-		return ErrorList{{File: file, Line: line, Msg: msg}}
+// decodeYAML decodes a YAML file strictly (yamlpos.Decode) and returns
+// its root node, nil for an empty file.
+func decodeYAML(file string, src []byte, v any) (*yaml.Node, diag.List) {
+	root, errs := yamlpos.Parse(file, src, 1)
+	if errs != nil {
+		return nil, errs
 	}
-	return nil
+	return root, yamlpos.Decode(file, root, v)
 }
 
-func readSnapshot(file string, src []byte, c *Catalog) ErrorList {
+func readSnapshot(file string, src []byte, c *Catalog) diag.List {
 	var s struct {
 		Date   string `yaml:"date"`
 		Source string `yaml:"source"`
 	}
-	if errs := decodeYAML(file, src, &s); errs != nil {
+	root, errs := decodeYAML(file, src, &s)
+	if errs != nil {
 		return errs
 	}
 	if len(s.Date) != len("2006-01-02") {
-		return ErrorList{{File: file, Line: 1, Msg: fmt.Sprintf("date %q: want YYYY-MM-DD", s.Date)}}
+		line, col := 1, 0
+		if n := yamlpos.Key(root, "date"); n != nil {
+			line, col = n.Line, n.Column
+		}
+		return diag.List{diag.At(file, line, col, "date %q: want YYYY-MM-DD", s.Date)}
 	}
 	c.Snapshot.Date, c.Snapshot.Source = s.Date, s.Source
 	return nil
@@ -149,32 +175,26 @@ const OverrideSource = "policy_sentry access-level overrides"
 // readOverrides applies policy_sentry's corrections: prefix → level → lower-case actions.
 // A correction that names an unknown action or equals the official level is reported
 // as a problem of the data (Catalog.Problems), not a load error: it is their data.
-func readOverrides(file string, src []byte, c *Catalog) ErrorList {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
-		line, msg := YAMLError(err, 0)
-		return ErrorList{{File: file, Line: line, Msg: msg}}
+func readOverrides(file string, src []byte, c *Catalog) diag.List {
+	root, errs := yamlpos.Parse(file, src, 1)
+	if errs != nil || root == nil {
+		return errs
 	}
-	if len(doc.Content) == 0 {
-		return nil
-	}
-	var errs ErrorList
-	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return ErrorList{{File: file, Line: root.Line, Col: root.Column, Msg: "want a mapping of service prefixes"}}
+		return diag.List{{File: file, Line: root.Line, Col: root.Column, Msg: "want a mapping of service prefixes"}}
 	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		pk, levels := root.Content[i], root.Content[i+1]
 		svc := c.Service(pk.Value)
 		if levels.Kind != yaml.MappingNode {
-			errs = append(errs, &Error{File: file, Line: levels.Line, Col: levels.Column, Msg: "want a mapping of access levels"})
+			errs = append(errs, &diag.Diagnostic{File: file, Line: levels.Line, Col: levels.Column, Msg: "want a mapping of access levels"})
 			continue
 		}
 		for j := 0; j+1 < len(levels.Content); j += 2 {
 			lk, actions := levels.Content[j], levels.Content[j+1]
 			level, ok := ParseAccessLevel(lk.Value)
 			if !ok {
-				errs = append(errs, &Error{File: file, Line: lk.Line, Col: lk.Column, Msg: fmt.Sprintf("unknown access level %q", lk.Value)})
+				errs = append(errs, &diag.Diagnostic{File: file, Line: lk.Line, Col: lk.Column, Msg: fmt.Sprintf("unknown access level %q", lk.Value)})
 				continue
 			}
 			for _, an := range actions.Content {

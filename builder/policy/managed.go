@@ -7,8 +7,8 @@ import (
 	"io/fs"
 	"path"
 	"sort"
-	"strings"
 
+	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/jsonpos"
 	"github.com/iamref/iamref/internal/parallel"
 )
@@ -29,7 +29,7 @@ type ManagedPolicy struct {
 }
 
 // LoadManaged reads policies/*.json from the content FS, sorted by name.
-// Every problem is reported, each as "file:line:col: message".
+// Every problem is reported, as a diag.List.
 func LoadManaged(fsys fs.FS) ([]*ManagedPolicy, error) {
 	files, err := fs.Glob(fsys, "policies/*.json")
 	if err != nil {
@@ -38,19 +38,19 @@ func LoadManaged(fsys fs.FS) ([]*ManagedPolicy, error) {
 	// Read and parse on every core; then check the names in file order.
 	type parsed struct {
 		mp   *ManagedPolicy
-		errs []string
+		errs diag.List
 	}
 	all := make([]parsed, len(files))
 	parallel.Each(len(files), func(i int) {
 		f := files[i]
 		src, err := fs.ReadFile(fsys, f)
 		if err != nil {
-			all[i].errs = []string{fmt.Sprintf("%s: %v", f, err)}
+			all[i].errs = diag.List{{File: f, Msg: err.Error()}}
 			return
 		}
 		all[i].mp, all[i].errs = parseManaged(f, src)
 	})
-	var errs []string
+	var errs diag.List
 	var out []*ManagedPolicy
 	names := map[string]string{}
 	for i, f := range files {
@@ -60,93 +60,66 @@ func LoadManaged(fsys fs.FS) ([]*ManagedPolicy, error) {
 			continue
 		}
 		if prev, dup := names[mp.Name]; dup {
-			errs = append(errs, fmt.Sprintf("%s: policy %s is already defined in %s", f, mp.Name, prev))
+			errs.Add(f, 0, 0, "policy %s is already defined in %s", mp.Name, prev)
 			continue
 		}
 		names[mp.Name] = f
 		out = append(out, mp)
 	}
-	if len(errs) > 0 {
-		return nil, fmt.Errorf("%s", strings.Join(errs, "\n"))
+	if err := errs.Err(); err != nil {
+		return nil, err
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
 }
 
-func parseManaged(file string, src []byte) (*ManagedPolicy, []string) {
+func parseManaged(file string, src []byte) (*ManagedPolicy, diag.List) {
+	d := &jsonpos.Decoder{File: file}
 	root, err := jsonpos.Parse(src)
 	if err != nil {
-		if se, ok := err.(*jsonpos.SyntaxError); ok {
-			return nil, []string{fmt.Sprintf("%s:%d:%d: %s", file, se.Pos.Line, se.Pos.Col, se.Msg)}
-		}
-		return nil, []string{fmt.Sprintf("%s: %v", file, err)}
-	}
-	errf := func(pos jsonpos.Pos, format string, args ...any) string {
-		return fmt.Sprintf("%s:%d:%d: %s", file, pos.Line, pos.Col, fmt.Sprintf(format, args...))
-	}
-	if root.Kind != jsonpos.Object {
-		return nil, []string{errf(root.Pos, "want an object, not %s", root.Kind)}
+		d.Syntax(err, "")
+		return nil, d.Errs
 	}
 	mp := &ManagedPolicy{File: file}
-	var errs []string
 	seen := map[string]bool{}
-	for _, m := range root.Members {
-		if seen[m.Key] {
-			errs = append(errs, errf(m.KeyPos, "duplicate key %q", m.Key))
-			continue
-		}
+	known := []string{"PolicyName", "Arn", "DefaultVersionId", "CreateDate", "UpdateDate", "Deprecated", "Document"}
+	if !d.Members(root, "policy", known, func(m jsonpos.Member) {
 		seen[m.Key] = true
 		// Deprecated policies ship "Arn": null and "UpdateDate": null.
-		str := func(dst *string) {
-			if m.Value.Kind == jsonpos.Null {
-				return
-			}
-			if m.Value.Kind != jsonpos.String {
-				errs = append(errs, errf(m.Value.Pos, "%s must be a string or null, not %s", m.Key, m.Value.Kind))
-				return
-			}
-			*dst = m.Value.Str
-		}
 		switch m.Key {
 		case "PolicyName":
-			str(&mp.Name)
+			mp.Name = d.OptString(m.Value, m.Key)
 		case "Arn":
-			str(&mp.ARN)
+			mp.ARN = d.OptString(m.Value, m.Key)
 		case "DefaultVersionId":
-			str(&mp.Version)
+			mp.Version = d.OptString(m.Value, m.Key)
 		case "CreateDate":
-			str(&mp.CreateDate)
+			mp.CreateDate = d.OptString(m.Value, m.Key)
 		case "UpdateDate":
-			str(&mp.UpdateDate)
+			mp.UpdateDate = d.OptString(m.Value, m.Key)
 		case "Deprecated":
-			if m.Value.Kind != jsonpos.Bool {
-				errs = append(errs, errf(m.Value.Pos, "Deprecated must be true or false, not %s", m.Value.Kind))
-				continue
-			}
-			mp.Deprecated = m.Value.Bool
+			mp.Deprecated = d.Bool(m.Value, m.Key)
 		case "Document":
-			if m.Value.Kind != jsonpos.Object {
-				errs = append(errs, errf(m.Value.Pos, "Document must be an object, not %s", m.Value.Kind))
-				continue
+			if d.Object(m.Value, m.Key) {
+				var b bytes.Buffer
+				writeJSON(&b, m.Value, "")
+				b.WriteByte('\n')
+				mp.Document = b.Bytes()
 			}
-			var b bytes.Buffer
-			writeJSON(&b, m.Value, "")
-			b.WriteByte('\n')
-			mp.Document = b.Bytes()
-		default:
-			errs = append(errs, errf(m.KeyPos, "unknown key %q (want PolicyName, Arn, DefaultVersionId, CreateDate, UpdateDate, Deprecated, Document)", m.Key))
 		}
+	}) {
+		return nil, d.Errs
 	}
 	for _, k := range []string{"PolicyName", "Document"} {
 		if !seen[k] {
-			errs = append(errs, errf(root.Pos, "missing %s", k))
+			d.Errorf(root.Pos, "missing %s", k)
 		}
 	}
 	if mp.Name != "" && path.Base(file) != mp.Name+".json" {
-		errs = append(errs, errf(root.Pos, "PolicyName %q does not match the file name", mp.Name))
+		d.Errorf(root.Pos, "PolicyName %q does not match the file name", mp.Name)
 	}
-	if len(errs) > 0 {
-		return nil, errs
+	if len(d.Errs) > 0 {
+		return nil, d.Errs
 	}
 	return mp, nil
 }

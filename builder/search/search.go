@@ -82,7 +82,11 @@ type Document struct {
 	// AccessOverride is a corrected access level (policy_sentry's) when
 	// the official one is disputed; the access: filter matches either.
 	AccessOverride string
-	Description    string
+	// Risk is the risk categories of a sensitive action, lower case and
+	// separated by spaces ("privesc credentialexposure"); the risk: filter
+	// matches any of them by its beginning.
+	Risk        string
+	Description string
 }
 
 // Options tune Build.
@@ -135,6 +139,7 @@ func Build(docs []Document, opts Options) (*Index, error) {
 			cmp.Compare(a.URL, b.URL),
 			cmp.Compare(a.AccessLevel, b.AccessLevel),
 			cmp.Compare(a.AccessOverride, b.AccessOverride),
+			cmp.Compare(a.Risk, b.Risk),
 			cmp.Compare(a.ServiceName, b.ServiceName),
 			cmp.Compare(a.Description, b.Description),
 		)
@@ -212,7 +217,7 @@ func Build(docs []Document, opts Options) (*Index, error) {
 	for i, d := range sorted {
 		meta[i] = format.Doc{
 			Kind: d.Kind, ID: d.ID, Title: d.Title, URL: d.URL, Service: d.Service,
-			AccessLevel: d.AccessLevel, AccessOverride: d.AccessOverride, Description: d.Description,
+			AccessLevel: d.AccessLevel, AccessOverride: d.AccessOverride, Risk: d.Risk, Description: d.Description,
 		}
 	}
 	nf := format.File{Part: format.PartNames, KV: names.Encode(), Rest: format.EncodeDocs(meta)}

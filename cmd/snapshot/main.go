@@ -211,8 +211,8 @@ func runAdd(ctx context.Context, content, file, date, source string, stdout io.W
 	}
 	var stale []string
 	for _, f := range existing {
-		if path.Ext(f) == ".json" || f == "catalog/snapshot.yaml" {
-			stale = append(stale, f)
+		if path.Ext(f) == ".json" && f != catalog.GlobalKeysFile || f == "catalog/snapshot.yaml" {
+			stale = append(stale, f) // service files (not the global condition keys) and the snapshot: replaced
 			continue
 		}
 		b, err := fs.ReadFile(fsys, f)

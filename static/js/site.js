@@ -101,13 +101,17 @@
     if (!table) { return; }
     box.hidden = false;
     var input = box.querySelector("input[type=search]");
-    var checks = box.querySelectorAll("input[type=checkbox]");
+    var checks = box.querySelectorAll("input[type=checkbox]:not([name=risk])");
+    // Optional checkboxes name="risk": when any is checked, only the rows
+    // whose data-risk holds one of the checked categories show.
+    var risks = box.querySelectorAll("input[type=checkbox][name=risk]");
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
     var texts = rows.map(function (r) { return r.textContent.toLowerCase(); });
     // Optional radios name="level-basis": filter by the official level
     // (data-level) or by policy_sentry's correction (data-corrected, on
     // the rows it corrects). Group rows (tr.group) then show when one of
-    // their rows does, since corrected rows stay under the official group.
+    // their rows does, since corrected rows stay under the official group;
+    // so too when only sensitive actions show.
     var bases = box.querySelectorAll("input[name=level-basis]");
     function apply() {
       var q = input ? input.value.trim().toLowerCase() : "";
@@ -115,13 +119,19 @@
       checks.forEach(function (c) { levels[c.value] = c.checked; });
       var corrected = false;
       bases.forEach(function (b) { if (b.checked && b.value === "corrected") { corrected = true; } });
+      var wanted = [];
+      risks.forEach(function (c) { if (c.checked) { wanted.push(c.value); } });
       var group = null, groupShown = false;
       function closeGroup() { if (group) { group.hidden = !groupShown; } }
       rows.forEach(function (r, i) {
-        var isGroup = corrected && r.classList.contains("group");
+        var isGroup = (corrected || wanted.length > 0) && r.classList.contains("group");
         if (isGroup) { closeGroup(); group = r; groupShown = false; return; }
         var lv = (corrected && r.getAttribute("data-corrected")) || r.getAttribute("data-level");
         var ok = (!q || texts[i].indexOf(q) >= 0) && (!lv || !checks.length || levels[lv] !== false);
+        if (ok && wanted.length) {
+          var have = (r.getAttribute("data-risk") || "").split(" ");
+          ok = wanted.some(function (w) { return have.indexOf(w) >= 0; });
+        }
         r.hidden = !ok;
         if (ok) { groupShown = true; }
       });
@@ -129,6 +139,7 @@
     }
     if (input) { input.addEventListener("input", apply); }
     checks.forEach(function (c) { c.addEventListener("change", apply); });
+    risks.forEach(function (c) { c.addEventListener("change", apply); });
     bases.forEach(function (b) { b.addEventListener("change", apply); });
   });
 })();
