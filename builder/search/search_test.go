@@ -178,7 +178,7 @@ func TestParts(t *testing.T) {
 }
 
 func TestBuildDeterministic(t *testing.T) {
-	docs, _ := fullIndex(t)
+	docs := allDocs(t)
 	sub := slices.Clone(docs[:3000])
 	x1, err := search.Build(sub, search.Options{Workers: 4})
 	if err != nil {
@@ -201,7 +201,7 @@ func TestBuildErrors(t *testing.T) {
 }
 
 func TestOpenRejectsCorruptIndex(t *testing.T) {
-	docs, _ := fullIndex(t)
+	docs := allDocs(t)
 	x, err := search.Build(docs[:200], search.Options{})
 	if err != nil {
 		t.Fatal(err)
