@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/iamref/iamref/builder/diag"
@@ -116,6 +117,16 @@ func (d *decoder) name(p jsonpos.Pos, kind, n string) bool {
 	case len(n) > MaxName:
 		d.Errorf(p, "%s name of %d bytes: a name may have at most %d", kind, len(n), MaxName)
 		return false
+	case kind == "action":
+		// An action's name is its page's path segment as it is (resource
+		// types and condition keys are slugged): a "/" would put the page
+		// under another's, a "?", "#" or "%" would change its URL.
+		if i := strings.IndexFunc(n, func(r rune) bool {
+			return r == '/' || r == '\\' || r == '?' || r == '#' || r == '%' || unicode.IsSpace(r) || unicode.IsControl(r)
+		}); i >= 0 {
+			d.Errorf(p, "action name %q: %q is not in an action's name (its page would not be at /<prefix>/<action>/)", n, []rune(n[i:])[0])
+			return false
+		}
 	}
 	return true
 }
