@@ -53,9 +53,9 @@
 // returned (LoadPartial returns what loaded, for a build that goes on to
 // check the rest of the content). Names are held to what a page path can
 // carry: "." and ".." are no names, an action's name (its page's path
-// segment as it is) holds no "/", "\\", "?", "#", "%", space or control
-// character, a name has at most MaxName bytes and a
-// text at most MaxText characters, two actions that differ only in case
+// segment as it is) holds no "/", "\", "?", "#", "%", space or control
+// character, a name has at most MaxName bytes and a text at most MaxText
+// characters, two actions that differ only in case
 // are one action to IAM and an error here, and a URL names no scheme but
 // http or https. Nothing is dropped silently: names the catalog cannot
 // resolve (a resource type an action names but its service does not
