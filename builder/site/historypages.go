@@ -212,6 +212,11 @@ func (p *TombstonePage) First() *history.RemovedEntity { return &p.Records[0] }
 // build error, and the pages are assembled without it.
 func (b *builder) loadHistory() {
 	if _, err := fs.Stat(b.cfg.Content, history.SnapshotsFile); err != nil {
+		// No history is no error; files in history/ without the list
+		// that names them would be left out unread.
+		if entries, _ := fs.ReadDir(b.cfg.Content, history.Dir); len(entries) > 0 {
+			b.errs = append(b.errs, &diag.Diagnostic{File: history.SnapshotsFile, Msg: fmt.Sprintf("missing, but %s/ holds %s: snapshots.yaml lists the history's snapshots, and without it none is read (see history/README.md)", history.Dir, entries[0].Name())})
+		}
 		return
 	}
 	var h *history.History

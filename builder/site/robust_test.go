@@ -138,6 +138,8 @@ func TestNothingSilent(t *testing.T) {
 			"catalog/js.json:1:75: service js: service_authorization_url: a javascript: URL",
 			"guides/demo/click.md:4:6: a link to a javascript: URL",
 		}},
+		{"history without its list", map[string]string{"history/2026-06-14.jsonl": "{}\n"},
+			[]string{"history/snapshots.yaml: missing, but history/ holds 2026-06-14.jsonl"}},
 		{"over the limit", map[string]string{"policies/Huge.json": huge},
 			[]string{"policies/Huge.json: policies/Huge.json is 1.0 MiB, more than the 1 MiB a managed policy may have"}},
 	} {
