@@ -72,3 +72,44 @@ func position(body []byte, off, first int) (line, col int) {
 	start := bytes.LastIndexByte(body[:off], '\n') + 1
 	return first + bytes.Count(body[:off], []byte("\n")), utf8.RuneCount(body[start:off]) + 1
 }
+
+// checkRawHTML reports the raw HTML of the tree, which the site never
+// passes through: goldmark would replace it with a comment, and what the
+// author wrote would be gone from the page without a word ("a <key>
+// placeholder" is an HTML tag to Markdown). HTML comments are left alone:
+// they are meant not to show.
+func checkRawHTML(file string, root ast.Node, body []byte, bodyLine int) diag.List {
+	var errs diag.List
+	report := func(off int, raw []byte) {
+		if bytes.HasPrefix(raw, []byte("<!--")) {
+			return
+		}
+		tag, _, _ := bytes.Cut(bytes.TrimSpace(raw), []byte("\n"))
+		if utf8.RuneCount(tag) > 40 {
+			tag = []byte(string([]rune(string(tag))[:40]) + "…")
+		}
+		line, col := position(body, off, bodyLine)
+		errs.Add(file, line, col, "raw HTML %q is not shown: pages render Markdown only (write \\< for a literal <, or `code`)", tag)
+	}
+	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.HTMLBlock:
+			if n.HTMLBlockType == ast.HTMLBlockType2 || n.Lines().Len() == 0 {
+				return ast.WalkSkipChildren, nil
+			}
+			s := n.Lines().At(0)
+			report(s.Start, s.Value(body))
+			return ast.WalkSkipChildren, nil
+		case *ast.RawHTML:
+			if n.Segments.Len() > 0 {
+				s := n.Segments.At(0)
+				report(s.Start, s.Value(body))
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	return errs
+}

@@ -4,7 +4,9 @@
 // matter into a Document: the front matter, the HTML body and the list of
 // headings (for a table of contents and for indexing guide sections in
 // search). The Markdown dialect is CommonMark plus GFM tables and
-// strikethrough. Raw HTML in the source is never passed through. Headings
+// strikethrough. Raw HTML in the source is never passed through, and is an
+// error at its place rather than dropped unseen (HTML comments excepted).
+// Headings
 // get stable ids and a self-link; fenced code blocks are highlighted by
 // chroma with CSS classes only, never inline styles, because the site's
 // Content-Security-Policy forbids them. CSS returns the matching stylesheet
@@ -90,7 +92,8 @@ func (r *Renderer) Render(name string, src []byte) (*Document, error) {
 		return nil, err
 	}
 	root := r.md.Parser().Parse(text.NewReader(body))
-	if errs := checkLinks(name, root, body, bodyLine); errs != nil {
+	if errs := append(checkLinks(name, root, body, bodyLine), checkRawHTML(name, root, body, bodyLine)...); errs != nil {
+		errs.Sort()
 		return nil, errs.Err()
 	}
 	alignCells(root)

@@ -311,3 +311,39 @@ func TestRenderLinkSchemes(t *testing.T) {
 		t.Errorf("fine links: %v", err)
 	}
 }
+
+// TestRenderRawHTML: raw HTML, which the pages never show, is an error at
+// its place instead of vanishing from the page ("<key>" in running text is
+// a tag to Markdown); comments, escaped brackets, code and autolinks are
+// fine.
+func TestRenderRawHTML(t *testing.T) {
+	r := New()
+	src := "---\ntitle: t\n---\n# Raw\n\n" +
+		"The key aws:ResourceTag/<key> names a tag.\n\n" +
+		"<script>alert(1)</script>\n\n" +
+		"An <img src=x onerror=alert(1)> image.\n\n" +
+		"<div class=\"note\">\nA note.\n</div>\n"
+	_, err := r.Render("guides/demo/raw.md", []byte(src))
+	var list diag.List
+	if !errors.As(err, &list) {
+		t.Fatalf("Render = %v, want diagnostics", err)
+	}
+	want := []string{
+		`guides/demo/raw.md:6:25: raw HTML "<key>" is not shown`,
+		`guides/demo/raw.md:8:1: raw HTML "<script>alert(1)</script>" is not shown`,
+		`guides/demo/raw.md:10:4: raw HTML "<img src=x onerror=alert(1)>" is not shown`,
+		`guides/demo/raw.md:12:1: raw HTML "<div class=\"note\">" is not shown`,
+	}
+	if len(list) != len(want) {
+		t.Fatalf("got %d diagnostics, want %d:\n%v", len(list), len(want), list)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(list[i].Error(), w) {
+			t.Errorf("diagnostic %d = %s, want %s…", i, list[i].Error(), w)
+		}
+	}
+	fine := "---\ntitle: t\n---\n<!-- a comment -->\n\nThe key aws:ResourceTag/\\<key\\> or `<key>`, and <https://a.example/>.\n\n<!--\nlong\n-->\n\n```html\n<b>x</b>\n```\n"
+	if _, err := r.Render("ok.md", []byte(fine)); err != nil {
+		t.Errorf("no raw HTML: %v", err)
+	}
+}
