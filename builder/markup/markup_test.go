@@ -244,6 +244,10 @@ func FuzzRender(f *testing.F) {
 		if strings.Contains(html, `style="`) || strings.Contains(strings.ToLower(html), "<script") {
 			t.Fatalf("unsafe output for %q:\n%s", src, html)
 		}
+		// Raw HTML is an error: only a comment may be left out.
+		if strings.Contains(html, "raw HTML omitted") && !strings.Contains(string(src), "<!--") {
+			t.Fatalf("raw HTML dropped without an error for %q:\n%s", src, html)
+		}
 		seen := map[string]bool{}
 		for _, h := range doc.Headings {
 			if h.ID == "" || seen[h.ID] {
