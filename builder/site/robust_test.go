@@ -138,6 +138,8 @@ func TestNothingSilent(t *testing.T) {
 			"catalog/js.json:1:75: service js: service_authorization_url: a javascript: URL",
 			"guides/demo/click.md:4:6: a link to a javascript: URL",
 		}},
+		{"manifest lines that are no paths", map[string]string{"urls.txt": "# published\n/\nnot a path\n  /demo/../x/\n/demo/ x\n"},
+			[]string{`urls.txt:3:1: "not a path" is no site path`, `urls.txt:4:3: "/demo/../x/" is no site path`, `urls.txt:5:1: "/demo/ x" is no site path`}},
 		{"history without its list", map[string]string{"history/2026-06-14.jsonl": "{}\n"},
 			[]string{"history/snapshots.yaml: missing, but history/ holds 2026-06-14.jsonl"}},
 		{"over the limit", map[string]string{"policies/Huge.json": huge},
