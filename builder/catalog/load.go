@@ -3,6 +3,7 @@ package catalog
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -34,7 +35,7 @@ func Load(content fs.FS) (*Catalog, error) {
 	results := make([]result, len(files))
 	parallel.Each(len(files), func(i int) {
 		f := files[i]
-		if ext := path.Ext(f); ext != ".json" && ext != ".md" {
+		if ext := path.Ext(f); ext != ".json" && ext != ".md" || nonServiceFiles[f] {
 			return
 		}
 		src, err := fs.ReadFile(content, f)
@@ -57,13 +58,23 @@ func Load(content fs.FS) (*Catalog, error) {
 	c := &Catalog{}
 	h := sha256.New()
 	byPrefix := map[string]*Service{}
+	extra := map[string][]byte{} // the non-service files, read below
 	for i, f := range files {
-		switch path.Ext(f) {
-		case ".json", ".md":
-		case ".yaml", ".yml":
+		switch {
+		case nonServiceFiles[f]:
+			src, err := fs.ReadFile(content, f)
+			if err != nil {
+				errs = append(errs, &Error{File: f, Msg: err.Error()})
+				continue
+			}
+			fmt.Fprintf(h, "%s %x\n", f, sha256.Sum256(src))
+			extra[f] = src
+			continue
+		case path.Ext(f) == ".json", path.Ext(f) == ".md":
+		case path.Ext(f) == ".yaml", path.Ext(f) == ".yml":
 			continue // read below
 		default:
-			errs = append(errs, &Error{File: f, Msg: "unexpected file in catalog/ (want .json, .md, snapshot.yaml or access-level-overrides.yml)"})
+			errs = append(errs, &Error{File: f, Msg: "unexpected file in catalog/ (want <prefix>.json, <name>.md, snapshot.yaml, access-level-overrides.yml, kept.jsonl, service-categories.json or global-condition-keys.json)"})
 			continue
 		}
 		r := results[i]
@@ -95,7 +106,13 @@ func Load(content fs.FS) (*Catalog, error) {
 		fmt.Fprintf(h, "catalog/access-level-overrides.yml %x\n", sha256.Sum256(overrides))
 	}
 	c.Snapshot.Hash = hex.EncodeToString(h.Sum(nil))[:12]
+	if src, ok := extra[KeptFile]; ok {
+		errs = append(errs, readKept(KeptFile, src, c, byPrefix)...)
+	}
 	c.link()
+	if src, ok := extra[CategoriesFile]; ok {
+		errs = append(errs, readCategories(CategoriesFile, src, c)...)
+	}
 
 	if overridesErr == nil {
 		errs = append(errs, readOverrides("catalog/access-level-overrides.yml", overrides, c)...)
@@ -128,10 +145,36 @@ func decodeYAML(file string, src []byte, v any) ErrorList {
 	return nil
 }
 
+// nonServiceFiles are the files of catalog/ that are not services: Load
+// reads the kept facts and the categories, and leaves the global condition
+// keys to their own loader.
+var nonServiceFiles = map[string]bool{KeptFile: true, CategoriesFile: true, GlobalConditionKeysFile: true}
+
+// SnapshotFile says which catalog content/catalog holds.
+const SnapshotFile = "catalog/snapshot.yaml"
+
+// SnapshotYAML is the snapshot file for s: date and source, and the
+// package, version and integrity when s names a package.
+func SnapshotYAML(s Snapshot) []byte {
+	q := func(v string) string {
+		b, _ := json.Marshal(v) // a JSON string is a YAML double-quoted scalar
+		return string(b)
+	}
+	var b strings.Builder
+	b.WriteString("date: " + q(s.Date) + "\nsource: " + q(s.Source) + "\n")
+	if s.Package != "" {
+		b.WriteString("package: " + q(s.Package) + "\nversion: " + q(s.Version) + "\nintegrity: " + q(s.Integrity) + "\n")
+	}
+	return []byte(b.String())
+}
+
 func readSnapshot(file string, src []byte, c *Catalog) ErrorList {
 	var s struct {
-		Date   string `yaml:"date"`
-		Source string `yaml:"source"`
+		Date      string `yaml:"date"`
+		Source    string `yaml:"source"`
+		Package   string `yaml:"package"`
+		Version   string `yaml:"version"`
+		Integrity string `yaml:"integrity"`
 	}
 	if errs := decodeYAML(file, src, &s); errs != nil {
 		return errs
@@ -139,7 +182,11 @@ func readSnapshot(file string, src []byte, c *Catalog) ErrorList {
 	if len(s.Date) != len("2006-01-02") {
 		return ErrorList{{File: file, Line: 1, Msg: fmt.Sprintf("date %q: want YYYY-MM-DD", s.Date)}}
 	}
+	if (s.Package == "") != (s.Version == "") || s.Package != "" && !strings.HasPrefix(s.Integrity, "sha512-") {
+		return ErrorList{{File: file, Line: 1, Msg: "package, version and integrity (sha512-…) go together"}}
+	}
 	c.Snapshot.Date, c.Snapshot.Source = s.Date, s.Source
+	c.Snapshot.Package, c.Snapshot.Version, c.Snapshot.Integrity = s.Package, s.Version, s.Integrity
 	return nil
 }
 
