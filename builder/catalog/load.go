@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -157,8 +158,12 @@ const SnapshotFile = "catalog/snapshot.yaml"
 // package, version and integrity when s names a package.
 func SnapshotYAML(s Snapshot) []byte {
 	q := func(v string) string {
-		b, _ := json.Marshal(v) // a JSON string is a YAML double-quoted scalar
-		return string(b)
+		// A JSON string is a YAML double-quoted scalar.
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(v) // cannot fail for a string
+		return strings.TrimSuffix(b.String(), "\n")
 	}
 	var b strings.Builder
 	b.WriteString("date: " + q(s.Date) + "\nsource: " + q(s.Source) + "\n")
