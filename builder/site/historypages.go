@@ -227,6 +227,7 @@ func (b *builder) historyPages() {
 	if len(b.errs) > 0 {
 		return
 	}
+	hb.removedServiceJSON() // promises.go
 	hb.changesPages()
 	hb.decorate()
 	hb.feeds()

@@ -103,6 +103,8 @@ func (b *builder) redirects(exists func(string) bool) []Redirect {
 		}
 	}
 	b.removedActionAliases(rs)
+	b.removedServiceRoutes(rs) // promises.go
+	b.promisedKeyAliases(rs)
 	for _, s := range b.cat.Services {
 		var paths []string
 		for _, rt := range s.ResourceTypes {
