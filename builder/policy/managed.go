@@ -3,6 +3,7 @@ package policy
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -388,4 +389,62 @@ func writeString(b *bytes.Buffer, s string) {
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(s)       // cannot fail for a string
 	b.Truncate(b.Len() - 1) // Encode appends a newline
+}
+
+// SourceFile says which package release content/policies comes from.
+const SourceFile = "policies/source.yaml"
+
+// Source is the release content/policies was converted from.
+type Source struct {
+	Package, Version, Integrity string
+	Date                        string // YYYY-MM-DD: the newest date in its data
+}
+
+// LoadSource reads policies/source.yaml; nil, nil when there is none.
+func LoadSource(fsys fs.FS) (*Source, error) {
+	src, err := fs.ReadFile(fsys, SourceFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	s := &Source{}
+	for i, line := range strings.Split(strings.TrimSuffix(string(src), "\n"), "\n") {
+		k, v, ok := strings.Cut(line, ": ")
+		var str string
+		if ok {
+			ok = json.Unmarshal([]byte(v), &str) == nil
+		}
+		switch {
+		case !ok:
+			return nil, fmt.Errorf("%s:%d: want key: \"value\"", SourceFile, i+1)
+		case k == "package":
+			s.Package = str
+		case k == "version":
+			s.Version = str
+		case k == "integrity":
+			s.Integrity = str
+		case k == "date":
+			s.Date = str
+		default:
+			return nil, fmt.Errorf("%s:%d: unknown key %q (want package, version, integrity, date)", SourceFile, i+1, k)
+		}
+	}
+	if s.Package == "" || s.Version == "" || !strings.HasPrefix(s.Integrity, "sha512-") || len(s.Date) != len("2006-01-02") {
+		return nil, fmt.Errorf("%s: want package, version, integrity (sha512-…) and date (YYYY-MM-DD)", SourceFile)
+	}
+	return s, nil
+}
+
+// EncodeSource is policies/source.yaml for s.
+func EncodeSource(s Source) []byte {
+	q := func(v string) string {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(v) // a JSON string is a YAML double-quoted scalar
+		return strings.TrimSuffix(b.String(), "\n")
+	}
+	return []byte("package: " + q(s.Package) + "\nversion: " + q(s.Version) + "\nintegrity: " + q(s.Integrity) + "\ndate: " + q(s.Date) + "\n")
 }
