@@ -112,7 +112,7 @@ func (s *Summary) Write(w io.Writer) {
 			fmt.Fprintf(w, "  - access level changed: %s\n", strings.Join(pairs, "; "))
 		}
 		if t.SourceChange {
-			fmt.Fprintf(w, "  - the source changed, from %q to %q: %s fields of %s entities differ only by the source and are not counted as changes (listed apart on /changes/)\n", t.From.Source, t.To.Source, n(c.SourceFields), n(c.SourceEntities))
+			fmt.Fprintf(w, "  - the source changed, from %q to %q: %s of %s differ only by the source and are not counted as changes (listed apart on /changes/)\n", t.From.Source, t.To.Source, plural(c.SourceFields, "field"), plural(c.SourceEntities, "entity"))
 		}
 	}
 	if len(s.Catalog) > 0 && s.CatalogNote != "" {
@@ -163,6 +163,16 @@ func (s *Summary) Write(w io.Writer) {
 		return
 	}
 	fmt.Fprintf(w, "%s files %s, %s removed (%s).\n", n(written), verb, n(removed), strings.Join(dirs, ", "))
+}
+
+func plural(k int, what string) string {
+	if k == 1 {
+		return "1 " + what
+	}
+	if strings.HasSuffix(what, "y") {
+		return n(k) + " " + strings.TrimSuffix(what, "y") + "ies"
+	}
+	return n(k) + " " + what + "s"
 }
 
 func list(names []string, max int) string {

@@ -375,11 +375,10 @@ func fetchPolicies(ctx context.Context, opts *Options, recorded *policy.Source) 
 	}
 	var newest PackageVersion
 	for _, pv := range all {
-		c, ok := semver(pv.Version, newest.Version)
-		if !ok {
-			continue
+		if _, ok := semver(pv.Version, "0"); !ok {
+			continue // not a release (1.0.0-beta)
 		}
-		if newest.Version == "" || c > 0 {
+		if c, _ := semver(pv.Version, newest.Version+"0"); newest.Version == "" || c > 0 {
 			newest = pv
 		}
 	}

