@@ -36,7 +36,9 @@ type Provenance struct {
 // dependent-actions row names a row of the action ("" is the row of an
 // action without resource type, added when the action lacks it). A kept
 // fact must be one the catalog's own files lack: a source that carries a
-// field replaces what was kept of it.
+// field replaces what was kept of it. Lines of services the catalog does
+// not have are left alone (a catalog of some services only); an action the
+// catalog lacks in a service it has is an error.
 type Kept struct {
 	Sources  map[string]string // snapshot date → source
 	Services []KeptService     // by prefix
@@ -186,7 +188,8 @@ func readKept(file string, src []byte, c *Catalog, byPrefix map[string]*Service)
 			s := byPrefix[service]
 			switch {
 			case s == nil:
-				errAt(v.Pos, "service %q is not in the catalog", service)
+				// A catalog of some services only (a test site, a
+				// subset): what the others keep does not apply.
 			case authURL == "" || docURL != "" || deps != nil:
 				errAt(v.Pos, "a service line keeps an authorization_url, and nothing else")
 			case s.AuthorizationURL != "":
@@ -197,10 +200,11 @@ func readKept(file string, src []byte, c *Catalog, byPrefix map[string]*Service)
 			}
 		case action != "" && service == "":
 			prefix, name, _ := strings.Cut(action, ":")
-			var a *Action
-			if s := byPrefix[prefix]; s != nil {
-				a = s.actions[name]
+			s := byPrefix[prefix]
+			if s == nil {
+				continue // a subset of the catalog, as for a service line
 			}
+			a := s.actions[name]
 			if a == nil {
 				errAt(v.Pos, "action %q is not in the catalog", action)
 				continue
