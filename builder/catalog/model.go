@@ -96,6 +96,16 @@ type ResourceType struct {
 	Actions       []*Action // actions naming this type, sorted by name
 }
 
+// ARNs are the resource type's ARN formats: AWS's service reference lists
+// several, joined by ", ", for a type that spans two versions of an API
+// (apigateway's Stage: the HTTP API's and the REST API's).
+func (r *ResourceType) ARNs() []string {
+	if !strings.Contains(r.ARN, ", arn:") {
+		return []string{r.ARN}
+	}
+	return strings.Split(r.ARN, ", ")
+}
+
 // ConditionKey is one row of a service's condition-key table.
 type ConditionKey struct {
 	Service     *Service
