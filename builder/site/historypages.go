@@ -358,6 +358,9 @@ func changeID(date string, c *history.Change, withService bool) string {
 func (hb *historyBuilder) view(from, date string, c *history.Change) *ChangeView {
 	v := &ChangeView{Kind: c.Kind, Entity: c.Entity, Service: c.Service, Name: c.Name, Date: date, From: from, Label: hb.labels[date],
 		DatePath: ServiceChangesPath(c.Service) + "#" + changeID(date, c, false)}
+	if c.SourceOnly() {
+		v.DatePath += "-source" // listed apart (transitionView)
+	}
 	v.Path = hb.entityPath(c.Entity, c.Service, c.Name)
 	if c.Record != nil {
 		v.Level = c.Record.AccessLevel

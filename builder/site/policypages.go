@@ -45,6 +45,7 @@ const (
 
 // policySet is the evaluated policies of one build.
 type policySet struct {
+	index    map[*catalog.Action]int32 // catalog order, for the policies' histories
 	engine   *policy.Engine
 	managed  []*Managed // sorted by name
 	byName   map[string]*Managed
@@ -58,7 +59,8 @@ type policySet struct {
 type Managed struct {
 	Policy   *policy.ManagedPolicy
 	View     *PolicyView
-	Services int // services the policy allows actions of
+	History  *PolicyHistory // policyversions.go
+	Services int            // services the policy allows actions of
 	Top      []ServiceCount
 }
 
@@ -249,6 +251,10 @@ type ActionPolicies struct {
 	More     int            // Total - len(Grants)
 	Matrix   string         // the action's row in its service matrix; "" without one
 	Examples []*ActionGrant
+	// Since is every managed policy that allows the action, by name, with
+	// the version since which it does (policyversions.go); shared by the
+	// actions with the same list.
+	Since *SinceList
 }
 
 // ActionGrant is one policy's grant of an action. Action pages share
@@ -259,6 +265,7 @@ type ActionGrant struct {
 	Name, Path string
 	Patterns   []string // the author's spelling; "NotAction" for a NotAction statement
 	State      *CellView
+	Since      *VersionView // the version since which the policy allows it; nil for examples
 }
 
 // GrantList is the list of grants an action page shows. The actions of a
@@ -322,6 +329,7 @@ func (b *builder) loadPolicies() {
 		ex.View.evaluate(ps.engine)
 	})
 
+	b.policyHistories() // policyversions.go
 	mps = make([]*policy.ManagedPolicy, len(ps.managed))
 	results := make([]*policy.Result, len(ps.managed))
 	for i, m := range ps.managed {
@@ -339,7 +347,7 @@ func (b *builder) loadPolicies() {
 }
 
 // reservedPolicyNames are segments under /policies/ that are not policies.
-var reservedPolicyNames = map[string]bool{"compare": true}
+var reservedPolicyNames = map[string]bool{"compare": true, "changes": true}
 
 var posLine = regexp.MustCompile(`^(.+?):(\d+)(?::(\d+))?: (.*)$`)
 
@@ -734,6 +742,7 @@ func (b *builder) actionPolicies(mps []*policy.ManagedPolicy, results []*policy.
 		var rs []ranked
 		shared := grantSet{}
 		lists, ids := grantLists{}, map[*ActionGrant]int{}
+		sinces := sinceLists{}
 		for _, a := range s.Actions {
 			grants := index.Grants(a)
 			if len(grants) == 0 {
@@ -755,8 +764,10 @@ func (b *builder) actionPolicies(mps []*policy.ManagedPolicy, results []*policy.
 			})
 			ap := &ActionPolicies{Total: len(rs), Matrix: matrix + "#action-" + a.Name}
 			for _, r := range rs[:min(len(rs), maxActionGrants)] {
-				ap.Grants = append(ap.Grants, shared.get(ActionGrant{Name: r.pg.Policy.Name, Path: PolicyPath(r.pg.Policy.Name), Patterns: grantPatterns(r.pg.Grant), State: stateView(policy.StateOf(r.pg.Grant))}))
+				ap.Grants = append(ap.Grants, shared.get(ActionGrant{Name: r.pg.Policy.Name, Path: PolicyPath(r.pg.Policy.Name), Patterns: grantPatterns(r.pg.Grant), State: stateView(policy.StateOf(r.pg.Grant)),
+					Since: ps.since(r.pg.Policy, a)}))
 			}
+			ap.Since = sinces.get(ps, a, grants) // policyversions.go
 			ap.List = lists.get(ap.Grants, ids)
 			ap.Grants = ap.List.Grants
 			ap.More = ap.Total - len(ap.Grants)
@@ -791,10 +802,11 @@ type grantSet map[actionGrantKey]*ActionGrant
 type actionGrantKey struct {
 	path, patterns string
 	state          *CellView
+	since          *VersionView
 }
 
 func (s grantSet) get(g ActionGrant) *ActionGrant {
-	key := actionGrantKey{g.Path, strings.Join(g.Patterns, "\x00"), g.State}
+	key := actionGrantKey{g.Path, strings.Join(g.Patterns, "\x00"), g.State, g.Since}
 	if p := s[key]; p != nil {
 		return p
 	}
@@ -871,6 +883,7 @@ func (b *builder) policyPages() {
 		idx := &PoliciesPage{Base: b.base(PoliciesPath, "AWS managed policies", fmt.Sprintf("All %s AWS managed policies with the actions each allows, evaluated against the catalog.", commas(len(ps.managed))), homeCrumb), Policies: ps.managed}
 		idx.Short = "Managed policies"
 		b.add("policies", idx)
+		b.policyChangesPages() // policyversions.go
 	}
 	crumbs := []Crumb{homeCrumb, {Name: "Managed policies", Path: PoliciesPath}}
 	for _, m := range ps.managed {
