@@ -22,17 +22,18 @@ type Counts struct {
 	ResourceTypes           [3]int         // added, removed, changed
 	ConditionKeys           [3]int
 	SourceFields            int // fields that differ by the source, not counted as changes
-	SourceEntities          int // entities whose every difference is the source's
+	SourceEntities          int // entities with such a field
 }
 
 // CountTransition counts a transition's real changes.
 func CountTransition(t history.Transition, levels func(id string) catalog.AccessLevel) Counts {
 	c := Counts{Added: map[catalog.AccessLevel]int{}, Removed: map[catalog.AccessLevel]int{}, Changed: map[catalog.AccessLevel]int{}, LevelChanges: map[string]int{}}
 	for _, ch := range t.Changes {
-		src := len(ch.SourceFields())
-		c.SourceFields += src
-		if ch.SourceOnly() {
+		if src := len(ch.SourceFields()); src > 0 {
+			c.SourceFields += src
 			c.SourceEntities++
+		}
+		if ch.SourceOnly() {
 			continue
 		}
 		idx := map[history.Kind]int{history.Added: 0, history.Removed: 1, history.Changed: 2}[ch.Kind]

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"testing/fstest"
+	"time"
 
 	"github.com/iamref/iamref/builder/catalog"
 	"github.com/iamref/iamref/builder/contentdir"
@@ -289,8 +290,7 @@ func fetchCatalog(ctx context.Context, opts *Options, s catalog.Snapshot) ([]*Ca
 	var out []*CatalogRelease
 	for _, d := range dates {
 		pv := byDate[d]
-		opts.logf("downloading %s %s", pv.Name, pv.Version)
-		data, err := opts.Registry.Download(ctx, pv)
+		data, err := download(ctx, opts, pv)
 		if err != nil {
 			return nil, "", err
 		}
@@ -313,6 +313,16 @@ func fetchCatalog(ctx context.Context, opts *Options, s catalog.Snapshot) ([]*Ca
 		note = strings.TrimPrefix(strings.Join(append([]string{fmt.Sprintf("no release newer than the snapshot of %s (%s)", s.Date, sourceOf(s))}, notes...), "; "), "; ")
 	}
 	return out, note, nil
+}
+
+// download fetches a tarball, saying how long it took.
+func download(ctx context.Context, opts *Options, pv PackageVersion) ([]byte, error) {
+	start := time.Now()
+	data, err := opts.Registry.Download(ctx, pv)
+	if err == nil {
+		opts.logf("downloaded %s %s (%.1f MB, integrity checked) in %s", pv.Name, pv.Version, float64(len(data))/1e6, time.Since(start).Round(time.Millisecond))
+	}
+	return data, err
 }
 
 // semver compares dotted numeric versions: -1, 0 or 1; ok is false when
@@ -390,8 +400,7 @@ func fetchPolicies(ctx context.Context, opts *Options, recorded *policy.Source) 
 			return nil, fmt.Sprintf("already at %s %s (data of %s)", PoliciesPackage, newest.Version, recorded.Date), nil
 		}
 	}
-	opts.logf("downloading %s %s", newest.Name, newest.Version)
-	data, err := opts.Registry.Download(ctx, newest)
+	data, err := download(ctx, opts, newest)
 	if err != nil {
 		return nil, "", err
 	}

@@ -63,3 +63,22 @@ func TestLive(t *testing.T) {
 		t.Errorf("second run changed things:\n%s", out.String())
 	}
 }
+
+// TestWorkflow holds the scheduled refresh (.github/workflows/refresh.yml,
+// which cannot run here) to the commands docs/update.md describes.
+func TestWorkflow(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "..", ".github", "workflows", "refresh.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"schedule:", "cron:", "workflow_dispatch:", "go-version-file: go.mod", "shell: bash",
+		"go run ./cmd/update -q | tee \"$RUNNER_TEMP/summary.md\"",
+		"go run ./cmd/build -search=false -out \"$RUNNER_TEMP/public\" -update-urls",
+		"git add content", "gh pr create --head \"$BRANCH\"", "--body-file \"$RUNNER_TEMP/summary.md\"",
+	} {
+		if !strings.Contains(string(src), want) {
+			t.Errorf("refresh.yml lacks %q", want)
+		}
+	}
+}
