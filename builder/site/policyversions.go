@@ -366,38 +366,30 @@ func (l sinceLists) get(ps *policySet, a *catalog.Action, grants []policy.Policy
 	return sl
 }
 
-// DiffLine is one line of a version's document diff.
-type DiffLine struct {
-	Op       string // "add", "del", "ctx"
-	Old, New int    // line numbers; 0 where the line is not in that version
-	HTML     template.HTML
-}
-
-// DiffHunk is a run of changed lines with their context.
-type DiffHunk struct {
-	Header string // "@@ -12,7 +12,8 @@"
-	Lines  []DiffLine
-}
-
 // diffContext is how many unchanged lines a hunk shows around a change:
 // two place a changed action in its list, and keep the diffs of the
 // policies with a hundred versions (ReadOnlyAccess) readable.
 const diffContext = 2
 
 // VersionDiffs are the line diffs of each version's document against the
-// version before it, newest first (nil for the oldest), highlighted. They
-// are made while rendering, on every core, from the stored edits.
-func (p *PolicyPage) VersionDiffs() ([][]DiffHunk, error) {
+// version before it, newest first ("" for the oldest and for a document
+// the same as the one before), highlighted: one <pre> per hunk, its
+// header first, added lines in span.d-add, removed ones in span.d-del.
+// They are made while rendering, on every core, from the stored edits, and
+// written here rather than by a template: ReadOnlyAccess alone has 10,000
+// lines of diffs.
+func (p *PolicyPage) VersionDiffs() ([]template.HTML, error) {
 	mp := p.Managed.Policy
-	out := make([][]DiffHunk, len(mp.Versions))
+	out := make([]template.HTML, len(mp.Versions))
 	var newer []string
+	var b strings.Builder
 	err := mp.Walk(func(i int, v policy.PolicyVersion, lines []string) error {
 		if i > 0 {
-			hs, err := diffHunks(lines, newer)
-			if err != nil {
+			b.Reset()
+			if err := writeDiff(&b, lines, newer); err != nil {
 				return err
 			}
-			out[i-1] = hs
+			out[i-1] = template.HTML(b.String())
 		}
 		newer = lines
 		return nil
@@ -405,32 +397,36 @@ func (p *PolicyPage) VersionDiffs() ([][]DiffHunk, error) {
 	return out, err
 }
 
-func diffHunks(old, new []string) ([]DiffHunk, error) {
-	hunks := linediff.Hunks(linediff.Diff(old, new), diffContext)
-	var out []DiffHunk
-	for _, h := range hunks {
+// writeDiff writes the hunks of the diff from old to new.
+func writeDiff(b *strings.Builder, old, new []string) error {
+	for _, h := range linediff.Hunks(linediff.Diff(old, new), diffContext) {
 		text := make([]string, len(h.Lines))
 		for i, l := range h.Lines {
 			text[i] = l.Text
 		}
 		html, err := markup.HighlightJSONLines(text)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		dh := DiffHunk{Header: fmt.Sprintf("@@ -%d,%d +%d,%d @@", h.OldStart, h.OldLines, h.NewStart, h.NewLines)}
+		fmt.Fprintf(b, "<pre class=\"chroma diff\"><code><span class=\"hunk\">@@ -%d,%d +%d,%d @@</span>\n", h.OldStart, h.OldLines, h.NewStart, h.NewLines)
 		for i, l := range h.Lines {
-			op := "ctx"
 			switch l.Op {
 			case linediff.Insert:
-				op = "add"
+				b.WriteString(`<span class="d-add">+`)
 			case linediff.Delete:
-				op = "del"
+				b.WriteString(`<span class="d-del">-`)
+			default:
+				b.WriteByte(' ')
 			}
-			dh.Lines = append(dh.Lines, DiffLine{Op: op, Old: l.Old, New: l.New, HTML: html[i]})
+			b.WriteString(string(html[i]))
+			if l.Op != linediff.Equal {
+				b.WriteString("</span>")
+			}
+			b.WriteByte('\n')
 		}
-		out = append(out, dh)
+		b.WriteString("</code></pre>\n")
 	}
-	return out, nil
+	return nil
 }
 
 // The pages of every version of every policy.
