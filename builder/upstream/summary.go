@@ -93,8 +93,8 @@ func (s *Summary) Write(w io.Writer) {
 		t, c := st.Transition, st.Counts
 		fmt.Fprintf(w, "- **%s** (%s %s): %s → %s actions", t.To.Date, CatalogPackage, st.Version, n(t.From.Actions), n(t.To.Actions))
 		fmt.Fprintf(w, "; actions +%s −%s, %s changed", n(sum(c.Added)), n(sum(c.Removed)), n(sum(c.Changed)))
-		fmt.Fprintf(w, "; services +%d −%d; resource types +%d −%d ~%d; condition keys +%d −%d ~%d\n",
-			c.Services[0], c.Services[1], c.ResourceTypes[0], c.ResourceTypes[1], c.ResourceTypes[2], c.ConditionKeys[0], c.ConditionKeys[1], c.ConditionKeys[2])
+		fmt.Fprintf(w, "; services +%s −%s; resource types +%s −%s ~%s; condition keys +%s −%s ~%s\n",
+			n(c.Services[0]), n(c.Services[1]), n(c.ResourceTypes[0]), n(c.ResourceTypes[1]), n(c.ResourceTypes[2]), n(c.ConditionKeys[0]), n(c.ConditionKeys[1]), n(c.ConditionKeys[2]))
 		var rows []string
 		for _, l := range catalog.AccessLevels {
 			if c.Added[l]+c.Removed[l]+c.Changed[l] > 0 {
@@ -124,7 +124,7 @@ func (s *Summary) Write(w io.Writer) {
 		fmt.Fprintf(w, "Not changed: %s.\n", s.PoliciesNote)
 	} else {
 		fmt.Fprintf(w, "- %s %s (data of %s): %s policies, %s versions\n", PoliciesPackage, p.Version, p.Date, n(p.Policies), n(p.Versions))
-		fmt.Fprintf(w, "- added %d, changed %d (a new default version or document), deprecated %d (no longer in the package: kept as last known, marked; %d marked before)\n", len(p.Added), len(p.Changed), len(p.Missing), p.StillMissing)
+		fmt.Fprintf(w, "- added %s, changed %s (a new default version or document), deprecated %s (no longer in the package: kept as last known, marked; %s marked before)\n", n(len(p.Added)), n(len(p.Changed)), n(len(p.Missing)), n(p.StillMissing))
 		fmt.Fprintf(w, "- versions the content did not hold: %s\n", n(p.NewVersions))
 		if p.Reformatted > 0 {
 			fmt.Fprintf(w, "- %s policies say the same as before but are now written as the package writes them (AWS's member order, single values as given)\n", n(p.Reformatted))

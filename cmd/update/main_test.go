@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/iamref/iamref/builder/upstream"
 )
 
 // copyContent copies a content directory into a temporary one.
@@ -40,20 +42,28 @@ func TestRunWithFiles(t *testing.T) {
 	}
 }
 
-// TestLive runs the real command against the npm registry on a copy of the
-// repository's content: IAMREF_LIVE=1 go test ./cmd/update -run Live -v.
-// It checks that the registry's packages convert and load, and that a
-// second run changes nothing.
+// TestLive runs the real command against the npm registry:
+// IAMREF_LIVE=1 go test ./cmd/update -run Live -v. It starts from the
+// fixtures' content of 2026-06-14, so that every newer release of the
+// catalog is downloaded, checked against its dist.integrity, converted and
+// recorded, and the newest policies too; the result must load, and a
+// second run change nothing.
 func TestLive(t *testing.T) {
 	if os.Getenv("IAMREF_LIVE") != "1" {
 		t.Skip("set IAMREF_LIVE=1 to ask the npm registry")
 	}
-	dir := copyContent(t, filepath.Join("..", "..", "content"))
+	dir := copyContent(t, filepath.Join("..", "..", "builder", "upstream", "testdata", "content"))
 	var out, errs bytes.Buffer
 	if err := run(context.Background(), []string{"-content", dir}, &out, &errs); err != nil {
 		t.Fatalf("%v\n%s", err, errs.String())
 	}
 	t.Logf("first run:\n%s\n%s", out.String(), errs.String())
+	if !strings.Contains(errs.String(), "integrity checked") || !strings.Contains(out.String(), "files written") {
+		t.Errorf("the first run downloaded or wrote nothing")
+	}
+	if err := upstream.Verify(os.DirFS(dir)); err != nil {
+		t.Fatal(err)
+	}
 	out.Reset()
 	errs.Reset()
 	if err := run(context.Background(), []string{"-content", dir}, &out, &errs); err != nil {
