@@ -133,8 +133,7 @@ func (b *Base) Fragment(name string, x any) (template.HTML, error) {
 }
 
 // Fragments is the named fragment for each of xs, a list of actions, of
-// strings, of matrix cells (nil ones included) or of policy versions, one
-// after the other: one
+// strings or of matrix cells (nil ones included), one after the other: one
 // template call for a list that can hold thousands of actions, where a
 // {{range}} over Fragment would cost a reflected call and an escaper call
 // each. Every piece is html/template's output, so the joined pieces are too.
@@ -145,8 +144,6 @@ func (b *Base) Fragments(name string, xs any) (template.HTML, error) {
 	case []string:
 		return joinFragments(b, name, xs)
 	case []*CellView:
-		return joinFragments(b, name, xs)
-	case []*VersionView:
 		return joinFragments(b, name, xs)
 	}
 	return "", fmt.Errorf("fragments %s: cannot list a %T", name, xs)
