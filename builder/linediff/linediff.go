@@ -289,3 +289,60 @@ func Apply(base []string, script []Edit) ([]string, error) {
 	out = append(out, base[next-1:]...)
 	return out, nil
 }
+
+// ScriptHunks are the unified hunks of the change from Apply(base, script)
+// to base, with context equal lines around each change, worked out from
+// the script alone: no diff of the two texts, and no line of them but the
+// hunks' is touched. (The policies store each older version as the script
+// from the next newer one; a page shows what the newer changed.)
+func ScriptHunks(base []string, script []Edit, context int) []Hunk {
+	var out []Hunk
+	shift := 0 // target line number minus base line number, before the next edit
+	for k := 0; k < len(script); {
+		// The edits of one hunk: those whose gaps of equal lines are at
+		// most 2×context.
+		j := k + 1
+		for j < len(script) && script[j].At-(script[j-1].At+script[j-1].Delete) <= 2*context {
+			j++
+		}
+		first, last := script[k], script[j-1]
+		start := max(1, first.At-context)
+		end := min(len(base), last.At+last.Delete-1+context)
+		var h Hunk
+		b := start
+		equalTo := func(to int) {
+			for ; b < to; b++ {
+				h.Lines = append(h.Lines, Line{Op: Equal, Text: base[b-1], Old: b + shift, New: b})
+			}
+		}
+		for _, e := range script[k:j] {
+			equalTo(e.At)
+			for i, s := range e.Insert {
+				h.Lines = append(h.Lines, Line{Op: Delete, Text: s, Old: e.At + shift + i})
+			}
+			for i := 0; i < e.Delete; i++ {
+				h.Lines = append(h.Lines, Line{Op: Insert, Text: base[e.At-1+i], New: e.At + i})
+			}
+			shift += len(e.Insert) - e.Delete
+			b = e.At + e.Delete
+		}
+		equalTo(end + 1)
+		for _, l := range h.Lines {
+			if l.Op != Insert {
+				if h.OldLines == 0 {
+					h.OldStart = l.Old
+				}
+				h.OldLines++
+			}
+			if l.Op != Delete {
+				if h.NewLines == 0 {
+					h.NewStart = l.New
+				}
+				h.NewLines++
+			}
+		}
+		out = append(out, h)
+		k = j
+	}
+	return out
+}

@@ -206,3 +206,57 @@ func BenchmarkDiffPolicyVersions(b *testing.B) {
 		Diff(a, c)
 	}
 }
+
+// TestScriptHunks checks, on random texts, that the hunks worked out from
+// a script describe the change from its target to its base: every line at
+// its number in its text, as many changed lines as the shortest diff,
+// context of at most the asked size, the same hunks as Hunks of the
+// script's own diff.
+func TestScriptHunks(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for n := 0; n < 3000; n++ {
+		a := randomText(r, r.IntN(20)) // the older text: the target
+		b := randomText(r, r.IntN(20)) // the newer: the base
+		if n%2 == 0 && len(a) > 0 {
+			b = append(append(append([]string(nil), a[:r.IntN(len(a))]...), randomText(r, r.IntN(3))...), a[r.IntN(len(a)):]...)
+		}
+		ctx := r.IntN(3)
+		script := Script(b, a)
+		hs := ScriptHunks(b, script, ctx)
+		changed := 0
+		for _, h := range hs {
+			lead := 0
+			for lead < len(h.Lines) && h.Lines[lead].Op == Equal {
+				lead++
+			}
+			trail := 0
+			for trail < len(h.Lines) && h.Lines[len(h.Lines)-1-trail].Op == Equal {
+				trail++
+			}
+			if lead > ctx || trail > ctx {
+				t.Fatalf("a=%q b=%q ctx %d: hunk with %d, %d lines of context", a, b, ctx, lead, trail)
+			}
+			for _, l := range h.Lines {
+				switch l.Op {
+				case Equal:
+					if a[l.Old-1] != l.Text || b[l.New-1] != l.Text {
+						t.Fatalf("a=%q b=%q: equal line %+v", a, b, l)
+					}
+				case Delete:
+					changed++
+					if a[l.Old-1] != l.Text {
+						t.Fatalf("a=%q b=%q: deleted line %+v", a, b, l)
+					}
+				case Insert:
+					changed++
+					if b[l.New-1] != l.Text {
+						t.Fatalf("a=%q b=%q: inserted line %+v", a, b, l)
+					}
+				}
+			}
+		}
+		if want := len(a) + len(b) - 2*lcs(a, b); changed != want {
+			t.Fatalf("a=%q b=%q: %d changed lines, the shortest diff has %d", a, b, changed, want)
+		}
+	}
+}

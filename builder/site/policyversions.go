@@ -210,7 +210,7 @@ func policyHistory(e *policy.Engine, m *Managed, index map[*catalog.Action]int32
 			return nil
 		}
 		doc, _ := e.Parse([]byte(strings.Join(lines, "\n") + "\n"))
-		lists[i] = allowedActions(e.Evaluate(doc))
+		lists[i] = e.Allowed(doc)
 		return nil
 	})
 	if err != nil {
@@ -403,9 +403,9 @@ const diffContext = 2
 // version before it, newest first ("" for the oldest and for a document
 // the same as the one before), highlighted: one <pre> per hunk, its
 // header first, added lines in span.d-add, removed ones in span.d-del.
-// They are made while rendering, on every core, from the stored edits, and
-// written here rather than by a template: ReadOnlyAccess alone has 10,000
-// lines of diffs.
+// They are made while rendering, on every core, from the stored edits
+// (linediff.ScriptHunks), and written here rather than by a template:
+// ReadOnlyAccess alone has 10,000 lines of diffs.
 func (p *PolicyPage) VersionDiffs() ([]template.HTML, error) {
 	mp := p.Managed.Policy
 	out := make([]template.HTML, len(mp.Versions))
@@ -413,8 +413,10 @@ func (p *PolicyPage) VersionDiffs() ([]template.HTML, error) {
 	var b strings.Builder
 	err := mp.Walk(func(i int, v policy.PolicyVersion, lines []string) error {
 		if i > 0 {
+			// The stored edits turn the newer document into this one:
+			// they are the diff, the other way round.
 			b.Reset()
-			if err := writeDiff(&b, lines, newer); err != nil {
+			if err := writeHunks(&b, linediff.ScriptHunks(newer, v.Edits, diffContext)); err != nil {
 				return err
 			}
 			out[i-1] = template.HTML(b.String())
@@ -425,9 +427,9 @@ func (p *PolicyPage) VersionDiffs() ([]template.HTML, error) {
 	return out, err
 }
 
-// writeDiff writes the hunks of the diff from old to new.
-func writeDiff(b *strings.Builder, old, new []string) error {
-	for _, h := range linediff.Hunks(linediff.Diff(old, new), diffContext) {
+// writeHunks writes the hunks of a diff.
+func writeHunks(b *strings.Builder, hunks []linediff.Hunk) error {
+	for _, h := range hunks {
 		text := make([]string, len(h.Lines))
 		for i, l := range h.Lines {
 			text[i] = l.Text
