@@ -164,3 +164,31 @@ func TestSnapshotProvenance(t *testing.T) {
 		t.Error("a package without a version loaded")
 	}
 }
+
+// FuzzKeptAndCategories: any kept file or categories file loads or fails
+// with errors, never panics, and a loaded kept file encodes again to what
+// loads the same.
+func FuzzKeptAndCategories(f *testing.F) {
+	f.Add(`{"sources":{"2026-06-14":"pages"}}`+"\n"+`{"action":"demo:Run","snapshot":"2026-06-14","dependent_actions":{"":["a:B"],"thing":["c:D"]}}`+"\n", `{"categories": [{"key": "x", "name": "X", "services": ["demo"]}]}`)
+	f.Add(`{"sources":{}}`+"\n", `{}`)
+	f.Add("\n", "[")
+	f.Fuzz(func(t *testing.T, kept, cats string) {
+		c, err := Load(fstest.MapFS{
+			"catalog/demo.json":               {Data: []byte(newDemo)},
+			"catalog/kept.jsonl":              {Data: []byte(kept)},
+			"catalog/service-categories.json": {Data: []byte(cats)},
+		})
+		if err != nil {
+			return
+		}
+		if k := c.Kept(); k != nil && !k.Empty() {
+			again, err := Load(fstest.MapFS{"catalog/demo.json": {Data: []byte(newDemo)}, "catalog/kept.jsonl": {Data: EncodeKept(k)}})
+			if err != nil {
+				t.Fatalf("the kept file encoded again does not load: %v\n%s", err, EncodeKept(k))
+			}
+			if a, b := c.Action("demo:Run").DependentActions(), again.Action("demo:Run").DependentActions(); len(a) != len(b) {
+				t.Fatalf("dependent actions %v, then %v", a, b)
+			}
+		}
+	})
+}

@@ -282,8 +282,8 @@ func parseVersions(v *jsonpos.Value, mp *ManagedPolicy, errs []string, errf func
 			continue
 		case i == 0 && pv.ID != mp.Version:
 			bad("the first version is %s, the default version %s: list the versions newest first", pv.ID, mp.Version)
-		case i > 0 && n >= VersionNumber(out[i-1].ID):
-			bad("%s comes after %s: list the versions newest first", pv.ID, out[i-1].ID)
+		case len(out) > 0 && n >= VersionNumber(out[len(out)-1].ID):
+			bad("%s comes after %s: list the versions newest first", pv.ID, out[len(out)-1].ID)
 		case i == 0 && edits != nil:
 			bad("the default version's document is Document: it has no Edits")
 		case i > 0 && edits == nil:

@@ -86,3 +86,22 @@ func TestVersionsErrors(t *testing.T) {
 		t.Errorf("old format: %+v, %v", ps, err)
 	}
 }
+
+// FuzzVersions: any Versions list loads or fails with errors, and a loaded
+// one walks without error.
+func FuzzVersions(f *testing.F) {
+	f.Add(`[{"VersionId": "v3", "CreateDate": null}, {"VersionId": "v2", "CreateDate": "x", "Edits": [[8, 1, ["a"]]]}]`)
+	f.Add(`[{"VersionId": "v3"}, {"VersionId": "v1", "Edits": [[1, 99, []]]}]`)
+	f.Add(`[]`)
+	f.Fuzz(func(t *testing.T, versions string) {
+		i := strings.Index(versioned, `"Versions": [`)
+		src := versioned[:i] + `"Versions": ` + versions + "\n}\n"
+		ps, err := LoadManaged(fstest.MapFS{"policies/Demo.json": {Data: []byte(src)}})
+		if err != nil {
+			return
+		}
+		if err := ps[0].Walk(func(int, PolicyVersion, []string) error { return nil }); err != nil {
+			t.Fatalf("loaded, but does not walk: %v", err)
+		}
+	})
+}

@@ -212,7 +212,7 @@ func writeFile(t *testing.T, p string, data []byte) {
 }
 
 // fixture reads a file of testdata.
-func fixture(t *testing.T, name string) []byte {
+func fixture(t testing.TB, name string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {

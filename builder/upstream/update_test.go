@@ -476,3 +476,32 @@ func mapFS(files map[string][]byte) fstest.MapFS {
 	}
 	return m
 }
+
+// FuzzParseKeyArray: the global keys' JavaScript parser never panics.
+func FuzzParseKeyArray(f *testing.F) {
+	f.Add("exports.globalConditionKeys = [\n  { key: 'aws:A', category: 'request', type: 'Date' /* c */ }, // d\n];\n")
+	f.Add("exports.globalConditionKeys = [ {key: '\\")
+	f.Fuzz(func(t *testing.T, src string) {
+		objs, err := parseKeyArray(src)
+		if err == nil {
+			for _, o := range objs {
+				if o.line < 1 {
+					t.Fatalf("object at line %d", o.line)
+				}
+			}
+		}
+	})
+}
+
+// FuzzReadTarball: a tarball reader given anything fails cleanly.
+func FuzzReadTarball(f *testing.F) {
+	f.Add(fixture(f, "bad-truncated.tgz"))
+	f.Add(fixture(f, "policies-0.0.656.tgz"))
+	f.Add([]byte{0x1f, 0x8b})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tb, err := ReadTarball("x.tgz", data)
+		if err == nil && (tb.Package == "" || tb.Version == "") {
+			t.Fatal("a tarball without name or version read")
+		}
+	})
+}
