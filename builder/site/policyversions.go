@@ -539,6 +539,12 @@ func (b *builder) policyChangesPages() {
 		mo.Versions = append(mo.Versions, v)
 	}
 	b.add("policy-changes", p)
+	for _, j := range b.jobs {
+		if h, ok := j.page.(*HomePage); ok {
+			h.Links = append(h.Links, Crumb{Name: fmt.Sprintf("Managed policy changes (%s versions)", commas(len(all))), Path: PolicyChangesPath})
+			h.Feeds = append(h.Feeds, p.Feeds...)
+		}
+	}
 
 	var err error
 	w := feedWriter{b: b, path: PolicyChangesFeedPath, err: &err}

@@ -162,6 +162,7 @@ func TestRefreshedSite(t *testing.T) {
 	// The home page groups services by category.
 	pageHas(t, "index.html", read(t, out, "index.html"),
 		"! <nav class=\"toc categories\"", // one category: no index
+		`<a href="./policies/changes/">Managed policy changes (4 versions)</a>`,
 		`<tr class="category" id="category-compute" data-group-head>`, `<tr id="service-demo" data-filter-text="Compute">`)
 
 	// The policy page: its versions, newest first.
