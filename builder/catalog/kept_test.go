@@ -132,7 +132,6 @@ func TestCategories(t *testing.T) {
 		"catalog/service-categories.json": string(EncodeCategories(CategoriesDoc{Source: PackageRef{"p", "1"}, Categories: []CategoryDoc{
 			{Key: "compute", Name: "Compute", Services: []string{"demo", "a"}},
 		}})),
-		"catalog/global-condition-keys.json": `{"not": "read by this package"}`,
 	})
 	if len(c.Categories) != 1 || c.Categories[0].Name != "Compute" || len(c.Categories[0].Services) != 2 || c.Categories[0].Services[0].Prefix != "a" {
 		t.Fatalf("categories = %+v", c.Categories)

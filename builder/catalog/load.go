@@ -7,21 +7,22 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"path"
 	"sort"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
+	"github.com/iamref/iamref/builder/diag"
+	"github.com/iamref/iamref/builder/yamlpos"
 	"github.com/iamref/iamref/internal/parallel"
 )
 
 // Load reads the catalog from a content directory (see the package doc for
-// the layout). It reports every problem at once as an ErrorList.
+// the layout). It reports every problem at once as a diag.List.
 func Load(content fs.FS) (*Catalog, error) {
-	var errs ErrorList
+	var errs diag.List
 	files, err := fs.Glob(content, "catalog/*")
 	if err != nil {
 		return nil, err
@@ -30,18 +31,18 @@ func Load(content fs.FS) (*Catalog, error) {
 
 	type result struct {
 		services []*Service
-		errs     ErrorList
+		errs     diag.List
 		sum      [32]byte
 	}
 	results := make([]result, len(files))
 	parallel.Each(len(files), func(i int) {
 		f := files[i]
-		if ext := path.Ext(f); ext != ".json" && ext != ".md" || nonServiceFiles[f] {
+		if !IsServiceFile(f) {
 			return
 		}
 		src, err := fs.ReadFile(content, f)
 		if err != nil {
-			results[i].errs = ErrorList{{File: f, Msg: err.Error()}}
+			results[i].errs = diag.List{{File: f, Msg: err.Error()}}
 			return
 		}
 		results[i].sum = sha256.Sum256(src)
@@ -65,7 +66,7 @@ func Load(content fs.FS) (*Catalog, error) {
 		case nonServiceFiles[f]:
 			src, err := fs.ReadFile(content, f)
 			if err != nil {
-				errs = append(errs, &Error{File: f, Msg: err.Error()})
+				errs = append(errs, &diag.Diagnostic{File: f, Msg: err.Error()})
 				continue
 			}
 			fmt.Fprintf(h, "%s %x\n", f, sha256.Sum256(src))
@@ -75,7 +76,7 @@ func Load(content fs.FS) (*Catalog, error) {
 		case path.Ext(f) == ".yaml", path.Ext(f) == ".yml":
 			continue // read below
 		default:
-			errs = append(errs, &Error{File: f, Msg: "unexpected file in catalog/ (want <prefix>.json, <name>.md, snapshot.yaml, access-level-overrides.yml, kept.jsonl, service-categories.json or global-condition-keys.json)"})
+			errs = append(errs, &diag.Diagnostic{File: f, Msg: "unexpected file in catalog/ (want <prefix>.json, <name>.md, snapshot.yaml, access-level-overrides.yml, " + nonServiceList + " or " + GlobalKeyDescriptionsFile[len("catalog/"):] + ")"})
 			continue
 		}
 		r := results[i]
@@ -87,7 +88,7 @@ func Load(content fs.FS) (*Catalog, error) {
 				continue
 			}
 			if prev := byPrefix[key]; prev != nil {
-				errs = append(errs, &Error{File: f, Msg: fmt.Sprintf("service prefix %q is already defined in %s: a prefix must be defined by exactly one file", s.Prefix, prev.File)})
+				errs = append(errs, &diag.Diagnostic{File: f, Msg: fmt.Sprintf("service prefix %q is already defined in %s: a prefix must be defined by exactly one file", s.Prefix, prev.File)})
 				continue
 			}
 			byPrefix[key] = s
@@ -100,7 +101,7 @@ func Load(content fs.FS) (*Catalog, error) {
 		fmt.Fprintf(h, "catalog/snapshot.yaml %x\n", sha256.Sum256(src))
 		errs = append(errs, readSnapshot("catalog/snapshot.yaml", src, c)...)
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		errs = append(errs, &Error{File: "catalog/snapshot.yaml", Msg: err.Error()})
+		errs = append(errs, &diag.Diagnostic{File: "catalog/snapshot.yaml", Msg: err.Error()})
 	}
 	overrides, overridesErr := fs.ReadFile(content, "catalog/access-level-overrides.yml")
 	if overridesErr == nil {
@@ -110,6 +111,15 @@ func Load(content fs.FS) (*Catalog, error) {
 	if src, ok := extra[KeptFile]; ok {
 		errs = append(errs, readKept(KeptFile, src, c, byPrefix)...)
 	}
+	if src, ok := extra[GlobalKeysFile]; ok {
+		errs = append(errs, readGlobalKeys(GlobalKeysFile, src, c)...)
+	}
+	// iamref's descriptions of the global keys: prose, not in the hash.
+	if src, err := fs.ReadFile(content, GlobalKeyDescriptionsFile); err == nil {
+		errs = append(errs, readGlobalKeyDescriptions(GlobalKeyDescriptionsFile, src, c)...)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		errs = append(errs, &diag.Diagnostic{File: GlobalKeyDescriptionsFile, Msg: err.Error()})
+	}
 	c.link()
 	if src, ok := extra[CategoriesFile]; ok {
 		errs = append(errs, readCategories(CategoriesFile, src, c)...)
@@ -118,14 +128,15 @@ func Load(content fs.FS) (*Catalog, error) {
 	if overridesErr == nil {
 		errs = append(errs, readOverrides("catalog/access-level-overrides.yml", overrides, c)...)
 	} else if !errors.Is(overridesErr, fs.ErrNotExist) {
-		errs = append(errs, &Error{File: "catalog/access-level-overrides.yml", Msg: overridesErr.Error()})
+		errs = append(errs, &diag.Diagnostic{File: "catalog/access-level-overrides.yml", Msg: overridesErr.Error()})
 	}
+	errs = append(errs, readRisks(content, c)...)
 	featureFiles, _ := fs.Glob(content, "services/*.yaml")
 	sort.Strings(featureFiles)
 	for _, f := range featureFiles {
 		src, err := fs.ReadFile(content, f)
 		if err != nil {
-			errs = append(errs, &Error{File: f, Msg: err.Error()})
+			errs = append(errs, &diag.Diagnostic{File: f, Msg: err.Error()})
 			continue
 		}
 		errs = append(errs, readFeatures(f, src, c)...)
@@ -136,20 +147,36 @@ func Load(content fs.FS) (*Catalog, error) {
 	return c, nil
 }
 
-func decodeYAML(file string, src []byte, v any) ErrorList {
-	dec := yaml.NewDecoder(strings.NewReader(string(src)))
-	dec.KnownFields(true)
-	if err := dec.Decode(v); err != nil && err != io.EOF {
-		line, msg := YAMLError(err, 0)
-		return ErrorList{{File: file, Line: line, Msg: msg}}
+// decodeYAML decodes a YAML file strictly (yamlpos.Decode) and returns
+// its root node, nil for an empty file.
+func decodeYAML(file string, src []byte, v any) (*yaml.Node, diag.List) {
+	root, errs := yamlpos.Parse(file, src, 1)
+	if errs != nil {
+		return nil, errs
 	}
-	return nil
+	return root, yamlpos.Decode(file, root, v)
 }
 
-// nonServiceFiles are the files of catalog/ that are not services: Load
-// reads the kept facts and the categories, and leaves the global condition
-// keys to their own loader.
-var nonServiceFiles = map[string]bool{KeptFile: true, CategoriesFile: true, GlobalConditionKeysFile: true}
+// nonServiceFiles are the files of catalog/ that are no service, the one
+// list Load and the tools that replace the service files go by: the kept
+// facts (applied to the services before they are linked), the global
+// condition keys (read before the link too, which gives each a usage) and
+// the service categories (read after it). Like the service files they
+// count in the snapshot's hash: cmd/update writes them from the same
+// package version. GlobalKeyDescriptionsFile, iamref's own prose, is
+// neither a service nor part of the hash.
+var nonServiceFiles = map[string]bool{KeptFile: true, GlobalKeysFile: true, CategoriesFile: true}
+
+// nonServiceList names them for a message.
+const nonServiceList = "kept.jsonl, global-condition-keys.json, service-categories.json"
+
+// IsServiceFile reports whether the file of catalog/ (a path such as
+// "catalog/s3.json") defines services: a .json or .md file that is none
+// of the files above.
+func IsServiceFile(f string) bool {
+	ext := path.Ext(f)
+	return (ext == ".json" || ext == ".md") && !nonServiceFiles[f]
+}
 
 // SnapshotFile says which catalog content/catalog holds.
 const SnapshotFile = "catalog/snapshot.yaml"
@@ -173,7 +200,7 @@ func SnapshotYAML(s Snapshot) []byte {
 	return []byte(b.String())
 }
 
-func readSnapshot(file string, src []byte, c *Catalog) ErrorList {
+func readSnapshot(file string, src []byte, c *Catalog) diag.List {
 	var s struct {
 		Date      string `yaml:"date"`
 		Source    string `yaml:"source"`
@@ -181,14 +208,19 @@ func readSnapshot(file string, src []byte, c *Catalog) ErrorList {
 		Version   string `yaml:"version"`
 		Integrity string `yaml:"integrity"`
 	}
-	if errs := decodeYAML(file, src, &s); errs != nil {
+	root, errs := decodeYAML(file, src, &s)
+	if errs != nil {
 		return errs
 	}
 	if len(s.Date) != len("2006-01-02") {
-		return ErrorList{{File: file, Line: 1, Msg: fmt.Sprintf("date %q: want YYYY-MM-DD", s.Date)}}
+		line, col := 1, 0
+		if n := yamlpos.Key(root, "date"); n != nil {
+			line, col = n.Line, n.Column
+		}
+		return diag.List{diag.At(file, line, col, "date %q: want YYYY-MM-DD", s.Date)}
 	}
 	if (s.Package == "") != (s.Version == "") || s.Package != "" && !strings.HasPrefix(s.Integrity, "sha512-") {
-		return ErrorList{{File: file, Line: 1, Msg: "package, version and integrity (sha512-…) go together"}}
+		return diag.List{diag.At(file, 1, 0, "package, version and integrity (sha512-…) go together")}
 	}
 	c.Snapshot.Date, c.Snapshot.Source = s.Date, s.Source
 	c.Snapshot.Package, c.Snapshot.Version, c.Snapshot.Integrity = s.Package, s.Version, s.Integrity
@@ -201,32 +233,26 @@ const OverrideSource = "policy_sentry access-level overrides"
 // readOverrides applies policy_sentry's corrections: prefix → level → lower-case actions.
 // A correction that names an unknown action or equals the official level is reported
 // as a problem of the data (Catalog.Problems), not a load error: it is their data.
-func readOverrides(file string, src []byte, c *Catalog) ErrorList {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
-		line, msg := YAMLError(err, 0)
-		return ErrorList{{File: file, Line: line, Msg: msg}}
+func readOverrides(file string, src []byte, c *Catalog) diag.List {
+	root, errs := yamlpos.Parse(file, src, 1)
+	if errs != nil || root == nil {
+		return errs
 	}
-	if len(doc.Content) == 0 {
-		return nil
-	}
-	var errs ErrorList
-	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return ErrorList{{File: file, Line: root.Line, Col: root.Column, Msg: "want a mapping of service prefixes"}}
+		return diag.List{{File: file, Line: root.Line, Col: root.Column, Msg: "want a mapping of service prefixes"}}
 	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		pk, levels := root.Content[i], root.Content[i+1]
 		svc := c.Service(pk.Value)
 		if levels.Kind != yaml.MappingNode {
-			errs = append(errs, &Error{File: file, Line: levels.Line, Col: levels.Column, Msg: "want a mapping of access levels"})
+			errs = append(errs, &diag.Diagnostic{File: file, Line: levels.Line, Col: levels.Column, Msg: "want a mapping of access levels"})
 			continue
 		}
 		for j := 0; j+1 < len(levels.Content); j += 2 {
 			lk, actions := levels.Content[j], levels.Content[j+1]
 			level, ok := ParseAccessLevel(lk.Value)
 			if !ok {
-				errs = append(errs, &Error{File: file, Line: lk.Line, Col: lk.Column, Msg: fmt.Sprintf("unknown access level %q", lk.Value)})
+				errs = append(errs, &diag.Diagnostic{File: file, Line: lk.Line, Col: lk.Column, Msg: fmt.Sprintf("unknown access level %q", lk.Value)})
 				continue
 			}
 			for _, an := range actions.Content {

@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"unicode/utf8"
+
+	"github.com/iamref/iamref/builder/diag"
 )
 
 // TestSeedNote loads the seed catalog note and checks every action against an
@@ -150,8 +153,14 @@ func TestLoadErrors(t *testing.T) {
 			[]string{"catalog/n.md:6: action Foo: unknown access level \"Reed\"", "catalog/n.md:10:27: action Foo: invalid JSON"}},
 		{"prefix defined twice", map[string]string{"catalog/a.json": `{"n": {"service_name": "N", "prefix": "n"}}`, "catalog/n.md": "# N\n- prefix: n\n"},
 			[]string{"catalog/n.md: service prefix \"n\" is already defined in catalog/a.json"}},
-		{"unknown field", map[string]string{"catalog/x.json": `{"x": {"service_name": "X", "prefix": "x", "colour": 1}}`},
-			[]string{"catalog/x.json:1:44: service x: unknown field \"colour\""}},
+		{"unknown key", map[string]string{"catalog/x.json": `{"x": {"service_name": "X", "prefix": "x", "colour": 1}}`},
+			[]string{"catalog/x.json:1:44: service x: unknown key \"colour\" (want service_name, prefix,"}},
+		{"note front matter", map[string]string{"catalog/n.md": "---\r\ntitle: N\r\ncolour: red\r\n---\r\n# N\r\n- prefix: n\r\n## Privileges\r\n### Foo\r\n"},
+			[]string{`catalog/n.md:3:1: front matter: unknown key "colour"`, "catalog/n.md:8: action Foo: \"- description:\" is missing"}},
+		{"note front matter never closed", map[string]string{"catalog/n.md": "---\ntitle: N\n# N\n"},
+			[]string{`catalog/n.md:1:1: front matter opened with "---" is never closed`}},
+		{"snapshot date", map[string]string{"catalog/x.json": `{"x": {"service_name": "X", "prefix": "x"}}`, "catalog/snapshot.yaml": "source: s\ndate: 2026-6-1\n"},
+			[]string{`catalog/snapshot.yaml:2:7: date "2026-6-1": want YYYY-MM-DD`}},
 		{"features", map[string]string{"catalog/x.json": `{"x": {"service_name": "X", "prefix": "x"}}`, "services/x.yaml": "service: x\nfeatures:\n  identity_based_policies: {supported: maybe}\n"},
 			[]string{"services/x.yaml:3:"}},
 	}
@@ -241,22 +250,31 @@ func FuzzParsePolicySentry(f *testing.F) {
 }
 
 // FuzzYAMLFiles loads a one-service catalog with a fuzzed snapshot.yaml,
-// access-level-overrides.yml or services/<prefix>.yaml: whatever the bytes,
+// access-level-overrides.yml, services/<prefix>.yaml, list of global keys
+// or their descriptions, or risk list: whatever the bytes,
 // Load returns a catalog or errors that name the file, never panics.
 func FuzzYAMLFiles(f *testing.F) {
-	files := []string{"catalog/snapshot.yaml", "catalog/access-level-overrides.yml", "services/demo.yaml"}
+	files := []string{"catalog/snapshot.yaml", "catalog/access-level-overrides.yml", "services/demo.yaml",
+		GlobalKeysFile, GlobalKeyDescriptionsFile, SensitiveActionsFile, EscalationPathsFile, RiskSourcesFile}
 	f.Add(uint8(0), []byte("date: \"2026-06-14\"\nsource: test\n"))
 	f.Add(uint8(1), []byte("demo:\n    Write:\n        - getthing\n"))
 	f.Add(uint8(2), []byte("service: demo\nsource: {name: x, url: \"https://example.com\"}\nfeatures:\n  identity_based_policies: {supported: true, note: n}\n"))
+	f.Add(uint8(3), []byte(globalKeysJSON))
+	f.Add(uint8(4), []byte("aws:SourceIp: The address.\n"))
+	f.Add(uint8(5), []byte("PrivEsc:\n  Actions:\n  - demo:GetThing\n"))
+	f.Add(uint8(6), []byte(`[{"id": "d-1", "name": "n", "category": "self-escalation", "services": ["demo"], "required": ["demo:GetThing"], "additional": [], "url": "https://example.com"}]`))
+	f.Add(uint8(7), []byte(riskSources))
 	f.Fuzz(func(t *testing.T, which uint8, b []byte) {
 		name := files[int(which)%len(files)]
 		content := fstest.MapFS{
 			"catalog/demo.json":     {Data: []byte(goodService)},
 			"catalog/snapshot.yaml": {Data: []byte("date: \"2026-06-14\"\nsource: test\n")},
+			GlobalKeysFile:          {Data: []byte(globalKeysJSON)},
+			RiskSourcesFile:         {Data: []byte(riskSources)},
 		}
 		content[name] = &fstest.MapFile{Data: b}
 		_, err := Load(content)
-		var list ErrorList
+		var list diag.List
 		if errors.As(err, &list) {
 			for _, e := range list {
 				if e.File == "" {
@@ -265,4 +283,23 @@ func FuzzYAMLFiles(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestClip(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"abcdef", 3, "abc…"},
+		{"ééé", 3, "é…"}, // é is two bytes: not cut in half
+		{"ééé", 4, "éé…"},
+		{"日本語", 2, "…"},
+	} {
+		got := clip(tt.in, tt.n)
+		if got != tt.want || !utf8.ValidString(got) {
+			t.Errorf("clip(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+		}
+	}
 }

@@ -11,20 +11,29 @@ type Catalog struct {
 	Snapshot Snapshot
 
 	byPrefix  map[string]*Service // lower-case prefix
-	keys      map[string]*GlobalConditionKey
-	keyList   []*GlobalConditionKey
+	keys      map[string]*KeyUsage
+	keyList   []*KeyUsage
 	overrides []OverrideEntry
 	kept      *Kept
 	// Categories are the service categories of the catalog's source, in
 	// its order; nil when the content has none (catalog/service-categories.json).
 	Categories []*Category
+
+	globals      []*GlobalConditionKey // upstream order
+	globalByName map[string]*GlobalConditionKey
+	globalSource GlobalKeySource
+
+	risks risks
 }
 
 // Snapshot says which catalog the site was built from.
 type Snapshot struct {
 	Date   string // YYYY-MM-DD, as the content states it
 	Source string // where the data came from
-	Hash   string // first 12 hex digits of the SHA-256 of every catalog file, in path order
+	// Hash is the first 12 hex digits of the SHA-256 of the service
+	// files, the kept facts, the global condition keys and the service
+	// categories, in path order, then snapshot.yaml and the overrides.
+	Hash string
 	// Package, Version and Integrity name the npm package the catalog was
 	// converted from (Integrity is the tarball's sha512, as npm's
 	// dist.integrity writes it); empty for a catalog that was not.
@@ -62,6 +71,7 @@ type Action struct {
 	APIDocURL        string
 	APIDocFrom       *Provenance       // set when APIDocURL is kept from an earlier snapshot (see Kept)
 	ResourceTypes    []*ActionResource // in catalog order; Name "" holds keys of an action with no resource type
+	Risks            []RiskCategory    // the sensitive-action categories the risk list gives it, in RiskCategories order
 	File             string
 	Line, Col        int
 	dependentOfs     []*Action
@@ -114,15 +124,20 @@ type ConditionKey struct {
 	Type        string
 }
 
-// GlobalConditionKey gathers a condition key across services: where it is
+// KeyUsage gathers one condition key across the catalog: where it is
 // defined (with each service's description) and every action and resource
 // type that lists it. Keys compare case-insensitively in IAM, but pages keep
-// each spelling the catalog uses.
-type GlobalConditionKey struct {
+// each spelling the catalog uses. (It was called GlobalConditionKey; that
+// name now means what AWS means by it, a key of every request: see
+// GlobalConditionKey.)
+type KeyUsage struct {
 	Name          string
 	Definitions   []*ConditionKey // by service prefix
 	Actions       []*Action       // sorted by ID
 	ResourceTypes []*ResourceType // sorted by service, name
+	// Global is the global condition key of this name (ignoring case), or
+	// nil. Every global key has a KeyUsage, even when no service names it.
+	Global *GlobalConditionKey
 }
 
 // Features are the IAM features a service supports, as its documentation states them.
@@ -214,10 +229,10 @@ func (c *Catalog) ActionCount() int {
 }
 
 // ConditionKeys is every condition key named anywhere in the catalog, sorted by name.
-func (c *Catalog) ConditionKeys() []*GlobalConditionKey { return c.keyList }
+func (c *Catalog) ConditionKeys() []*KeyUsage { return c.keyList }
 
 // ConditionKey returns the global view of a key in its exact spelling, or nil.
-func (c *Catalog) ConditionKey(name string) *GlobalConditionKey { return c.keys[name] }
+func (c *Catalog) ConditionKey(name string) *KeyUsage { return c.keys[name] }
 
 // CountByLevel counts actions per official access level.
 func (s *Service) CountByLevel() map[AccessLevel]int {
@@ -235,11 +250,11 @@ func (c *Catalog) link() {
 	for _, s := range c.Services {
 		c.byPrefix[strings.ToLower(s.Prefix)] = s
 	}
-	c.keys = map[string]*GlobalConditionKey{}
-	key := func(name string) *GlobalConditionKey {
+	c.keys = map[string]*KeyUsage{}
+	key := func(name string) *KeyUsage {
 		k := c.keys[name]
 		if k == nil {
-			k = &GlobalConditionKey{Name: name}
+			k = &KeyUsage{Name: name}
 			c.keys[name] = k
 		}
 		return k
@@ -296,7 +311,21 @@ func (c *Catalog) link() {
 			sortActions(a.dependentOfs)
 		}
 	}
-	c.keyList = make([]*GlobalConditionKey, 0, len(c.keys))
+	// Every global key has a usage: the catalog's own spelling when a
+	// service names it (ec2:SourceInstanceARN for ec2:SourceInstanceArn),
+	// else the global key's.
+	for _, g := range c.globals {
+		found := false
+		for name, k := range c.keys {
+			if strings.EqualFold(name, g.Name) {
+				k.Global, found = g, true
+			}
+		}
+		if !found {
+			key(g.Name).Global = g
+		}
+	}
+	c.keyList = make([]*KeyUsage, 0, len(c.keys))
 	for _, k := range c.keys {
 		c.keyList = append(c.keyList, k)
 		sort.SliceStable(k.Definitions, func(i, j int) bool { return k.Definitions[i].Service.Prefix < k.Definitions[j].Service.Prefix })

@@ -2,13 +2,12 @@ package catalog
 
 import (
 	"fmt"
-	"io"
-	"regexp"
-	"strconv"
 	"strings"
+	"unicode/utf8"
 
+	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/jsonpos"
-	"gopkg.in/yaml.v3"
+	"github.com/iamref/iamref/builder/yamlpos"
 )
 
 // noteFrontMatter is the YAML front matter of a catalog note. Only title is
@@ -45,34 +44,28 @@ type noteFrontMatter struct {
 //	```
 //
 // Every problem is reported with its line (and column inside the JSON).
-func parseNote(file string, src []byte) (*Service, ErrorList) {
-	d := &decoder{file: file}
-	lines := strings.Split(strings.ReplaceAll(string(src), "\r\n", "\n"), "\n")
+func parseNote(file string, src []byte) (*Service, diag.List) {
+	d := newDecoder(file)
 	errAt := func(line int, format string, args ...any) {
-		d.errs = append(d.errs, &Error{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
+		d.Errs = append(d.Errs, &diag.Diagnostic{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
 	}
-	i := 0
 	var fm noteFrontMatter
-	if len(lines) > 0 && lines[0] == "---" {
-		end := -1
-		for j := 1; j < len(lines); j++ {
-			if lines[j] == "---" {
-				end = j
-				break
-			}
-		}
-		if end < 0 {
-			errAt(1, "front matter opened with --- is never closed")
-			return nil, d.errs
-		}
-		dec := yaml.NewDecoder(strings.NewReader(strings.Join(lines[1:end], "\n")))
-		dec.KnownFields(true)
-		if err := dec.Decode(&fm); err != nil && err != io.EOF {
-			line, msg := YAMLError(err, 1)
-			errAt(line, "front matter: %s", msg)
-		}
-		i = end + 1
+	yml, body, first, ok, errs := yamlpos.SplitFrontMatter(file, src)
+	if errs != nil {
+		return nil, errs
 	}
+	if ok {
+		root, errs := yamlpos.Parse(file, yml, 2)
+		if errs == nil {
+			errs = yamlpos.Decode(file, root, &fm)
+		}
+		for _, e := range errs {
+			e.Msg = "front matter: " + e.Msg
+		}
+		d.Errs = append(d.Errs, errs...)
+	}
+	// lines[i] is line first+i of the file.
+	lines := strings.Split(strings.ReplaceAll(string(body), "\r\n", "\n"), "\n")
 	s := &Service{File: file, Name: fm.Title}
 	var cur *Action
 	var curLine int
@@ -94,9 +87,9 @@ func parseNote(file string, src []byte) (*Service, ErrorList) {
 		cur = nil
 	}
 	section := ""
-	for ; i < len(lines); i++ {
+	for i := 0; i < len(lines); i++ {
 		line := lines[i]
-		n := i + 1
+		n := first + i
 		trimmed := strings.TrimSpace(line)
 		switch {
 		case trimmed == "":
@@ -156,12 +149,12 @@ func parseNote(file string, src []byte) (*Service, ErrorList) {
 				k++
 			}
 			if k >= len(lines) {
-				errAt(j+1, "action %s: fenced block is never closed", cur.Name)
+				errAt(first+j, "action %s: fenced block is never closed", cur.Name)
 				i = k
 				continue
 			}
-			body := strings.Join(lines[j+1:k], "\n")
-			cur.ResourceTypes = d.noteResources(body, j+1, cur)
+			block := strings.Join(lines[j+1:k], "\n")
+			cur.ResourceTypes = d.noteResources(block, first+j+1, cur)
 			if cur.ResourceTypes == nil {
 				cur.ResourceTypes = []*ActionResource{}
 			}
@@ -183,53 +176,28 @@ func parseNote(file string, src []byte) (*Service, ErrorList) {
 			a.AccessLevel = ""
 		}
 	}
-	return s, d.errs
+	return s, d.Errs
 }
 
 // noteResources decodes a fenced resource-types object whose first line is
-// line lineOffset+1 of the note, so positions point into the note.
-func (d *decoder) noteResources(body string, lineOffset int, a *Action) []*ActionResource {
-	v, err := jsonpos.Parse([]byte(body))
+// line first of the note, so positions point into the note.
+func (d *decoder) noteResources(block string, first int, a *Action) []*ActionResource {
+	v, err := jsonpos.ParseAt([]byte(block), first)
 	if err != nil {
-		se := err.(*jsonpos.SyntaxError)
-		d.errs = append(d.errs, &Error{File: d.file, Line: se.Pos.Line + lineOffset, Col: se.Pos.Col, Msg: "action " + a.Name + ": invalid JSON: " + se.Msg})
+		d.Syntax(err, "action "+a.Name+": invalid JSON: ")
 		return nil
 	}
-	shift(v, lineOffset)
 	return d.actionResources(v, "action "+a.Name)
 }
 
-func shift(v *jsonpos.Value, by int) {
-	v.Pos.Line += by
-	for _, it := range v.Items {
-		shift(it, by)
-	}
-	for i := range v.Members {
-		v.Members[i].KeyPos.Line += by
-		shift(v.Members[i].Value, by)
-	}
-}
-
+// clip shortens s to at most n bytes, cut between two characters, and
+// marks the cut.
 func clip(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	return s[:n] + "…"
-}
-
-var yamlLine = regexp.MustCompile(`line (\d+)`)
-
-// YAMLError turns a yaml.v3 error into a line in the file (the YAML started
-// after offset lines) and a message without yaml.v3's prefixes.
-func YAMLError(err error, offset int) (int, string) {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
-	msg = strings.Join(strings.Fields(msg), " ")
-	line := offset + 1
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		line = n + offset
-		msg = strings.TrimSpace(strings.TrimPrefix(strings.Replace(msg, m[0], "", 1), ":"))
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
-	return line, msg
+	return s[:n] + "…"
 }

@@ -4,105 +4,38 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/jsonpos"
 )
 
-// decoder turns a jsonpos tree into model values, collecting every problem.
-type decoder struct {
-	file string
-	errs ErrorList
+// decoder turns a jsonpos tree into model values, collecting every
+// problem. Policy Sentry writes null for a missing string or list, and a
+// "<key>_lower_name" beside some keys, which the catalog does not need.
+type decoder struct{ jsonpos.Decoder }
+
+func newDecoder(file string) *decoder {
+	return &decoder{jsonpos.Decoder{File: file, Ignore: func(k string) bool { return strings.HasSuffix(k, "_lower_name") }}}
 }
 
-func (d *decoder) errorf(p jsonpos.Pos, format string, args ...any) {
-	d.errs = append(d.errs, &Error{File: d.file, Line: p.Line, Col: p.Col, Msg: fmt.Sprintf(format, args...)})
-}
-
-// fields checks v is an object and calls fn for each member; unknown keys
-// (not in known, not ending in _lower_name) are reported.
-func (d *decoder) fields(v *jsonpos.Value, what string, known []string, fn func(m jsonpos.Member)) bool {
-	if v.Kind != jsonpos.Object {
-		d.errorf(v.Pos, "%s: want an object, found %s", what, v.Kind)
-		return false
-	}
-	seen := map[string]jsonpos.Pos{}
-	for _, m := range v.Members {
-		if prev, dup := seen[m.Key]; dup {
-			d.errorf(m.KeyPos, "%s: duplicate key %q (first at line %d)", what, m.Key, prev.Line)
-			continue
-		}
-		seen[m.Key] = m.KeyPos
-		ok := strings.HasSuffix(m.Key, "_lower_name")
-		for _, k := range known {
-			if k == m.Key {
-				ok = true
-			}
-		}
-		if !ok {
-			d.errorf(m.KeyPos, "%s: unknown field %q", what, m.Key)
-			continue
-		}
-		fn(m)
-	}
-	return true
-}
-
-func (d *decoder) object(v *jsonpos.Value, what string) bool {
-	if v.Kind != jsonpos.Object {
-		d.errorf(v.Pos, "%s: want an object, found %s", what, v.Kind)
-		return false
-	}
-	return true
-}
-
-func (d *decoder) str(v *jsonpos.Value, what string) string {
-	if v.Kind == jsonpos.Null {
-		return ""
-	}
-	if v.Kind != jsonpos.String {
-		d.errorf(v.Pos, "%s: want a string, found %s", what, v.Kind)
-		return ""
-	}
-	return v.Str
-}
-
+// strs is a list of strings, or null.
 func (d *decoder) strs(v *jsonpos.Value, what string) []string {
 	if v.Kind == jsonpos.Null {
 		return nil
 	}
-	if v.Kind != jsonpos.Array {
-		d.errorf(v.Pos, "%s: want a list of strings, found %s", what, v.Kind)
-		return nil
-	}
-	out := make([]string, 0, len(v.Items))
-	for _, it := range v.Items {
-		if it.Kind != jsonpos.String {
-			d.errorf(it.Pos, "%s: want a string, found %s", what, it.Kind)
-			continue
-		}
-		out = append(out, it.Str)
-	}
-	return out
-}
-
-func (d *decoder) boolean(v *jsonpos.Value, what string) bool {
-	if v.Kind != jsonpos.Bool {
-		d.errorf(v.Pos, "%s: want true or false, found %s", what, v.Kind)
-		return false
-	}
-	return v.Bool
+	return d.Strings(v, what)
 }
 
 // parsePolicySentry reads a file in Policy Sentry's iam-definition schema.
-func parsePolicySentry(file string, src []byte) ([]*Service, ErrorList) {
-	d := &decoder{file: file}
+func parsePolicySentry(file string, src []byte) ([]*Service, diag.List) {
+	d := newDecoder(file)
 	root, err := jsonpos.Parse(src)
 	if err != nil {
-		se := err.(*jsonpos.SyntaxError)
-		return nil, ErrorList{{File: file, Line: se.Pos.Line, Col: se.Pos.Col, Msg: "invalid JSON: " + se.Msg}}
+		d.Syntax(err, "invalid JSON: ")
+		return nil, d.Errs
 	}
 	if root.Kind != jsonpos.Object {
-		d.errorf(root.Pos, "want an object of service prefixes, found %s", root.Kind)
-		return nil, d.errs
+		d.Errorf(root.Pos, "want an object of service prefixes, found %s", root.Kind)
+		return nil, d.Errs
 	}
 	var services []*Service
 	seen := map[string]jsonpos.Pos{}
@@ -111,7 +44,7 @@ func parsePolicySentry(file string, src []byte) ([]*Service, ErrorList) {
 			continue
 		}
 		if prev, dup := seen[strings.ToLower(m.Key)]; dup {
-			d.errorf(m.KeyPos, "service %q defined twice in this file (first at line %d)", m.Key, prev.Line)
+			d.Errorf(m.KeyPos, "service %q defined twice in this file (first at line %d)", m.Key, prev.Line)
 			continue
 		}
 		seen[strings.ToLower(m.Key)] = m.KeyPos
@@ -119,26 +52,26 @@ func parsePolicySentry(file string, src []byte) ([]*Service, ErrorList) {
 			services = append(services, s)
 		}
 	}
-	return services, d.errs
+	return services, d.Errs
 }
 
 func (d *decoder) service(m jsonpos.Member) *Service {
-	s := &Service{Prefix: m.Key, File: d.file}
+	s := &Service{Prefix: m.Key, File: d.File}
 	if !ValidPrefix(m.Key) {
-		d.errorf(m.KeyPos, "invalid service prefix %q: want lower-case letters, digits and '-'", m.Key)
+		d.Errorf(m.KeyPos, "invalid service prefix %q: want lower-case letters, digits and '-'", m.Key)
 		return nil
 	}
 	what := "service " + m.Key
-	d.fields(m.Value, what, []string{"service_name", "prefix", "service_authorization_url", "privileges", "resources", "conditions"}, func(f jsonpos.Member) {
+	d.Members(m.Value, what, []string{"service_name", "prefix", "service_authorization_url", "privileges", "resources", "conditions"}, func(f jsonpos.Member) {
 		switch f.Key {
 		case "service_name":
-			s.Name = d.str(f.Value, what+": service_name")
+			s.Name = d.OptString(f.Value, what+": service_name")
 		case "prefix":
-			if p := d.str(f.Value, what+": prefix"); p != m.Key {
-				d.errorf(f.Value.Pos, "%s: prefix %q differs from its key %q", what, p, m.Key)
+			if p := d.OptString(f.Value, what+": prefix"); p != m.Key {
+				d.Errorf(f.Value.Pos, "%s: prefix %q differs from its key %q", what, p, m.Key)
 			}
 		case "service_authorization_url":
-			s.AuthorizationURL = d.str(f.Value, what+": service_authorization_url")
+			s.AuthorizationURL = d.OptString(f.Value, what+": service_authorization_url")
 		case "privileges":
 			d.privileges(s, f.Value)
 		case "resources":
@@ -148,7 +81,7 @@ func (d *decoder) service(m jsonpos.Member) *Service {
 		}
 	})
 	if s.Name == "" {
-		d.errorf(m.Value.Pos, "%s: service_name is missing", what)
+		d.Errorf(m.Value.Pos, "%s: service_name is missing", what)
 	}
 	return s
 }
@@ -180,7 +113,7 @@ func validActionName(n string) bool {
 }
 
 func (d *decoder) privileges(s *Service, v *jsonpos.Value) {
-	if !d.object(v, "service "+s.Prefix+": privileges") {
+	if !d.Object(v, "service "+s.Prefix+": privileges") {
 		return
 	}
 	seen := map[string]jsonpos.Pos{}
@@ -189,41 +122,41 @@ func (d *decoder) privileges(s *Service, v *jsonpos.Value) {
 			continue
 		}
 		if prev, dup := seen[m.Key]; dup {
-			d.errorf(m.KeyPos, "duplicate action %s:%s (first at line %d)", s.Prefix, m.Key, prev.Line)
+			d.Errorf(m.KeyPos, "duplicate action %s:%s (first at line %d)", s.Prefix, m.Key, prev.Line)
 			continue
 		}
 		seen[m.Key] = m.KeyPos
 		if !validActionName(m.Key) {
-			d.errorf(m.KeyPos, "invalid action name %q", m.Key)
+			d.Errorf(m.KeyPos, "invalid action name %q", m.Key)
 			continue
 		}
-		a := &Action{Service: s, Name: m.Key, File: d.file, Line: m.KeyPos.Line, Col: m.KeyPos.Col}
+		a := &Action{Service: s, Name: m.Key, File: d.File, Line: m.KeyPos.Line, Col: m.KeyPos.Col}
 		what := "action " + s.Prefix + ":" + m.Key
 		hasLevel := false
-		d.fields(m.Value, what, []string{"privilege", "description", "access_level", "api_documentation_link", "resource_types"}, func(f jsonpos.Member) {
+		d.Members(m.Value, what, []string{"privilege", "description", "access_level", "api_documentation_link", "resource_types"}, func(f jsonpos.Member) {
 			switch f.Key {
 			case "privilege":
-				if p := d.str(f.Value, what+": privilege"); p != m.Key {
-					d.errorf(f.Value.Pos, "%s: privilege %q differs from its key", what, p)
+				if p := d.OptString(f.Value, what+": privilege"); p != m.Key {
+					d.Errorf(f.Value.Pos, "%s: privilege %q differs from its key", what, p)
 				}
 			case "description":
-				a.Description = d.str(f.Value, what+": description")
+				a.Description = d.OptString(f.Value, what+": description")
 			case "access_level":
 				hasLevel = true
-				raw := d.str(f.Value, what+": access_level")
+				raw := d.OptString(f.Value, what+": access_level")
 				l, ok := ParseAccessLevel(raw)
 				if !ok && f.Value.Kind == jsonpos.String {
-					d.errorf(f.Value.Pos, "%s: unknown access level %q (want one of List, Read, Write, Permissions management, Tagging)", what, raw)
+					d.Errorf(f.Value.Pos, "%s: unknown access level %q (want one of List, Read, Write, Permissions management, Tagging)", what, raw)
 				}
 				a.AccessLevel = l
 			case "api_documentation_link":
-				a.APIDocURL = d.str(f.Value, what+": api_documentation_link")
+				a.APIDocURL = d.OptString(f.Value, what+": api_documentation_link")
 			case "resource_types":
 				a.ResourceTypes = d.actionResources(f.Value, what)
 			}
 		})
 		if !hasLevel && m.Value.Kind == jsonpos.Object {
-			d.errorf(m.KeyPos, "%s: access_level is missing", what)
+			d.Errorf(m.KeyPos, "%s: access_level is missing", what)
 		}
 		s.Actions = append(s.Actions, a)
 	}
@@ -231,26 +164,26 @@ func (d *decoder) privileges(s *Service, v *jsonpos.Value) {
 
 func (d *decoder) actionResources(v *jsonpos.Value, what string) []*ActionResource {
 	var out []*ActionResource
-	if !d.object(v, what+": resource_types") {
+	if !d.Object(v, what+": resource_types") {
 		return nil
 	}
 	seen := map[string]bool{}
 	for _, m := range v.Members {
 		if seen[m.Key] {
-			d.errorf(m.KeyPos, "%s: resource type %q listed twice", what, m.Key)
+			d.Errorf(m.KeyPos, "%s: resource type %q listed twice", what, m.Key)
 			continue
 		}
 		seen[m.Key] = true
 		r := &ActionResource{Name: m.Key}
 		w := what + ": resource type " + fmt.Sprintf("%q", m.Key)
-		d.fields(m.Value, w, []string{"resource_type", "required", "condition_keys", "dependent_actions"}, func(f jsonpos.Member) {
+		d.Members(m.Value, w, []string{"resource_type", "required", "condition_keys", "dependent_actions"}, func(f jsonpos.Member) {
 			switch f.Key {
 			case "resource_type":
-				if n := d.str(f.Value, w+": resource_type"); n != m.Key {
-					d.errorf(f.Value.Pos, "%s: resource_type %q differs from its key", w, n)
+				if n := d.OptString(f.Value, w+": resource_type"); n != m.Key {
+					d.Errorf(f.Value.Pos, "%s: resource_type %q differs from its key", w, n)
 				}
 			case "required":
-				r.Required = d.boolean(f.Value, w+": required")
+				r.Required = d.Bool(f.Value, w+": required")
 			case "condition_keys":
 				r.ConditionKeys = d.strs(f.Value, w+": condition_keys")
 			case "dependent_actions":
@@ -263,26 +196,26 @@ func (d *decoder) actionResources(v *jsonpos.Value, what string) []*ActionResour
 }
 
 func (d *decoder) resources(s *Service, v *jsonpos.Value) {
-	if !d.object(v, "service "+s.Prefix+": resources") {
+	if !d.Object(v, "service "+s.Prefix+": resources") {
 		return
 	}
 	seen := map[string]bool{}
 	for _, m := range v.Members {
 		if seen[m.Key] {
-			d.errorf(m.KeyPos, "duplicate resource type %q in %s", m.Key, s.Prefix)
+			d.Errorf(m.KeyPos, "duplicate resource type %q in %s", m.Key, s.Prefix)
 			continue
 		}
 		seen[m.Key] = true
 		rt := &ResourceType{Service: s, Name: m.Key}
 		w := "resource type " + s.Prefix + "/" + m.Key
-		d.fields(m.Value, w, []string{"resource", "arn", "condition_keys"}, func(f jsonpos.Member) {
+		d.Members(m.Value, w, []string{"resource", "arn", "condition_keys"}, func(f jsonpos.Member) {
 			switch f.Key {
 			case "resource":
-				if n := d.str(f.Value, w+": resource"); n != m.Key {
-					d.errorf(f.Value.Pos, "%s: resource %q differs from its key", w, n)
+				if n := d.OptString(f.Value, w+": resource"); n != m.Key {
+					d.Errorf(f.Value.Pos, "%s: resource %q differs from its key", w, n)
 				}
 			case "arn":
-				rt.ARN = d.str(f.Value, w+": arn")
+				rt.ARN = d.OptString(f.Value, w+": arn")
 			case "condition_keys":
 				rt.ConditionKeys = d.strs(f.Value, w+": condition_keys")
 			}
@@ -292,28 +225,28 @@ func (d *decoder) resources(s *Service, v *jsonpos.Value) {
 }
 
 func (d *decoder) conditions(s *Service, v *jsonpos.Value) {
-	if !d.object(v, "service "+s.Prefix+": conditions") {
+	if !d.Object(v, "service "+s.Prefix+": conditions") {
 		return
 	}
 	seen := map[string]bool{}
 	for _, m := range v.Members {
 		if seen[m.Key] {
-			d.errorf(m.KeyPos, "duplicate condition key %q in %s", m.Key, s.Prefix)
+			d.Errorf(m.KeyPos, "duplicate condition key %q in %s", m.Key, s.Prefix)
 			continue
 		}
 		seen[m.Key] = true
 		ck := &ConditionKey{Service: s, Name: m.Key}
 		w := "condition key " + m.Key
-		d.fields(m.Value, w, []string{"condition", "description", "type"}, func(f jsonpos.Member) {
+		d.Members(m.Value, w, []string{"condition", "description", "type"}, func(f jsonpos.Member) {
 			switch f.Key {
 			case "condition":
-				if n := d.str(f.Value, w+": condition"); n != m.Key {
-					d.errorf(f.Value.Pos, "%s: condition %q differs from its key", w, n)
+				if n := d.OptString(f.Value, w+": condition"); n != m.Key {
+					d.Errorf(f.Value.Pos, "%s: condition %q differs from its key", w, n)
 				}
 			case "description":
-				ck.Description = d.str(f.Value, w+": description")
+				ck.Description = d.OptString(f.Value, w+": description")
 			case "type":
-				ck.Type = normalizeType(d.str(f.Value, w+": type"))
+				ck.Type = normalizeType(d.OptString(f.Value, w+": type"))
 			}
 		})
 		s.ConditionKeys = append(s.ConditionKeys, ck)

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/diag"
 )
 
 // FuzzTransitionFile feeds arbitrary bytes to the change-log parser. A file
@@ -80,7 +80,7 @@ func FuzzListingFile(f *testing.F) {
 			}
 			return
 		}
-		for _, e := range err.(catalog.ErrorList) {
+		for _, e := range err.(diag.List) {
 			if e.File != name && e.File != SnapshotsFile && e.File != "history/2025-06.jsonl" && e.File != "history/2025-09-01.jsonl" {
 				t.Fatalf("error in an unexpected file: %v", e)
 			}

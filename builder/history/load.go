@@ -7,25 +7,26 @@ import (
 	"io/fs"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/jsonpos"
+	"github.com/iamref/iamref/builder/yamlpos"
 )
 
 // Load reads the history from a content directory (see the package doc for
 // the layout), checks it and replays it. It reports every problem it finds
-// as a catalog.ErrorList of "file:line:col: message".
+// as a diag.List of "file:line:col: message".
 func Load(content fs.FS) (*History, error) {
 	src, err := fs.ReadFile(content, SnapshotsFile)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, catalog.ErrorList{{File: SnapshotsFile, Msg: "missing: the content has no history (see history/README.md)"}}
+			return nil, diag.List{{File: SnapshotsFile, Msg: "missing: the content has no history (see history/README.md)"}}
 		}
-		return nil, catalog.ErrorList{{File: SnapshotsFile, Msg: err.Error()}}
+		return nil, diag.List{{File: SnapshotsFile, Msg: err.Error()}}
 	}
 	snaps, lines, errs := parseSnapshots(SnapshotsFile, src)
 	if len(errs) > 0 {
@@ -42,7 +43,7 @@ func Load(content fs.FS) (*History, error) {
 	}
 	for _, f := range files {
 		if !want[f] {
-			errs = append(errs, &catalog.Error{File: f, Msg: "unexpected file in history/: snapshots.yaml lists no snapshot of this date"})
+			errs = append(errs, &diag.Diagnostic{File: f, Msg: "unexpected file in history/: snapshots.yaml lists no snapshot of this date"})
 		}
 	}
 
@@ -50,7 +51,7 @@ func Load(content fs.FS) (*History, error) {
 	type parsed struct {
 		data []byte
 		t    Transition
-		errs catalog.ErrorList
+		errs diag.List
 	}
 	results := make([]parsed, len(snaps))
 	var wg sync.WaitGroup
@@ -61,7 +62,7 @@ func Load(content fs.FS) (*History, error) {
 			name := FileName(s.Date)
 			data, err := fs.ReadFile(content, name)
 			if err != nil {
-				results[i].errs = catalog.ErrorList{{File: name, Msg: err.Error()}}
+				results[i].errs = diag.List{{File: name, Msg: err.Error()}}
 				return
 			}
 			if i == 0 {
@@ -91,7 +92,7 @@ func Load(content fs.FS) (*History, error) {
 		}
 		h.counts = append(h.counts, r.st.counts())
 		if n := r.st.actionCount(); n != s.Actions {
-			errs = append(errs, &catalog.Error{File: SnapshotsFile, Line: lines[i], Msg: fmt.Sprintf("snapshot %s: actions: %d, but the history lists %d actions at this snapshot", s.Date, s.Actions, n)})
+			errs = append(errs, &diag.Diagnostic{File: SnapshotsFile, Line: lines[i], Msg: fmt.Sprintf("snapshot %s: actions: %d, but the history lists %d actions at this snapshot", s.Date, s.Actions, n)})
 		}
 	}
 	if err := errs.Err(); err != nil {
@@ -118,9 +119,9 @@ func LoadChecked(content fs.FS, c *catalog.Catalog) (*History, error) {
 // exactly c's services, actions (with their access levels), resource types
 // and condition keys.
 func (h *History) Check(c *catalog.Catalog) error {
-	var errs catalog.ErrorList
+	var errs diag.List
 	at := func(format string, args ...any) {
-		errs = append(errs, &catalog.Error{File: SnapshotsFile, Line: h.lastLine, Msg: fmt.Sprintf(format, args...)})
+		errs = append(errs, &diag.Diagnostic{File: SnapshotsFile, Line: h.lastLine, Msg: fmt.Sprintf(format, args...)})
 	}
 	last := h.Latest()
 	fix := "record the catalog as a new snapshot with `go run ./cmd/snapshot -content content -add <iam-definition.json> -date YYYY-MM-DD` (see history/README.md)"
@@ -189,20 +190,17 @@ func (h *History) Check(c *catalog.Catalog) error {
 }
 
 // parseSnapshots reads snapshots.yaml; lines holds each snapshot's line.
-func parseSnapshots(file string, src []byte) ([]Snapshot, []int, catalog.ErrorList) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
-		line, msg := catalog.YAMLError(err, 0)
-		return nil, nil, catalog.ErrorList{{File: file, Line: line, Msg: msg}}
+func parseSnapshots(file string, src []byte) ([]Snapshot, []int, diag.List) {
+	root, errs := yamlpos.Parse(file, src, 1)
+	if errs != nil {
+		return nil, nil, errs
 	}
-	var errs catalog.ErrorList
 	bad := func(n *yaml.Node, format string, args ...any) {
-		errs = append(errs, &catalog.Error{File: file, Line: n.Line, Col: n.Column, Msg: fmt.Sprintf(format, args...)})
+		errs = append(errs, &diag.Diagnostic{File: file, Line: n.Line, Col: n.Column, Msg: fmt.Sprintf(format, args...)})
 	}
-	if len(doc.Content) == 0 {
-		return nil, nil, catalog.ErrorList{{File: file, Line: 1, Msg: "no snapshots: want a list of snapshots, oldest first"}}
+	if root == nil {
+		return nil, nil, diag.List{{File: file, Line: 1, Msg: "no snapshots: want a list of snapshots, oldest first"}}
 	}
-	root := doc.Content[0]
 	if root.Kind != yaml.SequenceNode || len(root.Content) == 0 {
 		bad(root, "want a non-empty list of snapshots, oldest first")
 		return nil, nil, errs
@@ -263,88 +261,49 @@ func parseSnapshots(file string, src []byte) ([]Snapshot, []int, catalog.ErrorLi
 	return snaps, lines, errs
 }
 
-// lineDecoder decodes one line of a .jsonl file, reporting problems at
-// file:line:col.
+// lineDecoder decodes one line of a .jsonl file, parsed at its line, so
+// that problems are reported at file:line:col.
 type lineDecoder struct {
-	file string
+	jsonpos.Decoder
 	line int
-	errs catalog.ErrorList
-}
-
-func (d *lineDecoder) errorf(p jsonpos.Pos, format string, args ...any) {
-	d.errs = append(d.errs, &catalog.Error{File: d.file, Line: d.line, Col: p.Col, Msg: fmt.Sprintf(format, args...)})
 }
 
 // object calls fn for every member of v, which must be an object with known
 // keys only, each at most once.
 func (d *lineDecoder) object(v *jsonpos.Value, what string, known []string, fn func(key string, v *jsonpos.Value)) bool {
-	if v.Kind != jsonpos.Object {
-		d.errorf(v.Pos, "%s: want an object, found %s", what, v.Kind)
-		return false
-	}
-	seen := map[string]bool{}
-	for _, m := range v.Members {
-		if seen[m.Key] {
-			d.errorf(m.KeyPos, "%s: duplicate key %q", what, m.Key)
-			continue
-		}
-		seen[m.Key] = true
-		ok := false
-		for _, k := range known {
-			ok = ok || k == m.Key
-		}
-		if !ok {
-			d.errorf(m.KeyPos, "%s: unknown key %q (want %s)", what, m.Key, strings.Join(known, ", "))
-			continue
-		}
-		fn(m.Key, m.Value)
-	}
-	return true
+	return d.Members(v, what, known, func(m jsonpos.Member) { fn(m.Key, m.Value) })
 }
 
-func (d *lineDecoder) str(v *jsonpos.Value, what string) string {
-	if v.Kind != jsonpos.String {
-		d.errorf(v.Pos, "%s: want a string, found %s", what, v.Kind)
-		return ""
-	}
-	return v.Str
-}
-
+// strs is a list of strings, nil when empty: an empty list is no list.
 func (d *lineDecoder) strs(v *jsonpos.Value, what string) []string {
-	if v.Kind != jsonpos.Array {
-		d.errorf(v.Pos, "%s: want a list of strings, found %s", what, v.Kind)
-		return nil
+	if s := d.Strings(v, what); len(s) > 0 {
+		return s
 	}
-	var out []string // nil when empty: an empty list is no list
-	for _, it := range v.Items {
-		out = append(out, d.str(it, what))
-	}
-	return out
+	return nil
 }
 
 // lines splits a .jsonl file into lines, parsing each; fn gets the 1-based
 // line number. A line that is not JSON is reported and skipped.
-func eachLine(file string, src []byte, fn func(d *lineDecoder, v *jsonpos.Value)) catalog.ErrorList {
-	var errs catalog.ErrorList
+func eachLine(file string, src []byte, fn func(d *lineDecoder, v *jsonpos.Value)) diag.List {
+	var errs diag.List
 	if len(src) == 0 {
-		return catalog.ErrorList{{File: file, Line: 1, Msg: "empty file: want a header line"}}
+		return diag.List{{File: file, Line: 1, Msg: "empty file: want a header line"}}
 	}
 	if src[len(src)-1] != '\n' {
-		errs = append(errs, &catalog.Error{File: file, Msg: "the last line does not end with a newline"})
+		errs = append(errs, &diag.Diagnostic{File: file, Msg: "the last line does not end with a newline"})
 	} else {
 		src = src[:len(src)-1]
 	}
 	for i, l := range bytes.Split(src, []byte("\n")) {
-		d := &lineDecoder{file: file, line: i + 1}
+		d := &lineDecoder{Decoder: jsonpos.Decoder{File: file}, line: i + 1}
 		if len(bytes.TrimSpace(l)) == 0 {
-			d.errorf(jsonpos.Pos{Col: 1}, "empty line: want one JSON object a line")
-		} else if v, err := jsonpos.Parse(l); err != nil {
-			se := err.(*jsonpos.SyntaxError)
-			d.errorf(se.Pos, "invalid JSON: %s", se.Msg)
+			d.Errorf(jsonpos.Pos{Line: d.line, Col: 1}, "empty line: want one JSON object a line")
+		} else if v, err := jsonpos.ParseAt(l, d.line); err != nil {
+			d.Syntax(err, "invalid JSON: ")
 		} else {
 			fn(d, v)
 		}
-		errs = append(errs, d.errs...)
+		errs = append(errs, d.Errs...)
 	}
 	return errs
 }
@@ -367,7 +326,7 @@ func isRowField(e Entity, f Field) bool {
 }
 
 // parseTransition reads the .jsonl file of the transition from → to.
-func parseTransition(file string, src []byte, from, to Snapshot) (Transition, catalog.ErrorList) {
+func parseTransition(file string, src []byte, from, to Snapshot) (Transition, diag.List) {
 	t := Transition{From: from, To: to}
 	var prev *Change
 	errs := eachLine(file, src, func(d *lineDecoder, v *jsonpos.Value) {
@@ -376,18 +335,18 @@ func parseTransition(file string, src []byte, from, to Snapshot) (Transition, ca
 			d.object(v, "header", []string{"from", "to", "source_change"}, func(k string, v *jsonpos.Value) {
 				switch k {
 				case "from":
-					f = d.str(v, "from")
+					f = d.String(v, "from")
 				case "to":
-					tt = d.str(v, "to")
+					tt = d.String(v, "to")
 				case "source_change":
 					if v.Kind != jsonpos.Bool || !v.Bool {
-						d.errorf(v.Pos, "source_change: want true, or no source_change")
+						d.Errorf(v.Pos, "source_change: want true, or no source_change")
 					}
 					t.SourceChange = true
 				}
 			})
-			if len(d.errs) == 0 && (f != from.Date || tt != to.Date) {
-				d.errorf(v.Pos, "header says from %q to %q, want from %q to %q (the snapshot before in snapshots.yaml, and this file's date)", f, tt, from.Date, to.Date)
+			if len(d.Errs) == 0 && (f != from.Date || tt != to.Date) {
+				d.Errorf(v.Pos, "header says from %q to %q, want from %q to %q (the snapshot before in snapshots.yaml, and this file's date)", f, tt, from.Date, to.Date)
 			}
 			return
 		}
@@ -396,7 +355,7 @@ func parseTransition(file string, src []byte, from, to Snapshot) (Transition, ca
 			return
 		}
 		if prev != nil && !changeLess(prev, &c) {
-			d.errorf(v.Pos, "%s %s %s comes after %s %s %s: changes must be sorted by service, entity (service, action, resource_type, condition_key) and name, once each", c.Entity, c.ID(), c.Kind, prev.Entity, prev.ID(), prev.Kind)
+			d.Errorf(v.Pos, "%s %s %s comes after %s %s %s: changes must be sorted by service, entity (service, action, resource_type, condition_key) and name, once each", c.Entity, c.ID(), c.Kind, prev.Entity, prev.ID(), prev.Kind)
 		}
 		t.Changes = append(t.Changes, c)
 		prev = &t.Changes[len(t.Changes)-1]
@@ -405,7 +364,7 @@ func parseTransition(file string, src []byte, from, to Snapshot) (Transition, ca
 		for _, c := range t.Changes {
 			for _, f := range c.Fields {
 				if f.Source {
-					errs = append(errs, &catalog.Error{File: file, Line: c.Line, Col: 1, Msg: fmt.Sprintf("%s %s: a source difference in a transition whose header has no \"source_change\": true", c.Entity, c.ID())})
+					errs.Add(file, c.Line, 1, "%s %s: a source difference in a transition whose header has no \"source_change\": true", c.Entity, c.ID())
 					break
 				}
 			}
@@ -428,29 +387,29 @@ func changeLess(a, b *Change) bool {
 // change decodes one change line and checks it is complete for its kind and entity.
 func (d *lineDecoder) change(v *jsonpos.Value) (Change, bool) {
 	c := Change{Line: d.line}
-	n := len(d.errs)
+	n := len(d.Errs)
 	var fields, record *jsonpos.Value
 	seen := map[string]bool{}
 	if !d.object(v, "change", []string{"op", "entity", "service", "name", "fields", "record"}, func(k string, v *jsonpos.Value) {
 		seen[k] = true
 		switch k {
 		case "op":
-			c.Kind = Kind(d.str(v, "op"))
+			c.Kind = Kind(d.String(v, "op"))
 			if c.Kind != Added && c.Kind != Removed && c.Kind != Changed {
-				d.errorf(v.Pos, "op %q: want added, removed or changed", c.Kind)
+				d.Errorf(v.Pos, "op %q: want added, removed or changed", c.Kind)
 			}
 		case "entity":
-			c.Entity = Entity(d.str(v, "entity"))
+			c.Entity = Entity(d.String(v, "entity"))
 			if _, ok := entityRank[c.Entity]; !ok {
-				d.errorf(v.Pos, "entity %q: want service, action, resource_type or condition_key", c.Entity)
+				d.Errorf(v.Pos, "entity %q: want service, action, resource_type or condition_key", c.Entity)
 			}
 		case "service":
-			c.Service = d.str(v, "service")
+			c.Service = d.String(v, "service")
 			if !catalog.ValidPrefix(c.Service) {
-				d.errorf(v.Pos, "invalid service prefix %q", c.Service)
+				d.Errorf(v.Pos, "invalid service prefix %q", c.Service)
 			}
 		case "name":
-			c.Name = d.str(v, "name")
+			c.Name = d.String(v, "name")
 		case "fields":
 			fields = v
 		case "record":
@@ -461,46 +420,46 @@ func (d *lineDecoder) change(v *jsonpos.Value) (Change, bool) {
 	}
 	for _, k := range []string{"op", "entity", "service"} {
 		if !seen[k] {
-			d.errorf(v.Pos, "change: %s is missing", k)
+			d.Errorf(v.Pos, "change: %s is missing", k)
 		}
 	}
-	if len(d.errs) > n {
+	if len(d.Errs) > n {
 		return c, false
 	}
 	what := string(c.Kind) + " " + string(c.Entity) + " " + c.ID()
 	if (c.Entity == ServiceEntity) != (c.Name == "") {
 		if c.Entity == ServiceEntity {
-			d.errorf(v.Pos, "%s: a service change has no name", what)
+			d.Errorf(v.Pos, "%s: a service change has no name", what)
 		} else {
-			d.errorf(v.Pos, "%s: name is missing", what)
+			d.Errorf(v.Pos, "%s: name is missing", what)
 		}
 	}
 	switch c.Kind {
 	case Changed:
 		if fields == nil {
-			d.errorf(v.Pos, "%s: fields are missing", what)
+			d.Errorf(v.Pos, "%s: fields are missing", what)
 		} else {
 			c.Fields = d.fields(fields, c.Entity, what)
 		}
 		if record != nil {
-			d.errorf(record.Pos, "%s: a change has no record (only additions and removals do)", what)
+			d.Errorf(record.Pos, "%s: a change has no record (only additions and removals do)", what)
 		}
 	default:
 		if fields != nil {
-			d.errorf(fields.Pos, "%s: only a change has fields", what)
+			d.Errorf(fields.Pos, "%s: only a change has fields", what)
 		}
 		if record == nil {
-			d.errorf(v.Pos, "%s: record is missing", what)
+			d.Errorf(v.Pos, "%s: record is missing", what)
 		} else {
 			c.Record = d.record(record, c, what)
 		}
 	}
-	return c, len(d.errs) == n
+	return c, len(d.Errs) == n
 }
 
 func (d *lineDecoder) fields(v *jsonpos.Value, e Entity, what string) []FieldChange {
 	if v.Kind != jsonpos.Array || len(v.Items) == 0 {
-		d.errorf(v.Pos, "%s: fields: want a non-empty list", what)
+		d.Errorf(v.Pos, "%s: fields: want a non-empty list", what)
 		return nil
 	}
 	var out []FieldChange
@@ -513,18 +472,18 @@ func (d *lineDecoder) fields(v *jsonpos.Value, e Entity, what string) []FieldCha
 			switch k {
 			case "source":
 				if v.Kind != jsonpos.Bool || !v.Bool {
-					d.errorf(v.Pos, "source: want true, or no source")
+					d.Errorf(v.Pos, "source: want true, or no source")
 				}
 				f.Source = true
 			case "field":
-				f.Field = Field(d.str(v, "field"))
+				f.Field = Field(d.String(v, "field"))
 			case "resource":
-				f.Resource, f.Row = d.str(v, "resource"), true
+				f.Resource, f.Row = d.String(v, "resource"), true
 			case "old":
-				s := d.str(v, "old")
+				s := d.String(v, "old")
 				old = &s
 			case "new":
-				s := d.str(v, "new")
+				s := d.String(v, "new")
 				new = &s
 			case "added":
 				f.Added = d.strs(v, "added")
@@ -542,45 +501,45 @@ func (d *lineDecoder) fields(v *jsonpos.Value, e Entity, what string) []FieldCha
 		fw := what + ": field " + strconv.Quote(string(f.Field))
 		switch {
 		case !seen["field"]:
-			d.errorf(it.Pos, "%s: field is missing", what)
+			d.Errorf(it.Pos, "%s: field is missing", what)
 		case !valid:
-			d.errorf(it.Pos, "%s: not a field of a %s", fw, e)
+			d.Errorf(it.Pos, "%s: not a field of a %s", fw, e)
 		case isRowField(e, f.Field) != f.Row:
 			if f.Row {
-				d.errorf(it.Pos, "%s: a %s's %s has no resource", fw, e, f.Field)
+				d.Errorf(it.Pos, "%s: a %s's %s has no resource", fw, e, f.Field)
 			} else {
-				d.errorf(it.Pos, "%s: resource is missing (the action's resource-type row)", fw)
+				d.Errorf(it.Pos, "%s: resource is missing (the action's resource-type row)", fw)
 			}
 		case isListField(f.Field):
 			if old != nil || new != nil {
-				d.errorf(it.Pos, "%s: a list field has added and removed, not old and new", fw)
+				d.Errorf(it.Pos, "%s: a list field has added and removed, not old and new", fw)
 			}
 			if len(f.Added)+len(f.Removed) == 0 {
-				d.errorf(it.Pos, "%s: added and removed are both empty", fw)
+				d.Errorf(it.Pos, "%s: added and removed are both empty", fw)
 			}
 		default:
 			if seen["added"] || seen["removed"] {
-				d.errorf(it.Pos, "%s: a scalar field has old and new, not added and removed", fw)
+				d.Errorf(it.Pos, "%s: a scalar field has old and new, not added and removed", fw)
 			}
 			if old == nil || new == nil {
-				d.errorf(it.Pos, "%s: old and new are both required", fw)
+				d.Errorf(it.Pos, "%s: old and new are both required", fw)
 				break
 			}
 			f.Old, f.New = *old, *new
 			if f.Old == f.New {
-				d.errorf(it.Pos, "%s: old and new are equal", fw)
+				d.Errorf(it.Pos, "%s: old and new are equal", fw)
 			}
 			switch f.Field {
 			case ResourceTypeField:
 				for _, s := range []string{f.Old, f.New} {
 					if s != RowAbsent && s != RowOptional && s != RowRequired {
-						d.errorf(it.Pos, "%s: %q: want \"\", \"optional\" or \"required\"", fw, s)
+						d.Errorf(it.Pos, "%s: %q: want \"\", \"optional\" or \"required\"", fw, s)
 					}
 				}
 			case AccessLevelField:
 				for _, s := range []string{f.Old, f.New} {
 					if l, ok := catalog.ParseAccessLevel(s); !ok || string(l) != s {
-						d.errorf(it.Pos, "%s: unknown access level %q", fw, s)
+						d.Errorf(it.Pos, "%s: unknown access level %q", fw, s)
 					}
 				}
 			}
@@ -597,18 +556,18 @@ func (d *lineDecoder) record(v *jsonpos.Value, c Change, what string) *Record {
 		seen[k] = true
 		switch k {
 		case "name":
-			r.Name = d.str(v, "name")
+			r.Name = d.String(v, "name")
 		case "description":
-			r.Description = d.str(v, "description")
+			r.Description = d.String(v, "description")
 		case "access_level":
-			s := d.str(v, "access_level")
+			s := d.String(v, "access_level")
 			if l, ok := catalog.ParseAccessLevel(s); !ok || string(l) != s {
-				d.errorf(v.Pos, "%s: unknown access level %q", what, s)
+				d.Errorf(v.Pos, "%s: unknown access level %q", what, s)
 			}
 			r.AccessLevel = catalog.AccessLevel(s)
 		case "resource_types":
 			if v.Kind != jsonpos.Array {
-				d.errorf(v.Pos, "%s: resource_types: want a list, found %s", what, v.Kind)
+				d.Errorf(v.Pos, "%s: resource_types: want a list, found %s", what, v.Kind)
 				return
 			}
 			r.ResourceTypes = []ResourceRow{}
@@ -618,10 +577,10 @@ func (d *lineDecoder) record(v *jsonpos.Value, c Change, what string) *Record {
 				d.object(it, what+": resource type", []string{"name", "required", "condition_keys", "dependent_actions"}, func(k string, v *jsonpos.Value) {
 					switch k {
 					case "name":
-						row.Name, hasName = d.str(v, "name"), true
+						row.Name, hasName = d.String(v, "name"), true
 					case "required":
 						if v.Kind != jsonpos.Bool {
-							d.errorf(v.Pos, "%s: required: want true or false, found %s", what, v.Kind)
+							d.Errorf(v.Pos, "%s: required: want true or false, found %s", what, v.Kind)
 						}
 						row.Required = v.Bool
 					case "condition_keys":
@@ -631,16 +590,16 @@ func (d *lineDecoder) record(v *jsonpos.Value, c Change, what string) *Record {
 					}
 				})
 				if it.Kind == jsonpos.Object && !hasName {
-					d.errorf(it.Pos, "%s: resource type: name is missing", what)
+					d.Errorf(it.Pos, "%s: resource type: name is missing", what)
 				}
 				r.ResourceTypes = append(r.ResourceTypes, row)
 			}
 		case "arn":
-			r.ARN = d.str(v, "arn")
+			r.ARN = d.String(v, "arn")
 		case "condition_keys":
 			r.ConditionKeys = d.strs(v, "condition_keys")
 		case "type":
-			r.Type = d.str(v, "type")
+			r.Type = d.String(v, "type")
 		}
 	})
 	if v.Kind != jsonpos.Object {
@@ -669,7 +628,7 @@ func (d *lineDecoder) record(v *jsonpos.Value, c Change, what string) *Record {
 	}
 	for _, k := range must {
 		if !seen[k] {
-			d.errorf(v.Pos, "%s: record: %s is missing", what, k)
+			d.Errorf(v.Pos, "%s: record: %s is missing", what, k)
 		}
 	}
 	for _, k := range []string{"name", "description", "access_level", "resource_types", "arn", "condition_keys", "type"} {
@@ -681,7 +640,7 @@ func (d *lineDecoder) record(v *jsonpos.Value, c Change, what string) *Record {
 			ok = ok || m == k
 		}
 		if !ok {
-			d.errorf(v.Pos, "%s: record: %s does not belong in the record of a %s %s", what, k, c.Kind, c.Entity)
+			d.Errorf(v.Pos, "%s: record: %s does not belong in the record of a %s %s", what, k, c.Kind, c.Entity)
 		}
 	}
 	return r

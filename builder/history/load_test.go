@@ -8,6 +8,7 @@ import (
 	"testing/fstest"
 
 	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/diag"
 )
 
 // threeCatalogs: oldCatalog, newCatalog dated by month only, and a third
@@ -307,8 +308,8 @@ func TestLoadErrors(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("Load = %v\nwant an error containing %q", err, tc.want)
 			}
-			if _, ok := err.(catalog.ErrorList); err != nil && !ok {
-				t.Errorf("error is a %T, want a catalog.ErrorList", err)
+			if _, ok := err.(diag.List); err != nil && !ok {
+				t.Errorf("error is a %T, want a diag.List", err)
 			}
 		})
 	}

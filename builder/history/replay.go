@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/jsonpos"
 )
 
@@ -76,13 +77,13 @@ func newReplay(h *History) *replay {
 }
 
 // listing reads the earliest snapshot's file into the state.
-func (r *replay) listing(file string, src []byte, s Snapshot) catalog.ErrorList {
+func (r *replay) listing(file string, src []byte, s Snapshot) diag.List {
 	return eachLine(file, src, func(d *lineDecoder, v *jsonpos.Value) {
 		if d.line == 1 {
 			var date string
-			d.object(v, "header", []string{"snapshot"}, func(k string, v *jsonpos.Value) { date = d.str(v, "snapshot") })
-			if len(d.errs) == 0 && date != s.Date {
-				d.errorf(v.Pos, "header says snapshot %q, want %q (this file's date)", date, s.Date)
+			d.object(v, "header", []string{"snapshot"}, func(k string, v *jsonpos.Value) { date = d.String(v, "snapshot") })
+			if len(d.Errs) == 0 && date != s.Date {
+				d.Errorf(v.Pos, "header says snapshot %q, want %q (this file's date)", date, s.Date)
 			}
 			return
 		}
@@ -93,11 +94,11 @@ func (r *replay) listing(file string, src []byte, s Snapshot) catalog.ErrorList 
 			seen[k] = true
 			switch k {
 			case "service":
-				prefix = d.str(v, "service")
+				prefix = d.String(v, "service")
 			case "level":
-				level = d.str(v, "level")
+				level = d.String(v, "level")
 				if l, ok := catalog.ParseAccessLevel(level); !ok || string(l) != level {
-					d.errorf(v.Pos, "unknown access level %q", level)
+					d.Errorf(v.Pos, "unknown access level %q", level)
 				}
 			case "actions":
 				actions = v
@@ -107,32 +108,32 @@ func (r *replay) listing(file string, src []byte, s Snapshot) catalog.ErrorList 
 				conditions = v
 			}
 		})
-		if v.Kind != jsonpos.Object || len(d.errs) > 0 {
+		if v.Kind != jsonpos.Object || len(d.Errs) > 0 {
 			return
 		}
 		if !catalog.ValidPrefix(prefix) {
-			d.errorf(v.Pos, "invalid service prefix %q", prefix)
+			d.Errorf(v.Pos, "invalid service prefix %q", prefix)
 			return
 		}
 		if seen["level"] || seen["actions"] {
 			// {"service","level","actions"}: some of the service's actions at one level.
 			switch {
 			case !seen["level"] || !seen["actions"] || resources != nil || conditions != nil:
-				d.errorf(v.Pos, "an actions line has service, level and actions, and nothing else")
+				d.Errorf(v.Pos, "an actions line has service, level and actions, and nothing else")
 				return
 			case !r.st.services[prefix] || r.listed != prefix:
-				d.errorf(v.Pos, "actions of %s: not right after the line of service %s", prefix, prefix)
+				d.Errorf(v.Pos, "actions of %s: not right after the line of service %s", prefix, prefix)
 				return
 			}
 			acts := set(r.st.actions, prefix)
 			if actions.Kind != jsonpos.Array {
-				d.errorf(actions.Pos, "actions: want a list of strings, found %s", actions.Kind)
+				d.Errorf(actions.Pos, "actions: want a list of strings, found %s", actions.Kind)
 				return
 			}
 			for _, it := range actions.Items {
-				name := d.str(it, "actions")
+				name := d.String(it, "actions")
 				if _, dup := acts[name]; dup {
-					d.errorf(it.Pos, "action %s:%s listed twice", prefix, name)
+					d.Errorf(it.Pos, "action %s:%s listed twice", prefix, name)
 				}
 				acts[name] = catalog.AccessLevel(level)
 				r.h.actions[prefix+":"+name] = &actionEntry{inFirst: true}
@@ -141,7 +142,7 @@ func (r *replay) listing(file string, src []byte, s Snapshot) catalog.ErrorList 
 		}
 		// {"service","resource_types","condition_keys"}: a service.
 		if r.st.services[prefix] {
-			d.errorf(v.Pos, "service %s listed twice", prefix)
+			d.Errorf(v.Pos, "service %s listed twice", prefix)
 			return
 		}
 		r.st.services[prefix] = true
@@ -157,7 +158,7 @@ func (r *replay) listing(file string, src []byte, s Snapshot) catalog.ErrorList 
 			m := set(x.m, prefix)
 			for _, name := range d.strs(x.v, x.what) {
 				if m[name] {
-					d.errorf(x.v.Pos, "%s: %q listed twice", x.what, name)
+					d.Errorf(x.v.Pos, "%s: %q listed twice", x.what, name)
 				}
 				m[name] = true
 			}
@@ -166,10 +167,10 @@ func (r *replay) listing(file string, src []byte, s Snapshot) catalog.ErrorList 
 }
 
 // apply replays one transition, checking every change applies to the state.
-func (r *replay) apply(file string, t Transition) catalog.ErrorList {
-	var errs catalog.ErrorList
+func (r *replay) apply(file string, t Transition) diag.List {
+	var errs diag.List
 	bad := func(c Change, format string, args ...any) {
-		errs = append(errs, &catalog.Error{File: file, Line: c.Line, Col: 1, Msg: fmt.Sprintf(format, args...)})
+		errs = append(errs, &diag.Diagnostic{File: file, Line: c.Line, Col: 1, Msg: fmt.Sprintf(format, args...)})
 	}
 	ti := len(r.h.trans)
 	st := &r.st

@@ -6,7 +6,8 @@
 // action, an unknown access level or a missing comma in an example policy
 // must be reported at the line and column where it is, which encoding/json
 // cannot do (it drops duplicate keys and reports byte offsets only for
-// syntax errors).
+// syntax errors). A Decoder turns a tree into model values strictly,
+// every problem a diagnostic (package diag) at its place.
 package jsonpos
 
 import (
@@ -87,8 +88,13 @@ func (e *SyntaxError) Error() string { return e.Pos.String() + ": " + e.Msg }
 const MaxDepth = 512
 
 // Parse parses one JSON document; only white space may follow it.
-func Parse(src []byte) (*Value, error) {
-	p := &parser{src: src, line: 1, lineStart: 0}
+func Parse(src []byte) (*Value, error) { return ParseAt(src, 1) }
+
+// ParseAt parses one JSON document that starts on line first of its file
+// (a fenced block of a note, a line of a .jsonl file), so that positions
+// are the file's.
+func ParseAt(src []byte, first int) (*Value, error) {
+	p := &parser{src: src, line: first, lineStart: 0}
 	p.skipSpace()
 	v, err := p.value(0)
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"gopkg.in/yaml.v3"
+	"github.com/iamref/iamref/builder/yamlpos"
 )
 
 // contentDir is the repository's content tree, seen from this package.
@@ -102,10 +102,12 @@ func TestManagedPolicyTable(t *testing.T) {
 			Policies []string `yaml:"policies"`
 		} `yaml:"rows"`
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(src))
-	dec.KnownFields(true)
-	if err := dec.Decode(&table); err != nil {
-		t.Fatalf("%s: %v", file, err)
+	root, errs := yamlpos.Parse(file, src, 1)
+	if errs == nil {
+		errs = yamlpos.Decode(file, root, &table)
+	}
+	if errs != nil {
+		t.Fatal(errs)
 	}
 	if table.Source.Name == "" || !strings.HasPrefix(table.Source.URL, "https://") {
 		t.Errorf("source = %+v, want a name and an https URL", table.Source)

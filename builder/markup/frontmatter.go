@@ -1,14 +1,11 @@
 package markup
 
 import (
-	"bytes"
-	"fmt"
 	"net/url"
-	"regexp"
-	"strconv"
-	"strings"
 
-	"gopkg.in/yaml.v3"
+	"github.com/iamref/iamref/builder/diag"
+	"github.com/iamref/iamref/builder/yamlpos"
+	"go.yaml.in/yaml/v3"
 )
 
 // FrontMatter is the YAML block between "---" lines at the top of a
@@ -28,180 +25,46 @@ type Source struct {
 	URL  string `yaml:"url"`
 }
 
-// PosError is an error at a position in a named file. Line and Col are
-// 1-based; Error formats it as "file:line:col: message".
-type PosError struct {
-	File      string
-	Line, Col int
-	Msg       string
-}
-
-func (e *PosError) Error() string {
-	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
-}
-
-// splitFrontMatter separates a leading front-matter block from the Markdown
-// body. It reports ok=false when src does not start with a "---" line. The
-// returned yaml excludes both delimiter lines; body is everything after the
-// closing one.
-func splitFrontMatter(name string, src []byte) (yml, body []byte, ok bool, err error) {
-	first, rest, _ := cutLine(src)
-	if !isDelim(first) {
-		return nil, src, false, nil
-	}
-	start := len(src) - len(rest)
-	for off := start; off < len(src); {
-		line, next, _ := cutLine(src[off:])
-		if isDelim(line) {
-			return src[start:off], src[len(src)-len(next):], true, nil
-		}
-		off = len(src) - len(next)
-	}
-	return nil, nil, true, &PosError{File: name, Line: 1, Col: 1, Msg: `front matter opened with "---" is never closed`}
-}
-
-// cutLine returns the first line of b without its line ending, and the rest.
-func cutLine(b []byte) (line, rest []byte, found bool) {
-	line, rest, found = bytes.Cut(b, []byte("\n"))
-	return bytes.TrimSuffix(line, []byte("\r")), rest, found
-}
-
-func isDelim(line []byte) bool {
-	return string(bytes.TrimRight(line, " \t")) == "---"
-}
-
-// yamlLineRE matches the position prefix of yaml.v3 syntax errors, which
-// carry a line but no column. The line is yaml.v3's: for a few parser
-// errors (an unclosed flow sequence, say) it names the line where the
-// construct opened rather than where parsing failed.
-var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
-// parseFrontMatter decodes the YAML of a front-matter block. The block
-// starts on line 2 of the file (line 1 is the opening "---"), so positions
-// are shifted by one to point into the file.
+// parseFrontMatter decodes the YAML of a front-matter block, which starts
+// on line 2 of the file (line 1 is the opening "---").
 func parseFrontMatter(name string, yml []byte) (*FrontMatter, error) {
-	const lineOffset = 1
-	errAt := func(line, col int, format string, args ...any) error {
-		return &PosError{File: name, Line: line + lineOffset, Col: col, Msg: fmt.Sprintf(format, args...)}
+	root, errs := yamlpos.Parse(name, yml, 2)
+	if errs != nil {
+		return nil, errs.Err()
 	}
-
-	var doc yaml.Node
-	if err := yaml.Unmarshal(yml, &doc); err != nil {
-		if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
-			line, _ := strconv.Atoi(m[1])
-			return nil, errAt(line, 1, "%s", m[2])
-		}
-		return nil, errAt(1, 1, "%s", strings.TrimPrefix(err.Error(), "yaml: "))
+	if root == nil { // an empty block
+		return nil, diag.At(name, 1, 1, "front matter: title is required")
+	}
+	if root.Kind != yaml.MappingNode {
+		return nil, diag.At(name, root.Line, root.Column, "front matter must be a mapping of keys to values")
 	}
 	fm := &FrontMatter{}
-	if len(doc.Content) == 0 { // empty block
-		return nil, errAt(0, 1, "front matter: title is required")
-	}
-	root := doc.Content[0]
-	if root.Kind != yaml.MappingNode {
-		return nil, errAt(root.Line, root.Column, "front matter must be a mapping of keys to values")
-	}
-
-	err := decodeMapping(root, errAt, map[string]func(*yaml.Node) error{
-		"title":   scalarInto(&fm.Title, errAt),
-		"summary": scalarInto(&fm.Summary, errAt),
-		"service": scalarInto(&fm.Service, errAt),
-		"order":   scalarInto(&fm.Order, errAt),
-		"sources": func(v *yaml.Node) error {
-			if v.Kind != yaml.SequenceNode {
-				return errAt(v.Line, v.Column, "sources must be a list of {name, url}")
-			}
-			for _, item := range v.Content {
-				s, err := decodeSource(item, errAt)
-				if err != nil {
-					return err
-				}
-				fm.Sources = append(fm.Sources, s)
-			}
-			return nil
-		},
-	})
-	if err != nil {
-		return nil, err
+	if errs := yamlpos.Decode(name, root, fm); errs != nil {
+		return nil, errs.Err()
 	}
 	if fm.Title == "" {
-		return nil, errAt(root.Line, root.Column, "front matter: title is required")
+		errs.Add(name, root.Line, root.Column, "front matter: title is required")
+	}
+	items := yamlpos.Key(root, "sources")
+	for i, s := range fm.Sources {
+		n := yamlpos.Resolve(items.Content[i])
+		switch {
+		case s.Name == "":
+			errs.Add(name, n.Line, n.Column, "source: name is required")
+		case s.URL == "":
+			errs.Add(name, n.Line, n.Column, "source %q: url is required", s.Name)
+		default:
+			if u, err := url.Parse(s.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				at := n
+				if v := yamlpos.Key(n, "url"); v != nil {
+					at = v
+				}
+				errs.Add(name, at.Line, at.Column, "source %q: url %q is not an absolute http(s) URL", s.Name, s.URL)
+			}
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
 	}
 	return fm, nil
-}
-
-type errAtFunc func(line, col int, format string, args ...any) error
-
-// decodeMapping calls the handler of each key of a mapping node, rejecting
-// unknown and repeated keys at their position.
-func decodeMapping(m *yaml.Node, errAt errAtFunc, fields map[string]func(*yaml.Node) error) error {
-	seen := make(map[string]bool, len(fields))
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		k, v := m.Content[i], m.Content[i+1]
-		handle, ok := fields[k.Value]
-		if !ok || k.Kind != yaml.ScalarNode {
-			return errAt(k.Line, k.Column, "unknown key %q", k.Value)
-		}
-		if seen[k.Value] {
-			return errAt(k.Line, k.Column, "key %q repeated", k.Value)
-		}
-		seen[k.Value] = true
-		if err := handle(v); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// scalarInto returns a handler that decodes a scalar node into dst.
-func scalarInto[T any](dst *T, errAt errAtFunc) func(*yaml.Node) error {
-	return func(v *yaml.Node) error {
-		if v.Kind != yaml.ScalarNode {
-			return errAt(v.Line, v.Column, "expected a single value, not a %s", kindName(v.Kind))
-		}
-		if err := v.Decode(dst); err != nil {
-			return errAt(v.Line, v.Column, "cannot use %q as %T", v.Value, *dst)
-		}
-		return nil
-	}
-}
-
-func decodeSource(n *yaml.Node, errAt errAtFunc) (Source, error) {
-	var s Source
-	if n.Kind != yaml.MappingNode {
-		return s, errAt(n.Line, n.Column, "a source must be a mapping with name and url")
-	}
-	var urlNode *yaml.Node
-	err := decodeMapping(n, errAt, map[string]func(*yaml.Node) error{
-		"name": scalarInto(&s.Name, errAt),
-		"url": func(v *yaml.Node) error {
-			urlNode = v
-			return scalarInto(&s.URL, errAt)(v)
-		},
-	})
-	if err != nil {
-		return s, err
-	}
-	if s.Name == "" {
-		return s, errAt(n.Line, n.Column, "source: name is required")
-	}
-	if s.URL == "" {
-		return s, errAt(n.Line, n.Column, "source %q: url is required", s.Name)
-	}
-	if u, err := url.Parse(s.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return s, errAt(urlNode.Line, urlNode.Column, "source %q: url %q is not an absolute http(s) URL", s.Name, s.URL)
-	}
-	return s, nil
-}
-
-func kindName(k yaml.Kind) string {
-	switch k {
-	case yaml.SequenceNode:
-		return "list"
-	case yaml.MappingNode:
-		return "mapping"
-	case yaml.AliasNode:
-		return "alias"
-	}
-	return "value"
 }

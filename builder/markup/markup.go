@@ -22,15 +22,16 @@
 //	    url: https://docs.aws.amazon.com/chime/latest/ag/control-access.html
 //	---
 //
-// Unknown keys are errors. Errors name the file, line and column, as
-// "file:line:col: message".
+// Unknown keys are errors. Errors are diagnostics (package diag) naming the
+// file, line and column: "file:line:col: message".
 package markup
 
 import (
 	"bytes"
-	"fmt"
 	"html/template"
 
+	"github.com/iamref/iamref/builder/diag"
+	"github.com/iamref/iamref/builder/yamlpos"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -76,12 +77,12 @@ func New() *Renderer {
 // Render converts the Markdown file src, named name in error messages. The
 // file must start with front matter carrying a title.
 func (r *Renderer) Render(name string, src []byte) (*Document, error) {
-	yml, body, ok, err := splitFrontMatter(name, src)
-	if err != nil {
-		return nil, err
+	yml, body, _, ok, errs := yamlpos.SplitFrontMatter(name, src)
+	if errs != nil {
+		return nil, errs.Err()
 	}
 	if !ok {
-		return nil, &PosError{File: name, Line: 1, Col: 1, Msg: `missing front matter: the file must start with a "---" line`}
+		return nil, diag.At(name, 1, 1, `missing front matter: the file must start with a "---" line`)
 	}
 	fm, err := parseFrontMatter(name, yml)
 	if err != nil {
@@ -92,7 +93,7 @@ func (r *Renderer) Render(name string, src []byte) (*Document, error) {
 	doc := &Document{FrontMatter: *fm, Headings: collectHeadings(root, body)}
 	var buf bytes.Buffer
 	if err := r.md.Renderer().Render(&buf, body, root); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, diag.At(name, 0, 0, "%v", err)
 	}
 	doc.HTML = template.HTML(buf.String())
 	return doc, nil

@@ -2,7 +2,6 @@ package markup
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,13 +9,14 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/iamref/iamref/internal/sitetest"
 	"golang.org/x/tools/txtar"
 )
 
-var update = flag.Bool("update", false, "rewrite output.html and headings.txt in testdata/*.txtar")
-
 // TestRenderCases runs each testdata/*.txtar case: input.md is rendered and
-// compared with output.html (the HTML) and headings.txt (the headings).
+// compared with output.html (the HTML) and headings.txt (the headings);
+// go test -update rewrites those two sections.
 func TestRenderCases(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txtar")
 	if err != nil {
@@ -48,7 +48,7 @@ func TestRenderCases(t *testing.T) {
 				t.Errorf("output has a style attribute:\n%s", got["output.html"])
 			}
 			checkHTML(t, got["output.html"])
-			if *update {
+			if sitetest.Update() {
 				for i := range ar.Files {
 					if g, ok := got[ar.Files[i].Name]; ok {
 						ar.Files[i].Data = []byte(g)
@@ -71,8 +71,8 @@ func TestRenderCases(t *testing.T) {
 					t.Errorf("no %s section (run go test -update)", name)
 					continue
 				}
-				if got[name] != string(want) {
-					t.Errorf("%s differs (run go test -update and review the diff)\ngot:\n%s\nwant:\n%s", name, got[name], want)
+				if diff := cmp.Diff(string(want), got[name]); diff != "" {
+					t.Errorf("%s differs (-want +got; run go test -update and review the diff):\n%s", name, diff)
 				}
 			}
 		})
@@ -152,16 +152,18 @@ func TestRenderFrontMatterErrors(t *testing.T) {
 		{"unknown key", "---\ntitle: t\n\nsumary: s\n---\n", `f.md:4:1: unknown key "sumary"`},
 		{"unknown nested key", "---\ntitle: t\nsources:\n  - name: n\n    link: https://a.example/\n---\n", `f.md:5:5: unknown key "link"`},
 		{"repeated key", "---\ntitle: t\ntitle: u\n---\n", `f.md:3:1: key "title" repeated`},
-		{"order not int", "---\ntitle: t\norder: first\n---\n", `f.md:3:8: cannot use "first" as int`},
-		{"title not scalar", "---\ntitle: [a, b]\n---\n", "f.md:2:8: expected a single value, not a list"},
+		{"order not int", "---\ntitle: t\norder: first\n---\n", `f.md:3:8: order: cannot use "first" as int`},
+		{"title not scalar", "---\ntitle: [a, b]\n---\n", "f.md:2:8: title: expected a single value, not a list"},
 		{"not a mapping", "---\n- a\n---\n", "f.md:2:1: front matter must be a mapping of keys to values"},
-		{"sources not list", "---\ntitle: t\nsources: x\n---\n", "f.md:3:10: sources must be a list of {name, url}"},
+		{"sources not list", "---\ntitle: t\nsources: x\n---\n", "f.md:3:10: sources: expected a list, not a value"},
 		{"source without url", "---\ntitle: t\nsources:\n  - name: n\n---\n", `f.md:4:5: source "n": url is required`},
 		{"source bad url", "---\ntitle: t\nsources:\n  - name: n\n    url: javascript:alert(1)\n---\n", `f.md:5:10: source "n": url "javascript:alert(1)" is not an absolute http(s) URL`},
-		// yaml.v3 gives syntax errors a line but no column, so the column is 1.
-		{"tab indentation", "---\ntitle: t\n\tsummary: s\n---\n", "f.md:3:1: found a tab character that violates indentation"},
-		{"unterminated quote", "---\ntitle: t\nsummary: s\nservice: \"chime\n---\n", "f.md:4:1: found unexpected end of stream"},
-		{"bad indentation", "---\ntitle: t\n  summary: s\n---\n", "f.md:3:1: mapping values are not allowed in this context"},
+		// yaml/v3 gives syntax errors a line but no column.
+		{"tab indentation", "---\ntitle: t\n\tsummary: s\n---\n", "f.md:3: found a tab character that violates indentation"},
+		{"unterminated quote", "---\ntitle: t\nsummary: s\nservice: \"chime\n---\n", "f.md:4: found unexpected end of stream"},
+		{"syntax on the first line", "---\ntitle: a: b\n---\n", "f.md:2: mapping values are not allowed in this context"},
+		{"source without url, in a flow list", "---\ntitle: t\nsources: [{name: n}]\n---\n", `f.md:3:11: source "n": url is required`},
+		{"bad indentation", "---\ntitle: t\n  summary: s\n---\n", "f.md:3: mapping values are not allowed in this context"},
 	}
 	r := New()
 	for _, tt := range tests {

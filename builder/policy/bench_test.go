@@ -107,3 +107,63 @@ func BenchmarkParse(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(ps))*float64(b.N)/b.Elapsed().Seconds(), "policies/s")
 }
+
+// analyzeAll runs Analyze on every managed policy's source on GOMAXPROCS
+// goroutines, as the site does.
+func analyzeAll(e *Engine, ps []*ManagedPolicy) []*Analysis {
+	out := make([]*Analysis, len(ps))
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < len(ps); i += workers {
+				out[i] = e.Analyze(ps[i].Document, Options{Kind: Identity, AWSManaged: true})
+			}
+		}(w)
+	}
+	wg.Wait()
+	return out
+}
+
+// parseEvaluateAll parses and evaluates every managed policy, without the
+// checks: what the site did before Analyze.
+func parseEvaluateAll(e *Engine, ps []*ManagedPolicy) []*Result {
+	docs := make([]*Document, len(ps))
+	for i, p := range ps {
+		docs[i], _ = Parse(p.Document)
+	}
+	return evaluateAll(e, docs)
+}
+
+// BenchmarkAnalyzeAllManaged is what the checks cost: Analyze (parse, the
+// kind's rules, evaluation, every check) on all managed policies, against
+// parsing and evaluating them alone. "cold" builds a fresh Engine for
+// every round, as a site build does once.
+func BenchmarkAnalyzeAllManaged(b *testing.B) {
+	e, ps := shipped(b)
+	for _, bm := range []struct {
+		name string
+		run  func(*Engine)
+	}{
+		{"analyze", func(e *Engine) { analyzeAll(e, ps) }},
+		{"parse+evaluate", func(e *Engine) { parseEvaluateAll(e, ps) }},
+	} {
+		b.Run(bm.name+"/cold", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				fresh := NewEngine(e.Catalog())
+				b.StartTimer()
+				bm.run(fresh)
+			}
+			b.ReportMetric(float64(len(ps))*float64(b.N)/b.Elapsed().Seconds(), "policies/s")
+		})
+		b.Run(bm.name+"/warm", func(b *testing.B) {
+			for b.Loop() {
+				bm.run(e)
+			}
+			b.ReportMetric(float64(len(ps))*float64(b.N)/b.Elapsed().Seconds(), "policies/s")
+		})
+	}
+}

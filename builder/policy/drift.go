@@ -1,13 +1,13 @@
 package policy
 
 import (
-	"fmt"
 	"io/fs"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/yamlpos"
 )
 
 // DocumentedTable is a managed-policy table as a service's documentation
@@ -40,7 +40,7 @@ type DocumentedRow struct {
 //	policies: {FA: AmazonChimeFullAccess, …}
 //	rows: [{action: chime:CreateAccount, group: Accounts, policies: [FA]}, …]
 //
-// and reports problems as "file:line:col: message".
+// and reports every problem as a diag.List.
 func LoadDocumentedTable(fsys fs.FS, path string) (*DocumentedTable, error) {
 	src, err := fs.ReadFile(fsys, path)
 	if err != nil {
@@ -55,25 +55,20 @@ func LoadDocumentedTable(fsys fs.FS, path string) (*DocumentedTable, error) {
 			Policies []string `yaml:"policies"`
 		} `yaml:"rows"`
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
-		line, msg := catalog.YAMLError(err, 0)
-		return nil, fmt.Errorf("%s:%d: %s", path, line, msg)
+	root, errs := yamlpos.Parse(path, src, 1)
+	if errs == nil {
+		errs = yamlpos.Decode(path, root, &raw)
 	}
-	dec := yaml.NewDecoder(strings.NewReader(string(src)))
-	dec.KnownFields(true)
-	if err := dec.Decode(&raw); err != nil {
-		line, msg := catalog.YAMLError(err, 0)
-		return nil, fmt.Errorf("%s:%d: %s", path, line, msg)
+	if errs != nil {
+		return nil, errs.Err()
 	}
 	t := &DocumentedTable{File: path, Source: raw.Source}
-	var errs []string
 	errf := func(n *yaml.Node, format string, args ...any) {
-		errs = append(errs, fmt.Sprintf("%s:%d:%d: %s", path, n.Line, n.Column, fmt.Sprintf(format, args...)))
+		errs.Add(path, n.Line, n.Column, format, args...)
 	}
 	abbrevs := map[string]bool{}
 	if raw.Policies.Kind != yaml.MappingNode {
-		errs = append(errs, fmt.Sprintf("%s: policies: want a mapping of abbreviations to managed policy names", path))
+		errs.Add(path, 0, 0, "policies: want a mapping of abbreviations to managed policy names")
 	} else {
 		for i := 0; i+1 < len(raw.Policies.Content); i += 2 {
 			k, v := raw.Policies.Content[i], raw.Policies.Content[i+1]
@@ -89,7 +84,7 @@ func LoadDocumentedTable(fsys fs.FS, path string) (*DocumentedTable, error) {
 		}
 	}
 	// Positions of rows come from the node tree.
-	rowNodes := findKey(&doc, "rows")
+	rowNodes := yamlpos.Key(root, "rows")
 	seen := map[string]int{}
 	for i, r := range raw.Rows {
 		node := &yaml.Node{Line: 1, Column: 1}
@@ -112,24 +107,10 @@ func LoadDocumentedTable(fsys fs.FS, path string) (*DocumentedTable, error) {
 		}
 		t.Rows = append(t.Rows, row)
 	}
-	if len(errs) > 0 {
-		return nil, fmt.Errorf("%s", strings.Join(errs, "\n"))
+	if err := errs.Err(); err != nil {
+		return nil, err
 	}
 	return t, nil
-}
-
-// findKey returns the value node of a top-level key.
-func findKey(doc *yaml.Node, key string) *yaml.Node {
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
-		return nil
-	}
-	m := doc.Content[0]
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i+1]
-		}
-	}
-	return nil
 }
 
 // DriftRow compares one action of a documented table with what the

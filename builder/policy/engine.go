@@ -18,10 +18,12 @@ import (
 type Engine struct {
 	cat       *catalog.Catalog
 	x         *index
+	keys      *keyIndex
 	scratch   sync.Pool // *scratch
 	suggested sync.Map  // lower-case pattern → []string, the suggestions for it
 	wild      sync.Map  // lower-case wildcard pattern → []int32, what it matches
 	wildN     atomic.Int64
+	formats   sync.Map // ARN format → arnPattern (resources.go)
 }
 
 // maxCachedPatterns bounds the wildcard-match cache (the managed policies
@@ -69,7 +71,7 @@ func (e *Engine) matchWild(key string, dst []int32) []int32 {
 
 // NewEngine indexes the catalog for evaluation.
 func NewEngine(c *catalog.Catalog) *Engine {
-	e := &Engine{cat: c, x: newIndex(c)}
+	e := &Engine{cat: c, x: newIndex(c), keys: newKeyIndex(c)}
 	e.scratch.New = func() any { return newScratch(len(e.x.actions)) }
 	return e
 }
@@ -263,10 +265,10 @@ func (e *Engine) Evaluate(doc *Document) *Result {
 	// passes (deny, allow, count, partial deny), plus four.
 	sc.reserve(4*len(doc.Statements) + 4)
 
-	// Unconditional denies on every resource subtract exactly.
+	// Unconditional denies on every resource, for every principal, subtract exactly.
 	dg := sc.next()
 	for _, st := range doc.Statements {
-		if st.Valid && st.Effect == Deny && !st.Conditional() && st.AllResources() {
+		if exactDeny(st) {
 			e.statementSet(sc, st, func(n int32, _ string) { sc.denied[n] = dg })
 		}
 	}
@@ -328,9 +330,10 @@ func (e *Engine) Evaluate(doc *Document) *Result {
 		i = j
 	}
 
-	// Denies that are conditional or scoped to some resources: "partly denied".
+	// Denies that are conditional, scoped to some resources or narrowed to
+	// some principals: "partly denied".
 	for _, st := range doc.Statements {
-		if !st.Valid || st.Effect != Deny || (!st.Conditional() && st.AllResources()) {
+		if !st.Valid || st.Effect != Deny || exactDeny(st) {
 			continue
 		}
 		e.statementSet(sc, st, func(n int32, pattern string) {
@@ -357,11 +360,15 @@ func (e *Engine) Evaluate(doc *Document) *Result {
 	return r
 }
 
+// exactDeny reports whether a statement removes what it covers outright: a
+// valid Deny without Condition, on Resource "*", for every principal.
+func exactDeny(st *Statement) bool {
+	return st.Valid && st.Effect == Deny && !st.Conditional() && st.AllResources() && !st.Narrowed()
+}
+
 // countDenied counts the actions some Allow covers and an exact Deny removes.
 func (e *Engine) countDenied(sc *scratch, doc *Document, dg uint32, r *Result) {
-	if !slices.ContainsFunc(doc.Statements, func(st *Statement) bool {
-		return st.Valid && st.Effect == Deny && !st.Conditional() && st.AllResources()
-	}) {
+	if !slices.ContainsFunc(doc.Statements, exactDeny) {
 		return
 	}
 	g := sc.next()
@@ -384,7 +391,7 @@ func (e *Engine) unknowns(sc *scratch, doc *Document, r *Result) {
 			continue
 		}
 		for _, p := range st.Action {
-			if p.Text == "" || e.matchesAny(sc, p.Text) {
+			if p.Text == "" || p.Invalid || e.matchesAny(sc, p.Text) {
 				continue
 			}
 			u := UnknownAction{
@@ -392,15 +399,16 @@ func (e *Engine) unknowns(sc *scratch, doc *Document, r *Result) {
 				Line: p.Line, Col: p.Col, Suggestions: e.suggest(p.Text),
 			}
 			var msg string
+			var code Code
 			pfx, _, _ := strings.Cut(p.Text, ":")
 			unknownPrefix := !iampattern.HasWildcard(pfx) && e.x.byPrefix[strings.ToLower(pfx)] == nil
 			switch {
 			case unknownPrefix:
-				msg = fmt.Sprintf("%q: the catalog has no service prefix %q", p.Text, pfx)
+				msg, code = fmt.Sprintf("%q: the catalog has no service prefix %q", p.Text, pfx), CodeUnknownService
 			case iampattern.HasWildcard(p.Text):
-				msg = fmt.Sprintf("%q matches no action in the catalog", p.Text)
+				msg, code = fmt.Sprintf("%q matches no action in the catalog", p.Text), CodeWildcardMatchesNothing
 			default:
-				msg = fmt.Sprintf("%q is not an action in the catalog", p.Text)
+				msg, code = fmt.Sprintf("%q is not an action in the catalog", p.Text), CodeUnknownAction
 			}
 			if iampattern.HasWildcard(p.Text) {
 				r.Unmatched = append(r.Unmatched, u)
@@ -413,7 +421,7 @@ func (e *Engine) unknowns(sc *scratch, doc *Document, r *Result) {
 			if snap := e.cat.Snapshot.Date; snap != "" {
 				msg += " (catalog of " + snap + ")"
 			}
-			r.Findings = append(r.Findings, Finding{Severity: Warning, Line: p.Line, Col: p.Col, Message: msg, Suggestions: u.Suggestions})
+			r.Findings = append(r.Findings, Finding{Code: code, Severity: Warning, Line: p.Line, Col: p.Col, Message: msg, Suggestions: u.Suggestions})
 		}
 	}
 }

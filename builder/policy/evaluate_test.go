@@ -28,10 +28,13 @@ func TestEvaluateRules(t *testing.T) {
 		{"question mark", stmt(`{"Effect": "Allow", "Action": ["s3:?etObject", "ec2:Describe?????????"], "Resource": "*"}`),
 			[]string{"ec2:DescribeInstances", "s3:GetObject"}},
 		{"question mark is exactly one", stmt(`{"Effect": "Allow", "Action": "s3:GetObject?", "Resource": "*"}`), nil},
-		{"mid-name and prefix wildcards", stmt(`{"Effect": "Allow", "Action": ["*:Describe*s", "s?:*Object"], "Resource": "*"}`),
+		{"mid-name wildcards", stmt(`{"Effect": "Allow", "Action": ["ec2:Describe*s", "s3:*Object"], "Resource": "*"}`),
 			[]string{"ec2:DescribeImages", "ec2:DescribeInstances", "s3:DeleteObject", "s3:GetObject", "s3:PutObject"}},
-		{"wildcard spanning the colon", stmt(`{"Effect": "Allow", "Action": "chi*Accounts", "Resource": "*"}`),
-			[]string{"chime:ListAccounts"}},
+		// IAM's grammar lets wildcards stand in the action name only: a
+		// statement with one in the prefix, or spanning the colon, is
+		// rejected and grants nothing (it used to grant what it matched).
+		{"wildcard in the prefix grants nothing", stmt(`{"Effect": "Allow", "Action": ["*:Describe*s", "s?:*Object"], "Resource": "*"}`), nil},
+		{"wildcard spanning the colon grants nothing", stmt(`{"Effect": "Allow", "Action": "chi*Accounts", "Resource": "*"}`), nil},
 		{"empty action list grants nothing", stmt(`{"Effect": "Allow", "Action": [], "Resource": "*"}`), nil},
 		{"not action", stmt(`{"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "chime:*", "ec2:*"], "Resource": "*"}`),
 			[]string{"s3:DeleteObject", "s3:GetBucketPolicy", "s3:GetObject", "s3:GetObjectAcl", "s3:ListBucket", "s3:PutObject"}},

@@ -11,8 +11,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/jsonpos"
 	"github.com/iamref/iamref/builder/linediff"
+	"github.com/iamref/iamref/builder/yamlpos"
 	"github.com/iamref/iamref/internal/parallel"
 )
 
@@ -57,14 +59,15 @@ type PackageRef struct {
 
 // Walk calls fn for each version, newest first, with the lines of its
 // document as the page shows it (two-space indented, without newlines).
-// It stops at the first error fn returns, or at edits that do not fit.
+// It stops at the first error fn returns, or at edits that do not fit (a
+// *diag.Diagnostic at the policy's file).
 func (mp *ManagedPolicy) Walk(fn func(i int, v PolicyVersion, lines []string) error) error {
 	lines := linediff.Split(string(mp.Document))
 	for i, v := range mp.Versions {
 		if i > 0 {
 			next, err := linediff.Apply(lines, v.Edits)
 			if err != nil {
-				return fmt.Errorf("%s: version %s: %w", mp.File, v.ID, err)
+				return diag.At(mp.File, 0, 0, "version %s: %v", v.ID, err)
 			}
 			lines = next
 		}
@@ -91,7 +94,7 @@ func VersionNumber(id string) int {
 }
 
 // LoadManaged reads policies/*.json from the content FS, sorted by name.
-// Every problem is reported, each as "file:line:col: message".
+// Every problem is reported, as a diag.List.
 func LoadManaged(fsys fs.FS) ([]*ManagedPolicy, error) {
 	files, err := fs.Glob(fsys, "policies/*.json")
 	if err != nil {
@@ -100,19 +103,19 @@ func LoadManaged(fsys fs.FS) ([]*ManagedPolicy, error) {
 	// Read and parse on every core; then check the names in file order.
 	type parsed struct {
 		mp   *ManagedPolicy
-		errs []string
+		errs diag.List
 	}
 	all := make([]parsed, len(files))
 	parallel.Each(len(files), func(i int) {
 		f := files[i]
 		src, err := fs.ReadFile(fsys, f)
 		if err != nil {
-			all[i].errs = []string{fmt.Sprintf("%s: %v", f, err)}
+			all[i].errs = diag.List{{File: f, Msg: err.Error()}}
 			return
 		}
 		all[i].mp, all[i].errs = parseManaged(f, src)
 	})
-	var errs []string
+	var errs diag.List
 	var out []*ManagedPolicy
 	names := map[string]string{}
 	for i, f := range files {
@@ -122,158 +125,117 @@ func LoadManaged(fsys fs.FS) ([]*ManagedPolicy, error) {
 			continue
 		}
 		if prev, dup := names[mp.Name]; dup {
-			errs = append(errs, fmt.Sprintf("%s: policy %s is already defined in %s", f, mp.Name, prev))
+			errs.Add(f, 0, 0, "policy %s is already defined in %s", mp.Name, prev)
 			continue
 		}
 		names[mp.Name] = f
 		out = append(out, mp)
 	}
-	if len(errs) > 0 {
-		return nil, fmt.Errorf("%s", strings.Join(errs, "\n"))
+	if err := errs.Err(); err != nil {
+		return nil, err
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
 }
 
-func parseManaged(file string, src []byte) (*ManagedPolicy, []string) {
+func parseManaged(file string, src []byte) (*ManagedPolicy, diag.List) {
+	d := &jsonpos.Decoder{File: file}
 	root, err := jsonpos.Parse(src)
 	if err != nil {
-		if se, ok := err.(*jsonpos.SyntaxError); ok {
-			return nil, []string{fmt.Sprintf("%s:%d:%d: %s", file, se.Pos.Line, se.Pos.Col, se.Msg)}
-		}
-		return nil, []string{fmt.Sprintf("%s: %v", file, err)}
-	}
-	errf := func(pos jsonpos.Pos, format string, args ...any) string {
-		return fmt.Sprintf("%s:%d:%d: %s", file, pos.Line, pos.Col, fmt.Sprintf(format, args...))
-	}
-	if root.Kind != jsonpos.Object {
-		return nil, []string{errf(root.Pos, "want an object, not %s", root.Kind)}
+		d.Syntax(err, "")
+		return nil, d.Errs
 	}
 	mp := &ManagedPolicy{File: file}
-	var errs []string
 	var versions *jsonpos.Value
 	seen := map[string]bool{}
-	for _, m := range root.Members {
-		if seen[m.Key] {
-			errs = append(errs, errf(m.KeyPos, "duplicate key %q", m.Key))
-			continue
-		}
+	known := []string{"PolicyName", "Arn", "DefaultVersionId", "CreateDate", "UpdateDate", "Deprecated", "Document", "Versions", "MissingFrom"}
+	if !d.Members(root, "policy", known, func(m jsonpos.Member) {
 		seen[m.Key] = true
 		// Deprecated policies ship "Arn": null and "UpdateDate": null.
-		str := func(dst *string) {
-			if m.Value.Kind == jsonpos.Null {
-				return
-			}
-			if m.Value.Kind != jsonpos.String {
-				errs = append(errs, errf(m.Value.Pos, "%s must be a string or null, not %s", m.Key, m.Value.Kind))
-				return
-			}
-			*dst = m.Value.Str
-		}
 		switch m.Key {
 		case "PolicyName":
-			str(&mp.Name)
+			mp.Name = d.OptString(m.Value, m.Key)
 		case "Arn":
-			str(&mp.ARN)
+			mp.ARN = d.OptString(m.Value, m.Key)
 		case "DefaultVersionId":
-			str(&mp.Version)
+			mp.Version = d.OptString(m.Value, m.Key)
 		case "CreateDate":
-			str(&mp.CreateDate)
+			mp.CreateDate = d.OptString(m.Value, m.Key)
 		case "UpdateDate":
-			str(&mp.UpdateDate)
+			mp.UpdateDate = d.OptString(m.Value, m.Key)
 		case "Deprecated":
-			if m.Value.Kind != jsonpos.Bool {
-				errs = append(errs, errf(m.Value.Pos, "Deprecated must be true or false, not %s", m.Value.Kind))
-				continue
-			}
-			mp.Deprecated = m.Value.Bool
+			mp.Deprecated = d.Bool(m.Value, m.Key)
 		case "Document":
-			if m.Value.Kind != jsonpos.Object {
-				errs = append(errs, errf(m.Value.Pos, "Document must be an object, not %s", m.Value.Kind))
-				continue
+			if d.Object(m.Value, m.Key) {
+				mp.Document = FormatDocument(m.Value)
 			}
-			mp.Document = FormatDocument(m.Value)
 		case "Versions":
 			versions = m.Value
 		case "MissingFrom":
 			mp.MissingFrom = &PackageRef{}
-			ok := m.Value.Kind == jsonpos.Object && len(m.Value.Members) == 2
-			for _, f := range m.Value.Members {
-				switch {
-				case f.Key == "package" && f.Value.Kind == jsonpos.String:
-					mp.MissingFrom.Package = f.Value.Str
-				case f.Key == "version" && f.Value.Kind == jsonpos.String:
-					mp.MissingFrom.Version = f.Value.Str
-				default:
-					ok = false
+			d.Members(m.Value, "MissingFrom", []string{"package", "version"}, func(f jsonpos.Member) {
+				if f.Key == "package" {
+					mp.MissingFrom.Package = d.String(f.Value, "MissingFrom: package")
+				} else {
+					mp.MissingFrom.Version = d.String(f.Value, "MissingFrom: version")
 				}
+			})
+			if mp.MissingFrom.Package == "" || mp.MissingFrom.Version == "" {
+				d.Errorf(m.Value.Pos, `MissingFrom: want {"package": "…", "version": "…"}`)
 			}
-			if !ok || mp.MissingFrom.Package == "" || mp.MissingFrom.Version == "" {
-				errs = append(errs, errf(m.Value.Pos, `MissingFrom must be {"package": "…", "version": "…"}`))
-			}
-		default:
-			errs = append(errs, errf(m.KeyPos, "unknown key %q (want PolicyName, Arn, DefaultVersionId, CreateDate, UpdateDate, Deprecated, Document, Versions, MissingFrom)", m.Key))
+		}
+	}) {
+		return nil, d.Errs
+	}
+	for _, k := range []string{"PolicyName", "Document"} {
+		if !seen[k] {
+			d.Errorf(root.Pos, "missing %s", k)
 		}
 	}
 	if versions != nil {
-		mp.Versions, errs = parseVersions(versions, mp, errs, errf)
+		parseVersions(d, versions, mp)
 	} else {
 		// Content from before versions were kept: the default version alone.
 		mp.Versions = []PolicyVersion{{ID: mp.Version, Date: mp.UpdateDate}}
 	}
-	for _, k := range []string{"PolicyName", "Document"} {
-		if !seen[k] {
-			errs = append(errs, errf(root.Pos, "missing %s", k))
-		}
-	}
-	if len(errs) == 0 && len(mp.Versions) > 1 {
-		if err := mp.Walk(func(int, PolicyVersion, []string) error { return nil }); err != nil {
-			errs = append(errs, err.Error())
-		}
-	}
 	if mp.Name != "" && path.Base(file) != mp.Name+".json" {
-		errs = append(errs, errf(root.Pos, "PolicyName %q does not match the file name", mp.Name))
+		d.Errorf(root.Pos, "PolicyName %q does not match the file name", mp.Name)
 	}
-	if len(errs) > 0 {
-		return nil, errs
+	if len(d.Errs) > 0 {
+		return nil, d.Errs
 	}
 	return mp, nil
 }
 
 // parseVersions reads the Versions list: newest first, the default first,
-// version numbers decreasing, each older one with its edits.
-func parseVersions(v *jsonpos.Value, mp *ManagedPolicy, errs []string, errf func(jsonpos.Pos, string, ...any) string) ([]PolicyVersion, []string) {
+// version numbers decreasing, each older one with edits that fit the
+// document of the version before it.
+func parseVersions(d *jsonpos.Decoder, v *jsonpos.Value, mp *ManagedPolicy) {
 	if v.Kind != jsonpos.Array || len(v.Items) == 0 {
-		return nil, append(errs, errf(v.Pos, "Versions must be a non-empty list, newest first"))
+		d.Errorf(v.Pos, "Versions: want a non-empty list, newest first")
+		return
 	}
+	n0 := len(d.Errs)
 	var out []PolicyVersion
+	var at []jsonpos.Pos
 	for i, it := range v.Items {
 		var pv PolicyVersion
+		what := fmt.Sprintf("Versions[%d]", i)
 		bad := func(format string, args ...any) {
-			errs = append(errs, errf(it.Pos, "Versions[%d]: "+format, append([]any{i}, args...)...))
-		}
-		if it.Kind != jsonpos.Object {
-			bad("want an object")
-			continue
+			d.Errorf(it.Pos, what+": "+format, args...)
 		}
 		var edits *jsonpos.Value
-		for _, m := range it.Members {
+		if !d.Members(it, what, []string{"VersionId", "CreateDate", "Edits"}, func(m jsonpos.Member) {
 			switch m.Key {
 			case "VersionId":
-				if m.Value.Kind == jsonpos.String {
-					pv.ID = m.Value.Str
-				}
+				pv.ID = d.String(m.Value, what+": VersionId")
 			case "CreateDate":
-				if m.Value.Kind == jsonpos.String {
-					pv.Date = m.Value.Str
-				} else if m.Value.Kind != jsonpos.Null {
-					bad("CreateDate must be a string or null")
-				}
+				pv.Date = d.OptString(m.Value, what+": CreateDate")
 			case "Edits":
 				edits = m.Value
-			default:
-				bad("unknown key %q (want VersionId, CreateDate, Edits)", m.Key)
 			}
+		}) {
+			continue
 		}
 		n := VersionNumber(pv.ID)
 		switch {
@@ -290,35 +252,56 @@ func parseVersions(v *jsonpos.Value, mp *ManagedPolicy, errs []string, errf func
 			bad("%s has no Edits", pv.ID)
 		}
 		if edits != nil && i > 0 {
-			pv.Edits = []linediff.Edit{}
-			ok := edits.Kind == jsonpos.Array
-			for _, e := range edits.Items {
-				// [at, delete, [lines…]]
-				if e.Kind != jsonpos.Array || len(e.Items) != 3 || e.Items[0].Kind != jsonpos.Number || e.Items[1].Kind != jsonpos.Number || e.Items[2].Kind != jsonpos.Array {
-					ok = false
-					break
-				}
-				at, err1 := strconv.Atoi(e.Items[0].Str)
-				del, err2 := strconv.Atoi(e.Items[1].Str)
-				ed := linediff.Edit{At: at, Delete: del}
-				for _, l := range e.Items[2].Items {
-					if l.Kind != jsonpos.String {
-						ok = false
-					}
-					ed.Insert = append(ed.Insert, l.Str)
-				}
-				if err1 != nil || err2 != nil {
-					ok = false
-				}
-				pv.Edits = append(pv.Edits, ed)
-			}
-			if !ok {
-				bad("Edits must be a list of [line, lines deleted, [lines inserted]]")
-			}
+			pv.Edits = parseEdits(d, edits, what)
 		}
 		out = append(out, pv)
+		at = append(at, it.Pos)
 	}
-	return out, errs
+	mp.Versions = out
+	if len(d.Errs) > n0 || mp.Document == nil {
+		return
+	}
+	// The edits must fit: each older document from the one before it.
+	lines := linediff.Split(string(mp.Document))
+	for i := 1; i < len(out); i++ {
+		next, err := linediff.Apply(lines, out[i].Edits)
+		if err != nil {
+			d.Errorf(at[i], "version %s: %v", out[i].ID, err)
+			return
+		}
+		lines = next
+	}
+}
+
+// parseEdits reads a version's edits: [[line, lines deleted, [lines inserted]], …].
+func parseEdits(d *jsonpos.Decoder, v *jsonpos.Value, what string) []linediff.Edit {
+	out := []linediff.Edit{}
+	bad := func(p jsonpos.Pos) []linediff.Edit {
+		d.Errorf(p, "%s: Edits: want a list of [line, lines deleted, [lines inserted]]", what)
+		return nil
+	}
+	if v.Kind != jsonpos.Array {
+		return bad(v.Pos)
+	}
+	for _, e := range v.Items {
+		if e.Kind != jsonpos.Array || len(e.Items) != 3 || e.Items[0].Kind != jsonpos.Number || e.Items[1].Kind != jsonpos.Number || e.Items[2].Kind != jsonpos.Array {
+			return bad(e.Pos)
+		}
+		at, err1 := strconv.Atoi(e.Items[0].Str)
+		del, err2 := strconv.Atoi(e.Items[1].Str)
+		if err1 != nil || err2 != nil {
+			return bad(e.Pos)
+		}
+		ed := linediff.Edit{At: at, Delete: del}
+		for _, l := range e.Items[2].Items {
+			if l.Kind != jsonpos.String {
+				return bad(l.Pos)
+			}
+			ed.Insert = append(ed.Insert, l.Str)
+		}
+		out = append(out, ed)
+	}
+	return out
 }
 
 // FormatDocument is a policy document as the site shows it and as the
@@ -401,6 +384,7 @@ type Source struct {
 }
 
 // LoadSource reads policies/source.yaml; nil, nil when there is none.
+// Its problems are a diag.List.
 func LoadSource(fsys fs.FS) (*Source, error) {
 	src, err := fs.ReadFile(fsys, SourceFile)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -409,30 +393,26 @@ func LoadSource(fsys fs.FS) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Source{}
-	for i, line := range strings.Split(strings.TrimSuffix(string(src), "\n"), "\n") {
-		k, v, ok := strings.Cut(line, ": ")
-		var str string
-		if ok {
-			ok = json.Unmarshal([]byte(v), &str) == nil
-		}
-		switch {
-		case !ok:
-			return nil, fmt.Errorf("%s:%d: want key: \"value\"", SourceFile, i+1)
-		case k == "package":
-			s.Package = str
-		case k == "version":
-			s.Version = str
-		case k == "integrity":
-			s.Integrity = str
-		case k == "date":
-			s.Date = str
-		default:
-			return nil, fmt.Errorf("%s:%d: unknown key %q (want package, version, integrity, date)", SourceFile, i+1, k)
-		}
+	root, errs := yamlpos.Parse(SourceFile, src, 1)
+	if errs != nil {
+		return nil, errs
 	}
+	var doc struct {
+		Package   string `yaml:"package"`
+		Version   string `yaml:"version"`
+		Integrity string `yaml:"integrity"`
+		Date      string `yaml:"date"`
+	}
+	if errs := yamlpos.Decode(SourceFile, root, &doc); errs != nil {
+		return nil, errs
+	}
+	s := &Source{Package: doc.Package, Version: doc.Version, Integrity: doc.Integrity, Date: doc.Date}
 	if s.Package == "" || s.Version == "" || !strings.HasPrefix(s.Integrity, "sha512-") || len(s.Date) != len("2006-01-02") {
-		return nil, fmt.Errorf("%s: want package, version, integrity (sha512-…) and date (YYYY-MM-DD)", SourceFile)
+		line, col := 1, 0
+		if root != nil {
+			line, col = root.Line, root.Column
+		}
+		return nil, diag.List{diag.At(SourceFile, line, col, "want package, version, integrity (sha512-…) and date (YYYY-MM-DD)")}
 	}
 	return s, nil
 }

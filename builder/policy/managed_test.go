@@ -3,11 +3,14 @@ package policy
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"reflect"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/iamref/iamref/builder/diag"
 )
 
 // evaluated parses and evaluates every shipped managed policy once.
@@ -199,11 +202,16 @@ func TestLoadManagedErrors(t *testing.T) {
 	if err == nil {
 		t.Fatal("LoadManaged accepted broken files")
 	}
+	// Diagnostics, sorted by file and position: nobody parses the message.
+	var list diag.List
+	if !errors.As(err, &list) || len(list) != 5 || list[0].File != "policies/Broken.json" || list[0].Line != 3 || list[0].Col != 3 {
+		t.Errorf("error is not the five diagnostics, sorted: %#v", err)
+	}
 	for _, want := range []string{
 		"policies/Broken.json:3:3: unexpected",
-		"policies/Types.json:1:32: Arn must be a string or null",
-		"policies/Types.json:1:49: Deprecated must be true or false",
-		"policies/Types.json:1:67: Document must be an object",
+		"policies/Types.json:1:32: Arn: want a string or null, found number",
+		"policies/Types.json:1:49: Deprecated: want true or false, found string",
+		"policies/Types.json:1:67: Document: want an object, found array",
 		"policies/Renamed.json:1:1: PolicyName \"Other\" does not match the file name",
 	} {
 		if !strings.Contains(err.Error(), want) {

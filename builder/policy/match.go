@@ -14,10 +14,11 @@ import (
 // actions is a sorted []int32.
 type index struct {
 	actions  []*catalog.Action
-	ids      []string           // lower-case "prefix:name", by number
-	singular []string           // the name's words in singular (see singular), by number
-	exact    map[string][]int32 // lower-case id → numbers (IAM folds case; two names may fold alike)
-	prefixes []*prefixIndex     // sorted by lower-case prefix
+	num      map[*catalog.Action]int32 // the number of each action
+	ids      []string                  // lower-case "prefix:name", by number
+	singular []string                  // the name's words in singular (see singular), by number
+	exact    map[string][]int32        // lower-case id → numbers (IAM folds case; two names may fold alike)
+	prefixes []*prefixIndex            // sorted by lower-case prefix
 	byPrefix map[string]*prefixIndex
 	sorted   []int32 // numbers sorted by lower-case id, for patterns without a colon
 	// split is true when no prefix and no name holds a colon, so that a
@@ -34,7 +35,7 @@ type prefixIndex struct {
 }
 
 func newIndex(c *catalog.Catalog) *index {
-	x := &index{exact: map[string][]int32{}, byPrefix: map[string]*prefixIndex{}, split: true}
+	x := &index{exact: map[string][]int32{}, byPrefix: map[string]*prefixIndex{}, num: map[*catalog.Action]int32{}, split: true}
 	for _, s := range c.Services {
 		pi := &prefixIndex{prefix: strings.ToLower(s.Prefix), service: s, first: int32(len(x.actions))}
 		for _, a := range s.Actions {
@@ -44,6 +45,7 @@ func newIndex(c *catalog.Catalog) *index {
 				x.split = false
 			}
 			x.actions = append(x.actions, a)
+			x.num[a] = n
 			x.ids = append(x.ids, id)
 			x.singular = append(x.singular, singular(a.Name))
 			x.exact[id] = append(x.exact[id], n)

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"errors"
 	"os"
 	"reflect"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"testing/fstest"
 
 	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/diag"
 )
 
 func actionIDs(as []*catalog.Action) []string {
@@ -233,12 +235,15 @@ func TestLoadDocumentedTableErrors(t *testing.T) {
 	for name, tc := range map[string]struct{ src, want string }{
 		"unknown abbreviation": {strings.Replace(inlineTable, "[W, N]}", "[W, X]}", 1), "t.yaml:6:5: action s3:GetObject: unknown policy abbreviation \"X\""},
 		"duplicate row":        {inlineTable + "  - {action: \"S3:getobject\", group: \"x\", policies: []}\n", "t.yaml:10:5: action S3:getobject is listed twice (also line 6)"},
-		"unknown field":        {inlineTable + "extra: 1\n", "t.yaml:10: "},
+		"unknown field":        {inlineTable + "extra: 1\n", `t.yaml:10:1: unknown key "extra"`},
 		"not yaml":             {"rows: [", "t.yaml:"},
 	} {
 		_, err := LoadDocumentedTable(fstest.MapFS{"t.yaml": {Data: []byte(tc.src)}}, "t.yaml")
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: error %v, want it to contain %q", name, err, tc.want)
+		}
+		if list := (diag.List)(nil); !errors.As(err, &list) {
+			t.Errorf("%s: error is a %T, want a diag.List", name, err)
 		}
 	}
 }

@@ -64,10 +64,10 @@ func TestVersionsErrors(t *testing.T) {
 	for _, c := range []struct{ from, to, want string }{
 		{`{"VersionId": "v3", "CreateDate": "2022-01-01T00:00:00+00:00"},`, `{"VersionId": "v4", "CreateDate": "2022-01-01T00:00:00+00:00"},`, "the first version is v4, the default version v3"},
 		{`"VersionId": "v1"`, `"VersionId": "v7"`, "v7 comes after v2"},
-		{`[[7, 1, ["        \"s3:List*\""]]]`, `[[70, 1, []]]`, "policies/Demo.json: version v1: edit 1 (line 70, 1 deleted) does not fit"},
-		{`[[7, 1, ["        \"s3:List*\""]]]`, `[7, 1]`, "Edits must be a list of [line, lines deleted, [lines inserted]]"},
-		{`"CreateDate": null`, `"CreateDate": 5`, "CreateDate must be a string or null"},
-		{`"Deprecated": false,`, `"Deprecated": false, "MissingFrom": {"package": "p"},`, `MissingFrom must be {"package": "…", "version": "…"}`},
+		{`[[7, 1, ["        \"s3:List*\""]]]`, `[[70, 1, []]]`, "policies/Demo.json:24:5: version v1: edit 1 (line 70, 1 deleted) does not fit"},
+		{`[[7, 1, ["        \"s3:List*\""]]]`, `[7, 1]`, "policies/Demo.json:24:78: Versions[2]: Edits: want a list of [line, lines deleted, [lines inserted]]"},
+		{`"CreateDate": null`, `"CreateDate": 5`, "policies/Demo.json:23:39: Versions[1]: CreateDate: want a string or null, found number"},
+		{`"Deprecated": false,`, `"Deprecated": false, "MissingFrom": {"package": "p"},`, `policies/Demo.json:7:39: MissingFrom: want {"package": "…", "version": "…"}`},
 	} {
 		src := strings.Replace(versioned, c.from, c.to, 1)
 		if src == versioned {

@@ -77,7 +77,11 @@ type Document struct {
 	// AccessOverride is a corrected access level (policy_sentry's) when
 	// the official one is disputed; the access: filter matches either.
 	AccessOverride string
-	Description    string
+	// Risk is the risk categories of a sensitive action, lower case and
+	// separated by spaces ("privesc credentialexposure"); the risk: filter
+	// matches any of them by its beginning.
+	Risk        string
+	Description string
 }
 
 // Kinds lists the document kinds in the order results of equal score are
@@ -135,6 +139,7 @@ func Build(docs []Document, opts Options) (*Index, error) {
 			cmp.Compare(a.URL, b.URL),
 			cmp.Compare(a.AccessLevel, b.AccessLevel),
 			cmp.Compare(a.AccessOverride, b.AccessOverride),
+			cmp.Compare(a.Risk, b.Risk),
 			cmp.Compare(a.ServiceName, b.ServiceName),
 			cmp.Compare(a.Description, b.Description),
 		)
@@ -195,7 +200,7 @@ func Build(docs []Document, opts Options) (*Index, error) {
 	for i, d := range sorted {
 		meta[i] = format.Doc{
 			Kind: d.Kind, ID: d.ID, Title: d.Title, URL: d.URL, Service: d.Service,
-			AccessLevel: d.AccessLevel, AccessOverride: d.AccessOverride, Description: d.Description,
+			AccessLevel: d.AccessLevel, AccessOverride: d.AccessOverride, Risk: d.Risk, Description: d.Description,
 		}
 	}
 	return &Index{

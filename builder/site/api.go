@@ -7,9 +7,9 @@ import (
 	"github.com/iamref/iamref/builder/catalog"
 )
 
-// The JSON of /api/catalog/<prefix>.json. The shape is documented in the
-// README ("Machine-readable output") and versioned by Schema: fields are
-// only ever added within a schema version.
+// The JSON of /api/catalog/<prefix>.json. The shape is documented in
+// docs/api.md and versioned by Schema: fields are only ever added within a
+// schema version.
 type serviceDoc struct {
 	Schema           string `json:"schema"`
 	Prefix           string `json:"prefix"`

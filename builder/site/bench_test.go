@@ -3,97 +3,14 @@ package site
 import (
 	"bytes"
 	"context"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"runtime"
-	"runtime/debug"
-	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
-	"testing/fstest"
 	"time"
 )
-
-// BenchmarkBuildFull builds the whole shipped site (every AWS service) into a
-// temporary directory. Budget (issue 2): less wall time than Hugo for the same
-// pages on the same machine (about 6 s for 23,234 pages on 2 cores) and under
-// 500 MiB peak memory; the README says how to measure both.
-func BenchmarkBuildFull(b *testing.B) {
-	benchmarkBuild(b, os.DirFS("../../content"))
-}
-
-// BenchmarkBuildChime builds the site of one service, Amazon Chime.
-func BenchmarkBuildChime(b *testing.B) {
-	benchmarkBuild(b, onlyServices(b, os.DirFS("../../content"), "chime"))
-}
-
-// benchmarkBuild builds with cmd/build's collector settings and reports,
-// beside the time, what does not depend on the machine's load: the
-// collections per build and the bytes allocated.
-func benchmarkBuild(b *testing.B, content fs.FS) {
-	defer debug.SetGCPercent(debug.SetGCPercent(GCPercent))
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(MemoryLimit))
-	out := filepath.Join(b.TempDir(), "public")
-	var stats Stats
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		var err error
-		stats, err = Build(context.Background(), Config{Content: content, Out: out})
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.StopTimer()
-	runtime.ReadMemStats(&after)
-	n := float64(b.N)
-	b.ReportMetric(float64(stats.Pages), "pages")
-	b.ReportMetric(float64(stats.Bytes)/1e6, "MB")
-	b.ReportMetric(float64(after.NumGC-before.NumGC)/n, "gc/op")
-	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/1e6/n, "alloc-MB/op")
-}
-
-// onlyServices copies the content that belongs to the given service
-// prefixes (and everything that is not per service) into a MapFS.
-func onlyServices(tb testing.TB, content fs.FS, prefixes ...string) fstest.MapFS {
-	keep := map[string]bool{}
-	for _, p := range prefixes {
-		keep[p] = true
-	}
-	m := fstest.MapFS{}
-	err := fs.WalkDir(content, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		if p == URLManifest || strings.HasPrefix(p, "history/") {
-			return nil // the manifest and the history describe every service; a subset would fail them
-		}
-		dir, name := filepath.Split(p)
-		switch dir {
-		case "catalog/", "services/":
-			base := strings.TrimSuffix(strings.TrimSuffix(name, ".json"), ".yaml")
-			if (strings.HasSuffix(name, ".json") || dir == "services/") && !keep[base] {
-				return nil
-			}
-		}
-		if strings.HasPrefix(p, "guides/") && !keep[strings.Split(p, "/")[1]] {
-			return nil
-		}
-		data, err := fs.ReadFile(content, p)
-		if err != nil {
-			return err
-		}
-		m[p] = &fstest.MapFile{Data: data}
-		return nil
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return m
-}
 
 // BenchmarkRenderKinds renders every page of the full site once per
 // iteration, on one thread and without writing it, and reports the CPU time
@@ -114,16 +31,16 @@ func BenchmarkRenderKinds(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		for _, j := range bld.jobs {
-			if j.kind == "" || (only != "" && j.kind != only) {
+			if j.kind == noKind || (only != "" && string(j.kind) != only) {
 				continue
 			}
 			buf.Reset()
 			t := threadCPU()
-			if err := bld.tmpl.execute(&buf, j.kind, j.page); err != nil {
+			if err := bld.tmpl.execute(&buf, 0, j.kind, j.page); err != nil {
 				b.Fatal(err)
 			}
-			cpu[j.kind] += threadCPU() - t
-			size[j.kind] += buf.Len()
+			cpu[string(j.kind)] += threadCPU() - t
+			size[string(j.kind)] += buf.Len()
 		}
 	}
 	var total time.Duration
@@ -142,4 +59,73 @@ func threadCPU() time.Duration {
 		panic(err)
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkRenderWorkers renders every page of the full site on every core,
+// without writing, in turns with each render worker's own copy of the
+// templates (as Build does) and with one copy shared by all, and reports
+// the wall and CPU time of each: what the per-worker clones give. Run it
+// with cmd/build's collector settings:
+//
+//	GOGC=400 GOMEMLIMIT=450MiB go test ./builder/site -run XXX -bench RenderWorkers -benchtime 5x
+func BenchmarkRenderWorkers(b *testing.B) {
+	bld, _, err := prepare(context.Background(), Config{Content: os.DirFS("../../content")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	workers := len(bld.tmpl.workers)
+	if workers < 2 {
+		b.Skip("one core: nothing is shared")
+	}
+	render := func(shared bool) {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for w := range workers {
+			set := w
+			if shared {
+				set = 0
+			}
+			wg.Go(func() {
+				var buf bytes.Buffer
+				for {
+					i := int(next.Add(1) - 1)
+					if i >= len(bld.jobs) {
+						return
+					}
+					if j := bld.jobs[i]; j.kind != noKind {
+						buf.Reset()
+						if err := bld.tmpl.execute(&buf, set, j.kind, j.page); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				}
+			})
+		}
+		wg.Wait()
+	}
+	render(false) // the chrome and the fragments, rendered once for both
+	var wall, cpu [2]time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		var round [2][2]time.Duration
+		for _, shared := range []bool{i%2 == 1, i%2 == 0} { // which goes first alternates
+			t, c := time.Now(), processCPU()
+			render(shared)
+			n := 0
+			if shared {
+				n = 1
+			}
+			round[n] = [2]time.Duration{time.Since(t), processCPU() - c}
+			wall[n] += round[n][0]
+			cpu[n] += round[n][1]
+		}
+		b.Logf("round %d: own %.2f s wall, %.2f CPU-s; shared %.2f s wall, %.2f CPU-s", i+1,
+			round[0][0].Seconds(), round[0][1].Seconds(), round[1][0].Seconds(), round[1][1].Seconds())
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(wall[0].Milliseconds())/n, "own-wall-ms")
+	b.ReportMetric(float64(cpu[0].Milliseconds())/n, "own-cpu-ms")
+	b.ReportMetric(float64(wall[1].Milliseconds())/n, "shared-wall-ms")
+	b.ReportMetric(float64(cpu[1].Milliseconds())/n, "shared-cpu-ms")
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/iamref/iamref/builder/policy"
+	"github.com/iamref/iamref/builder/preview"
 	"github.com/iamref/iamref/internal/browsertest"
 )
 
@@ -98,7 +99,7 @@ func TestAccessibility(t *testing.T) {
 	axe := axeSource(t)
 	ctx := browsertest.New(t)
 	out := buildHostSite(t)
-	srv := httptest.NewServer(FileServer(out))
+	srv := httptest.NewServer(preview.FileServer(out))
 	defer srv.Close()
 	kinds := pageKinds(t, out)
 	var names []string
@@ -150,7 +151,7 @@ func TestAccessibility(t *testing.T) {
 func TestKeyboardAndLinks(t *testing.T) {
 	ctx := browsertest.New(t)
 	out := buildHostSite(t)
-	srv := httptest.NewServer(FileServer(out))
+	srv := httptest.NewServer(preview.FileServer(out))
 	defer srv.Close()
 
 	run(t, ctx, chromedp.Navigate(srv.URL+"/"))

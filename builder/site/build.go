@@ -1,9 +1,14 @@
-// Package site renders the iamref static site from the catalog model.
+// Package site renders the pages of the iamref static site from the
+// catalog model.
 //
-// Build runs in order: load the content (catalog, guides), assemble the
-// pages, render them in parallel into a temporary directory, and finally
-// swap that directory in for the output. Templates are parsed once; every
-// page is a typed struct embedding Base.
+// Build runs in order: load the content (catalog, guides, policies,
+// history), assemble the pages, render them in parallel into a fresh
+// output directory (package output), check their links (package
+// linkcheck), and finally swap that directory in. Templates are parsed
+// once, with a copy for each render worker; every page is a typed struct
+// embedding Base, and its kind names its template. The search's files come
+// from package searchassets, the redirect rules are written in Netlify's
+// format (package redirects), and package preview serves the result.
 package site
 
 import (
@@ -19,13 +24,18 @@ import (
 	"runtime/pprof"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/diag"
+	"github.com/iamref/iamref/builder/linkcheck"
 	"github.com/iamref/iamref/builder/markup"
+	"github.com/iamref/iamref/builder/output"
+	"github.com/iamref/iamref/builder/searchassets"
 	"github.com/iamref/iamref/static"
 	"github.com/iamref/iamref/templates"
 )
@@ -64,11 +74,13 @@ type builder struct {
 	md     *markup.Renderer
 	tmpl   *templateSet
 	info   *Info
-	out    *output
+	out    *output.Dir
+	links  *linkcheck.Index    // ids and references of every page written
 	guides map[string][]*Guide // by service prefix
 	pol    *policySet          // policypages.go
+	hist   *historyBuilder     // historypages.go; nil without history
 	jobs   []job
-	errs   catalog.ErrorList
+	errs   diag.List
 	keys   map[keyRefKey]*KeyRef   // catalogpages.go: shared KeyRefs
 	rows   map[string]*ResourceRow // catalogpages.go: shared resource rows
 	// policyJobs are the jobs policyPages added, the only ones that show
@@ -79,7 +91,7 @@ type builder struct {
 
 // job is one page to render or one file to write as is.
 type job struct {
-	kind string // template kind; "" for raw data
+	kind kind // the page's kind; noKind for a file written as is
 	path string
 	page Page // nil once rendered, unless keep
 	// keep keeps the page after rendering: publishing needs tombstones
@@ -92,9 +104,9 @@ type job struct {
 	gen     func() []byte // makes data while rendering, on every core
 }
 
-func (b *builder) add(kind string, p Page) {
+func (b *builder) add(k kind, p Page) {
 	_, tomb := p.(*TombstonePage)
-	b.jobs = append(b.jobs, job{kind: kind, page: p, keep: tomb, path: p.base().Path, noIndex: p.base().NoIndex})
+	b.jobs = append(b.jobs, job{kind: k, page: p, keep: tomb, path: p.base().Path, noIndex: p.base().NoIndex})
 }
 
 func (b *builder) addFile(path string, data []byte) {
@@ -112,18 +124,6 @@ func (b *builder) base(path, title, desc string, crumbs ...Crumb) Base {
 	return Base{Path: path, Title: title, Description: desc, Crumbs: crumbs, Site: b.info}
 }
 
-// The garbage collector settings for a process that builds the full
-// catalog (cmd/build; BenchmarkBuildFull). The build holds the catalog and
-// the assembled pages, about 200 MB live, and renders 29,000 pages:
-// collect garbage less often, but keep the process near 450 MiB. Every
-// collection traces the live heap, so the room above it decides how often:
-// at 400 MiB the limit, not GOGC, paced the collector, 65 cycles for one
-// build, 47 once rendered pages were let go, 31 at 450 MiB.
-const (
-	GCPercent   = 400
-	MemoryLimit = 450 << 20
-)
-
 // Build builds the site. On any error the previous output stays untouched.
 func Build(ctx context.Context, cfg Config) (Stats, error) {
 	start := time.Now()
@@ -132,7 +132,8 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 		return Stats{}, err
 	}
 	b.phase(start, "loaded content and assembled %s files", commas(len(b.jobs)))
-	out, err := newOutput(b.cfg.Out)
+	b.links = &linkcheck.Index{}
+	out, err := output.New(b.cfg.Out, b.links.Add)
 	if err != nil {
 		return Stats{}, err
 	}
@@ -140,24 +141,24 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 	ok := false
 	defer func() {
 		if !ok {
-			out.abort()
+			out.Abort()
 		}
 	}()
-	if err := srch.ready(); err != nil {
+	if err := b.searchReady(srch); err != nil {
 		return Stats{}, err
 	}
 	// Every file the render will write is known now: the link index checks
 	// most links as the pages are written.
 	expected := make([]string, len(b.jobs))
 	for i, j := range b.jobs {
-		expected[i] = "/" + filePath(j.path)
+		expected[i] = "/" + output.FilePath(j.path)
 	}
-	out.links.expect(expected)
+	b.links.Expect(expected)
 	t := time.Now()
 	if err := b.render(ctx); err != nil {
 		return Stats{}, err
 	}
-	if err := srch.finish(); err != nil {
+	if err := b.searchFinish(srch); err != nil {
 		return Stats{}, err
 	}
 	b.phase(t, "rendered and wrote %s files", commas(len(b.jobs)))
@@ -167,18 +168,18 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 	}
 	b.phase(t, "published")
 	t = time.Now()
-	if err := out.commit(); err != nil {
+	if err := out.Commit(); err != nil {
 		return Stats{}, err
 	}
 	b.phase(t, "swapped the output in")
 	ok = true
 	pages := 0
 	for _, j := range b.jobs {
-		if j.kind != "" {
+		if j.kind != noKind {
 			pages++
 		}
 	}
-	return Stats{Pages: pages, Files: len(out.files), Bytes: out.totalBytes(), Duration: time.Since(start)}, nil
+	return Stats{Pages: pages, Files: out.Files(), Bytes: out.Bytes(), Duration: time.Since(start)}, nil
 }
 
 // phase reports a finished phase of the build and how long it took.
@@ -191,7 +192,7 @@ func (b *builder) phase(start time.Time, format string, args ...any) {
 // prepare loads the content and assembles every page and file of the
 // site, without writing anything, and starts building the search index
 // (unless cfg.Search is off).
-func prepare(ctx context.Context, cfg Config) (*builder, *searchJob, error) {
+func prepare(ctx context.Context, cfg Config) (*builder, *searchassets.Job, error) {
 	if cfg.Templates == nil {
 		cfg.Templates = templates.FS
 	}
@@ -199,7 +200,7 @@ func prepare(ctx context.Context, cfg Config) (*builder, *searchJob, error) {
 		cfg.Static = static.FS
 	}
 	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
-	tmpl, err := parseTemplates(cfg.Templates)
+	tmpl, err := parseTemplates(cfg.Templates, runtime.GOMAXPROCS(0))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -216,7 +217,8 @@ func prepare(ctx context.Context, cfg Config) (*builder, *searchJob, error) {
 	if err := b.errs.Err(); err != nil {
 		return nil, nil, err
 	}
-	srch := b.startSearch(ctx) // searchindex.go: built while the pages are assembled
+	b.loadHistory()            // historypages.go: before the pages that show it
+	srch := b.startSearch(ctx) // search.go: built while the pages are assembled
 	if err := b.assets(); err != nil {
 		return nil, nil, err
 	}
@@ -224,6 +226,7 @@ func prepare(ctx context.Context, cfg Config) (*builder, *searchJob, error) {
 	b.policyJobs[0] = len(b.jobs)
 	b.policyPages()
 	b.policyJobs[1] = len(b.jobs)
+	b.checksPage()   // checkspages.go: /checks/
 	b.historyPages() // historypages.go: changes, feeds, tombstones (after every other page)
 	b.qualityPage()  // qualitypages.go: /quality/ and /api/quality.json
 	if err := b.errs.Err(); err != nil {
@@ -277,7 +280,7 @@ func (b *builder) hashed(prefix, ext string, data []byte) string {
 // every collection while the other 27,000 pages render.
 func (b *builder) render(ctx context.Context) error {
 	g, ctx := errgroup.WithContext(ctx)
-	workers := runtime.GOMAXPROCS(0)
+	workers := min(runtime.GOMAXPROCS(0), len(b.tmpl.workers))
 	var next, done, policyDone atomic.Int64
 	total := int64(len(b.jobs))
 	order := renderOrder(len(b.jobs), b.policyJobs)
@@ -285,9 +288,13 @@ func (b *builder) render(ctx context.Context) error {
 	if policyJobs == 0 {
 		b.releasePolicyViews()
 	}
+	// The progress lines stop before render returns: the build writes
+	// its next lines to the same writer.
 	stop := make(chan struct{})
+	var ticker sync.WaitGroup
+	defer ticker.Wait()
 	if b.cfg.Progress != nil {
-		go func() {
+		ticker.Go(func() {
 			t := time.NewTicker(500 * time.Millisecond)
 			defer t.Stop()
 			for {
@@ -298,16 +305,10 @@ func (b *builder) render(ctx context.Context) error {
 					fmt.Fprintf(b.cfg.Progress, "rendering: %s of %s files\n", commas(int(done.Load())), commas(int(total)))
 				}
 			}
-		}()
+		})
 	}
 	defer close(stop)
 	for w := 0; w < workers; w++ {
-		tmpl := b.tmpl
-		if w > 0 {
-			if c, err := b.tmpl.clone(); err == nil { // else share: a page template ran already
-				tmpl = c
-			}
-		}
 		g.Go(func() error {
 			var buf bytes.Buffer
 			for {
@@ -324,20 +325,20 @@ func (b *builder) render(ctx context.Context) error {
 				if j.gen != nil {
 					data = j.gen()
 				}
-				if j.kind != "" {
+				if j.kind != noKind {
 					buf.Reset()
 					var err error
 					// The label splits a CPU profile by page kind
 					// (go tool pprof -tagfocus kind=action).
 					pprof.Do(ctx, b.tmpl.labels[j.kind], func(context.Context) {
-						err = tmpl.execute(&buf, j.kind, j.page)
+						err = b.tmpl.execute(&buf, w, j.kind, j.page)
 					})
 					if err != nil {
 						return fmt.Errorf("rendering %s: %w", j.path, err)
 					}
 					data = buf.Bytes()
 				}
-				if err := b.out.write(j.path, data); err != nil {
+				if err := b.out.Write(j.path, data); err != nil {
 					return err
 				}
 				// Written: 60 MB of JSON and the pages' views (a few
@@ -390,12 +391,12 @@ func (b *builder) releasePolicyViews() {
 // checkSlugs makes sure no two resource types of a service, and no two
 // condition keys, share a path.
 func (b *builder) checkSlugs() error {
-	var errs catalog.ErrorList
+	var errs diag.List
 	keys := map[string]string{}
 	for _, k := range b.cat.ConditionKeys() {
 		s := Slug(k.Name)
 		if prev, dup := keys[s]; dup {
-			errs = append(errs, &catalog.Error{File: "catalog", Msg: fmt.Sprintf("condition keys %q and %q would share the page %s", prev, k.Name, ConditionKeyPath(k.Name))})
+			errs = append(errs, &diag.Diagnostic{File: "catalog", Msg: fmt.Sprintf("condition keys %q and %q would share the page %s", prev, k.Name, ConditionKeyPath(k.Name))})
 		}
 		keys[s] = k.Name
 	}
@@ -404,7 +405,7 @@ func (b *builder) checkSlugs() error {
 		for _, rt := range s.ResourceTypes {
 			sl := Slug(rt.Name)
 			if prev, dup := seen[sl]; dup {
-				errs = append(errs, &catalog.Error{File: s.File, Msg: fmt.Sprintf("resource types %q and %q would share the page %s", prev, rt.Name, ResourcePath(rt))})
+				errs = append(errs, &diag.Diagnostic{File: s.File, Msg: fmt.Sprintf("resource types %q and %q would share the page %s", prev, rt.Name, ResourcePath(rt))})
 			}
 			seen[sl] = rt.Name
 			if reservedSegments[sl] {
@@ -413,7 +414,7 @@ func (b *builder) checkSlugs() error {
 		}
 		for _, a := range s.Actions {
 			if reservedSegments[a.Name] {
-				errs = append(errs, &catalog.Error{File: a.File, Line: a.Line, Col: a.Col, Msg: fmt.Sprintf("action %s would collide with the site's %s/ pages", a.ID(), a.Name)})
+				errs = append(errs, &diag.Diagnostic{File: a.File, Line: a.Line, Col: a.Col, Msg: fmt.Sprintf("action %s would collide with the site's %s/ pages", a.ID(), a.Name)})
 			}
 		}
 	}
@@ -432,7 +433,7 @@ func (b *builder) loadGuides() {
 		prefix := path.Base(path.Dir(f))
 		svc := b.cat.Service(prefix)
 		if svc == nil {
-			b.errs = append(b.errs, &catalog.Error{File: f, Msg: fmt.Sprintf("guide for unknown service prefix %q", prefix)})
+			b.errs = append(b.errs, &diag.Diagnostic{File: f, Msg: fmt.Sprintf("guide for unknown service prefix %q", prefix)})
 			continue
 		}
 		doc, ok := b.markdown(f)
@@ -440,7 +441,7 @@ func (b *builder) loadGuides() {
 			continue
 		}
 		if doc.Service != "" && doc.Service != svc.Prefix {
-			b.errs = append(b.errs, &catalog.Error{File: f, Line: 1, Msg: fmt.Sprintf("front matter says service %q but the guide is under %s/", doc.Service, prefix)})
+			b.errs = append(b.errs, &diag.Diagnostic{File: f, Line: 1, Msg: fmt.Sprintf("front matter says service %q but the guide is under %s/", doc.Service, prefix)})
 		}
 		b.guides[svc.Prefix] = append(b.guides[svc.Prefix], &Guide{Service: svc, Slug: strings.TrimSuffix(path.Base(f), ".md"), File: f, Doc: doc})
 	}
@@ -459,21 +460,13 @@ func (b *builder) loadGuides() {
 func (b *builder) markdown(f string) (*markup.Document, bool) {
 	src, err := fs.ReadFile(b.cfg.Content, f)
 	if err != nil {
-		b.errs = append(b.errs, &catalog.Error{File: f, Msg: err.Error()})
+		b.errs = append(b.errs, &diag.Diagnostic{File: f, Msg: err.Error()})
 		return nil, false
 	}
 	doc, err := b.md.Render(f, src)
 	if err != nil {
-		b.errs = append(b.errs, markupError(f, err))
+		b.errs = append(b.errs, diag.From(f, err)...)
 		return nil, false
 	}
 	return doc, true
-}
-
-// markupError keeps a positioned markup error's place.
-func markupError(file string, err error) *catalog.Error {
-	if pe, ok := err.(*markup.PosError); ok {
-		return &catalog.Error{File: pe.File, Line: pe.Line, Col: pe.Col, Msg: pe.Msg}
-	}
-	return &catalog.Error{File: file, Msg: err.Error()}
 }

@@ -35,10 +35,17 @@ func (b *builder) catalogPages() {
 		b.servicePages(s)
 	}
 	home.Groups = serviceGroups(b.cat, home.Services) // categories.go
-	b.add("home", home)
+	if b.hist != nil {
+		home.Links = append(home.Links, b.hist.homeLink())
+	}
+	if l, ok := b.pol.changesLink(); ok { // policyversions.go
+		home.Links = append(home.Links, l)
+		home.Feeds = append(home.Feeds, policyChangesFeed)
+	}
+	b.add(homeKind, home)
 	b.conditionKeyPages()
 	b.accessLevelsPage()
-	b.add("404", &NotFoundPage{Base: Base{Path: "/404.html", Title: "Page not found", Description: "This page is not in iamref: search the AWS IAM catalog or browse its services.", Site: b.info, NoIndex: true, Absolute: true}})
+	b.add(notFoundKind, &NotFoundPage{Base: Base{Path: "/404.html", Title: "Page not found", Description: "This page is not in iamref: search the AWS IAM catalog or browse its services.", Site: b.info, NoIndex: true, Absolute: true}})
 }
 
 func serviceCrumbs(s *catalog.Service) []Crumb {
@@ -55,11 +62,14 @@ func (b *builder) servicePages(s *catalog.Service) {
 	}
 	sp.Short = s.Name
 	sp.Links = append(sp.Links, b.policyServiceLinks(s)...)
-	b.add("service", sp)
+	if b.hist != nil {
+		b.hist.serviceHistory(sp)
+	}
+	b.add(serviceKind, sp)
 	b.addGenerated(ServiceAPIPath(s.Prefix), func() []byte { return b.serviceJSON(s) })
 	crumbs := serviceCrumbs(s)
 	for _, a := range s.Actions {
-		b.add("action", b.actionPage(a, crumbs))
+		b.add(actionKind, b.actionPage(a, crumbs))
 	}
 	for _, rt := range s.ResourceTypes {
 		rp := &ResourcePage{Base: b.base(ResourcePath(rt), rt.Name+" — "+s.Name+" resource type", fmt.Sprintf("The %s resource type of %s: ARN format %s and the actions that use it.", rt.Name, s.Name, rt.ARN), crumbs...), Resource: rt}
@@ -76,10 +86,10 @@ func (b *builder) servicePages(s *catalog.Service) {
 			}
 		}
 		rp.Keys = b.keyRefs(s, rt.ConditionKeys)
-		b.add("resource", rp)
+		b.add(resourceKind, rp)
 	}
 	for _, g := range b.guides[s.Prefix] {
-		b.add("guide", &GuidePage{Base: b.base(GuidePath(s.Prefix, g.Slug), g.Doc.Title, g.Doc.Summary, crumbs...), Guide: g, Others: b.guides[s.Prefix]})
+		b.add(guideKind, &GuidePage{Base: b.base(GuidePath(s.Prefix, g.Slug), g.Doc.Title, g.Doc.Summary, crumbs...), Guide: g, Others: b.guides[s.Prefix]})
 	}
 }
 
@@ -168,6 +178,10 @@ func (b *builder) actionPage(a *catalog.Action, crumbs []Crumb) *ActionPage {
 	}
 	p.Unconditional = len(requiredARNs(a)) == 0
 	p.Policies = b.policyActionInfo(a)
+	p.Risk = b.actionRisk(a)
+	if b.hist != nil {
+		p.History = b.hist.actionHistory(a)
+	}
 	return p
 }
 
@@ -242,22 +256,25 @@ func sid(a *catalog.Action) string {
 
 func (b *builder) conditionKeyPages() {
 	all := b.cat.ConditionKeys()
-	b.add("conditions", &ConditionKeysPage{Base: b.base("/conditions/", "Condition keys", fmt.Sprintf("All %s IAM condition keys across AWS services, with their types and the actions that support them.", commas(len(all))), homeCrumb), Keys: all})
+	b.add(conditionsKind, &ConditionKeysPage{Base: b.base("/conditions/", "Condition keys", fmt.Sprintf("All %s IAM condition keys across AWS services, the global ones first, with their types and the actions that support them.", commas(len(all))), homeCrumb), Keys: all, Globals: b.globalKeyRows()})
 	crumbs := []Crumb{homeCrumb, {Name: "Condition keys", Path: "/conditions/"}}
 	for _, k := range all {
-		typ := ""
-		for _, d := range k.Definitions {
-			if d.Type != "" {
-				typ = d.Type
-				break
-			}
-		}
+		typ := keyType(k)
 		desc := fmt.Sprintf("IAM condition key %s", k.Name)
+		if k.Global != nil {
+			desc = fmt.Sprintf("Global IAM condition key %s", k.Name)
+		}
 		if typ != "" {
 			desc += " (" + typ + ")"
 		}
-		desc += fmt.Sprintf(": %d actions and %d resource types support it.", len(k.Actions), len(k.ResourceTypes))
-		b.add("condition", &ConditionKeyPage{Base: b.base(ConditionKeyPath(k.Name), k.Name, desc, crumbs...), Key: k, Type: typ, Operators: operatorsFor(typ)})
+		if k.Global != nil && k.Global.Description != "" {
+			desc += ": " + k.Global.Description
+		} else {
+			desc += fmt.Sprintf(": %d actions and %d resource types support it.", len(k.Actions), len(k.ResourceTypes))
+		}
+		p := &ConditionKeyPage{Base: b.base(ConditionKeyPath(k.Name), k.Name, desc, crumbs...), Key: k, Type: typ, Operators: operatorsFor(typ)}
+		p.Uses = b.keyUsesOf(k)
+		b.add(conditionKind, p)
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"html/template"
 	"strings"
+
+	"github.com/iamref/iamref/internal/oncemap"
 )
 
 // Chrome is the part of every page that depends only on where the page
@@ -20,13 +22,13 @@ type Chrome struct {
 // chromeCache holds the rendered Chrome per root prefix ("../../").
 type chromeCache struct {
 	tmpl  *template.Template // the parsed base set, with the chrome templates
-	parts onceMap[string, *Chrome]
+	parts oncemap.Map[string, *Chrome]
 }
 
 // Chrome is the page's head links and header.
 func (b *Base) Chrome() (*Chrome, error) {
 	c := b.Site.chrome
-	return c.parts.get(b.depthKey(), func() (*Chrome, error) {
+	return c.parts.Get(b.depthKey(), func() (*Chrome, error) {
 		// The chrome templates must not depend on anything but the
 		// depth, and a stand-in page makes sure they cannot.
 		stand := b.standIn()

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/history"
 	"github.com/iamref/iamref/internal/parallel"
 )
@@ -306,7 +307,7 @@ func (hb *historyBuilder) feeds() {
 	}
 	for _, err := range errs {
 		if err != nil {
-			b.errs = append(b.errs, &catalog.Error{File: history.Dir, Msg: err.Error()})
+			b.errs = append(b.errs, &diag.Diagnostic{File: history.Dir, Msg: err.Error()})
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 
 	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/internal/oncemap"
 )
 
 // Fragments are small partials that many pages of the same depth render
@@ -29,11 +30,16 @@ type Fragment struct {
 	X any
 }
 
+// With is the page and the datum x in the shape of a Fragment, for a
+// partial that renders on its page as well as a fragment
+// ("action-history").
+func (b *Base) With(x any) Fragment { return Fragment{Base: b, X: x} }
+
 // fragmentCache holds the rendered fragments of one build: a table per
 // directory depth, which a page finds once and keeps.
 type fragmentCache struct {
 	tmpl   *template.Template // the parsed base set, with the partials
-	depths onceMap[string, *fragmentDepth]
+	depths oncemap.Map[string, *fragmentDepth]
 }
 
 // fragmentDepth holds the fragments of one depth ("../../", or "abs" for
@@ -101,7 +107,7 @@ func newFragmentCache(ts *templateSet) *fragmentCache {
 
 // depth is the table of the page's depth.
 func (c *fragmentCache) depth(b *Base) *fragmentDepth {
-	d, _ := c.depths.get(b.depthKey(), func() (*fragmentDepth, error) {
+	d, _ := c.depths.Get(b.depthKey(), func() (*fragmentDepth, error) {
 		d := &fragmentDepth{stand: b.standIn(), fresh: map[fragmentKey]template.HTML{}}
 		// Set before the table is shared: fragments call Fragment on the
 		// stand-in from every worker.

@@ -15,7 +15,8 @@ import (
 // render in place: links relative to the page's depth, site-absolute on
 // absolute pages, names escaped, one rendering per depth and datum.
 func TestFragment(t *testing.T) {
-	ts, err := parseTemplates(templates.FS)
+	t.Parallel()
+	ts, err := parseTemplates(templates.FS, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,12 +51,12 @@ func TestFragment(t *testing.T) {
 		}
 	}
 	n := 0
-	for _, d := range info.fragments.depths.m {
-		n += len(d.v.fresh)
-		if m := d.v.done.Load(); m != nil {
+	info.fragments.depths.Values(func(d *fragmentDepth) {
+		n += len(d.fresh)
+		if m := d.done.Load(); m != nil {
 			n += len(*m)
 		}
-	}
+	})
 	if n != len(tests) { // all different depth, name or datum
 		t.Errorf("cache holds %d fragments, want %d", n, len(tests))
 	}
@@ -73,7 +74,8 @@ func TestFragment(t *testing.T) {
 // for lists of actions and of condition keys, and that other lists are an
 // error rather than nothing.
 func TestFragments(t *testing.T) {
-	ts, err := parseTemplates(templates.FS)
+	t.Parallel()
+	ts, err := parseTemplates(templates.FS, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,6 +116,7 @@ func TestFragments(t *testing.T) {
 // goroutines, across many snapshots: every fragment stored is found, with
 // its own HTML (run with -race).
 func TestFragmentDepthSnapshots(t *testing.T) {
+	t.Parallel()
 	d := &fragmentDepth{fresh: map[fragmentKey]template.HTML{}}
 	const n = 5000
 	var wg sync.WaitGroup

@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/iamref/iamref/builder/preview"
 	"github.com/iamref/iamref/internal/browsertest"
 )
 
@@ -25,7 +26,7 @@ func TestHistoryAccessibility(t *testing.T) {
  "CreateDate": "2026-01-01T00:00:00Z", "UpdateDate": "2026-07-01T00:00:00Z", "Deprecated": false,
  "Document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["demo:*", "demo:Fly", "nosuch:*"], "Resource": "*"}]}}`)}
 	out, _ := buildSite(t, content)
-	srv := httptest.NewServer(FileServer(out))
+	srv := httptest.NewServer(preview.FileServer(out))
 	defer srv.Close()
 	pages := []string{"/changes/", "/demo/changes/", "/demo/", "/demo/CreateWidget/", "/demo/OldThing/", "/gone/", "/demo/resources/gadget/", "/conditions/demo_Color/", "/quality/", "/demo/matrix/"}
 	for _, scheme := range []string{"light", "dark"} {

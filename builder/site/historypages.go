@@ -1,15 +1,13 @@
 package site
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"html/template"
 	"io/fs"
 	"sort"
 	"strings"
 
 	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/history"
 )
 
@@ -95,10 +93,12 @@ type ActionHistoryView struct {
 	Since       string // label of the earliest snapshot
 	Changes     []*ChangeView
 	ChangesPath string // the service's changes page
-	// HTML is the section rendered once for every action of the service
-	// that the earliest snapshot lists and that never changed (most of
-	// them): it is the same on each of their pages.
-	HTML template.HTML
+	Prefix      string // the action's service
+	// Shared marks the one view of every action of the service that the
+	// earliest snapshot lists and that never changed (most of them): the
+	// section is the same on each of their pages, a fragment rendered once
+	// per depth.
+	Shared bool
 }
 
 // Unchanged reports an action that did not change since it first appeared.
@@ -224,27 +224,32 @@ func (p *TombstonePage) RemovedPath(r history.RemovedEntity) string {
 // First is the tombstone's (first) record.
 func (p *TombstonePage) First() *history.RemovedEntity { return &p.Records[0] }
 
-// historyPages loads content/history, when the content has one, and adds
-// the history pages, the action pages' history sections, the service
-// pages' charts and the tombstones. It runs after the catalog and policy
-// pages, whose paths the tombstones must not take.
-func (b *builder) historyPages() {
+// loadHistory loads content/history, when the content has one, before the
+// pages are assembled: the action, service and home pages show what it
+// says (actionHistory, serviceHistory). A history that does not load is a
+// build error, and the pages are assembled without it.
+func (b *builder) loadHistory() {
 	if _, err := fs.Stat(b.cfg.Content, history.SnapshotsFile); err != nil {
 		return
 	}
 	h, err := history.LoadChecked(b.cfg.Content, b.cat)
 	if err != nil {
-		var el catalog.ErrorList
-		if errors.As(err, &el) {
-			b.errs = append(b.errs, el...)
-		} else {
-			b.errs = append(b.errs, &catalog.Error{File: history.Dir, Msg: err.Error()})
-		}
+		b.errs = append(b.errs, diag.From(history.Dir, err)...)
 		return
 	}
-	hb := &historyBuilder{b: b, h: h, labels: map[string]string{}, tomb: map[string]bool{}}
+	hb := &historyBuilder{b: b, h: h, labels: map[string]string{}, tomb: map[string]bool{}, same: map[*catalog.Service]*ActionHistoryView{}}
 	for _, s := range h.Snapshots() {
 		hb.labels[s.Date] = s.Label
+	}
+	b.hist = hb
+}
+
+// historyPages adds the history pages and the tombstones. It runs after the
+// catalog and policy pages, whose paths the tombstones must not take.
+func (b *builder) historyPages() {
+	hb := b.hist
+	if hb == nil {
+		return
 	}
 	hb.tombstones()
 	if len(b.errs) > 0 {
@@ -252,7 +257,6 @@ func (b *builder) historyPages() {
 	}
 	hb.removedServiceJSON() // promises.go
 	hb.changesPages()
-	hb.decorate()
 	hb.feeds()
 }
 
@@ -263,7 +267,8 @@ type historyBuilder struct {
 	tomb   map[string]bool // tombstone paths
 	// per service prefix, its transitions (newest first), built once
 	svc    map[string][]history.Transition
-	charts map[string]*Chart // per service prefix, shared by its page and its changes page
+	charts map[string]*Chart                       // per service prefix, shared by its page and its changes page
+	same   map[*catalog.Service]*ActionHistoryView // the shared view of the unchanged actions, per service
 }
 
 // chart is the chart of a service's actions per snapshot.
@@ -577,7 +582,7 @@ func (hb *historyBuilder) changesPages() {
 	for _, t := range hb.h.Transitions() {
 		all.Transitions = append(all.Transitions, hb.transitionView(t, true))
 	}
-	b.add("changes", all)
+	b.add(changesKind, all)
 
 	crumbs := []Crumb{homeCrumb, {Name: "Changes", Path: ChangesPath}}
 	for _, prefix := range hb.prefixes() {
@@ -615,7 +620,7 @@ func (hb *historyBuilder) changesPages() {
 		p.Base = b.base(ServiceChangesPath(prefix), name+" — changes", fmt.Sprintf("What AWS added, removed and changed in the IAM actions, resource types and condition keys of %s (%s) from %s to %s.", name, prefix, first.Label, last.Label), sc...)
 		p.Short = "Changes"
 		p.Feeds = []Crumb{{Name: "iamref: " + prefix + " changes", Path: ServiceFeedPath(prefix)}}
-		b.add("changes", p)
+		b.add(changesKind, p)
 	}
 }
 
@@ -637,57 +642,46 @@ func (hb *historyBuilder) prefixes() []string {
 	return out
 }
 
-// decorate adds the history to the action and service pages already made,
-// and the changes link to the home page.
-func (hb *historyBuilder) decorate() {
-	b := hb.b
-	since := hb.h.Earliest().Label
-	snaps := hb.h.Snapshots()
-	same := map[*catalog.Service]template.HTML{} // the section of unchanged actions, per service
-	var buf bytes.Buffer
-	for _, j := range b.jobs {
-		switch p := j.page.(type) {
-		case *ActionPage:
-			a := p.Action
-			tl, ok := hb.h.Timeline(a.ID())
-			if !ok || tl.ID != a.ID() {
-				continue
-			}
-			v := &ActionHistoryView{Since: since, ChangesPath: ServiceChangesPath(a.Service.Prefix)}
-			if tl.FirstSeen != "" {
-				v.FirstSeen = hb.labels[tl.FirstSeen]
-			}
-			for i := range tl.Changes {
-				dc := &tl.Changes[i]
-				cv := hb.view(dc.From, dc.Date, &dc.Change)
-				cv.ID = "change-" + dc.Date
-				v.Changes = append(v.Changes, cv)
-			}
-			p.History = v
-			if len(v.Changes) == 0 && v.FirstSeen == "" {
-				html, ok := same[a.Service]
-				if !ok {
-					// Every action page is two levels deep: its links are the same.
-					buf.Reset()
-					if err := b.tmpl.kinds["action"].ExecuteTemplate(&buf, "action-history", p); err != nil {
-						b.errs = append(b.errs, &catalog.Error{File: history.Dir, Msg: fmt.Sprintf("rendering the history of %s: %v", a.ID(), err)})
-						return
-					}
-					html = template.HTML(buf.String())
-					same[a.Service] = html
-				}
-				v.HTML = html
-			}
-		case *ServicePage:
-			prefix := p.Service.Prefix
-			p.History = &ServiceHistory{Chart: hb.chart(prefix), ChangesPath: ServiceChangesPath(prefix), Feed: ServiceFeedPath(prefix)}
-			n := len(hb.serviceTransitions(prefix))
-			p.Links = append(p.Links, Crumb{Name: fmt.Sprintf("What changed in %s (%d of %d snapshots)", prefix, n, len(snaps)-1), Path: ServiceChangesPath(prefix)})
-			p.Feeds = append(p.Feeds, Crumb{Name: "iamref: " + prefix + " changes", Path: ServiceFeedPath(prefix)})
-		case *HomePage:
-			p.Links = append(p.Links, Crumb{Name: fmt.Sprintf("What changed since %s", since), Path: ChangesPath})
-		}
+// actionHistory is the history section of an action's page; nil when the
+// history does not know the action.
+func (hb *historyBuilder) actionHistory(a *catalog.Action) *ActionHistoryView {
+	tl, ok := hb.h.Timeline(a.ID())
+	if !ok || tl.ID != a.ID() {
+		return nil
 	}
+	v := &ActionHistoryView{Since: hb.h.Earliest().Label, ChangesPath: ServiceChangesPath(a.Service.Prefix), Prefix: a.Service.Prefix}
+	if tl.FirstSeen != "" {
+		v.FirstSeen = hb.labels[tl.FirstSeen]
+	}
+	for i := range tl.Changes {
+		dc := &tl.Changes[i]
+		cv := hb.view(dc.From, dc.Date, &dc.Change)
+		cv.ID = "change-" + dc.Date
+		v.Changes = append(v.Changes, cv)
+	}
+	if len(v.Changes) == 0 && v.FirstSeen == "" {
+		if shared := hb.same[a.Service]; shared != nil {
+			return shared
+		}
+		v.Shared = true
+		hb.same[a.Service] = v
+	}
+	return v
+}
+
+// serviceHistory adds the history to a service's page: its chart, and the
+// link to and feed of its changes.
+func (hb *historyBuilder) serviceHistory(p *ServicePage) {
+	prefix := p.Service.Prefix
+	p.History = &ServiceHistory{Chart: hb.chart(prefix), ChangesPath: ServiceChangesPath(prefix), Feed: ServiceFeedPath(prefix)}
+	n := len(hb.serviceTransitions(prefix))
+	p.Links = append(p.Links, Crumb{Name: fmt.Sprintf("What changed in %s (%d of %d snapshots)", prefix, n, len(hb.h.Snapshots())-1), Path: ServiceChangesPath(prefix)})
+	p.Feeds = append(p.Feeds, Crumb{Name: "iamref: " + prefix + " changes", Path: ServiceFeedPath(prefix)})
+}
+
+// homeLink is the home page's link to the changes.
+func (hb *historyBuilder) homeLink() Crumb {
+	return Crumb{Name: fmt.Sprintf("What changed since %s", hb.h.Earliest().Label), Path: ChangesPath}
 }
 
 // tombstones adds a page at the URL of every removed action, resource type,
@@ -697,7 +691,7 @@ func (hb *historyBuilder) tombstones() {
 	b := hb.b
 	taken := make(map[string]bool, len(b.jobs))
 	for _, j := range b.jobs {
-		if j.kind != "" {
+		if j.kind != noKind {
 			taken[j.path] = true
 		}
 	}
@@ -710,7 +704,7 @@ func (hb *historyBuilder) tombstones() {
 	var pages []*TombstonePage
 	add := func(p *TombstonePage, r *history.RemovedEntity) {
 		if taken[p.Path] {
-			b.errs = append(b.errs, &catalog.Error{File: history.FileName(r.Removed), Msg: fmt.Sprintf("the removed %s %s would take the page %s, which the site already has: two names share one URL", p.What, p.Display, p.Path)})
+			b.errs = append(b.errs, &diag.Diagnostic{File: history.FileName(r.Removed), Msg: fmt.Sprintf("the removed %s %s would take the page %s, which the site already has: two names share one URL", p.What, p.Display, p.Path)})
 			return
 		}
 		taken[p.Path] = true
@@ -734,7 +728,7 @@ func (hb *historyBuilder) tombstones() {
 	}
 	for _, r := range hb.h.Removed() {
 		if reservedSegments[r.Name] {
-			b.errs = append(b.errs, &catalog.Error{File: history.FileName(r.Removed), Msg: fmt.Sprintf("the removed action %s would collide with the site's %s/ pages", r.ID(), r.Name)})
+			b.errs = append(b.errs, &diag.Diagnostic{File: history.FileName(r.Removed), Msg: fmt.Sprintf("the removed action %s would collide with the site's %s/ pages", r.ID(), r.Name)})
 			continue
 		}
 		p := newPage(r, "action", r.ID(), ActionPath(stubAction(r.Service, r.Name)))
@@ -802,6 +796,6 @@ func (hb *historyBuilder) tombstones() {
 		p.Title = fmt.Sprintf("%s — removed %s", p.Display, p.What)
 		p.Short = p.Display
 		p.Description = fmt.Sprintf("The %s %s was removed from the AWS IAM catalog in the snapshot of %s; it was last listed in %s.", p.What, p.Display, p.Removed, p.Last)
-		b.add("tombstone", p)
+		b.add(tombstoneKind, p)
 	}
 }

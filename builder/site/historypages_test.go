@@ -11,6 +11,7 @@ import (
 
 	"github.com/iamref/iamref/builder/catalog"
 	"github.com/iamref/iamref/builder/history"
+	"github.com/iamref/iamref/internal/sitetest"
 )
 
 // Three hand-made snapshots of a small catalog with every kind of change:
@@ -127,46 +128,33 @@ func historyContent(t testing.TB, snaps []fstest.MapFS) fstest.MapFS {
 	return content
 }
 
-func checkContains(t *testing.T, out, file string, wants ...string) {
-	t.Helper()
-	got := read(t, out, file)
-	for _, w := range wants {
-		if neg, ok := strings.CutPrefix(w, "! "); ok {
-			if strings.Contains(got, neg) {
-				t.Errorf("%s contains %q", file, neg)
-			}
-		} else if !strings.Contains(got, w) {
-			t.Errorf("%s does not contain %q", file, w)
-		}
-	}
-}
-
 func TestHistoryPages(t *testing.T) {
+	t.Parallel()
 	out, _ := buildSite(t, historyContent(t, historySnapshots()))
 
 	// Action pages: first appearance and every kind of change.
-	checkContains(t, out, "demo/CreateWidget/index.html",
+	sitetest.Contains(t, "demo/CreateWidget/index.html", sitetest.ReadFile(t, out, "demo/CreateWidget/index.html"),
 		`<h2 id="history">History`, "In the catalog since the earliest snapshot iamref has, 10 January 2025",
 		`<tr id="change-2026-06-14"><th scope="row"><a href="../../demo/changes/#2026-06-14-action-CreateWidget">14 June 2026</a>`,
 		`Condition keys of <code>widget</code>: added <code>demo:Size</code>`,
 		`<tr id="change-2025-06-01">`, `Description: <del>Create a widget</del> → <ins>Grants permission to create a widget</ins>`)
-	checkContains(t, out, "demo/DeleteWidget/index.html",
+	sitetest.Contains(t, "demo/DeleteWidget/index.html", sitetest.ReadFile(t, out, "demo/DeleteWidget/index.html"),
 		`Access level: <span class="level level-write">Write</span> → <span class="level level-permissions">Permissions management</span>`,
 		`Dependent actions of the action (no resource type): added <code>demo:GetWidget</code>`)
-	checkContains(t, out, "demo/GetWidget/index.html", `Resource type <code>widget</code>: required → <strong>optional</strong>`)
-	checkContains(t, out, "demo/PutWidgetPolicy/index.html",
+	sitetest.Contains(t, "demo/GetWidget/index.html", sitetest.ReadFile(t, out, "demo/GetWidget/index.html"), `Resource type <code>widget</code>: required → <strong>optional</strong>`)
+	sitetest.Contains(t, "demo/PutWidgetPolicy/index.html", sitetest.ReadFile(t, out, "demo/PutWidgetPolicy/index.html"),
 		"First appeared in the catalog snapshot of <strong>1 June 2025</strong>",
 		`Added as <span class="level level-permissions">Permissions management</span> <span class="badge b-pm">new Permissions management</span>`)
-	checkContains(t, out, "demo/ListWidgets/index.html", "First appeared in the catalog snapshot of <strong>1 June 2025</strong>, unchanged since.")
-	checkContains(t, out, "fresh/Start/index.html", "First appeared in the catalog snapshot of <strong>14 June 2026</strong>")
+	sitetest.Contains(t, "demo/ListWidgets/index.html", sitetest.ReadFile(t, out, "demo/ListWidgets/index.html"), "First appeared in the catalog snapshot of <strong>1 June 2025</strong>, unchanged since.")
+	sitetest.Contains(t, "fresh/Start/index.html", sitetest.ReadFile(t, out, "fresh/Start/index.html"), "First appeared in the catalog snapshot of <strong>14 June 2026</strong>")
 	for _, a := range []string{"Look", "See"} {
-		checkContains(t, out, "steady/"+a+"/index.html", "<section aria-labelledby=\"history\">\n<h2 id=\"history\">History <a class=\"anchor\" href=\"#history\" aria-label=\"Link to this section\">#</a></h2>\n"+
+		sitetest.Contains(t, "steady/"+a+"/index.html", sitetest.ReadFile(t, out, "steady/"+a+"/index.html"), "<section aria-labelledby=\"history\">\n<h2 id=\"history\">History <a class=\"anchor\" href=\"#history\" aria-label=\"Link to this section\">#</a></h2>\n"+
 			`<p>In the catalog since the earliest snapshot iamref has, 10 January 2025, unchanged since. <a href="../../steady/changes/">All steady changes</a>.</p>`+"\n</section>\n\n</main>")
 	}
-	checkContains(t, out, "demo/ListWidgets/index.html", "</table>\n</section>\n\n</main>") // the same frame, rendered per page
+	sitetest.Contains(t, "demo/ListWidgets/index.html", sitetest.ReadFile(t, out, "demo/ListWidgets/index.html"), "</table>\n</section>\n\n</main>") // the same frame, rendered per page
 
 	// The changes pages.
-	checkContains(t, out, "changes/index.html",
+	sitetest.Contains(t, "changes/index.html", sitetest.ReadFile(t, out, "changes/index.html"),
 		`<link rel="alternate" type="application/atom+xml" title="iamref: catalog changes" href="../changes/feed.xml">`,
 		`<link rel="alternate" type="application/atom+xml" title="iamref: new Permissions management actions" href="../changes/permissions-management.xml">`,
 		`<h2 id="2026-06-14">14 June 2026 <span class="muted">since 1 June 2025</span>`,
@@ -181,7 +169,7 @@ func TestHistoryPages(t *testing.T) {
 		`<svg class="chart-svg" role="img" aria-labelledby="growth-title"`, `<title id="growth-title">Actions in the catalog per snapshot: 8 actions as of 10 January 2025, 9 as of 14 June 2026.</title>`,
 		`<tr id="growth-2025-06-01"><th scope="row">1 June 2025</th><td class="num">9</td>`,
 		"! style=", "! <script>")
-	checkContains(t, out, "demo/changes/index.html",
+	sitetest.Contains(t, "demo/changes/index.html", sitetest.ReadFile(t, out, "demo/changes/index.html"),
 		`<link rel="alternate" type="application/atom+xml" title="iamref: demo changes" href="../../demo/changes/feed.xml">`,
 		`<h3 id="2025-06-01-added">Added actions (2)</h3>`,
 		`<tr id="2025-06-01-action-ListWidgets"><th scope="row"><a href="../../demo/ListWidgets/">ListWidgets</a></th><td>Added as <span class="level level-list">List</span></td></tr>`,
@@ -196,13 +184,13 @@ func TestHistoryPages(t *testing.T) {
 		`<tr id="2026-06-14-resource-widget"><th scope="row"><a href="../../demo/resources/widget/">widget</a></th><td><ul class="fields"><li>ARN format: <code>arn:${Partition}:demo:${Region}:${Account}:widget/${Id}</code> → <code>arn:${Partition}:demo:${Region}:${Account}:widgets/${WidgetId}</code></li></ul></td></tr>`,
 		`<tr id="2026-06-14-condition-demo_Shape"><th scope="row"><a href="../../conditions/demo_Shape/">demo:Shape</a></th><td><ul class="fields"><li>Type: <code>String</code> → <code>ArrayOfString</code></li></ul></td></tr>`,
 		`<tr id="2026-06-14-condition-demo_Size"><th scope="row"><a href="../../conditions/demo_Size/">demo:Size</a></th><td>Added to the service's table</td></tr>`)
-	checkContains(t, out, "gone/changes/index.html", "The service is no longer in the catalog.", `<li id="2026-06-14-service-gone">The service Gone Service was removed from the catalog.</li>`)
-	checkContains(t, out, "demo/index.html", `href="../demo/changes/">What changed in demo (2 of 2 snapshots)</a>`, `<details class="growth" id="growth">`,
+	sitetest.Contains(t, "gone/changes/index.html", sitetest.ReadFile(t, out, "gone/changes/index.html"), "The service is no longer in the catalog.", `<li id="2026-06-14-service-gone">The service Gone Service was removed from the catalog.</li>`)
+	sitetest.Contains(t, "demo/index.html", sitetest.ReadFile(t, out, "demo/index.html"), `href="../demo/changes/">What changed in demo (2 of 2 snapshots)</a>`, `<details class="growth" id="growth">`,
 		`<link rel="alternate" type="application/atom+xml" title="iamref: demo changes" href="../demo/changes/feed.xml">`)
-	checkContains(t, out, "index.html", `<a href="./changes/">What changed since 10 January 2025</a>`)
+	sitetest.Contains(t, "index.html", sitetest.ReadFile(t, out, "index.html"), `<a href="./changes/">What changed since 10 January 2025</a>`)
 
 	// Tombstones keep the URLs, say since when and what it was.
-	checkContains(t, out, "demo/OldThing/index.html",
+	sitetest.Contains(t, "demo/OldThing/index.html", sitetest.ReadFile(t, out, "demo/OldThing/index.html"),
 		`<meta name="robots" content="noindex">`, `<span class="kind">removed action</span>`,
 		"It was removed in the snapshot of <strong>1 June 2025</strong>; the last snapshot that listed it is 10 January 2025.",
 		`href="../../demo/changes/#2025-06-01-action-OldThing"`,
@@ -210,16 +198,16 @@ func TestHistoryPages(t *testing.T) {
 		// what it named links to the pages the site has, live or tombstones
 		`<tr id="resource-gadget"><th scope="row"><a href="../../demo/resources/gadget/">gadget</a></th><td><span class="yes">Required</span></td><td><a class="key" href="../../conditions/demo_Color/">demo:Color</a> </td><td><a href="../../demo/GetWidget/"><code>demo:GetWidget</code></a> </td></tr>`,
 		`<tr id="change-2025-06-01">`)
-	checkContains(t, out, "demo/getPolicy/index.html", `The catalog now spells it with different letter case: <a href="../../demo/GetPolicy/"><code>demo:GetPolicy</code></a>`)
-	checkContains(t, out, "demo/GetPolicy/index.html", "First appeared in the catalog snapshot of <strong>14 June 2026</strong>", `<h1 id="top"><code class="id">demo:GetPolicy</code>`)
-	checkContains(t, out, "demo/resources/gadget/index.html", "removed resource type", `:gadget/<var>${Id}</var></code>`, `<meta name="robots" content="noindex">`)
-	checkContains(t, out, "conditions/demo_Color/index.html", "removed condition key", "Filters by color", `<tr id="service-demo">`)
-	checkContains(t, out, "gone/index.html", "removed service", "Gone Service", `<a href="../gone/Ping/">Ping</a>`, "removed in the snapshot of <strong>14 June 2026</strong>")
-	checkContains(t, out, "gone/Ping/index.html", "removed action", `<a href="../../gone/">Gone Service</a>`, "also removed")
+	sitetest.Contains(t, "demo/getPolicy/index.html", sitetest.ReadFile(t, out, "demo/getPolicy/index.html"), `The catalog now spells it with different letter case: <a href="../../demo/GetPolicy/"><code>demo:GetPolicy</code></a>`)
+	sitetest.Contains(t, "demo/GetPolicy/index.html", sitetest.ReadFile(t, out, "demo/GetPolicy/index.html"), "First appeared in the catalog snapshot of <strong>14 June 2026</strong>", `<h1 id="top"><code class="id">demo:GetPolicy</code>`)
+	sitetest.Contains(t, "demo/resources/gadget/index.html", sitetest.ReadFile(t, out, "demo/resources/gadget/index.html"), "removed resource type", `:gadget/<var>${Id}</var></code>`, `<meta name="robots" content="noindex">`)
+	sitetest.Contains(t, "conditions/demo_Color/index.html", sitetest.ReadFile(t, out, "conditions/demo_Color/index.html"), "removed condition key", "Filters by color", `<tr id="service-demo">`)
+	sitetest.Contains(t, "gone/index.html", sitetest.ReadFile(t, out, "gone/index.html"), "removed service", "Gone Service", `<a href="../gone/Ping/">Ping</a>`, "removed in the snapshot of <strong>14 June 2026</strong>")
+	sitetest.Contains(t, "gone/Ping/index.html", sitetest.ReadFile(t, out, "gone/Ping/index.html"), "removed action", `<a href="../../gone/">Gone Service</a>`, "also removed")
 	// Short links and lower-case paths of removed actions lead to their
 	// tombstones; a removed name a live action has in another case keeps
 	// the live action's rules.
-	redirects := read(t, out, "_redirects")
+	redirects := sitetest.ReadFile(t, out, "_redirects")
 	for _, want := range []string{"\n/demo:OldThing /demo/OldThing/\n", "\n/demo:oldthing /demo/OldThing/\n", "\n/demo/oldthing /demo/OldThing/\n", "\n/demo:getpolicy /demo/GetPolicy/\n"} {
 		if !strings.Contains(redirects, want) {
 			t.Errorf("_redirects lacks %q", strings.TrimSpace(want))
@@ -263,13 +251,14 @@ type testFeed struct {
 func parseFeed(t *testing.T, out, file string) testFeed {
 	t.Helper()
 	var f testFeed
-	if err := xml.Unmarshal([]byte(read(t, out, file)), &f); err != nil {
+	if err := xml.Unmarshal([]byte(sitetest.ReadFile(t, out, file)), &f); err != nil {
 		t.Fatalf("%s: %v", file, err)
 	}
 	return f
 }
 
 func TestHistoryFeeds(t *testing.T) {
+	t.Parallel()
 	content := historyContent(t, historySnapshots())
 	out, _ := buildSite(t, content)
 
@@ -323,6 +312,7 @@ func TestHistoryFeeds(t *testing.T) {
 }
 
 func TestHistoryErrors(t *testing.T) {
+	t.Parallel()
 	// A broken change line: file:line:col.
 	content := historyContent(t, historySnapshots())
 	f := history.FileName("2026-06-14")

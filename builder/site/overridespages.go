@@ -66,5 +66,5 @@ func (b *builder) accessLevelsPage() {
 	})
 	p.Base = b.base(AccessLevelsPath, "Access-level disagreements",
 		fmt.Sprintf("%d IAM actions whose official access level %s corrects, and why it matters.", len(p.Disputed), strings.TrimSuffix(catalog.OverrideSource, " access-level overrides")), homeCrumb)
-	b.add("access-levels", p)
+	b.add(accessLevelsKind, p)
 }

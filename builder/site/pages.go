@@ -131,6 +131,7 @@ type ActionPage struct {
 	Unconditional bool               // no required resource type: the policy uses "*"
 	Policies      *ActionPolicies    // the managed and example policies that allow it; nil without policies
 	History       *ActionHistoryView // historypages.go; nil without history
+	Risk          *ActionRisk        // actionrisk.go; nil when no risk list names it
 }
 
 // ResourceRow is a row of an action page's resource types table: one of
@@ -166,16 +167,18 @@ type ResourcePage struct {
 // ConditionKeyPage is a condition key across services.
 type ConditionKeyPage struct {
 	Base
-	Key *catalog.GlobalConditionKey
+	Key *catalog.KeyUsage
 	// Operators that fit the key's type.
 	Operators []string
 	Type      string
+	Uses      []*KeyUse // keyuses.go: the managed policies that test the key
 }
 
-// ConditionKeysPage lists every condition key.
+// ConditionKeysPage lists every condition key, the global ones first.
 type ConditionKeysPage struct {
 	Base
-	Keys []*catalog.GlobalConditionKey
+	Keys    []*catalog.KeyUsage
+	Globals []GlobalKeyRow // globalkeys.go
 }
 
 // Guide is a Markdown page of a service.

@@ -9,7 +9,7 @@ import (
 )
 
 // The JSON of /api/policies/<PolicyName>.json and /api/examples/<slug>.json
-// (schema iamref.policy.v1, documented in the README). It is written
+// (schema iamref.policy.v1, documented in docs/api.md). It is written
 // compact: AdministratorAccess allows 21,123 actions.
 type policyAPIDoc struct {
 	Schema          string         `json:"schema"`
@@ -28,6 +28,12 @@ type policyAPIDoc struct {
 	Unknown         []unknownDoc   `json:"unknown"`
 	Findings        []findingDoc   `json:"findings"`
 	Statements      []statementDoc `json:"statements"`
+	// The checks: the kind the document was checked as, the
+	// privilege-escalation paths it opens and its sensitive actions.
+	PolicyType      string         `json:"policy_type"`
+	KindGuessed     bool           `json:"policy_type_guessed"`
+	EscalationPaths []pathDoc      `json:"escalation_paths"`
+	Sensitive       []sensitiveDoc `json:"sensitive_actions"`
 	// Versions are a managed policy's versions, oldest first, each with
 	// the actions it added and removed against the version before it
 	// (the first lists what it allows in Added); policyversions.go.
@@ -39,6 +45,20 @@ type versionDoc struct {
 	Date    string   `json:"date"` // YYYY-MM-DD, "" when not known
 	Added   []string `json:"added"`
 	Removed []string `json:"removed"`
+}
+
+type pathDoc struct {
+	ID       string   `json:"id"`
+	Name     string   `json:"name"`
+	Category string   `json:"category"`
+	URL      string   `json:"url"`
+	Limited  bool     `json:"limited"` // some required action is conditional, resource-scoped or partly denied
+	Actions  []string `json:"actions"`
+}
+
+type sensitiveDoc struct {
+	Category string   `json:"category"`
+	Actions  []string `json:"actions"`
 }
 
 type allowedDoc struct {
@@ -71,6 +91,7 @@ type unknownDoc struct {
 }
 
 type findingDoc struct {
+	Code        string   `json:"code"`
 	Severity    string   `json:"severity"`
 	Line        int      `json:"line"`
 	Col         int      `json:"col"`
@@ -110,7 +131,23 @@ func (b *builder) policyJSON(mp *policy.ManagedPolicy, ex *Example, v *PolicyVie
 			NotAction: u.NotAction, Line: u.Line, Col: u.Col, Suggestions: nonNil(u.UnknownAction.Suggestions)})
 	}
 	for _, f := range v.Findings {
-		d.Findings = append(d.Findings, findingDoc{Severity: string(f.Severity), Line: f.Line, Col: f.Col, Message: f.Message, Suggestions: nonNil(f.Finding.Suggestions)})
+		d.Findings = append(d.Findings, findingDoc{Code: string(f.Code), Severity: string(f.Severity), Line: f.Line, Col: f.Col, Message: f.Message, Suggestions: nonNil(f.Finding.Suggestions)})
+	}
+	d.PolicyType, d.KindGuessed = string(v.Analysis.Kind), v.Analysis.KindGuessed
+	d.EscalationPaths, d.Sensitive = []pathDoc{}, []sensitiveDoc{}
+	for _, op := range v.Analysis.Paths {
+		pd := pathDoc{ID: op.Path.ID, Name: op.Path.Name, Category: op.Path.Category, URL: op.Path.URL, Limited: op.Limited, Actions: []string{}}
+		for _, g := range op.Grants {
+			pd.Actions = append(pd.Actions, g.Action.ID())
+		}
+		d.EscalationPaths = append(d.EscalationPaths, pd)
+	}
+	for _, sg := range v.Analysis.Sensitive {
+		sd := sensitiveDoc{Category: string(sg.Category), Actions: []string{}}
+		for _, g := range sg.Grants {
+			sd.Actions = append(sd.Actions, g.Action.ID())
+		}
+		d.Sensitive = append(d.Sensitive, sd)
 	}
 	for _, st := range v.Statements {
 		d.Statements = append(d.Statements, statementDoc{Statement: st.N, Sid: st.Sid, Effect: string(st.Effect), Line: st.Line, Valid: st.Valid})

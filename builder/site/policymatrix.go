@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/policy"
 	"github.com/iamref/iamref/internal/parallel"
 )
@@ -224,7 +225,7 @@ func (b *builder) comparePages() map[string][]CompareLink {
 	parallel.Each(len(links), func(i int) { pages[i] = b.comparePage(ps.byName[links[i].A], ps.byName[links[i].B]) })
 	byPolicy := map[string][]CompareLink{}
 	for i, c := range links {
-		b.add("compare", pages[i])
+		b.add(compareKind, pages[i])
 		byPolicy[c.A] = append(byPolicy[c.A], c)
 		byPolicy[c.B] = append(byPolicy[c.B], c)
 	}
@@ -320,7 +321,7 @@ func (b *builder) loadTables(results []*policy.Result) {
 	for _, f := range files {
 		t, err := policy.LoadDocumentedTable(b.cfg.Content, f)
 		if err != nil {
-			b.errs = append(b.errs, positionedErrors(err)...)
+			b.errs = append(b.errs, diag.From(f, err)...)
 			continue
 		}
 		dt := &docTable{table: t, services: map[*catalog.Service]bool{}}

@@ -7,11 +7,13 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/markup"
 	"github.com/iamref/iamref/builder/policy"
 	"github.com/iamref/iamref/internal/parallel"
@@ -53,6 +55,9 @@ type policySet struct {
 	matrices map[*catalog.Service]*MatrixPage
 	actions  map[*catalog.Action]*ActionPolicies
 	tables   []*docTable
+	stats    *checkStats                     // checkstats.go
+	keyUses  map[*catalog.KeyUsage][]*KeyUse // keyuses.go: the managed policies that test each key
+	source   *policy.Source                  // the package release the policies come from; nil if not known
 }
 
 // Managed is one AWS managed policy with its evaluation.
@@ -97,6 +102,8 @@ type PolicyView struct {
 	Lines      int
 	Doc        *policy.Document
 	Result     *policy.Result
+	Analysis   *policy.Analysis // the checks: kind, escalation paths, sensitive actions
+	Risks      *RiskView        // policyrisks.go
 	Statements []StatementView
 	Findings   []FindingView
 	Services   []ServiceGrants
@@ -303,11 +310,14 @@ func (b *builder) loadPolicies() {
 	b.pol = ps
 	mps, err := policy.LoadManaged(b.cfg.Content)
 	if err != nil {
-		b.errs = append(b.errs, positionedErrors(err)...)
+		b.errs = append(b.errs, diag.From("policies", err)...)
+	}
+	if ps.source, err = policy.LoadSource(b.cfg.Content); err != nil {
+		b.errs = append(b.errs, diag.From(policy.SourceFile, err)...)
 	}
 	for _, mp := range mps {
 		if reservedPolicyNames[mp.Name] {
-			b.errs = append(b.errs, &catalog.Error{File: mp.File, Line: 1, Col: 1, Msg: fmt.Sprintf("policy name %q would collide with the site's %s%s/ pages", mp.Name, PoliciesPath, mp.Name)})
+			b.errs = append(b.errs, &diag.Diagnostic{File: mp.File, Line: 1, Col: 1, Msg: fmt.Sprintf("policy name %q would collide with the site's %s%s/ pages", mp.Name, PoliciesPath, mp.Name)})
 			continue
 		}
 		m := &Managed{Policy: mp}
@@ -321,12 +331,12 @@ func (b *builder) loadPolicies() {
 	parallel.Each(n, func(i int) {
 		if i < len(ps.managed) {
 			m := ps.managed[i]
-			m.View = newPolicyView(ps.engine, string(m.Policy.Document))
+			m.View = newPolicyView(ps.engine, string(m.Policy.Document), policy.Options{Kind: policy.Identity, AWSManaged: true})
 			m.Services, m.Top = serviceCounts(m.View.Services)
 			return
 		}
 		ex := ps.examples[i-len(ps.managed)]
-		ex.View.evaluate(ps.engine)
+		ex.View.evaluate(ps.engine, policy.Options{}) // the kind is guessed
 	})
 
 	b.policyHistories() // policyversions.go
@@ -335,6 +345,8 @@ func (b *builder) loadPolicies() {
 	for i, m := range ps.managed {
 		mps[i], results[i] = m.Policy, m.View.Result
 	}
+	ps.countChecks(b.cat)
+	ps.collectKeyUses()
 	b.loadTables(results)
 	b.matrices(mps, results)
 	b.actionPolicies(mps, results)
@@ -348,28 +360,6 @@ func (b *builder) loadPolicies() {
 
 // reservedPolicyNames are segments under /policies/ that are not policies.
 var reservedPolicyNames = map[string]bool{"compare": true, "changes": true}
-
-var posLine = regexp.MustCompile(`^(.+?):(\d+)(?::(\d+))?: (.*)$`)
-
-// positionedErrors turns the policy package's "file:line:col: message"
-// lines into build errors that sort with all the others.
-func positionedErrors(err error) catalog.ErrorList {
-	var out catalog.ErrorList
-	for _, line := range strings.Split(err.Error(), "\n") {
-		if m := posLine.FindStringSubmatch(line); m != nil {
-			ln, _ := strconv.Atoi(m[2])
-			col, _ := strconv.Atoi(m[3])
-			out = append(out, &catalog.Error{File: m[1], Line: ln, Col: col, Msg: m[4]})
-			continue
-		}
-		file, msg, ok := strings.Cut(line, ": ")
-		if !ok {
-			file, msg = "policies", line
-		}
-		out = append(out, &catalog.Error{File: file, Msg: msg})
-	}
-	return out
-}
 
 var exampleSlug = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 
@@ -389,11 +379,11 @@ func (b *builder) loadExamples() {
 		slug := strings.TrimSuffix(path.Base(f), ".md")
 		hasMD[slug] = true
 		if !exampleSlug.MatchString(slug) {
-			b.errs = append(b.errs, &catalog.Error{File: f, Msg: fmt.Sprintf("example name %q: use lower-case letters, digits and '-'", slug)})
+			b.errs = append(b.errs, &diag.Diagnostic{File: f, Msg: fmt.Sprintf("example name %q: use lower-case letters, digits and '-'", slug)})
 			continue
 		}
 		if !hasJSON[slug] {
-			b.errs = append(b.errs, &catalog.Error{File: f, Msg: fmt.Sprintf("no policy document examples/%s.json beside the explanation", slug)})
+			b.errs = append(b.errs, &diag.Diagnostic{File: f, Msg: fmt.Sprintf("no policy document examples/%s.json beside the explanation", slug)})
 			continue
 		}
 		doc, ok := b.markdown(f)
@@ -403,14 +393,14 @@ func (b *builder) loadExamples() {
 		ex := &Example{Slug: slug, File: f, Doc: doc}
 		if doc.Service != "" {
 			if ex.Service = b.cat.Service(doc.Service); ex.Service == nil {
-				b.errs = append(b.errs, &catalog.Error{File: f, Line: 1, Msg: fmt.Sprintf("front matter names unknown service prefix %q", doc.Service)})
+				b.errs = append(b.errs, &diag.Diagnostic{File: f, Line: 1, Msg: fmt.Sprintf("front matter names unknown service prefix %q", doc.Service)})
 				continue
 			}
 		}
 		jf := "examples/" + slug + ".json"
 		data, err := fs.ReadFile(b.cfg.Content, jf)
 		if err != nil {
-			b.errs = append(b.errs, &catalog.Error{File: jf, Msg: err.Error()})
+			b.errs = append(b.errs, &diag.Diagnostic{File: jf, Msg: err.Error()})
 			continue
 		}
 		ex.View = &PolicyView{Source: string(data)}
@@ -418,26 +408,28 @@ func (b *builder) loadExamples() {
 	}
 	for _, f := range jsons {
 		if slug := strings.TrimSuffix(path.Base(f), ".json"); !hasMD[slug] {
-			b.errs = append(b.errs, &catalog.Error{File: f, Msg: fmt.Sprintf("no explanation examples/%s.md beside the policy document", slug)})
+			b.errs = append(b.errs, &diag.Diagnostic{File: f, Msg: fmt.Sprintf("no explanation examples/%s.md beside the policy document", slug)})
 		}
 	}
 }
 
-// newPolicyView parses and evaluates a document.
-func newPolicyView(e *policy.Engine, src string) *PolicyView {
+// newPolicyView analyses a document.
+func newPolicyView(e *policy.Engine, src string, opts policy.Options) *PolicyView {
 	v := &PolicyView{Source: src}
-	v.evaluate(e)
+	v.evaluate(e, opts)
 	return v
 }
 
-// evaluate fills the view from its Source.
-func (v *PolicyView) evaluate(e *policy.Engine) {
+// evaluate fills the view from its Source: the policy engine's analysis,
+// the one the command line and the browser run too.
+func (v *PolicyView) evaluate(e *policy.Engine, opts policy.Options) {
 	v.Lines = strings.Count(v.Source, "\n")
 	if !strings.HasSuffix(v.Source, "\n") {
 		v.Lines++
 	}
-	v.Doc, _ = e.Parse([]byte(v.Source))
-	v.Result = e.Evaluate(v.Doc)
+	v.Analysis = e.Analyze([]byte(v.Source), opts)
+	v.Doc, v.Result = v.Analysis.Document, v.Analysis.Result
+	v.Risks = newRiskView(v.Analysis, e.Catalog())
 	anchor := func(line int) string {
 		if line >= 1 && line <= v.Lines {
 			return "L" + strconv.Itoa(line)
@@ -675,20 +667,11 @@ func grantPatterns(g *policy.Grant) []string {
 		if r.NotAction {
 			p = "NotAction"
 		}
-		if !contains(out, p) {
+		if !slices.Contains(out, p) {
 			out = append(out, p)
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // specificity ranks the patterns that granted an action: a literal name
@@ -882,7 +865,7 @@ func (b *builder) policyPages() {
 	if len(ps.managed) > 0 {
 		idx := &PoliciesPage{Base: b.base(PoliciesPath, "AWS managed policies", fmt.Sprintf("All %s AWS managed policies with the actions each allows, evaluated against the catalog.", commas(len(ps.managed))), homeCrumb), Policies: ps.managed}
 		idx.Short = "Managed policies"
-		b.add("policies", idx)
+		b.add(policiesKind, idx)
 		b.policyChangesPages() // policyversions.go
 	}
 	crumbs := []Crumb{homeCrumb, {Name: "Managed policies", Path: PoliciesPath}}
@@ -891,21 +874,21 @@ func (b *builder) policyPages() {
 		desc := fmt.Sprintf("The AWS managed policy %s allows %s actions in %d services.", mp.Name, commas(m.View.Allowed()), m.Services)
 		p := &PolicyPage{Base: b.base(PolicyPath(mp.Name), mp.Name+" — AWS managed policy", desc, crumbs...), Managed: m, View: m.View, Compares: compares[mp.Name], API: PolicyAPIPath(mp.Name)}
 		p.Short = mp.Name
-		b.add("policy", p)
+		b.add(policyKind, p)
 		b.addGenerated(PolicyAPIPath(mp.Name), func() []byte { return b.policyJSON(m.Policy, nil, m.View) })
 	}
 	for _, s := range b.cat.Services {
 		if mp := ps.matrices[s]; mp != nil {
-			b.add("matrix", mp)
+			b.add(matrixKind, mp)
 		}
 	}
 	if len(ps.examples) > 0 {
-		b.add("examples", &ExamplesPage{Base: b.base(ExamplesPath, "Example policies", "Example IAM policies, explained and checked against the catalog.", homeCrumb), Examples: ps.examples})
+		b.add(examplesKind, &ExamplesPage{Base: b.base(ExamplesPath, "Example policies", "Example IAM policies, explained and checked against the catalog.", homeCrumb), Examples: ps.examples})
 	}
 	exCrumbs := []Crumb{homeCrumb, {Name: "Examples", Path: ExamplesPath}}
 	for _, ex := range ps.examples {
 		p := &ExamplePage{Base: b.base(ExamplePath(ex.Slug), ex.Doc.Title, ex.Doc.Summary, exCrumbs...), Example: ex, View: ex.View, API: ExampleAPIPath(ex.Slug)}
-		b.add("example", p)
+		b.add(exampleKind, p)
 		b.addGenerated(ExampleAPIPath(ex.Slug), func() []byte { return b.policyJSON(nil, ex, ex.View) })
 	}
 }

@@ -12,6 +12,9 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/iamref/iamref/builder/output"
+	"github.com/iamref/iamref/internal/sitetest"
 )
 
 // policySite is a hand-made catalog with three managed policies that
@@ -88,8 +91,9 @@ func cellOf(t *testing.T, page, action string, col int) string {
 }
 
 func TestPolicyMiniSite(t *testing.T) {
-	out, _ := buildSite(t, txtarFS(t, policySite))
-	matrix := read(t, out, "demo/matrix/index.html")
+	t.Parallel()
+	out, _ := buildSite(t, sitetest.TxtarFS(t, policySite))
+	matrix := sitetest.ReadFile(t, out, "demo/matrix/index.html")
 	// Columns, most-granting first: DemoMixed (all 5), DemoNotAction (3: not
 	// Delete by NotAction, not Tag by the Deny), DemoOld (1).
 	cols := regexp.MustCompile(`<th scope="col" class="pol"><a href="[^"]*" title="([^":]+):`).FindAllStringSubmatch(matrix, -1)
@@ -118,7 +122,7 @@ func TestPolicyMiniSite(t *testing.T) {
 			t.Errorf("cell %s × column %d = %s, want %s…", c.action, c.col, got, c.want)
 		}
 	}
-	other := read(t, out, "other/matrix/index.html")
+	other := sitetest.ReadFile(t, out, "other/matrix/index.html")
 	if got := cellOf(t, other, "GetThing", 0); !strings.Contains(got, `class="m-r"`) {
 		t.Errorf("other:GetThing (other:G?tThing on a thing ARN) = %s, want resource-scoped", got)
 	}
@@ -171,25 +175,17 @@ func TestPolicyMiniSite(t *testing.T) {
 		{"policies/compare/DemoMixed/DemoNotAction/index.html", []string{`Only DemoMixed: <strong>2</strong>`, `Both: <strong>5</strong>`, `Only DemoNotAction: <strong>0</strong>`}},
 	}
 	for _, p := range pages {
-		got := read(t, out, p.file)
-		for _, w := range p.want {
-			if neg, ok := strings.CutPrefix(w, "! "); ok {
-				if strings.Contains(got, neg) {
-					t.Errorf("%s contains %q", p.file, neg)
-				}
-			} else if !strings.Contains(got, w) {
-				t.Errorf("%s does not contain %q", p.file, w)
-			}
-		}
+		sitetest.Contains(t, p.file, sitetest.ReadFile(t, out, p.file), p.want...)
 	}
 }
 
-// TestPolicyJSON checks the shape of /api/policies/<name>.json, which the
-// README documents.
+// TestPolicyJSON checks the shape of /api/policies/<name>.json, which
+// docs/api.md documents.
 func TestPolicyJSON(t *testing.T) {
-	out, _ := buildSite(t, txtarFS(t, policySite))
+	t.Parallel()
+	out, _ := buildSite(t, sitetest.TxtarFS(t, policySite))
 	var doc map[string]any
-	if err := json.Unmarshal([]byte(read(t, out, "api/policies/DemoMixed.json")), &doc); err != nil {
+	if err := json.Unmarshal([]byte(sitetest.ReadFile(t, out, "api/policies/DemoMixed.json")), &doc); err != nil {
 		t.Fatal(err)
 	}
 	keys := func(m map[string]any) string {
@@ -200,10 +196,11 @@ func TestPolicyJSON(t *testing.T) {
 		sort.Strings(ks)
 		return strings.Join(ks, " ")
 	}
-	if got, want := keys(doc), "allowed arn created deprecated document_version findings kind name schema snapshot statements unknown url version versions"; got != want {
+	if got, want := keys(doc), "allowed arn created deprecated document_version escalation_paths findings kind name policy_type policy_type_guessed schema sensitive_actions snapshot statements unknown url version versions"; got != want {
 		t.Errorf("keys = %s, want %s", got, want)
 	}
-	if doc["schema"] != "iamref.policy.v1" || doc["name"] != "DemoMixed" || doc["arn"] != "arn:aws:iam::aws:policy/DemoMixed" || doc["version"] != "v1" || doc["url"] != "/policies/DemoMixed/" {
+	if doc["schema"] != "iamref.policy.v1" || doc["name"] != "DemoMixed" || doc["arn"] != "arn:aws:iam::aws:policy/DemoMixed" || doc["version"] != "v1" || doc["url"] != "/policies/DemoMixed/" ||
+		doc["policy_type"] != "identity" || doc["policy_type_guessed"] != false {
 		t.Errorf("header = %v", doc)
 	}
 	allowed := map[string]map[string]any{}
@@ -243,25 +240,33 @@ func TestPolicyJSON(t *testing.T) {
 		t.Errorf("unknown[1] = %v", u)
 	}
 	f := doc["findings"].([]any)[0].(map[string]any)
-	if got := keys(f); got != "col line message severity suggestions" {
+	if got := keys(f); got != "code col line message severity suggestions" {
 		t.Errorf("finding keys = %s", got)
+	}
+	codes := map[string]bool{}
+	for _, f := range doc["findings"].([]any) {
+		codes[f.(map[string]any)["code"].(string)] = true
+	}
+	if !codes["UNKNOWN_ACTION"] || !codes["UNKNOWN_SERVICE"] { // demo:ListWidget, nosuch:Thing*
+		t.Errorf("finding codes = %v, want UNKNOWN_ACTION and UNKNOWN_SERVICE among them", codes)
 	}
 	// Examples have the same shape.
 	var ex map[string]any
-	if err := json.Unmarshal([]byte(read(t, out, "api/examples/demo-read.json")), &ex); err != nil {
+	if err := json.Unmarshal([]byte(sitetest.ReadFile(t, out, "api/examples/demo-read.json")), &ex); err != nil {
 		t.Fatal(err)
 	}
-	if ex["kind"] != "example" || ex["name"] != "demo-read" || len(ex["allowed"].([]any)) != 2 {
+	if ex["kind"] != "example" || ex["name"] != "demo-read" || len(ex["allowed"].([]any)) != 2 || ex["policy_type"] != "identity" || ex["policy_type_guessed"] != true {
 		t.Errorf("example JSON = %v", ex)
 	}
-	// The README documents every key.
-	readme, err := os.ReadFile("../../README.md")
+	// docs/api.md documents every key.
+	readme, err := os.ReadFile("../../docs/api.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"iamref.policy.v1", `"granted_by"`, `"resource_scoped"`, `"partly_denied"`, `"unknown"`, `"findings"`, `"suggestions"`, `"document_version"`, `"statements"`, "/api/examples/"} {
+	for _, k := range []string{"iamref.policy.v1", `"granted_by"`, `"resource_scoped"`, `"partly_denied"`, `"unknown"`, `"findings"`, `"suggestions"`, `"document_version"`, `"statements"`, "/api/examples/",
+		`"code"`, `"policy_type"`, `"policy_type_guessed"`, `"escalation_paths"`, `"sensitive_actions"`} {
 		if !strings.Contains(string(readme), k) {
-			t.Errorf("README does not document %s", k)
+			t.Errorf("docs/api.md does not document %s", k)
 		}
 	}
 }
@@ -269,7 +274,8 @@ func TestPolicyJSON(t *testing.T) {
 // TestBrokenExample renders the Chime guide's read-only example as
 // published (a comma missing) and expects the syntax error at its line.
 func TestBrokenExample(t *testing.T) {
-	content := txtarFS(t, policySite)
+	t.Parallel()
+	content := sitetest.TxtarFS(t, policySite)
 	src, err := os.ReadFile("../policy/testdata/chime-read-only-broken.json")
 	if err != nil {
 		t.Fatal(err)
@@ -277,9 +283,9 @@ func TestBrokenExample(t *testing.T) {
 	content["examples/broken.json"] = &fstest.MapFile{Data: src}
 	content["examples/broken.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Broken read-only\n---\nAs published.\n")}
 	out, _ := buildSite(t, content)
-	page := read(t, out, "examples/broken/index.html")
+	page := sitetest.ReadFile(t, out, "examples/broken/index.html")
 	for _, w := range []string{
-		`<li class="sev-error"><span class="sev">error</span> <a href="#L16">line 16</a>, column 11: invalid JSON`,
+		`<li class="sev-error"><span class="sev">error</span> <a class="code" href="../../checks/#JSON_SYNTAX">JSON_SYNTAX</a> <a href="#L16">line 16</a>, column 11: invalid JSON`,
 		"a comma is probably missing at the end of line 15",
 		`<span class="line hl"><span class="ln" id="L16">`,
 		"This policy allows no catalog action.",
@@ -288,7 +294,7 @@ func TestBrokenExample(t *testing.T) {
 			t.Errorf("broken example page does not contain %q", w)
 		}
 	}
-	if idx := read(t, out, "examples/index.html"); !strings.Contains(idx, `href="../examples/broken/"`) {
+	if idx := sitetest.ReadFile(t, out, "examples/index.html"); !strings.Contains(idx, `href="../examples/broken/"`) {
 		t.Error("examples index does not list the broken example")
 	}
 }
@@ -296,7 +302,8 @@ func TestBrokenExample(t *testing.T) {
 // TestPolicyContentErrors: bad managed-policy JSON and bad example front
 // matter fail the build with file:line:col, together.
 func TestPolicyContentErrors(t *testing.T) {
-	content := txtarFS(t, policySite)
+	t.Parallel()
+	content := sitetest.TxtarFS(t, policySite)
 	content["policies/Bad.json"] = &fstest.MapFile{Data: []byte("{\"PolicyName\": \"Bad\",\n  \"Document\": {\"Statement\": []}\n  \"Arn\": null}")}
 	content["examples/bad.md"] = &fstest.MapFile{Data: []byte("---\ntitle: x\ncolour: red\n---\nbody\n")}
 	content["examples/bad.json"] = &fstest.MapFile{Data: []byte("{}")}
@@ -313,30 +320,19 @@ func TestPolicyContentErrors(t *testing.T) {
 }
 
 // onlyPolicies keeps the managed policies named, dropping the others.
-func onlyPolicies(m fstest.MapFS, names ...string) fstest.MapFS {
-	keep := map[string]bool{}
-	for _, n := range names {
-		keep["policies/"+n+".json"] = true
-	}
-	for p := range m {
-		if strings.HasPrefix(p, "policies/") && !keep[p] {
-			delete(m, p)
-		}
-	}
-	return m
-}
 
 // TestPolicyGolden compares a managed-policy page and the Chime matrix,
 // with its documented-versus-computed table, with golden files.
 func TestPolicyGolden(t *testing.T) {
-	content := onlyPolicies(onlyServices(t, os.DirFS("../../content"), "chime", "s3", "logs", "sns", "sqs", "iam"),
+	t.Parallel()
+	content := sitetest.OnlyPolicies(sitetest.OnlyServices(t, os.DirFS("../../content"), "chime", "s3", "logs", "sns", "sqs", "iam"),
 		"AmazonChimeReadOnly", "AmazonChimeFullAccess", "AmazonChimeUserManagement", "AmazonChimeSDK", "AmazonChimeVoiceConnectorServiceLinkedRolePolicy", "AmazonS3ReadOnlyAccess")
 	out, _ := buildSite(t, content)
 	for _, p := range []string{"policies/AmazonChimeReadOnly/index.html", "chime/matrix/index.html"} {
 		t.Run(p, func(t *testing.T) { checkGolden(t, out, p) })
 	}
 	// What the golden files must show, so that -update cannot bless a regression.
-	matrix := read(t, out, "chime/matrix/index.html")
+	matrix := sitetest.ReadFile(t, out, "chime/matrix/index.html")
 	for _, w := range []string{
 		`<code>chime:GetGlobalSettings</code></a></th><td>Calling <span class="muted">(line 76)</span></td><td class="">documented, granted</td><td class=""></td><td class="drift"><strong>granted</strong> (allowed), not documented</td>`,
 		`<code>chime:ListMeetingReportData</code> <span class="badge b-unknown">unknown</span>`,
@@ -349,38 +345,31 @@ func TestPolicyGolden(t *testing.T) {
 	}
 }
 
+// checkGolden compares the page p of the site in out with its golden file,
+// testdata/golden/<p with _ for />.html (go test -run Golden -update
+// rewrites them). Asset hashes change with every stylesheet edit, and the
+// content hash in the footer with the services the test site has; the
+// pages don't, so the hashes are left out.
 func checkGolden(t *testing.T, out, p string) {
 	t.Helper()
-	got := assetHash.ReplaceAllString(read(t, out, p), ".HASH.$1")
-	golden := filepath.Join("testdata", "golden", strings.ReplaceAll(strings.TrimSuffix(p, "/index.html"), "/", "_")+".html")
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from %s; run go test ./builder/site -run Golden -update and review the diff\n%s", p, golden, firstDiff(string(want), got))
-	}
+	got := assetHash.ReplaceAllString(sitetest.ReadFile(t, out, p), ".HASH.$1")
+	got = contentHash.ReplaceAllString(got, "(content <code>HASH</code>)")
+	sitetest.Golden(t, filepath.Join("testdata", "golden", strings.ReplaceAll(strings.TrimSuffix(p, "/index.html"), "/", "_")+".html"), got)
 }
 
 // TestRenderReleasesPolicyViews renders the policy site with one worker:
 // the policy jobs go first, and once they are written every evaluation is
 // let go while the other pages still render.
 func TestRenderReleasesPolicyViews(t *testing.T) {
-	b, _, err := prepare(context.Background(), Config{Content: txtarFS(t, policySite)})
+	b, _, err := prepare(context.Background(), Config{Content: sitetest.TxtarFS(t, policySite)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := newOutput(filepath.Join(t.TempDir(), "public"))
+	out, err := output.New(filepath.Join(t.TempDir(), "public"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer out.abort()
+	defer out.Abort()
 	b.out = out
 	first, last := b.policyJobs[0], b.policyJobs[1]
 	if first >= last || first == 0 || last == len(b.jobs) {
@@ -419,7 +408,7 @@ func TestRenderReleasesPolicyViews(t *testing.T) {
 			t.Errorf("%s: view kept after the render", m.Policy.Name)
 		}
 	}
-	if page := read(t, out.dir, "policies/DemoMixed/index.html"); !strings.Contains(page, `id="document"`) {
+	if page := sitetest.ReadFile(t, out.Path(), "policies/DemoMixed/index.html"); !strings.Contains(page, `id="document"`) {
 		t.Error("policy page rendered without its document")
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/linediff"
 	"github.com/iamref/iamref/builder/markup"
 	"github.com/iamref/iamref/builder/policy"
@@ -187,7 +188,7 @@ func (b *builder) policyHistories() {
 	})
 	for i, err := range errs {
 		if err != nil {
-			b.errs = append(b.errs, &catalog.Error{File: ps.managed[i].Policy.File, Msg: err.Error()})
+			b.errs = append(b.errs, diag.From(ps.managed[i].Policy.File, err)...)
 		}
 	}
 }
@@ -507,6 +508,22 @@ func (ps *policySet) allVersions() []*VersionView {
 	return out
 }
 
+// policyChangesFeed is the Atom feed of /policies/changes/.
+var policyChangesFeed = Crumb{Name: "iamref: AWS managed policy changes", Path: PolicyChangesFeedPath}
+
+// changesLink is the home page's link to /policies/changes/, when there
+// are managed policies; their histories are evaluated before the pages
+// are assembled (loadPolicies).
+func (ps *policySet) changesLink() (Crumb, bool) {
+	n := 0
+	for _, m := range ps.managed {
+		if m.History != nil {
+			n += len(m.History.Versions)
+		}
+	}
+	return Crumb{Name: fmt.Sprintf("Managed policy changes (%s versions)", commas(n)), Path: PolicyChangesPath}, n > 0
+}
+
 // policyChangesPages adds /policies/changes/ and its Atom feed.
 func (b *builder) policyChangesPages() {
 	ps := b.pol
@@ -516,8 +533,8 @@ func (b *builder) policyChangesPages() {
 	}
 	p := &PolicyChangesPage{Base: b.base(PolicyChangesPath, "AWS managed policy changes", "Every version of every AWS managed policy, newest first, with the actions each version added and removed.", homeCrumb, Crumb{Name: "Managed policies", Path: PoliciesPath}), Versions: len(all)}
 	p.Short = "Changes"
-	p.Feeds = []Crumb{{Name: "iamref: AWS managed policy changes", Path: PolicyChangesFeedPath}}
-	p.Source, _ = policy.LoadSource(b.cfg.Content)
+	p.Feeds = []Crumb{policyChangesFeed}
+	p.Source = ps.source
 	for _, v := range all {
 		if v.Widening() {
 			p.Widening++
@@ -538,13 +555,7 @@ func (b *builder) policyChangesPages() {
 		mo := p.Months[len(p.Months)-1]
 		mo.Versions = append(mo.Versions, v)
 	}
-	b.add("policy-changes", p)
-	for _, j := range b.jobs {
-		if h, ok := j.page.(*HomePage); ok {
-			h.Links = append(h.Links, Crumb{Name: fmt.Sprintf("Managed policy changes (%s versions)", commas(len(all))), Path: PolicyChangesPath})
-			h.Feeds = append(h.Feeds, p.Feeds...)
-		}
-	}
+	b.add(policyChangesKind, p)
 
 	var err error
 	w := feedWriter{b: b, path: PolicyChangesFeedPath, err: &err}
@@ -578,7 +589,7 @@ func (b *builder) policyChangesPages() {
 	}
 	b.addFile(PolicyChangesFeedPath, w.feed("iamref: AWS managed policy changes", "Every new version of an AWS managed policy, with the actions it added and removed, evaluated against the catalog.", "policies/changes", PolicyChangesPath, entries))
 	if err != nil {
-		b.errs = append(b.errs, &catalog.Error{File: "policies", Msg: err.Error()})
+		b.errs = append(b.errs, diag.From("policies", err)...)
 	}
 }
 

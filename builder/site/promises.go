@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/iamref/iamref/builder/history"
+	"github.com/iamref/iamref/builder/redirects"
 )
 
 // URLs the data's updates would otherwise break (urls.go): a refresh of the
@@ -37,10 +38,10 @@ func (b *builder) promisedComparisons() []CompareLink {
 // removedServiceRoutes sends every other path under a removed service's
 // prefix (its matrix, its guides) to the service's tombstone; the
 // tombstones of its actions, resource types and changes stay pages.
-func (b *builder) removedServiceRoutes(rs *redirectSet) {
+func (b *builder) removedServiceRoutes(rs *redirects.Set) {
 	for _, j := range b.jobs {
 		if p, ok := j.page.(*TombstonePage); ok && p.Entity == history.ServiceEntity {
-			rs.add(p.Path+"*", p.Path)
+			rs.Add(p.Path+"*", p.Path)
 		}
 	}
 }
@@ -115,7 +116,8 @@ func appendMissing(list, add []string) []string {
 // promisedKeyAliases sends a promised condition-key page that is gone to
 // the one live key page whose name differs only in letter case
 // (ec2-instance-connect:MaxTunnelDuration became maxTunnelDuration).
-func (b *builder) promisedKeyAliases(rs *redirectSet) {
+// pages reports whether the build writes a page at a path.
+func (b *builder) promisedKeyAliases(rs *redirects.Set, pages func(string) bool) {
 	urls, _, err := readURLManifest(b.cfg.Content)
 	if err != nil {
 		return
@@ -126,11 +128,11 @@ func (b *builder) promisedKeyAliases(rs *redirectSet) {
 		live[strings.ToLower(p)] = append(live[strings.ToLower(p)], p)
 	}
 	for _, u := range urls {
-		if !strings.HasPrefix(u, "/conditions/") || rs.pages(u) {
+		if !strings.HasPrefix(u, "/conditions/") || pages(u) {
 			continue
 		}
 		if ps := live[strings.ToLower(u)]; len(ps) == 1 {
-			rs.add(u, ps[0])
+			rs.Add(u, ps[0])
 		}
 	}
 }

@@ -5,16 +5,19 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/iamref/iamref/internal/sitetest"
 )
 
 // TestMatrixProvenance: a matrix row whose access level policy_sentry
 // corrects shows both levels without JavaScript and carries the
 // correction for the filter (site.js).
 func TestMatrixProvenance(t *testing.T) {
-	content := txtarFS(t, policySite)
+	t.Parallel()
+	content := sitetest.TxtarFS(t, policySite)
 	content["catalog/access-level-overrides.yml"] = &fstest.MapFile{Data: []byte("demo:\n  Permissions management:\n    - createwidget\n")}
 	out, _ := buildSite(t, content)
-	checkContains(t, out, "demo/matrix/index.html",
+	sitetest.Contains(t, "demo/matrix/index.html", sitetest.ReadFile(t, out, "demo/matrix/index.html"),
 		`<tr id="action-CreateWidget" data-level="write" data-corrected="permissions"><th scope="row"><a href="../../demo/CreateWidget/">CreateWidget</a> <span class="level level-write">Write</span> <span class="level level-permissions override" title="Corrected by policy_sentry access-level overrides">→ Permissions management<sup>*</sup></span></th>`,
 		`<tr id="action-DeleteWidget" data-level="write"><th scope="row"><a href="../../demo/DeleteWidget/">DeleteWidget</a></th>`,
 		`<input type="radio" name="level-basis" value="corrected">`, "! style=")

@@ -7,6 +7,10 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/iamref/iamref/builder/linkcheck"
+	"github.com/iamref/iamref/builder/output"
+	"github.com/iamref/iamref/builder/redirects"
 )
 
 // publish is the finish phase of a build, after rendering and before the
@@ -14,32 +18,32 @@ import (
 // robots.txt), checks every internal link, and holds the build to the URL
 // manifest. Any failure fails the build.
 func (b *builder) publish() error {
-	exists := func(sitePath string) bool { return b.out.has("/" + filePath(sitePath)) }
+	exists := func(sitePath string) bool { return b.out.Has("/" + output.FilePath(sitePath)) }
 	// The redirects are worked out while the links are checked: both only
 	// read what the render wrote, and no page links to the host files.
-	var rules []Redirect
+	var rules []redirects.Rule
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		rules = b.redirects(exists)
+		rules = b.aliases(exists)
 	}()
 	host := map[string][]byte{"/_redirects": nil, "/robots.txt": robots(b.cfg.BaseURL)}
 	for p, data := range sitemaps(b.cfg.BaseURL, b.cat.Snapshot.Date, b.sitemapPaths()) {
 		host[p] = data
 	}
-	files := b.out.paths()
+	files := b.out.Paths()
 	for p := range host {
 		files = append(files, p)
 	}
 	sort.Strings(files)
-	rep, err := checkLinks(b.out.dir, files, &b.out.links)
+	rep, err := linkcheck.Check(b.out.Path(), files, b.links)
 	<-done
 	if err != nil {
 		return err
 	}
-	host["/_redirects"] = formatRedirects(rules)
+	host["/_redirects"] = redirects.Format(rules)
 	for _, p := range slices.Sorted(maps.Keys(host)) {
-		if err := b.out.write(p, host[p]); err != nil {
+		if err := b.out.Write(p, host[p]); err != nil {
 			return err
 		}
 	}
@@ -51,7 +55,7 @@ func (b *builder) publish() error {
 	if !ok {
 		return nil
 	}
-	added, err := checkURLs(manifest, publishedURLs(files), newRedirectTable(rules), exists)
+	added, err := checkURLs(manifest, publishedURLs(files), redirects.NewTable(rules), exists)
 	if err != nil {
 		return err
 	}

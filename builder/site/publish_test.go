@@ -12,10 +12,16 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 
 	"github.com/BurntSushi/toml"
+	"github.com/iamref/iamref/builder/linkcheck"
+	"github.com/iamref/iamref/builder/output"
+	"github.com/iamref/iamref/builder/preview"
+	"github.com/iamref/iamref/builder/redirects"
+	"github.com/iamref/iamref/internal/sitetest"
 )
 
 // hostServices are real services with the awkward cases: lower-case action
@@ -23,10 +29,47 @@ import (
 // (ec2-instance-connect:MaxTunnelDuration and maxTunnelDuration).
 var hostServices = []string{"chime", "s3", "cloudsearch", "ec2-instance-connect"}
 
+// hostSite is the site of hostServices, with every managed policy, built
+// once for the tests that only read it (buildHostSite) and removed by
+// TestMain.
+var hostSite struct {
+	once sync.Once
+	dir  string // the temporary directory that holds it
+	out  string
+	err  error
+}
+
+// buildHostSite builds the host site on first use and returns its
+// directory, which tests must not change.
+//
+// Under the race detector with -short (.ci/run) the tests that need it are
+// skipped: with every managed policy the build takes minutes there, and the
+// small sites of the other tests run the same concurrent code.
 func buildHostSite(t *testing.T) string {
 	t.Helper()
-	out, _ := buildSite(t, onlyServices(t, os.DirFS("../../content"), hostServices...))
-	return out
+	if raceEnabled && testing.Short() {
+		t.Skip("the host site, with every managed policy: skipped by -race -short")
+	}
+	hostSite.once.Do(func() {
+		hostSite.err = errors.New("building the host site failed (see the first test that asked for it)")
+		dir, err := os.MkdirTemp("", "iamref-host-site-")
+		if err != nil {
+			hostSite.err = err
+			return
+		}
+		hostSite.dir = dir
+		out := filepath.Join(dir, "public")
+		content := sitetest.OnlyServices(t, os.DirFS("../../content"), hostServices...)
+		if _, err := Build(context.Background(), Config{Content: content, Out: out, BaseURL: "https://iamref.example"}); err != nil {
+			hostSite.err = err
+			return
+		}
+		hostSite.out, hostSite.err = out, nil
+	})
+	if hostSite.err != nil {
+		t.Fatal(hostSite.err)
+	}
+	return hostSite.out
 }
 
 // siteFiles lists the files of a built site as site-absolute paths.
@@ -48,6 +91,7 @@ func siteFiles(t *testing.T, dir string) map[string]bool {
 }
 
 func TestNetlifyConfig(t *testing.T) {
+	t.Parallel()
 	var cfg struct {
 		Build struct {
 			Command, Publish string
@@ -108,17 +152,18 @@ func TestNetlifyConfig(t *testing.T) {
 // are content-hashed, pages carry no inline code, and the sitemap, robots
 // and meta tags are there.
 func TestHostedSite(t *testing.T) {
+	t.Parallel()
 	out := buildHostSite(t)
 	files := siteFiles(t, out)
 	data, err := os.ReadFile(filepath.Join(out, "_redirects"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	rules := parseRedirects(data)
+	rules := redirects.Parse(data)
 	if len(rules) == 0 {
 		t.Fatal("no redirects")
 	}
-	isPage := func(p string) bool { return files["/"+filePath(p)] || files["/"+filePath(p+"/")] }
+	isPage := func(p string) bool { return files["/"+output.FilePath(p)] || files["/"+output.FilePath(p+"/")] }
 	for _, r := range rules {
 		to := strings.ReplaceAll(r.To, ":splat", "")
 		if !isPage(to) {
@@ -136,7 +181,7 @@ func TestHostedSite(t *testing.T) {
 		}
 	}
 
-	srv := httptest.NewServer(FileServer(out))
+	srv := httptest.NewServer(preview.FileServer(out))
 	defer srv.Close()
 	for from, want := range map[string]string{
 		"/s3/putobject/":                  "/s3/PutObject/",
@@ -178,7 +223,7 @@ func TestHostedSite(t *testing.T) {
 	}
 
 	// Sitemap and robots.
-	sitemap := read(t, out, "sitemap.xml")
+	sitemap := sitetest.ReadFile(t, out, "sitemap.xml")
 	for _, w := range []string{"<loc>https://iamref.example/</loc>", "<loc>https://iamref.example/s3/PutObject/</loc>", "<loc>https://iamref.example/cloudsearch/search/</loc>"} {
 		if !strings.Contains(sitemap, w) {
 			t.Errorf("sitemap lacks %s", w)
@@ -190,7 +235,7 @@ func TestHostedSite(t *testing.T) {
 	if n, pages := strings.Count(sitemap, "<loc>"), countPages(files); n != pages-1 { // all but 404.html
 		t.Errorf("sitemap lists %d URLs, site has %d pages", n, pages)
 	}
-	if r := read(t, out, "robots.txt"); !strings.Contains(r, "Sitemap: https://iamref.example/sitemap.xml") {
+	if r := sitetest.ReadFile(t, out, "robots.txt"); !strings.Contains(r, "Sitemap: https://iamref.example/sitemap.xml") {
 		t.Errorf("robots.txt = %q", r)
 	}
 
@@ -202,7 +247,7 @@ func TestHostedSite(t *testing.T) {
 		if !strings.HasSuffix(f, ".html") {
 			continue
 		}
-		page := read(t, out, f)
+		page := sitetest.ReadFile(t, out, f)
 		for _, w := range []string{`<meta name="description" content="`, `<meta property="og:title" content="`, `<meta property="og:description" content="`, `<meta property="og:type"`} {
 			if !strings.Contains(page, w) && !(f == "/404.html" && strings.Contains(w, "description")) {
 				t.Errorf("%s lacks %s", f, w)
@@ -254,81 +299,10 @@ func TestSitemapSplitAndNoBaseURL(t *testing.T) {
 	}
 }
 
-func TestRedirectMatching(t *testing.T) {
-	table := newRedirectTable(parseRedirects([]byte(`# comment
-/a/b /x/ 301
-/a/* /star/:splat
-/p/:id/q /id/:id/ 302
-/a/b /never/
-`)))
-	for p, want := range map[string]string{"/a/b": "/x/", "/a/b/": "/x/", "/a/c/d/": "/star/c/d/", "/a/c": "/star/c", "/p/7/q": "/id/7/", "/z": ""} {
-		r, ok := table.match(p)
-		if got := r.To; !ok && want != "" || ok && got != want {
-			t.Errorf("match(%s) = %q %v, want %q", p, got, ok, want)
-		}
-	}
-	if r, _ := table.match("/p/1/q"); r.Status != 302 {
-		t.Errorf("status = %d", r.Status)
-	}
-}
-
-func TestLinkChecker(t *testing.T) {
-	files := []string{"/a/index.html", "/b/index.html", "/d e/index.html", "/static/i.png"}
-	// The same pages checked with no files expected (all checked at the
-	// end), with every file expected (most checked as each page is added),
-	// and with a file written after the pages (checked at the end).
-	for _, expected := range [][]string{nil, files, files[:3]} {
-		x := &linkIndex{}
-		if expected != nil {
-			x.expect(expected)
-		}
-		x.add("/a/index.html", []byte(`<h2 id="top">x</h2><a href="../b/">b</a> <a href="../b/#sec">sec</a> <a href="#top">top</a>
-<img src="../static/i.png"> <a href="https://example.com/">ext</a> <a href="mailto:x@example.com">m</a> <a href="../b/?q=1">q</a>
-<a href="../b/#nope">bad frag</a> <a href="../c/">missing</a> <a href="#gone">bad own</a> <a data-href="../zzz/">data</a> <a href="../b/index.html">file</a>
-<a href="../d%20e/">escaped</a> <a href="../b/#s&amp;t">entity</a> <a href="../a/#top">self</a> <a href="../a/index.html#nothere">bad self</a>`))
-		x.add("/b/index.html", []byte(`<section id="sec"></section><p id="s&amp;t"></p><a href="../a/">a</a>`))
-		x.add("/d e/index.html", []byte(`<p>space</p>`))
-		rep, err := checkLinks(t.TempDir(), files, x)
-		var le *LinkError
-		if !errors.As(err, &le) {
-			t.Fatalf("expected %v: err = %v, want broken links", expected, err)
-		}
-		var got []string
-		for _, b := range le.Broken {
-			got = append(got, b.Page+" "+b.Ref)
-		}
-		sort.Strings(got)
-		want := []string{"/a/index.html #gone", "/a/index.html ../b/#nope", "/a/index.html ../c/", "/a/index.html ../b/#s&t", "/a/index.html ../a/index.html#nothere"}
-		sort.Strings(want)
-		// The entity-escaped id matches only once unescaped on both sides; the
-		// index keeps ids raw, so "s&amp;t" is the id the page declares.
-		if strings.Join(got, "\n") != strings.Join(want, "\n") {
-			t.Errorf("expected %v: broken =\n%s\nwant\n%s", expected, strings.Join(got, "\n"), strings.Join(want, "\n"))
-		}
-		if rep.Pages != 3 || rep.Links != 16 {
-			t.Errorf("expected %v: report = %d pages, %d links", expected, rep.Pages, rep.Links)
-		}
-		for _, w := range []string{"/a/index.html → ../c/ (no such file /c/)", "no id nope in /b/index.html", "/a/index.html → ../a/index.html#nothere (no id nothere in this page)"} {
-			if !strings.Contains(err.Error(), w) {
-				t.Errorf("expected %v: error lacks %q:\n%v", expected, w, err)
-			}
-		}
-	}
-	// With the files expected, the index keeps only the references that
-	// need another page's ids or a closer look.
-	x := &linkIndex{}
-	x.expect(files)
-	x.add("/a/index.html", []byte(`<a href="../b/">b</a> <a href="../b/#sec">sec</a> <a href="https://example.com/">ext</a> <a href="../c/">missing</a> <a href="../d%20e/">escaped</a>`))
-	var kept []string
-	x.pages["/a/index.html"].each(true, func(v string) bool { kept = append(kept, v); return true })
-	if got := strings.Join(kept, " "); got != "../b/#sec ../c/ ../d%20e/" {
-		t.Errorf("kept %q", got)
-	}
-}
-
 // TestBuildFailsOnBrokenLink breaks a template and expects the build to
 // name the page and the link.
 func TestBuildFailsOnBrokenLink(t *testing.T) {
+	t.Parallel()
 	tmpl := fstest.MapFS{}
 	err := fs.WalkDir(os.DirFS("../../templates"), ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -343,8 +317,8 @@ func TestBuildFailsOnBrokenLink(t *testing.T) {
 	}
 	tmpl["conditions.tmpl"].Data = bytes.Replace(tmpl["conditions.tmpl"].Data, []byte(`<h1 id="top">`), []byte(`<a href="{{.Rel "/nowhere/"}}">x</a><a href="#missing">y</a><h1 id="top">`), 1)
 	out := filepath.Join(t.TempDir(), "public")
-	_, err = Build(context.Background(), Config{Content: txtarFS(t, miniSite), Templates: tmpl, Out: out})
-	var le *LinkError
+	_, err = Build(context.Background(), Config{Content: sitetest.TxtarFS(t, miniSite), Templates: tmpl, Out: out})
+	var le *linkcheck.Error
 	if !errors.As(err, &le) {
 		t.Fatalf("build error = %v, want broken links", err)
 	}
@@ -359,7 +333,8 @@ func TestBuildFailsOnBrokenLink(t *testing.T) {
 }
 
 func TestURLManifest(t *testing.T) {
-	content := txtarFS(t, miniSite)
+	t.Parallel()
+	content := sitetest.TxtarFS(t, miniSite)
 	content[URLManifest] = &fstest.MapFile{Data: []byte("/\n/demo/\n/demo/CreateWidget/\n/demo/createwidget/\n/demo:CreateWidget\n/api/catalog/demo.json\n")}
 	var progress bytes.Buffer
 	out := filepath.Join(t.TempDir(), "public")
@@ -385,7 +360,7 @@ func TestURLManifest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := read(t, dir, URLManifest)
+	got := sitetest.ReadFile(t, dir, URLManifest)
 	if !strings.HasPrefix(got, "/\n") || !strings.Contains(got, "\n/api/catalog/demo.json\n") || !strings.Contains(got, "/old/\n") || !strings.Contains(got, "/demo/describe/\n") || strings.Contains(got, "static") || strings.Contains(got, "404") {
 		t.Errorf("manifest =\n%s", got)
 	}
@@ -397,6 +372,7 @@ func TestURLManifest(t *testing.T) {
 // TestCommittedManifest checks content/urls.txt: sorted, unique, and every
 // URL of the sample services in it is still produced.
 func TestCommittedManifest(t *testing.T) {
+	t.Parallel()
 	urls, ok, err := readURLManifest(os.DirFS("../../content"))
 	if err != nil || !ok {
 		t.Fatalf("content/urls.txt: %v", err)
@@ -444,8 +420,9 @@ func TestCommittedManifest(t *testing.T) {
 // TestServeRedirectStatus checks the preview server answers an alias with a
 // permanent redirect to the canonical path.
 func TestServeRedirectStatus(t *testing.T) {
-	out, _ := buildSite(t, txtarFS(t, miniSite))
-	srv := httptest.NewServer(FileServer(out))
+	t.Parallel()
+	out, _ := buildSite(t, sitetest.TxtarFS(t, miniSite))
+	srv := httptest.NewServer(preview.FileServer(out))
 	defer srv.Close()
 	c := srv.Client()
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
@@ -456,15 +433,5 @@ func TestServeRedirectStatus(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != "/demo/CreateWidget/" {
 		t.Errorf("GET /demo:createwidget = %d %s", resp.StatusCode, resp.Header.Get("Location"))
-	}
-}
-
-// TestLowerAliasesAmbiguous: names that differ only in letter case keep
-// their own pages, and their shared lower-case form redirects nowhere.
-func TestLowerAliasesAmbiguous(t *testing.T) {
-	rs := &redirectSet{seen: map[string]bool{}, pages: func(string) bool { return false }}
-	rs.lowerAliases([]string{"/conditions/x_MaxTunnel/", "/conditions/x_maxTunnel/", "/conditions/x_Other/"})
-	if len(rs.rules) != 1 || rs.rules[0].From != "/conditions/x_other" || rs.rules[0].To != "/conditions/x_Other/" {
-		t.Errorf("rules = %+v", rs.rules)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/diag"
 )
 
 // The data-quality page, /quality/, and its JSON twin, /api/quality.json:
@@ -25,6 +26,7 @@ type QualityPage struct {
 	ARNs      []ARNProblem
 	Empty     []*catalog.Service
 	Dates     QualityDates
+	Checks    *QualityChecks // qualitychecks.go
 	API       string
 }
 
@@ -195,12 +197,14 @@ func (b *builder) qualityPage() {
 		{"empty_services", "Services without actions", len(p.Empty), ""},
 		{"policies_newer_than_catalog", "Managed policies updated after the catalog snapshot", len(p.Dates.Newer), "they may name actions the catalog does not have yet"},
 	}
+	p.Checks = b.qualityChecks()
+	p.Counts = append(p.Counts, p.Checks.counts()...)
 	total := 0
 	for _, c := range p.Counts {
 		total += c.Count
 	}
 	p.Base = b.base(QualityPath, "Data quality", fmt.Sprintf("What the build found wrong or odd in the IAM catalog of %s and the AWS managed policies: %s findings.", b.cat.Snapshot.Date, commas(total)), homeCrumb)
-	b.add("quality", p)
+	b.add(qualityKind, p)
 	b.addFile(QualityAPIPath, b.qualityJSON(p))
 	for _, j := range b.jobs {
 		if h, ok := j.page.(*HomePage); ok {
@@ -337,9 +341,11 @@ func (b *builder) qualityJSON(p *QualityPage) []byte {
 		ARNs      []arn          `json:"arn_formats"`
 		Empty     []empty        `json:"empty_services"`
 		Dates     dates          `json:"dates"`
+		qualityChecksDoc
 	}{Schema: "iamref.quality.v1", URL: QualityPath, Snapshot: snapshotDoc{Date: b.cat.Snapshot.Date, Hash: b.cat.Snapshot.Hash}, Counts: counts,
 		Unknown: names(p.Unknown), Wildcards: names(p.Wildcards), Dangling: []dangling{}, ARNs: []arn{}, Empty: []empty{},
-		Dates: dates{Catalog: p.Dates.Catalog, History: p.Dates.History, PolicyNewest: p.Dates.PolicyNewest, PolicyName: p.Dates.PolicyName, Newer: []newer{}}}
+		Dates:            dates{Catalog: p.Dates.Catalog, History: p.Dates.History, PolicyNewest: p.Dates.PolicyNewest, PolicyName: p.Dates.PolicyName, Newer: []newer{}},
+		qualityChecksDoc: p.Checks.json()}
 	for _, d := range p.Dangling {
 		doc.Dangling = append(doc.Dangling, dangling{Action: d.Action.ID(), ResourceType: d.Resource, URL: d.Path})
 	}
@@ -354,7 +360,7 @@ func (b *builder) qualityJSON(p *QualityPage) []byte {
 	}
 	data, err := json.Marshal(doc)
 	if err != nil {
-		b.errs = append(b.errs, &catalog.Error{File: QualityAPIPath, Msg: err.Error()})
+		b.errs = append(b.errs, &diag.Diagnostic{File: QualityAPIPath, Msg: err.Error()})
 		return nil
 	}
 	return append(data, '\n')

@@ -7,13 +7,15 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/iamref/iamref/internal/sitetest"
 )
 
 // qualitySite is policySite with the catalog problems /quality/ lists: a
 // dangling resource type, ARN formats with a foreign service part and a
 // malformed one, an empty service, and a policy newer than the catalog.
 func qualitySite(t *testing.T) fstest.MapFS {
-	content := txtarFS(t, policySite)
+	content := sitetest.TxtarFS(t, policySite)
 	content["catalog/odd.json"] = &fstest.MapFile{Data: []byte(`{"odd": {"service_name": "Odd", "prefix": "odd", "privileges": {
   "Use": {"privilege": "Use", "description": "Use", "access_level": "Write", "resource_types": {
     "thing": {"resource_type": "thing", "required": true, "condition_keys": [], "dependent_actions": []},
@@ -30,8 +32,9 @@ func qualitySite(t *testing.T) fstest.MapFS {
 }
 
 func TestQualityPage(t *testing.T) {
+	t.Parallel()
 	out, _ := buildSite(t, qualitySite(t))
-	checkContains(t, out, "quality/index.html",
+	sitetest.Contains(t, "quality/index.html", sitetest.ReadFile(t, out, "quality/index.html"),
 		`<tr id="count-unknown_actions"><th scope="row"><a href="#unknown_actions">Actions named by managed policies that the catalog lacks</a></th><td class="num">2</td><td>3 uses in policies</td></tr>`,
 		`<tr id="count-unmatched_wildcards"><th scope="row"><a href="#unmatched_wildcards">Wildcards in managed policies that match no action</a></th><td class="num">1</td>`,
 		`<tr id="count-dangling_resource_types">`, `<tr id="count-empty_services">`,
@@ -47,18 +50,19 @@ func TestQualityPage(t *testing.T) {
 		`<tr id="newer-DemoNew"><th scope="row"><a href="../policies/DemoNew/">DemoNew</a></th><td>2026-07-01</td><td class="num">2</td></tr>`,
 		"! style=")
 	// malformed ARNs come before foreign service parts
-	page := read(t, out, "quality/index.html")
+	page := sitetest.ReadFile(t, out, "quality/index.html")
 	if strings.Index(page, `id="arn-odd-broken"`) > strings.Index(page, `id="arn-odd-thing"`) {
 		t.Error("malformed ARN formats are not listed first")
 	}
-	checkContains(t, out, "index.html", `<a href="./quality/">Data quality (`)
+	sitetest.Contains(t, "index.html", sitetest.ReadFile(t, out, "index.html"), `<a href="./quality/">Data quality (`)
 }
 
-// TestQualityJSON checks the shape of /api/quality.json, which the README documents.
+// TestQualityJSON checks the shape of /api/quality.json, which docs/api.md documents.
 func TestQualityJSON(t *testing.T) {
+	t.Parallel()
 	out, _ := buildSite(t, qualitySite(t))
 	var doc map[string]any
-	if err := json.Unmarshal([]byte(read(t, out, "api/quality.json")), &doc); err != nil {
+	if err := json.Unmarshal([]byte(sitetest.ReadFile(t, out, "api/quality.json")), &doc); err != nil {
 		t.Fatal(err)
 	}
 	keys := func(v any) string {
@@ -69,14 +73,28 @@ func TestQualityJSON(t *testing.T) {
 		sort.Strings(ks)
 		return strings.Join(ks, " ")
 	}
-	if got, want := keys(doc), "arn_formats counts dangling_resource_types dates empty_services schema snapshot unknown_actions unmatched_wildcards url"; got != want {
+	if got, want := keys(doc), "arn_formats counts dangling_resource_types dates empty_services escalation_paths policy_checks schema snapshot undescribed_global_keys unknown_actions unknown_risk_names unmatched_wildcards url"; got != want {
 		t.Errorf("keys = %s, want %s", got, want)
 	}
 	if doc["schema"] != "iamref.quality.v1" || doc["url"] != "/quality/" {
 		t.Errorf("header = %v %v", doc["schema"], doc["url"])
 	}
 	counts := doc["counts"].(map[string]any)
-	want := map[string]float64{"unknown_actions": 2, "unmatched_wildcards": 1, "dangling_resource_types": 1, "malformed_arns": 1, "arn_service_mismatches": 1, "empty_services": 1, "policies_newer_than_catalog": 1}
+	want := map[string]float64{"unknown_actions": 2, "unmatched_wildcards": 1, "dangling_resource_types": 1, "malformed_arns": 1, "arn_service_mismatches": 1, "empty_services": 1, "policies_newer_than_catalog": 1,
+		"policy_check_findings": counts["policy_check_findings"].(float64), "escalation_paths": 0, "undescribed_global_keys": 0, "unknown_risk_names": 0}
+	// The checks' findings: the three unknown names, the wildcard that
+	// matches nothing, and what else the checks say of the demo policies.
+	checks := doc["policy_checks"].(map[string]any)
+	if c := checks["UNKNOWN_ACTION"].(map[string]any); c["findings"] != 3.0 || c["policies"] != 2.0 || c["warning"] != 3.0 || c["url"] != "/checks/#UNKNOWN_ACTION" {
+		t.Errorf("policy_checks[UNKNOWN_ACTION] = %v, want 3 warnings in 2 policies", c)
+	}
+	total := 0.0
+	for _, c := range checks {
+		total += c.(map[string]any)["findings"].(float64)
+	}
+	if total != counts["policy_check_findings"] || total < 4 {
+		t.Errorf("policy_check_findings = %v, the codes add up to %v", counts["policy_check_findings"], total)
+	}
 	for k, n := range want {
 		if counts[k] != n {
 			t.Errorf("counts[%s] = %v, want %v", k, counts[k], n)
@@ -105,13 +123,14 @@ func TestQualityJSON(t *testing.T) {
 	if dates["catalog"] != "2026-06-14" || dates["policies_newest"] != "2026-07-01" || dates["policies_newest_name"] != "DemoNew" {
 		t.Errorf("dates = %v", dates)
 	}
-	readme, err := os.ReadFile("../../README.md")
+	readme, err := os.ReadFile("../../docs/api.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"iamref.quality.v1", "/api/quality.json", `"unmatched_wildcards"`, `"dangling_resource_types"`, `"arn_formats"`, `"policies_newer_than_catalog"`} {
+	for _, k := range []string{"iamref.quality.v1", "/api/quality.json", `"unmatched_wildcards"`, `"dangling_resource_types"`, `"arn_formats"`, `"policies_newer_than_catalog"`,
+		`"policy_checks"`, `"escalation_paths"`, `"undescribed_global_keys"`, `"unknown_risk_names"`} {
 		if !strings.Contains(string(readme), k) {
-			t.Errorf("README does not document %s", k)
+			t.Errorf("docs/api.md does not document %s", k)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/iamref/iamref/builder/catalog"
 	"github.com/iamref/iamref/builder/history"
 	"github.com/iamref/iamref/builder/snapshot"
+	"github.com/iamref/iamref/internal/sitetest"
 )
 
 // What a refresh from the upstream packages brings to the pages: a change
@@ -103,39 +104,26 @@ func refreshedContent(t *testing.T) fstest.MapFS {
 	return out
 }
 
-func pageHas(t *testing.T, file, page string, wants ...string) {
-	t.Helper()
-	for _, w := range wants {
-		if neg, ok := strings.CutPrefix(w, "! "); ok {
-			if strings.Contains(page, neg) {
-				t.Errorf("%s contains %q", file, neg)
-			}
-		} else if !strings.Contains(page, w) {
-			t.Errorf("%s does not contain %q", file, w)
-		}
-	}
-}
-
 func TestRefreshedSite(t *testing.T) {
 	out, _ := buildSite(t, refreshedContent(t))
 
 	// /changes/: the real changes counted, the source's differences apart.
-	pageHas(t, "changes/index.html", read(t, out, "changes/index.html"),
+	sitetest.Contains(t, "changes/index.html", sitetest.ReadFile(t, out, "changes/index.html"),
 		`<strong>The catalog's source changed in this snapshot.</strong> Until 14 June 2026 iamref read <em>the reference pages</em>; from 25 August 2026 on it reads <em>the JSON</em>`,
 		`1 action descriptions, 2 condition keys of actions`,
 		`now</span> <a href="../demo/RunWidget/"><code>demo:RunWidget</code></a> <span class="muted">was Write</span>`)
-	svc := read(t, out, "demo/changes/index.html")
-	pageHas(t, "demo/changes/index.html", svc,
+	svc := sitetest.ReadFile(t, out, "demo/changes/index.html")
+	sitetest.Contains(t, "demo/changes/index.html", svc,
 		`<details class="source-diffs" id="2026-08-25-source">`,
 		`<tr id="2026-08-25-action-RunWidget-source">`,
 		`<span class="badge b-source"`,
 		`Access level: <span class="level level-write">Write</span> → <span class="level level-permissions">Permissions management</span>`)
 	// The removed action is counted, the kept dependent action is not removed.
-	pageHas(t, "demo/changes/index.html", svc, `<h3 id="2026-08-25-removed">Removed actions (1)</h3>`, "! removed <code>iam:PassRole</code>")
+	sitetest.Contains(t, "demo/changes/index.html", svc, `<h3 id="2026-08-25-removed">Removed actions (1)</h3>`, "! removed <code>iam:PassRole</code>")
 
 	// The action page keeps the dependent action and the link, saying whence.
-	run := read(t, out, "demo/RunWidget/index.html")
-	pageHas(t, "demo/RunWidget/index.html", run,
+	run := sitetest.ReadFile(t, out, "demo/RunWidget/index.html")
+	sitetest.Contains(t, "demo/RunWidget/index.html", run,
 		`<p class="note kept" id="dependent-actions-source">As listed by the catalog snapshot of 2026-06-14 (the reference pages).`,
 		`href="https://docs.aws.amazon.com/demo/RunWidget.html"`, `as the catalog snapshot of 2026-06-14 gave it (the reference pages)`,
 		`<tr id="change-2026-08-25">`, `sources differ</span>`)
@@ -147,7 +135,7 @@ func TestRefreshedSite(t *testing.T) {
 		} `json:"actions"`
 		AuthSource map[string]any `json:"authorization_url_source"`
 	}
-	if err := json.Unmarshal([]byte(read(t, out, "api/catalog/demo.json")), &api); err != nil {
+	if err := json.Unmarshal([]byte(sitetest.ReadFile(t, out, "api/catalog/demo.json")), &api); err != nil {
 		t.Fatal(err)
 	}
 	for _, a := range api.Actions {
@@ -160,14 +148,14 @@ func TestRefreshedSite(t *testing.T) {
 	}
 
 	// The home page groups services by category.
-	pageHas(t, "index.html", read(t, out, "index.html"),
+	sitetest.Contains(t, "index.html", sitetest.ReadFile(t, out, "index.html"),
 		"! <nav class=\"toc categories\"", // one category: no index
 		`<a href="./policies/changes/">Managed policy changes (4 versions)</a>`,
 		`<tr class="category" id="category-compute" data-group-head>`, `<tr id="service-demo" data-filter-text="Compute">`)
 
 	// The policy page: its versions, newest first.
-	p := read(t, out, "policies/DemoAccess/index.html")
-	pageHas(t, "policies/DemoAccess/index.html", p,
+	p := sitetest.ReadFile(t, out, "policies/DemoAccess/index.html")
+	sitetest.Contains(t, "policies/DemoAccess/index.html", p,
 		`<dt>Versions</dt><dd><a href="#versions">3</a>, the default <a href="#version-v3">v3</a> of 2023-08-10</dd>`,
 		`<article class="version widening" id="version-v3"`, `<span class="badge b-widening">widens</span>`,
 		`&#43;1 Permissions management, −1 Write against <a href="#version-v2">v2</a>.`,
@@ -179,29 +167,29 @@ func TestRefreshedSite(t *testing.T) {
 	if strings.Index(p, `id="version-v3"`) > strings.Index(p, `id="version-v1"`) {
 		t.Error("versions are not newest first")
 	}
-	gone := read(t, out, "policies/DemoGone/index.html")
-	pageHas(t, "policies/DemoGone/index.html", gone, `<span class="badge b-missing">not upstream</span>`, `lacks it since 0.0.656`, `<span class="badge b-deprecated">deprecated</span>`)
-	pageHas(t, "policies/index.html", read(t, out, "policies/index.html"), `<span class="badge b-missing">not upstream</span>`, `href="../policies/changes/"`)
+	gone := sitetest.ReadFile(t, out, "policies/DemoGone/index.html")
+	sitetest.Contains(t, "policies/DemoGone/index.html", gone, `<span class="badge b-missing">not upstream</span>`, `lacks it since 0.0.656`, `<span class="badge b-deprecated">deprecated</span>`)
+	sitetest.Contains(t, "policies/index.html", sitetest.ReadFile(t, out, "policies/index.html"), `<span class="badge b-missing">not upstream</span>`, `href="../policies/changes/"`)
 
 	// /policies/changes/ and its feed.
-	ch := read(t, out, "policies/changes/index.html")
-	pageHas(t, "policies/changes/index.html", ch,
+	ch := sitetest.ReadFile(t, out, "policies/changes/index.html")
+	sitetest.Contains(t, "policies/changes/index.html", ch,
 		`<tr id="DemoAccess-v3" class="widening"><td><time datetime="2023-08-10">2023-08-10</time></td><th scope="row"><a href="../../policies/DemoAccess/#version-v3">DemoAccess v3</a></th><td><span class="badge b-widening">widens</span> &#43;1 Permissions management, −1 Write</td></tr>`,
 		`<tr id="DemoAccess-v2" class="widening"><td><span class="muted">between 2020-01-01 and 2023-08-10</span></td>`, `first version: allows 1 List`)
 	if strings.Index(ch, "DemoAccess-v3") > strings.Index(ch, "DemoAccess-v2") || strings.Index(ch, "DemoAccess-v2") > strings.Index(ch, "DemoAccess-v1") {
 		t.Error("/policies/changes/ is not newest first")
 	}
-	feed := read(t, out, "policies/changes/feed.xml")
-	pageHas(t, "policies/changes/feed.xml", feed,
+	feed := sitetest.ReadFile(t, out, "policies/changes/feed.xml")
+	sitetest.Contains(t, "policies/changes/feed.xml", feed,
 		`<title>DemoAccess v3 (2023-08-10): +1 Permissions management, −1 Write — widens</title>`,
 		`<id>tag:iamref,2026:policies/DemoAccess/v3</id>`, `<updated>2023-08-10T00:00:00Z</updated>`,
 		`href="https://iamref.example/policies/DemoAccess/#version-v3"`)
 
 	// The action page says since which version each policy allows it.
-	pageHas(t, "demo/ListWidgets/index.html", read(t, out, "demo/ListWidgets/index.html"),
+	sitetest.Contains(t, "demo/ListWidgets/index.html", sitetest.ReadFile(t, out, "demo/ListWidgets/index.html"),
 		`<span class="since">since <a href="../../policies/DemoAccess/#version-v1">v1</a> (its first version)</span>`,
 		`<li><a href="../../policies/DemoGone/#version-v2">DemoGone v2</a></li>`)
-	pageHas(t, "demo/RunWidget/index.html", run, `since <a href="../../policies/DemoAccess/#version-v3">v3</a></span>`)
+	sitetest.Contains(t, "demo/RunWidget/index.html", run, `since <a href="../../policies/DemoAccess/#version-v3">v3</a></span>`)
 
 	// The policy's JSON: versions oldest first, what each added and removed.
 	var pj struct {
@@ -210,7 +198,7 @@ func TestRefreshedSite(t *testing.T) {
 			Added, Removed []string
 		} `json:"versions"`
 	}
-	if err := json.Unmarshal([]byte(read(t, out, "api/policies/DemoAccess.json")), &pj); err != nil {
+	if err := json.Unmarshal([]byte(sitetest.ReadFile(t, out, "api/policies/DemoAccess.json")), &pj); err != nil {
 		t.Fatal(err)
 	}
 	type v = struct {
@@ -225,7 +213,7 @@ func TestRefreshedSite(t *testing.T) {
 	if !reflect.DeepEqual(pj.Versions, want) {
 		t.Errorf("versions = %+v\nwant       %+v", pj.Versions, want)
 	}
-	raw := read(t, out, "api/policies/DemoAccess.json")
+	raw := sitetest.ReadFile(t, out, "api/policies/DemoAccess.json")
 	if !strings.Contains(raw, `"versions":[{"version":"v1","date":"2020-01-01","added":["demo:ListWidgets"],"removed":[]}`) {
 		t.Errorf("versions are not written as documented: %s", raw[strings.Index(raw, `"versions"`):])
 	}
@@ -238,9 +226,9 @@ func TestPromisedURLs(t *testing.T) {
 	content := refreshedContent(t)
 	content[URLManifest] = &fstest.MapFile{Data: []byte("/api/catalog/gone.json\n/conditions/demo_COLOR/\n/gone/matrix/\n/policies/compare/DemoAccess/DemoGone/\n")}
 	out, _ := buildSite(t, content)
-	read(t, out, "policies/compare/DemoAccess/DemoGone/index.html")
-	redirects := read(t, out, "_redirects")
-	pageHas(t, "_redirects", redirects, "/gone/* /gone/\n", "/conditions/demo_COLOR /conditions/demo_Color/")
+	sitetest.ReadFile(t, out, "policies/compare/DemoAccess/DemoGone/index.html")
+	redirects := sitetest.ReadFile(t, out, "_redirects")
+	sitetest.Contains(t, "_redirects", redirects, "/gone/* /gone/\n", "/conditions/demo_COLOR /conditions/demo_Color/")
 	var gone struct {
 		Schema  string `json:"schema"`
 		Removed struct{ Since, Last string }
@@ -249,7 +237,7 @@ func TestPromisedURLs(t *testing.T) {
 			AccessLevel string `json:"access_level"`
 		}
 	}
-	if err := json.Unmarshal([]byte(read(t, out, "api/catalog/gone.json")), &gone); err != nil {
+	if err := json.Unmarshal([]byte(sitetest.ReadFile(t, out, "api/catalog/gone.json")), &gone); err != nil {
 		t.Fatal(err)
 	}
 	if gone.Schema != "iamref.catalog.v1" || gone.Removed.Since != "2026-08-25" || gone.Removed.Last != "2026-06-14" || len(gone.Actions) != 1 || gone.Actions[0].ID != "gone:Vanish" {

@@ -13,15 +13,18 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/BurntSushi/toml"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/iamref/iamref/builder/preview"
 	"github.com/iamref/iamref/builder/search"
 	"github.com/iamref/iamref/builder/search/query"
 	"github.com/iamref/iamref/internal/browsertest"
+	"github.com/iamref/iamref/internal/sitetest"
 )
 
 // searchServices make the small site of the search tests: Chime (with
@@ -30,6 +33,18 @@ var searchServices = []string{"chime", "s3"}
 
 // searchBaseURL has a path: the site works under a sub-path.
 const searchBaseURL = "https://iamref.example/docs"
+
+// searchContent is the content of the search site: searchServices with
+// every managed policy, as the browser tests expect; under -short, which
+// skips those, with the policies the assets test looks for, so that the
+// race detector (.ci/run) gets through the two builds in seconds.
+func searchContent(t *testing.T) fstest.MapFS {
+	content := sitetest.OnlyServices(t, os.DirFS("../../content"), searchServices...)
+	if testing.Short() {
+		sitetest.OnlyPolicies(content, "AmazonChimeReadOnly", "AmazonChimeFullAccess", "AmazonS3ReadOnlyAccess")
+	}
+	return content
+}
 
 // buildSearchSite builds the small site with search into a temporary
 // directory of t.
@@ -40,7 +55,7 @@ func buildSearchSite(t *testing.T) string {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "public")
-	cfg := Config{Content: onlyServices(t, os.DirFS("../../content"), searchServices...), Out: out, BaseURL: searchBaseURL, Search: true, ModuleRoot: root}
+	cfg := Config{Content: searchContent(t), Out: out, BaseURL: searchBaseURL, Search: true, ModuleRoot: root}
 	if _, err := Build(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +79,7 @@ func TestSearchSite(t *testing.T) {
 		var progress bytes.Buffer
 		root, _ := filepath.Abs("../..")
 		out2 := filepath.Join(t.TempDir(), "public")
-		cfg := Config{Content: onlyServices(t, os.DirFS("../../content"), searchServices...), Out: out2, BaseURL: searchBaseURL, Search: true, ModuleRoot: root, Progress: &progress}
+		cfg := Config{Content: searchContent(t), Out: out2, BaseURL: searchBaseURL, Search: true, ModuleRoot: root, Progress: &progress}
 		if _, err := Build(context.Background(), cfg); err != nil {
 			t.Fatal(err)
 		}
@@ -79,7 +94,7 @@ func TestSearchSite(t *testing.T) {
 			t.Fatalf("second build's assets %+v, first %+v", m2, m)
 		}
 		for _, f := range []string{m.Index, m.Index + ".br", m.Index + ".gz"} {
-			if read(t, out, f) != read(t, out2, f) {
+			if sitetest.ReadFile(t, out, f) != sitetest.ReadFile(t, out2, f) {
 				t.Errorf("%s differs between the builds", f)
 			}
 		}
@@ -136,7 +151,7 @@ func testSearchAssets(t *testing.T, out string, m search.Manifest) {
 			continue
 		}
 		sections++
-		if html := read(t, out, page+"index.html"); !strings.Contains(html, `id="`+anchor+`"`) {
+		if html := sitetest.ReadFile(t, out, page+"index.html"); !strings.Contains(html, `id="`+anchor+`"`) {
 			t.Errorf("guide section %q links to %s#%s, which has no such id", h.ID, page, anchor)
 		}
 	}
@@ -161,7 +176,7 @@ func testSearchAssets(t *testing.T, out string, m search.Manifest) {
 		t.Error("no chime action has a corrected access level; content/catalog/access-level-overrides.yml corrects some")
 	}
 
-	page := read(t, out, "chime/CreateMeeting/index.html")
+	page := sitetest.ReadFile(t, out, "chime/CreateMeeting/index.html")
 	for _, want := range []string{
 		`data-index="../../` + m.Index + `"`, `data-wasm="../../` + m.Wasm + `"`, `data-wasm-exec="../../` + m.WasmExec + `"`,
 		`data-worker="../../static/js/search-worker.`, `data-root="../../"`, `<script src="../../static/js/search.`,
@@ -171,18 +186,18 @@ func testSearchAssets(t *testing.T, out string, m search.Manifest) {
 			t.Errorf("action page lacks %s", want)
 		}
 	}
-	if x := read(t, out, "opensearch.xml"); !strings.Contains(x, `template="`+searchBaseURL+`/?q={searchTerms}"`) {
+	if x := sitetest.ReadFile(t, out, "opensearch.xml"); !strings.Contains(x, `template="`+searchBaseURL+`/?q={searchTerms}"`) {
 		t.Errorf("opensearch.xml:\n%s", x)
 	}
 	for _, f := range []string{"index.html", "chime/CreateMeeting/index.html", "404.html"} {
-		if html := read(t, out, f); regexp.MustCompile(`(?i)<script>|<script [^>]*>[^<]|style="`).MatchString(html) {
+		if html := sitetest.ReadFile(t, out, f); regexp.MustCompile(`(?i)<script>|<script [^>]*>[^<]|style="`).MatchString(html) {
 			t.Errorf("%s has an inline script or style", f)
 		}
 	}
 }
 
 func testSearchServer(t *testing.T, out string, m search.Manifest) {
-	srv := httptest.NewServer(FileServer(out))
+	srv := httptest.NewServer(preview.FileServer(out))
 	defer srv.Close()
 	get := func(p, accept string) (*http.Response, []byte) {
 		req, _ := http.NewRequest("GET", srv.URL+p, nil)
@@ -289,7 +304,8 @@ func (c *consoleLog) errors() []string {
 // hitsJS reads the shown results.
 const hitsJS = `JSON.stringify(Array.from(document.querySelectorAll("#search-results li")).map(li => ({
 	id: li.querySelector(".search-id").textContent,
-	badges: Array.from(li.querySelectorAll(".badge")).map(b => b.textContent),
+	badges: Array.from(li.querySelectorAll(".level")).map(b => b.textContent),
+	levels: Array.from(li.querySelectorAll(".level")).map(b => b.className),
 	marks: Array.from(li.querySelectorAll(".search-snippet mark")).map(m => m.textContent),
 	href: li.querySelector("a").href,
 	active: li.classList.contains("active"),
@@ -298,6 +314,7 @@ const hitsJS = `JSON.stringify(Array.from(document.querySelectorAll("#search-res
 type shownHit struct {
 	ID     string
 	Badges []string
+	Levels []string // the access levels' classes, the pages' own (level level-write)
 	Marks  []string
 	Href   string
 	Active bool
@@ -360,7 +377,7 @@ func jsString(s string) string {
 
 func testSearchBrowser(t *testing.T, out string) {
 	ctx := browsertest.New(t)
-	srv := httptest.NewServer(withCSP(t, FileServer(out)))
+	srv := httptest.NewServer(withCSP(t, preview.FileServer(out)))
 	defer srv.Close()
 	console := collectConsole(ctx)
 
@@ -390,7 +407,7 @@ func testSearchBrowser(t *testing.T, out string) {
 	}
 	hits := shownHits(t, ctx)
 	first := hits[0]
-	if len(first.Badges) == 0 || first.Badges[0] != "Write" || len(first.Marks) == 0 || !strings.HasSuffix(first.Href, "/chime/CreateMeeting/") {
+	if len(first.Badges) == 0 || first.Badges[0] != "Write" || first.Levels[0] != "level level-write" || len(first.Marks) == 0 || !strings.HasSuffix(first.Href, "/chime/CreateMeeting/") {
 		t.Errorf("first result %+v: want the Write badge, highlighted words and a link to /chime/CreateMeeting/", first)
 	}
 	if aria := run(t, ctx, chromedp.Evaluate[string](`document.getElementById("search-input").getAttribute("aria-expanded")`)); aria != "true" {

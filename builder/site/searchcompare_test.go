@@ -19,6 +19,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/iamref/iamref/builder/preview"
 	"github.com/iamref/iamref/builder/search"
 	"github.com/iamref/iamref/builder/search/query"
 	"github.com/iamref/iamref/internal/browsertest"
@@ -97,7 +98,7 @@ func TestCompareSearch(t *testing.T) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprint(w, "<!doctype html><title>compare</title><p>compare</p>")
 	})
-	mux.Handle("/", FileServer(out))
+	mux.Handle("/", preview.FileServer(out))
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mux.ServeHTTP(&countingWriter{ResponseWriter: w, n: &served}, r)
 	}))

@@ -3,20 +3,16 @@ package site
 import (
 	"bytes"
 	"context"
-	"flag"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
 
-	"golang.org/x/tools/txtar"
+	"github.com/iamref/iamref/internal/sitetest"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // miniSite is a small catalog with the awkward names real data has:
 // resource types with '/' and spaces, templated keys, a dangling resource
@@ -58,13 +54,13 @@ Grant ` + "`demo:describe`" + ` first.
 ` + "```json\n{\"Version\": \"2012-10-17\"}\n```" + `
 `
 
-func txtarFS(t testing.TB, archive string) fstest.MapFS {
-	t.Helper()
-	m := fstest.MapFS{}
-	for _, f := range txtar.Parse([]byte(archive)).Files {
-		m[f.Name] = &fstest.MapFile{Data: f.Data}
+// TestMain removes the sites built once for the package's tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if hostSite.dir != "" {
+		os.RemoveAll(hostSite.dir)
 	}
-	return m
+	os.Exit(code)
 }
 
 func buildSite(t testing.TB, content fs.FS) (string, Stats) {
@@ -77,17 +73,9 @@ func buildSite(t testing.TB, content fs.FS) (string, Stats) {
 	return out, stats
 }
 
-func read(t testing.TB, dir, p string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(p)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 func TestMiniSite(t *testing.T) {
-	out, stats := buildSite(t, txtarFS(t, miniSite))
+	t.Parallel()
+	out, stats := buildSite(t, sitetest.TxtarFS(t, miniSite))
 	if stats.Pages == 0 {
 		t.Fatal("no pages")
 	}
@@ -120,21 +108,13 @@ func TestMiniSite(t *testing.T) {
 		{"404.html", []string{`href="/"`, `name="q"`}},
 	}
 	for _, tt := range tests {
-		got := read(t, out, tt.file)
-		for _, w := range tt.want {
-			if neg, ok := strings.CutPrefix(w, "! "); ok {
-				if strings.Contains(got, neg) {
-					t.Errorf("%s contains %q", tt.file, neg)
-				}
-			} else if !strings.Contains(got, w) {
-				t.Errorf("%s does not contain %q", tt.file, w)
-			}
-		}
+		sitetest.Contains(t, tt.file, sitetest.ReadFile(t, out, tt.file), tt.want...)
 	}
 }
 
 func TestDeterministic(t *testing.T) {
-	content := txtarFS(t, miniSite)
+	t.Parallel()
+	content := sitetest.TxtarFS(t, miniSite)
 	a, _ := buildSite(t, content)
 	b, _ := buildSite(t, content)
 	if diff := compareTrees(t, a, b); diff != "" {
@@ -180,9 +160,10 @@ func compareTrees(t *testing.T, a, b string) string {
 }
 
 func TestFailedBuildKeepsOutput(t *testing.T) {
-	out, _ := buildSite(t, txtarFS(t, miniSite))
-	before := read(t, out, "index.html")
-	bad := txtarFS(t, miniSite)
+	t.Parallel()
+	out, _ := buildSite(t, sitetest.TxtarFS(t, miniSite))
+	before := sitetest.ReadFile(t, out, "index.html")
+	bad := sitetest.TxtarFS(t, miniSite)
 	bad["catalog/broken.json"] = &fstest.MapFile{Data: []byte("{\"broken\": {\"service_name\": \"B\",\n \"prefix\": \"broken\"\n \"privileges\": {}}}")}
 	bad["catalog/level.json"] = &fstest.MapFile{Data: []byte(`{"lvl": {"service_name": "L", "prefix": "lvl", "privileges": {"A": {"privilege": "A", "description": "d", "access_level": "Admin", "resource_types": {}}}}}`)}
 	bad["guides/demo/bad.md"] = &fstest.MapFile{Data: []byte("---\ntitle: x\ncolour: red\n---\nbody\n")}
@@ -195,7 +176,7 @@ func TestFailedBuildKeepsOutput(t *testing.T) {
 			t.Errorf("error does not report %q:\n%v", w, err)
 		}
 	}
-	if after := read(t, out, "index.html"); after != before {
+	if after := sitetest.ReadFile(t, out, "index.html"); after != before {
 		t.Error("failed build changed the previous output")
 	}
 	entries, _ := os.ReadDir(filepath.Dir(out))
@@ -213,7 +194,8 @@ func TestFailedBuildKeepsOutput(t *testing.T) {
 
 // TestGolden compares a few rendered pages of real services with golden files.
 func TestGolden(t *testing.T) {
-	out, _ := buildSite(t, onlyServices(t, os.DirFS("../../content"), "chime", "s3"))
+	t.Parallel()
+	out := buildHostSite(t)
 	for _, p := range []string{
 		"chime/CreateMeeting/index.html",
 		"chime/BatchCreateAttendee/index.html",
@@ -221,44 +203,11 @@ func TestGolden(t *testing.T) {
 		"s3/resources/object/index.html",
 	} {
 		t.Run(p, func(t *testing.T) {
-			// Asset hashes change with every stylesheet edit; the pages don't.
-			got := assetHash.ReplaceAllString(read(t, out, p), ".HASH.$1")
-			golden := filepath.Join("testdata", "golden", strings.ReplaceAll(strings.TrimSuffix(p, "/index.html"), "/", "_")+".html")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("%s differs from %s; run go test ./builder/site -run Golden -update and review the diff\n%s", p, golden, firstDiff(string(want), got))
-			}
+			checkGolden(t, out, p)
 		})
 	}
 }
 
 var assetHash = regexp.MustCompile(`\.[0-9a-f]{10}\.(css|js|xml|wasm|idx)\b`)
 
-func firstDiff(a, b string) string {
-	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
-	for i := 0; i < len(al) || i < len(bl); i++ {
-		var x, y string
-		if i < len(al) {
-			x = al[i]
-		}
-		if i < len(bl) {
-			y = bl[i]
-		}
-		if x != y {
-			return "line " + strconv.Itoa(i+1) + ":\n- " + x + "\n+ " + y
-		}
-	}
-	return ""
-}
+var contentHash = regexp.MustCompile(`\(content <code>[0-9a-f]{12}</code>\)`)

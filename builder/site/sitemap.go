@@ -17,7 +17,7 @@ var sitemapLimit = 50000
 func (b *builder) sitemapPaths() []string {
 	var ps []string
 	for _, j := range b.jobs {
-		if j.kind == "" {
+		if j.kind == noKind {
 			continue
 		}
 		if j.noIndex || !strings.HasSuffix(j.path, "/") {

@@ -12,17 +12,59 @@ import (
 	"github.com/iamref/iamref/builder/catalog"
 )
 
-// templateSet holds one parsed template per page kind: base.tmpl and the
-// partials, plus the kind's own file defining "content". Parsed once.
+// kind is a page kind: the template <kind>.tmpl defines the "content"
+// block of its pages.
+type kind string
+
+// The page kinds; a job of no kind is a file written as is.
+const (
+	noKind            kind = ""
+	homeKind          kind = "home"
+	serviceKind       kind = "service"
+	actionKind        kind = "action"
+	resourceKind      kind = "resource"
+	conditionKind     kind = "condition"
+	conditionsKind    kind = "conditions"
+	accessLevelsKind  kind = "access-levels"
+	guideKind         kind = "guide"
+	notFoundKind      kind = "404"
+	policyKind        kind = "policy"
+	policiesKind      kind = "policies"
+	policyChangesKind kind = "policy-changes"
+	matrixKind        kind = "matrix"
+	compareKind       kind = "compare"
+	exampleKind       kind = "example"
+	examplesKind      kind = "examples"
+	changesKind       kind = "changes"
+	tombstoneKind     kind = "tombstone"
+	qualityKind       kind = "quality"
+	checksKind        kind = "checks"
+)
+
+// allKinds are every page kind, each with its template file.
+var allKinds = []kind{homeKind, serviceKind, actionKind, resourceKind, conditionKind, conditionsKind, accessLevelsKind, guideKind, notFoundKind,
+	policyKind, policiesKind, policyChangesKind, matrixKind, compareKind, exampleKind, examplesKind, changesKind, tombstoneKind, qualityKind, checksKind}
+
+// templateSet holds the parsed templates: base.tmpl and the partials, and
+// for each page kind those plus the kind's own file defining "content".
+// Parsed once, and cloned at once for every render worker, before any of
+// them is executed (html/template cannot clone a template that has been).
 type templateSet struct {
-	base  *template.Template // base.tmpl and the partials, for the chrome (chrome.go)
-	kinds map[string]*template.Template
+	base *template.Template // base.tmpl and the partials, for the chrome and the fragments
+	// workers holds a copy of the page templates per render worker:
+	// text/template takes a read lock on a template's functions for every
+	// function call, and with one set shared by two cores the lock's
+	// counter bounced between them, 0.3 CPU-s a build.
+	workers []map[kind]*template.Template
 	// labels tag each kind's rendering in a CPU profile: go tool pprof
 	// -tagfocus kind=action.
-	labels map[string]pprof.LabelSet
+	labels map[kind]pprof.LabelSet
 }
 
-func parseTemplates(fsys fs.FS) (*templateSet, error) {
+// parseTemplates parses the templates of fsys, with a copy of the page
+// templates for each of workers render workers. Every page kind must have
+// its template, and every template but base.tmpl must be a page kind's.
+func parseTemplates(fsys fs.FS, workers int) (*templateSet, error) {
 	base, err := template.New("base.tmpl").Funcs(funcs).ParseFS(fsys, "base.tmpl")
 	if err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
@@ -36,46 +78,48 @@ func parseTemplates(fsys fs.FS) (*templateSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	ts := &templateSet{base: base, kinds: map[string]*template.Template{}, labels: map[string]pprof.LabelSet{}}
+	known := map[string]bool{"base.tmpl": true}
+	for _, k := range allKinds {
+		known[string(k)+".tmpl"] = true
+	}
 	for _, f := range files {
-		if f == "base.tmpl" {
-			continue
+		if !known[f] {
+			return nil, fmt.Errorf("templates: %s is not the template of a page kind", f)
 		}
+	}
+	ts := &templateSet{base: base, labels: map[kind]pprof.LabelSet{}}
+	first := map[kind]*template.Template{}
+	for _, k := range allKinds {
 		t, err := base.Clone()
 		if err != nil {
 			return nil, err
 		}
-		if _, err := t.ParseFS(fsys, f); err != nil {
+		if _, err := t.ParseFS(fsys, string(k)+".tmpl"); err != nil {
 			return nil, fmt.Errorf("templates: %w", err)
 		}
-		kind := strings.TrimSuffix(f, ".tmpl")
-		ts.kinds[kind] = t
-		ts.labels[kind] = pprof.Labels("kind", kind)
+		first[k] = t
+		ts.labels[k] = pprof.Labels("kind", string(k))
+	}
+	ts.workers = append(ts.workers, first)
+	for w := 1; w < workers; w++ {
+		set := make(map[kind]*template.Template, len(first))
+		for k, t := range first {
+			c, err := t.Clone()
+			if err != nil {
+				return nil, fmt.Errorf("templates: a copy of %s.tmpl for render worker %d: %w", k, w, err)
+			}
+			set[k] = c
+		}
+		ts.workers = append(ts.workers, set)
 	}
 	return ts, nil
 }
 
-// clone is a copy of the page templates for another render worker.
-// text/template takes a read lock on a template's functions for every
-// function call; with one set shared by two cores the lock's counter
-// bounced between them, 0.3 CPU-s a build. It fails once a page template
-// has been executed.
-func (ts *templateSet) clone() (*templateSet, error) {
-	c := &templateSet{base: ts.base, kinds: make(map[string]*template.Template, len(ts.kinds)), labels: ts.labels}
-	for kind, t := range ts.kinds {
-		ct, err := t.Clone()
-		if err != nil {
-			return nil, err
-		}
-		c.kinds[kind] = ct
-	}
-	return c, nil
-}
-
-func (ts *templateSet) execute(buf *bytes.Buffer, kind string, p Page) error {
-	t := ts.kinds[kind]
+// execute renders a page of kind k with the templates of worker w.
+func (ts *templateSet) execute(buf *bytes.Buffer, w int, k kind, p Page) error {
+	t := ts.workers[w][k]
 	if t == nil {
-		return fmt.Errorf("no template %s.tmpl", kind)
+		return fmt.Errorf("no template %s.tmpl", k)
 	}
 	return t.ExecuteTemplate(buf, "base.tmpl", p)
 }
@@ -110,6 +154,7 @@ var funcs = template.FuncMap{
 		return actionList{Page: p, Actions: as}
 	},
 	"keyType":         keyType,
+	"riskCategories":  func() []catalog.RiskCategory { return catalog.RiskCategories },
 	"templateExample": templateExample,
 }
 
@@ -119,8 +164,11 @@ type actionList struct {
 	Actions []*catalog.Action
 }
 
-// keyType is the first type any service gives the key.
-func keyType(k *catalog.GlobalConditionKey) string {
+// keyType is the global key's type, else the first type any service gives the key.
+func keyType(k *catalog.KeyUsage) string {
+	if k.Global != nil && k.Global.Type != "" {
+		return k.Global.Type
+	}
 	for _, d := range k.Definitions {
 		if d.Type != "" {
 			return d.Type

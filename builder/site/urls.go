@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/iamref/iamref/builder/redirects"
 )
 
 // URLs are a promise. content/urls.txt lists every URL the site has ever
@@ -79,7 +81,7 @@ func (e *MissingURLsError) Error() string {
 
 // checkURLs compares the manifest with what this build serves. It returns
 // the URLs new in this build; missing ones are an error.
-func checkURLs(manifest, produced []string, redirects *redirectTable, exists func(string) bool) (added []string, err error) {
+func checkURLs(manifest, produced []string, rules *redirects.Table, exists func(string) bool) (added []string, err error) {
 	have := make(map[string]bool, len(produced))
 	for _, u := range produced {
 		have[u] = true
@@ -91,7 +93,7 @@ func checkURLs(manifest, produced []string, redirects *redirectTable, exists fun
 		if have[u] {
 			continue
 		}
-		if r, ok := redirects.match(u); ok && exists(strings.SplitN(r.To, "#", 2)[0]) {
+		if r, ok := rules.Match(u); ok && exists(strings.SplitN(r.To, "#", 2)[0]) {
 			continue
 		}
 		missing = append(missing, u)

@@ -7,10 +7,13 @@
 // and the next catalog's files as its source gives them, and returns the
 // content with:
 //
-//   - content/catalog's source files replaced by the next ones: every
-//     catalog/*.json (the services, and the source's categories and global
-//     condition keys when it has them) and catalog/snapshot.yaml; notes
-//     (.md) and access-level-overrides.yml stay;
+//   - content/catalog's source files replaced by the next ones: the
+//     services' catalog/*.json, catalog/snapshot.yaml and the source's
+//     service categories (a source without them, such as Policy Sentry's,
+//     leaves the services uncategorised); the global condition keys are
+//     replaced when the next source has them and stay when it has none
+//     (Policy Sentry lists no global keys, and the policy checks need
+//     them); notes (.md) and access-level-overrides.yml stay;
 //   - catalog/kept.jsonl: what the next source lacks and the current
 //     catalog has, kept with its provenance (catalog.KeepFrom): dependent
 //     actions, API documentation links, authorization URLs;
@@ -54,9 +57,16 @@ type Result struct {
 }
 
 // isSourceFile reports whether a catalog file comes from the catalog's
-// source, so that the next source's files replace it.
+// source, so that the next source's files replace it (see the package
+// documentation).
 func isSourceFile(p string) bool {
-	return path.Dir(p) == "catalog" && (path.Ext(p) == ".json" || p == catalog.SnapshotFile || p == catalog.KeptFile)
+	switch {
+	case path.Dir(p) != "catalog":
+		return false
+	case p == catalog.SnapshotFile, p == catalog.KeptFile, p == catalog.CategoriesFile:
+		return true
+	}
+	return catalog.IsServiceFile(p) && path.Ext(p) == ".json"
 }
 
 // Record returns content with next recorded as the newest snapshot.

@@ -1,32 +1,15 @@
 package upstream
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
+	"github.com/iamref/iamref/builder/catalog"
 	"github.com/iamref/iamref/builder/jsonpos"
 )
 
 // globalKeysFile is where the catalog package defines the global condition keys.
 const globalKeysFile = "dist/cjs/globalConditionKeys.js"
-
-// GlobalConditionKey is one global condition key as
-// catalog/global-condition-keys.json writes it.
-type GlobalConditionKey struct {
-	Name     string `json:"name"`
-	Type     string `json:"type"`
-	Category string `json:"category"`
-}
-
-// GlobalConditionKeys is catalog/global-condition-keys.json.
-type GlobalConditionKeys struct {
-	Source struct {
-		Package string `json:"package"`
-		Version string `json:"version"`
-	} `json:"source"`
-	Keys []GlobalConditionKey `json:"keys"`
-}
 
 // tagKeySpellings turns the package's "/tag-key" into the catalog's
 // "/${TagKey}" (aws:PrincipalTag/${TagKey}, aws:RequestTag/${TagKey},
@@ -35,8 +18,8 @@ var tagKeySpellings = strings.NewReplacer("/tag-key", "/${TagKey}")
 
 // convertGlobalKeys reads the array literal exports.globalConditionKeys of
 // the package's compiled JavaScript: objects of single-quoted strings
-// (key, category, type, description), in its order. It writes
-// encoding/json's MarshalIndent with a two-space indent and a final newline.
+// (key, category, type, description), in its order, and writes it as
+// catalog.GlobalKeysDoc.
 func convertGlobalKeys(p *problems) []byte {
 	src, ok := p.t.Files[globalKeysFile]
 	if !ok {
@@ -48,23 +31,16 @@ func convertGlobalKeys(p *problems) []byte {
 		p.add(globalKeysFile, jsonpos.Pos{Line: err.line, Col: 1}, "%s", err.msg)
 		return nil
 	}
-	var doc GlobalConditionKeys
-	doc.Source.Package, doc.Source.Version = p.t.Package, p.t.Version
-	doc.Keys = []GlobalConditionKey{}
+	doc := catalog.GlobalKeysDoc{Source: catalog.PackageRef{Package: p.t.Package, Version: p.t.Version}}
 	for _, o := range objs {
-		k := GlobalConditionKey{Name: tagKeySpellings.Replace(o.fields["key"]), Type: o.fields["type"], Category: o.fields["category"]}
+		k := catalog.GlobalKeyDoc{Name: tagKeySpellings.Replace(o.fields["key"]), Type: o.fields["type"], Category: o.fields["category"]}
 		if k.Name == "" || k.Type == "" || k.Category == "" {
 			p.add(globalKeysFile, jsonpos.Pos{Line: o.line, Col: 1}, "a global condition key without key, type or category")
 			continue
 		}
 		doc.Keys = append(doc.Keys, k)
 	}
-	b, err2 := json.MarshalIndent(doc, "", "  ")
-	if err2 != nil {
-		p.add(globalKeysFile, jsonpos.Pos{}, "%v", err2)
-		return nil
-	}
-	return append(b, '\n')
+	return catalog.EncodeGlobalKeys(doc)
 }
 
 type jsObject struct {

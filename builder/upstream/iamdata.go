@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/jsonpos"
 )
 
@@ -60,26 +61,34 @@ func catalogSource(version string) string {
 // place: a conversion reports them all before it fails.
 type problems struct {
 	t    *Tarball
-	list []string
+	decs map[string]*jsonpos.Decoder // by file of the package
+}
+
+// dec is the strict decoder of one file of the package: its diagnostics
+// name the package, the version and the file.
+func (p *problems) dec(file string) *jsonpos.Decoder {
+	d := p.decs[file]
+	if d == nil {
+		if p.decs == nil {
+			p.decs = map[string]*jsonpos.Decoder{}
+		}
+		d = &jsonpos.Decoder{File: p.t.where(file)}
+		p.decs[file] = d
+	}
+	return d
 }
 
 func (p *problems) add(file string, pos jsonpos.Pos, format string, args ...any) {
-	where := p.t.where(file)
-	if pos.Line > 0 {
-		where += fmt.Sprintf(":%d:%d", pos.Line, pos.Col)
-	}
-	p.list = append(p.list, where+": "+fmt.Sprintf(format, args...))
+	p.dec(file).Errorf(pos, format, args...)
 }
 
+// err is every problem, sorted by file and place, or nil.
 func (p *problems) err() error {
-	if len(p.list) == 0 {
-		return nil
+	var all diag.List
+	for _, d := range p.decs {
+		all = append(all, d.Errs...)
 	}
-	sort.Strings(p.list)
-	if len(p.list) > 1 {
-		return fmt.Errorf("%s\n(%d problems)", strings.Join(p.list, "\n"), len(p.list))
-	}
-	return fmt.Errorf("%s", p.list[0])
+	return all.Err()
 }
 
 // json parses one file of the package; a missing or broken file is a problem.
@@ -91,65 +100,49 @@ func (p *problems) json(file string) *jsonpos.Value {
 	}
 	v, err := jsonpos.Parse(src)
 	if err != nil {
-		se := err.(*jsonpos.SyntaxError)
-		p.add(file, se.Pos, "invalid JSON: %s", se.Msg)
+		p.dec(file).Syntax(err, "invalid JSON: ")
 		return nil
 	}
 	return v
 }
 
-// object calls fn for each member of an object, reporting duplicates and
-// members not in known (nil: any); false when v is not an object.
+// object calls fn for each member of an object whose key is in known, a
+// key it does not know being a problem (the package's layout changed: the
+// converter must learn it); false when v is not an object.
 func (p *problems) object(file string, v *jsonpos.Value, what string, known []string, fn func(m jsonpos.Member)) bool {
-	if v == nil {
+	return v != nil && p.dec(file).Members(v, what, known, fn)
+}
+
+// entries calls fn for each member of an object keyed by names (a map of
+// services, actions, …), reporting a key given twice; false when v is not
+// an object.
+func (p *problems) entries(file string, v *jsonpos.Value, what string, fn func(m jsonpos.Member)) bool {
+	d := p.dec(file)
+	if v == nil || !d.Object(v, what) {
 		return false
 	}
-	if v.Kind != jsonpos.Object {
-		p.add(file, v.Pos, "%s: want an object, found %s", what, v.Kind)
-		return false
-	}
-	seen := map[string]bool{}
+	seen := make(map[string]jsonpos.Pos, len(v.Members))
 	for _, m := range v.Members {
-		if seen[m.Key] {
-			p.add(file, m.KeyPos, "%s: %q twice", what, m.Key)
+		if prev, dup := seen[m.Key]; dup {
+			d.Errorf(m.KeyPos, "%s: duplicate key %q (first at line %d)", what, m.Key, prev.Line)
 			continue
 		}
-		seen[m.Key] = true
-		if known != nil && !contains(known, m.Key) {
-			p.add(file, m.KeyPos, "%s: unknown field %q (the package's layout changed: the converter must learn it)", what, m.Key)
-			continue
-		}
+		seen[m.Key] = m.KeyPos
 		fn(m)
 	}
 	return true
 }
 
 func (p *problems) str(file string, v *jsonpos.Value, what string) string {
-	if v.Kind != jsonpos.String {
-		p.add(file, v.Pos, "%s: want a string, found %s", what, v.Kind)
-		return ""
-	}
-	return v.Str
+	return p.dec(file).String(v, what)
 }
 
 func (p *problems) strs(file string, v *jsonpos.Value, what string) []string {
-	if v.Kind != jsonpos.Array {
-		p.add(file, v.Pos, "%s: want a list of strings, found %s", what, v.Kind)
-		return nil
-	}
-	out := []string{}
-	for _, it := range v.Items {
-		out = append(out, p.str(file, it, what))
-	}
-	return out
+	return p.dec(file).Strings(v, what)
 }
 
 func (p *problems) boolean(file string, v *jsonpos.Value, what string) bool {
-	if v.Kind != jsonpos.Bool {
-		p.add(file, v.Pos, "%s: want true or false, found %s", what, v.Kind)
-		return false
-	}
-	return v.Bool
+	return p.dec(file).Bool(v, what)
 }
 
 // appendNew appends the items of add that list lacks.
@@ -246,7 +239,7 @@ func ConvertCatalog(t *Tarball) (*CatalogRelease, error) {
 		prefixes = p.strs("data/services.json", v, "services")
 	}
 	names := map[string]string{}
-	p.object("data/serviceNames.json", p.json("data/serviceNames.json"), "service names", nil, func(m jsonpos.Member) {
+	p.entries("data/serviceNames.json", p.json("data/serviceNames.json"), "service names", func(m jsonpos.Member) {
 		names[m.Key] = p.str("data/serviceNames.json", m.Value, "service name of "+m.Key)
 	})
 	listed := map[string]bool{}
@@ -291,7 +284,7 @@ func ConvertCatalog(t *Tarball) (*CatalogRelease, error) {
 		r.Files[catalog.CategoriesFile] = cats
 	}
 	if keys := convertGlobalKeys(p); keys != nil {
-		r.Files[catalog.GlobalConditionKeysFile] = keys
+		r.Files[catalog.GlobalKeysFile] = keys
 	}
 	if err := p.err(); err != nil {
 		return nil, err
@@ -323,7 +316,7 @@ func convertService(p *problems, prefix, name string) *psService {
 	if av == nil || rv == nil || cv == nil {
 		return nil
 	}
-	p.object(rf, rv, "resource types", nil, func(m jsonpos.Member) {
+	p.entries(rf, rv, "resource types", func(m jsonpos.Member) {
 		var r psResource
 		r.ConditionKeys = []string{}
 		p.object(rf, m.Value, "resource type "+m.Key, []string{"key", "arn", "conditionKeys"}, func(f jsonpos.Member) {
@@ -350,7 +343,7 @@ func convertService(p *problems, prefix, name string) *psService {
 			s.Resources[r.Resource] = r
 		}
 	})
-	p.object(cf, cv, "condition keys", nil, func(m jsonpos.Member) {
+	p.entries(cf, cv, "condition keys", func(m jsonpos.Member) {
 		var c psCondition
 		p.object(cf, m.Value, "condition key "+m.Key, []string{"key", "description", "type"}, func(f jsonpos.Member) {
 			switch f.Key {
@@ -371,7 +364,7 @@ func convertService(p *problems, prefix, name string) *psService {
 			s.Conditions[c.Condition] = c
 		}
 	})
-	p.object(af, av, "actions", nil, func(m jsonpos.Member) {
+	p.entries(af, av, "actions", func(m jsonpos.Member) {
 		a := psPrivilege{ResourceTypes: map[string]psRow{}}
 		var level string
 		var hasLevel bool
@@ -484,9 +477,9 @@ func convertCategories(p *problems, services map[string]bool) []byte {
 	}
 	keys := p.strs(cf, cv, "categories")
 	names := map[string]string{}
-	p.object(nf, nv, "category names", nil, func(m jsonpos.Member) { names[m.Key] = p.str(nf, m.Value, "category name") })
+	p.entries(nf, nv, "category names", func(m jsonpos.Member) { names[m.Key] = p.str(nf, m.Value, "category name") })
 	byCat := map[string][]string{}
-	p.object(sf, sv, "service categories", nil, func(m jsonpos.Member) {
+	p.entries(sf, sv, "service categories", func(m jsonpos.Member) {
 		k := p.str(sf, m.Value, "category of "+m.Key)
 		if !services[m.Key] {
 			p.add(sf, m.KeyPos, "service %q is not in data/services.json", m.Key)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/jsonpos"
 	"github.com/iamref/iamref/builder/linediff"
 	"github.com/iamref/iamref/builder/policy"
@@ -111,14 +112,14 @@ func ConvertPolicies(t *Tarball) (*PolicyRelease, error) {
 		file []byte
 		mp   *policy.ManagedPolicy
 		date string
-		errs []string
+		errs diag.List
 	}
 	results := make([]result, len(names))
 	parallel.Each(len(names), func(i int) {
 		results[i].file, results[i].mp, results[i].date, results[i].errs = convertPolicy(t, names[i], raw[names[i]])
 	})
 	r := &PolicyRelease{Version: t.Version, Integrity: t.Integrity, Files: map[string][]byte{}, Policies: map[string]*policy.ManagedPolicy{}}
-	var errs []string
+	var errs diag.List
 	for i, n := range names {
 		res := results[i]
 		errs = append(errs, res.errs...)
@@ -130,8 +131,8 @@ func ConvertPolicies(t *Tarball) (*PolicyRelease, error) {
 		r.Versions += len(res.mp.Versions)
 		r.Date = max(r.Date, res.date)
 	}
-	if len(errs) > 0 {
-		return nil, fmt.Errorf("%s", strings.Join(errs, "\n"))
+	if err := errs.Err(); err != nil {
+		return nil, err
 	}
 	if len(r.Files) == 0 {
 		return nil, fmt.Errorf("%s: no policies", t.where(policiesFile))
@@ -142,10 +143,10 @@ func ConvertPolicies(t *Tarball) (*PolicyRelease, error) {
 // convertPolicy converts one policy; it returns its file, its model (with
 // Document and Versions as policy.LoadManaged would read them) and the
 // newest date it holds.
-func convertPolicy(t *Tarball, name string, raw json.RawMessage) ([]byte, *policy.ManagedPolicy, string, []string) {
-	where := t.where(policiesFile) + ": policy " + strconv.Quote(name)
-	var errs []string
-	bad := func(format string, args ...any) { errs = append(errs, where+": "+fmt.Sprintf(format, args...)) }
+func convertPolicy(t *Tarball, name string, raw json.RawMessage) ([]byte, *policy.ManagedPolicy, string, diag.List) {
+	what := "policy " + strconv.Quote(name) + ": "
+	var errs diag.List
+	bad := func(format string, args ...any) { errs.Add(t.where(policiesFile), 0, 0, what+format, args...) }
 	if !validPolicyName(name) {
 		bad("not a policy name")
 		return nil, nil, "", errs

@@ -108,7 +108,7 @@ func TestUpdateFromFiles(t *testing.T) {
 	if len(c.Categories) == 0 || c.Service("sqs").Category == nil {
 		t.Error("no categories")
 	}
-	checkGlobalKeys(t, filepath.Join(dir, catalog.GlobalConditionKeysFile), "0.21.202608251")
+	checkGlobalKeys(t, filepath.Join(dir, catalog.GlobalKeysFile), "0.21.202608251")
 
 	// Policies: every version, unknown dates, the ones upstream lacks kept and marked.
 	ps, err := policy.LoadManaged(fsys)
@@ -443,7 +443,7 @@ func checkGlobalKeys(t *testing.T, file, version string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc GlobalConditionKeys
+	var doc catalog.GlobalKeysDoc
 	if err := json.Unmarshal(data, &doc); err != nil {
 		t.Fatal(err)
 	}
@@ -451,7 +451,7 @@ func checkGlobalKeys(t *testing.T, file, version string) {
 	if !bytes.Equal(append(again, '\n'), data) {
 		t.Errorf("%s is not MarshalIndent's output with a final newline", file)
 	}
-	if doc.Source.Package != CatalogPackage || doc.Source.Version != version || len(doc.Keys) != 59 || doc.Keys[0] != (GlobalConditionKey{"aws:PrincipalArn", "ARN", "principal"}) {
+	if doc.Source.Package != CatalogPackage || doc.Source.Version != version || len(doc.Keys) != 59 || doc.Keys[0] != (catalog.GlobalKeyDoc{Name: "aws:PrincipalArn", Type: "ARN", Category: "principal"}) {
 		t.Errorf("global keys: %+v", doc)
 	}
 	tags := 0

@@ -42,12 +42,35 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 
+	"github.com/iamref/iamref/builder/preview"
 	"github.com/iamref/iamref/builder/site"
 )
 
+// The garbage collector settings for a process that builds the full
+// catalog (BenchmarkBuildFull measures them). The build holds the catalog
+// and the assembled pages, about 200 MB live, and renders 29,000 pages:
+// collect garbage less often, but keep the process near 450 MiB. Every
+// collection traces the live heap, so the room above it decides how often:
+// at 400 MiB the limit, not GOGC, paced the collector, 65 cycles for one
+// build, 47 once rendered pages were let go, 31 at 450 MiB.
+const (
+	gcPercent   = 400
+	memoryLimit = 450 << 20
+)
+
+// tuneGC applies the collector settings and returns a function that
+// restores the previous ones.
+func tuneGC() (restore func()) {
+	gc := debug.SetGCPercent(gcPercent)
+	mem := debug.SetMemoryLimit(memoryLimit)
+	return func() {
+		debug.SetGCPercent(gc)
+		debug.SetMemoryLimit(mem)
+	}
+}
+
 func main() {
-	debug.SetGCPercent(site.GCPercent)
-	debug.SetMemoryLimit(site.MemoryLimit)
+	tuneGC()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
@@ -84,7 +107,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		cfg.Static = os.DirFS(*staticDir)
 	}
 	if *serve != "" {
-		return site.Serve(ctx, site.ServeConfig{Build: cfg, Addr: *serve, ContentDir: *content, TemplatesDir: *tmplDir, StaticDir: *staticDir, Log: stderr})
+		return preview.Serve(ctx, preview.Config{Dir: *out, Addr: *serve, Build: previewBuild(cfg), Watch: []string{*content, *tmplDir, *staticDir}, Log: stderr})
 	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -110,4 +133,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "recorded %d new URLs in %s\n", n, filepath.Join(*content, site.URLManifest))
 	}
 	return nil
+}
+
+// previewBuild builds the site for the preview server: its pages load the
+// server's reload script.
+func previewBuild(cfg site.Config) func(context.Context) (string, error) {
+	cfg.Dev = true
+	return func(ctx context.Context) (string, error) {
+		stats, err := site.Build(ctx, cfg)
+		return stats.String(), err
+	}
 }

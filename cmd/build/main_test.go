@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/iamref/iamref/builder/site"
 )
 
 func writeContent(t *testing.T, files map[string]string) string {
@@ -147,5 +149,26 @@ func TestRunCPUProfile(t *testing.T) {
 	}
 	if n, err := io.Copy(io.Discard, zr); err != nil || n == 0 {
 		t.Errorf("profile: %d bytes, %v", n, err)
+	}
+}
+
+// TestPreviewBuild: the preview server's build makes pages that load the
+// reload script, which a plain build leaves out.
+func TestPreviewBuild(t *testing.T) {
+	content := writeContent(t, map[string]string{"catalog/demo.json": service, "catalog/snapshot.yaml": "date: \"2026-06-14\"\n"})
+	out := filepath.Join(t.TempDir(), "public")
+	summary, err := previewBuild(site.Config{Content: os.DirFS(content), Out: out})(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(summary, " pages, ") {
+		t.Errorf("summary = %q", summary)
+	}
+	page, err := os.ReadFile(filepath.Join(out, "demo", "GetThing", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(page, []byte("/js/reload.")) {
+		t.Error("a preview page does not load the reload script")
 	}
 }

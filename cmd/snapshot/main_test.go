@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -266,6 +267,7 @@ func TestSplitMatchesCatalog(t *testing.T) {
 		t.Fatal(err)
 	}
 	onDisk, _ := filepath.Glob("../../content/catalog/*.json")
+	onDisk = slices.DeleteFunc(onDisk, func(f string) bool { return filepath.Base(f) == "global-condition-keys.json" })
 	if len(parts) != len(onDisk) {
 		t.Errorf("%d prefixes, %d files in content/catalog", len(parts), len(onDisk))
 	}

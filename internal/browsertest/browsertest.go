@@ -2,7 +2,8 @@
 //
 // The browser is Debian's chromium (/usr/bin/chromium, or the path in the
 // CHROMIUM environment variable). Without it the test is skipped, except
-// when CI is set: in CI a missing browser fails the test.
+// when CI is set: in CI a missing browser fails the test. go test -short
+// skips every browser test.
 package browsertest
 
 import (
@@ -34,8 +35,12 @@ func Path() string {
 
 // New starts a headless browser with a fresh profile and returns a
 // context of one tab in it. Everything is torn down when the test ends.
+// Call it before the test's slow setup: under -short it skips the test.
 func New(t testing.TB) context.Context {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("a browser test: skipped by -short")
+	}
 	path := Path()
 	if path == "" {
 		if os.Getenv("CI") != "" {

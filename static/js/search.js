@@ -192,8 +192,16 @@
     return e;
   }
 
+  var riskNames = {credentialexposure: "Credential exposure", dataaccess: "Data access", privesc: "Privilege escalation", resourceexposure: "Resource exposure"};
   function slug(s) {
     return String(s).toLowerCase().replace(/[^a-z0-9]+/g, "-");
+  }
+
+  // levelSlug names an access level as the pages' classes do
+  // (catalog.AccessLevel.Slug): level-write, level-permissions, …
+  function levelSlug(level) {
+    var s = String(level).toLowerCase();
+    return s === "permissions management" ? "permissions" : s || "unknown";
   }
 
   function render(res) {
@@ -227,13 +235,19 @@
         head.appendChild(el("span", "search-kind", h.kind));
       }
       if (h.access) {
-        head.appendChild(el("span", "badge access access-" + slug(h.access), h.access));
+        head.appendChild(el("span", "level level-" + levelSlug(h.access), h.access));
       }
       if (h.access_override) {
         // policy_sentry's correction of the official level
-        var fix = el("span", "badge access access-" + slug(h.access_override), "policy_sentry: " + h.access_override);
+        var fix = el("span", "level level-" + levelSlug(h.access_override) + " override", "policy_sentry: " + h.access_override);
         fix.title = "policy_sentry corrects the official level " + h.access + " to " + h.access_override;
         head.appendChild(fix);
+      }
+      if (h.risk) {
+        // the action's categories in the sensitive-action list
+        h.risk.split(" ").forEach(function (r) {
+          head.appendChild(el("span", "badge risk risk-" + r, riskNames[r] || r));
+        });
       }
       if (h.title && h.title !== h.id && h.id.indexOf(":" + h.title) < 0) {
         head.appendChild(el("span", "search-title", h.title));

@@ -101,7 +101,10 @@
     if (!table) { return; }
     box.hidden = false;
     var input = box.querySelector("input[type=search]");
-    var checks = box.querySelectorAll("input[type=checkbox]");
+    var checks = box.querySelectorAll("input[type=checkbox]:not([name=risk])");
+    // Optional checkboxes name="risk": when any is checked, only the rows
+    // whose data-risk holds one of the checked categories show.
+    var risks = box.querySelectorAll("input[type=checkbox][name=risk]");
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
     // data-filter-text adds words a row matches without showing them (its
     // category on the home page).
@@ -109,7 +112,8 @@
     // Optional radios name="level-basis": filter by the official level
     // (data-level) or by policy_sentry's correction (data-corrected, on
     // the rows it corrects). Group rows (tr.group) then show when one of
-    // their rows does, since corrected rows stay under the official group.
+    // their rows does, since corrected rows stay under the official group;
+    // so too when only sensitive actions show.
     var bases = box.querySelectorAll("input[name=level-basis]");
     function apply() {
       var q = input ? input.value.trim().toLowerCase() : "";
@@ -117,14 +121,20 @@
       checks.forEach(function (c) { levels[c.value] = c.checked; });
       var corrected = false;
       bases.forEach(function (b) { if (b.checked && b.value === "corrected") { corrected = true; } });
+      var wanted = [];
+      risks.forEach(function (c) { if (c.checked) { wanted.push(c.value); } });
       var group = null, groupShown = false;
       function closeGroup() { if (group) { group.hidden = !groupShown; } }
       rows.forEach(function (r, i) {
         if (r.hasAttribute("data-group-head")) { return; } // shown below when a row of its group is
-        var isGroup = corrected && r.classList.contains("group");
+        var isGroup = (corrected || wanted.length > 0) && r.classList.contains("group");
         if (isGroup) { closeGroup(); group = r; groupShown = false; return; }
         var lv = (corrected && r.getAttribute("data-corrected")) || r.getAttribute("data-level");
         var ok = (!q || texts[i].indexOf(q) >= 0) && (!lv || !checks.length || levels[lv] !== false);
+        if (ok && wanted.length) {
+          var have = (r.getAttribute("data-risk") || "").split(" ");
+          ok = wanted.some(function (w) { return have.indexOf(w) >= 0; });
+        }
         r.hidden = !ok;
         if (ok) { groupShown = true; }
       });
@@ -140,6 +150,7 @@
     }
     if (input) { input.addEventListener("input", apply); }
     checks.forEach(function (c) { c.addEventListener("change", apply); });
+    risks.forEach(function (c) { c.addEventListener("change", apply); });
     bases.forEach(function (b) { b.addEventListener("change", apply); });
   });
 })();

@@ -46,9 +46,11 @@ type Hit struct {
 	Service     string `json:"service,omitempty"`
 	AccessLevel string `json:"access,omitempty"`
 	// AccessOverride is policy_sentry's correction of AccessLevel, if any.
-	AccessOverride string    `json:"access_override,omitempty"`
-	Score          float64   `json:"score"`
-	Snippet        []Segment `json:"snippet,omitempty"`
+	AccessOverride string `json:"access_override,omitempty"`
+	// Risk is the risk categories of a sensitive action, lower case.
+	Risk    string    `json:"risk,omitempty"`
+	Score   float64   `json:"score"`
+	Snippet []Segment `json:"snippet,omitempty"`
 }
 
 // Segment is a piece of a result's description; Mark is set on the parts
@@ -338,8 +340,24 @@ func (e *Engine) filter(p *Parsed) func(int32) bool {
 				return false
 			}
 		}
+		if len(p.Risk) > 0 && !riskMatches(e.access[r.Risk], p.Risk) {
+			return false
+		}
 		return true
 	}
+}
+
+// riskMatches reports whether one of a document's risk categories (lower
+// case, separated by spaces) starts with one of the wanted values.
+func riskMatches(risks string, wanted []string) bool {
+	for _, have := range strings.Fields(risks) {
+		for _, w := range wanted {
+			if strings.HasPrefix(have, w) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // clause is one word of the query after analysis.
@@ -719,6 +737,6 @@ func (e *Engine) hit(n int32, hl func(string) []Segment) Hit {
 	d := e.table.Full(int(n))
 	return Hit{
 		ID: d.ID, Kind: d.Kind, Title: d.Title, URL: d.URL, Service: d.Service,
-		AccessLevel: d.AccessLevel, AccessOverride: d.AccessOverride, Snippet: hl(d.Description),
+		AccessLevel: d.AccessLevel, AccessOverride: d.AccessOverride, Risk: d.Risk, Snippet: hl(d.Description),
 	}
 }

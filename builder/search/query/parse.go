@@ -11,15 +11,16 @@ import (
 //
 // The language: plain words; an exact id ("chime:CreateMeeting"); IAM
 // action patterns with '*' and '?' ("chime:List*", "s3:*Object*");
-// filters key:value with key access, service or kind, where the value may
-// be quoted (access:"permissions management"). Several values of one
-// filter key are alternatives; different keys must all hold.
+// filters key:value with key access, service, kind or risk, where the
+// value may be quoted (access:"permissions management"). Several values of
+// one filter key are alternatives; different keys must all hold.
 type Parsed struct {
 	Words    []string // plain words, as typed
 	Patterns []string // words with '*' or '?'
 	Access   []string // lower-cased filter values
 	Service  []string
 	Kind     []string
+	Risk     []string // risk categories of sensitive actions, by their beginning (risk:privesc)
 	// Partial is true when the query does not end with white space: its
 	// last word may still be being typed.
 	Partial bool
@@ -30,7 +31,7 @@ func (p *Parsed) Text() string { return strings.Join(p.Words, " ") }
 
 // HasFilter reports whether the query has any filter.
 func (p *Parsed) HasFilter() bool {
-	return len(p.Access) > 0 || len(p.Service) > 0 || len(p.Kind) > 0
+	return len(p.Access) > 0 || len(p.Service) > 0 || len(p.Kind) > 0 || len(p.Risk) > 0
 }
 
 // Parse parses a query. It accepts any input.
@@ -61,6 +62,11 @@ func Parse(q string) Parsed {
 					p.Kind = append(p.Kind, v)
 				}
 				continue
+			case "risk":
+				if v != "" {
+					p.Risk = append(p.Risk, strings.ReplaceAll(v, " ", ""))
+				}
+				continue
 			}
 		}
 		tok = unquote(tok)
@@ -76,7 +82,7 @@ func Parse(q string) Parsed {
 	return p
 }
 
-var filterKeys = map[string]bool{"access": true, "level": true, "service": true, "kind": true, "type": true}
+var filterKeys = map[string]bool{"access": true, "level": true, "service": true, "kind": true, "type": true, "risk": true}
 
 func lastRune(s string) rune {
 	r := []rune(s[max(0, len(s)-4):])

@@ -34,11 +34,11 @@ var corpus = []search.Document{
 	{Kind: "service", ID: "s3", Title: "Amazon S3", URL: "/s3/", Service: "s3", ServiceName: "Amazon S3"},
 	{Kind: "action", ID: "s3:PutObject", Title: "PutObject", URL: "/s3/PutObject/", Service: "s3", AccessLevel: "Write",
 		Description: "Grants permission to add an object to a bucket"},
-	{Kind: "action", ID: "s3:GetObject", Title: "GetObject", URL: "/s3/GetObject/", Service: "s3", AccessLevel: "Read",
+	{Kind: "action", ID: "s3:GetObject", Title: "GetObject", URL: "/s3/GetObject/", Service: "s3", AccessLevel: "Read", Risk: "dataaccess",
 		Description: "Grants permission to retrieve objects from Amazon S3"},
 	{Kind: "action", ID: "s3:GetObjectTagging", Title: "GetObjectTagging", URL: "/s3/GetObjectTagging/", Service: "s3", AccessLevel: "Read",
 		Description: "Grants permission to return the tag set of an object"},
-	{Kind: "action", ID: "s3:PutBucketPolicy", Title: "PutBucketPolicy", URL: "/s3/PutBucketPolicy/", Service: "s3", AccessLevel: "Permissions management",
+	{Kind: "action", ID: "s3:PutBucketPolicy", Title: "PutBucketPolicy", URL: "/s3/PutBucketPolicy/", Service: "s3", AccessLevel: "Permissions management", Risk: "privesc resourceexposure",
 		Description: "Grants permission to add or replace a bucket policy on a bucket"},
 	{Kind: "condition", ID: "s3:x-amz-acl", Title: "s3:x-amz-acl", URL: "/s3/#s3:x-amz-acl", Service: "s3",
 		Description: "Filters access by canned ACL in the request's x-amz-acl header"},
@@ -131,6 +131,10 @@ func TestFilters(t *testing.T) {
 		{"object service:s3 service:mediastore", func(h query.Hit) bool { return h.Service == "s3" || h.Service == "mediastore" }},
 		{"kind:action service:chime", func(h query.Hit) bool { return h.Kind == "action" && h.Service == "chime" }},
 		{"kind:service", func(h query.Hit) bool { return h.Kind == "service" }},
+		{"risk:data", func(h query.Hit) bool { return h.Risk == "dataaccess" }},
+		{"object risk:dataaccess", func(h query.Hit) bool { return h.ID == "s3:GetObject" }},
+		{"risk:resource risk:credential", func(h query.Hit) bool { return strings.Contains(h.Risk, "resourceexposure") }},
+		{`risk:"Resource Exposure" service:s3`, func(h query.Hit) bool { return h.ID == "s3:PutBucketPolicy" }},
 	} {
 		r := e.Search(tc.q, 50)
 		if len(r.Hits) == 0 {
@@ -153,6 +157,12 @@ func TestFilters(t *testing.T) {
 	}
 	if r := e.Search("s3:", 50); r.Total != 6 || len(r.Hits) != 6 || r.Hits[0].ID != "s3" {
 		t.Errorf("s3: total %d, hits %v; want the service and its 5 documents", r.Total, ids(r))
+	}
+	if r := e.Search("risk:privesc", 50); r.Total != 1 || r.Hits[0].ID != "s3:PutBucketPolicy" {
+		t.Errorf("risk:privesc: total %d, hits %v; want s3:PutBucketPolicy alone", r.Total, ids(r))
+	}
+	if r := e.Search("meeting risk:privesc", 50); r.Total != 0 {
+		t.Errorf("meeting risk:privesc: %v, want nothing", ids(r))
 	}
 	if r := e.Search("kind:service", 50); r.Total != 2 || len(r.Hits) != 2 {
 		t.Errorf("kind:service: total %d, %d hits; want the 2 services", r.Total, len(r.Hits))

@@ -22,7 +22,7 @@ import (
 const magic = "IAMREFSX"
 
 // Version is the file format version.
-const Version = 3
+const Version = 4
 
 // ErrCorrupt is returned for bytes that are not a valid index file.
 var ErrCorrupt = errors.New("search index: corrupt or not an index file")
@@ -84,6 +84,8 @@ type Doc struct {
 	// AccessOverride is a corrected access level (policy_sentry's), "" when
 	// none.
 	AccessOverride string
+	// Risk is the risk categories of a sensitive action, "" when none.
+	Risk string
 }
 
 // Name returns the part of the id after "prefix:", or the whole id.
@@ -174,9 +176,9 @@ func decodeStr(d *Doc, s string) string {
 }
 
 // EncodeDocs encodes the document table. Layout (uvarints): the string
-// tables of kinds, access levels and services; then columns of per-document
-// references into them (access levels twice: the official one and the
-// override), the ids (front coded), titles, URLs and descriptions (with
+// tables of kinds, access levels (with the risk strings) and services; then
+// columns of per-document references into them (access levels twice: the
+// official one and the override; then the risk), the ids (front coded), titles, URLs and descriptions (with
 // markers, see above); then two orders of the documents, as internal ids
 // (DocID, three bytes each): every document by lower-cased id, and the
 // actions by lower-cased name (Doc.Name), each in document order among
@@ -184,7 +186,7 @@ func decodeStr(d *Doc, s string) string {
 // their beginning, by binary search in these, in place.
 func EncodeDocs(docs []Doc) []byte {
 	var kinds, access, services strTable
-	var cKind, cAccess, cService, cOverride, cID, cTitle, cURL, cDesc []byte
+	var cKind, cAccess, cService, cOverride, cRisk, cID, cTitle, cURL, cDesc []byte
 	prev := ""
 	for i := range docs {
 		d := &docs[i]
@@ -192,6 +194,7 @@ func EncodeDocs(docs []Doc) []byte {
 		cAccess = binary.AppendUvarint(cAccess, access.ref(d.AccessLevel))
 		cService = binary.AppendUvarint(cService, services.ref(d.Service))
 		cOverride = binary.AppendUvarint(cOverride, access.ref(d.AccessOverride))
+		cRisk = binary.AppendUvarint(cRisk, access.ref(d.Risk))
 		p := commonPrefix(prev, d.ID)
 		cID = binary.AppendUvarint(cID, uint64(p))
 		cID = appendStr(cID, d.ID[p:])
@@ -209,7 +212,7 @@ func EncodeDocs(docs []Doc) []byte {
 			out = appendStr(out, s)
 		}
 	}
-	for _, c := range [][]byte{cKind, cAccess, cService, cOverride, cID, cTitle, cURL, cDesc, byID, byName} {
+	for _, c := range [][]byte{cKind, cAccess, cService, cOverride, cRisk, cID, cTitle, cURL, cDesc, byID, byName} {
 		out = binary.AppendUvarint(out, uint64(len(c)))
 		out = append(out, c...)
 	}
@@ -242,8 +245,8 @@ func orders(docs []Doc) (byID, byName []byte) {
 	return byID, byName
 }
 
-// Table is a decoded document table. Kind, ID, Service, AccessLevel and
-// AccessOverride of every document are decoded up front; Title, URL and Description are
+// Table is a decoded document table. Kind, ID, Service, AccessLevel,
+// AccessOverride and Risk of every document are decoded up front; Title, URL and Description are
 // decoded on demand by Full.
 type Table struct {
 	Docs []Doc
@@ -267,8 +270,9 @@ func order(b []byte) (func(i int) int32, int) {
 	return func(i int) int32 { return int32(DocNum(b[i*IDLen : (i+1)*IDLen])) }, len(b) / IDLen
 }
 
-// Refs locate a document's strings in its table's string tables.
-type Refs struct{ Kind, Access, Service, Override uint16 }
+// Refs locate a document's strings in its table's string tables (Risk in
+// Access).
+type Refs struct{ Kind, Access, Service, Override, Risk uint16 }
 
 // Full returns document i with every field decoded.
 func (t *Table) Full(i int) Doc {
@@ -333,13 +337,14 @@ func DecodeDocs(b []byte) (*Table, error) {
 		a, ok2 := num(colAccess)
 		sv, ok3 := num(colService)
 		o, ok4 := num(colOverride)
-		if !ok1 || !ok2 || !ok3 || !ok4 || k >= uint64(len(tables[0])) || a >= uint64(len(tables[1])) ||
-			sv >= uint64(len(tables[2])) || o >= uint64(len(tables[1])) {
+		rk, ok5 := num(colRisk)
+		if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || k >= uint64(len(tables[0])) || a >= uint64(len(tables[1])) ||
+			sv >= uint64(len(tables[2])) || o >= uint64(len(tables[1])) || rk >= uint64(len(tables[1])) {
 			return nil, ErrCorrupt
 		}
-		r.Kind, r.Access, r.Service, r.Override = uint16(k), uint16(a), uint16(sv), uint16(o)
+		r.Kind, r.Access, r.Service, r.Override, r.Risk = uint16(k), uint16(a), uint16(sv), uint16(o), uint16(rk)
 		doc := &t.Docs[i]
-		doc.Kind, doc.AccessLevel, doc.Service, doc.AccessOverride = tables[0][k], tables[1][a], tables[2][sv], tables[1][o]
+		doc.Kind, doc.AccessLevel, doc.Service, doc.AccessOverride, doc.Risk = tables[0][k], tables[1][a], tables[2][sv], tables[1][o], tables[1][rk]
 		p, ok1 := num(colID)
 		l, ok2 := num(colID)
 		if !ok1 || !ok2 || p > uint64(len(ids)-prev) || l > uint64(len(cols[colID]))-uint64(pos[colID]) || len(ids) >= 1<<32-1<<16 {
@@ -392,6 +397,7 @@ const (
 	colAccess
 	colService
 	colOverride
+	colRisk
 	colID
 	colTitle
 	colURL

@@ -11,7 +11,7 @@ func TestDocsRoundTrip(t *testing.T) {
 		{Kind: "action", ID: "chime:CreateMeeting", Title: "CreateMeeting", URL: "/chime/createmeeting/", Service: "chime",
 			AccessLevel: "Write", Description: GrantsPrefix + "create a meeting"},
 		{Kind: "action", ID: "chime:GetMeetingDetail", Title: "GetMeetingDetail", URL: "/chime/GetMeetingDetail/", Service: "chime",
-			AccessLevel: "Read", AccessOverride: "List", Description: GrantsPrefix + "get details"},
+			AccessLevel: "Read", AccessOverride: "List", Risk: "dataaccess privesc", Description: GrantsPrefix + "get details"},
 		{Kind: "action", ID: "chime:CreateMeetingDialOut", Title: "CreateMeetingDialOut", URL: "/chime/CreateMeetingDialOut/#chime:CreateMeetingDialOut", Service: "chime",
 			AccessLevel: "Write", Description: "no prefix here; mentions chime and CreateMeetingDialOut"},
 		{Kind: "policy", ID: "P", Title: "", URL: "", Description: "control \x01\x02\x07 bytes stay as they are"},
@@ -31,7 +31,7 @@ func TestDocsRoundTrip(t *testing.T) {
 		}
 		r := tab.Refs[i]
 		if tab.Kinds[r.Kind] != want.Kind || tab.Access[r.Access] != want.AccessLevel ||
-			tab.Services[r.Service] != want.Service || tab.Access[r.Override] != want.AccessOverride {
+			tab.Services[r.Service] != want.Service || tab.Access[r.Override] != want.AccessOverride || tab.Access[r.Risk] != want.Risk {
 			t.Errorf("doc %d: refs %+v do not name its kind, access levels and service", i, r)
 		}
 	}

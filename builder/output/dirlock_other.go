@@ -1,0 +1,10 @@
+//go:build !unix
+
+package output
+
+import "errors"
+
+// lockDir is not supported here: stale build directories are left alone.
+func lockDir(string) (unlock func(), ok bool, err error) {
+	return nil, false, errors.ErrUnsupported
+}

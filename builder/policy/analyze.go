@@ -1,0 +1,242 @@
+package policy
+
+import (
+	"math/bits"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/iamref/iamref/builder/catalog"
+)
+
+// Options tune Analyze.
+type Options struct {
+	// Kind of the document; "" guesses it (GuessKind).
+	Kind Kind
+	// AWSManaged: the document is an AWS managed policy, which IAM lets
+	// exceed the customer quotas (the size finding is then only an info).
+	AWSManaged bool
+}
+
+// Analysis is everything the checks say about one document: what it
+// allows, every finding, and the risks it opens.
+type Analysis struct {
+	Document    *Document
+	Kind        Kind
+	KindGuessed bool
+	// Result is the evaluation; Result.Findings holds every finding of
+	// the analysis, by position.
+	Result *Result
+	// Paths are the privilege-escalation paths an identity policy opens,
+	// in the catalog's order.
+	Paths []OpenedPath
+	// Sensitive are the sensitive actions it allows, by category, in
+	// catalog.RiskCategories order (categories it allows none of are left
+	// out).
+	Sensitive []SensitiveGrants
+}
+
+// Findings is every finding, by position.
+func (a *Analysis) Findings() []Finding { return a.Result.Findings }
+
+// OpenedPath is a privilege-escalation path a policy opens: it allows
+// every action the path needs.
+type OpenedPath struct {
+	Path *catalog.EscalationPath
+	// Grants of the path's required actions, in its order.
+	Grants []*Grant
+	// Limited: some of those grants are conditional, resource-scoped or
+	// partly denied, so the path may be closed for the resources or
+	// requests that matter.
+	Limited bool
+}
+
+// SensitiveGrants are the allowed actions of one risk category.
+type SensitiveGrants struct {
+	Category catalog.RiskCategory
+	Grants   []*Grant // in catalog order
+}
+
+// Analyze parses a policy document, applies the rules of its kind,
+// evaluates it and runs every check against the catalog. It is the one
+// entry point the site, the command line and the browser share.
+func (e *Engine) Analyze(src []byte, opts Options) *Analysis {
+	doc, _ := Parse(src)
+	a := &Analysis{Document: doc, Kind: opts.Kind}
+	if a.Kind == "" {
+		a.Kind, a.KindGuessed = GuessKind(doc), true
+	}
+	doc.checkKind(a.Kind, src, opts)
+	a.Result = e.Evaluate(doc)
+	c := &checker{e: e, doc: doc, r: a.Result, kind: a.Kind}
+	c.run()
+	if a.Kind == Identity {
+		// Risks are what a principal holding the policy can do: a
+		// resource policy grants to the principals it names, an SCP
+		// grants nothing.
+		a.Paths, a.Sensitive = e.risks(doc, a.Result, c.add)
+	}
+	sort.SliceStable(a.Result.Findings, func(i, j int) bool {
+		x, y := a.Result.Findings[i], a.Result.Findings[j]
+		if x.Line != y.Line {
+			return x.Line < y.Line
+		}
+		return x.Col < y.Col
+	})
+	return a
+}
+
+var (
+	enginesMu sync.Mutex
+	engines   = map[*catalog.Catalog]*Engine{}
+)
+
+// Check analyses a document against a catalog and returns its findings;
+// kind "" guesses the kind. The engine for the catalog is built on first
+// use and kept.
+func Check(src []byte, kind Kind, cat *catalog.Catalog) []Finding {
+	enginesMu.Lock()
+	e := engines[cat]
+	if e == nil {
+		e = NewEngine(cat)
+		engines[cat] = e
+	}
+	enginesMu.Unlock()
+	return e.Analyze(src, Options{Kind: kind}).Findings()
+}
+
+// checker runs the catalog's checks over one evaluated document.
+type checker struct {
+	e    *Engine
+	doc  *Document
+	r    *Result
+	kind Kind
+	cov  bitset // the actions of the statement being checked
+	fit  fitBuffers
+}
+
+func (c *checker) add(f Finding) {
+	if f.Line < 1 {
+		f.Line, f.Col = 1, 1
+	}
+	c.r.Findings = append(c.r.Findings, f)
+}
+
+func (c *checker) run() {
+	sc := c.e.scratch.Get().(*scratch)
+	defer c.e.scratch.Put(sc)
+	c.cov = make(bitset, (len(c.e.x.actions)+63)/64)
+	for _, st := range c.doc.Statements {
+		if !st.Valid {
+			continue
+		}
+		clear(c.cov)
+		known := true
+		c.e.statementSet(sc, st, func(n int32, _ string) { c.cov.set(n) })
+		for _, p := range st.Action {
+			if !c.e.matchesAny(sc, p.Text) {
+				known = false
+			}
+		}
+		c.conditions(st, known)
+		c.resources(sc, st)
+		c.security(st)
+	}
+	c.redundancy()
+}
+
+// bitset is a set of action numbers.
+type bitset []uint64
+
+func (b bitset) set(n int32)      { b[n>>6] |= 1 << (n & 63) }
+func (b bitset) has(n int32) bool { return b[n>>6]&(1<<(n&63)) != 0 }
+
+// intersects reports whether b and o share a number.
+func (b bitset) intersects(o bitset) bool {
+	for i := range b {
+		if b[i]&o[i] != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// count is the number of members.
+func (b bitset) count() int {
+	n := 0
+	for _, w := range b {
+		n += bits.OnesCount64(w)
+	}
+	return n
+}
+
+// keyIndex finds the catalog's condition keys for a policy's key.
+type keyIndex struct {
+	byLower   map[string][]*catalog.KeyUsage // lower-case name → every spelling
+	templates []*catalog.KeyUsage            // names with a placeholder
+	byPrefix  map[string][]string            // lower-case prefix → names, for suggestions
+	resolved  sync.Map                       // lower-case policy key → []*catalog.KeyUsage
+	support   sync.Map                       // *catalog.KeyUsage → bitset of the actions that support it
+}
+
+func newKeyIndex(c *catalog.Catalog) *keyIndex {
+	k := &keyIndex{byLower: map[string][]*catalog.KeyUsage{}, byPrefix: map[string][]string{}}
+	for _, u := range c.ConditionKeys() {
+		l := strings.ToLower(u.Name)
+		k.byLower[l] = append(k.byLower[l], u)
+		if catalog.IsKeyTemplate(u.Name) {
+			k.templates = append(k.templates, u)
+		}
+		pfx, _, _ := strings.Cut(l, ":")
+		k.byPrefix[pfx] = append(k.byPrefix[pfx], u.Name)
+	}
+	return k
+}
+
+// usages returns the catalog's keys a policy's condition key names: its
+// spellings, and the templates it fills in.
+func (k *keyIndex) usages(key string) []*catalog.KeyUsage {
+	l := strings.ToLower(key)
+	if v, ok := k.resolved.Load(l); ok {
+		return v.([]*catalog.KeyUsage)
+	}
+	out := append([]*catalog.KeyUsage(nil), k.byLower[l]...)
+	for _, t := range k.templates {
+		if !strings.EqualFold(t.Name, key) && catalog.KeyMatches(t.Name, key) {
+			out = append(out, t)
+		}
+	}
+	k.resolved.Store(l, out)
+	return out
+}
+
+// supporters is the set of actions that support a key: the actions that
+// list it and the actions of the resource types that list it.
+func (e *Engine) supporters(u *catalog.KeyUsage) bitset {
+	if v, ok := e.keys.support.Load(u); ok {
+		return v.(bitset)
+	}
+	b := make(bitset, (len(e.x.actions)+63)/64)
+	for _, a := range u.Actions {
+		if n, ok := e.x.num[a]; ok {
+			b.set(n)
+		}
+	}
+	for _, rt := range u.ResourceTypes {
+		for _, a := range rt.Actions {
+			if n, ok := e.x.num[a]; ok {
+				b.set(n)
+			}
+		}
+	}
+	e.keys.support.Store(u, b)
+	return b
+}
+
+// KeyUsages returns the catalog's condition keys a policy's key names: its
+// spellings (IAM compares keys ignoring case) and the templates it fills
+// in (aws:ResourceTag/Owner names aws:ResourceTag/${TagKey}).
+func (e *Engine) KeyUsages(key string) []*catalog.KeyUsage {
+	return slices.Clone(e.keys.usages(key))
+}

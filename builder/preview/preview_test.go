@@ -1,0 +1,207 @@
+package preview
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestServeRebuildsAndReloads runs the preview server on a content
+// directory, changes the content and expects a rebuilt page and a reload
+// event for the open page.
+func TestServeRebuildsAndReloads(t *testing.T) {
+	// A stand-in for the site's build: the page says what the content's
+	// one file says, and carries the reload script.
+	content := t.TempDir()
+	file := filepath.Join(content, "describe.txt")
+	if err := os.WriteFile(file, []byte("Grants permission to describe"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	build := func(context.Context) (string, error) {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return "", err
+		}
+		page := filepath.Join(out, "demo", "describe", "index.html")
+		if err := os.MkdirAll(filepath.Dir(page), 0o755); err != nil {
+			return "", err
+		}
+		return "1 page", os.WriteFile(page, append(data, `<script src="reload.js"></script>`...), 0o644)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- Serve(ctx, Config{
+			Dir: out, Build: build, Addr: "127.0.0.1:0", Watch: []string{content, ""},
+			Ready: func(addr string) { ready <- addr },
+		})
+	}()
+	var base string
+	select {
+	case addr := <-ready:
+		base = "http://" + addr
+	case err := <-done:
+		t.Fatalf("Serve: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("server not ready after 30 s")
+	}
+	client := &http.Client{Timeout: 10 * time.Second}
+	get := func(p string) string {
+		t.Helper()
+		resp, err := client.Get(base + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %d", p, resp.StatusCode)
+		}
+		return string(b)
+	}
+	page := get("/demo/describe/")
+	if !strings.Contains(page, "Grants permission to describe") || !strings.Contains(page, "reload.") {
+		t.Fatalf("page before the change lacks its description or the reload script:\n%s", page)
+	}
+
+	// Listen for reload events as an open page does.
+	req, _ := http.NewRequestWithContext(ctx, "GET", base+"/_iamref/events", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
+		t.Fatalf("events Content-Type = %q", ct)
+	}
+	lines := make(chan string)
+	go func() {
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	wait := func(want string, d time.Duration) {
+		t.Helper()
+		timeout := time.After(d)
+		for {
+			select {
+			case l, ok := <-lines:
+				if !ok {
+					t.Fatalf("event stream closed before %q", want)
+				}
+				if l == want {
+					return
+				}
+			case <-timeout:
+				t.Fatalf("no %q within %s", want, d)
+			}
+		}
+	}
+	wait(": connected", 10*time.Second)
+
+	if err := os.WriteFile(file, []byte("Grants permission to describe every widget"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	wait("event: reload", 30*time.Second)
+	if page := get("/demo/describe/"); !strings.Contains(page, "Grants permission to describe every widget") {
+		t.Error("page not rebuilt after the content changed")
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Serve returned %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("Serve did not stop within 10 s of cancel")
+	}
+}
+
+func TestEncodingQ(t *testing.T) {
+	for _, tt := range []struct {
+		accept   []string
+		br, gzip float64
+	}{
+		{nil, 0, 0},
+		{[]string{"gzip, deflate, br"}, 1, 1},
+		{[]string{"br;q=0, gzip"}, 0, 1},
+		{[]string{"gzip;q=0.5", "br;q=0.8"}, 0.8, 0.5},
+		{[]string{"*"}, 1, 1},
+		{[]string{"*;q=0.3, gzip;q=0"}, 0.3, 0},
+		{[]string{"x-gzip"}, 0, 1},
+		{[]string{"brotli, xgzip"}, 0, 0}, // no substrings
+		{[]string{"BR ; Q=0.9"}, 0.9, 0},
+		{[]string{"br;q=2, gzip;q=x"}, 0, 0}, // not weights: ignored
+	} {
+		if br, gz := encodingQ(tt.accept, "br"), encodingQ(tt.accept, "gzip"); br != tt.br || gz != tt.gzip {
+			t.Errorf("%q: br %v gzip %v, want %v %v", tt.accept, br, gz, tt.br, tt.gzip)
+		}
+	}
+}
+
+// TestFileServer: directories redirect to their cleaned path, never to
+// another host; the precompressed copy served is the one accepted.
+func TestFileServer(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range map[string]string{
+		"chime/index.html": "chime", "404.html": "not found", "app.js": "plain", "app.js.br": "brotli", "app.js.gz": "gzip",
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := httptest.NewServer(FileServer(dir))
+	defer srv.Close()
+	// As sent: no Accept-Encoding of the transport's own, nothing decompressed.
+	tr := &http.Transport{DisableCompression: true}
+	defer tr.CloseIdleConnections()
+	get := func(p, accept string) (*http.Response, string) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", srv.URL+p, nil)
+		if accept != "" {
+			req.Header.Set("Accept-Encoding", accept)
+		}
+		resp, err := tr.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp, string(body)
+	}
+	for p, want := range map[string]string{"/chime": "/chime/", "/%2Fchime": "/chime/", "//chime": "/chime/", "/./chime": "/chime/"} {
+		resp, _ := get(p, "")
+		if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != want {
+			t.Errorf("GET %s = %d, Location %q; want 301 to %s", p, resp.StatusCode, resp.Header.Get("Location"), want)
+		}
+	}
+	if resp, body := get("/nowhere/", ""); resp.StatusCode != 404 || body != "not found" {
+		t.Errorf("GET /nowhere/ = %d %q", resp.StatusCode, body)
+	}
+	for accept, want := range map[string]string{"": "plain", "gzip, br": "brotli", "br;q=0, gzip": "gzip", "gzip;q=1, br;q=0.5": "gzip", "br;q=0, gzip;q=0": "plain", "identity": "plain"} {
+		resp, body := get("/app.js", accept)
+		if body != want {
+			t.Errorf("Accept-Encoding %q: got %q (Content-Encoding %q), want %q", accept, body, resp.Header.Get("Content-Encoding"), want)
+		}
+		if resp.Header.Get("Vary") != "Accept-Encoding" || resp.Header.Get("Content-Type") != "text/javascript; charset=utf-8" {
+			t.Errorf("Accept-Encoding %q: headers %v", accept, resp.Header)
+		}
+	}
+}
