@@ -245,6 +245,7 @@ var layout = []pattern{
 	{"services/*.yaml", "a service's IAM features"},
 	{"guides/*/*.md", "a guide"},
 	{"policies/*.json", "a managed policy"},
+	{"policies/source.yaml", "the managed policies' package release"},
 	{"examples/*.md", "an example's explanation"},
 	{"examples/*.json", "an example policy"},
 	{"docs/*-managed-policy-table.yaml", "a documented managed-policy table"},

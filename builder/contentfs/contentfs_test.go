@@ -182,7 +182,7 @@ func TestInventory(t *testing.T) {
 		"guides/chime/old.markdown":   "name it guides/chime/old.md",
 		"guides/top.md":               "guides/ holds guides/*/*.md",
 		"policies/Shouted.JSON":       "name it policies/Shouted.json",
-		"policies/sub/Nested.json":    "policies/ holds policies/*.json (a managed policy), and no other directories",
+		"policies/sub/Nested.json":    "policies/ holds policies/*.json (a managed policy) and policies/source.yaml (the managed policies' package release), and no other directories",
 		"examples/a.txt":              "examples/ holds examples/*.md (an example's explanation) and examples/*.json (an example policy)",
 		"docs/notes.yaml":             "docs/ holds docs/*-managed-policy-table.yaml",
 		"README.md":                   "content/ holds catalog/, history/, urls.txt",

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strconv"
 
+	"github.com/iamref/iamref/builder/catalog"
 	"github.com/iamref/iamref/builder/policy"
 )
 
@@ -33,6 +34,17 @@ type policyAPIDoc struct {
 	KindGuessed     bool           `json:"policy_type_guessed"`
 	EscalationPaths []pathDoc      `json:"escalation_paths"`
 	Sensitive       []sensitiveDoc `json:"sensitive_actions"`
+	// Versions are a managed policy's versions, oldest first, each with
+	// the actions it added and removed against the version before it
+	// (the first lists what it allows in Added); policyversions.go.
+	Versions []versionDoc `json:"versions,omitempty"`
+}
+
+type versionDoc struct {
+	Version string   `json:"version"`
+	Date    string   `json:"date"` // YYYY-MM-DD, "" when not known
+	Added   []string `json:"added"`
+	Removed []string `json:"removed"`
 }
 
 type pathDoc struct {
@@ -105,6 +117,9 @@ func (b *builder) policyJSON(mp *policy.ManagedPolicy, ex *Example, v *PolicyVie
 	if mp != nil {
 		d.Kind, d.Name, d.URL, d.ARN, d.Version = "managed", mp.Name, PolicyPath(mp.Name), mp.ARN, mp.Version
 		d.Deprecated, d.Created, d.Updated = mp.Deprecated, mp.CreateDate, mp.UpdateDate
+		if m := b.pol.byName[mp.Name]; m != nil && m.History != nil {
+			d.Versions = versionDocs(m.History)
+		}
 	} else {
 		d.Kind, d.Name, d.Title, d.URL = "example", ex.Slug, ex.Doc.Title, ExamplePath(ex.Slug)
 	}
@@ -268,4 +283,21 @@ func plainJSON(s string) bool {
 		}
 	}
 	return true
+}
+
+// versionDocs are a policy's versions for its JSON, oldest first.
+func versionDocs(h *PolicyHistory) []versionDoc {
+	ids := func(as []*catalog.Action) []string {
+		out := make([]string, len(as))
+		for i, a := range as {
+			out[i] = a.ID()
+		}
+		return out
+	}
+	out := make([]versionDoc, 0, len(h.Versions))
+	for i := len(h.Versions) - 1; i >= 0; i-- {
+		v := h.Versions[i]
+		out = append(out, versionDoc{Version: v.ID, Date: v.Date, Added: ids(v.Added), Removed: ids(v.Removed)})
+	}
+	return out
 }

@@ -214,14 +214,10 @@ func (b *builder) comparePages() map[string][]CompareLink {
 			}
 		}
 	}
-	// A comparison once published stays, while both policies exist, even
-	// when no matrix leads with the pair any more (its service renamed or
-	// removed, a policy grown broad).
-	for _, u := range b.manifest {
-		a, bn, ok := comparePair(u)
-		if ok && ps.byName[a] != nil && ps.byName[bn] != nil && !seen[u] && ComparePath(a, bn) == u {
-			seen[u] = true
-			links = append(links, CompareLink{A: a, B: bn, Path: u})
+	for _, c := range b.promisedComparisons() { // promises.go
+		if !seen[c.Path] {
+			seen[c.Path] = true
+			links = append(links, c)
 		}
 	}
 	sort.Slice(links, func(i, j int) bool { return links[i].Path < links[j].Path })

@@ -98,7 +98,7 @@ func TestRemovedServiceKeepsItsURLs(t *testing.T) {
 	out, _ := buildSite(t, after)
 	keepsPromise(t, out, manifest)
 	sitetest.Contains(t, "api/catalog/gone.json", sitetest.ReadFile(t, out, "api/catalog/gone.json"),
-		`"schema": "iamref.removed.v1"`, `"prefix": "gone"`, `"url": "/gone/"`, `"removed": "2026-06-14"`, `"last_listed": "2025-06-01"`, `! "successor"`)
+		`"schema": "iamref.catalog.v1"`, `"prefix": "gone"`, `"url": "/gone/"`, `"id": "gone:Ping"`, `"since": "2026-06-14"`, `"last": "2025-06-01"`, `! "successor"`)
 	// The comparison no matrix leads with any more is still made.
 	sitetest.Contains(t, "policies/compare/GoneAdmin/GoneViewer/index.html", sitetest.ReadFile(t, out, "policies/compare/GoneAdmin/GoneViewer/index.html"), "GoneAdmin", "GoneViewer")
 	sitetest.Contains(t, "_redirects", sitetest.ReadFile(t, out, "_redirects"), "\n/gone/* /gone/\n")
