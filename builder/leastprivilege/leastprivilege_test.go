@@ -1,6 +1,7 @@
 package leastprivilege
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -357,5 +358,75 @@ func TestStatements(t *testing.T) {
 	v := p.Verification
 	if v.Exact || len(v.Extra) != 1 || v.Extra[0].Action.Name != "getprofile" || !strings.Contains(v.Extra[0].Reason, "IAM compares action names ignoring case") {
 		t.Errorf("case twin: %+v", v)
+	}
+}
+
+// TestEncode: the JSON of a written policy, decoded back into the shape
+// docs/policy.md documents.
+func TestEncode(t *testing.T) {
+	e := demo(t)
+	p := Write(e, Spec{Actions: []string{"store:GetObject", "store:ListAllBuckets", "store:Nope"}, Name: "r"})
+	out := Encode(p, e.Catalog().Snapshot)
+	if !strings.HasSuffix(string(out), "}\n") || strings.Count(string(out), "\n") != 1 {
+		t.Fatalf("not one line: %q", out)
+	}
+	var got struct {
+		Schema   string
+		Snapshot struct{ Date, Hash string }
+		Actions  []struct {
+			Action      string
+			AccessLevel string `json:"access_level"`
+		}
+		Problems  []string
+		Resources []struct {
+			Type      string
+			ARNFormat string `json:"arn_format"`
+			Variables []struct{ Name, Value string }
+			ARNs      []string
+			Actions   []string
+		}
+		Dependent []struct {
+			Action   string
+			Known    bool
+			Of       []string
+			Included bool
+		}
+		Statements []struct {
+			Sid          string
+			AccessLevel  string `json:"access_level"`
+			ResourceType string `json:"resource_type"`
+			Actions      []string
+			Resources    []string
+		}
+		Policy, Terraform string
+		Verification      struct {
+			Exact    bool
+			Extra    []any
+			Missing  []any
+			Findings []any
+		}
+	}
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Schema != Schema || got.Snapshot.Date != "2026-06-14" || len(got.Actions) != 2 || got.Actions[0].Action != "store:GetObject" || got.Actions[0].AccessLevel != "Read" {
+		t.Errorf("head %+v", got)
+	}
+	if len(got.Problems) != 1 || !strings.Contains(got.Problems[0], `"store:Nope" matches no action`) {
+		t.Errorf("problems %q", got.Problems)
+	}
+	if len(got.Resources) != 1 || got.Resources[0].Type != "store:object" || got.Resources[0].ARNs[0] != "arn:*:store:::*/*" || len(got.Resources[0].Variables) != 3 {
+		t.Errorf("resources %+v", got.Resources)
+	}
+	if len(got.Dependent) != 1 || got.Dependent[0].Action != "kms:Decrypt" || !got.Dependent[0].Known || got.Dependent[0].Included || got.Dependent[0].Of[0] != "store:GetObject" {
+		t.Errorf("dependent %+v", got.Dependent)
+	}
+	if len(got.Statements) != 2 || got.Statements[0].ResourceType != "store:object" || got.Statements[1].Sid != "NoResourceConstraint" || got.Statements[1].ResourceType != "" || got.Statements[1].AccessLevel != "" {
+		t.Errorf("statements %+v", got.Statements)
+	}
+	if got.Policy != string(p.JSON) || got.Terraform != string(p.Terraform) || !got.Verification.Exact || got.Verification.Extra == nil || got.Verification.Missing == nil || got.Verification.Findings == nil {
+		t.Errorf("policy, terraform or verification: %+v", got.Verification)
 	}
 }
