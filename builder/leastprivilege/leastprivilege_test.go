@@ -379,11 +379,13 @@ func TestEncode(t *testing.T) {
 		}
 		Problems  []string
 		Resources []struct {
-			Type      string
-			ARNFormat string `json:"arn_format"`
-			Variables []struct{ Name, Value string }
-			ARNs      []string
-			Actions   []string
+			Type          string
+			ARNFormat     string `json:"arn_format"`
+			Variables     []struct{ Name, Value string }
+			ARNs          []string
+			Malformed     bool
+			ConditionKeys []struct{ Name, Type string } `json:"condition_keys"`
+			Actions       []string
 		}
 		Dependent []struct {
 			Action   string
