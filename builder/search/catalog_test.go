@@ -111,18 +111,38 @@ func catalogDocs(tb testing.TB) []search.Document {
 }
 
 var (
-	fullOnce sync.Once
+	docsOnce sync.Once
 	fullDocs []search.Document
+
+	fullOnce sync.Once
 	fullIdx  *search.Index
 	fullErr  error
 )
 
+// allDocs returns the documents of the whole catalog (catalogDocs), read
+// once per test binary.
+func allDocs(tb testing.TB) []search.Document {
+	tb.Helper()
+	docsOnce.Do(func() { fullDocs = catalogDocs(tb) })
+	if fullDocs == nil {
+		tb.Fatal("catalog documents not read")
+	}
+	return fullDocs
+}
+
 // fullIndex builds the index of the whole catalog once per test binary.
+// Under the race detector with -short (.ci/run) the tests that need it
+// are skipped: what they check (relevance, the parts' contents) runs in
+// one goroutine and is checked by go test -short, while the index's
+// concurrent build is raced on part of the catalog (TestBuildDeterministic).
 func fullIndex(tb testing.TB) ([]search.Document, *search.Index) {
 	tb.Helper()
+	if raceEnabled && testing.Short() {
+		tb.Skip("the index of the whole catalog: skipped by -race -short")
+	}
+	docs := allDocs(tb)
 	fullOnce.Do(func() {
-		fullDocs = catalogDocs(tb)
-		fullIdx, fullErr = search.Build(fullDocs, search.Options{})
+		fullIdx, fullErr = search.Build(docs, search.Options{})
 	})
 	if fullErr != nil {
 		tb.Fatal(fullErr)
@@ -130,5 +150,5 @@ func fullIndex(tb testing.TB) ([]search.Document, *search.Index) {
 	if fullIdx == nil {
 		tb.Fatal("full index not built")
 	}
-	return fullDocs, fullIdx
+	return docs, fullIdx
 }

@@ -1,7 +1,11 @@
 // Package search builds the site's search index: a bleve upsidedown index
-// built in memory, then serialised as one flat, sorted key/value file
-// together with a compact table of what a result shows. Package
-// builder/search/query opens that file, natively or in WebAssembly.
+// built in memory, then serialised as flat, sorted key/value rows together
+// with a compact table of what a result shows, in two files: the names
+// part (the rows of the name field and the document table) and the
+// descriptions part (the rows of the description field and the
+// descriptions). A browser answers from the names as soon as they and the
+// engine are there, and from everything once the descriptions follow.
+// Package builder/search/query opens them, natively or in WebAssembly.
 //
 // What the index holds: two analysed fields per document, "name" (the
 // words of the id split at camelCase and punctuation, and of the title
@@ -10,21 +14,22 @@
 // vectors; no back-index rows (package internal/rowindex, which answers
 // bleve's searchers, counts documents from the document table).
 // Document ids inside bleve are 3-byte ordinals, so posting keys stay
-// short. Ids, kinds, services, access levels, titles, URLs and
-// descriptions live in a column-wise side table in the same file: exact
-// ids, action names typed in any case or spacing, IAM wildcards and
-// filters are answered from it.
+// short. Ids, kinds, services, access levels, titles and URLs live in a
+// column-wise side table in the names part, the descriptions in a column
+// of the descriptions part: exact ids, action names typed in any case or
+// spacing, IAM wildcards and filters are answered from the table.
 //
-// Wiring a site:
-//
-//	idx, _ := search.Build(docs, search.Options{})
-//	ia, _ := search.Write(idx, "public")                     // search-<hash>.idx(.br, .gz)
-//	wa, _ := wasmbuild.Build(ctx, ".", ".cache/wasm", "public") // search-<hash>.wasm, wasm_exec-<hash>.js
-//
-// and on the search form of every page (URLs relative to the page):
+// Wiring a site (builder/site does this): Build the index and write
+// Names as HashName("search-", ".idx", ...) and Descriptions as
+// HashName("search-desc-", ".idx", ...), each with its CompressIndex
+// copies as name.br and name.gz; compile the engine with
+// wasmbuild.Compile and write it and Go's wasm_exec.js the same way; name
+// the four in the Manifest; and put on the search form of every page
+// (URLs relative to the page):
 //
 //	<form role="search" action="/" method="get"
-//	      data-index="{{ia.Index}}" data-wasm="{{wa.Wasm}}" data-wasm-exec="{{wa.WasmExec}}"
+//	      data-index="{{index}}" data-index-desc="{{descriptions}}"
+//	      data-wasm="{{wasm}}" data-wasm-exec="{{wasmExec}}"
 //	      data-worker="js/search-worker.js" data-root="{{root}}">
 //	  <input id="search-input" name="q" ...>
 //	</form>
@@ -40,6 +45,7 @@ import (
 	"cmp"
 	"compress/gzip"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -48,7 +54,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"sync"
 
 	"github.com/andybalholm/brotli"
 	"github.com/blevesearch/bleve/v2/document"
@@ -63,8 +68,8 @@ import (
 
 // Document is one searchable thing of the site.
 type Document struct {
-	// Kind is one of action, service, resource, condition, policy,
-	// example, guide.
+	// Kind is one of service, action, resource, condition, policy,
+	// example, guide: the order in which results of equal score are shown.
 	Kind string
 	// ID is what the user may type exactly: "chime:CreateMeeting" for an
 	// action, the prefix "chime" for a service, a policy name, ...
@@ -84,32 +89,27 @@ type Document struct {
 	Description string
 }
 
-// Kinds lists the document kinds in the order results of equal score are
-// shown.
-var Kinds = []string{"service", "action", "resource", "condition", "policy", "example", "guide"}
-
-func kindRank(k string) int {
-	if i := slices.Index(Kinds, k); i >= 0 {
-		return i
-	}
-	return len(Kinds)
-}
-
 // Options tune Build.
 type Options struct {
 	// Workers is the number of analysis goroutines; 0 means GOMAXPROCS.
 	Workers int
 }
 
-// Index is a built, serialised index.
+// Index is a built, serialised index, in two parts (package format): the
+// names part answers alone, and the descriptions part adds the
+// descriptions' words and text.
 type Index struct {
-	data []byte
-	docs int
-	rows int
+	names, descs []byte
+	docs         int
+	rows         int
 }
 
-// Bytes returns the serialised index (the content of search-<hash>.idx).
-func (x *Index) Bytes() []byte { return x.data }
+// Names returns the names part (the content of search-<hash>.idx).
+func (x *Index) Names() []byte { return x.names }
+
+// Descriptions returns the descriptions part (the content of
+// search-desc-<hash>.idx).
+func (x *Index) Descriptions() []byte { return x.descs }
 
 // Docs returns the number of documents in the index.
 func (x *Index) Docs() int { return x.docs }
@@ -132,7 +132,7 @@ func Build(docs []Document, opts Options) (*Index, error) {
 	slices.SortFunc(sorted, func(a, b Document) int {
 		return cmp.Or(
 			cmp.Compare(a.Service, b.Service),
-			cmp.Compare(kindRank(a.Kind), kindRank(b.Kind)),
+			cmp.Compare(format.KindRank(a.Kind), format.KindRank(b.Kind)),
 			cmp.Compare(a.Kind, b.Kind),
 			cmp.Compare(a.ID, b.ID),
 			cmp.Compare(a.Title, b.Title),
@@ -177,13 +177,30 @@ func Build(docs []Document, opts Options) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	var enc flatkv.Encoder
-	err = kvs.(*memkv.Store).Walk(func(k, v []byte) error {
+	// The description field's rows go to the descriptions part, every
+	// other row that package rowindex reads to the names part.
+	store := kvs.(*memkv.Store)
+	descField := -1
+	err = store.Walk(func(k, v []byte) error {
+		if k[0] == 'f' && len(k) == 3 && string(v) == textan.FieldDesc+"\xff" {
+			descField = int(binary.LittleEndian.Uint16(k[1:]))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var names, descs flatkv.Encoder
+	err = store.Walk(func(k, v []byte) error {
 		switch k[0] {
-		case 'f', 'd', 't':
-			// fields, the term dictionary, term frequencies: what
-			// package rowindex reads
-			return enc.Add(k, v)
+		case 'f':
+			return names.Add(k, v)
+		case 'd', 't':
+			// the term dictionary and term frequencies of a field
+			if int(binary.LittleEndian.Uint16(k[1:])) == descField {
+				return descs.Add(k, v)
+			}
+			return names.Add(k, v)
 		case 'v', 'b', 's', 'i':
 			// upsidedown's version row, back-index rows (for updates and
 			// deletes; queries count documents in the document table),
@@ -203,11 +220,17 @@ func Build(docs []Document, opts Options) (*Index, error) {
 			AccessLevel: d.AccessLevel, AccessOverride: d.AccessOverride, Risk: d.Risk, Description: d.Description,
 		}
 	}
-	return &Index{
-		data: format.Join(enc.Encode(), format.EncodeDocs(meta)),
-		docs: len(sorted),
-		rows: enc.Len(),
-	}, nil
+	nf := format.File{Part: format.PartNames, KV: names.Encode(), Rest: format.EncodeDocs(meta)}
+	df := format.File{Part: format.PartDescriptions, KV: descs.Encode(), Rest: format.EncodeDescriptions(meta)}
+	// The set id ties the parts: a hash of both.
+	h := sha256.New()
+	for _, b := range [][]byte{nf.KV, nf.Rest, df.KV, df.Rest} {
+		h.Write(binary.AppendUvarint(nil, uint64(len(b))))
+		h.Write(b)
+	}
+	copy(nf.Set[:], h.Sum(nil))
+	df.Set = nf.Set
+	return &Index{names: nf.Encode(), descs: df.Encode(), docs: len(sorted), rows: names.Len() + descs.Len()}, nil
 }
 
 func bleveDoc(n int, d *Document) *document.Document {
@@ -228,36 +251,14 @@ func bleveDoc(n int, d *Document) *document.Document {
 // search-* forever.
 const ManifestName = "search.json"
 
-// Manifest names the hashed search assets of a directory. Precompressed
-// copies are the same names plus ".br" and ".gz".
+// Manifest names the hashed search assets of a directory (cmd/search
+// reads it). Precompressed copies are the same names plus ".br" and
+// ".gz".
 type Manifest struct {
-	Index    string `json:"index,omitempty"`
-	Wasm     string `json:"wasm,omitempty"`
-	WasmExec string `json:"wasmExec,omitempty"`
-}
-
-var manifestMu sync.Mutex
-
-// UpdateManifest reads dir's manifest (if any), lets fn change it and
-// writes it back. Calls within one process are serialised.
-func UpdateManifest(dir string, fn func(*Manifest)) error {
-	manifestMu.Lock()
-	defer manifestMu.Unlock()
-	path := filepath.Join(dir, ManifestName)
-	var m Manifest
-	if b, err := os.ReadFile(path); err == nil {
-		if err := json.Unmarshal(b, &m); err != nil {
-			return fmt.Errorf("search: %s: %w", path, err)
-		}
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return err
-	}
-	fn(&m)
-	b, err := json.MarshalIndent(&m, "", "  ")
-	if err != nil {
-		return err
-	}
-	return WriteFileAtomic(path, append(b, '\n'))
+	Index        string `json:"index,omitempty"`        // the names part
+	Descriptions string `json:"descriptions,omitempty"` // the descriptions part
+	Wasm         string `json:"wasm,omitempty"`
+	WasmExec     string `json:"wasmExec,omitempty"`
 }
 
 // ReadManifest reads dir's manifest.
@@ -271,82 +272,11 @@ func ReadManifest(dir string) (Manifest, error) {
 	return m, err
 }
 
-// Assets names the files Write wrote.
-type Assets struct {
-	Index      string // "search-<hash>.idx"
-	Brotli     string // Index + ".br"
-	Gzip       string // Index + ".gz"
-	Size       int
-	BrotliSize int
-	GzipSize   int
-}
-
-// Write writes idx into dir as search-<hash>.idx with .br and .gz copies
-// (CompressIndex),
-// and records the name in dir's manifest.
-func Write(idx *Index, dir string) (Assets, error) {
-	name := HashName("search-", ".idx", idx.data)
-	br, gz, err := CompressIndex(idx.data)
-	if err != nil {
-		return Assets{}, err
-	}
-	if err := WriteCompressed(dir, name, idx.data, br, gz); err != nil {
-		return Assets{}, err
-	}
-	files := HashedFile{Name: name, BrotliSize: len(br), GzipSize: len(gz)}
-	err = UpdateManifest(dir, func(m *Manifest) { m.Index = files.Name })
-	return Assets{
-		Index: files.Name, Brotli: files.Name + ".br", Gzip: files.Name + ".gz",
-		Size: len(idx.data), BrotliSize: files.BrotliSize, GzipSize: files.GzipSize,
-	}, err
-}
-
-// HashedFile describes a file written by WriteHashed.
-type HashedFile struct {
-	Name                 string
-	BrotliSize, GzipSize int
-}
-
 // HashName returns prefix + the first 12 hex digits of data's SHA-256 +
 // suffix.
 func HashName(prefix, suffix string, data []byte) string {
 	sum := sha256.Sum256(data)
 	return prefix + hex.EncodeToString(sum[:6]) + suffix
-}
-
-// WriteHashed writes data under a content-hashed name in dir, with brotli
-// and gzip copies (name + ".br", ".gz"). Existing identical files are kept.
-func WriteHashed(dir, prefix, suffix string, data []byte) (HashedFile, error) {
-	name := HashName(prefix, suffix, data)
-	br, gz, err := Compress(data)
-	if err != nil {
-		return HashedFile{}, err
-	}
-	if err := WriteCompressed(dir, name, data, br, gz); err != nil {
-		return HashedFile{}, err
-	}
-	return HashedFile{Name: name, BrotliSize: len(br), GzipSize: len(gz)}, nil
-}
-
-// WriteCompressed writes data as dir/name and its compressed forms as
-// name.br and name.gz, leaving files that already hold those bytes alone.
-func WriteCompressed(dir, name string, data, br, gz []byte) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	for _, f := range []struct {
-		name string
-		data []byte
-	}{{name, data}, {name + ".br", br}, {name + ".gz", gz}} {
-		path := filepath.Join(dir, f.name)
-		if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, f.data) {
-			continue
-		}
-		if err := WriteFileAtomic(path, f.data); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // Compress returns the brotli (quality 11, 16 MiB window) and gzip (best)

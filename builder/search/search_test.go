@@ -3,13 +3,16 @@ package search_test
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
+	"errors"
+	"io"
 	"math/rand"
 	"os"
-	"path/filepath"
-	"reflect"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/andybalholm/brotli"
 
 	"github.com/iamref/iamref/builder/search"
 	"github.com/iamref/iamref/builder/search/query"
@@ -51,95 +54,131 @@ func readRelevance(t *testing.T) []relevanceCase {
 
 func TestRelevance(t *testing.T) {
 	_, idx := fullIndex(t)
-	eng, err := query.Open(idx.Bytes())
+	names, err := query.Open(idx.Names())
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := names.WithDescriptions(idx.Descriptions())
 	if err != nil {
 		t.Fatal(err)
 	}
 	cases := readRelevance(t)
-	hits := 0
-	for _, c := range cases {
-		res := eng.Search(c.query, 3)
+	found := func(eng *query.Engine, c relevanceCase) ([]string, bool) {
 		var got []string
-		for _, h := range res.Hits {
+		for _, h := range eng.Search(c.query, 3).Hits {
 			got = append(got, h.ID)
 		}
-		ok := true
 		for _, id := range c.want {
 			if !slices.Contains(got, id) {
-				ok = false
+				return got, false
 			}
 		}
-		if ok {
+		return got, true
+	}
+	hits, first := 0, 0
+	for _, c := range cases {
+		if got, ok := found(eng, c); ok {
 			hits++
 		} else {
 			t.Logf("relevance.txt:%d: %q: want %v in top 3, got %v", c.line, c.query, c.want, got)
 		}
+		if _, ok := found(names, c); ok {
+			first++
+		}
 	}
 	pct := 100 * float64(hits) / float64(len(cases))
 	t.Logf("relevance: %d of %d queries (%.1f%%) have their ids in the top 3", hits, len(cases), pct)
+	// What a browser shows before the descriptions part has arrived.
+	t.Logf("relevance from the names part alone: %d of %d", first, len(cases))
 	if pct < 95 {
 		t.Errorf("relevance %.1f%%, want at least 95%%", pct)
 	}
 }
 
-func TestRoundTrip(t *testing.T) {
+// TestCompressedCopies checks that the .br and .gz copies a site serves
+// decode to the index's parts, and that the parts open to results.
+func TestCompressedCopies(t *testing.T) {
 	_, idx := fullIndex(t)
-	dir := t.TempDir()
-	a, err := search.Write(idx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasPrefix(a.Index, "search-") || !strings.HasSuffix(a.Index, ".idx") {
-		t.Errorf("index name %q, want search-<hash>.idx", a.Index)
-	}
-	for _, name := range []string{a.Index, a.Brotli, a.Gzip} {
-		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
-			t.Error(err)
+	for _, part := range [][]byte{idx.Names(), idx.Descriptions()} {
+		br, gz, err := search.CompressIndex(part)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(gz))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, r := range map[string]io.Reader{"brotli": brotli.NewReader(bytes.NewReader(br)), "gzip": zr} {
+			b, err := io.ReadAll(r)
+			if err != nil || !bytes.Equal(b, part) {
+				t.Fatalf("%s copy: %d bytes, %v; want the part's %d", name, len(b), err, len(part))
+			}
 		}
 	}
-	m, err := search.ReadManifest(dir)
+	if name := search.HashName("search-", ".idx", idx.Names()); !strings.HasPrefix(name, "search-") || len(name) != len("search-123456789abc.idx") {
+		t.Errorf("index name %q, want search-<12 hex digits>.idx", name)
+	}
+	eng, err := query.OpenAll(idx.Names(), idx.Descriptions())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.Index != a.Index {
-		t.Fatalf("manifest names %q, Write returned %q", m.Index, a.Index)
-	}
-	b, err := os.ReadFile(filepath.Join(dir, m.Index))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(b, idx.Bytes()) {
-		t.Fatal("written index differs from the built one")
-	}
-	fromFile, err := query.Open(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fromMem, err := query.Open(idx.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if fromFile.Docs() != idx.Docs() {
-		t.Errorf("opened index has %d documents, built %d", fromFile.Docs(), idx.Docs())
+	if eng.Docs() != idx.Docs() || !eng.Complete() {
+		t.Errorf("opened index has %d documents (complete %v), built %d", eng.Docs(), eng.Complete(), idx.Docs())
 	}
 	for _, c := range readRelevance(t) {
-		r1, r2 := fromFile.Search(c.query, 10), fromMem.Search(c.query, 10)
-		if !reflect.DeepEqual(r1, r2) {
-			t.Errorf("%q: results differ between the written and the built index", c.query)
-		}
-		if len(r1.Hits) == 0 {
+		if r := eng.Search(c.query, 10); len(r.Hits) == 0 {
 			t.Errorf("%q: no results", c.query)
 		}
 	}
-	// a second write of the same index changes nothing
-	a2, err := search.Write(idx, dir)
-	if err != nil || a2 != a {
-		t.Errorf("second Write = %+v, %v; want %+v", a2, err, a)
+}
+
+// TestParts checks what each part holds: the names part answers names
+// and ids without descriptions; the descriptions part adds their words and
+// text, and only to the names of its own index.
+func TestParts(t *testing.T) {
+	docs, idx := fullIndex(t)
+	names, err := query.Open(idx.Names())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if names.Complete() {
+		t.Error("the names part alone is complete")
+	}
+	const q = "decrypt ciphertext" // words of descriptions only
+	if r := names.Search("kms:Decrypt", 1); len(r.Hits) != 1 || r.Hits[0].ID != "kms:Decrypt" || len(r.Hits[0].Snippet) != 0 {
+		t.Errorf("names part: kms:Decrypt gave %+v", r.Hits)
+	}
+	all, err := names.WithDescriptions(idx.Descriptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := all.Search(q, 3)
+	if len(r.Hits) == 0 || r.Hits[0].ID != "kms:Decrypt" || len(r.Hits[0].Snippet) == 0 {
+		t.Errorf("both parts: %q gave %+v", q, r.Hits)
+	}
+	if names.Complete() || !all.Complete() {
+		t.Error("WithDescriptions changed the engine it was called on, or did not complete the new one")
+	}
+	if _, err := all.WithDescriptions(idx.Descriptions()); err == nil {
+		t.Error("descriptions added twice")
+	}
+	other, err := search.Build(docs[:100], search.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := names.WithDescriptions(other.Descriptions()); !errors.Is(err, query.ErrOtherIndex) {
+		t.Errorf("descriptions of another index: %v, want ErrOtherIndex", err)
+	}
+	if _, err := query.Open(idx.Descriptions()); err == nil {
+		t.Error("Open accepted the descriptions part")
+	}
+	if _, err := names.WithDescriptions(idx.Names()); err == nil {
+		t.Error("WithDescriptions accepted the names part")
 	}
 }
 
 func TestBuildDeterministic(t *testing.T) {
-	docs, _ := fullIndex(t)
+	docs := allDocs(t)
 	sub := slices.Clone(docs[:3000])
 	x1, err := search.Build(sub, search.Options{Workers: 4})
 	if err != nil {
@@ -150,7 +189,7 @@ func TestBuildDeterministic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(x1.Bytes(), x2.Bytes()) {
+	if !bytes.Equal(x1.Names(), x2.Names()) || !bytes.Equal(x1.Descriptions(), x2.Descriptions()) {
 		t.Fatal("the same documents in another order gave different index bytes")
 	}
 }
@@ -162,18 +201,27 @@ func TestBuildErrors(t *testing.T) {
 }
 
 func TestOpenRejectsCorruptIndex(t *testing.T) {
-	docs, _ := fullIndex(t)
+	docs := allDocs(t)
 	x, err := search.Build(docs[:200], search.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := x.Bytes()
-	if _, err := query.Open(b); err != nil {
+	b, d := x.Names(), x.Descriptions()
+	names, err := query.Open(b)
+	if err != nil {
 		t.Fatalf("Open(good index) = %v", err)
+	}
+	if _, err := names.WithDescriptions(d); err != nil {
+		t.Fatalf("WithDescriptions(good part) = %v", err)
 	}
 	for _, bad := range [][]byte{nil, []byte("IAMREFSX"), b[:len(b)/2], append(slices.Clone(b), 0)} {
 		if _, err := query.Open(bad); err == nil {
 			t.Errorf("Open accepted %d corrupt bytes", len(bad))
+		}
+	}
+	for _, bad := range [][]byte{nil, d[:len(d)/2], d[:len(d)-1], append(slices.Clone(d), 0)} {
+		if _, err := names.WithDescriptions(bad); err == nil {
+			t.Errorf("WithDescriptions accepted %d corrupt bytes", len(bad))
 		}
 	}
 }

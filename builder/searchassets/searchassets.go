@@ -1,15 +1,19 @@
 // Package searchassets makes the files of the site's search while the
-// pages are assembled: the index of the search documents (package search),
-// written under a content-hashed name, and the engine that reads it, Go
-// compiled to WebAssembly by wasmbuild (cached in <module>/.cache/wasm).
-// The page templates need only their names, so the index is compressed
-// while the pages render:
+// pages are assembled and rendered: the index of the search documents
+// (package search), written under a content-hashed name, and the engine
+// that reads it, Go compiled to WebAssembly by wasmbuild (cached in
+// <module>/.cache/wasm). The page templates need only their names: the
+// index's, a hash of its bytes, is known once it is built (seconds); the
+// engine's, a hash of its inputs (wasmbuild.Job.Name), before it compiles,
+// so the pages render while the engine compiles (about a minute on a fresh
+// clone) and the index is compressed:
 //
-//	Start       after loading: the index and the engine in the background
-//	Ready       before rendering: their names and files
-//	Compressed  before publishing: the index's .br and .gz copies
+//	Start   after loading: the index and the engine in the background
+//	Ready   before rendering: their names, and the files known by then
+//	Finish  before publishing: the index's .br and .gz copies, the engine
 //
-// Files, all at the site root: search-<hash>.idx and search-<hash>.wasm,
+// Files, all at the site root: the index's parts search-<hash>.idx (names)
+// and search-desc-<hash>.idx (descriptions), search-<hash>.wasm and
 // wasm_exec-<hash>.js (each with .br and .gz copies) and search.json (for
 // go run ./cmd/search -index public).
 package searchassets
@@ -25,6 +29,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -34,25 +39,32 @@ import (
 
 // Job builds the index and the engine of one build.
 type Job struct {
-	wasmDone chan struct{}
+	named    chan struct{} // closed when engine (or wasmErr) is set
+	engine   *wasmbuild.Job
+	wasmDone chan struct{} // closed when wasm (or wasmErr) is set
 	wasm     *wasmbuild.Files
 	wasmErr  error
 
 	indexDone chan struct{}
-	index     []byte
+	parts     [2]indexPart // names, descriptions (search.Index)
 	indexErr  error
 
-	compressed chan struct{} // closed when br and gz are set
-	br, gz     []byte
+	compressed chan struct{} // closed when the parts' br and gz are set
 	compErr    error
 
 	files *Files // set by Ready
 
-	cached                    bool // the index came from .cache/search
-	docs                      int
-	start                     time.Time
-	indexTime, wasmTime, wait time.Duration
+	cached                              bool // the index came from .cache/search
+	docs                                int
+	start                               time.Time
+	indexTime, wasmTime, wait, wasmWait time.Duration
 }
+
+// indexPart is one part of the index with its compressed copies.
+type indexPart struct{ data, br, gz []byte }
+
+// indexPrefixes are the prefixes of the parts' file names.
+var indexPrefixes = [2]string{"search-", "search-desc-"}
 
 // File is one file of the search, at its site path.
 type File struct {
@@ -60,17 +72,18 @@ type File struct {
 	Data []byte
 }
 
-// Files are the search's files, and the site paths of those the pages
-// name.
+// Files are the search's files known before the pages render, and the
+// site paths of those the pages name: Index and Descriptions are the
+// index's parts; WASM is written by Finish.
 type Files struct {
-	Index, WASM, WASMExec string
-	List                  []File
+	Index, Descriptions, WASM, WASMExec string
+	List                                []File
 }
 
 // Start starts building the index of docs and compiling the engine from
 // the module at moduleRoot ("": found by wasmbuild.ModuleRoot).
 func Start(ctx context.Context, docs []search.Document, moduleRoot string) *Job {
-	s := &Job{wasmDone: make(chan struct{}), indexDone: make(chan struct{}), compressed: make(chan struct{}), start: time.Now()}
+	s := &Job{named: make(chan struct{}), wasmDone: make(chan struct{}), indexDone: make(chan struct{}), compressed: make(chan struct{}), start: time.Now()}
 	s.docs = len(docs)
 	rootDone := make(chan struct{})
 	root, rootErr := moduleRoot, error(nil)
@@ -80,11 +93,16 @@ func Start(ctx context.Context, docs []search.Document, moduleRoot string) *Job 
 			root, rootErr = wasmbuild.ModuleRoot(ctx)
 		}
 		close(rootDone)
-		if rootErr != nil {
-			s.wasmErr = rootErr
+		err := rootErr
+		if err == nil {
+			s.engine, err = wasmbuild.Start(ctx, root, filepath.Join(root, ".cache", "wasm"))
+		}
+		s.wasmErr = err
+		close(s.named)
+		if err != nil {
 			return
 		}
-		s.wasm, s.wasmErr = wasmbuild.Compile(ctx, root, filepath.Join(root, ".cache", "wasm"))
+		s.wasm, s.wasmErr = s.engine.Wait()
 		s.wasmTime = time.Since(s.start)
 	}()
 	go func() {
@@ -102,7 +120,7 @@ func Start(ctx context.Context, docs []search.Document, moduleRoot string) *Job 
 		}
 		idx, err := search.Build(docs, search.Options{})
 		if err == nil {
-			s.index = idx.Bytes()
+			s.parts[0].data, s.parts[1].data = idx.Names(), idx.Descriptions()
 		}
 		s.indexErr = err
 		s.indexTime = time.Since(s.start)
@@ -110,9 +128,15 @@ func Start(ctx context.Context, docs []search.Document, moduleRoot string) *Job 
 		if err != nil {
 			return
 		}
-		s.br, s.gz, s.compErr = search.CompressIndex(s.index)
-		if s.compErr == nil && cache != "" && key != "" {
-			writeCachedIndex(cache, key, s.index, s.br, s.gz) // a cache: failing to write it changes nothing
+		for i := range s.parts {
+			p := &s.parts[i]
+			if p.br, p.gz, err = search.CompressIndex(p.data); err != nil {
+				s.compErr = err
+				return
+			}
+		}
+		if cache != "" && key != "" {
+			writeCachedIndex(cache, key, s.parts) // a cache: failing to write it changes nothing
 		}
 	}()
 	return s
@@ -170,111 +194,149 @@ func (s *Job) readCached(dir, key string) bool {
 	if dir == "" || key == "" {
 		return false
 	}
-	p := filepath.Join(dir, "index-"+key+".idx")
-	idx, err1 := os.ReadFile(p)
-	br, err2 := os.ReadFile(p + ".br")
-	gz, err3 := os.ReadFile(p + ".gz")
-	if err1 != nil || err2 != nil || err3 != nil {
-		return false
+	var parts [2]indexPart
+	paths := cachedIndexPaths(dir, key)
+	for i, p := range paths {
+		var err1, err2, err3 error
+		parts[i].data, err1 = os.ReadFile(p)
+		parts[i].br, err2 = os.ReadFile(p + ".br")
+		parts[i].gz, err3 = os.ReadFile(p + ".gz")
+		if err1 != nil || err2 != nil || err3 != nil {
+			return false
+		}
 	}
-	s.index, s.br, s.gz, s.cached = idx, br, gz, true
+	s.parts, s.cached = parts, true
 	now := time.Now()
-	_ = os.Chtimes(p, now, now) // recently used: kept by the pruning
+	_ = os.Chtimes(paths[0], now, now) // recently used: kept by the pruning
 	return true
 }
 
-func writeCachedIndex(dir, key string, idx, br, gz []byte) {
+// cachedIndexPaths are the files of the parts of an index in the cache:
+// the names part's marks a complete entry.
+func cachedIndexPaths(dir, key string) [2]string {
+	return [2]string{filepath.Join(dir, "index-"+key+".idx"), filepath.Join(dir, "index-"+key+".desc.idx")}
+}
+
+func writeCachedIndex(dir, key string, parts [2]indexPart) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return
 	}
-	p := filepath.Join(dir, "index-"+key+".idx")
-	// the copies first: the .idx marks a complete entry
-	for _, f := range []struct {
-		path string
-		data []byte
-	}{{p + ".br", br}, {p + ".gz", gz}, {p, idx}} {
-		if search.WriteFileAtomic(f.path, f.data) != nil {
+	paths := cachedIndexPaths(dir, key)
+	// the descriptions part and the copies first: the names part's .idx
+	// marks a complete entry
+	var files []File
+	for _, i := range []int{1, 0} {
+		files = append(files, File{paths[i] + ".br", parts[i].br}, File{paths[i] + ".gz", parts[i].gz}, File{paths[i], parts[i].data})
+	}
+	for _, f := range files {
+		if search.WriteFileAtomic(f.Path, f.Data) != nil {
 			return
 		}
 	}
 	entries, _ := filepath.Glob(filepath.Join(dir, "index-*.idx"))
 	type entry struct {
-		path string
-		mod  time.Time
+		key string
+		mod time.Time
 	}
 	var es []entry
 	for _, e := range entries {
+		k := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(e), "index-"), ".idx")
+		if strings.Contains(k, ".") {
+			continue // a descriptions part
+		}
 		if st, err := os.Stat(e); err == nil {
-			es = append(es, entry{e, st.ModTime()})
+			es = append(es, entry{k, st.ModTime()})
 		}
 	}
 	slices.SortFunc(es, func(a, b entry) int { return b.mod.Compare(a.mod) })
 	for _, e := range es[min(len(es), keepCachedIndexes):] {
-		for _, ext := range []string{".br", ".gz", ""} { // the marker last
-			os.Remove(e.path + ext)
+		paths := cachedIndexPaths(dir, e.key)
+		for _, p := range []string{paths[0], paths[1] + ".br", paths[1] + ".gz", paths[1], paths[0] + ".br", paths[0] + ".gz"} { // the marker first
+			os.Remove(p)
 		}
 	}
 }
 
-// Ready waits for the index and the engine and returns their files.
+// Ready waits for the index and the engine's name and returns the files
+// known by then: the index's parts, Go's wasm_exec.js and the manifest.
+// The engine may still be compiling.
 func (s *Job) Ready() (*Files, error) {
 	waitStart := time.Now()
-	<-s.wasmDone
+	<-s.named
 	<-s.indexDone
 	s.wait = time.Since(waitStart)
-	if s.wasmErr != nil {
-		return nil, fmt.Errorf("search: %w\n(the search engine is Go compiled to WebAssembly by the go tool; build without search with -search=false)", s.wasmErr)
+	if s.engine == nil {
+		return nil, s.engineError()
 	}
 	if s.indexErr != nil {
 		return nil, fmt.Errorf("search index: %w", s.indexErr)
 	}
 	f := &Files{}
 	add := func(path string, data []byte) { f.List = append(f.List, File{path, data}) }
-	wasm := search.HashName("search-", ".wasm", s.wasm.Wasm)
-	add("/"+wasm, s.wasm.Wasm)
-	add("/"+wasm+".br", s.wasm.WasmBrotli)
-	add("/"+wasm+".gz", s.wasm.WasmGzip)
-	execJS := search.HashName("wasm_exec-", ".js", s.wasm.WasmExec)
-	br, gz, err := search.Compress(s.wasm.WasmExec)
+	wasm := s.engine.Name() // its files come from Finish, once compiled
+	execJS := search.HashName("wasm_exec-", ".js", s.engine.WasmExec)
+	br, gz, err := search.Compress(s.engine.WasmExec)
 	if err != nil {
 		return nil, err
 	}
-	add("/"+execJS, s.wasm.WasmExec)
+	add("/"+execJS, s.engine.WasmExec)
 	add("/"+execJS+".br", br)
 	add("/"+execJS+".gz", gz)
-	index := search.HashName("search-", ".idx", s.index)
-	add("/"+index, s.index)
-	manifest, err := json.MarshalIndent(search.Manifest{Index: index, Wasm: wasm, WasmExec: execJS}, "", "  ")
+	var names [2]string
+	for i, p := range s.parts {
+		names[i] = search.HashName(indexPrefixes[i], ".idx", p.data)
+		add("/"+names[i], p.data)
+	}
+	manifest, err := json.MarshalIndent(search.Manifest{Index: names[0], Descriptions: names[1], Wasm: wasm, WasmExec: execJS}, "", "  ")
 	if err != nil {
 		return nil, err
 	}
 	add("/"+search.ManifestName, append(manifest, '\n'))
-	f.Index, f.WASM, f.WASMExec = "/"+index, "/"+wasm, "/"+execJS
+	f.Index, f.Descriptions, f.WASM, f.WASMExec = "/"+names[0], "/"+names[1], "/"+wasm, "/"+execJS
 	s.files = f
 	return f, nil
 }
 
-// Compressed waits for the index's brotli and gzip copies, made while the
-// pages render, and returns them as files; after Ready.
-func (s *Job) Compressed() ([]File, error) {
+// Finish waits for what the pages did not need, the index parts' brotli
+// and gzip copies (made while the pages rendered) and the engine (compiled
+// meanwhile), and returns their files; after Ready.
+func (s *Job) Finish() ([]File, error) {
 	<-s.compressed
 	if s.compErr != nil {
 		return nil, s.compErr
 	}
-	return []File{{s.files.Index + ".br", s.br}, {s.files.Index + ".gz", s.gz}}, nil
+	var files []File
+	for i, name := range []string{s.files.Index, s.files.Descriptions} {
+		files = append(files, File{name + ".br", s.parts[i].br}, File{name + ".gz", s.parts[i].gz})
+	}
+	waitStart := time.Now()
+	<-s.wasmDone
+	s.wasmWait = time.Since(waitStart)
+	if s.wasmErr != nil {
+		return nil, s.engineError()
+	}
+	wasm := s.files.WASM
+	files = append(files, File{wasm, s.wasm.Wasm}, File{wasm + ".br", s.wasm.WasmBrotli}, File{wasm + ".gz", s.wasm.WasmGzip})
+	return files, nil
+}
+
+func (s *Job) engineError() error {
+	return fmt.Errorf("search: %w\n(the search engine is Go compiled to WebAssembly by the go tool; build without search with -search=false)", s.wasmErr)
 }
 
 // Stats says what the job made and how long it took.
 type Stats struct {
-	Docs                      int
-	Cached                    bool // the index came from .cache/search
-	IndexTime, WasmTime, Wait time.Duration
-	IndexBytes, IndexBrotli   int
-	WasmBrotli                int
+	Docs                                int
+	Cached                              bool // the index came from .cache/search
+	IndexTime, WasmTime, Wait, WasmWait time.Duration
+	// the parts' sizes, raw and brotli
+	NamesBytes, NamesBrotli, DescBytes, DescBrotli int
+	WasmBrotli                                     int
 }
 
-// Stats are the job's numbers, once Compressed returned.
+// Stats are the job's numbers, once Finish returned.
 func (s *Job) Stats() Stats {
-	return Stats{Docs: s.docs, Cached: s.cached, IndexTime: s.indexTime, WasmTime: s.wasmTime, Wait: s.wait,
-		IndexBytes: len(s.index), IndexBrotli: len(s.br), WasmBrotli: len(s.wasm.WasmBrotli)}
+	return Stats{Docs: s.docs, Cached: s.cached, IndexTime: s.indexTime, WasmTime: s.wasmTime, Wait: s.wait, WasmWait: s.wasmWait,
+		NamesBytes: len(s.parts[0].data), NamesBrotli: len(s.parts[0].br), DescBytes: len(s.parts[1].data), DescBrotli: len(s.parts[1].br),
+		WasmBrotli: len(s.wasm.WasmBrotli)}
 }

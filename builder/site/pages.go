@@ -57,7 +57,8 @@ func (i *Info) Asset(name string) string { return i.Assets[name] }
 
 // SearchAssets are the hashed files the in-browser search loads.
 type SearchAssets struct {
-	Index, WASM, WASMExec, Worker, Script string // site-absolute paths
+	// site-absolute paths; Index and Descriptions are the index's parts
+	Index, Descriptions, WASM, WASMExec, Worker, Script string
 }
 
 // Rel is the reference from this page to a site-absolute target: the

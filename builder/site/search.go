@@ -24,9 +24,9 @@ func (b *builder) startSearch(ctx context.Context) *searchassets.Job {
 	return searchassets.Start(ctx, b.searchDocs(), b.cfg.ModuleRoot)
 }
 
-// searchReady waits for the index and the engine, names them in
-// Info.Search and adds their files to the build, with the OpenSearch
-// description.
+// searchReady waits for the index and the engine's name, names them in
+// Info.Search and adds the files known by then to the build, with the
+// OpenSearch description.
 func (b *builder) searchReady(j *searchassets.Job) error {
 	if j == nil {
 		return nil
@@ -41,11 +41,12 @@ func (b *builder) searchReady(j *searchassets.Job) error {
 	b.addFile(openSearchPath, openSearch(b.cfg.BaseURL))
 	b.info.Assets["opensearch.xml"] = openSearchPath
 	b.info.Search = SearchAssets{
-		Index:    f.Index,
-		WASM:     f.WASM,
-		WASMExec: f.WASMExec,
-		Worker:   b.info.Asset("js/search-worker.js"),
-		Script:   b.info.Asset("js/search.js"),
+		Index:        f.Index,
+		Descriptions: f.Descriptions,
+		WASM:         f.WASM,
+		WASMExec:     f.WASMExec,
+		Worker:       b.info.Asset("js/search-worker.js"),
+		Script:       b.info.Asset("js/search.js"),
 	}
 	if b.info.Search.Worker == "" || b.info.Search.Script == "" {
 		return fmt.Errorf("static: js/search.js and js/search-worker.js are needed for search")
@@ -54,12 +55,12 @@ func (b *builder) searchReady(j *searchassets.Job) error {
 }
 
 // searchFinish writes the index's compressed copies, made while the pages
-// rendered.
+// rendered, and the engine, compiled meanwhile.
 func (b *builder) searchFinish(j *searchassets.Job) error {
 	if j == nil {
 		return nil
 	}
-	files, err := j.Compressed()
+	files, err := j.Finish()
 	if err != nil {
 		return err
 	}
@@ -74,8 +75,9 @@ func (b *builder) searchFinish(j *searchassets.Job) error {
 	if st.Cached {
 		how = "index read from .cache/search"
 	}
-	b.publishNote("search: %s documents, %s in %s (%.1f MB, %d kB brotli); engine ready in %s (%d kB brotli); the pages waited %s for them",
-		commas(st.Docs), how, ms(st.IndexTime), float64(st.IndexBytes)/1e6, st.IndexBrotli/1000, ms(st.WasmTime), st.WasmBrotli/1000, ms(st.Wait))
+	b.publishNote("search: %s documents, %s in %s (names %.1f MB, %d kB brotli; descriptions %.1f MB, %d kB brotli); engine ready in %s (%d kB brotli); the pages waited %s for the index and the engine's name, then %s for the engine after rendering",
+		commas(st.Docs), how, ms(st.IndexTime), float64(st.NamesBytes)/1e6, st.NamesBrotli/1000, float64(st.DescBytes)/1e6, st.DescBrotli/1000,
+		ms(st.WasmTime), st.WasmBrotli/1000, ms(st.Wait), ms(st.WasmWait))
 	return nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -93,7 +94,7 @@ func TestSearchSite(t *testing.T) {
 		if m2 != m {
 			t.Fatalf("second build's assets %+v, first %+v", m2, m)
 		}
-		for _, f := range []string{m.Index, m.Index + ".br", m.Index + ".gz"} {
+		for _, f := range []string{m.Index, m.Index + ".br", m.Index + ".gz", m.Descriptions, m.Descriptions + ".br", m.Descriptions + ".gz"} {
 			if sitetest.ReadFile(t, out, f) != sitetest.ReadFile(t, out2, f) {
 				t.Errorf("%s differs between the builds", f)
 			}
@@ -102,7 +103,7 @@ func TestSearchSite(t *testing.T) {
 }
 
 func testSearchAssets(t *testing.T, out string, m search.Manifest) {
-	for name, re := range map[string]string{m.Index: `^search-[0-9a-f]{12}\.idx$`, m.Wasm: `^search-[0-9a-f]{12}\.wasm$`, m.WasmExec: `^wasm_exec-[0-9a-f]{12}\.js$`} {
+	for name, re := range map[string]string{m.Index: `^search-[0-9a-f]{12}\.idx$`, m.Descriptions: `^search-desc-[0-9a-f]{12}\.idx$`, m.Wasm: `^search-[0-9a-f]{12}\.wasm$`, m.WasmExec: `^wasm_exec-[0-9a-f]{12}\.js$`} {
 		if !regexp.MustCompile(re).MatchString(name) {
 			t.Errorf("asset %q does not match %s", name, re)
 		}
@@ -119,7 +120,14 @@ func testSearchAssets(t *testing.T, out string, m search.Manifest) {
 	if want := search.HashName("search-", ".idx", idx); want != m.Index {
 		t.Errorf("index named %s, its content hashes to %s", m.Index, want)
 	}
-	eng, err := query.Open(idx)
+	descs, err := os.ReadFile(filepath.Join(out, m.Descriptions))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := search.HashName("search-desc-", ".idx", descs); want != m.Descriptions {
+		t.Errorf("descriptions named %s, their content hashes to %s", m.Descriptions, want)
+	}
+	eng, err := query.OpenAll(idx, descs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +186,7 @@ func testSearchAssets(t *testing.T, out string, m search.Manifest) {
 
 	page := sitetest.ReadFile(t, out, "chime/CreateMeeting/index.html")
 	for _, want := range []string{
-		`data-index="../../` + m.Index + `"`, `data-wasm="../../` + m.Wasm + `"`, `data-wasm-exec="../../` + m.WasmExec + `"`,
+		`data-index="../../` + m.Index + `"`, `data-index-desc="../../` + m.Descriptions + `"`, `data-wasm="../../` + m.Wasm + `"`, `data-wasm-exec="../../` + m.WasmExec + `"`,
 		`data-worker="../../static/js/search-worker.`, `data-root="../../"`, `<script src="../../static/js/search.`,
 		`<link rel="search" type="application/opensearchdescription+xml" title="iamref" href="../../opensearch.xml">`,
 	} {
@@ -216,6 +224,7 @@ func testSearchServer(t *testing.T, out string, m search.Manifest) {
 		{m.Wasm, "identity", "", "", "application/wasm"},
 		{m.Index, "br", "br", ".br", "application/octet-stream"},
 		{m.Index, "gzip", "gzip", ".gz", "application/octet-stream"},
+		{m.Descriptions, "br", "br", ".br", "application/octet-stream"},
 		{m.WasmExec, "br", "br", ".br", "text/javascript; charset=utf-8"},
 		{"opensearch.xml", "br", "", "", "application/opensearchdescription+xml"},
 	} {
@@ -336,6 +345,14 @@ func waitFirstHit(t *testing.T, ctx context.Context, id string) {
 	run(t, ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(20*time.Second)))
 }
 
+// waitComplete waits until the results shown come from the whole index,
+// descriptions included.
+func waitComplete(t *testing.T, ctx context.Context) {
+	t.Helper()
+	js := `(() => { const s = document.getElementById("search-status"); return !!document.querySelector("#search-results:not([hidden]) li") && !s.textContent.includes("descriptions"); })()`
+	run(t, ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(20*time.Second)))
+}
+
 // waitPath waits until the tab shows url, after a navigation the page
 // started.
 func waitPath(t *testing.T, ctx context.Context, url string) {
@@ -377,22 +394,54 @@ func jsString(s string) string {
 
 func testSearchBrowser(t *testing.T, out string) {
 	ctx := browsertest.New(t)
-	srv := httptest.NewServer(withCSP(t, preview.FileServer(out)))
+	// The server notes the index and engine files asked for (the worker
+	// fetches them: the page's resource timing does not list them).
+	var mu sync.Mutex
+	var fetched []string
+	files := withCSP(t, preview.FileServer(out))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if m := regexp.MustCompile(`^/(search-(desc-)?)[0-9a-f]{12}(\.idx|\.wasm)$`).FindStringSubmatch(r.URL.Path); m != nil {
+			mu.Lock()
+			fetched = append(fetched, m[1]+"H"+m[3])
+			mu.Unlock()
+		}
+		files.ServeHTTP(w, r)
+	}))
 	defer srv.Close()
+	loaded := func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		s := slices.Clone(fetched)
+		slices.Sort(s)
+		return strings.Join(slices.Compact(s), " ")
+	}
 	console := collectConsole(ctx)
 
-	// Nothing loads before the first use.
+	// Nothing loads before the first use, nor for a pointer far from the
+	// box; a pointer near it loads the engine and the names part, and the
+	// descriptions part waits for the search.
 	run(t, ctx, chromedp.Navigate(srv.URL+"/chime/"))
-	loaded := `performance.getEntriesByType("resource").some(e => /\.(wasm|idx)$/.test(e.name))`
-	if run(t, ctx, chromedp.Evaluate[bool](loaded)) {
-		t.Error("the search engine loaded before the search box was used")
+	box := run(t, ctx, chromedp.Evaluate[[]float64](`(() => { const r = document.getElementById("search-input").getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })()`))
+	// far, then fast past the box (on the way to the browser's tabs)
+	for _, y := range []float64{box[3] + 400, box[3] + 300, box[3] + 40, box[1] - 5} {
+		run(t, ctx, chromedp.MouseEvent(chromedp.MouseMoved, box[0]+20, y))
 	}
-	// Record what the status line says while loading.
-	run(t, ctx, chromedp.Evaluate[bool](`window.__status = []; new MutationObserver(() => {
-		const s = document.getElementById("search-status");
-		window.__status.push((s.hidden ? "(hidden) " : "") + s.textContent + (s.querySelector("progress:not([hidden])") ? " [progress]" : ""));
-	}).observe(document.getElementById("search-status"), {subtree: true, childList: true, characterData: true, attributes: true}); true`))
-
+	time.Sleep(300 * time.Millisecond)
+	if got := loaded(); got != "" {
+		t.Errorf("before the box was near or used, the page loaded %s", got)
+	}
+	// slowing down near it
+	run(t, ctx, chromedp.MouseEvent(chromedp.MouseMoved, box[0]+20, box[3]+300))
+	time.Sleep(300 * time.Millisecond)
+	run(t, ctx, chromedp.MouseEvent(chromedp.MouseMoved, box[0]+20, box[3]+60))
+	const engineNames = "search-H.idx search-H.wasm"
+	for end := time.Now().Add(20 * time.Second); loaded() != engineNames && time.Now().Before(end); {
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(500 * time.Millisecond)
+	if got := loaded(); got != engineNames {
+		t.Errorf("with the pointer near the box, before a search, the page loaded %q; want %q", got, engineNames)
+	}
 	// "/" focuses the box and starts loading; results come as you type.
 	run(t, ctx, chromedp.KeyEvent("/"))
 	if id := run(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)); id != "search-input" {
@@ -400,10 +449,10 @@ func testSearchBrowser(t *testing.T, out string) {
 	}
 	run(t, ctx, chromedp.KeyEvent("create meeting"))
 	waitFirstHit(t, ctx, "chime:CreateMeeting")
-	var status []string
-	_ = json.Unmarshal([]byte(run(t, ctx, chromedp.Evaluate[string](`JSON.stringify(window.__status)`))), &status)
-	if !strings.Contains(strings.Join(status, "\n"), "Loading search…") || !strings.Contains(strings.Join(status, "\n"), "[progress]") {
-		t.Errorf("no visible progress while loading; the status line said %q", status)
+	// the descriptions follow: the results again, with their snippets
+	waitComplete(t, ctx)
+	if got := loaded(); got != "search-H.idx search-H.wasm search-desc-H.idx" {
+		t.Errorf("after a search, the page loaded %s; want the engine and both parts of the index", got)
 	}
 	hits := shownHits(t, ctx)
 	first := hits[0]
@@ -427,10 +476,22 @@ func testSearchBrowser(t *testing.T, out string) {
 	waitPath(t, ctx, srv.URL+"/chime/CreateMeeting/")
 
 	// From a page two levels down, result links still reach the root
-	// (data-root); Escape closes the list, a second Escape clears the box.
+	// (data-root); the focus alone loads the engine, with a visible
+	// progress; Escape closes the list, a second Escape clears the box.
+	// Record what the status line says while loading.
+	run(t, ctx, chromedp.Evaluate[bool](`window.__status = []; new MutationObserver(() => {
+		const s = document.getElementById("search-status");
+		window.__status.push((s.hidden ? "(hidden) " : "") + s.textContent + (s.querySelector("progress:not([hidden])") ? " [progress]" : ""));
+	}).observe(document.getElementById("search-status"), {subtree: true, childList: true, characterData: true, attributes: true}); true`))
+
 	focusSearch(t, ctx)
 	run(t, ctx, chromedp.KeyEvent("s3:getobject"))
 	waitFirstHit(t, ctx, "s3:GetObject")
+	var status []string
+	_ = json.Unmarshal([]byte(run(t, ctx, chromedp.Evaluate[string](`JSON.stringify(window.__status)`))), &status)
+	if !strings.Contains(strings.Join(status, "\n"), "Loading search…") || !strings.Contains(strings.Join(status, "\n"), "[progress]") {
+		t.Errorf("no visible progress while loading; the status line said %q", status)
+	}
 	if h := shownHits(t, ctx)[0]; h.Href != srv.URL+"/s3/GetObject/" {
 		t.Errorf("result link %s, want %s/s3/GetObject/", h.Href, srv.URL)
 	}

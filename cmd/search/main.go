@@ -50,17 +50,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("reading the manifest (build the site first?): %w", err)
 	}
-	if m.Index == "" {
-		return fmt.Errorf("%s names no index", filepath.Join(*dir, search.ManifestName))
+	if m.Index == "" || m.Descriptions == "" {
+		return fmt.Errorf("%s does not name both parts of an index", filepath.Join(*dir, search.ManifestName))
 	}
-	b, err := os.ReadFile(filepath.Join(*dir, m.Index))
+	names, err := os.ReadFile(filepath.Join(*dir, m.Index))
+	if err != nil {
+		return err
+	}
+	descs, err := os.ReadFile(filepath.Join(*dir, m.Descriptions))
 	if err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	eng, err := query.Open(b)
+	eng, err := query.OpenAll(names, descs)
 	if err != nil {
 		return err
 	}

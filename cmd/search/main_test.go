@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -19,8 +21,16 @@ func TestRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := search.Write(idx, dir); err != nil {
+	names := search.HashName("search-", ".idx", idx.Names())
+	descs := search.HashName("search-desc-", ".idx", idx.Descriptions())
+	manifest, err := json.Marshal(search.Manifest{Index: names, Descriptions: descs})
+	if err != nil {
 		t.Fatal(err)
+	}
+	for file, data := range map[string][]byte{names: idx.Names(), descs: idx.Descriptions(), search.ManifestName: manifest} {
+		if err := os.WriteFile(filepath.Join(dir, file), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	var out, errOut bytes.Buffer
 	if err := run(context.Background(), []string{"-index", dir, "create", "meeting"}, &out, &errOut); err != nil {

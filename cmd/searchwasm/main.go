@@ -1,11 +1,12 @@
 //go:build js && wasm
 
 // Command searchwasm is the site's search engine compiled to WebAssembly.
-// It runs in a Web Worker (static/js/search-worker.js) and registers two
+// It runs in a Web Worker (static/js/search-worker.js) and registers three
 // functions on the worker's global object:
 //
-//	__iamrefLoad(bytes: Uint8Array) -> string    // "" or an error message
-//	__iamrefSearch(q: string, limit: number) -> string  // JSON query.Results
+//	__iamrefLoad(bytes: Uint8Array) -> string            // the index's names part; "" or an error message
+//	__iamrefAddDescriptions(bytes: Uint8Array) -> string // its descriptions part, once loaded; "" or an error message
+//	__iamrefSearch(q: string, limit: number) -> string   // JSON query.Results
 //
 // and then calls __iamrefReady() if the worker defined it.
 package main
@@ -40,6 +41,7 @@ func main() {
 	idleGC.Stop()
 	g := js.Global()
 	g.Set("__iamrefLoad", js.FuncOf(load))
+	g.Set("__iamrefAddDescriptions", js.FuncOf(addDescriptions))
 	g.Set("__iamrefSearch", js.FuncOf(search))
 	if ready := g.Get("__iamrefReady"); ready.Type() == js.TypeFunction {
 		ready.Invoke()
@@ -48,6 +50,19 @@ func main() {
 }
 
 func load(_ js.Value, args []js.Value) any {
+	return open(args, func(b []byte) (*query.Engine, error) { return query.Open(b) })
+}
+
+func addDescriptions(_ js.Value, args []js.Value) any {
+	if engine == nil {
+		return "the index's names are not loaded"
+	}
+	return open(args, engine.WithDescriptions)
+}
+
+// open copies the bytes of a part of the index into Go and opens an engine
+// with them.
+func open(args []js.Value, with func([]byte) (*query.Engine, error)) any {
 	if len(args) != 1 || args[0].Type() != js.TypeObject {
 		return "load: want one Uint8Array"
 	}
@@ -57,7 +72,7 @@ func load(_ js.Value, args []js.Value) any {
 	defer debug.SetGCPercent(gcPercent)
 	b := make([]byte, args[0].Get("byteLength").Int())
 	js.CopyBytesToGo(b, args[0])
-	e, err := query.Open(b)
+	e, err := with(b)
 	if err != nil {
 		return err.Error()
 	}

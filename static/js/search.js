@@ -1,10 +1,18 @@
 // iamref search box: loads the search engine (WebAssembly, in a Web
-// Worker) on first use and shows results as you type.
+// Worker) when the visitor is about to search, and shows results as you
+// type.
+//
+// When: a pointer slowing down near the box, or over it, or a touch on it
+// starts the engine and the names part of the index (what the first
+// results need); focus, typing, "/" or ?q= start them too, and the
+// descriptions part after them. A page view whose pointer never comes to
+// the box costs only this script.
 //
 // The page provides, on <form role="search"> holding <input
 // id="search-input" name="q">:
 //   data-wasm       URL of search-<hash>.wasm
-//   data-index      URL of search-<hash>.idx
+//   data-index      URL of search-<hash>.idx (the index's names part)
+//   data-index-desc URL of search-desc-<hash>.idx (its descriptions part)
 //   data-wasm-exec  URL of wasm_exec-<hash>.js
 //   data-worker     URL of search-worker.js (default: next to this script)
 //   data-root       optional prefix for result URLs that start with "/"
@@ -20,7 +28,7 @@
     return;
   }
   var data = form.dataset;
-  if (!data.wasm || !data.index || !data.wasmExec) {
+  if (!data.wasm || !data.index || !data.indexDesc || !data.wasmExec) {
     return;
   }
   var here = document.currentScript && document.currentScript.src;
@@ -30,8 +38,12 @@
   }
 
   var LIMIT = 20;
+  var NEAR = 100; // px: a pointer this close to the box starts the loading
   var worker = null;
-  var state = "idle"; // idle, loading, ready, error
+  var state = "idle"; // idle, loading, ready (from the names), error
+  var used = false; // the visitor searches: the descriptions may load
+  var complete = false; // the descriptions are in
+  var descError = ""; // why they are not
   var seq = 0; // id of the last query sent
   var inFlight = false;
   var dirty = false; // the input changed while a query was in flight
@@ -100,12 +112,24 @@
     return (n / 1048576).toFixed(1) + " MB";
   }
 
-  function load() {
+  // load starts the worker, the engine and the names part; with use, the
+  // descriptions part follows them.
+  function load(use) {
     if (worker) {
+      if (use && !used) {
+        used = true;
+        worker.postMessage({ type: "use" });
+      }
+      if (use && state === "loading") {
+        say("Loading search…", null);
+      }
       return;
     }
+    used = !!use;
     state = "loading";
-    say("Loading search…", null);
+    if (used) {
+      say("Loading search…", null);
+    }
     try {
       worker = new Worker(workerURL);
     } catch (err) {
@@ -122,7 +146,9 @@
       type: "init",
       wasmExec: abs(data.wasmExec),
       wasm: abs(data.wasm),
-      index: abs(data.index)
+      index: abs(data.index),
+      descriptions: abs(data.indexDesc),
+      use: used
     });
   }
 
@@ -130,7 +156,7 @@
     var msg = ev.data;
     switch (msg.type) {
       case "progress":
-        if (state === "loading") {
+        if (state === "loading" && used) {
           var frac = msg.total > 0 ? Math.min(1, msg.loaded / msg.total) : null;
           say("Loading search… " + megabytes(msg.loaded) +
             (msg.total > msg.loaded ? " of " + megabytes(msg.total) : ""), frac);
@@ -141,7 +167,17 @@
         say("");
         search();
         break;
+      case "complete":
+        complete = true;
+        if (input.value.trim() && document.activeElement === input) {
+          search(); // the full results, with the descriptions
+        }
+        break;
       case "error":
+        if (msg.partial) {
+          descError = msg.message;
+          break;
+        }
         state = "error";
         inFlight = false;
         say("Search is unavailable: " + msg.message);
@@ -169,7 +205,7 @@
       return;
     }
     if (state !== "ready") {
-      load();
+      load(true);
       return; // runs when the engine is ready
     }
     if (inFlight) {
@@ -216,8 +252,9 @@
     } else if (!hits.length) {
       say("No results for “" + input.value.trim() + "”");
     } else {
-      say(res.total > hits.length ? hits.length + " of " + res.total + " results" :
-        hits.length + (hits.length === 1 ? " result" : " results"));
+      say((res.total > hits.length ? hits.length + " of " + res.total + " results" :
+        hits.length + (hits.length === 1 ? " result" : " results")) +
+        (complete ? "" : descError ? " (without descriptions: " + descError + ")" : " (descriptions still loading)"));
     }
     hits.forEach(function (h, i) {
       // The link is the option (an option must hold nothing interactive).
@@ -314,7 +351,7 @@
   }
 
   input.addEventListener("focus", function () {
-    load();
+    load(true);
     if (hits.length && input.value.trim()) {
       open();
     }
@@ -397,10 +434,46 @@
     nf.value = words.split(/[\/\s]+/).filter(Boolean).join(" ").slice(0, 100);
   }
 
+  // A pointer that slows down near the box (as a hand does on its way to
+  // a target), or one over it, or a touch on it, means a search is likely:
+  // start the engine and the names before the focus. A pointer passing by
+  // fast (on its way to the browser's tabs, say) does not. Watched only
+  // until the loading starts.
+  var SLOW = 1; // px/ms
+  var box = null, last = null;
+  function dropBox() { box = null; }
+  function onPointerMove(ev) {
+    if (worker) {
+      document.removeEventListener("pointermove", onPointerMove);
+      window.removeEventListener("scroll", dropBox);
+      window.removeEventListener("resize", dropBox);
+      return;
+    }
+    if (ev.pointerType === "touch") {
+      return;
+    }
+    box = box || input.getBoundingClientRect();
+    var dx = Math.max(box.left - ev.clientX, 0, ev.clientX - box.right);
+    var dy = Math.max(box.top - ev.clientY, 0, ev.clientY - box.bottom);
+    var d2 = dx * dx + dy * dy;
+    var speed = Infinity;
+    if (last && ev.timeStamp > last.t) {
+      speed = Math.sqrt(Math.pow(ev.clientX - last.x, 2) + Math.pow(ev.clientY - last.y, 2)) / (ev.timeStamp - last.t);
+    }
+    last = { x: ev.clientX, y: ev.clientY, t: ev.timeStamp };
+    if (d2 === 0 || d2 <= NEAR * NEAR && speed <= SLOW) {
+      load(false);
+    }
+  }
+  document.addEventListener("pointermove", onPointerMove, { passive: true });
+  window.addEventListener("scroll", dropBox, { passive: true });
+  window.addEventListener("resize", dropBox, { passive: true });
+  form.addEventListener("pointerdown", function () { load(false); }, { passive: true });
+
   // /?q=... opens with results.
   var q0 = new URLSearchParams(window.location.search).get("q");
   if (q0) {
     input.value = q0;
-    load();
+    load(true);
   }
 })();

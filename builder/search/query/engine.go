@@ -24,10 +24,14 @@ import (
 	"github.com/iamref/iamref/builder/search/internal/textan"
 )
 
-// Engine answers queries over one index. It is safe for concurrent use.
+// Engine answers queries over one index: its names part alone (Open), or
+// both parts (WithDescriptions). It is safe for concurrent use.
 type Engine struct {
-	table *format.Table
-	idx   *rowindex.Index
+	table    *format.Table
+	idx      *rowindex.Index
+	nameRows *flatkv.Table // the names part's rows
+	set      [format.SetIDLen]byte
+	hasAll   bool // the descriptions part is in
 
 	// the document table's string tables, lower-cased
 	kinds, access, svcs []string
@@ -74,27 +78,34 @@ type Results struct {
 // MaxLimit caps the number of results of one search.
 const MaxLimit = 1000
 
-// Open opens a serialised index.
-func Open(b []byte) (*Engine, error) {
-	kv, docs, err := format.Split(b)
+// Open opens the names part of an index (search.Index.Names). It answers
+// alone, from the names and ids of the documents; WithDescriptions adds the
+// descriptions.
+func Open(names []byte) (*Engine, error) {
+	f, err := format.Decode(names)
 	if err != nil {
 		return nil, err
 	}
-	table, err := flatkv.Open(kv)
+	if f.Part != format.PartNames {
+		return nil, errors.New("search index: not the names part of an index")
+	}
+	table, err := flatkv.Open(f.KV)
 	if err != nil {
 		return nil, err
 	}
-	dt, err := format.DecodeDocs(docs)
+	dt, err := format.DecodeDocs(f.Rest)
 	if err != nil {
 		return nil, err
 	}
-	idx, err := rowindex.Open(table, len(dt.Docs))
+	idx, err := rowindex.Open(len(dt.Docs), table)
 	if err != nil {
 		return nil, err
 	}
 	e := &Engine{
 		table:    dt,
 		idx:      idx,
+		nameRows: table,
+		set:      f.Set,
 		kinds:    lowerAll(dt.Kinds),
 		access:   lowerAll(dt.Access),
 		svcs:     lowerAll(dt.Services),
@@ -129,6 +140,56 @@ func Open(b []byte) (*Engine, error) {
 	}
 	return e, nil
 }
+
+// ErrOtherIndex is returned by WithDescriptions for the descriptions of
+// another index.
+var ErrOtherIndex = errors.New("search index: the descriptions part belongs to another index")
+
+// WithDescriptions returns an engine over e's names and the descriptions
+// part descs of the same index (search.Index.Descriptions): the same
+// results as an engine over the whole index. e stays as it was.
+func (e *Engine) WithDescriptions(descs []byte) (*Engine, error) {
+	if e.hasAll {
+		return nil, errors.New("search index: the descriptions are in already")
+	}
+	f, err := format.Decode(descs)
+	if err != nil {
+		return nil, err
+	}
+	if f.Part != format.PartDescriptions {
+		return nil, errors.New("search index: not the descriptions part of an index")
+	}
+	if f.Set != e.set {
+		return nil, ErrOtherIndex
+	}
+	table, err := flatkv.Open(f.KV)
+	if err != nil {
+		return nil, err
+	}
+	dt, err := e.table.WithDescriptions(f.Rest)
+	if err != nil {
+		return nil, err
+	}
+	idx, err := rowindex.Open(len(dt.Docs), e.nameRows, table)
+	if err != nil {
+		return nil, err
+	}
+	ne := *e
+	ne.table, ne.idx, ne.hasAll = dt, idx, true
+	return &ne, nil
+}
+
+// OpenAll opens both parts of an index.
+func OpenAll(names, descs []byte) (*Engine, error) {
+	e, err := Open(names)
+	if err != nil {
+		return nil, err
+	}
+	return e.WithDescriptions(descs)
+}
+
+// Complete reports whether e has the descriptions part.
+func (e *Engine) Complete() bool { return e.hasAll }
 
 func lowerAll(ss []string) []string {
 	out := make([]string, len(ss))
@@ -536,21 +597,12 @@ func (e *Engine) rank(c *cands) []*cand {
 			-cmp.Compare(a.idScore, b.idScore),
 			prior,
 			-cmp.Compare(a.score, b.score),
-			cmp.Compare(kindRank(e.table.Docs[a.n].Kind), kindRank(e.table.Docs[b.n].Kind)),
+			cmp.Compare(format.KindRank(e.table.Docs[a.n].Kind), format.KindRank(e.table.Docs[b.n].Kind)),
 			cmp.Compare(len(e.table.Docs[a.n].ID), len(e.table.Docs[b.n].ID)),
 			cmp.Compare(a.n, b.n),
 		)
 	})
 	return out
-}
-
-var kinds = []string{"service", "action", "resource", "condition", "policy", "example", "guide"}
-
-func kindRank(k string) int {
-	if i := slices.Index(kinds, k); i >= 0 {
-		return i
-	}
-	return len(kinds)
 }
 
 // glue joins the letters and digits of words, lower-cased.

@@ -62,7 +62,7 @@ func engine(tb testing.TB) *query.Engine {
 		var idx *search.Index
 		idx, engErr = search.Build(corpus, search.Options{})
 		if engErr == nil {
-			eng, engErr = query.Open(idx.Bytes())
+			eng, engErr = query.OpenAll(idx.Names(), idx.Descriptions())
 		}
 	})
 	if engErr != nil {
@@ -224,7 +224,7 @@ func TestLongSnippetWindow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := query.Open(idx.Bytes())
+	e, err := query.OpenAll(idx.Names(), idx.Descriptions())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,7 @@
 // Package wasmbuild compiles the browser's search engine (cmd/searchwasm)
-// to WebAssembly and places it, with Go's wasm_exec.js, under
-// content-hashed names in the site. Builds are cached by a hash of their
-// inputs, so a rebuild with unchanged sources only copies files.
+// to WebAssembly and returns it with Go's wasm_exec.js, for the site to
+// write under content-hashed names. Builds are cached by a hash of their
+// inputs, so a rebuild with unchanged sources only reads files.
 package wasmbuild
 
 import (
@@ -31,16 +31,6 @@ const MainPackage = "./cmd/searchwasm"
 // Flags are the go build flags, beyond -o.
 var Flags = []string{"-trimpath", "-ldflags=-s -w"}
 
-// Assets names the files Build wrote into the output directory; each has
-// .br and .gz copies.
-type Assets struct {
-	Wasm       string // "search-<hash>.wasm"
-	WasmExec   string // "wasm_exec-<hash>.js"
-	WasmSize   int
-	BrotliSize int
-	GzipSize   int
-}
-
 // Files are the compiled engine, with its brotli and gzip copies, and the
 // Go release's wasm_exec.js that runs it.
 type Files struct {
@@ -52,6 +42,47 @@ type Files struct {
 // js/wasm, from cacheDir (created if needed) when the inputs did not
 // change; otherwise it compiles, compresses and caches it.
 func Compile(ctx context.Context, moduleRoot, cacheDir string) (*Files, error) {
+	j, err := Start(ctx, moduleRoot, cacheDir)
+	if err != nil {
+		return nil, err
+	}
+	return j.Wait()
+}
+
+// A Job is the engine being compiled (or read from the cache). What it
+// will be is known before it is done: its Name, from the hash of its
+// inputs, and Go's wasm_exec.js, so that pages that name the engine can be
+// rendered while it compiles.
+type Job struct {
+	// Key is the hash of the inputs (InputHash): the same Key, the same
+	// engine.
+	Key string
+	// WasmExec is the Go release's wasm_exec.js, which runs the engine.
+	WasmExec []byte
+
+	done  chan struct{}
+	files *Files
+	err   error
+}
+
+// Name is the engine's file name in a site: "search-" + the first 12 hex
+// digits of Key + ".wasm". Like a content hash, it changes whenever the
+// engine's bytes can (the compiler, its flags and settings, the module's
+// sources and dependencies); unlike one, it is known before compiling.
+func (j *Job) Name() string { return "search-" + j.Key[:12] + ".wasm" }
+
+// Wait waits for the engine and returns it, with Go's wasm_exec.js.
+func (j *Job) Wait() (*Files, error) {
+	<-j.done
+	return j.files, j.err
+}
+
+// Start hashes the inputs of MainPackage of the module at moduleRoot,
+// reads Go's wasm_exec.js, and then compiles the engine in the
+// background, or reads it from cacheDir (created if needed) when the
+// inputs did not change. Errors before the compile are returned; the
+// compile's come from Wait.
+func Start(ctx context.Context, moduleRoot, cacheDir string) (*Job, error) {
 	goTool, err := exec.LookPath("go")
 	if err != nil {
 		return nil, fmt.Errorf("wasmbuild: the go tool is needed: %w", err)
@@ -64,73 +95,61 @@ func Compile(ctx context.Context, moduleRoot, cacheDir string) (*Files, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(cacheDir, 0o755); err != nil {
-		return nil, err
-	}
-	cached := filepath.Join(cacheDir, "search-"+key+".wasm")
-	wasm, br, gz, err := readCached(cached)
-	if err != nil {
-		// One compiler at a time (go test runs packages in parallel, and
-		// several build the site); the others then read the cache.
-		unlock, lerr := lockFile(filepath.Join(cacheDir, ".lock"))
-		if lerr != nil {
-			return nil, lerr
-		}
-		defer unlock()
-		wasm, br, gz, err = readCached(cached)
-	}
-	if err != nil {
-		if wasm, err = compile(ctx, goTool, moduleRoot, cacheDir); err != nil {
-			return nil, err
-		}
-		if br, gz, err = search.Compress(wasm); err != nil {
-			return nil, err
-		}
-		// the compressed copies first: the .wasm marks a complete entry
-		if err := search.WriteFileAtomic(cached+".br", br); err != nil {
-			return nil, err
-		}
-		if err := search.WriteFileAtomic(cached+".gz", gz); err != nil {
-			return nil, err
-		}
-		if err := search.WriteFileAtomic(cached, wasm); err != nil {
-			return nil, err
-		}
-		prune(cacheDir, keepCached)
-	}
 	execJS, err := os.ReadFile(filepath.Join(goroot, "lib", "wasm", "wasm_exec.js"))
 	if err != nil {
 		return nil, fmt.Errorf("wasmbuild: %w", err)
 	}
-	return &Files{Wasm: wasm, WasmBrotli: br, WasmGzip: gz, WasmExec: execJS}, nil
+	j := &Job{Key: key, WasmExec: execJS, done: make(chan struct{})}
+	go func() {
+		defer close(j.done)
+		wasm, br, gz, err := compileCached(ctx, goTool, moduleRoot, cacheDir, key)
+		if err != nil {
+			j.err = err
+			return
+		}
+		j.files = &Files{Wasm: wasm, WasmBrotli: br, WasmGzip: gz, WasmExec: execJS}
+	}()
+	return j, nil
 }
 
-// Build compiles MainPackage of the module at moduleRoot for js/wasm,
-// reusing cacheDir (created if needed) when the inputs did not change, and
-// writes search-<hash>.wasm and wasm_exec-<hash>.js (each with .br and
-// .gz copies) into outDir, recording them in outDir's search manifest.
-func Build(ctx context.Context, moduleRoot, cacheDir, outDir string) (Assets, error) {
-	f, err := Compile(ctx, moduleRoot, cacheDir)
+// compileCached returns the engine of key and its compressed copies from
+// cacheDir, or compiles, compresses and caches them.
+func compileCached(ctx context.Context, goTool, moduleRoot, cacheDir, key string) (wasm, br, gz []byte, err error) {
+	if err := os.MkdirAll(cacheDir, 0o755); err != nil {
+		return nil, nil, nil, err
+	}
+	cached := filepath.Join(cacheDir, "search-"+key+".wasm")
+	wasm, br, gz, err = readCached(cached)
+	if err == nil {
+		return wasm, br, gz, nil
+	}
+	// One compiler at a time (go test runs packages in parallel, and
+	// several build the site); the others then read the cache.
+	unlock, err := lockFile(filepath.Join(cacheDir, ".lock"))
 	if err != nil {
-		return Assets{}, err
+		return nil, nil, nil, err
 	}
-	a := Assets{
-		Wasm:     search.HashName("search-", ".wasm", f.Wasm),
-		WasmSize: len(f.Wasm), BrotliSize: len(f.WasmBrotli), GzipSize: len(f.WasmGzip),
+	defer unlock()
+	if wasm, br, gz, err = readCached(cached); err == nil {
+		return wasm, br, gz, nil
 	}
-	if err := search.WriteCompressed(outDir, a.Wasm, f.Wasm, f.WasmBrotli, f.WasmGzip); err != nil {
-		return Assets{}, err
+	if wasm, err = compile(ctx, goTool, moduleRoot, cacheDir); err != nil {
+		return nil, nil, nil, err
 	}
-	hf, err := search.WriteHashed(outDir, "wasm_exec-", ".js", f.WasmExec)
-	if err != nil {
-		return Assets{}, err
+	if br, gz, err = search.Compress(wasm); err != nil {
+		return nil, nil, nil, err
 	}
-	a.WasmExec = hf.Name
-	err = search.UpdateManifest(outDir, func(m *search.Manifest) {
-		m.Wasm = a.Wasm
-		m.WasmExec = a.WasmExec
-	})
-	return a, err
+	// the compressed copies first: the .wasm marks a complete entry
+	for _, f := range []struct {
+		path string
+		data []byte
+	}{{cached + ".br", br}, {cached + ".gz", gz}, {cached, wasm}} {
+		if err := search.WriteFileAtomic(f.path, f.data); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	prune(cacheDir, keepCached)
+	return wasm, br, gz, nil
 }
 
 // ModulePath is the import path of the module that holds MainPackage.
@@ -255,16 +274,21 @@ func goEnv(ctx context.Context, goTool, dir, name string) (string, error) {
 }
 
 // InputHash hashes what the WebAssembly build depends on: the Go version,
-// the build flags, go.mod and go.sum, and the Go files of the module's
-// packages that MainPackage imports (directly or not) for js/wasm.
-// Dependencies outside the module are pinned by go.sum.
+// the build flags and the settings of the environment that change what the
+// compiler makes (GOFLAGS, GOEXPERIMENT, GOWASM), go.mod and go.sum, and
+// the Go files of the module's packages that MainPackage imports (directly
+// or not) for js/wasm. Dependencies outside the module are pinned by
+// go.sum. The site names the engine by it (Job.Name).
 func InputHash(ctx context.Context, goTool, moduleRoot string) (string, error) {
 	h := sha256.New()
-	version, err := goEnv(ctx, goTool, moduleRoot, "GOVERSION")
+	cmd := exec.CommandContext(ctx, goTool, "env", "GOVERSION", "GOFLAGS", "GOEXPERIMENT", "GOWASM")
+	cmd.Dir = moduleRoot
+	cmd.Env = wasmEnv()
+	settings, err := cmd.Output()
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("wasmbuild: go env: %w", err)
 	}
-	fmt.Fprintf(h, "go %s\nflags %q\n", version, Flags)
+	fmt.Fprintf(h, "go env %q\nflags %q\n", settings, Flags)
 	for _, f := range []string{"go.mod", "go.sum"} {
 		b, err := os.ReadFile(filepath.Join(moduleRoot, f))
 		if err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -273,7 +297,7 @@ func InputHash(ctx context.Context, goTool, moduleRoot string) (string, error) {
 		fmt.Fprintf(h, "%s %d\n", f, len(b))
 		h.Write(b)
 	}
-	cmd := exec.CommandContext(ctx, goTool, "list", "-deps", "-json=ImportPath,Dir,Module,GoFiles,EmbedFiles", MainPackage)
+	cmd = exec.CommandContext(ctx, goTool, "list", "-deps", "-json=ImportPath,Dir,Module,GoFiles,EmbedFiles", MainPackage)
 	cmd.Dir = moduleRoot
 	cmd.Env = wasmEnv()
 	var stderr bytes.Buffer

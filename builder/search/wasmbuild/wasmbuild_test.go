@@ -64,6 +64,15 @@ func TestInputHash(t *testing.T) {
 	if h3 == h1 {
 		t.Fatal("InputHash ignores the build flags")
 	}
+	Flags = saved
+	t.Setenv("GOWASM", "satconv")
+	h4, err := InputHash(ctx, goTool, moduleRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h4 == h1 {
+		t.Fatal("InputHash ignores GOWASM")
+	}
 }
 
 func TestModuleRoot(t *testing.T) {

@@ -31,6 +31,8 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+
+	"github.com/iamref/iamref/builder/search/internal/varint"
 )
 
 // Encoder collects pairs, which must be added in strictly increasing key
@@ -82,8 +84,7 @@ func (e *Encoder) Encode() []byte {
 	var out, colShared, colSufLen, colSuf, colRef, colInline []byte
 	out = binary.AppendUvarint(out, uint64(len(shared)))
 	for _, v := range shared {
-		out = binary.AppendUvarint(out, uint64(len(v)))
-		out = append(out, v...)
+		out = varint.AppendPrefixed(out, v)
 	}
 	out = binary.AppendUvarint(out, uint64(len(e.keys)))
 	var prev []byte
@@ -96,14 +97,12 @@ func (e *Encoder) Encode() []byte {
 		r := ref[string(v)]
 		colRef = binary.AppendUvarint(colRef, r)
 		if r == 0 {
-			colInline = binary.AppendUvarint(colInline, uint64(len(v)))
-			colInline = append(colInline, v...)
+			colInline = varint.AppendPrefixed(colInline, v)
 		}
 		prev = k
 	}
 	for _, col := range [][]byte{colShared, colSufLen, colSuf, colRef, colInline} {
-		out = binary.AppendUvarint(out, uint64(len(col)))
-		out = append(out, col...)
+		out = varint.AppendPrefixed(out, col)
 	}
 	return out
 }
@@ -120,37 +119,6 @@ func commonPrefix(a, b []byte) int {
 
 // ErrCorrupt is returned when an encoded table cannot be decoded.
 var ErrCorrupt = errors.New("flatkv: corrupt table")
-
-type decoder struct {
-	b   []byte
-	err error
-}
-
-func (d *decoder) uvarint() uint64 {
-	if d.err != nil {
-		return 0
-	}
-	v, n := binary.Uvarint(d.b)
-	if n <= 0 {
-		d.err = ErrCorrupt
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
-
-func (d *decoder) bytes(n uint64) []byte {
-	if d.err != nil {
-		return nil
-	}
-	if n > uint64(len(d.b)) {
-		d.err = ErrCorrupt
-		return nil
-	}
-	out := d.b[:n:n]
-	d.b = d.b[n:]
-	return out
-}
 
 // RestartEvery is the number of rows between two restart points: a seek
 // decodes at most that many rows after its binary search.
@@ -184,30 +152,24 @@ type Table struct {
 // which must not change afterwards. Every row is checked (bounds, strictly
 // increasing keys), so the table's reads cannot fail later.
 func Open(b []byte) (*Table, error) {
-	d := &decoder{b: b}
-	nshared := d.uvarint()
+	d := varint.NewDecoder(b)
+	nshared := d.Uvarint()
 	if nshared > uint64(len(b)) {
 		return nil, ErrCorrupt
 	}
 	t := &Table{shared: make([][]byte, nshared)}
 	for i := range t.shared {
-		t.shared[i] = d.bytes(d.uvarint())
+		t.shared[i] = d.Prefixed()
 	}
-	n := d.uvarint()
-	if d.err != nil {
-		return nil, d.err
-	}
-	if n > uint64(len(b)) {
+	n := d.Uvarint()
+	if !d.OK() || n > uint64(len(b)) {
 		return nil, ErrCorrupt
 	}
 	t.n = int(n)
 	for i := range t.cols {
-		t.cols[i] = d.bytes(d.uvarint())
+		t.cols[i] = d.Prefixed()
 	}
-	if d.err != nil {
-		return nil, d.err
-	}
-	if len(d.b) != 0 || len(b) >= 1<<32 {
+	if !d.OK() || d.Len() != 0 || len(b) >= 1<<32 {
 		return nil, ErrCorrupt
 	}
 	nr := (t.n + RestartEvery - 1) / RestartEvery

@@ -1,13 +1,21 @@
-// Package format defines the search index file: a small container holding
-// the upsidedown KV table (package flatkv) and a compact table of the
+// Package format defines the search index files: small containers holding
+// upsidedown KV rows (package flatkv) and a compact table of the
 // documents' display metadata, plus the internal document ids that tie the
 // two together.
 //
+// An index comes in two parts, so that a browser can answer from the
+// first while the second is on its way: the names part (the rows of every
+// field but the descriptions', and the document table) and the
+// descriptions part (the description field's rows and the descriptions
+// themselves). Both carry the same set id, so that a descriptions part is
+// never added to the names of another index.
+//
 // File layout:
 //
-//	"IAMREFSX" magic, version byte
+//	"IAMREFSX" magic, version byte, part byte (PartNames or PartDescriptions)
+//	set id, SetIDLen bytes
 //	uvarint length, KV table (flatkv encoding)
-//	uvarint length, document table (see EncodeDocs)
+//	uvarint length, document table (EncodeDocs) or descriptions (EncodeDescriptions)
 package format
 
 import (
@@ -17,43 +25,67 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/iamref/iamref/builder/search/internal/varint"
 )
 
 const magic = "IAMREFSX"
 
 // Version is the file format version.
-const Version = 4
+const Version = 5
+
+// The parts of an index.
+const (
+	PartNames        = 'n'
+	PartDescriptions = 'd'
+)
+
+// SetIDLen is the length of the id that ties the two parts of an index.
+const SetIDLen = 16
 
 // ErrCorrupt is returned for bytes that are not a valid index file.
 var ErrCorrupt = errors.New("search index: corrupt or not an index file")
 
-// Join builds the file from its two sections.
-func Join(kv, docs []byte) []byte {
-	out := make([]byte, 0, len(magic)+1+len(kv)+len(docs)+20)
-	out = append(out, magic...)
-	out = append(out, Version)
-	out = binary.AppendUvarint(out, uint64(len(kv)))
-	out = append(out, kv...)
-	out = binary.AppendUvarint(out, uint64(len(docs)))
-	out = append(out, docs...)
-	return out
+// File is one part of an index.
+type File struct {
+	Part byte
+	Set  [SetIDLen]byte
+	KV   []byte // flatkv rows
+	Rest []byte // the document table, or the descriptions
 }
 
-// Split returns the two sections of a file.
-func Split(b []byte) (kv, docs []byte, err error) {
-	if len(b) < len(magic)+1 || string(b[:len(magic)]) != magic {
-		return nil, nil, ErrCorrupt
+// Encode returns the file's bytes.
+func (f *File) Encode() []byte {
+	out := make([]byte, 0, len(magic)+2+SetIDLen+len(f.KV)+len(f.Rest)+20)
+	out = append(out, magic...)
+	out = append(out, Version, f.Part)
+	out = append(out, f.Set[:]...)
+	out = varint.AppendPrefixed(out, f.KV)
+	return varint.AppendPrefixed(out, f.Rest)
+}
+
+// Decode reads a file; its KV and Rest are slices of b.
+func Decode(b []byte) (File, error) {
+	var f File
+	head := len(magic) + 2 + SetIDLen
+	if len(b) < head || string(b[:len(magic)]) != magic {
+		return f, ErrCorrupt
 	}
 	if b[len(magic)] != Version {
-		return nil, nil, fmt.Errorf("search index: format version %d, want %d", b[len(magic)], Version)
+		return f, fmt.Errorf("search index: format version %d, want %d", b[len(magic)], Version)
 	}
-	d := &dec{b: b[len(magic)+1:]}
-	kv = d.bytes(d.uvarint())
-	docs = d.bytes(d.uvarint())
-	if d.err != nil || len(d.b) != 0 {
-		return nil, nil, ErrCorrupt
+	f.Part = b[len(magic)+1]
+	if f.Part != PartNames && f.Part != PartDescriptions {
+		return f, ErrCorrupt
 	}
-	return kv, docs, nil
+	copy(f.Set[:], b[len(magic)+2:head])
+	d := varint.NewDecoder(b[head:])
+	f.KV = d.Prefixed()
+	f.Rest = d.Prefixed()
+	if !d.OK() || d.Len() != 0 {
+		return File{}, ErrCorrupt
+	}
+	return f, nil
 }
 
 // IDLen is the length of an internal document id.
@@ -76,6 +108,18 @@ func DocNum(id []byte) int {
 		return -1
 	}
 	return int(id[0])*idBase*idBase + int(id[1])*idBase + int(id[2])
+}
+
+// Kinds lists the document kinds in the order results of equal score are
+// shown; documents of one service are stored in this order too.
+var Kinds = []string{"service", "action", "resource", "condition", "policy", "example", "guide"}
+
+// KindRank is the place of kind k in Kinds; unknown kinds come last.
+func KindRank(k string) int {
+	if i := slices.Index(Kinds, k); i >= 0 {
+		return i
+	}
+	return len(Kinds)
 }
 
 // Doc is the display metadata of one document.
@@ -175,18 +219,20 @@ func decodeStr(d *Doc, s string) string {
 	return b.String()
 }
 
-// EncodeDocs encodes the document table. Layout (uvarints): the string
-// tables of kinds, access levels (with the risk strings) and services; then
-// columns of per-document references into them (access levels twice: the
-// official one and the override; then the risk), the ids (front coded), titles, URLs and descriptions (with
-// markers, see above); then two orders of the documents, as internal ids
+// EncodeDocs encodes the document table, all but the descriptions
+// (EncodeDescriptions). Layout (uvarints): the string tables of kinds,
+// access levels (with the risk strings) and services; then columns of
+// per-document references into them (access levels twice: the official
+// one and the override; then the risk), the ids (front coded), titles and
+// URLs (with markers, see above); then two orders of the documents, as
+// internal ids
 // (DocID, three bytes each): every document by lower-cased id, and the
 // actions by lower-cased name (Doc.Name), each in document order among
 // equals. The engine finds ids and names typed in any case, and names by
 // their beginning, by binary search in these, in place.
 func EncodeDocs(docs []Doc) []byte {
 	var kinds, access, services strTable
-	var cKind, cAccess, cService, cOverride, cRisk, cID, cTitle, cURL, cDesc []byte
+	var cKind, cAccess, cService, cOverride, cRisk, cID, cTitle, cURL []byte
 	prev := ""
 	for i := range docs {
 		d := &docs[i]
@@ -197,11 +243,10 @@ func EncodeDocs(docs []Doc) []byte {
 		cRisk = binary.AppendUvarint(cRisk, access.ref(d.Risk))
 		p := commonPrefix(prev, d.ID)
 		cID = binary.AppendUvarint(cID, uint64(p))
-		cID = appendStr(cID, d.ID[p:])
+		cID = varint.AppendPrefixed(cID, d.ID[p:])
 		prev = d.ID
-		cTitle = appendStr(cTitle, encodeStr(d, d.Title))
-		cURL = appendStr(cURL, encodeStr(d, d.URL))
-		cDesc = appendStr(cDesc, encodeStr(d, d.Description))
+		cTitle = varint.AppendPrefixed(cTitle, encodeStr(d, d.Title))
+		cURL = varint.AppendPrefixed(cURL, encodeStr(d, d.URL))
 	}
 	byID, byName := orders(docs)
 	var out []byte
@@ -209,12 +254,21 @@ func EncodeDocs(docs []Doc) []byte {
 	for _, t := range []*strTable{&kinds, &access, &services} {
 		out = binary.AppendUvarint(out, uint64(len(t.list)))
 		for _, s := range t.list {
-			out = appendStr(out, s)
+			out = varint.AppendPrefixed(out, s)
 		}
 	}
-	for _, c := range [][]byte{cKind, cAccess, cService, cOverride, cRisk, cID, cTitle, cURL, cDesc, byID, byName} {
-		out = binary.AppendUvarint(out, uint64(len(c)))
-		out = append(out, c...)
+	for _, c := range [][]byte{cKind, cAccess, cService, cOverride, cRisk, cID, cTitle, cURL, byID, byName} {
+		out = varint.AppendPrefixed(out, c)
+	}
+	return out
+}
+
+// EncodeDescriptions encodes the descriptions of docs, in order, each
+// with the markers of its document (see above).
+func EncodeDescriptions(docs []Doc) []byte {
+	var out []byte
+	for i := range docs {
+		out = varint.AppendPrefixed(out, encodeStr(&docs[i], docs[i].Description))
 	}
 	return out
 }
@@ -246,16 +300,19 @@ func orders(docs []Doc) (byID, byName []byte) {
 }
 
 // Table is a decoded document table. Kind, ID, Service, AccessLevel,
-// AccessOverride and Risk of every document are decoded up front; Title, URL and Description are
-// decoded on demand by Full.
+// AccessOverride and Risk of every document are decoded up front; Title,
+// URL and Description (once WithDescriptions added them) are decoded on
+// demand by Full.
 type Table struct {
 	Docs []Doc
 	// Refs are the documents' kinds, access levels and services as
 	// indexes into Kinds, Access and Services.
 	Refs                    []Refs
 	Kinds, Access, Services []string
-	raw                     [][3]span // encoded title, URL, description
-	title, url, desc        []byte    // their columns
+	raw                     [][2]span // encoded title and URL
+	title, url              []byte    // their columns
+	descs                   []span    // encoded descriptions, nil without them
+	desc                    []byte    // their column
 	byID, byName            []byte    // internal ids (see EncodeDocs)
 }
 
@@ -279,39 +336,75 @@ func (t *Table) Full(i int) Doc {
 	d := t.Docs[i]
 	d.Title = decodeStr(&d, string(t.title[t.raw[i][0].start:t.raw[i][0].end]))
 	d.URL = decodeStr(&d, string(t.url[t.raw[i][1].start:t.raw[i][1].end]))
-	d.Description = decodeStr(&d, string(t.desc[t.raw[i][2].start:t.raw[i][2].end]))
+	if t.descs != nil {
+		d.Description = decodeStr(&d, string(t.desc[t.descs[i].start:t.descs[i].end]))
+	}
 	return d
+}
+
+// HasDescriptions reports whether the table has the documents'
+// descriptions.
+func (t *Table) HasDescriptions() bool { return t.descs != nil }
+
+// WithDescriptions returns a table like t with the descriptions b
+// (EncodeDescriptions) of its documents. It keeps slices of b.
+func (t *Table) WithDescriptions(b []byte) (*Table, error) {
+	if len(b) >= 1<<32 {
+		return nil, ErrCorrupt
+	}
+	nt := *t
+	nt.desc = b
+	nt.descs = make([]span, len(t.Docs))
+	pos := 0
+	for i := range nt.descs {
+		l, k := uint64(0), 1
+		if pos < len(b) && b[pos] < 0x80 { // nearly always: one byte, read inline
+			l = uint64(b[pos])
+		} else {
+			l, k = binary.Uvarint(b[pos:])
+		}
+		if k <= 0 || l > uint64(len(b)-pos-k) {
+			return nil, ErrCorrupt
+		}
+		pos += k
+		nt.descs[i] = span{uint32(pos), uint32(pos) + uint32(l)}
+		pos += int(l)
+	}
+	if pos != len(b) {
+		return nil, ErrCorrupt
+	}
+	return &nt, nil
 }
 
 // DecodeDocs decodes a table written by EncodeDocs. The table keeps
 // slices of b, which must not change afterwards.
 func DecodeDocs(b []byte) (*Table, error) {
-	d := &dec{b: b}
-	n := d.uvarint()
+	d := varint.NewDecoder(b)
+	n := d.Uvarint()
 	if n > uint64(len(b)) {
 		return nil, ErrCorrupt
 	}
 	var tables [3][]string
 	for i := range tables {
-		m := d.uvarint()
+		m := d.Uvarint()
 		if m > uint64(len(b)) || m > 1<<16 {
 			return nil, ErrCorrupt
 		}
-		for j := uint64(0); j < m && d.err == nil; j++ {
-			tables[i] = append(tables[i], d.str())
+		for j := uint64(0); j < m && d.OK(); j++ {
+			tables[i] = append(tables[i], string(d.Prefixed()))
 		}
 	}
 	var cols [ncols][]byte
 	for i := range cols {
-		cols[i] = d.bytes(d.uvarint())
+		cols[i] = d.Prefixed()
 	}
-	if d.err != nil || len(d.b) != 0 || len(b) >= 1<<32 {
+	if !d.OK() || d.Len() != 0 || len(b) >= 1<<32 {
 		return nil, ErrCorrupt
 	}
 	t := &Table{
-		Docs: make([]Doc, n), Refs: make([]Refs, n), raw: make([][3]span, n),
+		Docs: make([]Doc, n), Refs: make([]Refs, n), raw: make([][2]span, n),
 		Kinds: tables[0], Access: tables[1], Services: tables[2],
-		title: cols[colTitle], url: cols[colURL], desc: cols[colDesc],
+		title: cols[colTitle], url: cols[colURL],
 	}
 	// One pass over the columns. Nearly every number in them is below
 	// 128, one byte, and is read inline: calls are dear in Go's
@@ -356,7 +449,7 @@ func DecodeDocs(b []byte) (*Table, error) {
 		pos[colID] += uint32(l)
 		prev = start
 		idEnd[i] = uint32(len(ids))
-		for j, c := range [3]int{colTitle, colURL, colDesc} {
+		for j, c := range [2]int{colTitle, colURL} {
 			l, ok := num(c)
 			if !ok || l > uint64(len(cols[c]))-uint64(pos[c]) {
 				return nil, ErrCorrupt
@@ -401,7 +494,6 @@ const (
 	colID
 	colTitle
 	colURL
-	colDesc
 	colByID
 	colByName
 	ncols
@@ -428,11 +520,6 @@ func (t *strTable) ref(s string) uint64 {
 	return r
 }
 
-func appendStr(b []byte, s string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(s)))
-	return append(b, s...)
-}
-
 func commonPrefix(a, b string) int {
 	n := min(len(a), len(b))
 	for i := 0; i < n; i++ {
@@ -442,36 +529,3 @@ func commonPrefix(a, b string) int {
 	}
 	return n
 }
-
-type dec struct {
-	b   []byte
-	err error
-}
-
-func (d *dec) uvarint() uint64 {
-	if d.err != nil {
-		return 0
-	}
-	v, n := binary.Uvarint(d.b)
-	if n <= 0 {
-		d.err = ErrCorrupt
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
-
-func (d *dec) bytes(n uint64) []byte {
-	if d.err != nil {
-		return nil
-	}
-	if n > uint64(len(d.b)) {
-		d.err = ErrCorrupt
-		return nil
-	}
-	out := d.b[:n:n]
-	d.b = d.b[n:]
-	return out
-}
-
-func (d *dec) str() string { return string(d.bytes(d.uvarint())) }

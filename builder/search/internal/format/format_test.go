@@ -2,6 +2,7 @@ package format
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -20,6 +21,9 @@ func TestDocsRoundTrip(t *testing.T) {
 	}
 	tab, err := DecodeDocs(EncodeDocs(docs))
 	if err != nil {
+		t.Fatal(err)
+	}
+	if tab, err = tab.WithDescriptions(EncodeDescriptions(docs)); err != nil {
 		t.Fatal(err)
 	}
 	if len(tab.Docs) != len(docs) {
@@ -109,21 +113,57 @@ func TestDocIDs(t *testing.T) {
 	}
 }
 
-func TestSplitJoin(t *testing.T) {
-	f := Join([]byte("kv"), []byte("docs"))
-	kv, docs, err := Split(f)
-	if err != nil || string(kv) != "kv" || string(docs) != "docs" {
-		t.Fatalf("Split(Join) = %q, %q, %v", kv, docs, err)
+func TestFileRoundTrip(t *testing.T) {
+	in := File{Part: PartDescriptions, Set: [SetIDLen]byte{1, 2, 3}, KV: []byte("kv"), Rest: []byte("docs")}
+	b := in.Encode()
+	f, err := Decode(b)
+	if err != nil || !reflect.DeepEqual(f, in) {
+		t.Fatalf("Decode(Encode) = %+v, %v; want %+v", f, err, in)
 	}
-	for _, bad := range [][]byte{nil, []byte("IAMREFSX"), f[:len(f)-1], append(append([]byte{}, f...), 0), []byte("XXXXXXXX\x01")} {
-		if _, _, err := Split(bad); err == nil {
-			t.Errorf("Split(%q) succeeded", bad)
+	badPart := append([]byte{}, b...)
+	badPart[len(magic)+1] = 'x'
+	for _, bad := range [][]byte{nil, []byte("IAMREFSX"), b[:len(b)-1], append(append([]byte{}, b...), 0), []byte("XXXXXXXX\x04n0123456789abcdef\x00\x00"), badPart} {
+		if _, err := Decode(bad); err == nil {
+			t.Errorf("Decode(%q) succeeded", bad)
 		}
 	}
-	other := append([]byte{}, f...)
+	other := append([]byte{}, b...)
 	other[len(magic)] = Version + 1
-	if _, _, err := Split(other); err == nil {
-		t.Error("Split accepted another version")
+	if _, err := Decode(other); err == nil {
+		t.Error("Decode accepted another version")
+	}
+}
+
+func TestDescriptions(t *testing.T) {
+	docs := []Doc{
+		{Kind: "action", ID: "chime:CreateMeeting", Service: "chime", Description: GrantsPrefix + "create a meeting"},
+		{Kind: "action", ID: "chime:GetMeeting", Service: "chime"},
+		{Kind: "guide", ID: "G", Description: strings.Repeat("long ", 100)},
+	}
+	tab, err := DecodeDocs(EncodeDocs(docs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tab.HasDescriptions() || tab.Full(0).Description != "" {
+		t.Fatal("a table without its descriptions has them")
+	}
+	col := EncodeDescriptions(docs)
+	full, err := tab.WithDescriptions(col)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range docs {
+		if got := full.Full(i); !reflect.DeepEqual(got, want) {
+			t.Errorf("doc %d: %+v, want %+v", i, got, want)
+		}
+	}
+	if tab.HasDescriptions() {
+		t.Error("WithDescriptions changed the table it was called on")
+	}
+	for _, bad := range [][]byte{nil, col[:len(col)-1], append(append([]byte{}, col...), 0), EncodeDescriptions(docs[:2])} {
+		if _, err := tab.WithDescriptions(bad); err == nil {
+			t.Errorf("WithDescriptions accepted %d bytes", len(bad))
+		}
 	}
 }
 
@@ -154,6 +194,9 @@ func FuzzDecodeDocs(f *testing.F) {
 		for i := range tab.Docs {
 			docs[i] = tab.Full(i)
 		}
+		if _, err := tab.WithDescriptions(EncodeDescriptions(docs)); err != nil {
+			t.Fatalf("descriptions of the table's documents: %v", err)
+		}
 		for _, order := range []func() (func(int) int32, int){tab.ByID, tab.ByName} {
 			at, n := order()
 			for i := 0; i < n; i++ {
@@ -170,6 +213,48 @@ func FuzzDecodeDocs(f *testing.F) {
 			if got := again.Full(i); !reflect.DeepEqual(got, docs[i]) {
 				t.Fatalf("doc %d after a round trip: %+v, want %+v", i, got, docs[i])
 			}
+		}
+	})
+}
+
+// FuzzDecode: a file Decode accepts encodes to bytes that decode to the
+// same file (not always the same bytes: a varint may be written longer
+// than it needs).
+func FuzzDecode(f *testing.F) {
+	f.Add((&File{Part: PartNames, KV: []byte("kv"), Rest: []byte("docs")}).Encode())
+	f.Add((&File{Part: PartDescriptions, Set: [SetIDLen]byte{9}}).Encode())
+	f.Fuzz(func(t *testing.T, b []byte) {
+		file, err := Decode(b)
+		if err != nil {
+			return
+		}
+		again, err := Decode(file.Encode())
+		if err != nil || !reflect.DeepEqual(again, file) {
+			t.Fatalf("Decode(Encode(%+v)) = %+v, %v", file, again, err)
+		}
+	})
+}
+
+// FuzzWithDescriptions: descriptions WithDescriptions accepts can be read
+// for every document without a panic.
+func FuzzWithDescriptions(f *testing.F) {
+	docs := []Doc{
+		{Kind: "action", ID: "chime:CreateMeeting", Service: "chime", Description: GrantsPrefix + "create a meeting"},
+		{Kind: "guide", ID: "G", Description: "\x07literal"},
+	}
+	tab, err := DecodeDocs(EncodeDocs(docs))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(EncodeDescriptions(docs))
+	f.Add([]byte{0, 0})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		full, err := tab.WithDescriptions(b)
+		if err != nil {
+			return
+		}
+		for i := range full.Docs {
+			_ = full.Full(i)
 		}
 	})
 }

@@ -13,6 +13,9 @@
 // from the document table, and the index's documents are the internal
 // ids 0..n-1 (package format).
 //
+// The rows may be split between tables by field (the names and the
+// descriptions parts of an index, package format).
+//
 // Row layouts (upsidedown's):
 //
 //	'f' field(uint16 LE)                      -> name 0xff
@@ -38,31 +41,52 @@ import (
 
 const sep = 0xff // upsidedown's separator after a term
 
-// Index reads one table. It is safe for concurrent use; its readers are
-// not.
+// Index reads one or more tables, each holding the 'd' and 't' rows of
+// some fields. It is safe for concurrent use; its readers are not.
 type Index struct {
-	t      *flatkv.Table
 	docs   int
-	fields []string // by field number
+	fields []string        // by field number
+	tables []*flatkv.Table // by field number: the table with its rows, or nil
 }
 
-// Open reads the field rows of t, which holds an index of docs documents.
-func Open(t *flatkv.Table, docs int) (*Index, error) {
-	x := &Index{t: t, docs: docs}
-	c := t.Cursor()
-	for c.Seek([]byte{'f'}); c.Valid() && c.Key()[0] == 'f'; c.Next() {
-		k, v := c.Key(), c.Value()
-		if len(k) != 3 || len(v) == 0 || v[len(v)-1] != sep {
-			return nil, fmt.Errorf("search index: bad field row %q", k)
+// Open reads the field rows of tables, which hold an index of docs
+// documents: the rows of each field in one of them. A field whose rows
+// are in none has no terms.
+func Open(docs int, tables ...*flatkv.Table) (*Index, error) {
+	x := &Index{docs: docs}
+	for _, t := range tables {
+		c := t.Cursor()
+		for c.Seek([]byte{'f'}); c.Valid() && c.Key()[0] == 'f'; c.Next() {
+			k, v := c.Key(), c.Value()
+			if len(k) != 3 || len(v) == 0 || v[len(v)-1] != sep {
+				return nil, fmt.Errorf("search index: bad field row %q", k)
+			}
+			n := int(binary.LittleEndian.Uint16(k[1:]))
+			if n >= 1<<10 {
+				return nil, fmt.Errorf("search index: field number %d", n)
+			}
+			for len(x.fields) <= n {
+				x.fields = append(x.fields, "")
+			}
+			if x.fields[n] != "" {
+				return nil, fmt.Errorf("search index: field %d named twice", n)
+			}
+			x.fields[n] = string(v[:len(v)-1])
 		}
-		n := int(binary.LittleEndian.Uint16(k[1:]))
-		if n >= 1<<10 {
-			return nil, fmt.Errorf("search index: field number %d", n)
+	}
+	x.tables = make([]*flatkv.Table, len(x.fields))
+	for f := range x.fields {
+		dict := key('d', f, nil)
+		for _, t := range tables {
+			c := t.Cursor()
+			if c.Seek(dict); !c.Valid() || !bytes.HasPrefix(c.Key(), dict) {
+				continue
+			}
+			if x.tables[f] != nil {
+				return nil, fmt.Errorf("search index: terms of field %q in two tables", x.fields[f])
+			}
+			x.tables[f] = t
 		}
-		for len(x.fields) <= n {
-			x.fields = append(x.fields, "")
-		}
-		x.fields[n] = string(v[:len(v)-1])
 	}
 	return x, nil
 }
@@ -95,7 +119,11 @@ func (r *reader) TermFieldReader(_ context.Context, term []byte, field string, _
 	if f < 0 {
 		return &termReader{}, nil
 	}
-	v, ok := r.x.t.Get(key('d', f, term))
+	t := r.x.tables[f]
+	if t == nil {
+		return &termReader{}, nil
+	}
+	v, ok := t.Get(key('d', f, term))
 	if !ok {
 		return &termReader{}, nil
 	}
@@ -104,7 +132,7 @@ func (r *reader) TermFieldReader(_ context.Context, term []byte, field string, _
 		return nil, fmt.Errorf("search index: bad dictionary row for %q", term)
 	}
 	prefix := key('t', f, term, sep)
-	c := r.x.t.Cursor()
+	c := t.Cursor()
 	c.Seek(prefix)
 	return &termReader{c: c, prefix: prefix, count: count, term: string(term)}, nil
 }
@@ -178,14 +206,14 @@ func (r *reader) FieldDict(field string) (index.FieldDict, error) {
 // incremented, so an empty, non-nil end lists nothing.
 func (r *reader) FieldDictRange(field string, start, end []byte) (index.FieldDict, error) {
 	f := r.x.field(field)
-	if f < 0 {
+	if f < 0 || r.x.tables[f] == nil {
 		return &dict{}, nil
 	}
 	hi := key('d', f, nil, sep)
 	if end != nil {
 		hi = key('d', f, increment(end))
 	}
-	c := r.x.t.Cursor()
+	c := r.x.tables[f].Cursor()
 	c.Seek(key('d', f, start))
 	return &dict{c: c, end: hi}, nil
 }

@@ -2,6 +2,7 @@ package rowindex
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"math/rand"
 	"slices"
@@ -55,17 +56,32 @@ func pair(t *testing.T, docs int) (want, got index.IndexReader) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var enc flatkv.Encoder
-	if err := kvs.(*memkv.Store).Walk(enc.Add); err != nil {
-		t.Fatal(err)
-	}
-	tab, err := flatkv.Open(enc.Encode())
+	// as the index's two parts hold them: the descriptions' rows in a
+	// table of their own (field 1: the second field of every document)
+	var names, descs flatkv.Encoder
+	err = kvs.(*memkv.Store).Walk(func(k, v []byte) error {
+		if (k[0] == 'd' || k[0] == 't') && binary.LittleEndian.Uint16(k[1:]) == 1 {
+			return descs.Add(k, v)
+		}
+		return names.Add(k, v)
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, err := Open(tab, docs)
+	var tabs []*flatkv.Table
+	for _, enc := range []*flatkv.Encoder{&names, &descs} {
+		tab, err := flatkv.Open(enc.Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		tabs = append(tabs, tab)
+	}
+	x, err := Open(docs, tabs...)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if _, err := Open(docs, tabs[0], tabs[1], tabs[1]); err == nil {
+		t.Fatal("Open accepted the rows of a field in two tables")
 	}
 	want, err = idx.Reader()
 	if err != nil {
