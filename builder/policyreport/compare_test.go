@@ -1,6 +1,7 @@
 package policyreport
 
 import (
+	"bytes"
 	"encoding/json"
 	"testing"
 
@@ -79,4 +80,39 @@ func TestExpansion(t *testing.T) {
 			t.Errorf("%s:\n got %s\nwant %s", pattern, got, want)
 		}
 	}
+}
+
+// FuzzReport: the report of any document is one line of valid JSON, is
+// recognised as a report, and read back as a comparison's side it allows
+// what the analysis allows.
+func FuzzReport(f *testing.F) {
+	for _, s := range []string{
+		`{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}`,
+		`{"Statement": [{"Effect": "Deny", "NotAction": "s3:Get*", "Resource": "*"}, {"Effect": "Allow", "Action": "*", "Resource": "*"}]}`,
+		`{"Statement": [`, `[]`, `{"schema": "iamref.policy.v1"}`, "{\"Statement\": {\"Sid\": \"\u2028<&>\", \"Effect\": \"Allow\", \"Action\": \"s3:GetObjekt\"}}",
+	} {
+		f.Add([]byte(s))
+	}
+	c := smallCatalog(f)
+	e := policy.NewEngine(c)
+	f.Fuzz(func(t *testing.T, src []byte) {
+		a := e.Analyze(src, policy.Options{})
+		out := Encode(Subject{Kind: Document, Name: string(src)}, a, c.Snapshot)
+		if !json.Valid(out) || bytes.Count(out, []byte("\n")) != 1 || !IsReport(out) {
+			t.Fatalf("report of %q: %s", src, out)
+		}
+		side, err := ReportSide(out, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := AnalysisSide("", a)
+		if len(side.Allowed) != len(want.Allowed) || side.Errors != want.Errors {
+			t.Fatalf("%q: read back %d allowed, %d errors; the analysis has %d, %d", src, len(side.Allowed), side.Errors, len(want.Allowed), want.Errors)
+		}
+		for i := range side.Allowed {
+			if side.Allowed[i].Action != want.Allowed[i].Action {
+				t.Fatalf("%q: allowed %d is %s, want %s", src, i, side.Allowed[i].ID, want.Allowed[i].ID)
+			}
+		}
+	})
 }
