@@ -36,6 +36,7 @@ import (
 	"github.com/iamref/iamref/builder/linkcheck"
 	"github.com/iamref/iamref/builder/markup"
 	"github.com/iamref/iamref/builder/output"
+	"github.com/iamref/iamref/builder/policyassets"
 	"github.com/iamref/iamref/builder/searchassets"
 	"github.com/iamref/iamref/static"
 	"github.com/iamref/iamref/templates"
@@ -57,6 +58,10 @@ type Config struct {
 	// Protect lists the directories the build reads (content, templates,
 	// static): Out may not be, contain or lie inside one (output.Check).
 	Protect []string
+	// PolicyEngine encodes the catalog for the browser and compiles the
+	// policy engine (cmd/policywasm) with the go tool from the module at
+	// ModuleRoot, for the pages that analyse and write policies.
+	PolicyEngine bool
 }
 
 // Stats summarises a build.
@@ -97,6 +102,7 @@ type builder struct {
 	// manifest is content/urls.txt, when hasManifest (urls.go).
 	manifest    []string
 	hasManifest bool
+	engine      *policyassets.Job // policyengine.go: nil without Config.PolicyEngine
 }
 
 // job is one page to render or one file to write as is.
@@ -162,6 +168,9 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 	if err := b.searchReady(srch); err != nil {
 		return Stats{}, err
 	}
+	if err := b.policyEngineReady(); err != nil {
+		return Stats{}, err
+	}
 	// Every file the render will write is known now: the link index checks
 	// most links as the pages are written.
 	expected := make([]string, len(b.jobs))
@@ -174,6 +183,9 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 		return Stats{}, err
 	}
 	if err := b.searchFinish(srch); err != nil {
+		return Stats{}, err
+	}
+	if err := b.policyEngineFinish(); err != nil {
 		return Stats{}, err
 	}
 	b.phase(t, "rendered and wrote %s files", commas(len(b.jobs)))
@@ -249,6 +261,7 @@ func prepare(ctx context.Context, cfg Config) (*builder, *searchassets.Job, erro
 		return nil, nil, err
 	}
 	srch := b.startSearch(ctx) // search.go: built while the pages are assembled
+	b.startPolicyEngine(ctx)   // policyengine.go: likewise
 	b.catalogPages()
 	b.policyJobs[0] = len(b.jobs)
 	b.policyPages()
