@@ -37,6 +37,7 @@ func (b *builder) catalogPages() {
 	if b.hist != nil {
 		home.Links = append(home.Links, b.hist.homeLink())
 	}
+	home.Links = append(home.Links, workbenchLinks...)
 	b.add(homeKind, home)
 	b.conditionKeyPages()
 	b.accessLevelsPage()
