@@ -8,7 +8,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/andybalholm/brotli"
@@ -66,7 +69,7 @@ func init() {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: policy COMMAND [-content DIR] [flags] ARGS")
 	fmt.Fprintln(w, "\nThe catalog is embedded; -content DIR analyses against the content directory DIR instead.")
-	fmt.Fprintln(w, "A FILE of \"-\" is standard input. Commands:")
+	fmt.Fprintln(w, "A FILE of \"-\" is standard input, a directory the .json files under it. Commands:")
 	for _, c := range commands {
 		fmt.Fprintf(w, "\n  policy %s %s\n      %s\n", c.name, c.args, c.summary)
 	}
@@ -184,11 +187,38 @@ type input struct {
 	src  []byte
 }
 
-// readInputs reads the files, "-" from standard input (once).
+// readInputs reads the files, "-" from standard input (once); a directory
+// stands for the .json files under it, in path order.
 func readInputs(e *env, names []string) ([]input, error) {
 	var out []input
 	stdin := false
+	var files []string
 	for _, n := range names {
+		st, err := os.Stat(n)
+		if n == "-" || err != nil || !st.IsDir() {
+			files = append(files, n)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(n, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && strings.EqualFold(filepath.Ext(p), ".json") {
+				found = append(found, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		if len(found) == 0 {
+			return nil, fmt.Errorf("%s: no .json files", n)
+		}
+		slices.Sort(found)
+		files = append(files, found...)
+	}
+	for _, n := range files {
 		var b []byte
 		var err error
 		if n == "-" {
