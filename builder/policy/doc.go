@@ -82,7 +82,10 @@
 //
 // # Managed policies
 //
-// LoadManaged reads content/policies/*.json. ServiceMatrix, ReverseIndex,
+// LoadManaged reads content/policies/*.json: each policy's default version
+// as Document and every version the content holds in Versions, the older
+// ones as edits of the next newer one (ManagedPolicy.Walk rebuilds them);
+// LoadSource reads policies/source.yaml. ServiceMatrix, ReverseIndex,
 // Compare and Drift turn the evaluated policies into the tables the site
 // shows.
 package policy

@@ -49,6 +49,19 @@ type Subject struct {
 	Version          string
 	Deprecated       bool
 	Created, Updated string
+	// Versions are a managed policy's versions, oldest first; nil leaves
+	// them out.
+	Versions []Version
+}
+
+// Version is one version of a managed policy, with the actions it added
+// and removed against the version before it (the first lists what it
+// allows in Added).
+type Version struct {
+	ID      string   // "v3"
+	Date    string   // YYYY-MM-DD, "" when not known
+	Added   []string // action IDs
+	Removed []string
 }
 
 // doc is the JSON, in its order.
@@ -73,6 +86,14 @@ type doc struct {
 	KindGuessed     bool           `json:"policy_type_guessed"`
 	EscalationPaths []pathDoc      `json:"escalation_paths"`
 	Sensitive       []sensitiveDoc `json:"sensitive_actions"`
+	Versions        []versionDoc   `json:"versions,omitempty"`
+}
+
+type versionDoc struct {
+	Version string   `json:"version"`
+	Date    string   `json:"date"` // YYYY-MM-DD, "" when not known
+	Added   []string `json:"added"`
+	Removed []string `json:"removed"`
 }
 
 type snapshotDoc struct {
@@ -167,6 +188,9 @@ func Encode(s Subject, a *policy.Analysis, snap catalog.Snapshot) []byte {
 	}
 	for _, st := range a.Document.Statements {
 		d.Statements = append(d.Statements, statementDoc{Statement: st.Index + 1, Sid: st.Sid, Effect: string(st.Effect), Line: st.Line, Valid: st.Valid})
+	}
+	for _, v := range s.Versions {
+		d.Versions = append(d.Versions, versionDoc{Version: v.ID, Date: v.Date, Added: nonNil(v.Added), Removed: nonNil(v.Removed)})
 	}
 	for _, op := range a.Paths {
 		pd := pathDoc{ID: op.Path.ID, Name: op.Path.Name, Category: op.Path.Category, URL: op.Path.URL, Limited: op.Limited, Actions: []string{}}

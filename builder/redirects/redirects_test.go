@@ -19,3 +19,13 @@ func TestRedirectMatching(t *testing.T) {
 		t.Errorf("status = %d", r.Status)
 	}
 }
+
+// TestLowerAliasesAmbiguous: names that differ only in letter case keep
+// their own pages, and their shared lower-case form redirects nowhere.
+func TestLowerAliasesAmbiguous(t *testing.T) {
+	rs := NewSet(func(string) bool { return false })
+	rs.LowerAliases([]string{"/conditions/x_MaxTunnel/", "/conditions/x_maxTunnel/", "/conditions/x_Other/"})
+	if r := rs.Rules(); len(r) != 1 || r[0].From != "/conditions/x_other" || r[0].To != "/conditions/x_Other/" {
+		t.Errorf("rules = %+v", r)
+	}
+}

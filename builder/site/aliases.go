@@ -26,7 +26,8 @@ import (
 // aliases are the redirect rules of the catalog. exists reports whether the
 // build writes a file at a site path (a directory path means its index.html).
 func (b *builder) aliases(exists func(string) bool) []redirects.Rule {
-	rs := redirects.NewSet(func(p string) bool { return exists(p) || exists(p+"/") })
+	pages := func(p string) bool { return exists(p) || exists(p+"/") }
+	rs := redirects.NewSet(pages)
 	for _, s := range b.cat.Services {
 		if up := strings.ToUpper(s.Prefix); up != s.Prefix {
 			rs.Add("/"+up+"/*", "/"+s.Prefix+"/:splat")
@@ -52,6 +53,8 @@ func (b *builder) aliases(exists func(string) bool) []redirects.Rule {
 		}
 	}
 	b.removedActionAliases(rs)
+	b.removedServiceRoutes(rs) // promises.go
+	b.promisedKeyAliases(rs, pages)
 	for _, s := range b.cat.Services {
 		var paths []string
 		for _, rt := range s.ResourceTypes {

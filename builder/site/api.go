@@ -11,15 +11,18 @@ import (
 // docs/api.md and versioned by Schema: fields are only ever added within a
 // schema version.
 type serviceDoc struct {
-	Schema           string        `json:"schema"`
-	Prefix           string        `json:"prefix"`
-	Name             string        `json:"name"`
-	URL              string        `json:"url"`
-	AuthorizationURL string        `json:"authorization_url,omitempty"`
-	Snapshot         snapshotDoc   `json:"snapshot"`
-	Actions          []actionDoc   `json:"actions"`
-	ResourceTypes    []resourceDoc `json:"resource_types"`
-	ConditionKeys    []keyDoc      `json:"condition_keys"`
+	Schema           string `json:"schema"`
+	Prefix           string `json:"prefix"`
+	Name             string `json:"name"`
+	URL              string `json:"url"`
+	AuthorizationURL string `json:"authorization_url,omitempty"`
+	// AuthorizationURLSource is set when the URL is kept from an earlier
+	// snapshot (catalog.Kept), as the *_source fields of actions.
+	AuthorizationURLSource *provenanceDoc `json:"authorization_url_source,omitempty"`
+	Snapshot               snapshotDoc    `json:"snapshot"`
+	Actions                []actionDoc    `json:"actions"`
+	ResourceTypes          []resourceDoc  `json:"resource_types"`
+	ConditionKeys          []keyDoc       `json:"condition_keys"`
 }
 
 type snapshotDoc struct {
@@ -35,9 +38,26 @@ type actionDoc struct {
 	AccessLevel      string         `json:"access_level"`
 	Override         *overrideDoc   `json:"access_level_override,omitempty"`
 	APIDocURL        string         `json:"api_documentation_url,omitempty"`
+	APIDocSource     *provenanceDoc `json:"api_documentation_url_source,omitempty"`
 	ResourceTypes    []actionResDoc `json:"resource_types"`
 	ConditionKeys    []string       `json:"condition_keys"`
 	DependentActions []string       `json:"dependent_actions"`
+	// DependentSource says where the dependent actions come from when the
+	// catalog's current source lacks them: the snapshot that listed them.
+	DependentSource *provenanceDoc `json:"dependent_actions_source,omitempty"`
+}
+
+// provenanceDoc is a kept fact's snapshot and that snapshot's source.
+type provenanceDoc struct {
+	Snapshot string `json:"snapshot"`
+	Source   string `json:"source"`
+}
+
+func provenance(p *catalog.Provenance) *provenanceDoc {
+	if p == nil {
+		return nil
+	}
+	return &provenanceDoc{Snapshot: p.Snapshot, Source: p.Source}
 }
 
 type overrideDoc struct {
@@ -78,13 +98,14 @@ func nonNil(s []string) []string {
 func (b *builder) serviceJSON(s *catalog.Service) []byte {
 	d := serviceDoc{
 		Schema: "iamref.catalog.v1", Prefix: s.Prefix, Name: s.Name, URL: ServicePath(s.Prefix),
-		AuthorizationURL: s.AuthorizationURL,
-		Snapshot:         snapshotDoc{Date: b.cat.Snapshot.Date, Hash: b.cat.Snapshot.Hash},
-		Actions:          []actionDoc{}, ResourceTypes: []resourceDoc{}, ConditionKeys: []keyDoc{},
+		AuthorizationURL: s.AuthorizationURL, AuthorizationURLSource: provenance(s.AuthorizationURLFrom),
+		Snapshot: snapshotDoc{Date: b.cat.Snapshot.Date, Hash: b.cat.Snapshot.Hash},
+		Actions:  []actionDoc{}, ResourceTypes: []resourceDoc{}, ConditionKeys: []keyDoc{},
 	}
 	for _, a := range s.Actions {
 		ad := actionDoc{ID: a.ID(), Name: a.Name, URL: ActionPath(a), Description: a.Description, AccessLevel: string(a.AccessLevel),
-			APIDocURL: a.APIDocURL, ResourceTypes: []actionResDoc{}, ConditionKeys: nonNil(a.ConditionKeys()), DependentActions: nonNil(a.DependentActions())}
+			APIDocURL: a.APIDocURL, APIDocSource: provenance(a.APIDocFrom), ResourceTypes: []actionResDoc{}, ConditionKeys: nonNil(a.ConditionKeys()), DependentActions: nonNil(a.DependentActions()),
+			DependentSource: provenance(a.DependentActionsFrom())}
 		if a.Override != nil {
 			ad.Override = &overrideDoc{Level: string(a.Override.Level), Source: a.Override.Source}
 		}

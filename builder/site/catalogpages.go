@@ -34,8 +34,13 @@ func (b *builder) catalogPages() {
 		home.Services = append(home.Services, row)
 		b.servicePages(s)
 	}
+	home.Groups = serviceGroups(b.cat, home.Services) // categories.go
 	if b.hist != nil {
 		home.Links = append(home.Links, b.hist.homeLink())
+	}
+	if l, ok := b.pol.changesLink(); ok { // policyversions.go
+		home.Links = append(home.Links, l)
+		home.Feeds = append(home.Feeds, policyChangesFeed)
 	}
 	home.Links = append(home.Links, workbenchLinks...)
 	b.add(homeKind, home)
@@ -218,8 +223,13 @@ func minimalPolicy(a *catalog.Action) string {
 func requiredARNs(a *catalog.Action) []string {
 	var arns []string
 	for _, r := range a.ResourceTypes {
-		if r.Required && r.Type != nil && r.Type.ARN != "" && !slices.Contains(arns, r.Type.ARN) {
-			arns = append(arns, r.Type.ARN)
+		if !r.Required || r.Type == nil {
+			continue
+		}
+		for _, arn := range r.Type.ARNs() {
+			if arn != "" && !slices.Contains(arns, arn) {
+				arns = append(arns, arn)
+			}
 		}
 	}
 	return arns

@@ -175,6 +175,9 @@ func transitionSummary(tv *TransitionView) string {
 	if tv.ServicesAdded > 0 || tv.ServicesRemoved > 0 {
 		s += fmt.Sprintf("; %d services added, %d removed", tv.ServicesAdded, tv.ServicesRemoved)
 	}
+	if tv.SourceChange {
+		s += fmt.Sprintf(". The catalog's source changed (%s, then %s); %s entities that the two sources only describe differently are not counted", tv.From.Source, tv.To.Source, commas(tv.SourceN))
+	}
 	return s + "."
 }
 
@@ -260,6 +263,9 @@ func (hb *historyBuilder) feeds() {
 		w := feedWriter{b: b, path: ServiceFeedPath(p.Prefix), err: &errs[i+2]}
 		var entries []atomEntry
 		for _, tv := range p.Transitions {
+			if !tv.Real() {
+				continue // the sources differ, nothing changed
+			}
 			d := feedEntryData{Summary: transitionSummary(tv)}
 			for _, c := range tv.PermissionsMgmt {
 				d.PM = append(d.PM, feedItem{Href: w.link(c.Path), Text: c.Full()})

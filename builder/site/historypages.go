@@ -65,6 +65,9 @@ type FieldView struct {
 	Resource       string // that row's resource type; "" for the row without one
 	Old, New       string
 	Added, Removed []string
+	// Source marks a difference between the catalog's two sources at a
+	// change of source, not a change (history.MarkSourceChange).
+	Source bool
 }
 
 var fieldLabels = map[history.Field]string{
@@ -132,6 +135,26 @@ type TransitionView struct {
 	ResourceTypeCount  int
 	ConditionKeyCount  int
 	ChangedAccessLevel int
+	// SourceChange: the catalog's source changed at this snapshot
+	// (From.Source, To.Source). The differences that come from it are
+	// not counted above: SourceKinds counts them by field, and a
+	// service's page lists them (SourceDiffs).
+	SourceChange bool
+	SourceKinds  []SourceKind
+	SourceDiffs  []*ChangeView
+	SourceN      int // entities with a source difference
+}
+
+// SourceKind counts the source differences of one field.
+type SourceKind struct {
+	Label string
+	N     int
+}
+
+// Real reports whether the transition holds a change that is not a
+// difference between sources.
+func (tv *TransitionView) Real() bool {
+	return tv.AddedN+tv.RemovedN+tv.Changed+tv.ResourceTypeCount+tv.ConditionKeyCount+tv.ServicesAdded+tv.ServicesRemoved+len(tv.ServiceChanges) > 0
 }
 
 // ServiceDelta counts one service's changes in a transition.
@@ -232,6 +255,7 @@ func (b *builder) historyPages() {
 	if len(b.errs) > 0 {
 		return
 	}
+	hb.removedServiceJSON() // promises.go
 	hb.changesPages()
 	hb.feeds()
 }
@@ -339,6 +363,9 @@ func changeID(date string, c *history.Change, withService bool) string {
 func (hb *historyBuilder) view(from, date string, c *history.Change) *ChangeView {
 	v := &ChangeView{Kind: c.Kind, Entity: c.Entity, Service: c.Service, Name: c.Name, Date: date, From: from, Label: hb.labels[date],
 		DatePath: ServiceChangesPath(c.Service) + "#" + changeID(date, c, false)}
+	if c.SourceOnly() {
+		v.DatePath += "-source" // listed apart (transitionView)
+	}
 	v.Path = hb.entityPath(c.Entity, c.Service, c.Name)
 	if c.Record != nil {
 		v.Level = c.Record.AccessLevel
@@ -347,7 +374,7 @@ func (hb *historyBuilder) view(from, date string, c *history.Change) *ChangeView
 		}
 	}
 	for _, f := range c.Fields {
-		v.Fields = append(v.Fields, FieldView{Field: f.Field, Label: fieldLabels[f.Field], Row: f.Row, Resource: f.Resource, Old: f.Old, New: f.New, Added: f.Added, Removed: f.Removed})
+		v.Fields = append(v.Fields, FieldView{Field: f.Field, Label: fieldLabels[f.Field], Row: f.Row, Resource: f.Resource, Old: f.Old, New: f.New, Added: f.Added, Removed: f.Removed, Source: f.Source})
 	}
 	return v
 }
@@ -364,7 +391,7 @@ func (hb *historyBuilder) serviceTransitions(prefix string) []history.Transition
 				for hi < len(t.Changes) && t.Changes[hi].Service == p {
 					hi++
 				}
-				hb.svc[p] = append(hb.svc[p], history.Transition{From: t.From, To: t.To, Changes: t.Changes[lo:hi:hi]})
+				hb.svc[p] = append(hb.svc[p], history.Transition{From: t.From, To: t.To, Changes: t.Changes[lo:hi:hi], SourceChange: t.SourceChange})
 				lo = hi
 			}
 		}
@@ -376,7 +403,8 @@ func (hb *historyBuilder) serviceTransitions(prefix string) []history.Transition
 // perService, row ids carry the service prefix (the whole-catalog page).
 func (hb *historyBuilder) transitionView(t history.Transition, whole bool) *TransitionView {
 	date := t.To.Date
-	tv := &TransitionView{ID: date, From: t.From, To: t.To}
+	tv := &TransitionView{ID: date, From: t.From, To: t.To, SourceChange: t.SourceChange}
+	sourceKinds := map[string]int{}
 	var deltas map[string]*ServiceDelta
 	if whole {
 		deltas = map[string]*ServiceDelta{}
@@ -395,6 +423,26 @@ func (hb *historyBuilder) transitionView(t history.Transition, whole bool) *Tran
 	}
 	for i := range t.Changes {
 		c := &t.Changes[i]
+		// Differences between the sources are listed apart, not counted.
+		if sf := c.SourceFields(); len(sf) > 0 {
+			tv.SourceN++
+			for _, f := range sf {
+				sourceKinds[sourceKindLabel(c.Entity, f)]++
+			}
+			if !whole {
+				sc := *c
+				sc.Fields = sf
+				v := hb.rowView(t, &sc, whole)
+				v.ID += "-source"
+				tv.SourceDiffs = append(tv.SourceDiffs, v)
+			}
+			if c.SourceOnly() {
+				continue
+			}
+			rc := *c
+			rc.Fields = c.RealFields()
+			c = &rc
+		}
 		var d *ServiceDelta
 		if whole {
 			d = delta(c)
@@ -478,7 +526,40 @@ func (hb *historyBuilder) transitionView(t history.Transition, whole bool) *Tran
 			}
 		}
 	}
+	for _, k := range sourceKindOrder {
+		if n := sourceKinds[k]; n > 0 {
+			tv.SourceKinds = append(tv.SourceKinds, SourceKind{Label: k, N: n})
+		}
+	}
 	return tv
+}
+
+// sourceKindOrder is the order SourceKinds are shown in.
+var sourceKindOrder = []string{"action descriptions", "actions' resource types", "required flags", "condition keys of actions", "dependent actions", "condition keys of resource types", "ARN formats", "condition key descriptions", "condition key types", "service names"}
+
+// sourceKindLabel names the kind of a source difference.
+func sourceKindLabel(e history.Entity, f history.FieldChange) string {
+	switch {
+	case e == history.ActionEntity && f.Field == history.DescriptionField:
+		return "action descriptions"
+	case f.Field == history.ResourceTypeField && (f.Old == history.RowAbsent || f.New == history.RowAbsent):
+		return "actions' resource types"
+	case f.Field == history.ResourceTypeField:
+		return "required flags"
+	case e == history.ActionEntity && f.Field == history.ConditionKeysField:
+		return "condition keys of actions"
+	case f.Field == history.DependentActionsField:
+		return "dependent actions"
+	case e == history.ResourceTypeEntity && f.Field == history.ConditionKeysField:
+		return "condition keys of resource types"
+	case f.Field == history.ARNField:
+		return "ARN formats"
+	case e == history.ConditionKeyEntity && f.Field == history.DescriptionField:
+		return "condition key descriptions"
+	case f.Field == history.TypeField:
+		return "condition key types"
+	}
+	return "service names"
 }
 
 func (hb *historyBuilder) rowView(t history.Transition, c *history.Change, whole bool) *ChangeView {

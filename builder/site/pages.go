@@ -97,6 +97,7 @@ func (b *Base) base() *Base { return b }
 type HomePage struct {
 	Base
 	Services []*ServiceRow
+	Groups   []*ServiceGroup // Services by category (categories.go)
 	Totals   LevelCounts
 	Actions  int
 	Links    []Crumb // more pages about the whole catalog (changes, data quality)

@@ -214,6 +214,12 @@ func (b *builder) comparePages() map[string][]CompareLink {
 			}
 		}
 	}
+	for _, c := range b.promisedComparisons() { // promises.go
+		if !seen[c.Path] {
+			seen[c.Path] = true
+			links = append(links, c)
+		}
+	}
 	sort.Slice(links, func(i, j int) bool { return links[i].Path < links[j].Path })
 	pages := make([]*ComparePage, len(links))
 	parallel.Each(len(links), func(i int) { pages[i] = b.comparePage(ps.byName[links[i].A], ps.byName[links[i].B]) })

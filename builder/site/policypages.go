@@ -47,6 +47,7 @@ const (
 
 // policySet is the evaluated policies of one build.
 type policySet struct {
+	index    map[*catalog.Action]int32 // catalog order, for the policies' histories
 	engine   *policy.Engine
 	managed  []*Managed // sorted by name
 	byName   map[string]*Managed
@@ -56,13 +57,15 @@ type policySet struct {
 	tables   []*docTable
 	stats    *checkStats                     // checkstats.go
 	keyUses  map[*catalog.KeyUsage][]*KeyUse // keyuses.go: the managed policies that test each key
+	source   *policy.Source                  // the package release the policies come from; nil if not known
 }
 
 // Managed is one AWS managed policy with its evaluation.
 type Managed struct {
 	Policy   *policy.ManagedPolicy
 	View     *PolicyView
-	Services int // services the policy allows actions of
+	History  *PolicyHistory // policyversions.go
+	Services int            // services the policy allows actions of
 	Top      []ServiceCount
 }
 
@@ -255,6 +258,10 @@ type ActionPolicies struct {
 	More     int            // Total - len(Grants)
 	Matrix   string         // the action's row in its service matrix; "" without one
 	Examples []*ActionGrant
+	// Since is every managed policy that allows the action, by name, with
+	// the version since which it does (policyversions.go); shared by the
+	// actions with the same list.
+	Since *SinceList
 }
 
 // ActionGrant is one policy's grant of an action. Action pages share
@@ -265,6 +272,7 @@ type ActionGrant struct {
 	Name, Path string
 	Patterns   []string // the author's spelling; "NotAction" for a NotAction statement
 	State      *CellView
+	Since      *VersionView // the version since which the policy allows it; nil for examples
 }
 
 // GrantList is the list of grants an action page shows. The actions of a
@@ -304,6 +312,9 @@ func (b *builder) loadPolicies() {
 	if err != nil {
 		b.errs = append(b.errs, diag.From("policies", err)...)
 	}
+	if ps.source, err = policy.LoadSource(b.cfg.Content); err != nil {
+		b.errs = append(b.errs, diag.From(policy.SourceFile, err)...)
+	}
 	for _, mp := range mps {
 		if reservedPolicyNames[mp.Name] {
 			b.errs = append(b.errs, &diag.Diagnostic{File: mp.File, Line: 1, Col: 1, Msg: fmt.Sprintf("policy name %q would collide with the site's %s%s/ pages", mp.Name, PoliciesPath, mp.Name)})
@@ -328,6 +339,7 @@ func (b *builder) loadPolicies() {
 		ex.View.evaluate(ps.engine, policy.Options{}) // the kind is guessed
 	})
 
+	b.policyHistories() // policyversions.go
 	mps = make([]*policy.ManagedPolicy, len(ps.managed))
 	results := make([]*policy.Result, len(ps.managed))
 	for i, m := range ps.managed {
@@ -347,7 +359,7 @@ func (b *builder) loadPolicies() {
 }
 
 // reservedPolicyNames are segments under /policies/ that are not policies.
-var reservedPolicyNames = map[string]bool{"compare": true}
+var reservedPolicyNames = map[string]bool{"compare": true, "changes": true}
 
 var exampleSlug = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 
@@ -713,6 +725,7 @@ func (b *builder) actionPolicies(mps []*policy.ManagedPolicy, results []*policy.
 		var rs []ranked
 		shared := grantSet{}
 		lists, ids := grantLists{}, map[*ActionGrant]int{}
+		sinces := sinceLists{}
 		for _, a := range s.Actions {
 			grants := index.Grants(a)
 			if len(grants) == 0 {
@@ -734,8 +747,10 @@ func (b *builder) actionPolicies(mps []*policy.ManagedPolicy, results []*policy.
 			})
 			ap := &ActionPolicies{Total: len(rs), Matrix: matrix + "#action-" + a.Name}
 			for _, r := range rs[:min(len(rs), maxActionGrants)] {
-				ap.Grants = append(ap.Grants, shared.get(ActionGrant{Name: r.pg.Policy.Name, Path: PolicyPath(r.pg.Policy.Name), Patterns: grantPatterns(r.pg.Grant), State: stateView(policy.StateOf(r.pg.Grant))}))
+				ap.Grants = append(ap.Grants, shared.get(ActionGrant{Name: r.pg.Policy.Name, Path: PolicyPath(r.pg.Policy.Name), Patterns: grantPatterns(r.pg.Grant), State: stateView(policy.StateOf(r.pg.Grant)),
+					Since: ps.since(r.pg.Policy, a)}))
 			}
+			ap.Since = sinces.get(ps, a, grants) // policyversions.go
 			ap.List = lists.get(ap.Grants, ids)
 			ap.Grants = ap.List.Grants
 			ap.More = ap.Total - len(ap.Grants)
@@ -770,10 +785,11 @@ type grantSet map[actionGrantKey]*ActionGrant
 type actionGrantKey struct {
 	path, patterns string
 	state          *CellView
+	since          *VersionView
 }
 
 func (s grantSet) get(g ActionGrant) *ActionGrant {
-	key := actionGrantKey{g.Path, strings.Join(g.Patterns, "\x00"), g.State}
+	key := actionGrantKey{g.Path, strings.Join(g.Patterns, "\x00"), g.State, g.Since}
 	if p := s[key]; p != nil {
 		return p
 	}
@@ -850,6 +866,7 @@ func (b *builder) policyPages() {
 		idx := &PoliciesPage{Base: b.base(PoliciesPath, "AWS managed policies", fmt.Sprintf("All %s AWS managed policies with the actions each allows, evaluated against the catalog.", commas(len(ps.managed))), homeCrumb), Policies: ps.managed}
 		idx.Short = "Managed policies"
 		b.add(policiesKind, idx)
+		b.policyChangesPages() // policyversions.go
 	}
 	crumbs := []Crumb{homeCrumb, {Name: "Managed policies", Path: PoliciesPath}}
 	for _, m := range ps.managed {

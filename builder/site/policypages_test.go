@@ -156,8 +156,9 @@ func TestPolicyMiniSite(t *testing.T) {
 		{"policies/DemoOld/index.html", []string{`<span class="badge b-deprecated">deprecated</span>`, "none (deprecated policies have none)", `<code>demo:Describe?idget</code>`}},
 		{"demo/CreateWidget/index.html", []string{
 			`2 AWS managed policies allow demo:CreateWidget:`,
-			`<li><a href="../../policies/DemoNotAction/">DemoNotAction</a> <code>NotAction</code> </li>`,
-			`<li><a href="../../policies/DemoMixed/">DemoMixed</a> <code>demo:*</code> <span class="badge b-denied">partly denied</span></li>`,
+			`<li><a href="../../policies/DemoNotAction/">DemoNotAction</a> <code>NotAction</code>  <span class="since">since <a href="../../policies/DemoNotAction/#version-v3">v3</a> (the oldest version iamref holds)</span></li>`,
+			`<li><a href="../../policies/DemoMixed/">DemoMixed</a> <code>demo:*</code> <span class="badge b-denied">partly denied</span> <span class="since">since <a href="../../policies/DemoMixed/#version-v1">v1</a> (its first version)</span></li>`,
+			`<ul class="since-list"><li><a href="../../policies/DemoMixed/#version-v1">DemoMixed v1</a></li><li><a href="../../policies/DemoNotAction/#version-v3">DemoNotAction v3</a></li></ul>`,
 			`href="../../demo/matrix/#action-CreateWidget"`,
 		}},
 		{"demo/DescribeWidget/index.html", []string{
@@ -195,7 +196,7 @@ func TestPolicyJSON(t *testing.T) {
 		sort.Strings(ks)
 		return strings.Join(ks, " ")
 	}
-	if got, want := keys(doc), "allowed arn created deprecated document_version escalation_paths findings kind name policy_type policy_type_guessed schema sensitive_actions snapshot statements unknown url version"; got != want {
+	if got, want := keys(doc), "allowed arn created deprecated document_version escalation_paths findings kind name policy_type policy_type_guessed schema sensitive_actions snapshot statements unknown url version versions"; got != want {
 		t.Errorf("keys = %s, want %s", got, want)
 	}
 	if doc["schema"] != "iamref.policy.v1" || doc["name"] != "DemoMixed" || doc["arn"] != "arn:aws:iam::aws:policy/DemoMixed" || doc["version"] != "v1" || doc["url"] != "/policies/DemoMixed/" ||

@@ -163,7 +163,7 @@ func (b *builder) qualityPage() {
 			}
 		}
 		for _, rt := range s.ResourceTypes {
-			if bad, problem := arnProblem(rt.ARN, s.Prefix); problem != "" {
+			if bad, problem := arnsProblem(rt.ARNs(), s.Prefix); problem != "" {
 				p.ARNs = append(p.ARNs, ARNProblem{ID: uniq("arn-" + s.Prefix + "-" + Slug(rt.Name)), Resource: rt, Path: ResourcePath(rt), Malformed: bad, Problem: problem})
 			}
 		}
@@ -223,6 +223,17 @@ func policyDay(updated, created string) string {
 		return ""
 	}
 	return d[:len("2006-01-02")]
+}
+
+// arnsProblem checks each of a resource type's ARN formats, and reports
+// the first problem.
+func arnsProblem(arns []string, prefix string) (malformed bool, problem string) {
+	for _, arn := range arns {
+		if bad, p := arnProblem(arn, prefix); p != "" {
+			return bad, p
+		}
+	}
+	return false, ""
 }
 
 // arnProblem checks an ARN format: "arn:partition:service:region:account:resource".

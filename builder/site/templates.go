@@ -18,33 +18,34 @@ type kind string
 
 // The page kinds; a job of no kind is a file written as is.
 const (
-	noKind           kind = ""
-	homeKind         kind = "home"
-	serviceKind      kind = "service"
-	actionKind       kind = "action"
-	resourceKind     kind = "resource"
-	conditionKind    kind = "condition"
-	conditionsKind   kind = "conditions"
-	accessLevelsKind kind = "access-levels"
-	guideKind        kind = "guide"
-	notFoundKind     kind = "404"
-	policyKind       kind = "policy"
-	policiesKind     kind = "policies"
-	matrixKind       kind = "matrix"
-	compareKind      kind = "compare"
-	exampleKind      kind = "example"
-	examplesKind     kind = "examples"
-	changesKind      kind = "changes"
-	tombstoneKind    kind = "tombstone"
-	qualityKind      kind = "quality"
-	checksKind       kind = "checks"
-	analyzeKind      kind = "analyze"
-	writeKind        kind = "write"
+	noKind            kind = ""
+	homeKind          kind = "home"
+	serviceKind       kind = "service"
+	actionKind        kind = "action"
+	resourceKind      kind = "resource"
+	conditionKind     kind = "condition"
+	conditionsKind    kind = "conditions"
+	accessLevelsKind  kind = "access-levels"
+	guideKind         kind = "guide"
+	notFoundKind      kind = "404"
+	policyKind        kind = "policy"
+	policiesKind      kind = "policies"
+	policyChangesKind kind = "policy-changes"
+	matrixKind        kind = "matrix"
+	compareKind       kind = "compare"
+	exampleKind       kind = "example"
+	examplesKind      kind = "examples"
+	changesKind       kind = "changes"
+	tombstoneKind     kind = "tombstone"
+	qualityKind       kind = "quality"
+	checksKind        kind = "checks"
+	analyzeKind       kind = "analyze"
+	writeKind         kind = "write"
 )
 
 // allKinds are every page kind, each with its template file.
 var allKinds = []kind{homeKind, serviceKind, actionKind, resourceKind, conditionKind, conditionsKind, accessLevelsKind, guideKind, notFoundKind,
-	policyKind, policiesKind, matrixKind, compareKind, exampleKind, examplesKind, changesKind, tombstoneKind, qualityKind, checksKind, analyzeKind, writeKind}
+	policyKind, policiesKind, policyChangesKind, matrixKind, compareKind, exampleKind, examplesKind, changesKind, tombstoneKind, qualityKind, checksKind, analyzeKind, writeKind}
 
 // templateSet holds the parsed templates: base.tmpl and the partials, and
 // for each page kind those plus the kind's own file defining "content".

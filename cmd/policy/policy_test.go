@@ -63,7 +63,8 @@ func runCLI(t *testing.T, dir string, stdin string, args ...string) (stdout, std
 // TestGolden runs the cases of testdata/*.txtar. Each holds the command
 // line in "args" (one argument a line, none if empty; $CONTENT is testdata/content, a
 // frozen subset of the catalog), optionally "stdin", the files it reads,
-// and what it must give: "stdout", "stderr" and "exit". -update rewrites
+// and what it must give: "stdout" (with the catalog's snapshot hash as
+// $HASH), "stderr" and "exit". -update rewrites
 // those three from what the command gives.
 func TestGolden(t *testing.T) {
 	cases, err := filepath.Glob("testdata/*.txtar")
@@ -71,6 +72,10 @@ func TestGolden(t *testing.T) {
 		t.Fatalf("no cases: %v", err)
 	}
 	content, err := filepath.Abs("testdata/content")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := catalog.Load(os.DirFS(content))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +119,10 @@ func TestGolden(t *testing.T) {
 			}
 			wd, _ := os.Getwd()
 			stdout, stderr, code := runCLI(t, dir, stdin, args...)
-			got := map[string]string{"stdout": stdout, "stderr": strings.ReplaceAll(stderr, content, "$CONTENT"), "exit": strconv.Itoa(code) + "\n"}
+			// The snapshot hash follows the loader's hashing, not only the
+			// frozen files: the cases say $HASH.
+			hashes := strings.NewReplacer(`"hash":"`+c.Snapshot.Hash+`"`, `"hash":"$HASH"`, `"catalogHash":"`+c.Snapshot.Hash+`"`, `"catalogHash":"$HASH"`)
+			got := map[string]string{"stdout": hashes.Replace(stdout), "stderr": strings.ReplaceAll(stderr, content, "$CONTENT"), "exit": strconv.Itoa(code) + "\n"}
 			if sitetest.Update() {
 				var kept []txtar.File
 				for _, f := range ar.Files {

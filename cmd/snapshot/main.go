@@ -15,24 +15,23 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
 	"testing/fstest"
 
 	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/contentdir"
 	"github.com/iamref/iamref/builder/history"
+	"github.com/iamref/iamref/builder/snapshot"
 )
 
 func main() {
@@ -147,46 +146,38 @@ func runInit(ctx context.Context, content string, specs []string, force bool, st
 	step(cur)
 	files[history.SnapshotsFile] = history.EncodeSnapshots(snaps)
 
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	tree, err := contentdir.Read(content)
+	if err != nil {
 		return err
 	}
-	old, _ := filepath.Glob(filepath.Join(dir, "*.jsonl"))
-	for _, f := range old {
-		if _, keep := files[history.Dir+"/"+filepath.Base(f)]; !keep {
-			if err := os.Remove(f); err != nil {
-				return err
-			}
+	next := fstest.MapFS{}
+	for p, f := range tree {
+		if !strings.HasPrefix(p, history.Dir+"/") || p == history.Dir+"/README.md" {
+			next[p] = f
 		}
 	}
-	if err := writeFiles(content, files); err != nil {
-		return err
+	for p, data := range files {
+		next[p] = &fstest.MapFile{Data: data}
 	}
-	if _, err := history.LoadChecked(os.DirFS(content), cur); err != nil {
-		return fmt.Errorf("the history just written does not load: %w", err)
+	if err := contentdir.Replace(content, contentdir.Diff(tree, next), func(f fs.FS) error {
+		_, err := history.LoadChecked(f, cur)
+		return err
+	}); err != nil {
+		return fmt.Errorf("the history just made: %w", err)
 	}
 	fmt.Fprintf(stdout, "wrote %d snapshots to %s\n", len(snaps), dir)
 	return nil
 }
 
 // runAdd records file as the next snapshot: it becomes content/catalog.
+// The diff, what is kept and the writing are builder/snapshot's and
+// builder/contentdir's, shared with cmd/update.
 func runAdd(ctx context.Context, content, file, date, source string, stdout io.Writer) error {
 	if !history.ValidDate(date) || len(date) != len("2006-01-02") {
 		return fmt.Errorf("-date %q: want YYYY-MM-DD", date)
 	}
 	if source == "" {
 		source = defaultSource(file)
-	}
-	fsys := os.DirFS(content)
-	cur, err := catalog.Load(fsys)
-	if err != nil {
-		return fmt.Errorf("loading the current catalog: %w", err)
-	}
-	h, err := history.LoadChecked(fsys, cur)
-	if err != nil {
-		return fmt.Errorf("the history does not end at the current catalog; fix that first: %w", err)
-	}
-	if date <= cur.Snapshot.Date {
-		return fmt.Errorf("-date %s: the new snapshot must be newer than the current catalog (%s)", date, cur.Snapshot.Date)
 	}
 	src, err := os.ReadFile(file)
 	if err != nil {
@@ -199,96 +190,23 @@ func runAdd(ctx context.Context, content, file, date, source string, stdout io.W
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-
-	// The catalog directory as it will be: the new service files, the new
-	// snapshot.yaml and every other file it holds now (notes, overrides).
-	// Loading it before writing anything checks it and gives its hash.
-	next := fstest.MapFS{}
-	files := map[string][]byte{}
-	existing, err := fs.Glob(fsys, "catalog/*")
+	cur, err := contentdir.Read(content)
 	if err != nil {
 		return err
 	}
-	var stale []string
-	for _, f := range existing {
-		if path.Ext(f) == ".json" && f != catalog.GlobalKeysFile || f == "catalog/snapshot.yaml" {
-			stale = append(stale, f) // service files (not the global condition keys) and the snapshot: replaced
-			continue
-		}
-		b, err := fs.ReadFile(fsys, f)
-		if err != nil {
-			return err
-		}
-		next[f] = &fstest.MapFile{Data: b}
-	}
+	next := snapshot.Next{Files: map[string][]byte{}, Snapshot: catalog.Snapshot{Date: date, Source: source}}
 	for _, p := range parts {
-		f := "catalog/" + p.Prefix + ".json"
-		next[f] = &fstest.MapFile{Data: p.Data}
-		files[f] = p.Data
+		next.Files["catalog/"+p.Prefix+".json"] = p.Data
 	}
-	files["catalog/snapshot.yaml"] = snapshotYAML(date, source)
-	next["catalog/snapshot.yaml"] = &fstest.MapFile{Data: files["catalog/snapshot.yaml"]}
-	nc, err := catalog.Load(next)
+	out, res, err := snapshot.Record(cur, next)
 	if err != nil {
-		return fmt.Errorf("%s (split into one file per service): %w", file, err)
+		return fmt.Errorf("%s: %w", file, err)
 	}
-
-	t := history.Diff(cur, nc)
-	files[history.FileName(date)] = history.EncodeTransition(t)
-	files[history.SnapshotsFile] = history.EncodeSnapshots(append(h.Snapshots(), t.To))
-	if err := writeFiles(content, files); err != nil {
+	if err := contentdir.Replace(content, contentdir.Diff(cur, out), snapshot.Verify); err != nil {
 		return err
 	}
-	for _, f := range stale {
-		if _, ok := files[f]; !ok {
-			if err := os.Remove(filepath.Join(content, filepath.FromSlash(f))); err != nil {
-				return err
-			}
-		}
-	}
-	report(stdout, t)
-
-	// Read back what was written.
-	fsys = os.DirFS(content)
-	written, err := catalog.Load(fsys)
-	if err != nil {
-		return fmt.Errorf("the catalog just written does not load: %w", err)
-	}
-	if _, err := history.LoadChecked(fsys, written); err != nil {
-		return fmt.Errorf("the history just written does not load: %w", err)
-	}
-	fmt.Fprintf(stdout, "content/catalog is now the snapshot of %s (%d services, %d actions, hash %s)\n", date, len(written.Services), written.ActionCount(), written.Snapshot.Hash)
-	return nil
-}
-
-// snapshotYAML is catalog/snapshot.yaml.
-func snapshotYAML(date, source string) []byte {
-	q := func(s string) string {
-		var b bytes.Buffer
-		enc := json.NewEncoder(&b)
-		enc.SetEscapeHTML(false)
-		_ = enc.Encode(s) // a JSON string is a YAML double-quoted scalar
-		return strings.TrimSuffix(b.String(), "\n")
-	}
-	return []byte("date: " + q(date) + "\nsource: " + q(source) + "\n")
-}
-
-// writeFiles writes content-relative files, each through a temporary file
-// renamed into place.
-func writeFiles(content string, files map[string][]byte) error {
-	for name, data := range files {
-		p := filepath.Join(content, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return err
-		}
-		tmp := p + ".tmp"
-		if err := os.WriteFile(tmp, data, 0o644); err != nil {
-			return err
-		}
-		if err := os.Rename(tmp, p); err != nil {
-			return err
-		}
-	}
+	report(stdout, res.Transition)
+	fmt.Fprintf(stdout, "content/catalog is now the snapshot of %s (%d services, %d actions, hash %s)\n", date, len(res.Catalog.Services), res.Catalog.ActionCount(), res.Catalog.Snapshot.Hash)
 	return nil
 }
 

@@ -15,6 +15,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/tools/txtar"
+
+	"github.com/iamref/iamref/builder/catalog"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files instead of comparing with them")
@@ -97,9 +99,11 @@ func Golden(tb testing.TB, file, got string) {
 }
 
 // OnlyServices copies the content that belongs to the given service
-// prefixes, and everything that is not per service (all managed policies
-// and the global condition keys among it), into a file system. The URL manifest and the history describe
-// every service, and a subset would fail them: they are left out.
+// prefixes, and everything that is not per service (all managed policies,
+// the global condition keys, the kept facts, which apply to the services
+// a catalog has), into a file system. The URL manifest, the history and
+// the service categories describe every service, and a subset would fail
+// them: they are left out.
 func OnlyServices(tb testing.TB, content fs.FS, prefixes ...string) fstest.MapFS {
 	tb.Helper()
 	keep := map[string]bool{}
@@ -115,10 +119,12 @@ func OnlyServices(tb testing.TB, content fs.FS, prefixes ...string) fstest.MapFS
 			return nil
 		}
 		dir, name := filepath.Split(p)
-		switch dir {
-		case "catalog/", "services/":
-			base := strings.TrimSuffix(strings.TrimSuffix(name, ".json"), ".yaml")
-			if (strings.HasSuffix(name, ".json") || dir == "services/") && !keep[base] && p != "catalog/global-condition-keys.json" {
+		switch {
+		case p == catalog.CategoriesFile:
+			return nil // it names every service, as the history does
+		case dir == "catalog/" && catalog.IsServiceFile(p) && strings.HasSuffix(name, ".json"),
+			dir == "services/":
+			if base := strings.TrimSuffix(strings.TrimSuffix(name, ".json"), ".yaml"); !keep[base] {
 				return nil
 			}
 		}

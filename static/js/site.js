@@ -106,7 +106,9 @@
     // whose data-risk holds one of the checked categories show.
     var risks = box.querySelectorAll("input[type=checkbox][name=risk]");
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
-    var texts = rows.map(function (r) { return r.textContent.toLowerCase(); });
+    // data-filter-text adds words a row matches without showing them (its
+    // category on the home page).
+    var texts = rows.map(function (r) { return (r.textContent + " " + (r.getAttribute("data-filter-text") || "")).toLowerCase(); });
     // Optional radios name="level-basis": filter by the official level
     // (data-level) or by policy_sentry's correction (data-corrected, on
     // the rows it corrects). Group rows (tr.group) then show when one of
@@ -124,6 +126,7 @@
       var group = null, groupShown = false;
       function closeGroup() { if (group) { group.hidden = !groupShown; } }
       rows.forEach(function (r, i) {
+        if (r.hasAttribute("data-group-head")) { return; } // shown below when a row of its group is
         var isGroup = (corrected || wanted.length > 0) && r.classList.contains("group");
         if (isGroup) { closeGroup(); group = r; groupShown = false; return; }
         var lv = (corrected && r.getAttribute("data-corrected")) || r.getAttribute("data-level");
@@ -136,6 +139,14 @@
         if (ok) { groupShown = true; }
       });
       closeGroup();
+      // Rows with data-group-head head the rows after them (the home
+      // page's categories): hidden when none of those is shown.
+      var head = null, any = false;
+      rows.forEach(function (r) {
+        if (r.hasAttribute("data-group-head")) { if (head) { head.hidden = !any; } head = r; any = false; return; }
+        if (!r.hidden) { any = true; }
+      });
+      if (head) { head.hidden = !any; }
     }
     if (input) { input.addEventListener("input", apply); }
     checks.forEach(function (c) { c.addEventListener("change", apply); });
