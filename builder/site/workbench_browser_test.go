@@ -699,6 +699,37 @@ func testWrite(t *testing.T, ctx context.Context, base string, eng *policy.Engin
 		t.Errorf("every List and Read action of kms: chose %d %q, want %d; exact %v\n%s", len(chosen), chosen, len(want), exact, doc)
 	}
 
+	// A dependent action ticked with the keyboard keeps the focus and
+	// joins the policy; a Remove button hands the focus on.
+	var withDep []string
+	for _, p := range []string{"s3", "kms", "iam", "chime", "sts"} {
+		for _, a := range cat.Service(p).Actions {
+			if len(a.DependentActions()) > 0 && len(withDep) < 3 {
+				withDep = append(withDep, a.ID())
+			}
+		}
+	}
+	js, _ := json.Marshal(withDep)
+	n = writes(t, ctx)
+	run(t, ctx, chromedp.Evaluate[bool](`iamrefBasket.save({actions: `+string(js)+`}), true`))
+	writtenPolicy(t, ctx, n)
+	if dep := run(t, ctx, chromedp.Evaluate[string](`(document.querySelector("#dependent-body input[type=checkbox]") || {dataset: {}}).dataset.action || ""`)); dep != "" {
+		n = writes(t, ctx)
+		run(t, ctx, jsFocus("#dep-0"))
+		run(t, ctx, chromedp.KeyEvent(" "))
+		doc, _ = writtenPolicy(t, ctx, n)
+		if !strings.Contains(doc, `"`+dep+`"`) || run(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)) != "dep-0" {
+			t.Errorf("ticking the dependent action %s: focus on %q, policy\n%s", dep, run(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)), doc)
+		}
+	} else {
+		t.Errorf("no dependent action offered for %q", withDep)
+	}
+	run(t, ctx, jsFocus("#chosen-list button.wb-remove"))
+	run(t, ctx, chromedp.KeyEvent(kb.Enter))
+	if left := run(t, ctx, chromedp.Evaluate[[]string](`[iamrefBasket.actions().length + "", document.activeElement.getAttribute("aria-label") || document.activeElement.id]`)); left[0] != fmt.Sprint(len(withDep)-1) || !strings.HasPrefix(left[1], "Remove ") {
+		t.Errorf("after Remove with the keyboard: %q", left)
+	}
+
 	// A resource's variable, and the Terraform.
 	run(t, ctx, chromedp.Evaluate[bool](`iamrefBasket.clear(), iamrefBasket.add(["s3:GetObject", "s3:ListBucket"]), true`))
 	run(t, ctx, chromedp.Poll[bool](`!!document.querySelector("input[data-type='s3:object'][data-variable=BucketName]")`, chromedp.WithPollingTimeout(30*time.Second)))

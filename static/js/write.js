@@ -73,6 +73,8 @@
     var acts = B.actions();
     $("chosen-count").textContent = acts.length ? "(" + acts.length + ")" : "";
     var body = $("chosen-body");
+    // Redrawn as levels arrive: a focused button keeps the focus.
+    var focused = body.contains(document.activeElement) ? document.activeElement.getAttribute("aria-label") || document.activeElement.textContent : null;
     P.clear(body);
     if (!acts.length) {
       body.appendChild(el("p", "", "None yet: find actions above, or use the Add to policy button of any action's page or search result."));
@@ -92,7 +94,14 @@
       var rm = el("button", "wb-remove", "Remove");
       rm.type = "button";
       rm.setAttribute("aria-label", "Remove " + id);
-      rm.addEventListener("click", function () { B.remove(id); });
+      rm.addEventListener("click", function () {
+        var i = acts.indexOf(id);
+        B.remove(id);
+        renderChosen();
+        // The focus goes to the next action's button, or the heading.
+        var next = document.querySelectorAll("#chosen-list button.wb-remove")[Math.min(i, acts.length - 2)];
+        (next || $("chosen")).focus();
+      });
       li.appendChild(rm);
       ul.appendChild(li);
     });
@@ -101,6 +110,14 @@
     all.type = "button";
     all.addEventListener("click", function () { B.clear(); });
     body.appendChild(all);
+    if (focused) {
+      var again = Array.prototype.find.call(body.querySelectorAll("button"), function (b) {
+        return (b.getAttribute("aria-label") || b.textContent) === focused;
+      });
+      if (again) {
+        again.focus();
+      }
+    }
   }
 
   function write() {
@@ -226,8 +243,15 @@
   }
 
   function renderDependent(ds) {
-    var key = ds.map(function (d) { return d.action + (d.included ? "+" : ""); }).join(" ");
+    // Redrawn only when the offer changes, so a ticked box keeps the focus.
+    var key = ds.map(function (d) { return d.action; }).join(" ");
     if (key === dependentKey) {
+      ds.forEach(function (d, i) {
+        var box = $("dep-" + i);
+        if (box) {
+          box.checked = d.included;
+        }
+      });
       return;
     }
     dependentKey = key;
