@@ -252,6 +252,9 @@
     return t;
   }
 
+  // The risk lists' categories, as the pages name them (catalog.RiskCategories).
+  var riskTitles = { credentialexposure: "Credential exposure", dataaccess: "Data access", privesc: "Privilege escalation", resourceexposure: "Resource exposure" };
+
   function renderRisks(rep) {
     var paths = rep.escalation_paths || [], sens = rep.sensitive_actions || [];
     var section = $("risks-section"), body = $("risks-body");
@@ -299,7 +302,8 @@
         var d = el("details", "grants");
         d.open = s.actions.length <= 20;
         var sm = el("summary");
-        sm.appendChild(el("span", "badge risk risk-" + s.category.toLowerCase(), s.category));
+        var slug = s.category.toLowerCase();
+        sm.appendChild(el("span", "badge risk risk-" + slug, riskTitles[slug] || s.category));
         sm.appendChild(document.createTextNode(" " + count(s.actions.length, "action", "actions")));
         d.appendChild(sm);
         var ul = el("ul", "columns");
