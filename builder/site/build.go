@@ -266,9 +266,10 @@ func prepare(ctx context.Context, cfg Config) (*builder, *searchassets.Job, erro
 	b.policyJobs[0] = len(b.jobs)
 	b.policyPages()
 	b.policyJobs[1] = len(b.jobs)
-	b.checksPage()   // checkspages.go: /checks/
-	b.historyPages() // historypages.go: changes, feeds, tombstones (after every other page)
-	b.qualityPage()  // qualitypages.go: /quality/ and /api/quality.json
+	b.checksPage()     // checkspages.go: /checks/
+	b.workbenchPages() // workbench.go: /analyze/ and /write/
+	b.historyPages()   // historypages.go: changes, feeds, tombstones (after every other page)
+	b.qualityPage()    // qualitypages.go: /quality/ and /api/quality.json
 	if err := b.errs.Err(); err != nil {
 		return nil, nil, err
 	}
