@@ -193,20 +193,21 @@ func TestDeepLinks(t *testing.T) {
 	defer srv.Close()
 	dir := shotDir(t)
 	links := []string{
-		"/chime/#action-CreateMeeting",               // a row of a service's actions table
-		"/s3/#action-PutObject",                      // the same, on a long table
-		"/chime/#resource-meeting",                   // a resource type row
-		"/chime/#condition-aws_RequestTag_TagKey",    // a condition key row
-		"/chime/#actions",                            // a heading
-		"/chime/matrix/#action-CreateMeeting",        // a matrix row, from policy and compare pages
-		"/s3/matrix/#action-PutObject",               // the same, far down a long matrix
-		"/chime/CreateMeeting/#policy",               // an action page's heading
-		"/policies/AmazonChimeReadOnly/#L7",          // a line of a policy document
-		"/policies/ReadOnlyAccess/#L200",             // a line of a long, folded document
-		"/policies/AmazonChimeReadOnly/#statement-1", // a statement
-		"/policies/ReadOnlyAccess/#grants-s3",        // a service's allowed actions
-		"/s3/resources/object/#actions",              // a resource type page's heading
-		"/conditions/s3_ResourceAccount/#services",   // a condition key page's heading
+		"/chime/#action-CreateMeeting",                     // a row of a service's actions table
+		"/s3/#action-PutObject",                            // the same, on a long table
+		"/chime/#resource-meeting",                         // a resource type row
+		"/chime/#condition-aws_RequestTag_TagKey",          // a condition key row
+		"/chime/#actions",                                  // a heading
+		"/chime/matrix/#action-CreateMeeting",              // a matrix row, from policy and compare pages
+		"/s3/matrix/#action-PutObject",                     // the same, far down a long matrix
+		"/chime/CreateMeeting/#policy",                     // an action page's heading
+		"/policies/AmazonChimeReadOnly/#L7",                // a line of a policy document
+		"/policies/ReadOnlyAccess/#L200",                   // a line of a long, folded document
+		"/policies/AmazonChimeReadOnly/#statement-1",       // a statement
+		"/policies/ReadOnlyAccess/#grants-s3",              // a service's allowed actions
+		"/s3/resources/object/#required-by",                // a resource type page's heading
+		"/s3/resources/object/#action-GetObjectTorrent-s3", // a row of its actions
+		"/conditions/s3_ResourceAccount/#actions",          // a condition key page's heading
 	}
 	for _, vp := range []struct {
 		name   string
