@@ -192,22 +192,22 @@ func TestDeepLinks(t *testing.T) {
 	srv := httptest.NewServer(preview.FileServer(out))
 	defer srv.Close()
 	dir := shotDir(t)
-	links := []string{
+	links := []string{ // no two in a row on the same page, so each is a load
 		"/chime/#action-CreateMeeting",                     // a row of a service's actions table
 		"/s3/#action-PutObject",                            // the same, on a long table
 		"/chime/#resource-meeting",                         // a resource type row
-		"/chime/#condition-aws_RequestTag_TagKey",          // a condition key row
-		"/chime/#actions",                                  // a heading
 		"/chime/matrix/#action-CreateMeeting",              // a matrix row, from policy and compare pages
+		"/chime/#condition-aws_RequestTag_TagKey",          // a condition key row
 		"/s3/matrix/#action-PutObject",                     // the same, far down a long matrix
+		"/chime/#actions",                                  // a heading
 		"/chime/CreateMeeting/#policy",                     // an action page's heading
 		"/policies/AmazonChimeReadOnly/#L7",                // a line of a policy document
 		"/policies/ReadOnlyAccess/#L200",                   // a line of a long, folded document
 		"/policies/AmazonChimeReadOnly/#statement-1",       // a statement
 		"/policies/ReadOnlyAccess/#grants-s3",              // a service's allowed actions
 		"/s3/resources/object/#required-by",                // a resource type page's heading
-		"/s3/resources/object/#action-GetObjectTorrent-s3", // a row of its actions
 		"/conditions/s3_ResourceAccount/#actions",          // a condition key page's heading
+		"/s3/resources/object/#action-GetObjectTorrent-s3", // a row of its actions
 	}
 	for _, vp := range []struct {
 		name   string
@@ -216,7 +216,6 @@ func TestDeepLinks(t *testing.T) {
 	}{{"1366", 1366, 900, false}, {"390", 390, 844, true}} {
 		run(t, ctx, viewport(vp.w, vp.h, vp.mobile, "", true))
 		for _, l := range links {
-			run(t, ctx, chromedp.Navigate(srv.URL+"/"))
 			run(t, ctx, chromedp.Navigate(srv.URL+l))
 			res := run(t, ctx, chromedp.Evaluate[string](`new Promise(done => setTimeout(() => {
 				const id = decodeURIComponent(location.hash.slice(1));
