@@ -5,5 +5,5 @@ import "embed"
 
 // FS is the embedded static tree.
 //
-//go:embed css js
+//go:embed css js img
 var FS embed.FS

@@ -17,6 +17,10 @@ type FrontMatter struct {
 	Service string   `yaml:"service"` // service prefix the page belongs to, such as "chime"
 	Order   int      `yaml:"order"`   // sort key among sibling pages (guides)
 	Sources []Source `yaml:"sources"` // where the facts on the page come from
+	// Verbatim marks an example whose policy document is kept as its
+	// source prints it, mistakes included (a missing comma): it need not
+	// be valid JSON, and its findings are the point of the page.
+	Verbatim bool `yaml:"verbatim"`
 }
 
 // Source names a document a page draws its facts from.

@@ -18,7 +18,8 @@ import (
 //	/chime:createmeeting  /chime/CreateMeeting/    lower-case
 //	/iam/chime            /chime/                  permissions.cloud's service URL
 //
-// plus lower-case aliases of resource-type and condition-key pages. A
+// plus lower-case aliases of resource-type, condition-key and managed-policy
+// pages (/policies/administratoraccess/ → /policies/AdministratorAccess/). A
 // lower-case form shared by two names (ec2-instance-connect:MaxTunnelDuration
 // and maxTunnelDuration) gets no alias: both keep their own page and neither
 // wins the alias.
@@ -66,6 +67,13 @@ func (b *builder) aliases(exists func(string) bool) []redirects.Rule {
 		keys = append(keys, ConditionKeyPath(k.Name))
 	}
 	rs.LowerAliases(keys)
+	if b.pol != nil {
+		var policies []string
+		for _, m := range b.pol.managed {
+			policies = append(policies, PolicyPath(m.Policy.Name))
+		}
+		rs.LowerAliases(policies)
+	}
 	for _, s := range b.cat.Services {
 		rs.Add("/iam/"+s.Prefix, ServicePath(s.Prefix))
 	}

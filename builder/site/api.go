@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 
 	"github.com/iamref/iamref/builder/catalog"
 )
@@ -143,4 +144,45 @@ func encodeJSON(v any, indent string) []byte {
 		panic(err) // only plain structs reach here
 	}
 	return buf.Bytes()
+}
+
+// APIIndexPath is the index of the catalog's JSON files: a page, and its
+// machine-readable twin APIIndexJSONPath.
+const (
+	APIIndexPath     = "/api/catalog/"
+	APIIndexJSONPath = "/api/catalog/index.json"
+)
+
+// APIIndexPage lists every service's JSON twin.
+type APIIndexPage struct {
+	Base
+	Services []*catalog.Service
+}
+
+type apiIndexDoc struct {
+	Schema   string            `json:"schema"`
+	Snapshot snapshotDoc       `json:"snapshot"`
+	Services []apiIndexService `json:"services"`
+}
+
+type apiIndexService struct {
+	Prefix  string `json:"prefix"`
+	Name    string `json:"name"`
+	URL     string `json:"url"`
+	JSON    string `json:"json"`
+	Actions int    `json:"actions"`
+}
+
+// apiIndex adds /api/catalog/ and /api/catalog/index.json.
+func (b *builder) apiIndex() {
+	p := &APIIndexPage{Base: b.base(APIIndexPath, "JSON API: the catalog", fmt.Sprintf("The JSON twin of each of the %d services of the IAM catalog.", len(b.cat.Services)), homeCrumb), Services: b.cat.Services}
+	p.Short = "JSON API"
+	b.add(apiIndexKind, p)
+	b.addGenerated(APIIndexJSONPath, func() []byte {
+		d := apiIndexDoc{Schema: "iamref.catalog-index.v1", Snapshot: snapshotDoc{Date: b.cat.Snapshot.Date, Hash: b.cat.Snapshot.Hash}}
+		for _, s := range b.cat.Services {
+			d.Services = append(d.Services, apiIndexService{Prefix: s.Prefix, Name: s.Name, URL: ServicePath(s.Prefix), JSON: ServiceAPIPath(s.Prefix), Actions: len(s.Actions)})
+		}
+		return marshalJSON(d)
+	})
 }

@@ -191,7 +191,7 @@ func TestKeyboardAndLinks(t *testing.T) {
 	if loc := run(t, ctx, chromedp.Location()); loc != srv.URL+"/chime/CreateMeeting/" {
 		t.Errorf("short link landed on %s", loc)
 	}
-	md := run(t, ctx, chromedp.Evaluate[string](`Array.from(document.querySelectorAll("#resource-types .link-tools button")).map(b => b.textContent + "=" + b.dataset.copy).join("\n")`))
+	md := run(t, ctx, chromedp.Evaluate[string](`Array.from(document.querySelectorAll("#resource-types .link-tools [data-copy]")).map(b => b.textContent + "=" + b.dataset.copy).join("\n")`))
 	want := "Copy link=https://iamref.example/chime/CreateMeeting/#resource-types\nCopy Markdown link=[chime:CreateMeeting — Resource types](https://iamref.example/chime/CreateMeeting/#resource-types)"
 	if md != want {
 		t.Errorf("heading link tools:\n%s\nwant\n%s", md, want)
@@ -220,7 +220,7 @@ func TestKeyboardAndLinks(t *testing.T) {
 	}
 	// Rows get their tools once a link in them is focused.
 	run(t, ctx, chromedp.Evaluate[bool](`document.querySelector("#action-CreateAttendee a").focus(); true`))
-	if n := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#action-CreateAttendee .link-tools button").length`)); n != 2 {
+	if n := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#action-CreateAttendee .link-tools [data-copy]").length`)); n != 2 {
 		t.Errorf("focused row has %d link tools, want 2", n)
 	}
 }

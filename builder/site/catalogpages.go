@@ -3,6 +3,7 @@ package site
 import (
 	"fmt"
 	"html/template"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -46,6 +47,7 @@ func (b *builder) catalogPages() {
 	b.add(homeKind, home)
 	b.conditionKeyPages()
 	b.accessLevelsPage()
+	b.apiIndex()
 	b.add(notFoundKind, &NotFoundPage{Base: Base{Path: "/404.html", Title: "Page not found", Description: "This page is not in iamref: search the AWS IAM catalog or browse its services.", Site: b.info, NoIndex: true, Absolute: true}})
 }
 
@@ -90,7 +92,11 @@ func (b *builder) servicePages(s *catalog.Service) {
 		b.add(resourceKind, rp)
 	}
 	for _, g := range b.guides[s.Prefix] {
-		b.add(guideKind, &GuidePage{Base: b.base(GuidePath(s.Prefix, g.Slug), g.Doc.Title, g.Doc.Summary, crumbs...), Guide: g, Others: b.guides[s.Prefix]})
+		gp := &GuidePage{Base: b.base(GuidePath(s.Prefix, g.Slug), g.Doc.Title, g.Doc.Summary, crumbs...), Guide: g, Others: b.guides[s.Prefix]}
+		if b.pol != nil {
+			gp.policies = b.pol.byName
+		}
+		b.add(guideKind, gp)
 	}
 }
 
@@ -177,7 +183,8 @@ func (b *builder) actionPage(a *catalog.Action, crumbs []Crumb) *ActionPage {
 	for _, d := range a.DependentActions() {
 		p.Dependent = append(p.Dependent, DependentRef{Name: d, Action: b.cat.Action(d)})
 	}
-	p.Unconditional = len(requiredARNs(a)) == 0
+	p.Unconditional = len(scopeARNs(a)) == 0
+	p.OptionalOnly = !p.Unconditional && len(requiredARNs(a)) == 0
 	p.Policies = b.policyActionInfo(a)
 	p.Risk = b.actionRisk(a)
 	if b.hist != nil {
@@ -193,9 +200,11 @@ func (p *ActionPage) Policy() (template.HTML, error) {
 }
 
 // minimalPolicy is a policy granting just this action, on the ARN formats of
-// its required resource types ("*" when it requires none).
+// its required resource types, else of the resource types it takes (none
+// marked required: s3:PutObject takes an object); "*" only when it takes
+// none.
 func minimalPolicy(a *catalog.Action) string {
-	arns := requiredARNs(a)
+	arns := scopeARNs(a)
 	type statement struct {
 		Sid      string `json:"Sid"`
 		Effect   string `json:"Effect"`
@@ -218,12 +227,25 @@ func minimalPolicy(a *catalog.Action) string {
 	return strings.TrimSpace(string(encodeJSON(doc, "  ")))
 }
 
+// scopeARNs are the ARN formats a minimal policy names: the required
+// resource types', else those of every resource type the action takes.
+func scopeARNs(a *catalog.Action) []string {
+	if arns := requiredARNs(a); len(arns) > 0 {
+		return arns
+	}
+	return resourceARNs(a, false)
+}
+
 // requiredARNs are the distinct ARN formats of the action's required
 // resource types, in catalog order.
-func requiredARNs(a *catalog.Action) []string {
+func requiredARNs(a *catalog.Action) []string { return resourceARNs(a, true) }
+
+// resourceARNs are the distinct ARN formats of the action's resource
+// types (only the required ones with required), in catalog order.
+func resourceARNs(a *catalog.Action, required bool) []string {
 	var arns []string
 	for _, r := range a.ResourceTypes {
-		if !r.Required || r.Type == nil {
+		if required && !r.Required || r.Type == nil {
 			continue
 		}
 		for _, arn := range r.Type.ARNs() {
@@ -299,4 +321,64 @@ func operatorsFor(typ string) []string {
 		return set("BinaryEquals")
 	}
 	return nil
+}
+
+// CatalogEvidence is what the catalog shows of a feature that a service's
+// documentation says it lacks: the two disagree, and the page shows both.
+type CatalogEvidence struct {
+	Key  string // the feature's key
+	Says string // what the catalog has, as a sentence's object
+}
+
+// CatalogDisagrees is the catalog's evidence against the documented
+// feature key, or nil when the documentation says it is supported or the
+// catalog agrees it is not.
+func (p *ServicePage) CatalogDisagrees(key string, supported bool) *CatalogEvidence {
+	if supported {
+		return nil
+	}
+	d := p.Derived
+	switch key {
+	case "resource_level_permissions":
+		if d.ResourceTypes > 0 {
+			return &CatalogEvidence{Key: key, Says: fmt.Sprintf("%d resource types with ARN formats, which its actions' statements can name", d.ResourceTypes)}
+		}
+	case "service_condition_keys":
+		if d.ServiceConditionKeys > 0 {
+			return &CatalogEvidence{Key: key, Says: fmt.Sprintf("%d condition keys of its own prefix", d.ServiceConditionKeys)}
+		}
+	case "tag_based_authorization":
+		if d.TagConditionKeys {
+			return &CatalogEvidence{Key: key, Says: "tag condition keys (aws:RequestTag, aws:ResourceTag or aws:TagKeys) on its actions or resource types"}
+		}
+	}
+	return nil
+}
+
+// codeName is a code span of the rendered Markdown holding one name.
+var codeName = regexp.MustCompile(`<code>([A-Za-z0-9+=,.@_-]+)</code>`)
+
+// Body is the guide's HTML with every code span naming a managed policy
+// (` + "`AmazonChimeReadOnly`" + `) linked to the policy's page, unless it is in a
+// link already.
+func (p *GuidePage) Body() template.HTML {
+	html := string(p.Guide.Doc.HTML)
+	if len(p.policies) == 0 {
+		return p.Guide.Doc.HTML
+	}
+	var sb strings.Builder
+	last := 0
+	for _, m := range codeName.FindAllStringSubmatchIndex(html, -1) {
+		name := html[m[2]:m[3]]
+		if p.policies[name] == nil || strings.LastIndex(html[:m[0]], "<a ") > strings.LastIndex(html[:m[0]], "</a>") {
+			continue
+		}
+		sb.WriteString(html[last:m[0]])
+		sb.WriteString(`<a href="` + template.HTMLEscapeString(p.Rel(PolicyPath(name))) + `">`)
+		sb.WriteString(html[m[0]:m[1]])
+		sb.WriteString(`</a>`)
+		last = m[1]
+	}
+	sb.WriteString(html[last:])
+	return template.HTML(sb.String())
 }

@@ -131,7 +131,8 @@ type ActionPage struct {
 	Rows          []*ResourceRow // the resource types table: the named resource types
 	Dependent     []DependentRef
 	Guides        []*Guide
-	Unconditional bool               // no required resource type: the policy uses "*"
+	Unconditional bool               // takes no resource type: the policy uses "*"
+	OptionalOnly  bool               // takes resource types, none required: the policy names them all
 	Policies      *ActionPolicies    // the managed and example policies that allow it; nil without policies
 	History       *ActionHistoryView // historypages.go; nil without history
 	Risk          *ActionRisk        // actionrisk.go; nil when no risk list names it
@@ -195,8 +196,9 @@ type Guide struct {
 // GuidePage renders one guide.
 type GuidePage struct {
 	Base
-	Guide  *Guide
-	Others []*Guide
+	Guide    *Guide
+	Others   []*Guide
+	policies map[string]*Managed // the managed policies, whose names Body links
 }
 
 // NotFoundPage is 404.html.

@@ -214,6 +214,12 @@ func (b *builder) comparePages() map[string][]CompareLink {
 			}
 		}
 	}
+	for _, c := range familyComparisons(ps) {
+		if !seen[c.Path] {
+			seen[c.Path] = true
+			links = append(links, c)
+		}
+	}
 	for _, c := range b.promisedComparisons() { // promises.go
 		if !seen[c.Path] {
 			seen[c.Path] = true
@@ -403,4 +409,30 @@ type DriftTable struct {
 // With pairs rows of the view with the page that shows them.
 func (v *DriftView) With(p Page, rows []DriftRowView) DriftTable {
 	return DriftTable{Page: p, Table: v, Rows: rows}
+}
+
+// familyComparisons are the pairs a reader asks for first and no matrix
+// picks when their service has too many policies: a service's
+// <X>FullAccess and <X>ReadOnlyAccess (AmazonEC2FullAccess and
+// AmazonEC2ReadOnlyAccess), or <X>ReadOnly. Other pairs are compared in
+// the browser, on the managed policies' index, from their JSON twins.
+func familyComparisons(ps *policySet) []CompareLink {
+	var out []CompareLink
+	for _, m := range ps.managed {
+		base, ok := strings.CutSuffix(m.Policy.Name, "FullAccess")
+		if !ok || base == "" {
+			continue
+		}
+		for _, ro := range []string{base + "ReadOnlyAccess", base + "ReadOnly"} {
+			if ps.byName[ro] != nil {
+				a, bn := m.Policy.Name, ro
+				if bn < a {
+					a, bn = bn, a
+				}
+				out = append(out, CompareLink{A: a, B: bn, Path: ComparePath(a, bn)})
+				break
+			}
+		}
+	}
+	return out
 }

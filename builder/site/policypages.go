@@ -112,7 +112,11 @@ type PolicyView struct {
 	Unknown    []UnknownView // literal names the catalog lacks, then wildcards matching nothing
 	HasDeny    bool
 	NotAction  bool
-	marks      [][2]int
+	// NewerThanCatalog is the policy's update date (YYYY-MM-DD) when it is
+	// after the catalog's snapshot: names the catalog lacks may be newer
+	// than the catalog rather than wrong.
+	NewerThanCatalog string
+	marks            [][2]int
 }
 
 // StatementView is one statement, with its link target.
@@ -339,6 +343,9 @@ func (b *builder) loadPolicies() {
 			m := ps.managed[i]
 			m.View = newPolicyView(ps.engine, string(m.Policy.Document), policy.Options{Kind: policy.Identity, AWSManaged: true})
 			m.Services, m.Top = serviceCounts(m.View.Services)
+			if d := m.Policy.UpdateDate; len(d) >= 10 && d[:10] > b.cat.Snapshot.Date {
+				m.View.NewerThanCatalog = d[:10]
+			}
 			return
 		}
 		ex := ps.examples[i-len(ps.managed)]
@@ -867,6 +874,7 @@ type PolicyPage struct {
 type PoliciesPage struct {
 	Base
 	Policies []*Managed
+	Family   *CompareLink // a <X>FullAccess and <X>ReadOnlyAccess pair, EC2's when there is one
 }
 
 // ExamplePage is one example policy.
@@ -898,6 +906,11 @@ func (b *builder) policyPages() {
 	if len(ps.managed) > 0 {
 		idx := &PoliciesPage{Base: b.base(PoliciesPath, "AWS managed policies", fmt.Sprintf("All %s AWS managed policies with the actions each allows, evaluated against the catalog.", commas(len(ps.managed))), homeCrumb), Policies: ps.managed}
 		idx.Short = "Managed policies"
+		for _, c := range familyComparisons(ps) {
+			if idx.Family == nil || c.A == "AmazonEC2FullAccess" {
+				idx.Family = &c
+			}
+		}
 		b.add(policiesKind, idx)
 		b.policyChangesPages() // policyversions.go
 	}

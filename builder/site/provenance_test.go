@@ -18,8 +18,8 @@ func TestMatrixProvenance(t *testing.T) {
 	content["catalog/access-level-overrides.yml"] = &fstest.MapFile{Data: []byte("demo:\n  Permissions management:\n    - createwidget\n")}
 	out, _ := buildSite(t, content)
 	sitetest.Contains(t, "demo/matrix/index.html", sitetest.ReadFile(t, out, "demo/matrix/index.html"),
-		`<tr id="action-CreateWidget" data-level="write" data-corrected="permissions"><th scope="row"><a href="../../demo/CreateWidget/">CreateWidget</a> <span class="level level-write">Write</span> <span class="level level-permissions override" title="Corrected by policy_sentry access-level overrides">→ Permissions management<sup>*</sup></span></th>`,
-		`<tr id="action-DeleteWidget" data-level="write"><th scope="row"><a href="../../demo/DeleteWidget/">DeleteWidget</a></th>`,
+		`<tr id="action-CreateWidget" data-level="write" data-corrected="permissions"><th scope="row"><a href="../../demo/CreateWidget/">Create<wbr>Widget</a> <span class="level level-write">Write</span> <span class="level level-permissions override" title="Corrected by policy_sentry access-level overrides">→ Permissions management<sup>*</sup></span></th>`,
+		`<tr id="action-DeleteWidget" data-level="write"><th scope="row"><a href="../../demo/DeleteWidget/">Delete<wbr>Widget</a></th>`,
 		`<input type="radio" name="level-basis" value="corrected">`, "! style=")
 	js, err := os.ReadFile("../../static/js/site.js")
 	if err != nil {

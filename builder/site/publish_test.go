@@ -195,6 +195,9 @@ func TestHostedSite(t *testing.T) {
 		"/cloudsearch:search":             "/cloudsearch/search/",
 		"/s3/resources/accesspoint/":      "/s3/resources/accesspoint/",
 		"/conditions/s3_resourceaccount/": "/conditions/s3_ResourceAccount/",
+		"/conditions/aws_sourceip/":       "/conditions/aws_SourceIp/",
+		"/policies/administratoraccess/":  "/policies/AdministratorAccess/",
+		"/policies/amazonchimereadonly":   "/policies/AmazonChimeReadOnly/",
 	} {
 		resp, err := srv.Client().Get(srv.URL + from)
 		if err != nil {

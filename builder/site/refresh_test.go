@@ -174,7 +174,7 @@ func TestRefreshedSite(t *testing.T) {
 	// /policies/changes/ and its feed.
 	ch := sitetest.ReadFile(t, out, "policies/changes/index.html")
 	sitetest.Contains(t, "policies/changes/index.html", ch,
-		`<tr id="DemoAccess-v3" class="widening"><td><time datetime="2023-08-10">2023-08-10</time></td><th scope="row"><a href="../../policies/DemoAccess/#version-v3">DemoAccess v3</a></th><td><span class="badge b-widening">widens</span> &#43;1 Permissions management, −1 Write</td></tr>`,
+		`<tr id="DemoAccess-v3" class="widening"><td><time datetime="2023-08-10">10 Aug 2023</time></td><th scope="row"><a href="../../policies/DemoAccess/#version-v3">DemoAccess v3</a></th><td><span class="badge b-widening">widens</span> &#43;1 Permissions management, −1 Write</td></tr>`,
 		`<tr id="DemoAccess-v2" class="widening"><td><span class="muted">between 2020-01-01 and 2023-08-10</span></td>`, `first version: allows 1 List`)
 	if strings.Index(ch, "DemoAccess-v3") > strings.Index(ch, "DemoAccess-v2") || strings.Index(ch, "DemoAccess-v2") > strings.Index(ch, "DemoAccess-v1") {
 		t.Error("/policies/changes/ is not newest first")

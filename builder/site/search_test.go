@@ -510,6 +510,27 @@ func testSearchBrowser(t *testing.T, out string) {
 	if v := run(t, ctx, chromedp.Evaluate[string](`document.getElementById("search-input").value`)); v != "chime:List*" {
 		t.Errorf("?q= put %q in the box", v)
 	}
+	// ... with the focus in the box, the query in the title, and a results
+	// page listing every result past the drop-down's 20, which copies as a
+	// list of actions.
+	if id := run(t, ctx, chromedp.Evaluate[string](`document.activeElement.id + "|" + document.title`)); id != "search-input|“chime:List*” — search · iamref" {
+		t.Errorf("?q=: focus and title %q", id)
+	}
+	listed := run(t, ctx, chromedp.Evaluate[string](`new Promise(done => { const t0 = Date.now(); (function wait() {
+		const items = document.querySelectorAll("#search-page ol li");
+		if (items.length > 20 || Date.now() - t0 > 20000) {
+			done(items.length + "|" + document.querySelector("#search-page .search-count").textContent + "|" + document.querySelector("#search-page button.copy").textContent);
+			return;
+		}
+		setTimeout(wait, 50);
+	})(); })`, chromedp.EvalAwaitPromise))
+	if parts := strings.Split(listed, "|"); len(parts) != 3 || parts[0] == "0" || !strings.HasPrefix(parts[1], parts[0]+" results") || parts[2] != "Copy the "+parts[0]+" actions as a list" {
+		t.Errorf("the results page of chime:List* shows %q: want every result, counted, and a copy of them all", listed)
+	}
+	copiedList := run(t, ctx, chromedp.Evaluate[string](copyScript("#search-page button.copy"), chromedp.EvalAwaitPromise))
+	if lines := strings.Split(copiedList, "\n"); len(lines) < 21 || lines[0] != "chime:ListAccountUsageReportData" {
+		t.Errorf("the results page copied %d lines, starting %q", len(lines), lines[0])
+	}
 
 	// 404.html offers the missing address as a query, answered on /?q=.
 	run(t, ctx, chromedp.Navigate(srv.URL+"/chime/getmeetingx/"))

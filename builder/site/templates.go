@@ -8,6 +8,8 @@ import (
 	"path"
 	"runtime/pprof"
 	"strings"
+	"time"
+	"unicode"
 
 	"github.com/iamref/iamref/builder/catalog"
 )
@@ -41,11 +43,12 @@ const (
 	checksKind        kind = "checks"
 	analyzeKind       kind = "analyze"
 	writeKind         kind = "write"
+	apiIndexKind      kind = "api-index"
 )
 
 // allKinds are every page kind, each with its template file.
 var allKinds = []kind{homeKind, serviceKind, actionKind, resourceKind, conditionKind, conditionsKind, accessLevelsKind, guideKind, notFoundKind,
-	policyKind, policiesKind, policyChangesKind, matrixKind, compareKind, exampleKind, examplesKind, changesKind, tombstoneKind, qualityKind, checksKind, analyzeKind, writeKind}
+	policyKind, policiesKind, policyChangesKind, matrixKind, compareKind, exampleKind, examplesKind, changesKind, tombstoneKind, qualityKind, checksKind, analyzeKind, writeKind, apiIndexKind}
 
 // templateSet holds the parsed templates: base.tmpl and the partials, and
 // for each page kind those plus the kind's own file defining "content".
@@ -145,13 +148,16 @@ var funcs = template.FuncMap{
 	"resourceAnchor": func(name string) string {
 		return "resource-" + Slug(name)
 	},
-	"keyAnchor": func(name string) string { return "condition-" + Slug(name) },
-	"add":       func(a, b int) int { return a + b },
-	"commas":    commas,
-	"dir":       path.Dir,
-	"arnParts":  arnParts,
-	"hasPrefix": strings.HasPrefix,
-	"hasSuffix": strings.HasSuffix,
+	"keyAnchor":  func(name string) string { return "condition-" + Slug(name) },
+	"add":        func(a, b int) int { return a + b },
+	"sub":        func(a, b int) int { return a - b },
+	"humanDate":  humanDate,
+	"wordBreaks": wordBreaks,
+	"commas":     commas,
+	"dir":        path.Dir,
+	"arnParts":   arnParts,
+	"hasPrefix":  strings.HasPrefix,
+	"hasSuffix":  strings.HasSuffix,
 	"pair": func(p Page, as []*catalog.Action) actionList {
 		return actionList{Page: p, Actions: as}
 	},
@@ -235,4 +241,38 @@ func arnParts(arn string) []ARNPart {
 		arn = arn[i+j+1:]
 	}
 	return parts
+}
+
+// humanDate writes an ISO date or timestamp as people read it:
+// "2020-12-14T20:53:57+00:00" is "14 Dec 2020, 20:53 UTC", "2020-12-14"
+// is "14 Dec 2020". Anything else is returned as it is.
+func humanDate(s string) string {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		t = t.UTC()
+		if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
+			return t.Format("2 Jan 2006")
+		}
+		return t.Format("2 Jan 2006, 15:04 UTC")
+	}
+	if t, err := time.Parse("2006-01-02", s); err == nil {
+		return t.Format("2 Jan 2006")
+	}
+	return s
+}
+
+// wordBreaks is a CamelCase name with a line-break opportunity (<wbr>)
+// before each capital that follows a lower-case letter or digit, so a
+// narrow column wraps ListAppInstanceAdmins as List·App·Instance·Admins
+// rather than every few letters.
+func wordBreaks(name string) template.HTML {
+	var sb strings.Builder
+	for i, r := range name {
+		if i > 0 && unicode.IsUpper(r) {
+			if p := name[i-1]; p >= 'a' && p <= 'z' || p >= '0' && p <= '9' {
+				sb.WriteString("<wbr>")
+			}
+		}
+		sb.WriteString(template.HTMLEscapeString(string(r)))
+	}
+	return template.HTML(sb.String())
 }

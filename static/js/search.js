@@ -37,7 +37,11 @@
     return;
   }
 
+  // The "/" shortcut works only with this script: the box says so only now.
+  input.placeholder = "Search IAM (press /)";
+
   var LIMIT = 20;
+  var PAGE_LIMIT = 1000; // the results page: the engine's cap (query.MaxLimit); ec2:* has 780
   var NEAR = 100; // px: a pointer this close to the box starts the loading
   var worker = null;
   var state = "idle"; // idle, loading, ready (from the names), error
@@ -166,9 +170,11 @@
         state = "ready";
         say("");
         search();
+        searchPage();
         break;
       case "complete":
         complete = true;
+        searchPage();
         if (input.value.trim() && document.activeElement === input) {
           search(); // the full results, with the descriptions
         }
@@ -183,6 +189,10 @@
         say("Search is unavailable: " + msg.message);
         break;
       case "results":
+        if (msg.id === "page") {
+          renderPage(msg.results);
+          break;
+        }
         inFlight = false;
         if (dirty) {
           dirty = false;
@@ -470,10 +480,83 @@
   window.addEventListener("resize", dropBox, { passive: true });
   form.addEventListener("pointerdown", function () { load(false); }, { passive: true });
 
-  // /?q=... opens with results.
+  // /?q=... opens with results: the box holds the query and has the
+  // focus (the arrow keys walk the drop-down), the title names the query,
+  // and the page lists every result, which copy as a list of actions.
   var q0 = new URLSearchParams(window.location.search).get("q");
+  var page = null;
+  function searchPage() {
+    if (page && state === "ready") {
+      worker.postMessage({ type: "search", id: "page", q: q0, limit: PAGE_LIMIT });
+    }
+  }
+  function renderPage(res) {
+    var hs = res.hits || [];
+    while (page.list.firstChild) {
+      page.list.removeChild(page.list.firstChild);
+    }
+    page.actions = [];
+    hs.forEach(function (h) {
+      var li = el("li", "search-hit search-kind-" + slug(h.kind));
+      var a = el("a");
+      a.href = resultURL(h.url);
+      var head = el("span", "search-head");
+      head.appendChild(el("span", "search-id", h.id));
+      head.appendChild(el("span", "search-kind", h.kind));
+      if (h.access) {
+        head.appendChild(el("span", "level level-" + levelSlug(h.access), h.access));
+      }
+      if (h.title && h.title !== h.id && h.id.indexOf(":" + h.title) < 0) {
+        head.appendChild(el("span", "search-title", h.title));
+      }
+      a.appendChild(head);
+      li.appendChild(a);
+      page.list.appendChild(li);
+      if (h.kind === "action") {
+        page.actions.push(h.id);
+      }
+    });
+    var n = res.total || hs.length;
+    page.count.textContent = res.error ? "Search failed: " + res.error :
+      (n === 1 ? "1 result" : n + " results") + (hs.length < n ? ", the first " + hs.length + " listed" : "") +
+      (complete ? "" : " (from the names; the descriptions are still loading)") + ".";
+    page.copy.hidden = !page.actions.length;
+    page.copy.textContent = "Copy the " + page.actions.length + (page.actions.length === 1 ? " action" : " actions") + " as a list";
+  }
   if (q0) {
     input.value = q0;
+    document.title = "“" + q0 + "” — search · iamref";
+    var main = document.getElementById("main");
+    if (main) {
+      page = { actions: [] };
+      var sec = el("section", "search-page");
+      sec.id = "search-page";
+      sec.setAttribute("aria-labelledby", "search-page-h");
+      var h = el("h2", "", "Search results for “" + q0 + "”");
+      h.id = "search-page-h";
+      sec.appendChild(h);
+      page.count = el("p", "search-count", "Searching…");
+      page.count.setAttribute("role", "status");
+      sec.appendChild(page.count);
+      page.copy = el("button", "copy");
+      page.copy.type = "button";
+      page.copy.hidden = true;
+      page.copy.addEventListener("click", function () {
+        var b = page.copy, text = page.actions.join("\n");
+        if (navigator.clipboard && navigator.clipboard.writeText) {
+          navigator.clipboard.writeText(text).then(function () {
+            var old = b.textContent;
+            b.textContent = "Copied";
+            setTimeout(function () { b.textContent = old; }, 1200);
+          }, function () {});
+        }
+      });
+      sec.appendChild(page.copy);
+      page.list = el("ol", "search-page-results");
+      sec.appendChild(page.list);
+      main.insertBefore(sec, main.firstChild);
+    }
+    input.focus();
     load(true);
   }
 })();

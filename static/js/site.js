@@ -63,12 +63,32 @@
     return own && own !== page ? page + " — " + own : page;
   }
   function markdownEscape(s) { return s.replace(/([\\\[\]])/g, "\\$1"); }
+  // One quiet "Link" button per heading or row; it opens a small menu
+  // floating over the page (it takes no room) with the two copies.
+  function closeMenus(except) {
+    document.querySelectorAll(".link-menu:not([hidden])").forEach(function (m) {
+      if (m !== except) {
+        m.hidden = true;
+        var t = m.parentNode.querySelector(".link-toggle");
+        if (t) { t.setAttribute("aria-expanded", "false"); }
+      }
+    });
+  }
   function addLinkTools(el, into) {
     if (el.querySelector(".link-tools")) { return; }
     var url = pageURL() + "#" + encodeURIComponent(el.id);
     var title = linkTitle(el);
     var span = document.createElement("span");
     span.className = "link-tools";
+    var toggle = document.createElement("button");
+    toggle.type = "button";
+    toggle.className = "copy-link link-toggle";
+    toggle.textContent = "Link";
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.setAttribute("aria-label", "Link to " + title.slice(0, 80));
+    var menu = document.createElement("span");
+    menu.className = "link-menu";
+    menu.hidden = true;
     [["Copy link", url], ["Copy Markdown link", "[" + markdownEscape(title) + "](" + url + ")"]].forEach(function (t) {
       var b = document.createElement("button");
       b.type = "button";
@@ -77,10 +97,25 @@
       b.setAttribute("aria-label", t[0] + " to " + title.slice(0, 80));
       b.setAttribute("data-copy", t[1]);
       b.addEventListener("click", function () { copyText(t[1], b); });
-      span.appendChild(b);
+      menu.appendChild(b);
     });
+    toggle.addEventListener("click", function () {
+      var open = menu.hidden;
+      closeMenus(menu);
+      menu.hidden = !open;
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open) { menu.querySelector("button").focus(); }
+    });
+    menu.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape") { menu.hidden = true; toggle.setAttribute("aria-expanded", "false"); toggle.focus(); }
+    });
+    span.appendChild(toggle);
+    span.appendChild(menu);
     (into || el).appendChild(span);
   }
+  document.addEventListener("click", function (ev) {
+    if (!ev.target.closest || !ev.target.closest(".link-tools")) { closeMenus(null); }
+  });
   document.querySelectorAll("h2[id], h3[id], [id][data-link-title]").forEach(function (el) {
     if (el.tagName !== "TR") { addLinkTools(el); }
   });
@@ -90,10 +125,31 @@
   }
   document.addEventListener("mouseover", rowTools);
   document.addEventListener("focusin", rowTools);
-  if (location.hash) {
-    var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
-    if (target && target.tagName === "TR" && target.cells.length) { addLinkTools(target, target.cells[0]); }
+  // Rows land below their table's sticky header: the header's real
+  // height, measured here, replaces the stylesheet's estimate.
+  function measureSticky() {
+    document.querySelectorAll("table.sticky, table.matrix").forEach(function (t) {
+      if (t.tHead) { t.style.setProperty("--sticky-top", t.tHead.getBoundingClientRect().height + "px"); }
+    });
   }
+  measureSticky();
+  window.addEventListener("resize", measureSticky);
+
+  // A deep link into a folded block (a long policy document, a folded
+  // list) opens the blocks around its target and shows it.
+  function showTarget() {
+    if (!location.hash) { return; }
+    var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (!target) { return; }
+    var opened = false;
+    for (var d = target.parentNode; d && d !== document; d = d.parentNode) {
+      if (d.tagName === "DETAILS" && !d.open) { d.open = true; opened = true; }
+    }
+    if (target.tagName === "TR" && target.cells.length) { addLinkTools(target, target.cells[0]); }
+    if (opened || target.closest("table.sticky, table.matrix")) { target.scrollIntoView(); }
+  }
+  showTarget();
+  window.addEventListener("hashchange", showTarget);
 
   // Table filters: a text box and optional access-level checkboxes.
   document.querySelectorAll("[data-filter-table]").forEach(function (box) {
@@ -153,4 +209,110 @@
     risks.forEach(function (c) { c.addEventListener("change", apply); });
     bases.forEach(function (b) { b.addEventListener("change", apply); });
   });
+
+  // Compare any two managed policies (the policies' index): fetch their
+  // JSON twins and set what each allows against the other, by service and
+  // access level. A pair with a page of its own links to it.
+  var cmp = document.getElementById("compare-form");
+  if (cmp && window.fetch) {
+    cmp.hidden = false;
+    var root = cmp.getAttribute("data-root") || "";
+    var out = document.getElementById("compare-result");
+    var known = {};
+    document.querySelectorAll("#policy-names option").forEach(function (o) { known[o.value] = true; });
+    var levels = ["List", "Read", "Write", "Permissions management", "Tagging", ""];
+    var node = function (tag, text, cls) {
+      var e = document.createElement(tag);
+      if (text !== undefined) { e.textContent = text; }
+      if (cls) { e.className = cls; }
+      return e;
+    };
+    var actionLink = function (id) {
+      var i = id.indexOf(":");
+      var a = node("a", id.slice(i + 1));
+      a.href = root + id.slice(0, i) + "/" + encodeURIComponent(id.slice(i + 1)) + "/";
+      return a;
+    };
+    var get = function (name) {
+      return fetch(root + "api/policies/" + encodeURIComponent(name) + ".json").then(function (r) {
+        if (!r.ok) { throw new Error(name + ": HTTP " + r.status); }
+        return r.json();
+      });
+    };
+    cmp.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var a = cmp.elements.a.value.trim(), b = cmp.elements.b.value.trim();
+      out.textContent = "";
+      if (!known[a] || !known[b]) { out.appendChild(node("p", "No managed policy is named " + (known[a] ? b : a) + ".", "bad")); return; }
+      if (a === b) { out.appendChild(node("p", "Choose two different policies.")); return; }
+      var x = a < b ? a : b, y = a < b ? b : a;
+      out.appendChild(node("p", "Comparing…"));
+      Promise.all([get(a), get(b)]).then(function (docs) {
+        out.textContent = "";
+        var sets = docs.map(function (d) {
+          var m = {};
+          (d.allowed || []).forEach(function (g) { m[g.action] = g.access_level || ""; });
+          return m;
+        });
+        var svc = {}, totals = [0, 0, 0];
+        var add = function (id, level, col) {
+          var p = id.slice(0, id.indexOf(":"));
+          var s = svc[p] || (svc[p] = {});
+          var l = s[level] || (s[level] = [[], [], []]);
+          l[col].push(id);
+          totals[col]++;
+        };
+        Object.keys(sets[0]).forEach(function (id) { add(id, sets[0][id], id in sets[1] ? 1 : 0); });
+        Object.keys(sets[1]).forEach(function (id) { if (!(id in sets[0])) { add(id, sets[1][id], 2); } });
+        var h = node("h3", a + " compared with " + b);
+        out.appendChild(h);
+        var counts = node("ul", undefined, "counts");
+        [["Only " + a, totals[0]], ["Both", totals[1]], ["Only " + b, totals[2]]].forEach(function (c) {
+          var li = node("li", c[0] + ": ");
+          li.appendChild(node("strong", String(c[1])));
+          counts.appendChild(li);
+        });
+        out.appendChild(counts);
+        var own = root + "policies/compare/" + encodeURIComponent(x) + "/" + encodeURIComponent(y) + "/";
+        fetch(own, { method: "HEAD" }).then(function (r) {
+          if (r.ok) {
+            var p = node("p", "This pair has a page of its own: ");
+            var l = node("a", x + " and " + y);
+            l.href = own;
+            p.appendChild(l);
+            out.insertBefore(p, counts.nextSibling);
+          }
+        }, function () {});
+        var table = node("table", undefined, "data compare");
+        var head = table.createTHead().insertRow();
+        ["Service and access level", "Only " + a, "Both", "Only " + b].forEach(function (t) {
+          var th = node("th", t);
+          th.scope = "col";
+          head.appendChild(th);
+        });
+        var body = table.createTBody();
+        Object.keys(svc).sort().forEach(function (p) {
+          levels.forEach(function (lv) {
+            var l = svc[p][lv];
+            if (!l) { return; }
+            var tr = body.insertRow();
+            var th = node("th");
+            th.scope = "row";
+            th.appendChild(node("code", p));
+            th.appendChild(document.createTextNode(" "));
+            th.appendChild(node("span", lv || "Unknown", "level level-" + (lv === "Permissions management" ? "permissions" : (lv || "unknown").toLowerCase())));
+            tr.appendChild(th);
+            l.forEach(function (ids) {
+              var td = tr.insertCell();
+              ids.sort().forEach(function (id) { td.appendChild(actionLink(id)); td.appendChild(document.createTextNode(" ")); });
+            });
+          });
+        });
+        out.appendChild(table);
+      }, function (err) {
+        out.textContent = "";
+        out.appendChild(node("p", "The comparison failed: " + err.message, "bad"));
+      });
+    });
+  }
 })();
