@@ -35,6 +35,7 @@ import (
 	"github.com/iamref/iamref/builder/linkcheck"
 	"github.com/iamref/iamref/builder/markup"
 	"github.com/iamref/iamref/builder/output"
+	"github.com/iamref/iamref/builder/policyassets"
 	"github.com/iamref/iamref/builder/searchassets"
 	"github.com/iamref/iamref/static"
 	"github.com/iamref/iamref/templates"
@@ -53,6 +54,10 @@ type Config struct {
 	// tool from the module at ModuleRoot ("": found by wasmbuild.ModuleRoot).
 	Search     bool
 	ModuleRoot string
+	// PolicyEngine encodes the catalog for the browser and compiles the
+	// policy engine (cmd/policywasm) with the go tool from the module at
+	// ModuleRoot, for the pages that analyse and write policies.
+	PolicyEngine bool
 }
 
 // Stats summarises a build.
@@ -87,6 +92,7 @@ type builder struct {
 	// the policies' evaluations (PolicyView): render does them first and
 	// then lets the evaluations go.
 	policyJobs [2]int
+	engine     *policyassets.Job // policyengine.go: nil without Config.PolicyEngine
 }
 
 // job is one page to render or one file to write as is.
@@ -147,6 +153,9 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 	if err := b.searchReady(srch); err != nil {
 		return Stats{}, err
 	}
+	if err := b.policyEngineReady(); err != nil {
+		return Stats{}, err
+	}
 	// Every file the render will write is known now: the link index checks
 	// most links as the pages are written.
 	expected := make([]string, len(b.jobs))
@@ -159,6 +168,9 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 		return Stats{}, err
 	}
 	if err := b.searchFinish(srch); err != nil {
+		return Stats{}, err
+	}
+	if err := b.policyEngineFinish(); err != nil {
 		return Stats{}, err
 	}
 	b.phase(t, "rendered and wrote %s files", commas(len(b.jobs)))
@@ -219,6 +231,7 @@ func prepare(ctx context.Context, cfg Config) (*builder, *searchassets.Job, erro
 	}
 	b.loadHistory()            // historypages.go: before the pages that show it
 	srch := b.startSearch(ctx) // search.go: built while the pages are assembled
+	b.startPolicyEngine(ctx)   // policyengine.go: likewise
 	if err := b.assets(); err != nil {
 		return nil, nil, err
 	}
