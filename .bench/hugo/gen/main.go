@@ -110,6 +110,12 @@ type PolicyAPI struct {
 		Line      int    `json:"line"`
 		Valid     bool   `json:"valid"`
 	} `json:"statements"`
+	Versions []struct {
+		Version string   `json:"version"`
+		Date    string   `json:"date"`
+		Added   []string `json:"added"`
+		Removed []string `json:"removed"`
+	} `json:"versions"` // oldest first
 }
 
 type GrantRef struct {
@@ -170,32 +176,48 @@ type grantFM struct {
 	Conditional bool     `json:"conditional,omitempty"`
 	Scoped      bool     `json:"scoped,omitempty"`
 	Denied      bool     `json:"denied,omitempty"`
+	Since       *sinceFM `json:"since,omitempty"`
+}
+
+// sinceFM is the version since which a policy allows an action: v its id,
+// o set when it is the oldest version the content holds.
+type sinceFM struct {
+	V string `json:"v"`
+	O bool   `json:"o,omitempty"`
+}
+
+// sinceItemFM is a line of an action page's list of every policy that
+// allows it and since which version.
+type sinceItemFM struct {
+	N string `json:"n"`
+	V string `json:"v"`
 }
 
 type actionFM struct {
-	Title       string    `json:"title"`
-	URL         string    `json:"url"`
-	Weight      int       `json:"weight"`
-	Description string    `json:"description"`
-	MD          string    `json:"md"`
-	Name        string    `json:"name"`
-	Prefix      string    `json:"prefix"`
-	AccessLevel string    `json:"access_level"`
-	LS          string    `json:"ls"`
-	APIDoc      string    `json:"api_doc,omitempty"`
-	Rows        []rowFM   `json:"rows,omitempty"`
-	NoRT        []noRTFM  `json:"nort,omitempty"`
-	CKeys       []ckFM    `json:"ckeys,omitempty"`
-	Deps        []depFM   `json:"deps,omitempty"`
-	DOB         []linkFM  `json:"dob,omitempty"`
-	Grants      []grantFM `json:"grants,omitempty"`
-	GT          int       `json:"gt"`
-	GTF         string    `json:"gtf"`
-	More        int       `json:"more,omitempty"`
-	MoreF       string    `json:"moref,omitempty"`
-	Policy      string    `json:"policy,omitempty"` // only with -minpolicy each
-	PV          []string  `json:"pv"`               // the policy's strings (Sid, Action, ARNs): JSON, HTML-escaped, as chroma prints them
-	ARNs        bool      `json:"arns,omitempty"`
+	Title       string        `json:"title"`
+	URL         string        `json:"url"`
+	Weight      int           `json:"weight"`
+	Description string        `json:"description"`
+	MD          string        `json:"md"`
+	Name        string        `json:"name"`
+	Prefix      string        `json:"prefix"`
+	AccessLevel string        `json:"access_level"`
+	LS          string        `json:"ls"`
+	APIDoc      string        `json:"api_doc,omitempty"`
+	Rows        []rowFM       `json:"rows,omitempty"`
+	NoRT        []noRTFM      `json:"nort,omitempty"`
+	CKeys       []ckFM        `json:"ckeys,omitempty"`
+	Deps        []depFM       `json:"deps,omitempty"`
+	DOB         []linkFM      `json:"dob,omitempty"`
+	Grants      []grantFM     `json:"grants,omitempty"`
+	Since       []sinceItemFM `json:"since,omitempty"`
+	GT          int           `json:"gt"`
+	GTF         string        `json:"gtf"`
+	More        int           `json:"more,omitempty"`
+	MoreF       string        `json:"moref,omitempty"`
+	Policy      string        `json:"policy,omitempty"` // only with -minpolicy each
+	PV          []string      `json:"pv"`               // the policy's strings (Sid, Action, ARNs): JSON, HTML-escaped, as chroma prints them
+	ARNs        bool          `json:"arns,omitempty"`
 }
 
 type rtFM struct {
@@ -321,6 +343,40 @@ type policyFM struct {
 	Unknown    []unknownFM   `json:"unknown,omitempty"`
 	Statements []statementFM `json:"statements,omitempty"`
 	Groups     []groupFM     `json:"groups,omitempty"`
+	Versions   []versionFM   `json:"versions,omitempty"` // newest first
+	DefDate    string        `json:"defdate,omitempty"`  // the default version's date as the facts say it
+	Missing    *missingFM    `json:"missing,omitempty"`
+}
+
+// missingFM is the upstream package a policy is missing from.
+type missingFM struct {
+	Package string `json:"package"`
+	Version string `json:"version"`
+}
+
+// versionFM is one version of a policy, as its versions section shows it.
+type versionFM struct {
+	ID       string       `json:"id"`
+	Date     string       `json:"date,omitempty"`
+	DateText string       `json:"dt,omitempty"` // for a date not known
+	Default  bool         `json:"default,omitempty"`
+	Widening bool         `json:"widening,omitempty"`
+	Oldest   bool         `json:"oldest,omitempty"`
+	Effect   string       `json:"effect"`
+	Changed  bool         `json:"changed,omitempty"`
+	Older    string       `json:"older,omitempty"` // the id of the version before it
+	Added    []verLevelFM `json:"added,omitempty"`
+	Removed  []verLevelFM `json:"removed,omitempty"`
+	Diff     string       `json:"diff,omitempty"` // unified hunks, for Hugo's diff highlighter
+}
+
+// verLevelFM is a version's actions of one access level, added or removed.
+type verLevelFM struct {
+	Label   string   `json:"label"`
+	Slug    string   `json:"slug"`
+	NF      string   `json:"nf"`
+	Actions []linkFM `json:"actions"`
+	MoreF   string   `json:"moref,omitempty"`
 }
 
 // docStatement is a statement of a policy document, as far as the
@@ -550,6 +606,149 @@ func runKey(r *runFM) string {
 	return string(b)
 }
 
+// ---- the policies' versions ----
+
+// edit is one edit of a stored version: at a line of the newer document,
+// delete lines and insert others (content/policies, "Edits").
+type edit struct {
+	At, Delete int
+	Insert     []string
+}
+
+func parseEdits(raw [][]json.RawMessage) []edit {
+	var out []edit
+	for _, e := range raw {
+		if len(e) != 3 {
+			log.Fatalf("edit %s: want [at, delete, insert]", e)
+		}
+		var x edit
+		if json.Unmarshal(e[0], &x.At) != nil || json.Unmarshal(e[1], &x.Delete) != nil || json.Unmarshal(e[2], &x.Insert) != nil {
+			log.Fatalf("edit %s: want [at, delete, insert]", e)
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+// applyEdits turns a newer version's lines into the older one's.
+func applyEdits(base []string, script []edit) []string {
+	out := make([]string, 0, len(base))
+	next := 1
+	for _, e := range script {
+		if e.At < next || e.At+e.Delete > len(base)+1 {
+			log.Fatalf("edit at %d does not fit %d lines", e.At, len(base))
+		}
+		out = append(out, base[next-1:e.At-1]...)
+		out = append(out, e.Insert...)
+		next = e.At + e.Delete
+	}
+	return append(out, base[next-1:]...)
+}
+
+// unifiedHunks writes the change from applyEdits(base, script) to base as
+// unified hunks with context lines around each change ("@@ -a,b +c,d @@",
+// then lines prefixed with "+", "-" or " ").
+func unifiedHunks(base []string, script []edit, context int) string {
+	type line struct {
+		op       byte
+		text     string
+		old, new int
+	}
+	var b strings.Builder
+	shift := 0
+	for k := 0; k < len(script); {
+		j := k + 1
+		for j < len(script) && script[j].At-(script[j-1].At+script[j-1].Delete) <= 2*context {
+			j++
+		}
+		first, last := script[k], script[j-1]
+		start := max(1, first.At-context)
+		end := min(len(base), last.At+last.Delete-1+context)
+		var ls []line
+		n := start
+		equalTo := func(to int) {
+			for ; n < to; n++ {
+				ls = append(ls, line{' ', base[n-1], n + shift, n})
+			}
+		}
+		for _, e := range script[k:j] {
+			equalTo(e.At)
+			for i, s := range e.Insert {
+				ls = append(ls, line{'-', s, e.At + shift + i, 0})
+			}
+			for i := 0; i < e.Delete; i++ {
+				ls = append(ls, line{'+', base[e.At-1+i], 0, e.At + i})
+			}
+			shift += len(e.Insert) - e.Delete
+			n = e.At + e.Delete
+		}
+		equalTo(end + 1)
+		var os, ol, ns, nl int
+		for _, l := range ls {
+			if l.op != '+' {
+				if ol == 0 {
+					os = l.old
+				}
+				ol++
+			}
+			if l.op != '-' {
+				if nl == 0 {
+					ns = l.new
+				}
+				nl++
+			}
+		}
+		fmt.Fprintf(&b, "@@ -%d,%d +%d,%d @@\n", os, ol, ns, nl)
+		for _, l := range ls {
+			b.WriteByte(l.op)
+			b.WriteString(l.text)
+			b.WriteByte('\n')
+		}
+		k = j
+	}
+	return b.String()
+}
+
+// day is the YYYY-MM-DD of an RFC 3339 date, "" when there is none.
+func day(d string) string {
+	if len(d) < len("2006-01-02") {
+		return ""
+	}
+	return d[:len("2006-01-02")]
+}
+
+// maxVersionActions is how many actions of one level a version lists.
+const maxVersionActions = 100
+
+// effect is a version's effect in one line, as iamref's pages say it.
+func effect(added, removed []int, oldest bool) string {
+	var parts []string
+	plus := "+"
+	if oldest {
+		plus = ""
+	}
+	for i, l := range levels {
+		if n := added[i]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s%s %s", plus, formatNumber(n), l))
+		}
+	}
+	for i, l := range levels {
+		if n := removed[i]; n > 0 {
+			parts = append(parts, fmt.Sprintf("\u2212%s %s", formatNumber(n), l))
+		}
+	}
+	if oldest {
+		if len(parts) == 0 {
+			return "allows no action"
+		}
+		return "allows " + strings.Join(parts, ", ")
+	}
+	if len(parts) == 0 {
+		return "no change in actions"
+	}
+	return strings.Join(parts, ", ")
+}
+
 func main() {
 	pub := flag.String("pub", "/tmp/public", "a full iamref build (its JSON API is the source)")
 	docs := flag.String("docs", "../../content/policies", "managed policy documents (read only)")
@@ -592,12 +791,14 @@ func main() {
 	svcName := map[string]string{}
 	svcSize := map[string]int{}
 	actionDesc := map[string]string{} // id -> description, for every catalog action
+	actionLevel := map[string]int{}   // id -> index in levels
 	dependedOnBy := map[string][]string{}
 	for _, c := range cats {
 		svcName[c.Prefix] = c.Name
 		svcSize[c.Prefix] = len(c.Actions)
 		for _, a := range c.Actions {
 			actionDesc[a.ID] = a.Description
+			actionLevel[a.ID] = levelIndex(a.AccessLevel)
 			for _, d := range a.DependentActions {
 				if !contains(dependedOnBy[d], a.ID) {
 					dependedOnBy[d] = append(dependedOnBy[d], a.ID)
@@ -638,6 +839,7 @@ func main() {
 		count int
 	}
 	byAction := map[string][]ranked{}
+	sinceBy := map[string][]sinceItemFM{} // action -> every policy allowing it, since which version
 	var snapDate, snapHash string
 	if len(cats) > 0 {
 		snapDate, snapHash = cats[0].Snapshot.Date, cats[0].Snapshot.Hash
@@ -648,6 +850,11 @@ func main() {
 		readJSON(f, &p)
 		var raw struct {
 			Document json.RawMessage `json:"Document"`
+			Versions []struct {
+				ID    string              `json:"VersionId"`
+				Edits [][]json.RawMessage `json:"Edits"`
+			} `json:"Versions"`
+			MissingFrom *missingFM `json:"MissingFrom"`
 		}
 		readJSON(filepath.Join(*docs, p.Name+".json"), &raw)
 		var doc bytes.Buffer
@@ -663,6 +870,107 @@ func main() {
 		for _, x := range p.Unknown {
 			fm.Unknown = append(fm.Unknown, unknownFM{Pattern: x.Pattern, Wildcard: x.Wildcard, Statement: x.Statement, Effect: x.Effect,
 				NotAction: x.NotAction, Line: x.Line, Suggestions: links(x.Suggestions)})
+		}
+
+		// the versions, newest first, as the versions section shows them
+		fm.Missing = raw.MissingFrom
+		since := map[string]*sinceFM{} // action -> the version since which every version allows it
+		if nv := len(p.Versions); nv > 0 {
+			if len(raw.Versions) != nv {
+				log.Fatalf("%s: %d versions in the JSON, %d in the content", p.Name, nv, len(raw.Versions))
+			}
+			latest := map[string]bool{}
+			for _, a := range p.Allowed {
+				latest[a.Action] = true
+			}
+			diffs := make([]string, nv)
+			lines := strings.Split(doc.String(), "\n")
+			for i := 1; i < nv; i++ {
+				edits := parseEdits(raw.Versions[i].Edits)
+				diffs[i-1] = unifiedHunks(lines, edits, 2)
+				lines = applyEdits(lines, edits)
+			}
+			for i := 0; i < nv; i++ {
+				v := p.Versions[nv-1-i] // the JSON is oldest first
+				if v.Version != raw.Versions[i].ID {
+					log.Fatalf("%s: version %s in the JSON, %s in the content", p.Name, v.Version, raw.Versions[i].ID)
+				}
+				vf := versionFM{ID: v.Version, Date: v.Date, Default: i == 0, Oldest: i == nv-1, Diff: diffs[i],
+					Changed: len(v.Added)+len(v.Removed) > 0}
+				if !vf.Oldest {
+					vf.Older = p.Versions[nv-2-i].Version
+				}
+				addedBy, removedBy := make([]int, len(levels)+1), make([]int, len(levels)+1)
+				group := func(ids []string, by []int) []verLevelFM {
+					per := make([][]string, len(levels)+1)
+					for _, id := range ids {
+						l, ok := actionLevel[id]
+						if !ok {
+							log.Fatalf("%s %s: %s is not in the catalog", p.Name, v.Version, id)
+						}
+						per[l] = append(per[l], id)
+						by[l]++
+					}
+					var out []verLevelFM
+					for l, as := range per[:len(levels)] {
+						if len(as) == 0 {
+							continue
+						}
+						lv := verLevelFM{Label: levels[l], Slug: levelSlug(levels[l]), NF: formatNumber(len(as))}
+						if len(as) > maxVersionActions {
+							lv.MoreF = formatNumber(len(as) - maxVersionActions)
+							as = as[:maxVersionActions]
+						}
+						lv.Actions = links(as)
+						out = append(out, lv)
+					}
+					return out
+				}
+				vf.Added = group(v.Added, addedBy)
+				vf.Removed = group(v.Removed, removedBy)
+				vf.Widening = !vf.Oldest && (addedBy[2] > 0 || addedBy[3] > 0)
+				vf.Effect = effect(addedBy, removedBy, vf.Oldest)
+				for _, id := range v.Added {
+					if latest[id] && since[id] == nil {
+						since[id] = &sinceFM{V: v.Version, O: vf.Oldest}
+					}
+				}
+				fm.Versions = append(fm.Versions, vf)
+			}
+			// the bounds of the dates not known
+			for i := range fm.Versions {
+				vf := &fm.Versions[i]
+				if vf.Date != "" {
+					continue
+				}
+				before, after := day(p.Updated), day(p.Created)
+				for j := i - 1; j >= 0; j-- {
+					if d := fm.Versions[j].Date; d != "" {
+						before = d
+						break
+					}
+				}
+				for j := i + 1; j < len(fm.Versions); j++ {
+					if d := fm.Versions[j].Date; d != "" {
+						after = d
+						break
+					}
+				}
+				switch {
+				case after != "" && before != "":
+					vf.DateText = "between " + after + " and " + before
+				case before != "":
+					vf.DateText = "by " + before
+				case after != "":
+					vf.DateText = "after " + after
+				default:
+					vf.DateText = "date not known"
+				}
+			}
+			fm.DefDate = fm.Versions[0].Date
+			if fm.DefDate == "" {
+				fm.DefDate = fm.Versions[0].DateText
+			}
 		}
 		dst := docStatements(raw.Document)
 		grantsBy := map[int]int{}
@@ -717,8 +1025,11 @@ func main() {
 					fm.NotAction = true
 				}
 			}
+			if sv := since[a.Action]; sv != nil {
+				sinceBy[a.Action] = append(sinceBy[a.Action], sinceItemFM{N: p.Name, V: sv.V})
+			}
 			byAction[a.Action] = append(byAction[a.Action], ranked{
-				g:     grantFM{Name: p.Name, Patterns: patterns(a.GrantedBy), Conditional: a.Conditional, Scoped: a.Scoped, Denied: a.PartlyDenied},
+				g:     grantFM{Name: p.Name, Patterns: patterns(a.GrantedBy), Conditional: a.Conditional, Scoped: a.Scoped, Denied: a.PartlyDenied, Since: since[a.Action]},
 				score: specificity(a.GrantedBy), count: len(p.Allowed)})
 		}
 		for k := range fm.Groups {
@@ -904,6 +1215,8 @@ func main() {
 				return x.g.Name < y.g.Name
 			})
 			fm.GT, fm.GTF = len(rs), formatNumber(len(rs))
+			fm.Since = sinceBy[a.ID]
+			sort.Slice(fm.Since, func(i, j int) bool { return fm.Since[i].N < fm.Since[j].N })
 			for _, r := range rs[:min(5, len(rs))] {
 				fm.Grants = append(fm.Grants, r.g)
 			}
