@@ -1,0 +1,303 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/iamref/iamref/internal/sitetest"
+	"github.com/iamref/iamref/static"
+	"github.com/iamref/iamref/templates"
+)
+
+// sessionSite is policySite with guides of two services, and a spare
+// partial template and static file for the removal cases.
+const sessionSite = policySite + `
+-- guides/demo/intro.md --
+---
+title: Getting started with Demo
+summary: What Demo's IAM support looks like.
+order: 1
+---
+# Getting started
+
+Grant ` + "`demo:DescribeWidget`" + ` first.
+
+## Policies
+
+Start from the read-only example.
+-- guides/demo/tags.md --
+---
+title: Tagging widgets
+summary: Tags on widgets.
+order: 2
+---
+# Tagging widgets
+
+Use ` + "`demo:TagWidget`" + `.
+-- guides/other/setup.md --
+---
+title: Setting up Other
+summary: Things.
+---
+# Setting up Other
+
+Put things.
+`
+
+// sessionEdit is one edit of a preview session's sources.
+type sessionEdit struct {
+	name string
+	dir  string // "content", "templates" or "static"
+	file string
+	// data is the file's new content: nil removes it; edit, when set,
+	// makes it from the old one.
+	data []byte
+	edit func(old string) string
+	how  string       // what the session must have rebuilt ("" when any)
+	also *sessionEdit // a second file changed with it
+	same bool         // the output stays the same
+}
+
+func replaceOnce(old, new string) func(string) string {
+	return func(s string) string {
+		if !strings.Contains(s, old) {
+			panic("no " + old)
+		}
+		return strings.Replace(s, old, new, 1)
+	}
+}
+
+// sessionEdits are the edits TestSessionMatchesBuild makes: a guide, an
+// example, a template, a stylesheet, a policy and a catalog file, each
+// changed, added and removed.
+var sessionEdits = []sessionEdit{
+	{name: "guide edited", dir: "content", file: "guides/demo/intro.md", edit: replaceOnce("Start from the read-only example.", "Start from [the examples](../../../examples/).\n\n## More\n\nAnd then some."), how: "guides"},
+	{name: "guide title edited", dir: "content", file: "guides/demo/tags.md", edit: replaceOnce("title: Tagging widgets", "title: Tags"), how: "guides"},
+	{name: "guide added", dir: "content", file: "guides/demo/ping.md", data: []byte("---\ntitle: Ping\n---\n# Ping\n\nPing it.\n"), how: "whole"},
+	{name: "guide removed", dir: "content", file: "guides/other/setup.md", how: "whole"},
+	{name: "example edited", dir: "content", file: "examples/demo-read.json", edit: replaceOnce(`"demo:List*"`, `"demo:List*", "other:GetThing"`)},
+	{name: "example added", dir: "content", file: "examples/other-put.json", data: []byte(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "other:PutThing", "Resource": "*"}]}`),
+		also: &sessionEdit{dir: "content", file: "examples/other-put.md", data: []byte("---\ntitle: Put things\n---\nPuts.\n")}},
+	{name: "example removed", dir: "content", file: "examples/demo-read.json", also: &sessionEdit{dir: "content", file: "examples/demo-read.md"}},
+	{name: "template edited", dir: "templates", file: "service.tmpl", edit: replaceOnce(`{{define "content"}}`, `{{define "content"}}<p>edited</p>`), how: "templates"},
+	{name: "base template edited", dir: "templates", file: "base.tmpl", edit: replaceOnce(`</main>`, `</main><p>edited</p>`), how: "templates"},
+	{name: "partial added", dir: "templates", file: "partials/extra.tmpl", data: []byte(`{{define "extra-unused"}}x{{end}}`), how: "templates", same: true},
+	{name: "partial removed", dir: "templates", file: "partials/spare.tmpl", how: "templates", same: true},
+	{name: "stylesheet edited", dir: "static", file: "css/site.css", edit: func(s string) string { return s + "\n.edited { color: red }\n" }, how: "templates"},
+	{name: "static file added", dir: "static", file: "img/new.svg", data: []byte(`<svg xmlns="http://www.w3.org/2000/svg"/>`), how: "templates"},
+	{name: "static file removed", dir: "static", file: "img/spare.svg", how: "templates"},
+	{name: "policy edited", dir: "content", file: "policies/DemoOld.json", edit: replaceOnce(`"demo:Describe?idget"`, `["demo:Describe?idget", "other:PutThing"]`)},
+	{name: "policy added", dir: "content", file: "policies/DemoNew.json", data: []byte(`{"PolicyName": "DemoNew", "Arn": "arn:aws:iam::aws:policy/DemoNew", "DefaultVersionId": "v1", "CreateDate": "2022-01-01T00:00:00Z", "UpdateDate": null, "Deprecated": false, "Document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "lone:Ping", "Resource": "*"}]}}`)},
+	{name: "policy removed", dir: "content", file: "policies/DemoMixed.json"},
+	{name: "catalog edited", dir: "content", file: "catalog/lone.json", edit: replaceOnce(`"description": "Ping"`, `"description": "Grants permission to ping"`)},
+	{name: "catalog added", dir: "content", file: "catalog/extra.json", data: []byte(`{"extra": {"service_name": "Extra", "prefix": "extra", "privileges": {"Go": {"privilege": "Go", "description": "Go", "access_level": "Read", "resource_types": {"": {"resource_type": "", "required": false, "condition_keys": [], "dependent_actions": []}}}}, "resources": {}, "conditions": {}}}`)},
+	{name: "catalog removed", dir: "content", file: "catalog/lone.json"},
+}
+
+// copyFS copies the files of fsys, but Go sources, into a map.
+func copyFS(t testing.TB, fsys fs.FS) fstest.MapFS {
+	t.Helper()
+	m := fstest.MapFS{}
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path.Ext(p) == ".go" {
+			return err
+		}
+		data, err := fs.ReadFile(fsys, p)
+		m[p] = &fstest.MapFile{Data: data}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// readTree reads every file under dir, by slash path.
+func readTree(t testing.TB, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		files["/"+filepath.ToSlash(rel)] = data
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// treeDiff lists the files that differ between two trees.
+func treeDiff(a, b map[string][]byte) []string {
+	var diff []string
+	for p, d := range a {
+		if e, ok := b[p]; !ok || !bytes.Equal(d, e) {
+			diff = append(diff, p)
+		}
+	}
+	for p := range b {
+		if _, ok := a[p]; !ok {
+			diff = append(diff, p)
+		}
+	}
+	sort.Strings(diff)
+	return diff
+}
+
+// emptyDirs lists the directories under dir that hold nothing.
+func emptyDirs(t testing.TB, dir string) []string {
+	var empty []string
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			if es, _ := os.ReadDir(p); len(es) == 0 {
+				empty = append(empty, p)
+			}
+		}
+		return nil
+	})
+	return empty
+}
+
+// apply makes the edit in the sources and returns the changes to report.
+func (e *sessionEdit) apply(src map[string]fstest.MapFS, ch *Changes) {
+	m := src[e.dir]
+	switch {
+	case e.edit != nil:
+		m[e.file] = &fstest.MapFile{Data: []byte(e.edit(string(m[e.file].Data)))}
+	case e.data != nil:
+		m[e.file] = &fstest.MapFile{Data: e.data}
+	default:
+		delete(m, e.file)
+	}
+	switch e.dir {
+	case "content":
+		ch.Content = append(ch.Content, e.file)
+	case "templates":
+		ch.Templates = append(ch.Templates, e.file)
+	case "static":
+		ch.Static = append(ch.Static, e.file)
+	}
+	if e.also != nil {
+		e.also.apply(src, ch)
+	}
+}
+
+// TestSessionMatchesBuild edits a small site's sources, rebuilds in a
+// preview Session and compares every file of the output with a build from
+// scratch of the edited sources; the files the session says it changed
+// must be exactly those that differ from before the edit.
+func TestSessionMatchesBuild(t *testing.T) {
+	t.Parallel()
+	for _, e := range sessionEdits {
+		t.Run(e.name, func(t *testing.T) {
+			t.Parallel()
+			src := map[string]fstest.MapFS{
+				"content":   sitetest.TxtarFS(t, sessionSite),
+				"templates": copyFS(t, templates.FS),
+				"static":    copyFS(t, static.FS),
+			}
+			src["templates"]["partials/spare.tmpl"] = &fstest.MapFile{Data: []byte(`{{define "spare-unused"}}x{{end}}`)}
+			src["static"]["img/spare.svg"] = &fstest.MapFile{Data: []byte(`<svg xmlns="http://www.w3.org/2000/svg"><g/></svg>`)}
+			cfg := Config{Content: src["content"], Templates: src["templates"], Static: src["static"], BaseURL: "https://iamref.example", Dev: true}
+			checkSession(t, cfg, src, []sessionEdit{e})
+		})
+	}
+	// Edits one after the other in one session, each compared.
+	t.Run("in turn", func(t *testing.T) {
+		t.Parallel()
+		src := map[string]fstest.MapFS{
+			"content":   sitetest.TxtarFS(t, sessionSite),
+			"templates": copyFS(t, templates.FS),
+			"static":    copyFS(t, static.FS),
+		}
+		src["templates"]["partials/spare.tmpl"] = &fstest.MapFile{Data: []byte(`{{define "spare-unused"}}x{{end}}`)}
+		src["static"]["img/spare.svg"] = &fstest.MapFile{Data: []byte(`<svg xmlns="http://www.w3.org/2000/svg"><g/></svg>`)}
+		cfg := Config{Content: src["content"], Templates: src["templates"], Static: src["static"], Dev: true}
+		checkSession(t, cfg, src, sessionEdits)
+	})
+}
+
+// checkSession builds cfg in a session, then makes each edit, rebuilds and
+// compares the output with a build from scratch.
+func checkSession(t *testing.T, cfg Config, src map[string]fstest.MapFS, edits []sessionEdit) {
+	t.Helper()
+	ctx := context.Background()
+	cfg.Out = filepath.Join(t.TempDir(), "public")
+	s := NewSession(cfg)
+	r, err := s.Build(ctx, Changes{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.All || r.How != "whole" {
+		t.Fatalf("first build: %+v, want the whole site", r)
+	}
+	for _, e := range edits {
+		before := readTree(t, cfg.Out)
+		var ch Changes
+		e.apply(src, &ch)
+		r, err := s.Build(ctx, ch)
+		if err != nil {
+			t.Fatalf("%s: %v", e.name, err)
+		}
+		changed := r.Changed
+		for r.Again {
+			if r, err = s.Build(ctx, Changes{}); err != nil {
+				t.Fatalf("%s: %v", e.name, err)
+			}
+			changed = append(changed, r.Changed...)
+		}
+		if e.how != "" && r.How != e.how && !(r.How == "search" && e.how == "guides") {
+			t.Errorf("%s: rebuilt %q, want %q", e.name, r.How, e.how)
+		}
+		fresh := cfg
+		fresh.Out = filepath.Join(t.TempDir(), "fresh")
+		if _, err := Build(ctx, fresh); err != nil {
+			t.Fatalf("%s: build from scratch: %v", e.name, err)
+		}
+		got, want := readTree(t, cfg.Out), readTree(t, fresh.Out)
+		if diff := treeDiff(got, want); len(diff) > 0 {
+			t.Errorf("%s: %d files differ from a build from scratch: %s", e.name, len(diff), strings.Join(diff[:min(8, len(diff))], " "))
+		}
+		if empty := emptyDirs(t, cfg.Out); len(empty) > 0 {
+			t.Errorf("%s: empty directories left: %v", e.name, empty)
+		}
+		sort.Strings(changed)
+		if diff := treeDiff(before, got); !slices.Equal(changed, diff) {
+			t.Errorf("%s: the session says it changed %d files %v, %d differ: %v", e.name, len(changed), changed[:min(8, len(changed))], len(diff), diff[:min(8, len(diff))])
+		}
+		if len(changed) == 0 && !e.same {
+			t.Errorf("%s: nothing changed", e.name)
+		}
+		if len(changed) > 0 && e.same {
+			t.Errorf("%s: changed %v, want nothing", e.name, changed[:min(8, len(changed))])
+		}
+	}
+}
+
+// TestKindReadsDeclared makes sure every page kind says what it reads: a
+// kind without a declaration makes every preview rebuild a whole one.
+func TestKindReadsDeclared(t *testing.T) {
+	for _, k := range allKinds {
+		if _, ok := kindReads[k]; !ok {
+			t.Errorf("page kind %q does not declare what it reads in kindReads (deps.go)", k)
+		}
+	}
+	for k := range kindReads {
+		if !slices.Contains(allKinds, k) {
+			t.Errorf("kindReads declares %q, which is no page kind", k)
+		}
+	}
+}
