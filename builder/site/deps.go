@@ -33,10 +33,10 @@ const (
 // fields), not only what its template shows today.
 var kindReads = map[kind][]input{
 	homeKind:          {inCatalog, inPolicies, inHistory},
-	serviceKind:       {inCatalog, inGuides, inPolicies, inExamples, inHistory},
+	serviceKind:       {inCatalog, inGuides, inPolicies, inHistory},
 	actionKind:        {inCatalog, inGuides, inPolicies, inExamples, inHistory},
 	resourceKind:      {inCatalog},
-	conditionKind:     {inCatalog, inPolicies, inExamples},
+	conditionKind:     {inCatalog, inPolicies},
 	conditionsKind:    {inCatalog},
 	accessLevelsKind:  {inCatalog},
 	guideKind:         {inCatalog, inGuides},
@@ -51,7 +51,7 @@ var kindReads = map[kind][]input{
 	changesKind:       {inCatalog, inHistory},
 	tombstoneKind:     {inCatalog, inHistory},
 	qualityKind:       {inCatalog, inPolicies, inHistory},
-	checksKind:        {inCatalog, inPolicies, inExamples},
+	checksKind:        {inCatalog, inPolicies},
 }
 
 // reads reports whether pages of kind k read the input in; an undeclared

@@ -13,10 +13,13 @@ import (
 	"sync"
 	"time"
 
+	"github.com/iamref/iamref/builder/catalog"
 	"github.com/iamref/iamref/builder/linkcheck"
 	"github.com/iamref/iamref/builder/output"
+	"github.com/iamref/iamref/builder/policy"
 	"github.com/iamref/iamref/builder/search"
 	"github.com/iamref/iamref/builder/searchassets"
+	"github.com/iamref/iamref/internal/parallel"
 )
 
 // Session builds the site again and again for the preview server
@@ -102,6 +105,9 @@ func (s *Session) Build(ctx context.Context, ch Changes) (Rebuild, error) {
 		s.pending = nil
 	}
 	if r, ok, err := s.guides(ctx, start, ch.Content); ok || err != nil {
+		return r, err
+	}
+	if r, ok, err := s.examples(ctx, start, ch.Content); ok || err != nil {
 		return r, err
 	}
 	return s.whole(ctx, start, "whole")
@@ -267,6 +273,117 @@ func (s *Session) guides(ctx context.Context, start time.Time, changed []string)
 	}
 	return r, true, nil
 }
+
+// examples rebuilds after edits to examples alone, none added or removed:
+// the examples are loaded and evaluated again, and the pages that show
+// them assembled and rendered again: each example's page and the list,
+// and the pages of the actions any example allows now or allowed before.
+// ok is false when the edit is not that (or a kind that reads examples is
+// not one examples can assemble), and the caller builds the whole site.
+func (s *Session) examples(ctx context.Context, start time.Time, changed []string) (Rebuild, bool, error) {
+	b := s.b
+	if b.pol == nil || !b.cfg.Dev && b.cfg.Search {
+		return Rebuild{}, false, nil
+	}
+	for _, f := range changed {
+		if inputOf(f) != inExamples {
+			return Rebuild{}, false, nil
+		}
+	}
+	for _, k := range readers(inExamples) {
+		if !slices.Contains(exampleKinds, k) {
+			return Rebuild{}, false, nil
+		}
+	}
+	var files, had []string
+	for _, pat := range []string{"examples/*.md", "examples/*.json"} {
+		m, _ := fs.Glob(b.cfg.Content, pat)
+		files = append(files, m...)
+	}
+	ps := b.pol
+	for _, ex := range ps.examples {
+		had = append(had, ex.File, "examples/"+ex.Slug+".json")
+	}
+	sort.Strings(files)
+	sort.Strings(had)
+	if !slices.Equal(files, had) {
+		return Rebuild{}, false, nil // added or removed (or a broken pair): the set of pages changes
+	}
+	touched := map[*catalog.Action]bool{}
+	allowed := func(exs []*Example) {
+		for _, ex := range exs {
+			for i := range ex.View.Result.Allowed {
+				touched[ex.View.Result.Allowed[i].Action] = true
+			}
+		}
+	}
+	oldExamples, oldJobs, oldPolicyJobs := ps.examples, b.jobs, b.policyJobs
+	allowed(oldExamples)
+	b.errs, ps.examples = nil, nil
+	b.loadExamples()
+	if err := b.errs.Err(); err != nil || len(ps.examples) != len(oldExamples) {
+		ps.examples, b.errs = oldExamples, nil
+		if err == nil {
+			return Rebuild{}, false, nil
+		}
+		return Rebuild{}, true, err
+	}
+	parallel.Each(len(ps.examples), func(i int) {
+		ps.examples[i].View.evaluate(ps.engine, policy.Options{}) // as loadPolicies does
+	})
+	for _, ex := range ps.examples {
+		ps.linkMatrices(ex.View)
+	}
+	allowed(ps.examples)
+	// What the action pages say about examples, made again: the entries
+	// only examples made go, the others lose their examples.
+	oldActions := ps.actions
+	ps.actions = make(map[*catalog.Action]*ActionPolicies, len(oldActions))
+	for a, ap := range oldActions {
+		if ap.Total == 0 {
+			continue // made for examples alone (actionPolicies)
+		}
+		c := *ap
+		c.Examples = nil
+		ps.actions[a] = &c
+	}
+	ps.exampleGrants()
+	restore := func() {
+		ps.examples, ps.actions = oldExamples, oldActions
+		b.jobs, b.policyJobs, b.errs = oldJobs, oldPolicyJobs, nil
+	}
+	b.jobs, b.policyJobs = nil, [2]int{}
+	b.examplePages()
+	actions := slices.Collect(maps.Keys(touched))
+	sort.Slice(actions, func(i, j int) bool { return actions[i].ID() < actions[j].ID() })
+	for _, a := range actions {
+		b.add(actionKind, b.actionPage(a, serviceCrumbs(a.Service)))
+	}
+	var docs []search.Document
+	if b.cfg.Search {
+		docs = b.searchDocs()
+	}
+	out, err := output.NewUpdate(s.cfg.Out, s.files, true, b.links.Add)
+	if err != nil {
+		restore()
+		return Rebuild{}, true, err
+	}
+	if err := b.write(ctx, out, nil, false); err != nil {
+		restore()
+		s.b = nil // the link index holds the pages that failed: the next build is whole
+		return Rebuild{}, true, err
+	}
+	r := Rebuild{Stats: b.stats(start), How: "examples", Changed: out.Changed()}
+	b.jobs, b.policyJobs = oldJobs, oldPolicyJobs
+	s.files = out.Manifest()
+	if docs != nil && docsKey(docs) != s.docsKey {
+		s.pending, r.Again = docs, true
+	}
+	return r, true, nil
+}
+
+// exampleKinds are the kinds examples assembles.
+var exampleKinds = []kind{exampleKind, examplesKind, actionKind}
 
 // servicePagesKinds are the kinds servicePages assembles.
 var servicePagesKinds = []kind{serviceKind, actionKind, resourceKind, guideKind}

@@ -84,7 +84,9 @@ var sessionEdits = []sessionEdit{
 	{name: "guide title edited", dir: "content", file: "guides/demo/tags.md", edit: replaceOnce("title: Tagging widgets", "title: Tags"), how: "guides"},
 	{name: "guide added", dir: "content", file: "guides/demo/ping.md", data: []byte("---\ntitle: Ping\n---\n# Ping\n\nPing it.\n"), how: "whole"},
 	{name: "guide removed", dir: "content", file: "guides/other/setup.md", how: "whole"},
-	{name: "example edited", dir: "content", file: "examples/demo-read.json", edit: replaceOnce(`"demo:List*"`, `"demo:List*", "other:GetThing"`)},
+	{name: "example edited", dir: "content", file: "examples/demo-read.json", edit: replaceOnce(`"demo:List*"`, `"demo:List*", "other:GetThing"`), how: "examples"},
+	{name: "example narrowed", dir: "content", file: "examples/demo-read.json", edit: replaceOnce(`, "demo:List*"`, ``), how: "examples"},
+	{name: "example retitled", dir: "content", file: "examples/demo-read.md", edit: replaceOnce(`title: Read Demo widgets`, `title: Read widgets`), how: "examples"},
 	{name: "example added", dir: "content", file: "examples/other-put.json", data: []byte(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "other:PutThing", "Resource": "*"}]}`),
 		also: &sessionEdit{dir: "content", file: "examples/other-put.md", data: []byte("---\ntitle: Put things\n---\nPuts.\n")}},
 	{name: "example removed", dir: "content", file: "examples/demo-read.json", also: &sessionEdit{dir: "content", file: "examples/demo-read.md"}},
@@ -217,6 +219,9 @@ func TestSessionMatchesBuild(t *testing.T) {
 	}
 	// Edits one after the other in one session, each compared.
 	t.Run("in turn", func(t *testing.T) {
+		if testing.Short() {
+			t.Skip("every edit one after the other: skipped by -short")
+		}
 		t.Parallel()
 		src := map[string]fstest.MapFS{
 			"content":   sitetest.TxtarFS(t, sessionSite),
@@ -300,4 +305,106 @@ func TestKindReadsDeclared(t *testing.T) {
 			t.Errorf("kindReads declares %q, which is no page kind", k)
 		}
 	}
+}
+
+// overlayFS is a file system whose files are those of base but for the
+// ones it holds.
+type overlayFS struct {
+	base  fs.FS
+	files fstest.MapFS
+}
+
+func (o overlayFS) Open(name string) (fs.File, error) {
+	if _, ok := o.files[name]; ok {
+		return o.files.Open(name)
+	}
+	return o.base.Open(name)
+}
+
+// TestSessionFullContent edits a guide of the shipped content and then the
+// stylesheet in a preview Session, and compares every file of the output
+// with a build from scratch of the edited content.
+func TestSessionFullContent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the full catalog three times")
+	}
+	ctx := context.Background()
+	content := overlayFS{base: os.DirFS("../../content"), files: fstest.MapFS{}}
+	css := overlayFS{base: static.FS, files: fstest.MapFS{}}
+	cfg := Config{Content: content, Static: css, Out: filepath.Join(t.TempDir(), "public"), Dev: true}
+	s := NewSession(cfg)
+	if _, err := s.Build(ctx, Changes{}); err != nil {
+		t.Fatal(err)
+	}
+	const guide = "guides/chime/console-access.md"
+	data, err := fs.ReadFile(content.base, guide)
+	if err != nil {
+		t.Fatal(err)
+	}
+	content.files[guide] = &fstest.MapFile{Data: append(data, "\n## An edit\n\nAn edited paragraph.\n"...)}
+	r, err := s.Build(ctx, Changes{Content: []string{guide}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("guide edit: %s", r)
+	if r.How != "guides" || !slices.Contains(r.Changed, "/chime/guides/console-access/index.html") {
+		t.Errorf("guide edit: %s, %v; want the guide's pages rebuilt", r, r.Changed[:min(5, len(r.Changed))])
+	}
+	data, err = fs.ReadFile(static.FS, "css/site.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	css.files["css/site.css"] = &fstest.MapFile{Data: append(data, "\n.edited { color: red }\n"...)}
+	if r, err = s.Build(ctx, Changes{Static: []string{"css/site.css"}}); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("stylesheet edit: %s", r)
+	fresh := cfg
+	fresh.Out = filepath.Join(t.TempDir(), "fresh")
+	if _, err := Build(ctx, fresh); err != nil {
+		t.Fatal(err)
+	}
+	if diff := dirDiff(t, cfg.Out, fresh.Out); len(diff) > 0 {
+		t.Errorf("%d files differ from a build from scratch: %s", len(diff), strings.Join(diff[:min(8, len(diff))], " "))
+	}
+}
+
+// dirDiff lists the files that differ between two directories, reading
+// one pair of files at a time.
+func dirDiff(t testing.TB, a, b string) []string {
+	t.Helper()
+	list := func(dir string) map[string]bool {
+		files := map[string]bool{}
+		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				rel, _ := filepath.Rel(dir, p)
+				files[rel] = true
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return files
+	}
+	fa, fb := list(a), list(b)
+	var diff []string
+	for f := range fa {
+		if !fb[f] {
+			diff = append(diff, f)
+			continue
+		}
+		da, err1 := os.ReadFile(filepath.Join(a, f))
+		db, err2 := os.ReadFile(filepath.Join(b, f))
+		if err1 != nil || err2 != nil || !bytes.Equal(da, db) {
+			diff = append(diff, f)
+		}
+	}
+	for f := range fb {
+		if !fa[f] {
+			diff = append(diff, f)
+		}
+	}
+	sort.Strings(diff)
+	return diff
 }
