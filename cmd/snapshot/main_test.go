@@ -3,9 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -249,8 +249,13 @@ func TestSplitDefinition(t *testing.T) {
 	}
 }
 
-// TestSplitMatchesCatalog splits the shared iam-definition.json and finds
-// content/catalog byte for byte: -add writes the layout the catalog has.
+// TestSplitMatchesCatalog splits the shared iam-definition.json (Policy
+// Sentry's format, the snapshot of 2026-06-14) and finds the layout
+// content/catalog has, which cmd/update now writes from the upstream
+// package: per service one object keyed by its prefix, two-space
+// indentation, a final newline, and the same fields at every level.
+// (The data differs since the catalog moved on; -add and cmd/update must
+// still write files the catalog reads the same way.)
 func TestSplitMatchesCatalog(t *testing.T) {
 	if testing.Short() {
 		t.Skip("reads the whole catalog")
@@ -266,19 +271,89 @@ func TestSplitMatchesCatalog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	onDisk, _ := filepath.Glob("../../content/catalog/*.json")
-	onDisk = slices.DeleteFunc(onDisk, func(f string) bool { return filepath.Base(f) == "global-condition-keys.json" })
-	if len(parts) != len(onDisk) {
-		t.Errorf("%d prefixes, %d files in content/catalog", len(parts), len(onDisk))
-	}
+	both := 0
+	splitPaths, catalogPaths := map[string]bool{}, map[string]bool{}
 	for _, p := range parts {
 		b, err := os.ReadFile("../../content/catalog/" + p.Prefix + ".json")
-		if err != nil {
-			t.Error(err)
-			continue
+		if os.IsNotExist(err) {
+			continue // a service the catalog no longer has: a tombstone
 		}
-		if !bytes.Equal(b, p.Data) {
-			t.Errorf("%s.json differs from the split", p.Prefix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		both++
+		for _, f := range []struct {
+			name string
+			data []byte
+		}{{"split " + p.Prefix, p.Data}, {"content/catalog/" + p.Prefix + ".json", b}} {
+			var indented bytes.Buffer
+			if err := json.Indent(&indented, f.data, "", "  "); err != nil {
+				t.Fatalf("%s: %v", f.name, err)
+			}
+			indented.WriteByte('\n')
+			if !bytes.Equal(bytes.TrimRight(f.data, "\n"), bytes.TrimRight(indented.Bytes(), "\n")) || !bytes.HasSuffix(f.data, []byte("}\n")) {
+				t.Errorf("%s: not indented by two spaces with a final newline", f.name)
+			}
+		}
+		for path := range fieldPaths(t, p.Data) {
+			splitPaths[path] = true
+		}
+		for path := range fieldPaths(t, b) {
+			catalogPaths[path] = true
 		}
 	}
+	for path := range catalogPaths {
+		if !splitPaths[path] {
+			t.Errorf("content/catalog has %s, which Policy Sentry's format lacks", path)
+		}
+	}
+	for path := range splitPaths {
+		if !catalogPaths[path] && !keptApart[path] {
+			t.Errorf("content/catalog lacks %s, which the split has", path)
+		}
+	}
+	if both < 400 {
+		t.Errorf("only %d services in both the split and content/catalog", both)
+	}
+}
+
+// keptApart are the fields the upstream package does not carry: cmd/update
+// keeps their last known values in catalog/kept.jsonl (catalog.Kept), not in the
+// service's file.
+var keptApart = map[string]bool{"/service_authorization_url": true, "/privileges/*/api_documentation_link": true}
+
+// fieldPaths is the set of field paths of a catalog file, with the names of
+// services, actions, resource types and keys written as *.
+func fieldPaths(t *testing.T, data []byte) map[string]bool {
+	t.Helper()
+	out := map[string]bool{}
+	var walk func(path string, v any, named bool)
+	walk = func(path string, v any, named bool) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, e := range v {
+				seg := k
+				if named {
+					seg = "*"
+				}
+				p := path + "/" + seg
+				out[p] = true
+				// Maps keyed by a name: the file's root (the prefix), and the
+				// collections of actions, rows, resources and conditions.
+				walk(p, e, !named && (k == "privileges" || k == "resource_types" || k == "resources" || k == "conditions"))
+			}
+		case []any:
+			for _, e := range v {
+				walk(path+"[]", e, false)
+			}
+		}
+	}
+	var root map[string]any
+	if err := json.Unmarshal(data, &root); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range root {
+		walk("", e, false)
+	}
+	return out
 }
