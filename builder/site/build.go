@@ -8,7 +8,9 @@
 // once, with a copy for each render worker; every page is a typed struct
 // embedding Base, and its kind names its template. The search's files come
 // from package searchassets, the redirect rules are written in Netlify's
-// format (package redirects), and package preview serves the result.
+// format (package redirects), and package preview serves the result. For
+// the preview, a Session (session.go) keeps what a build loaded and builds
+// again only what an edit touches (deps.go says what each page kind reads).
 package site
 
 import (
