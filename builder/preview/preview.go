@@ -132,7 +132,9 @@ func Serve(ctx context.Context, sc Config) error {
 
 // tree is the state of the watched files: each path with its size and
 // modification time.
-type tree map[string]string
+type tree map[string]stamp
+
+type stamp struct{ size, mod int64 }
 
 // snapshotTree records every file in dirs.
 func snapshotTree(dirs []string) tree {
@@ -146,7 +148,7 @@ func snapshotTree(dirs []string) tree {
 				return nil
 			}
 			if info, err := e.Info(); err == nil {
-				t[p] = fmt.Sprintf("%d %d", info.Size(), info.ModTime().UnixNano())
+				t[p] = stamp{info.Size(), info.ModTime().UnixNano()}
 			}
 			return nil
 		})
@@ -158,7 +160,7 @@ func snapshotTree(dirs []string) tree {
 func changedFiles(a, b tree) []string {
 	var ch []string
 	for p, st := range b {
-		if a[p] != st {
+		if old, ok := a[p]; !ok || old != st {
 			ch = append(ch, p)
 		}
 	}
