@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -63,34 +64,46 @@ var previewEdits = []previewEdit{
 }
 
 // BenchmarkPreviewEdit measures, on the full content, how long the preview
-// takes from an edit to its pages written (the open pages reload then).
-// "rebuild" builds the whole site again, as the preview did on every edit
-// before it kept a site.Session; the others are the preview's build now,
-// after an edit of each kind, in one session (built once, before the
-// first). The search index a guide or example edit changes is rebuilt
-// after the pages are written (search-ms). With -count the kinds run in
-// turns:
+// takes from an edit to its pages written (the open pages reload then),
+// for each kind of edit, in turns with the preview's build before it kept
+// a site.Session: a whole rebuild (rebuild-ms), the same for every kind of
+// edit. Each iteration makes one edit of each kind in one session (built
+// once, before the first iteration), alternating with a whole rebuild into
+// another directory: guide, rebuild, example, rebuild, template,
+// stylesheet. The search index a guide or example edit changes is rebuilt
+// after the pages are written (its time is *-search-ms). Each edit's time
+// is logged too:
 //
-//	go test ./cmd/build -run '^$' -bench PreviewEdit -benchtime 1x -count 3 -timeout 0
+//	go test ./cmd/build -run '^$' -bench PreviewEdit -benchtime 2x -timeout 0 -v
 //
 // Budgets (issue 17): a guide edit served within 0.5 s, an example edit
 // within 2 s, a template edit within the time of a full render.
 // IAMREF_BENCH_SEARCH=0 leaves the search out.
 func BenchmarkPreviewEdit(b *testing.B) {
-	b.Run("rebuild", func(b *testing.B) {
-		bs := previewBench(b)
-		defer tuneGC()()
-		cfg := bs.cfg
-		cfg.Dev = true
-		cfg.Out += "-rebuild"
-		for i := 0; i < b.N; i++ {
-			if _, err := site.Build(context.Background(), cfg); err != nil {
-				b.Fatal(err)
+	s := previewBench(b)
+	defer tuneGC()()
+	rebuildCfg := s.cfg
+	rebuildCfg.Dev = true
+	rebuildCfg.Out += "-rebuild"
+	total := map[string]time.Duration{}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, e := range previewEdits {
+			if e.name == "example" || e.name == "template" {
+				t := time.Now()
+				if _, err := site.Build(context.Background(), rebuildCfg); err != nil {
+					b.Fatal(err)
+				}
+				d := time.Since(t)
+				total["rebuild"] += d
+				logNow(b, fmt.Sprintf("round %d: rebuild %s", i+1, d.Round(time.Millisecond)))
 			}
+			s.edit(b, e, i, total)
 		}
-	})
-	for _, e := range previewEdits {
-		b.Run(e.name, func(b *testing.B) { previewBench(b).edit(b, e) })
+	}
+	b.StopTimer()
+	for k, d := range total {
+		b.ReportMetric(float64(d.Milliseconds())/float64(b.N)/map[bool]float64{true: 2, false: 1}[k == "rebuild"], k+"-ms")
 	}
 }
 
@@ -143,9 +156,9 @@ func previewBench(b *testing.B) *previewBenchState {
 	return previewBenchS
 }
 
-// edit makes the edit (or takes it back, every other time) and builds.
-func (s *previewBenchState) edit(b *testing.B, e previewEdit) {
-	defer tuneGC()()
+// edit makes the edit (or takes it back, every other time), builds, and
+// adds the time to total[e.name] (and the index's to total[e.name+"-search"]).
+func (s *previewBenchState) edit(b *testing.B, e previewEdit, round int, total map[string]time.Duration) {
 	src := s.srcs[e.dir]
 	orig, err := fs.ReadFile(src.base, e.file)
 	if err != nil {
@@ -154,38 +167,39 @@ func (s *previewBenchState) edit(b *testing.B, e previewEdit) {
 	if e.old != "" && !strings.Contains(string(orig), e.old) {
 		b.Fatalf("%s has no %s", e.file, e.old)
 	}
-	var searchTime time.Duration
-	var changed int
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		data := string(orig)
-		if s.n[e.name]%2 == 0 {
-			if e.old == "" {
-				data += e.edit
-			} else {
-				data = strings.Replace(data, e.old, e.edit, 1)
-			}
+	data := string(orig)
+	if s.n[e.name]%2 == 0 {
+		if e.old == "" {
+			data += e.edit
+		} else {
+			data = strings.Replace(data, e.old, e.edit, 1)
 		}
-		s.n[e.name]++
-		src.set(e.file, []byte(data))
-		r, err := s.build(context.Background(), []string{filepath.Join(e.dir, e.file)})
-		if err != nil {
+	}
+	s.n[e.name]++
+	src.set(e.file, []byte(data))
+	t := time.Now()
+	r, err := s.build(context.Background(), []string{filepath.Join(e.dir, e.file)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := time.Since(t)
+	total[e.name] += d
+	msg := fmt.Sprintf("round %d: %s edit %s, %d files written (%s)", round+1, e.name, d.Round(time.Millisecond), len(r.Files), r.Summary)
+	if r.Again {
+		t := time.Now()
+		if _, err := s.build(context.Background(), []string{}); err != nil {
 			b.Fatal(err)
 		}
-		changed += len(r.Files)
-		if r.Again {
-			b.StopTimer()
-			t := time.Now()
-			if _, err := s.build(context.Background(), []string{}); err != nil {
-				b.Fatal(err)
-			}
-			searchTime += time.Since(t)
-			b.StartTimer()
-		}
+		ds := time.Since(t)
+		total[e.name+"-search"] += ds
+		msg += fmt.Sprintf("; then the search index %s", ds.Round(time.Millisecond))
 	}
-	b.StopTimer()
-	b.ReportMetric(float64(changed)/float64(b.N), "files-written")
-	if searchTime > 0 {
-		b.ReportMetric(float64(searchTime.Milliseconds())/float64(b.N), "search-ms")
-	}
+	logNow(b, msg)
+}
+
+// logNow logs at once, to the standard error too: a round takes minutes
+// on a loaded machine, and a benchmark's log is printed when it ends.
+func logNow(b *testing.B, msg string) {
+	b.Log(msg)
+	fmt.Fprintln(os.Stderr, msg)
 }
