@@ -57,6 +57,7 @@ type Session struct {
 	srchFiles []searchassets.File
 	docsKey   string            // the key of the documents the index holds
 	pending   []search.Document // documents to index again, after a guide edit
+	failed    bool              // the last Build failed
 }
 
 // NewSession starts a session; its first Build builds the whole site.
@@ -88,11 +89,18 @@ type Rebuild struct {
 }
 
 // Build builds what the changes touched (the whole site, the first time).
-// On an error the output and the session stay as they were.
+// On an error the output stays as it was, and the next Build is a whole
+// one: the changes that failed are not in what the session holds.
 func (s *Session) Build(ctx context.Context, ch Changes) (Rebuild, error) {
+	r, err := s.build(ctx, ch)
+	s.failed = err != nil
+	return r, err
+}
+
+func (s *Session) build(ctx context.Context, ch Changes) (Rebuild, error) {
 	start := time.Now()
 	switch {
-	case s.b == nil:
+	case s.b == nil || s.failed:
 		return s.whole(ctx, start, "whole")
 	case ch.empty() && s.pending != nil:
 		return s.reindex(start)

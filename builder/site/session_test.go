@@ -445,3 +445,44 @@ func TestSessionSearch(t *testing.T) {
 		t.Errorf("second build: %s %v; want the index", r, r.Changed)
 	}
 }
+
+// TestSessionAfterFailure: after a build fails, the next is a whole one,
+// so an edit that failed is not left out: with a broken template, a guide
+// edit fails too, and once the template is mended the output is a build
+// from scratch's.
+func TestSessionAfterFailure(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	src := map[string]fstest.MapFS{"content": sitetest.TxtarFS(t, sessionSite), "templates": copyFS(t, templates.FS)}
+	cfg := Config{Content: src["content"], Templates: src["templates"], Out: filepath.Join(t.TempDir(), "public"), Dev: true}
+	s := NewSession(cfg)
+	if _, err := s.Build(ctx, Changes{}); err != nil {
+		t.Fatal(err)
+	}
+	good := src["templates"]["guide.tmpl"].Data
+	src["templates"]["guide.tmpl"] = &fstest.MapFile{Data: append(append([]byte(nil), good...), "{{end}}"...)}
+	if _, err := s.Build(ctx, Changes{Templates: []string{"guide.tmpl"}}); err == nil {
+		t.Fatal("a broken template built")
+	}
+	guide := "guides/demo/intro.md"
+	src["content"][guide] = &fstest.MapFile{Data: append(append([]byte(nil), src["content"][guide].Data...), "\nMore.\n"...)}
+	if r, err := s.Build(ctx, Changes{Content: []string{guide}}); err == nil {
+		t.Fatalf("a guide edit with the template still broken built: %s", r)
+	}
+	src["templates"]["guide.tmpl"] = &fstest.MapFile{Data: good}
+	r, err := s.Build(ctx, Changes{Templates: []string{"guide.tmpl"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.How != "whole" {
+		t.Errorf("after failures: %s, want a whole build", r)
+	}
+	fresh := cfg
+	fresh.Out = filepath.Join(t.TempDir(), "fresh")
+	if _, err := Build(ctx, fresh); err != nil {
+		t.Fatal(err)
+	}
+	if diff := dirDiff(t, cfg.Out, fresh.Out); len(diff) > 0 {
+		t.Errorf("%d files differ from a build from scratch: %v", len(diff), diff[:min(8, len(diff))])
+	}
+}
