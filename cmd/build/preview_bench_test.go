@@ -81,7 +81,7 @@ var previewEdits = []previewEdit{
 // IAMREF_BENCH_SEARCH=0 leaves the search out.
 func BenchmarkPreviewEdit(b *testing.B) {
 	s := previewBench(b)
-	defer tuneGC()()
+	defer tuneServeGC()() // as go run ./cmd/build -serve runs
 	rebuildCfg := s.cfg
 	rebuildCfg.Dev = true
 	rebuildCfg.Out += "-rebuild"
@@ -145,7 +145,7 @@ func previewBench(b *testing.B) *previewBenchState {
 		}
 		cfg := site.Config{Content: srcs["content"], Templates: srcs["templates"], Static: srcs["static"], Out: filepath.Join(dir, "public"), Search: search, ModuleRoot: root, Progress: io.Discard}
 		s := &previewBenchState{cfg: cfg, srcs: srcs, build: previewBuild(cfg, "content", "templates", "static"), n: map[string]int{}}
-		defer tuneGC()()
+		defer tuneServeGC()()
 		if _, previewBenchErr = s.build(context.Background(), nil); previewBenchErr == nil {
 			previewBenchS = s
 		}
