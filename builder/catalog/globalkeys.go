@@ -244,11 +244,16 @@ func readGlobalKeys(file string, src []byte, c *Catalog) diag.List {
 	if !hasKeys && root.Kind == jsonpos.Object {
 		d.Errorf(root.Pos, "no keys")
 	}
+	c.indexGlobals()
+	return d.Errs
+}
+
+// indexGlobals indexes the global keys by lower-case name.
+func (c *Catalog) indexGlobals() {
 	c.globalByName = make(map[string]*GlobalConditionKey, len(c.globals))
 	for _, k := range c.globals {
 		c.globalByName[strings.ToLower(k.Name)] = k
 	}
-	return d.Errs
 }
 
 // readGlobalKeyDescriptions reads iamref's descriptions: a mapping of key

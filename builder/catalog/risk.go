@@ -255,12 +255,26 @@ func readSensitiveActions(file string, src []byte, c *Catalog) diag.List {
 				c.risks.unknown = append(c.risks.unknown, RiskReference{File: file, Line: an.Line, Name: an.Value, What: string(cat)})
 				continue
 			}
-			if !slices.Contains(a.Risks, cat) {
-				a.Risks = append(a.Risks, cat)
-				c.risks.byCat[cat] = append(c.risks.byCat[cat], a)
-			}
+			c.addSensitive(cat, a)
 		}
 	}
+	c.sortRisks()
+	return errs
+}
+
+// addSensitive puts an action in a risk category.
+func (c *Catalog) addSensitive(cat RiskCategory, a *Action) {
+	if c.risks.byCat == nil {
+		c.risks.byCat = map[RiskCategory][]*Action{}
+	}
+	if !slices.Contains(a.Risks, cat) {
+		a.Risks = append(a.Risks, cat)
+		c.risks.byCat[cat] = append(c.risks.byCat[cat], a)
+	}
+}
+
+// sortRisks orders each action's categories and each category's actions.
+func (c *Catalog) sortRisks() {
 	for _, s := range c.Services {
 		for _, a := range s.Actions {
 			slices.SortFunc(a.Risks, func(x, y RiskCategory) int {
@@ -271,7 +285,6 @@ func readSensitiveActions(file string, src []byte, c *Catalog) diag.List {
 	for _, as := range c.risks.byCat {
 		sortActions(as)
 	}
-	return errs
 }
 
 // readEscalationPaths reads the list of paths.
@@ -323,14 +336,20 @@ func readEscalationPaths(file string, src []byte, c *Catalog) diag.List {
 			continue
 		}
 		seen[p.ID] = p.Line
-		for _, r := range p.Required {
-			a := c.Action(r)
-			if a == nil {
-				c.risks.unknown = append(c.risks.unknown, RiskReference{File: file, Line: p.Line, Name: r, What: p.ID})
-			}
-			p.RequiredActions = append(p.RequiredActions, a)
-		}
-		c.risks.paths = append(c.risks.paths, p)
+		c.addPath(file, p)
 	}
 	return d.Errs
+}
+
+// addPath resolves a path's required actions and adds it.
+func (c *Catalog) addPath(file string, p *EscalationPath) {
+	p.RequiredActions = nil
+	for _, r := range p.Required {
+		a := c.Action(r)
+		if a == nil {
+			c.risks.unknown = append(c.risks.unknown, RiskReference{File: file, Line: p.Line, Name: r, What: p.ID})
+		}
+		p.RequiredActions = append(p.RequiredActions, a)
+	}
+	c.risks.paths = append(c.risks.paths, p)
 }

@@ -144,6 +144,3 @@ func encodeJSON(v any, indent string) []byte {
 	}
 	return buf.Bytes()
 }
-
-// jsonValue is v as one compact JSON value, without the newline.
-func jsonValue(v any) []byte { return bytes.TrimSuffix(encodeJSON(v, ""), []byte("\n")) }

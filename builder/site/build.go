@@ -37,6 +37,7 @@ import (
 	"github.com/iamref/iamref/builder/linkcheck"
 	"github.com/iamref/iamref/builder/markup"
 	"github.com/iamref/iamref/builder/output"
+	"github.com/iamref/iamref/builder/policyassets"
 	"github.com/iamref/iamref/builder/searchassets"
 	"github.com/iamref/iamref/static"
 	"github.com/iamref/iamref/templates"
@@ -55,6 +56,10 @@ type Config struct {
 	// tool from the module at ModuleRoot ("": found by wasmbuild.ModuleRoot).
 	Search     bool
 	ModuleRoot string
+	// PolicyEngine encodes the catalog for the browser and compiles the
+	// policy engine (cmd/policywasm) with the go tool from the module at
+	// ModuleRoot, for the pages that analyse and write policies.
+	PolicyEngine bool
 }
 
 // Stats summarises a build.
@@ -91,10 +96,12 @@ type builder struct {
 	// which assembles those pages again).
 	policyJobs [2]int
 	keepViews  bool
+	engine     *policyassets.Job // policyengine.go: nil without Config.PolicyEngine
 	// srchNames and srchFiles are the search's names and every file of
-	// it, for a Session to reuse.
+	// it, and engFiles the policy engine's, for a Session to reuse.
 	srchNames *searchassets.Files
 	srchFiles []searchassets.File
+	engFiles  []policyassets.File
 }
 
 // writer is where a build writes its files: a fresh directory swapped in
@@ -180,6 +187,9 @@ func (b *builder) write(ctx context.Context, out writer, srch *searchassets.Job,
 	if err := b.searchReady(srch); err != nil {
 		return err
 	}
+	if err := b.policyEngineReady(); err != nil {
+		return err
+	}
 	// Every file the render will write is known now: the link index checks
 	// most links as the pages are written.
 	if whole {
@@ -194,6 +204,9 @@ func (b *builder) write(ctx context.Context, out writer, srch *searchassets.Job,
 		return err
 	}
 	if err := b.searchFinish(srch); err != nil {
+		return err
+	}
+	if err := b.policyEngineFinish(); err != nil {
 		return err
 	}
 	b.phase(t, "rendered and wrote %s files", commas(len(b.jobs)))
@@ -242,6 +255,7 @@ func prepare(ctx context.Context, cfg Config) (*builder, *searchassets.Job, erro
 		return nil, nil, err
 	}
 	srch := b.startSearch(ctx) // search.go: built while the pages are assembled
+	b.startPolicyEngine(ctx)   // policyengine.go: likewise
 	if err := b.assemble(); err != nil {
 		return nil, nil, err
 	}
@@ -301,9 +315,10 @@ func (b *builder) assemble() error {
 	b.policyJobs[0] = len(b.jobs)
 	b.policyPages()
 	b.policyJobs[1] = len(b.jobs)
-	b.checksPage()   // checkspages.go: /checks/
-	b.historyPages() // historypages.go: changes, feeds, tombstones (after every other page)
-	b.qualityPage()  // qualitypages.go: /quality/ and /api/quality.json
+	b.checksPage()     // checkspages.go: /checks/
+	b.workbenchPages() // workbench.go: /analyze/ and /write/
+	b.historyPages()   // historypages.go: changes, feeds, tombstones (after every other page)
+	b.qualityPage()    // qualitypages.go: /quality/ and /api/quality.json
 	return b.errs.Err()
 }
 

@@ -42,6 +42,7 @@ func (b *builder) catalogPages() {
 		home.Links = append(home.Links, l)
 		home.Feeds = append(home.Feeds, policyChangesFeed)
 	}
+	home.Links = append(home.Links, workbenchLinks...)
 	b.add(homeKind, home)
 	b.conditionKeyPages()
 	b.accessLevelsPage()

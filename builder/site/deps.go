@@ -52,6 +52,8 @@ var kindReads = map[kind][]input{
 	tombstoneKind:     {inCatalog, inHistory},
 	qualityKind:       {inCatalog, inPolicies, inHistory},
 	checksKind:        {inCatalog, inPolicies},
+	analyzeKind:       {inCatalog, inPolicies},
+	writeKind:         {inCatalog, inPolicies},
 }
 
 // reads reports whether pages of kind k read the input in; an undeclared

@@ -37,6 +37,8 @@ type Info struct {
 	Search   SearchAssets
 	Nav      []Crumb // extra top-level sections, such as managed policies
 	Dev      bool    // built for the preview server: pages reload after a rebuild
+	// Policy is the browser's policy engine (policyengine.go).
+	Policy PolicyEngineAssets
 
 	cat       *catalog.Catalog
 	chrome    *chromeCache

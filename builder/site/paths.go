@@ -29,6 +29,7 @@ import (
 //	/changes/, /<prefix>/changes/       what changed between snapshots (ChangesPath, ServiceChangesPath)
 //	/changes/feed.xml, /<prefix>/changes/feed.xml, /changes/permissions-management.xml   Atom feeds (feeds.go)
 //	/quality/, /api/quality.json        data problems (QualityPath, QualityAPIPath)
+//	/analyze/, /write/                  the policy workbench (AnalyzePath, WritePath; workbench.go)
 //
 // A removed action, resource type, condition key or service keeps the path
 // these functions gave it, as a tombstone page (historypages.go).
@@ -99,6 +100,12 @@ const (
 
 // ServiceFeedPath is the feed of a service's changes.
 func ServiceFeedPath(prefix string) string { return ServiceChangesPath(prefix) + "feed.xml" }
+
+// The policy workbench's pages (workbench.go).
+const (
+	AnalyzePath = "/analyze/"
+	WritePath   = "/write/"
+)
 
 // Quality paths.
 const (

@@ -190,6 +190,7 @@ func (s *Session) templates(ctx context.Context, start time.Time) (Rebuild, erro
 	if err := b.reuseSearch(s.srchNames, s.srchFiles); err != nil {
 		return Rebuild{}, err
 	}
+	b.reusePolicyEngine(old)
 	b.phase(start, "assembled %s files from the loaded content", commas(len(b.jobs)))
 	b.links = &linkcheck.Index{}
 	out, err := output.NewUpdate(s.cfg.Out, s.files, false, b.links.Add)

@@ -39,11 +39,13 @@ const (
 	tombstoneKind     kind = "tombstone"
 	qualityKind       kind = "quality"
 	checksKind        kind = "checks"
+	analyzeKind       kind = "analyze"
+	writeKind         kind = "write"
 )
 
 // allKinds are every page kind, each with its template file.
 var allKinds = []kind{homeKind, serviceKind, actionKind, resourceKind, conditionKind, conditionsKind, accessLevelsKind, guideKind, notFoundKind,
-	policyKind, policiesKind, policyChangesKind, matrixKind, compareKind, exampleKind, examplesKind, changesKind, tombstoneKind, qualityKind, checksKind}
+	policyKind, policiesKind, policyChangesKind, matrixKind, compareKind, exampleKind, examplesKind, changesKind, tombstoneKind, qualityKind, checksKind, analyzeKind, writeKind}
 
 // templateSet holds the parsed templates: base.tmpl and the partials, and
 // for each page kind those plus the kind's own file defining "content".

@@ -2,7 +2,7 @@
 //
 // Usage:
 //
-//	go run ./cmd/build [-content DIR] [-out DIR] [-base-url URL] [-serve ADDR] [-search=false]
+//	go run ./cmd/build [-content DIR] [-out DIR] [-base-url URL] [-serve ADDR] [-search=false] [-policy-engine=false]
 //
 // Flags:
 //
@@ -18,6 +18,9 @@
 //	-search=false   build without the search index and engine; by default
 //	                the build compiles the engine (cmd/searchwasm) to
 //	                WebAssembly with the go tool, cached in .cache/wasm
+//	-policy-engine=false  build without the browser's policy engine; by
+//	                default the build encodes the catalog for it and compiles
+//	                it (cmd/policywasm) to WebAssembly, cached in .cache/wasm
 //	-update-urls    after a successful build, add the site's new URLs to
 //	                DIR/urls.txt (the manifest of published URLs); without it
 //	                a build only says how many URLs are new
@@ -108,6 +111,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	tmplDir := fs.String("templates", "", "templates directory (default: embedded)")
 	staticDir := fs.String("static", "", "static directory (default: embedded)")
 	searchOn := fs.Bool("search", true, "build the search index and compile the search engine (needs the go tool)")
+	policyEngine := fs.Bool("policy-engine", true, "encode the catalog for the browser and compile its policy engine (needs the go tool)")
 	updateURLs := fs.Bool("update-urls", false, "add the built site's new URLs to the content's urls.txt")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the build to this file (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
@@ -116,7 +120,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	cfg := site.Config{Content: os.DirFS(*content), Out: *out, BaseURL: *baseURL, Progress: stderr, Search: *searchOn}
+	cfg := site.Config{Content: os.DirFS(*content), Out: *out, BaseURL: *baseURL, Progress: stderr, Search: *searchOn, PolicyEngine: *policyEngine}
 	if *tmplDir != "" {
 		cfg.Templates = os.DirFS(*tmplDir)
 	}

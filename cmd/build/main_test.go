@@ -38,9 +38,9 @@ func TestRun(t *testing.T) {
 	content := writeContent(t, map[string]string{"catalog/demo.json": service, "catalog/snapshot.yaml": "date: \"2026-06-14\"\n"})
 	out := filepath.Join(t.TempDir(), "public")
 	var stdout, stderr bytes.Buffer
-	// builder/site tests the search; -search=false keeps this test from
-	// compiling the engine when .cache/wasm is cold
-	if err := run(context.Background(), []string{"-content", content, "-out", out, "-search=false"}, &stdout, &stderr); err != nil {
+	// builder/site tests the search, cmd/policywasm the policy engine;
+	// the flags keep this test from compiling them when .cache/wasm is cold
+	if err := run(context.Background(), []string{"-content", content, "-out", out, "-search=false", "-policy-engine=false"}, &stdout, &stderr); err != nil {
 		t.Fatalf("run: %v\n%s", err, stderr.String())
 	}
 	if !strings.HasPrefix(stdout.String(), "built ") || !strings.Contains(stdout.String(), " pages, ") {
@@ -59,7 +59,7 @@ func TestRunRelativeOut(t *testing.T) {
 	content := writeContent(t, map[string]string{"catalog/demo.json": service, "catalog/snapshot.yaml": "date: \"2026-06-14\"\n"})
 	t.Chdir(t.TempDir())
 	for _, out := range []string{"", "public", "./site/public"} {
-		args := []string{"-content", content, "-search=false"}
+		args := []string{"-content", content, "-search=false", "-policy-engine=false"}
 		if out != "" {
 			args = append(args, "-out", out)
 		}
@@ -82,8 +82,9 @@ func TestRunRelativeOut(t *testing.T) {
 	}
 }
 
-// TestRunWithoutGoTool: the search engine is compiled with the go tool;
-// without it the build fails saying so, unless -search=false.
+// TestRunWithoutGoTool: the search engine and the policy engine are
+// compiled with the go tool; without it the build fails saying so, unless
+// -search=false -policy-engine=false.
 func TestRunWithoutGoTool(t *testing.T) {
 	content := writeContent(t, map[string]string{"catalog/demo.json": service, "catalog/snapshot.yaml": "date: \"2026-06-14\"\n"})
 	out := filepath.Join(t.TempDir(), "public")
@@ -95,8 +96,12 @@ func TestRunWithoutGoTool(t *testing.T) {
 	if _, err := os.Stat(out); err == nil {
 		t.Error("the failed build left an output directory")
 	}
-	if err := run(context.Background(), []string{"-content", content, "-out", out, "-search=false"}, &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
-		t.Fatalf("-search=false without the go tool: %v", err)
+	err = run(context.Background(), []string{"-content", content, "-out", out, "-search=false"}, &bytes.Buffer{}, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "go tool") || !strings.Contains(err.Error(), "-policy-engine=false") {
+		t.Fatalf("-search=false without the go tool: %v; want an error naming the go tool and -policy-engine=false", err)
+	}
+	if err := run(context.Background(), []string{"-content", content, "-out", out, "-search=false", "-policy-engine=false"}, &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
+		t.Fatalf("-search=false -policy-engine=false without the go tool: %v", err)
 	}
 }
 
@@ -135,7 +140,7 @@ func TestRunCPUProfile(t *testing.T) {
 	dir := t.TempDir()
 	prof := filepath.Join(dir, "cpu.pprof")
 	var stdout, stderr bytes.Buffer
-	if err := run(context.Background(), []string{"-content", content, "-out", filepath.Join(dir, "public"), "-search=false", "-cpuprofile", prof}, &stdout, &stderr); err != nil {
+	if err := run(context.Background(), []string{"-content", content, "-out", filepath.Join(dir, "public"), "-search=false", "-policy-engine=false", "-cpuprofile", prof}, &stdout, &stderr); err != nil {
 		t.Fatalf("run: %v\n%s", err, stderr.String())
 	}
 	// A profile is a gzipped protocol buffer.

@@ -1,6 +1,7 @@
-// Package wasmbuild compiles the browser's search engine (cmd/searchwasm)
-// to WebAssembly and returns it with Go's wasm_exec.js, for the site to
-// write under content-hashed names. Builds are cached by a hash of their
+// Package wasmbuild compiles the browser's engines to WebAssembly, the
+// search's (cmd/searchwasm) and the policy engine's (cmd/policywasm), and
+// returns each with Go's wasm_exec.js, for the site to write under
+// input-hashed names. Builds are cached by a hash of their
 // inputs, so a rebuild with unchanged sources only reads files.
 package wasmbuild
 
@@ -25,8 +26,22 @@ import (
 	"github.com/iamref/iamref/builder/search"
 )
 
-// MainPackage is the package compiled to WebAssembly.
+// MainPackage is the search engine's package, compiled to WebAssembly by
+// Start and Compile.
 const MainPackage = "./cmd/searchwasm"
+
+// A Target is a main package to compile to WebAssembly, and the prefix of
+// its file names in the site and the cache.
+type Target struct {
+	Package string // "./cmd/searchwasm"
+	Prefix  string // "search-"
+}
+
+// The engines of the site.
+var (
+	Search = Target{MainPackage, "search-"}
+	Policy = Target{"./cmd/policywasm", "policy-"}
+)
 
 // Flags are the go build flags, beyond -o.
 var Flags = []string{"-trimpath", "-ldflags=-s -w"}
@@ -42,7 +57,7 @@ type Files struct {
 // js/wasm, from cacheDir (created if needed) when the inputs did not
 // change; otherwise it compiles, compresses and caches it.
 func Compile(ctx context.Context, moduleRoot, cacheDir string) (*Files, error) {
-	j, err := Start(ctx, moduleRoot, cacheDir)
+	j, err := StartTarget(ctx, Search, moduleRoot, cacheDir)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +71,8 @@ func Compile(ctx context.Context, moduleRoot, cacheDir string) (*Files, error) {
 type Job struct {
 	// Key is the hash of the inputs (InputHash): the same Key, the same
 	// engine.
-	Key string
+	Key    string
+	target Target
 	// WasmExec is the Go release's wasm_exec.js, which runs the engine.
 	WasmExec []byte
 
@@ -65,11 +81,11 @@ type Job struct {
 	err   error
 }
 
-// Name is the engine's file name in a site: "search-" + the first 12 hex
-// digits of Key + ".wasm". Like a content hash, it changes whenever the
+// Name is the engine's file name in a site: its target's prefix
+// ("search-") + the first 12 hex digits of Key + ".wasm". Like a content hash, it changes whenever the
 // engine's bytes can (the compiler, its flags and settings, the module's
 // sources and dependencies); unlike one, it is known before compiling.
-func (j *Job) Name() string { return "search-" + j.Key[:12] + ".wasm" }
+func (j *Job) Name() string { return j.target.Prefix + j.Key[:12] + ".wasm" }
 
 // Wait waits for the engine and returns it, with Go's wasm_exec.js.
 func (j *Job) Wait() (*Files, error) {
@@ -83,6 +99,11 @@ func (j *Job) Wait() (*Files, error) {
 // inputs did not change. Errors before the compile are returned; the
 // compile's come from Wait.
 func Start(ctx context.Context, moduleRoot, cacheDir string) (*Job, error) {
+	return StartTarget(ctx, Search, moduleRoot, cacheDir)
+}
+
+// StartTarget is Start for the main package of t.
+func StartTarget(ctx context.Context, t Target, moduleRoot, cacheDir string) (*Job, error) {
 	goTool, err := exec.LookPath("go")
 	if err != nil {
 		return nil, fmt.Errorf("wasmbuild: the go tool is needed: %w", err)
@@ -91,7 +112,7 @@ func Start(ctx context.Context, moduleRoot, cacheDir string) (*Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	key, err := InputHash(ctx, goTool, moduleRoot)
+	key, err := inputHash(ctx, goTool, moduleRoot, t.Package)
 	if err != nil {
 		return nil, err
 	}
@@ -99,10 +120,10 @@ func Start(ctx context.Context, moduleRoot, cacheDir string) (*Job, error) {
 	if err != nil {
 		return nil, fmt.Errorf("wasmbuild: %w", err)
 	}
-	j := &Job{Key: key, WasmExec: execJS, done: make(chan struct{})}
+	j := &Job{Key: key, target: t, WasmExec: execJS, done: make(chan struct{})}
 	go func() {
 		defer close(j.done)
-		wasm, br, gz, err := compileCached(ctx, goTool, moduleRoot, cacheDir, key)
+		wasm, br, gz, err := compileCached(ctx, goTool, t, moduleRoot, cacheDir, key)
 		if err != nil {
 			j.err = err
 			return
@@ -114,11 +135,11 @@ func Start(ctx context.Context, moduleRoot, cacheDir string) (*Job, error) {
 
 // compileCached returns the engine of key and its compressed copies from
 // cacheDir, or compiles, compresses and caches them.
-func compileCached(ctx context.Context, goTool, moduleRoot, cacheDir, key string) (wasm, br, gz []byte, err error) {
+func compileCached(ctx context.Context, goTool string, t Target, moduleRoot, cacheDir, key string) (wasm, br, gz []byte, err error) {
 	if err := os.MkdirAll(cacheDir, 0o755); err != nil {
 		return nil, nil, nil, err
 	}
-	cached := filepath.Join(cacheDir, "search-"+key+".wasm")
+	cached := filepath.Join(cacheDir, t.Prefix+key+".wasm")
 	wasm, br, gz, err = readCached(cached)
 	if err == nil {
 		return wasm, br, gz, nil
@@ -133,7 +154,7 @@ func compileCached(ctx context.Context, goTool, moduleRoot, cacheDir, key string
 	if wasm, br, gz, err = readCached(cached); err == nil {
 		return wasm, br, gz, nil
 	}
-	if wasm, err = compile(ctx, goTool, moduleRoot, cacheDir); err != nil {
+	if wasm, err = compile(ctx, goTool, t.Package, moduleRoot, cacheDir); err != nil {
 		return nil, nil, nil, err
 	}
 	if br, gz, err = search.Compress(wasm); err != nil {
@@ -148,7 +169,7 @@ func compileCached(ctx context.Context, goTool, moduleRoot, cacheDir, key string
 			return nil, nil, nil, err
 		}
 	}
-	prune(cacheDir, keepCached)
+	prune(cacheDir, t.Prefix, keepCached)
 	return wasm, br, gz, nil
 }
 
@@ -198,9 +219,9 @@ func isModule(path string) bool {
 // keepCached is how many engines the cache keeps (the newest).
 const keepCached = 3
 
-// prune removes all but the keep newest engines from the cache.
-func prune(cacheDir string, keep int) {
-	entries, _ := filepath.Glob(filepath.Join(cacheDir, "search-*.wasm"))
+// prune removes all but the keep newest engines of a prefix from the cache.
+func prune(cacheDir, prefix string, keep int) {
+	entries, _ := filepath.Glob(filepath.Join(cacheDir, prefix+"*.wasm"))
 	type entry struct {
 		path string
 		mod  int64
@@ -230,7 +251,7 @@ func readCached(path string) (wasm, br, gz []byte, err error) {
 	return
 }
 
-func compile(ctx context.Context, goTool, moduleRoot, cacheDir string) ([]byte, error) {
+func compile(ctx context.Context, goTool, pkg, moduleRoot, cacheDir string) ([]byte, error) {
 	out, err := os.CreateTemp(cacheDir, ".build-*.wasm")
 	if err != nil {
 		return nil, err
@@ -243,7 +264,7 @@ func compile(ctx context.Context, goTool, moduleRoot, cacheDir string) ([]byte, 
 		return nil, err
 	}
 	args := append([]string{"build", "-o", abs}, Flags...)
-	args = append(args, MainPackage)
+	args = append(args, pkg)
 	cmd := exec.CommandContext(ctx, goTool, args...)
 	cmd.Dir = moduleRoot
 	cmd.Env = wasmEnv()
@@ -254,7 +275,7 @@ func compile(ctx context.Context, goTool, moduleRoot, cacheDir string) ([]byte, 
 	}
 	b, err := os.ReadFile(out.Name())
 	if err == nil && !bytes.HasPrefix(b, []byte("\x00asm")) {
-		err = fmt.Errorf("wasmbuild: go build %s wrote %d bytes that are not WebAssembly\n%s", MainPackage, len(b), stderr.Bytes())
+		err = fmt.Errorf("wasmbuild: go build %s wrote %d bytes that are not WebAssembly\n%s", pkg, len(b), stderr.Bytes())
 	}
 	return b, err
 }
@@ -280,6 +301,11 @@ func goEnv(ctx context.Context, goTool, dir, name string) (string, error) {
 // or not) for js/wasm. Dependencies outside the module are pinned by
 // go.sum. The site names the engine by it (Job.Name).
 func InputHash(ctx context.Context, goTool, moduleRoot string) (string, error) {
+	return inputHash(ctx, goTool, moduleRoot, MainPackage)
+}
+
+// inputHash is InputHash for the main package pkg.
+func inputHash(ctx context.Context, goTool, moduleRoot, mainPkg string) (string, error) {
 	h := sha256.New()
 	cmd := exec.CommandContext(ctx, goTool, "env", "GOVERSION", "GOFLAGS", "GOEXPERIMENT", "GOWASM")
 	cmd.Dir = moduleRoot
@@ -297,7 +323,7 @@ func InputHash(ctx context.Context, goTool, moduleRoot string) (string, error) {
 		fmt.Fprintf(h, "%s %d\n", f, len(b))
 		h.Write(b)
 	}
-	cmd = exec.CommandContext(ctx, goTool, "list", "-deps", "-json=ImportPath,Dir,Module,GoFiles,EmbedFiles", MainPackage)
+	cmd = exec.CommandContext(ctx, goTool, "list", "-deps", "-json=ImportPath,Dir,Module,GoFiles,EmbedFiles", mainPkg)
 	cmd.Dir = moduleRoot
 	cmd.Env = wasmEnv()
 	var stderr bytes.Buffer

@@ -94,7 +94,7 @@ func TestModuleRoot(t *testing.T) {
 
 func TestPrune(t *testing.T) {
 	dir := t.TempDir()
-	for i, name := range []string{"search-a.wasm", "search-b.wasm", "search-c.wasm"} {
+	for i, name := range []string{"policy-a.wasm", "search-a.wasm", "search-b.wasm", "search-c.wasm"} {
 		for _, ext := range []string{"", ".br", ".gz"} {
 			p := filepath.Join(dir, name+ext)
 			if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
@@ -106,13 +106,13 @@ func TestPrune(t *testing.T) {
 			}
 		}
 	}
-	prune(dir, 2)
+	prune(dir, "search-", 2) // another target's engines are its own
 	left, _ := filepath.Glob(filepath.Join(dir, "*"))
 	var names []string
 	for _, p := range left {
 		names = append(names, filepath.Base(p))
 	}
-	want := []string{"search-b.wasm", "search-b.wasm.br", "search-b.wasm.gz", "search-c.wasm", "search-c.wasm.br", "search-c.wasm.gz"}
+	want := []string{"policy-a.wasm", "policy-a.wasm.br", "policy-a.wasm.gz", "search-b.wasm", "search-b.wasm.br", "search-b.wasm.gz", "search-c.wasm", "search-c.wasm.br", "search-c.wasm.gz"}
 	if !slices.Equal(names, want) {
 		t.Errorf("after prune: %v, want %v", names, want)
 	}

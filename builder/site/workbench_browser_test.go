@@ -1,0 +1,844 @@
+package site
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/policy"
+	"github.com/iamref/iamref/builder/preview"
+	"github.com/iamref/iamref/internal/browsertest"
+	"github.com/iamref/iamref/internal/sitetest"
+)
+
+// The workbench site: a few services and managed policies, with the
+// search and the policy engine.
+var (
+	workbenchServices = []string{"s3", "chime", "iam", "kms", "sts"}
+	workbenchPolicies = []string{"AmazonS3ReadOnlyAccess", "AmazonS3FullAccess", "AmazonChimeReadOnly", "AmazonChimeFullAccess", "IAMReadOnlyAccess", "IAMUserChangePassword", "AWSKeyManagementServicePowerUser"}
+)
+
+func workbenchContent(t *testing.T) fstest.MapFS {
+	return sitetest.OnlyPolicies(sitetest.OnlyServices(t, os.DirFS("../../content"), workbenchServices...), workbenchPolicies...)
+}
+
+// requestLog is every request the test server saw: URL, headers and body.
+type requestLog struct {
+	mu   sync.Mutex
+	reqs []string
+}
+
+func (l *requestLog) add(r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s\n", r.Method, r.URL.String())
+	for k, vs := range r.Header {
+		fmt.Fprintf(&b, "%s: %s\n", k, strings.Join(vs, ", "))
+	}
+	b.Write(body)
+	l.mu.Lock()
+	l.reqs = append(l.reqs, b.String())
+	l.mu.Unlock()
+}
+
+// carrying are the requests that hold any of the strings.
+func (l *requestLog) carrying(ss ...string) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for _, r := range l.reqs {
+		for _, s := range ss {
+			if strings.Contains(r, s) || strings.Contains(r, url.QueryEscape(s)) || strings.Contains(r, url.PathEscape(s)) {
+				out = append(out, r)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// matching counts the requests whose first line matches re.
+func (l *requestLog) matching(re string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for _, r := range l.reqs {
+		if regexp.MustCompile(re).MatchString(strings.SplitN(r, "\n", 2)[0]) {
+			n++
+		}
+	}
+	return n
+}
+
+func (l *requestLog) count() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.reqs)
+}
+
+// TestWorkbench runs /analyze/ and /write/ in headless Chromium under the
+// production Content-Security-Policy: analyses of managed policies' documents
+// against the build's /api/policies/ JSON, the comparison, the share link,
+// no request carrying the document, the writer's output analysed back, "Add
+// to policy" from an action page and a search result, keyboard use,
+// axe-core at 390 px, and the pages without JavaScript.
+func TestWorkbench(t *testing.T) {
+	ctx := browsertest.New(t)
+	axe := axeSource(t)
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	content := workbenchContent(t)
+	if _, err := Build(context.Background(), Config{Content: content, Out: out, BaseURL: "https://iamref.example", Search: true, PolicyEngine: true, ModuleRoot: root}); err != nil {
+		t.Fatal(err)
+	}
+	cat, err := catalog.Load(content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := policy.NewEngine(cat)
+
+	reqs := &requestLog{}
+	files := withCSP(t, preview.FileServer(out))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reqs.add(r)
+		files.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	// Every request the page makes, as the browser reports it: none may
+	// go elsewhere than the site.
+	var netMu sync.Mutex
+	var foreign []string
+	sent := chromedp.Events(ctx, network.RequestWillBeSent)
+	go func() {
+		for e, err := range sent {
+			if err != nil {
+				return
+			}
+			if u := e.Request.URL; !strings.HasPrefix(u, srv.URL+"/") && !strings.HasPrefix(u, "data:") && u != "about:blank" {
+				netMu.Lock()
+				foreign = append(foreign, u)
+				netMu.Unlock()
+			}
+		}
+	}()
+	run(t, ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, network.Enable, network.EnableParams{})
+		return err
+	}))
+	console := collectConsole(ctx)
+
+	const marker = "NoLeakMarker7d1f"
+	t.Run("analyze", func(t *testing.T) { testAnalyze(t, ctx, srv.URL, marker, reqs) })
+	t.Run("compare", func(t *testing.T) { testCompare(t, ctx, srv.URL) })
+	t.Run("share", func(t *testing.T) { testShare(t, ctx, srv.URL, marker) })
+	if os.Getenv("IAMREF_WORKBENCH_TIMINGS") != "" { // measurements, not a test: half a minute
+		t.Run("timings", func(t *testing.T) { testAnalyzeTimings(t, ctx, srv.URL, cat) })
+	}
+	t.Run("no request carries the document", func(t *testing.T) {
+		if reqs.count() == 0 {
+			t.Fatal("the server saw no request")
+		}
+		if bad := reqs.carrying(marker); len(bad) > 0 {
+			t.Errorf("%d requests carry the document:\n%s", len(bad), strings.Join(bad, "\n---\n"))
+		}
+		netMu.Lock()
+		defer netMu.Unlock()
+		if len(foreign) > 0 {
+			t.Errorf("requests outside the site: %q", foreign)
+		}
+	})
+	t.Run("add to policy", func(t *testing.T) { testAddToPolicy(t, ctx, srv.URL) })
+	t.Run("write", func(t *testing.T) { testWrite(t, ctx, srv.URL, eng, cat) })
+	t.Run("accessibility", func(t *testing.T) { testWorkbenchAccessibility(t, ctx, srv.URL, axe) })
+	t.Run("without JavaScript", func(t *testing.T) { testWorkbenchNoJS(t, ctx, srv.URL) })
+	if errs := console.errors(); len(errs) > 0 {
+		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
+	}
+}
+
+type grantRef struct {
+	Statement int
+	Pattern   string
+	NotAction bool `json:"not_action"`
+}
+
+func refsText(rs []grantRef) string {
+	var via []string
+	for _, r := range rs {
+		if r.NotAction {
+			via = append(via, "NotAction")
+		} else {
+			via = append(via, r.Pattern)
+		}
+	}
+	return strings.Join(via, ", ")
+}
+
+// apiReport is what the tests read of an iamref.policy.v1 report.
+type apiReport struct {
+	Allowed []struct {
+		Action         string
+		AccessLevel    string `json:"access_level"`
+		Conditional    bool
+		ResourceScoped bool       `json:"resource_scoped"`
+		PartlyDenied   bool       `json:"partly_denied"`
+		GrantedBy      []grantRef `json:"granted_by"`
+		DeniedBy       []grantRef `json:"denied_by"`
+	}
+	Unknown []struct {
+		Pattern string
+	}
+	Findings []struct {
+		Code      string
+		Line, Col int
+	}
+}
+
+func apiPolicy(t *testing.T, base, name string) (apiReport, string) {
+	t.Helper()
+	resp, err := http.Get(base + "/api/policies/" + name + ".json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		t.Fatalf("%s: HTTP %d", name, resp.StatusCode)
+	}
+	var r apiReport
+	if err := json.Unmarshal(body, &r); err != nil {
+		t.Fatal(err)
+	}
+	return r, string(body)
+}
+
+// shownAnalysis is what /analyze/ shows, read from the page.
+type shownAnalysis struct {
+	Findings []struct {
+		Code      string
+		Line, Col int
+		Text      string
+	}
+	Allowed []struct {
+		Action string
+		Badges []string
+		Via    string
+	}
+	Unknown []string
+	Summary string
+	Lines   []int // the highlighted document's marked lines
+}
+
+const readAnalysisJS = `JSON.stringify({
+	findings: Array.from(document.querySelectorAll("#findings-body li")).map(li => ({code: li.dataset.code, line: +li.dataset.line, col: +li.dataset.col, text: li.textContent})),
+	allowed: Array.from(document.querySelectorAll("#allowed-body li[data-action]")).map(li => {
+		const d = li.parentNode.closest("li.run") || li; // a run's actions share its explanation
+		const own = sel => Array.from(d.querySelectorAll(":scope > " + sel));
+		return {action: li.dataset.action, badges: own(".badge").map(b => b.textContent), via: own(".via").map(v => v.textContent).join(" ")};
+	}),
+	unknown: Array.from(document.querySelectorAll("#unknown-body tr[data-pattern]")).map(tr => tr.dataset.pattern),
+	summary: document.getElementById("analysis-summary").textContent,
+	lines: Array.from(document.querySelectorAll("#document-body .line.hl .ln")).map(l => +l.id.slice(1)),
+})`
+
+// setDocument puts a document in the box as a paste does, and waits for
+// its analysis.
+func setDocument(t *testing.T, ctx context.Context, doc, kind string) {
+	t.Helper()
+	run(t, ctx, chromedp.Evaluate[bool](`(() => {
+		const d = document.getElementById("policy-doc"), k = document.getElementById("policy-kind");
+		d.focus();
+		k.value = `+jsString(kind)+`;
+		d.value = `+jsString(doc)+`;
+		d.dispatchEvent(new Event("input", {bubbles: true}));
+		return true;
+	})()`))
+	waitAnalysis(t, ctx)
+}
+
+// waitAnalysis waits until the page shows the analysis of the box's
+// document: the highlighted document is the box's.
+func waitAnalysis(t *testing.T, ctx context.Context) {
+	t.Helper()
+	run(t, ctx, chromedp.Poll[bool](`(() => {
+		const pre = document.querySelector("#analysis:not([hidden]) #document-body pre");
+		if (!pre) return false;
+		const shown = Array.from(pre.querySelectorAll(".cl")).map(c => c.textContent).join("");
+		return shown === document.getElementById("policy-doc").value;
+	})()`, chromedp.WithPollingTimeout(60*time.Second)))
+}
+
+// openAll opens every service of the allowed actions and waits for their
+// lists (filled when opened).
+func openAll(t *testing.T, ctx context.Context, want int) {
+	t.Helper()
+	run(t, ctx, chromedp.Evaluate[bool](`document.querySelectorAll("#allowed-body details").forEach(d => d.open = true), true`))
+	run(t, ctx, chromedp.Poll[bool](fmt.Sprintf(`document.querySelectorAll("#allowed-body li[data-action]").length === %d`, want), chromedp.WithPollingTimeout(20*time.Second)))
+}
+
+func readAnalysis(t *testing.T, ctx context.Context) shownAnalysis {
+	t.Helper()
+	var s shownAnalysis
+	if err := json.Unmarshal([]byte(run(t, ctx, chromedp.Evaluate[string](readAnalysisJS))), &s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func testAnalyze(t *testing.T, ctx context.Context, base, marker string, reqs *requestLog) {
+	const engineFiles = `^GET /policy-(catalog-)?[0-9a-f]+\.(wasm|pack)`
+	before := reqs.matching(engineFiles)
+	run(t, ctx, chromedp.Navigate(base+"/analyze/"))
+	run(t, ctx, chromedp.Sleep(500*time.Millisecond))
+	// The page alone loads no engine.
+	if n := reqs.matching(engineFiles) - before; n != 0 {
+		t.Errorf("the page loaded %d engine files before it was used", n)
+	}
+	defer func() {
+		if n := reqs.matching(engineFiles) - before; n != 2 {
+			t.Errorf("the page loaded %d engine files once used, want 2 (the engine and its catalog)", n)
+		}
+	}()
+	for _, name := range []string{"AmazonS3ReadOnlyAccess", "AmazonChimeReadOnly", "IAMUserChangePassword", "AWSKeyManagementServicePowerUser"} {
+		want, _ := apiPolicy(t, base, name)
+		setDocument(t, ctx, policyDocument(t, name), "identity")
+		openAll(t, ctx, len(want.Allowed))
+		got := readAnalysis(t, ctx)
+		if len(got.Findings) != len(want.Findings) {
+			t.Errorf("%s: %d findings shown, the JSON has %d: %+v", name, len(got.Findings), len(want.Findings), got.Findings)
+		}
+		for i := range min(len(got.Findings), len(want.Findings)) {
+			g, w := got.Findings[i], want.Findings[i]
+			if g.Code != w.Code || g.Line != w.Line || g.Col != w.Col {
+				t.Errorf("%s: finding %d is %s at %d:%d, the JSON's %s at %d:%d", name, i, g.Code, g.Line, g.Col, w.Code, w.Line, w.Col)
+			}
+			if !slices.Contains(got.Lines, w.Line) {
+				t.Errorf("%s: line %d of finding %s is not marked in the document", name, w.Line, w.Code)
+			}
+		}
+		if len(got.Allowed) != len(want.Allowed) {
+			t.Fatalf("%s: %d allowed actions shown, the JSON has %d", name, len(got.Allowed), len(want.Allowed))
+		}
+		shown := map[string]int{}
+		for i, g := range got.Allowed {
+			shown[g.Action] = i
+		}
+		for _, w := range want.Allowed {
+			i, ok := shown[w.Action]
+			if !ok {
+				t.Errorf("%s: %s is not shown", name, w.Action)
+				continue
+			}
+			g := got.Allowed[i]
+			var badges []string
+			if w.Conditional {
+				badges = append(badges, "conditional")
+			}
+			if w.ResourceScoped {
+				badges = append(badges, "resource-scoped")
+			}
+			if w.PartlyDenied {
+				badges = append(badges, "partly denied")
+			}
+			if !slices.Equal(g.Badges, badges) {
+				t.Errorf("%s: %s shown with %q, the JSON says %q", name, w.Action, g.Badges, badges)
+			}
+			via := refsText(w.GrantedBy)
+			if len(w.DeniedBy) > 0 {
+				via += " denied in part by " + refsText(w.DeniedBy)
+			}
+			if g.Via != via {
+				t.Errorf("%s: %s shown granted by %q, the JSON says %q", name, w.Action, g.Via, via)
+			}
+		}
+		var unknown []string
+		for _, u := range want.Unknown {
+			unknown = append(unknown, u.Pattern)
+		}
+		if !slices.Equal(got.Unknown, unknown) {
+			t.Errorf("%s: unknown %q, the JSON's %q", name, got.Unknown, unknown)
+		}
+		if !strings.HasPrefix(got.Summary, fmt.Sprintf("Allows %s action", commas(len(want.Allowed)))) {
+			t.Errorf("%s: summary %q", name, got.Summary)
+		}
+		t.Logf("%s: %d findings, %d allowed, %d unknown, as its JSON", name, len(got.Findings), len(got.Allowed), len(got.Unknown))
+	}
+
+	// Typed, key by key, with a typo: the finding at its line and column,
+	// with the did-you-mean linked to the action's page.
+	run(t, ctx, chromedp.Evaluate[bool](`(() => { const d = document.getElementById("policy-doc"); d.value = ""; d.dispatchEvent(new Event("input")); return true })()`))
+	run(t, ctx, chromedp.Evaluate[bool](`document.getElementById("policy-kind").value = ""; true`))
+	typed := "{\"Version\": \"2012-10-17\",\n\"Statement\": [{\"Sid\": \"" + marker + "\",\n\"Effect\": \"Allow\",\n\"Action\": [\"s3:GetObjekt\", \"s3:List*\"],\n\"Resource\": \"*\"}]}"
+	run(t, ctx, jsFocus("#policy-doc"))
+	for _, line := range strings.Split(typed, "\n") {
+		run(t, ctx, chromedp.KeyEvent(line))
+		run(t, ctx, chromedp.KeyEvent(kb.Enter))
+	}
+	waitAnalysis(t, ctx)
+	got := readAnalysis(t, ctx)
+	var unknownAt *struct {
+		Code      string
+		Line, Col int
+		Text      string
+	}
+	for i := range got.Findings {
+		if got.Findings[i].Code == "UNKNOWN_ACTION" {
+			unknownAt = &got.Findings[i]
+		}
+	}
+	if unknownAt == nil || unknownAt.Line != 4 || unknownAt.Col != 12 || !strings.Contains(unknownAt.Text, "Nearest: s3:GetObject") {
+		t.Errorf("typed document: the unknown action's finding is %+v; want line 4, column 12 with s3:GetObject nearest (all: %+v)", unknownAt, got.Findings)
+	}
+	if href := run(t, ctx, chromedp.Evaluate[string](`(document.querySelector("#findings-body .suggest a") || {}).href || ""`)); !strings.HasSuffix(href, "/s3/GetObject/") {
+		t.Errorf("the did-you-mean links to %q", href)
+	}
+	if len(got.Unknown) != 1 || got.Unknown[0] != "s3:GetObjekt" {
+		t.Errorf("typed document: unknown %q", got.Unknown)
+	}
+	if kind := run(t, ctx, chromedp.Evaluate[string](`document.getElementById("policy-kind-guess").textContent`)); kind != "Checked as an identity policy: it has no Principal." {
+		t.Errorf("kind guess: %q", kind)
+	}
+}
+
+func testCompare(t *testing.T, ctx context.Context, base string) {
+	a, _ := apiPolicy(t, base, "AmazonS3ReadOnlyAccess")
+	b, _ := apiPolicy(t, base, "AmazonS3FullAccess")
+	run(t, ctx, chromedp.Navigate(base+"/analyze/"))
+	setDocument(t, ctx, policyDocument(t, "AmazonS3ReadOnlyAccess"), "identity")
+	inA, inB := map[string]bool{}, map[string]bool{}
+	for _, x := range a.Allowed {
+		inA[x.Action] = true
+	}
+	for _, x := range b.Allowed {
+		inB[x.Action] = true
+	}
+	var onlyA, onlyB, both []string
+	for _, x := range a.Allowed {
+		if inB[x.Action] {
+			both = append(both, x.Action)
+		} else {
+			onlyA = append(onlyA, x.Action)
+		}
+	}
+	for _, x := range b.Allowed {
+		if !inA[x.Action] {
+			onlyB = append(onlyB, x.Action)
+		}
+	}
+	// With the keyboard: the name, then Enter submits.
+	run(t, ctx, jsFocus("#compare-name"))
+	run(t, ctx, chromedp.KeyEvent("AmazonS3FullAccess"))
+	run(t, ctx, chromedp.KeyEvent(kb.Enter))
+	readCompare := func() [3][]string {
+		run(t, ctx, chromedp.Poll[bool](`!!document.getElementById("compare-summary")`, chromedp.WithPollingTimeout(20*time.Second)))
+		var lists [3][]string
+		js := `JSON.stringify(["only-a", "only-b", "both"].map(id => Array.from(document.querySelectorAll("#compare-" + id + " li[data-action]")).map(li => li.dataset.action)))`
+		if err := json.Unmarshal([]byte(run(t, ctx, chromedp.Evaluate[string](js))), &lists); err != nil {
+			t.Fatal(err)
+		}
+		return lists
+	}
+	got := readCompare()
+	for i, want := range [3][]string{onlyA, onlyB, both} {
+		if !slices.Equal(got[i], want) {
+			t.Errorf("compare with AmazonS3FullAccess, list %d: %d actions %.10q, want %d %.10q", i, len(got[i]), got[i], len(want), want)
+		}
+	}
+	t.Logf("compare: only A %d, only B %d, both %d", len(got[0]), len(got[1]), len(got[2]))
+	// A second document.
+	run(t, ctx, chromedp.Evaluate[bool](`(() => {
+		document.getElementById("compare-summary").remove();
+		const r = document.querySelector("input[name=compare-with][value=document]");
+		r.checked = true; r.dispatchEvent(new Event("change"));
+		document.getElementById("compare-doc").value = '{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "*"}}';
+		document.getElementById("compare-run").click();
+		return true;
+	})()`))
+	got = readCompare()
+	if !slices.Equal(got[1], []string{"s3:PutObject"}) || !slices.Equal(got[2], []string{"s3:GetObject"}) || len(got[0]) != len(a.Allowed)-1 {
+		t.Errorf("compare with a document: only A %d, only B %q, both %q", len(got[0]), got[1], got[2])
+	}
+}
+
+func testShare(t *testing.T, ctx context.Context, base, marker string) {
+	run(t, ctx, chromedp.Navigate(base+"/analyze/"))
+	doc := "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": {\"Sid\": \"" + marker + "\", \"Effect\": \"Deny\", \"Principal\": \"*\", \"Action\": \"s3:*\", \"Resource\": \"arn:aws:s3:::b/*\", \"Condition\": {\"Bool\": {\"aws:SecureTransport\": \"false\"}}}\n}"
+	setDocument(t, ctx, doc, "resource")
+	run(t, ctx, chromedp.Evaluate[bool](`document.querySelector("#share-button").click(), true`))
+	run(t, ctx, chromedp.Poll[bool](`document.getElementById("share-url").value !== ""`, chromedp.WithPollingTimeout(10*time.Second)))
+	link := run(t, ctx, chromedp.Evaluate[string](`document.getElementById("share-url").value`))
+	if !strings.HasPrefix(link, base+"/analyze/#p=") || !strings.HasSuffix(link, "&kind=resource") || strings.Contains(link, marker) {
+		t.Fatalf("share link %q", link)
+	}
+	run(t, ctx, chromedp.Navigate("about:blank"))
+	run(t, ctx, chromedp.Navigate(link))
+	waitAnalysis(t, ctx)
+	if got := run(t, ctx, chromedp.Evaluate[string](`document.getElementById("policy-doc").value`)); got != doc {
+		t.Errorf("the share link opened\n%s\nwant\n%s", got, doc)
+	}
+	if k := run(t, ctx, chromedp.Evaluate[string](`document.getElementById("policy-kind").value`)); k != "resource" {
+		t.Errorf("the share link's kind: %q", k)
+	}
+	t.Logf("share link: %d characters for a %d-byte document", len(link), len(doc))
+}
+
+// testAnalyzeTimings logs the first analysis after a cold load and the
+// re-analyses of a 10 kB policy (not asserted: the machine is shared);
+// IAMREF_WORKBENCH_TIMINGS=1 runs it.
+func testAnalyzeTimings(t *testing.T, ctx context.Context, base string, cat *catalog.Catalog) {
+	cache := func(disabled bool) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: disabled})
+			return err
+		})
+	}
+	run(t, ctx, cache(true))
+	defer run(t, ctx, cache(false))
+	run(t, ctx, chromedp.Navigate(base+"/analyze/"))
+	doc := policyDocument(t, "AmazonS3FullAccess")
+	start := time.Now()
+	setDocument(t, ctx, doc, "identity")
+	first := time.Since(start)
+	// A 10 kB document as people write them: statements of a few actions
+	// named in full, on their resources, some with conditions.
+	var ids []string
+	for _, svc := range cat.Services {
+		for _, a := range svc.Actions {
+			ids = append(ids, a.ID())
+		}
+	}
+	var sts []string
+	for i := 0; len(strings.Join(sts, ",\n")) < 10000; i++ {
+		acts, _ := json.Marshal(ids[(i*37)%len(ids):][:min(6, len(ids)-(i*37)%len(ids))])
+		cond := ""
+		if i%3 == 0 {
+			cond = fmt.Sprintf(`, "Condition": {"StringEquals": {"aws:PrincipalTag/team": "t%d"}}`, i)
+		}
+		sts = append(sts, fmt.Sprintf(`    {"Sid": "S%d", "Effect": "Allow", "Action": %s, "Resource": "arn:aws:s3:::bucket-%d/*"%s}`, i, acts, i, cond))
+	}
+	big := "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n" + strings.Join(sts, ",\n") + "\n  ]\n}"
+	var ms, engine, render []int
+	for i := range 40 {
+		setDocument(t, ctx, strings.Replace(big, `"S0"`, fmt.Sprintf(`"S0x%d"`, i), 1), "identity")
+		d := run(t, ctx, chromedp.Evaluate[[]int](`(d => [+d.ms, +d.engineMs, +d.renderMs])(document.getElementById("analyzer").dataset)`))
+		ms, engine, render = append(ms, d[0]), append(engine, d[1]), append(render, d[2])
+	}
+	sort.Ints(ms)
+	sort.Ints(engine)
+	sort.Ints(render)
+	t.Logf("in the engine: median %d ms, p95 %d ms; rendering: median %d ms, p95 %d ms", engine[len(ms)/2], engine[len(ms)*95/100], render[len(ms)/2], render[len(ms)*95/100])
+	load := run(t, ctx, chromedp.Evaluate[int](`iamrefPolicy.loadMs || 0`))
+	t.Logf("cold: engine loaded in %d ms, first analysis shown %s after the paste; re-analysis of a %d-byte policy (engine and rendering): median %d ms, p95 %d ms over %d",
+		load, first.Round(time.Millisecond), len(big), ms[len(ms)/2], ms[len(ms)*95/100], len(ms))
+}
+
+func basketCount(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	return run(t, ctx, chromedp.Evaluate[string](`(() => { const c = document.getElementById("basket-count"); return c.hidden ? "" : c.dataset.count; })()`))
+}
+
+func testAddToPolicy(t *testing.T, ctx context.Context, base string) {
+	run(t, ctx, chromedp.Navigate(base+"/s3/GetObject/"))
+	run(t, ctx, chromedp.Evaluate[bool](`localStorage.clear(), true`))
+	run(t, ctx, chromedp.Reload())
+	if c := basketCount(t, ctx); c != "" {
+		t.Errorf("an empty basket shows the count %q", c)
+	}
+	run(t, ctx, chromedp.Evaluate[bool](`document.querySelector("button.add-to-policy").click(), true`))
+	if c := basketCount(t, ctx); c != "1" {
+		t.Errorf("after Add to policy the header says %q", c)
+	}
+	if p := run(t, ctx, chromedp.Evaluate[string](`document.querySelector("button.add-to-policy").getAttribute("aria-pressed")`)); p != "true" {
+		t.Errorf("the button's aria-pressed is %q", p)
+	}
+	// A search result, with the keyboard: the highlighted result and
+	// Shift+Enter; then another with the pointer.
+	run(t, ctx, chromedp.Navigate(base+"/chime/"))
+	if c := basketCount(t, ctx); c != "1" {
+		t.Errorf("on the next page the header says %q", c)
+	}
+	focusSearch(t, ctx)
+	run(t, ctx, chromedp.KeyEvent("CreateMeeting"))
+	run(t, ctx, chromedp.Poll[bool](`!!document.querySelector("#search-results:not([hidden]) li.search-kind-action .search-add")`, chromedp.WithPollingTimeout(30*time.Second)))
+	first := run(t, ctx, chromedp.Evaluate[string](`document.querySelector("#search-results li.search-kind-action .search-add").dataset.action`))
+	run(t, ctx, chromedp.KeyEvent(kb.ArrowDown))
+	active := run(t, ctx, chromedp.Evaluate[string](`((document.querySelector("#search-results [aria-selected=true]") || {}).querySelector || (() => null)).call(document.querySelector("#search-results [aria-selected=true]"), ".search-add")?.dataset.action || ""`))
+	run(t, ctx, chromedp.KeyEvent(kb.Enter, chromedp.KeyModifiers(chromedp.ModifierShift)))
+	if c := basketCount(t, ctx); c != "2" {
+		t.Errorf("after Shift+Enter on %q the header says %q", active, c)
+	}
+	if loc := run(t, ctx, chromedp.Location()); loc != base+"/chime/" {
+		t.Errorf("Shift+Enter navigated to %s", loc)
+	}
+	other := run(t, ctx, chromedp.Evaluate[string](`(() => { const m = Array.from(document.querySelectorAll("#search-results .search-add")).find(m => !m.classList.contains("on")); if (!m) return ""; m.click(); return m.dataset.action; })()`))
+	if c := basketCount(t, ctx); other == "" || c != "3" {
+		t.Errorf("after a click on %q's mark the header says %q", other, c)
+	}
+	if loc := run(t, ctx, chromedp.Location()); loc != base+"/chime/" {
+		t.Errorf("the mark's click navigated to %s", loc)
+	}
+	run(t, ctx, chromedp.Navigate(base+"/write/"))
+	run(t, ctx, chromedp.Poll[bool](`document.querySelectorAll("#chosen-list li").length === 3`, chromedp.WithPollingTimeout(30*time.Second)))
+	chosen := run(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#chosen-list li")).map(li => li.dataset.action)`))
+	if !slices.Contains(chosen, "s3:GetObject") || !slices.Contains(chosen, active) || !slices.Contains(chosen, other) {
+		t.Errorf("/write/ lists %q; want s3:GetObject, %s and %s (first result %s)", chosen, active, other, first)
+	}
+}
+
+// jsFocus focuses the element sel finds, from the page's own script.
+func jsFocus(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const e = document.querySelector(`+jsString(sel)+`); if (!e) return false; e.focus(); return document.activeElement === e; })()`))
+		if err == nil && !ok {
+			err = fmt.Errorf("could not focus %s", sel)
+		}
+		return err
+	})
+}
+
+// writtenPolicy waits for the writer's answer to the basket and returns
+// the policy's JSON and whether the page says it is exact.
+func writtenPolicy(t *testing.T, ctx context.Context, after int) (string, bool) {
+	t.Helper()
+	run(t, ctx, chromedp.Poll[bool](fmt.Sprintf(`+(document.getElementById("writer").dataset.writes || 0) > %d && !!document.getElementById("verdict")`, after), chromedp.WithPollingTimeout(60*time.Second)))
+	// Settle: the basket is what the page last wrote.
+	run(t, ctx, chromedp.Sleep(200*time.Millisecond))
+	doc := run(t, ctx, chromedp.Evaluate[string](`document.getElementById("policy-json-code").textContent`))
+	exact := run(t, ctx, chromedp.Evaluate[string](`document.getElementById("verdict").dataset.exact`))
+	return doc, exact == "true"
+}
+
+func writes(t *testing.T, ctx context.Context) int {
+	return run(t, ctx, chromedp.Evaluate[int](`+(document.getElementById("writer").dataset.writes || 0)`))
+}
+
+func testWrite(t *testing.T, ctx context.Context, base string, eng *policy.Engine, cat *catalog.Catalog) {
+	var all []string
+	for _, s := range cat.Services {
+		for _, a := range s.Actions {
+			all = append(all, a.ID())
+		}
+	}
+	rng := rand.New(rand.NewPCG(14, 14))
+	run(t, ctx, chromedp.Navigate(base+"/write/"))
+	for round := range 4 {
+		var chosen []string
+		for len(chosen) < 3+round*4 {
+			if id := all[rng.IntN(len(all))]; !slices.Contains(chosen, id) {
+				chosen = append(chosen, id)
+			}
+		}
+		n := writes(t, ctx)
+		js, _ := json.Marshal(chosen)
+		run(t, ctx, chromedp.Evaluate[bool](`iamrefBasket.clear(), iamrefBasket.add(`+string(js)+`), true`))
+		doc, exact := writtenPolicy(t, ctx, n)
+		a := eng.Analyze([]byte(doc), policy.Options{Kind: policy.Identity})
+		var allowed []string
+		for _, g := range a.Result.Allowed {
+			allowed = append(allowed, g.Action.ID())
+		}
+		var extra []string
+		for _, x := range allowed {
+			if !slices.Contains(chosen, x) {
+				extra = append(extra, x)
+			}
+		}
+		var missing []string
+		for _, x := range chosen {
+			if !slices.Contains(allowed, x) {
+				missing = append(missing, x)
+			}
+		}
+		shownExtra := run(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#verification .wb-extra li")).map(li => li.dataset.action)`))
+		if exact != (len(extra) == 0 && len(missing) == 0) || !slices.Equal(shownExtra, extra) && !(len(shownExtra) == 0 && len(extra) == 0) {
+			t.Errorf("round %d, chosen %q: the page says exact=%v and extra %q; analysed back, the policy allows %d actions: extra %q, missing %q\n%s", round, chosen, exact, shownExtra, len(allowed), extra, missing, doc)
+		}
+		t.Logf("round %d: %d chosen, analysed back: %d allowed, exact=%v", round, len(chosen), len(allowed), exact)
+	}
+
+	// Every List and Read action of kms, through the form and the keyboard.
+	run(t, ctx, chromedp.Evaluate[bool](`iamrefBasket.clear(), true`))
+	n := writes(t, ctx)
+	run(t, ctx, jsFocus("#level-service"))
+	run(t, ctx, chromedp.KeyEvent("kms"))
+	run(t, ctx, chromedp.Evaluate[bool](`document.querySelectorAll("#level-form input[name=level]").forEach(c => c.checked = c.value === "List" || c.value === "Read"), true`))
+	run(t, ctx, chromedp.KeyEvent(kb.Enter))
+	doc, exact := writtenPolicy(t, ctx, n)
+	var want []string
+	for _, a := range cat.Service("kms").Actions {
+		if l := a.EffectiveLevel(); l == catalog.List || l == catalog.Read {
+			want = append(want, a.ID())
+		}
+	}
+	chosen := run(t, ctx, chromedp.Evaluate[[]string](`iamrefBasket.actions()`))
+	slices.Sort(chosen)
+	slices.Sort(want)
+	if !slices.Equal(chosen, want) || !exact {
+		t.Errorf("every List and Read action of kms: chose %d %q, want %d; exact %v\n%s", len(chosen), chosen, len(want), exact, doc)
+	}
+
+	// A dependent action ticked with the keyboard keeps the focus and
+	// joins the policy; a Remove button hands the focus on.
+	var withDep []string
+	for _, p := range []string{"s3", "kms", "iam", "chime", "sts"} {
+		for _, a := range cat.Service(p).Actions {
+			if len(a.DependentActions()) > 0 && len(withDep) < 3 {
+				withDep = append(withDep, a.ID())
+			}
+		}
+	}
+	js, _ := json.Marshal(withDep)
+	n = writes(t, ctx)
+	run(t, ctx, chromedp.Evaluate[bool](`iamrefBasket.save({actions: `+string(js)+`}), true`))
+	writtenPolicy(t, ctx, n)
+	if dep := run(t, ctx, chromedp.Evaluate[string](`(document.querySelector("#dependent-body input[type=checkbox]") || {dataset: {}}).dataset.action || ""`)); dep != "" {
+		n = writes(t, ctx)
+		run(t, ctx, jsFocus("#dep-0"))
+		run(t, ctx, chromedp.KeyEvent(" "))
+		doc, _ = writtenPolicy(t, ctx, n)
+		if !strings.Contains(doc, `"`+dep+`"`) || run(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)) != "dep-0" {
+			t.Errorf("ticking the dependent action %s: focus on %q, policy\n%s", dep, run(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)), doc)
+		}
+	} else {
+		t.Errorf("no dependent action offered for %q", withDep)
+	}
+	run(t, ctx, jsFocus("#chosen-list button.wb-remove"))
+	run(t, ctx, chromedp.KeyEvent(kb.Enter))
+	if left := run(t, ctx, chromedp.Evaluate[[]string](`[iamrefBasket.actions().length + "", document.activeElement.getAttribute("aria-label") || document.activeElement.id]`)); left[0] != fmt.Sprint(len(withDep)-1) || !strings.HasPrefix(left[1], "Remove ") {
+		t.Errorf("after Remove with the keyboard: %q", left)
+	}
+
+	// A resource's variable, and the Terraform.
+	run(t, ctx, chromedp.Evaluate[bool](`iamrefBasket.clear(), iamrefBasket.add(["s3:GetObject", "s3:ListBucket"]), true`))
+	run(t, ctx, chromedp.Poll[bool](`!!document.querySelector("input[data-type='s3:object'][data-variable=BucketName]")`, chromedp.WithPollingTimeout(30*time.Second)))
+	n = writes(t, ctx)
+	run(t, ctx, jsFocus(`input[data-type='s3:object'][data-variable=BucketName]`))
+	run(t, ctx, chromedp.Evaluate[bool](`document.activeElement.select(), true`))
+	run(t, ctx, chromedp.KeyEvent("reports"))
+	run(t, ctx, chromedp.Poll[bool](`document.getElementById("policy-json-code").textContent.includes(":::reports/")`, chromedp.WithPollingTimeout(20*time.Second)))
+	doc, exact = writtenPolicy(t, ctx, n)
+	tf := run(t, ctx, chromedp.Evaluate[string](`document.getElementById("policy-terraform-code").textContent`))
+	if !exact || !strings.Contains(doc, `"arn:*:s3:::reports/*"`) || !strings.Contains(tf, `data "aws_iam_policy_document"`) {
+		t.Errorf("with BucketName=reports: exact %v\n%s\n%s", exact, doc, tf)
+	}
+}
+
+func testWorkbenchAccessibility(t *testing.T, ctx context.Context, base, axe string) {
+	setWidth := func(w int64) {
+		run(t, ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: w, Height: 844, DeviceScaleFactor: 1, Mobile: w < 500})
+			return err
+		}))
+	}
+	defer setWidth(1280)
+	for _, w := range []int64{390, 1280} {
+		setWidth(w)
+		schemes := []string{"light", "dark"}
+		if w > 390 {
+			schemes = schemes[:1] // the themes differ in colours only
+		}
+		for _, scheme := range schemes {
+			run(t, ctx, colorScheme(scheme))
+			for _, p := range []string{"/analyze/", "/write/"} {
+				run(t, ctx, chromedp.Navigate(base+p))
+				if p == "/analyze/" {
+					setDocument(t, ctx, policyDocument(t, "AWSKeyManagementServicePowerUser"), "")
+					run(t, ctx, chromedp.Evaluate[bool](`document.getElementById("compare-name").value = "AmazonS3ReadOnlyAccess", document.getElementById("compare-run").click(), true`))
+					run(t, ctx, chromedp.Poll[bool](`!!document.getElementById("compare-summary")`, chromedp.WithPollingTimeout(20*time.Second)))
+				} else {
+					run(t, ctx, chromedp.Evaluate[bool](`iamrefBasket.clear(), iamrefBasket.add(["s3:GetObject", "kms:Decrypt", "s3:ListAllMyBuckets"]), true`))
+					writtenPolicy(t, ctx, 0)
+				}
+				run(t, ctx, chromedp.Evaluate[bool](axe+";true"))
+				res := run(t, ctx, chromedp.Evaluate[string](`axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map(n => n.target.join(" ") + ": " + n.failureSummary)}))))`, chromedp.EvalAwaitPromise))
+				var vs []struct {
+					ID, Impact, Help string
+					Targets          []string
+				}
+				if err := json.Unmarshal([]byte(res), &vs); err != nil {
+					t.Fatal(err)
+				}
+				for _, v := range vs {
+					if v.Impact == "serious" || v.Impact == "critical" {
+						t.Errorf("%s at %d px, %s theme: %s %s: %s\n\t%s", p, w, scheme, v.Impact, v.ID, v.Help, strings.Join(v.Targets, "\n\t"))
+					}
+				}
+				if over := run(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - document.documentElement.clientWidth`)); over > 0 {
+					t.Errorf("%s at %d px: the page is %d px wider than the screen", p, w, over)
+				}
+			}
+		}
+	}
+	run(t, ctx, colorScheme("light"))
+	// Tab alone reaches the document box, from the top of /analyze/.
+	run(t, ctx, chromedp.Navigate(base+"/analyze/"))
+	for i := 0; ; i++ {
+		if i == 40 {
+			t.Fatal("40 Tabs did not reach the document box")
+		}
+		run(t, ctx, chromedp.KeyEvent("\t"))
+		if run(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)) == "policy-doc" {
+			t.Logf("Tab reaches the document box at stop %d", i+1)
+			break
+		}
+	}
+}
+
+func testWorkbenchNoJS(t *testing.T, ctx context.Context, base string) {
+	setJS := func(disabled bool) {
+		run(t, ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: disabled})
+			return err
+		}))
+	}
+	setJS(true)
+	defer setJS(false)
+	for _, c := range []struct{ page, cli string }{{"/analyze/", "go run ./cmd/policy analyze"}, {"/write/", "go run ./cmd/policy write"}} {
+		run(t, ctx, chromedp.Navigate(base+c.page))
+		html := run(t, ctx, chromedp.OuterHTML(".wb-nojs"))
+		if !strings.Contains(html, c.cli) {
+			t.Errorf("%s without JavaScript: %s", c.page, html)
+		}
+		// Shown: the note has a box (with scripts on it would be text in
+		// <noscript>, not an element).
+		dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		_, err := chromedp.Run(dctx, chromedp.Dimensions(".wb-nojs"))
+		cancel()
+		if err != nil {
+			t.Errorf("%s without JavaScript: the explanation is not shown (%v)", c.page, err)
+		}
+		if attrs := run(t, ctx, chromedp.Attributes(".workbench")); attrs["hidden"] != "" || !hasKey(attrs, "hidden") {
+			t.Errorf("%s without JavaScript shows the tool, which needs it: %v", c.page, attrs)
+		}
+	}
+}
+
+func hasKey(m map[string]string, k string) bool {
+	_, ok := m[k]
+	return ok
+}

@@ -1,0 +1,158 @@
+//go:build js && wasm
+
+// Command policywasm is the site's policy engine compiled to WebAssembly,
+// for the /analyze/ and /write/ pages. It registers, on the global object
+// of the page or Web Worker that runs it, the functions docs/policy.md
+// documents (their contract):
+//
+//	__iamrefPolicyLoad(pack: Uint8Array) -> string          // "" or an error message
+//	__iamrefPolicyAnalyze(document, options: string) -> string   // iamref.policy.v1
+//	__iamrefPolicyCompare(a, b, options: string) -> string       // iamref.compare.v1
+//	__iamrefPolicyWrite(spec: string) -> string                  // iamref.write.v1
+//	__iamrefPolicyExpand(pattern: string) -> string              // iamref.expand.v1
+//
+// and then calls __iamrefPolicyReady() if it is defined. It imports the
+// policy engine, the catalog's decoder and the two JSON writers only
+// (TestImports holds it to that), so the results are the command line's,
+// byte for byte.
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"syscall/js"
+
+	"github.com/iamref/iamref/builder/catalogpack"
+	"github.com/iamref/iamref/builder/leastprivilege"
+	"github.com/iamref/iamref/builder/policy"
+	"github.com/iamref/iamref/builder/policyreport"
+)
+
+var engine *policy.Engine
+
+func main() {
+	g := js.Global()
+	g.Set("__iamrefPolicyLoad", js.FuncOf(load))
+	g.Set("__iamrefPolicyAnalyze", js.FuncOf(withEngine(analyze)))
+	g.Set("__iamrefPolicyCompare", js.FuncOf(withEngine(compare)))
+	g.Set("__iamrefPolicyWrite", js.FuncOf(withEngine(write)))
+	g.Set("__iamrefPolicyExpand", js.FuncOf(withEngine(expand)))
+	if ready := g.Get("__iamrefPolicyReady"); ready.Type() == js.TypeFunction {
+		ready.Invoke()
+	}
+	select {} // serve calls while the page lives
+}
+
+func load(_ js.Value, args []js.Value) any {
+	if len(args) != 1 || args[0].Type() != js.TypeObject || args[0].Get("byteLength").Type() != js.TypeNumber {
+		return "load: want one Uint8Array"
+	}
+	b := make([]byte, args[0].Get("byteLength").Int())
+	js.CopyBytesToGo(b, args[0])
+	c, err := catalogpack.Decode(b)
+	if err != nil {
+		return err.Error()
+	}
+	engine = policy.NewEngine(c)
+	return ""
+}
+
+// errorJSON is {"error": msg} with a final newline.
+func errorJSON(msg string) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(map[string]string{"error": msg}) // a string map always encodes
+	return b.String()
+}
+
+// withEngine checks the catalog is loaded and the arguments are strings,
+// and turns a panic into an error result: no function throws.
+func withEngine(fn func(args []string) string) func(js.Value, []js.Value) any {
+	return func(_ js.Value, args []js.Value) (out any) {
+		if engine == nil {
+			return errorJSON("the catalog is not loaded")
+		}
+		ss := make([]string, len(args))
+		for i, a := range args {
+			if a.Type() != js.TypeString {
+				return errorJSON(fmt.Sprintf("argument %d is a %s, not a string", i+1, a.Type()))
+			}
+			ss[i] = a.String()
+		}
+		defer func() {
+			if r := recover(); r != nil {
+				out = errorJSON(fmt.Sprintf("internal error: %v", r))
+			}
+		}()
+		return fn(ss)
+	}
+}
+
+func arg(args []string, i int) string {
+	if i < len(args) {
+		return args[i]
+	}
+	return ""
+}
+
+// options reads Analyze's and Compare's options.
+func options(s string) (policy.Options, string, error) {
+	var o struct {
+		Kind string `json:"kind"`
+		Name string `json:"name"`
+	}
+	if strings.TrimSpace(s) != "" {
+		dec := json.NewDecoder(strings.NewReader(s))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&o); err != nil {
+			return policy.Options{}, "", fmt.Errorf("options: %v", err)
+		}
+	}
+	switch k := policy.Kind(o.Kind); k {
+	case "", policy.Identity, policy.Resource, policy.SCP:
+		return policy.Options{Kind: k}, o.Name, nil
+	}
+	return policy.Options{}, "", fmt.Errorf("options: kind %q: want identity, resource, scp or \"\"", o.Kind)
+}
+
+func analyze(args []string) string {
+	opts, name, err := options(arg(args, 1))
+	if err != nil {
+		return errorJSON(err.Error())
+	}
+	a := engine.Analyze([]byte(arg(args, 0)), opts)
+	return string(policyreport.Encode(policyreport.Subject{Kind: policyreport.Document, Name: name}, a, engine.Catalog().Snapshot))
+}
+
+func compare(args []string) string {
+	opts, name, err := options(arg(args, 2))
+	if err != nil {
+		return errorJSON(err.Error())
+	}
+	var sides [2]policyreport.Side
+	for i := range sides {
+		if sides[i], err = policyreport.DocumentOrReport(engine, name, []byte(arg(args, i)), opts); err != nil {
+			return errorJSON(fmt.Sprintf("%c: %v", 'a'+i, err))
+		}
+	}
+	return string(policyreport.EncodeComparison(sides[0], sides[1], engine.Catalog().Snapshot))
+}
+
+func write(args []string) string {
+	var spec leastprivilege.Spec
+	if s := arg(args, 0); strings.TrimSpace(s) != "" {
+		dec := json.NewDecoder(strings.NewReader(s))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&spec); err != nil {
+			return errorJSON(fmt.Sprintf("spec: %v", err))
+		}
+	}
+	return string(leastprivilege.Encode(leastprivilege.Write(engine, spec), engine.Catalog().Snapshot))
+}
+
+func expand(args []string) string {
+	return string(policyreport.EncodeExpansion(engine, arg(args, 0)))
+}

@@ -1,0 +1,765 @@
+// iamref /analyze/: a policy document analysed as you type by the site's
+// policy engine (static/js/policy-engine.js runs it in a worker), shown
+// with the words of the managed-policy pages: findings at their line and
+// column, the highlighted document, risks, statements, the names the
+// catalog lacks and the allowed actions by service and access level;
+// compared with a managed policy (its JSON twin) or a second document; a
+// share link that holds the document, compressed, in the URL fragment.
+// The document is never sent anywhere.
+(function () {
+  "use strict";
+
+  var P = window.iamrefPolicy;
+  var tool = document.getElementById("analyzer");
+  if (!P || !P.init(tool)) {
+    return;
+  }
+  var el = P.el;
+  function $(id) { return document.getElementById(id); }
+  var doc = $("policy-doc"), kind = $("policy-kind"), fileInput = $("policy-file");
+  var analysis = $("analysis");
+  var DEBOUNCE = 40; // ms: a keystroke's time, so a burst of typing is one analysis
+  var timer = null, inFlight = false, dirty = false, analyses = 0;
+  var compared = null; // the last comparison asked for, redone as A changes
+
+  function started() {
+    P.start().then(function () {
+      if (doc.value.trim()) {
+        schedule(0);
+      }
+    }, function () {});
+  }
+  ["focus", "pointerdown"].forEach(function (t) { doc.addEventListener(t, started); });
+  doc.addEventListener("input", function () { schedule(DEBOUNCE); });
+  kind.addEventListener("change", function () { schedule(0); });
+
+  function schedule(ms) {
+    clearTimeout(timer);
+    timer = setTimeout(analyze, ms);
+  }
+
+  function options() {
+    return JSON.stringify({ kind: kind.value, name: "" });
+  }
+
+  function analyze() {
+    var src = doc.value;
+    if (!src.trim()) {
+      analysis.hidden = true;
+      $("policy-kind-guess").textContent = "";
+      return;
+    }
+    if (inFlight) {
+      dirty = true;
+      return;
+    }
+    inFlight = true;
+    var t0 = performance.now();
+    P.call("analyze", [src, options()]).then(function (rep) {
+      if (rep.error) {
+        throw new Error(rep.error);
+      }
+      var engineMs = P.lastMs;
+      var names = {};
+      (rep.findings || []).concat(rep.unknown || []).forEach(function (f) {
+        (f.suggestions || []).forEach(function (s) { names[s] = true; });
+      });
+      return P.call("actions", Object.keys(names)).then(function (known) {
+        var t1 = performance.now();
+        render(src, rep, known);
+        analyses++;
+        tool.dataset.engineMs = String(engineMs);
+        tool.dataset.renderMs = String(Math.round(performance.now() - t1));
+        tool.dataset.analyses = String(analyses);
+        tool.dataset.ms = String(Math.round(performance.now() - t0));
+        if (compared) {
+          compare();
+        }
+      });
+    }).then(finish, function (err) {
+      P.say("The analysis failed: " + err.message);
+      finish();
+    });
+  }
+
+  function finish() {
+    inFlight = false;
+    if (dirty) {
+      dirty = false;
+      analyze();
+    }
+  }
+
+  function count(n, one, many) { return P.plural(n, one, many); }
+
+  function suggestionsNode(list, known) {
+    var span = el("span", "suggest", "Nearest: ");
+    list.forEach(function (s) {
+      span.appendChild(known[s] !== undefined ? P.actionLink(s) : el("code", "", s));
+      span.appendChild(document.createTextNode(" "));
+    });
+    return span;
+  }
+
+  function lineLink(line) {
+    var a = el("a", "", "line " + line);
+    a.href = "#L" + line;
+    return a;
+  }
+
+  function statementRef(r) {
+    var a = el("a");
+    a.href = "#statement-" + r.statement;
+    if (r.not_action) {
+      a.textContent = "NotAction";
+    } else {
+      a.appendChild(el("code", "", r.pattern));
+    }
+    return a;
+  }
+
+  function refs(list) {
+    var span = el("span", "via");
+    list.forEach(function (r, i) {
+      if (i) {
+        span.appendChild(document.createTextNode(", "));
+      }
+      span.appendChild(statementRef(r));
+    });
+    return span;
+  }
+
+  function stateBadges(node, a) {
+    if (a.conditional) {
+      node.appendChild(el("span", "badge b-cond", "conditional"));
+      node.appendChild(document.createTextNode(" "));
+    }
+    if (a.resource_scoped) {
+      node.appendChild(el("span", "badge b-scoped", "resource-scoped"));
+      node.appendChild(document.createTextNode(" "));
+    }
+    if (a.partly_denied) {
+      node.appendChild(el("span", "badge b-denied", "partly denied"));
+    }
+  }
+
+  function render(src, rep, known) {
+    analysis.hidden = false;
+    P.say("");
+    var allowed = rep.allowed || [];
+    var services = [];
+    var bySvc = {};
+    allowed.forEach(function (a) {
+      var p = a.action.slice(0, a.action.indexOf(":"));
+      if (!bySvc[p]) {
+        bySvc[p] = [];
+        services.push(p);
+      }
+      bySvc[p].push(a);
+    });
+    var kinds = { identity: "an identity policy", resource: "a resource policy", scp: "a service control policy" };
+    $("policy-kind-guess").textContent = "Checked as " + (kinds[rep.policy_type] || rep.policy_type) +
+      (rep.policy_type_guessed ? (rep.policy_type === "identity" ? ": it has no Principal." : ", guessed from its Principal.") : ".");
+
+    // The lead, as a managed policy's page says it.
+    var sum = $("analysis-summary");
+    P.clear(sum);
+    sum.appendChild(document.createTextNode("Allows " + count(allowed.length, "action", "actions") +
+      (services.length ? " in " + count(services.length, "service", "services") : "") +
+      ", as evaluated against the catalog of " + rep.snapshot.date + ". Findings: "));
+    var fs = rep.findings || [], unknown = rep.unknown || [];
+    if (fs.length) {
+      var fa = el("a", "", String(fs.length));
+      fa.href = "#findings";
+      sum.appendChild(fa);
+    } else {
+      sum.appendChild(document.createTextNode("none"));
+    }
+    if (unknown.length) {
+      sum.appendChild(document.createTextNode(" · "));
+      var ua = el("a", "", count(unknown.length, "name", "names") + " the catalog lacks");
+      ua.href = "#unknown";
+      sum.appendChild(ua);
+    }
+    var paths = rep.escalation_paths || [];
+    if (paths.length) {
+      sum.appendChild(document.createTextNode(" · "));
+      var pa = el("a", "", "opens " + count(paths.length, "privilege-escalation path", "privilege-escalation paths"));
+      pa.href = "#escalation-paths";
+      sum.appendChild(pa);
+    }
+    sum.appendChild(document.createTextNode(" "));
+    var note = el("span", "note", "(checked as " + (kinds[rep.policy_type] || rep.policy_type) + ": ");
+    var checks = el("a", "", "the checks");
+    checks.href = P.url("/checks/");
+    note.appendChild(checks);
+    note.appendChild(document.createTextNode(")"));
+    sum.appendChild(note);
+
+    renderFindings(fs, known);
+    var marked = {};
+    fs.forEach(function (f) { if (f.line) { marked[f.line] = true; } });
+    var body = $("document-body");
+    P.clear(body);
+    body.appendChild(P.highlight(src, marked));
+    renderRisks(rep);
+    renderStatements(rep);
+    renderUnknown(unknown, known);
+    renderAllowed(rep, services, bySvc);
+  }
+
+  function renderFindings(fs, known) {
+    var body = $("findings-body");
+    P.clear(body);
+    if (!fs.length) {
+      body.appendChild(el("p", "", "None: the document is well-formed and every pattern matches a catalog action."));
+      return;
+    }
+    var ul = el("ul", "findings");
+    fs.forEach(function (f) {
+      var li = el("li", "sev-" + f.severity);
+      li.dataset.code = f.code;
+      li.dataset.line = String(f.line);
+      li.dataset.col = String(f.col);
+      li.appendChild(el("span", "sev", f.severity));
+      li.appendChild(document.createTextNode(" "));
+      var c = el("a", "code", f.code);
+      c.href = P.url("/checks/#" + f.code);
+      li.appendChild(c);
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(f.line ? lineLink(f.line) : document.createTextNode("line " + f.line));
+      li.appendChild(document.createTextNode((f.col ? ", column " + f.col : "") + ": "));
+      li.appendChild(el("span", "message", f.message));
+      if (f.suggestions && f.suggestions.length) {
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(suggestionsNode(f.suggestions, known));
+      }
+      ul.appendChild(li);
+    });
+    body.appendChild(ul);
+  }
+
+  function table(head) {
+    var t = el("table", "data");
+    var tr = el("tr");
+    head.forEach(function (h) {
+      var th = el("th", h.cls || "", h.text || h);
+      th.scope = "col";
+      tr.appendChild(th);
+    });
+    t.appendChild(el("thead")).appendChild(tr);
+    t.appendChild(el("tbody"));
+    return t;
+  }
+
+  // The risk lists' categories, as the pages name them (catalog.RiskCategories).
+  var riskTitles = { credentialexposure: "Credential exposure", dataaccess: "Data access", privesc: "Privilege escalation", resourceexposure: "Resource exposure" };
+
+  function renderRisks(rep) {
+    var paths = rep.escalation_paths || [], sens = rep.sensitive_actions || [];
+    var section = $("risks-section"), body = $("risks-body");
+    P.clear(body);
+    section.hidden = !paths.length && !sens.length;
+    if (paths.length) {
+      var h = el("h3", "", "Privilege-escalation paths it opens (" + paths.length + ")");
+      h.id = "escalation-paths";
+      body.appendChild(h);
+      body.appendChild(el("p", "", "The policy allows every action each of these paths needs. Each path's page explains how it is used and how to close it."));
+      var t = table(["Path", "Category", "Required actions"]);
+      paths.forEach(function (p) {
+        var tr = el("tr");
+        var th = el("th");
+        th.scope = "row";
+        var a = el("a", "", p.id);
+        a.href = p.url;
+        a.rel = "external";
+        th.appendChild(a);
+        th.appendChild(document.createTextNode(" "));
+        th.appendChild(el("span", "muted", p.name));
+        if (p.limited) {
+          th.appendChild(document.createTextNode(" "));
+          th.appendChild(el("span", "badge", "in part"));
+        }
+        tr.appendChild(th);
+        tr.appendChild(el("td", "", p.category));
+        var td = el("td");
+        p.actions.forEach(function (x, i) {
+          if (i) {
+            td.appendChild(document.createTextNode(", "));
+          }
+          td.appendChild(P.actionLink(x));
+        });
+        tr.appendChild(td);
+        t.tBodies[0].appendChild(tr);
+      });
+      body.appendChild(t);
+    }
+    if (sens.length) {
+      var h2 = el("h3", "", "Sensitive actions it allows");
+      h2.id = "sensitive-actions";
+      body.appendChild(h2);
+      sens.forEach(function (s) {
+        var d = el("details", "grants");
+        d.open = s.actions.length <= 20;
+        var sm = el("summary");
+        var slug = s.category.toLowerCase();
+        sm.appendChild(el("span", "badge risk risk-" + slug, riskTitles[slug] || s.category));
+        sm.appendChild(document.createTextNode(" " + count(s.actions.length, "action", "actions")));
+        d.appendChild(sm);
+        var ul = el("ul", "columns");
+        s.actions.forEach(function (x) { ul.appendChild(el("li")).appendChild(P.actionLink(x)); });
+        d.appendChild(ul);
+        body.appendChild(d);
+      });
+    }
+  }
+
+  function renderStatements(rep) {
+    var st = rep.statements || [];
+    var section = $("statements-section"), body = $("statements-body");
+    P.clear(body);
+    section.hidden = !st.length;
+    if (!st.length) {
+      return;
+    }
+    var matches = {};
+    (rep.allowed || []).forEach(function (a) {
+      var seen = {};
+      (a.granted_by || []).concat(a.denied_by || []).forEach(function (g) {
+        if (!seen[g.statement]) {
+          seen[g.statement] = true;
+          matches[g.statement] = (matches[g.statement] || 0) + 1;
+        }
+      });
+    });
+    var t = table(["#", "Sid", "Effect", { text: "Matches", cls: "num" }, "Line"]);
+    st.forEach(function (s) {
+      var tr = el("tr");
+      tr.id = "statement-" + s.statement;
+      var th = el("th");
+      th.scope = "row";
+      var a = el("a", "", String(s.statement));
+      a.href = "#statement-" + s.statement;
+      th.appendChild(a);
+      tr.appendChild(th);
+      var sid = el("td");
+      if (s.sid) {
+        sid.appendChild(el("code", "", s.sid));
+      }
+      tr.appendChild(sid);
+      var eff = el("td");
+      if (s.valid) {
+        eff.textContent = s.effect;
+      } else {
+        eff.appendChild(el("span", "bad", "not evaluated"));
+      }
+      tr.appendChild(eff);
+      tr.appendChild(el("td", "num", (matches[s.statement] || 0).toLocaleString("en-US")));
+      var ln = el("td");
+      ln.appendChild(lineLink(s.line)).textContent = String(s.line);
+      tr.appendChild(ln);
+      t.tBodies[0].appendChild(tr);
+    });
+    body.appendChild(t);
+  }
+
+  function renderUnknown(unknown, known) {
+    var section = $("unknown-section"), body = $("unknown-body");
+    P.clear(body);
+    section.hidden = !unknown.length;
+    if (!unknown.length) {
+      return;
+    }
+    var t = table(["Pattern", "Statement", "Line", "Nearest catalog names"]);
+    unknown.forEach(function (u) {
+      var tr = el("tr");
+      tr.dataset.pattern = u.pattern;
+      var th = el("th");
+      th.scope = "row";
+      th.appendChild(el("code", "", u.pattern));
+      if (u.wildcard) {
+        th.appendChild(document.createTextNode(" "));
+        th.appendChild(el("span", "badge", "wildcard"));
+      }
+      tr.appendChild(th);
+      var td = el("td");
+      var a = el("a", "", String(u.statement));
+      a.href = "#statement-" + u.statement;
+      td.appendChild(a);
+      td.appendChild(document.createTextNode(" " + u.effect + (u.not_action ? " (NotAction)" : "")));
+      tr.appendChild(td);
+      var ln = el("td");
+      ln.appendChild(lineLink(u.line)).textContent = String(u.line);
+      tr.appendChild(ln);
+      var sg = el("td");
+      if (u.suggestions && u.suggestions.length) {
+        u.suggestions.forEach(function (s) {
+          sg.appendChild(known[s] !== undefined ? P.actionLink(s) : el("code", "", s));
+          sg.appendChild(document.createTextNode(" "));
+        });
+      } else {
+        sg.appendChild(el("span", "muted", "none close"));
+      }
+      tr.appendChild(sg);
+      t.tBodies[0].appendChild(tr);
+    });
+    body.appendChild(t);
+  }
+
+  var OPEN = 300; // actions: a result this small opens every service
+
+  function nameLink(id) {
+    var link = P.actionLink(id, false);
+    link.textContent = id.slice(id.indexOf(":") + 1);
+    return link;
+  }
+
+  // detail is how an action is allowed: the patterns, the Denys that match
+  // it in part, its terms.
+  function detail(node, a) {
+    node.appendChild(refs(a.granted_by || []));
+    if (a.denied_by && a.denied_by.length) {
+      node.appendChild(document.createTextNode(" "));
+      var den = refs(a.denied_by);
+      den.insertBefore(document.createTextNode("denied in part by "), den.firstChild);
+      node.appendChild(den);
+    }
+    node.appendChild(document.createTextNode(" "));
+    stateBadges(node, a);
+  }
+
+  function detailKey(a) {
+    return JSON.stringify([a.granted_by, a.denied_by || [], a.conditional, a.resource_scoped, a.partly_denied]);
+  }
+
+  // runs splits actions into runs of neighbours allowed the same way.
+  function runs(acts) {
+    var out = [], key = null;
+    acts.forEach(function (a) {
+      var k = detailKey(a);
+      if (k === key) {
+        out[out.length - 1].push(a);
+      } else {
+        out.push([a]);
+        key = k;
+      }
+    });
+    return out;
+  }
+
+  function renderAllowed(rep, services, bySvc) {
+    var body = $("allowed-body");
+    P.clear(body);
+    var allowed = rep.allowed || [];
+    if (!allowed.length) {
+      var p0 = el("p");
+      p0.appendChild(el("strong", "", "This policy allows no catalog action."));
+      body.appendChild(p0);
+      return;
+    }
+    var p = el("p", "", count(allowed.length, "action", "actions") + " in " + count(services.length, "service", "services") +
+      ". Each is listed with the pattern that allows it, as the document spells it, and its terms: ");
+    p.appendChild(el("span", "badge b-cond", "conditional"));
+    p.appendChild(document.createTextNode(" every allowing statement has a Condition, "));
+    p.appendChild(el("span", "badge b-scoped", "resource-scoped"));
+    p.appendChild(document.createTextNode(" none allows "));
+    p.appendChild(el("code", "", "\"Resource\": \"*\""));
+    p.appendChild(document.createTextNode(", "));
+    p.appendChild(el("span", "badge b-denied", "partly denied"));
+    p.appendChild(document.createTextNode(" a Deny with a Condition or on some resources also matches."));
+    body.appendChild(p);
+    if (services.length > 6) {
+      var nav = el("nav", "svc-index");
+      nav.setAttribute("aria-label", "Services");
+      var ul = el("ul");
+      services.forEach(function (s) {
+        var li = el("li");
+        var a = el("a", "", s);
+        a.href = "#grants-" + s;
+        li.appendChild(a);
+        li.appendChild(document.createTextNode(" " + bySvc[s].length.toLocaleString("en-US")));
+        ul.appendChild(li);
+      });
+      nav.appendChild(ul);
+      body.appendChild(nav);
+    }
+    var open = allowed.length <= OPEN;
+    services.forEach(function (s) {
+      var acts = bySvc[s];
+      var levels = {};
+      acts.forEach(function (a) {
+        var l = a.access_level || "";
+        (levels[l] = levels[l] || []).push(a);
+      });
+      var order = P.levels.filter(function (l) { return levels[l]; });
+      if (levels[""]) {
+        order.push("");
+      }
+      var d = el("details", "grants");
+      d.id = "grants-" + s;
+      var sm = el("summary");
+      sm.appendChild(el("code", "", s));
+      sm.appendChild(document.createTextNode(" — " + count(acts.length, "action", "actions")));
+      order.forEach(function (l) {
+        sm.appendChild(document.createTextNode(" "));
+        sm.appendChild(P.levelBadge(l, levels[l].length));
+      });
+      d.appendChild(sm);
+      var filled = false;
+      function fill() {
+        if (filled) {
+          return;
+        }
+        filled = true;
+        var links = el("p", "svc-links");
+        var ref = el("a", "", s + " reference");
+        ref.href = P.url("/" + s + "/");
+        links.appendChild(ref);
+        d.appendChild(links);
+        order.forEach(function (l) {
+          var h = el("h3", "lvl");
+          h.appendChild(P.levelBadge(l));
+          h.appendChild(document.createTextNode(" " + levels[l].length));
+          d.appendChild(h);
+          // Actions allowed the same way (the same patterns, the same
+          // terms) form a run, listed under their one explanation, as
+          // a managed policy's page lists them.
+          var list = el("ul", "grant-list");
+          runs(levels[l]).forEach(function (run) {
+            var li = el("li");
+            if (run.length === 1) {
+              li.dataset.action = run[0].action;
+              li.appendChild(nameLink(run[0].action));
+              li.appendChild(document.createTextNode(" "));
+              detail(li, run[0]);
+            } else {
+              li.className = "run";
+              detail(li, run[0]);
+              li.appendChild(document.createTextNode(" "));
+              li.appendChild(el("span", "count", String(run.length)));
+              var inner = el("ul");
+              run.forEach(function (a) {
+                var item = el("li");
+                item.dataset.action = a.action;
+                item.appendChild(nameLink(a.action));
+                inner.appendChild(item);
+              });
+              li.appendChild(inner);
+            }
+            list.appendChild(li);
+          });
+          d.appendChild(list);
+        });
+      }
+      d.addEventListener("toggle", function () {
+        if (d.open) {
+          fill();
+        }
+      });
+      if (open) {
+        fill();
+        d.open = true;
+      }
+      body.appendChild(d);
+    });
+  }
+
+  // Drop and open a file.
+  function readFile(f) {
+    if (!f) {
+      return;
+    }
+    f.text().then(function (text) {
+      doc.value = text;
+      started();
+      schedule(0);
+    });
+  }
+  doc.addEventListener("dragover", function (ev) {
+    if (ev.dataTransfer && Array.prototype.indexOf.call(ev.dataTransfer.types, "Files") >= 0) {
+      ev.preventDefault();
+    }
+  });
+  doc.addEventListener("drop", function (ev) {
+    if (ev.dataTransfer && ev.dataTransfer.files && ev.dataTransfer.files.length) {
+      ev.preventDefault();
+      readFile(ev.dataTransfer.files[0]);
+    }
+  });
+  fileInput.addEventListener("change", function () { readFile(fileInput.files[0]); });
+
+  // Compare.
+  var form = $("compare-form"), cname = $("compare-name"), cdoc = $("compare-doc");
+  var managedTexts = {};
+  form.querySelectorAll("input[name=compare-with]").forEach(function (r) {
+    r.addEventListener("change", function () {
+      var doc2 = form.querySelector("input[name=compare-with]:checked").value === "document";
+      $("compare-managed").hidden = doc2;
+      $("compare-document").hidden = !doc2;
+    });
+  });
+  var namesFilled = false;
+  function fillNames() {
+    started();
+    if (namesFilled) {
+      return;
+    }
+    namesFilled = true;
+    P.names().then(function (n) {
+      var dl = $("managed-names");
+      n.policies.forEach(function (name) {
+        var o = el("option");
+        o.value = name;
+        dl.appendChild(o);
+      });
+    }, function () { namesFilled = false; });
+  }
+  cname.addEventListener("focus", fillNames);
+  cdoc.addEventListener("focus", started);
+  form.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var with2 = form.querySelector("input[name=compare-with]:checked").value;
+    compared = with2 === "managed" ? { name: cname.value.trim() } : { doc: true };
+    compare();
+  });
+
+  function compare() {
+    var out = $("compare-body");
+    var a = doc.value;
+    if (!a.trim()) {
+      P.clear(out);
+      out.appendChild(el("p", "", "Type or paste your document (A) above first."));
+      return;
+    }
+    var b;
+    if (compared.name !== undefined) {
+      var name = compared.name;
+      if (!name) {
+        P.clear(out);
+        out.appendChild(el("p", "", "Name a managed policy to compare with."));
+        return;
+      }
+      b = managedTexts[name] ? Promise.resolve(managedTexts[name]) :
+        fetch(P.url("/api/policies/" + encodeURIComponent(name) + ".json"), { credentials: "same-origin" }).then(function (r) {
+          if (!r.ok) {
+            throw new Error(r.status === 404 ? "this site has no managed policy named “" + name + "”." : "HTTP " + r.status);
+          }
+          return r.text();
+        }).then(function (t) {
+          managedTexts[name] = t;
+          return t;
+        });
+    } else {
+      if (!cdoc.value.trim()) {
+        P.clear(out);
+        out.appendChild(el("p", "", "Type or paste document B first."));
+        return;
+      }
+      b = Promise.resolve(cdoc.value);
+    }
+    b.then(function (bText) {
+      return P.call("compare", [a, bText, options()]);
+    }).then(function (c) {
+      if (c.error) {
+        throw new Error(c.error);
+      }
+      renderCompare(c);
+    }).catch(function (err) {
+      P.clear(out);
+      out.appendChild(el("p", "bad", "Could not compare: " + err.message));
+    });
+  }
+
+  function renderCompare(c) {
+    var out = $("compare-body");
+    P.clear(out);
+    var bName = c.b.source === "report" ? c.b.name : "document B";
+    var p = el("p", "", "A (your document) allows " + count(c.a.allowed, "action", "actions") + ", B (" + bName + ") " +
+      count(c.b.allowed, "action", "actions") + ": only A " + c.only_a.length.toLocaleString("en-US") +
+      ", only B " + c.only_b.length.toLocaleString("en-US") + ", both " + c.both.length.toLocaleString("en-US") + ".");
+    p.id = "compare-summary";
+    out.appendChild(p);
+    if (c.a.errors || c.b.errors) {
+      out.appendChild(el("p", "note", "Statements IAM rejects allow nothing: " + (c.a.errors ? "A has " + count(c.a.errors, "error", "errors") + " (see its findings). " : "") +
+        (c.b.errors ? "B has " + count(c.b.errors, "error", "errors") + "." : "")));
+    }
+    [["only-a", "Only A allows", c.only_a], ["only-b", "Only B allows", c.only_b], ["both", "Both allow", c.both]].forEach(function (g) {
+      var d = el("details", "grants");
+      d.id = "compare-" + g[0];
+      d.open = g[2].length > 0 && g[2].length <= 200;
+      var sm = el("summary");
+      sm.appendChild(el("strong", "", g[1]));
+      sm.appendChild(document.createTextNode(" — " + count(g[2].length, "action", "actions")));
+      d.appendChild(sm);
+      var ul = el("ul", "grant-list");
+      g[2].forEach(function (x) {
+        var li = el("li");
+        li.dataset.action = x.action;
+        li.appendChild(P.actionLink(x.action));
+        if (x.access_level) {
+          li.appendChild(document.createTextNode(" "));
+          li.appendChild(P.levelBadge(x.access_level));
+        }
+        ul.appendChild(li);
+      });
+      d.appendChild(ul);
+      out.appendChild(d);
+    });
+    tool.dataset.compares = String((parseInt(tool.dataset.compares || "0", 10)) + 1);
+  }
+
+  // Share: the document, deflated and in base64url, after "#p=".
+  function b64url(bytes) {
+    var s = "";
+    var u = new Uint8Array(bytes);
+    for (var i = 0; i < u.length; i += 0x8000) {
+      s += String.fromCharCode.apply(null, u.subarray(i, i + 0x8000));
+    }
+    return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+  function unb64url(s) {
+    var bin = atob(s.replace(/-/g, "+").replace(/_/g, "/"));
+    var u = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) {
+      u[i] = bin.charCodeAt(i);
+    }
+    return u;
+  }
+  function deflate(text) {
+    return new Response(new Blob([text]).stream().pipeThrough(new CompressionStream("deflate-raw"))).arrayBuffer();
+  }
+  function inflate(bytes) {
+    return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"))).text();
+  }
+  var shareButton = $("share-button"), shareURL = $("share-url");
+  if (!window.CompressionStream) {
+    shareButton.disabled = true;
+    $("share-note").textContent = "This browser cannot compress the document for a share link.";
+  }
+  shareButton.addEventListener("click", function () {
+    if (!doc.value.trim()) {
+      $("share-note").textContent = "Type or paste a document first.";
+      return;
+    }
+    deflate(doc.value).then(function (bytes) {
+      var url = location.href.split("#")[0] + "#p=" + b64url(bytes) + (kind.value ? "&kind=" + kind.value : "");
+      shareURL.value = url;
+      shareURL.hidden = false;
+      history.replaceState(null, "", url);
+      $("share-note").textContent = "The link holds the document (" + url.length.toLocaleString("en-US") + " characters), compressed, after the #: browsers never send that part to a server.";
+      P.copy(url, shareButton);
+    });
+  });
+  var m = /^#p=([A-Za-z0-9_-]+)(?:&kind=(identity|resource|scp))?$/.exec(location.hash);
+  if (m && window.DecompressionStream) {
+    inflate(unb64url(m[1])).then(function (text) {
+      doc.value = text;
+      kind.value = m[2] || "";
+      started();
+    }, function (err) {
+      P.say("The link's document could not be read: " + err.message);
+    });
+  } else if (doc.value.trim()) {
+    started(); // a document the browser kept from an earlier visit
+  }
+})();

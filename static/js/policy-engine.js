@@ -1,0 +1,269 @@
+// iamref policy engine client, for /analyze/ and /write/: starts the
+// engine's worker (static/js/policy-worker.js) when the page is first used,
+// says how it loads, and calls the engine's functions (docs/policy.md).
+// Also the pieces both pages draw with: elements, action links, access
+// levels, a JSON highlighter with the classes chroma gives the site's
+// policy documents.
+//
+// The page's tool element (#analyzer, #writer) carries data-wasm,
+// data-catalog, data-wasm-exec, data-worker, data-root and data-names
+// (builder/site/workbench.go). Nothing the reader types is sent anywhere:
+// the worker only fetches the engine and the catalog.
+(function () {
+  "use strict";
+
+  var P = window.iamrefPolicy = {};
+
+  function el(tag, className, text) {
+    var e = document.createElement(tag);
+    if (className) {
+      e.className = className;
+    }
+    if (text !== undefined && text !== null) {
+      e.textContent = text;
+    }
+    return e;
+  }
+  P.el = el;
+
+  P.clear = function (node) {
+    while (node.firstChild) {
+      node.removeChild(node.firstChild);
+    }
+  };
+
+  // levelSlug names an access level as the pages' classes do.
+  P.levelSlug = function (level) {
+    var s = String(level || "").toLowerCase();
+    return s === "permissions management" ? "permissions" : s || "unknown";
+  };
+
+  P.levelBadge = function (level, count) {
+    return el("span", "level level-" + P.levelSlug(level), (level || "Unknown") + (count === undefined ? "" : " " + count));
+  };
+
+  P.levels = ["List", "Read", "Write", "Permissions management", "Tagging"];
+
+  P.plural = function (n, one, many) {
+    return n.toLocaleString("en-US") + " " + (n === 1 ? one : many);
+  };
+
+  var tool = null, root = "";
+
+  // url is a site path ("/s3/GetObject/") from this page.
+  P.url = function (sitePath) {
+    return root + sitePath.replace(/^\//, "");
+  };
+
+  // actionLink links an action "prefix:Name" to its page.
+  P.actionLink = function (id, withCode) {
+    var i = id.indexOf(":");
+    var a = el("a");
+    a.href = P.url("/" + encodeURIComponent(id.slice(0, i)) + "/" + encodeURIComponent(id.slice(i + 1)) + "/");
+    if (withCode === false) {
+      a.textContent = id;
+    } else {
+      a.appendChild(el("code", "", id));
+    }
+    return a;
+  };
+
+  // highlight renders a JSON document as the site's policy pages show one:
+  // chroma's line structure and classes, lines L<n> (marked lines "hl").
+  // Invalid JSON is highlighted as far as it goes, the rest as text.
+  P.highlight = function (src, marked) {
+    var pre = el("pre", "chroma");
+    var code = el("code");
+    pre.appendChild(code);
+    var lines = src.split("\n");
+    var re = /("(?:[^"\\\n]|\\.)*"?)|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|(true|false|null)|([{}\[\],:])|(\s+)|([^\s"{}\[\],:]+)/g;
+    lines.forEach(function (line, i) {
+      var n = i + 1;
+      var ln = el("span", marked && marked[n] ? "line hl" : "line");
+      var num = el("span", "ln");
+      num.id = "L" + n;
+      var a = el("a", "lnlinks", String(n));
+      a.href = "#L" + n;
+      num.appendChild(a);
+      ln.appendChild(num);
+      var cl = el("span", "cl");
+      var m;
+      re.lastIndex = 0;
+      while ((m = re.exec(line)) !== null) {
+        if (m[1] !== undefined) {
+          var rest = line.slice(re.lastIndex);
+          cl.appendChild(el("span", /^\s*:/.test(rest) ? "nt" : "s2", m[1]));
+        } else if (m[2] !== undefined) {
+          cl.appendChild(el("span", /[.eE]/.test(m[2]) ? "mf" : "mi", m[2]));
+        } else if (m[3] !== undefined) {
+          cl.appendChild(el("span", "kc", m[3]));
+        } else if (m[4] !== undefined) {
+          cl.appendChild(el("span", "p", m[4]));
+        } else if (m[5] !== undefined) {
+          cl.appendChild(document.createTextNode(m[5]));
+        } else {
+          cl.appendChild(el("span", "err", m[6]));
+        }
+      }
+      if (i < lines.length - 1) {
+        cl.appendChild(document.createTextNode("\n"));
+      }
+      ln.appendChild(cl);
+      code.appendChild(ln);
+    });
+    return pre;
+  };
+
+  // The engine.
+  var worker = null, state = "idle", seq = 0, pending = {}, readyWaiters = [], loadError = "";
+  var statusText = null, bar = null;
+
+  function say(text, progress) {
+    if (!statusText) {
+      return;
+    }
+    statusText.textContent = text;
+    if (progress === undefined) {
+      bar.hidden = true;
+    } else {
+      bar.hidden = false;
+      if (progress === null) {
+        bar.removeAttribute("value");
+      } else {
+        bar.value = progress;
+      }
+    }
+  }
+  P.say = say;
+
+  function megabytes(n) {
+    return (n / 1048576).toFixed(1) + " MB";
+  }
+
+  // init reads the tool element; it returns false when the page has no
+  // engine (then the page says so without JavaScript too).
+  P.init = function (toolElement) {
+    tool = toolElement;
+    if (!tool || !window.Worker || !window.WebAssembly) {
+      return false;
+    }
+    root = tool.dataset.root || "";
+    statusText = document.getElementById("wb-status-text");
+    bar = document.getElementById("wb-progress");
+    if (!tool.dataset.wasm || !tool.dataset.worker) {
+      return false;
+    }
+    tool.hidden = false;
+    say("The policy engine loads when you start (" + "nothing you type is sent anywhere).");
+    return true;
+  };
+
+  function abs(u) {
+    return new URL(u, document.baseURI).href;
+  }
+
+  // start loads the engine; it returns a promise of its readiness.
+  P.start = function () {
+    if (state === "ready") {
+      return Promise.resolve();
+    }
+    if (state === "error") {
+      return Promise.reject(new Error(loadError));
+    }
+    var p = new Promise(function (resolve, reject) { readyWaiters.push([resolve, reject]); });
+    if (worker) {
+      return p;
+    }
+    state = "loading";
+    say("Loading the policy engine…", null);
+    var t0 = Date.now();
+    try {
+      worker = new Worker(abs(tool.dataset.worker));
+    } catch (err) {
+      fail("The policy engine is unavailable: " + err.message);
+      return p;
+    }
+    worker.onerror = function (ev) {
+      fail("The policy engine is unavailable: " + (ev.message || "its worker failed"));
+    };
+    worker.onmessage = function (ev) {
+      var msg = ev.data;
+      if (msg.type === "progress") {
+        if (state === "loading") {
+          say("Loading the policy engine… " + megabytes(msg.loaded) + (msg.total > msg.loaded ? " of " + megabytes(msg.total) : ""),
+            msg.total > 0 ? Math.min(1, msg.loaded / msg.total) : null);
+        }
+      } else if (msg.type === "ready") {
+        state = "ready";
+        P.loadMs = Date.now() - t0;
+        say("");
+        readyWaiters.forEach(function (w) { w[0](); });
+        readyWaiters = [];
+      } else if (msg.type === "error") {
+        fail("The policy engine is unavailable: " + msg.message);
+      } else if (msg.type === "result") {
+        var cb = pending[msg.id];
+        delete pending[msg.id];
+        if (cb) {
+          cb(msg.result, msg.ms);
+        }
+      }
+    };
+    worker.postMessage({ type: "init", wasmExec: abs(tool.dataset.wasmExec), wasm: abs(tool.dataset.wasm), catalog: abs(tool.dataset.catalog) });
+    return p;
+  };
+
+  function fail(text) {
+    state = "error";
+    loadError = text;
+    say(text);
+    readyWaiters.forEach(function (w) { w[1](new Error(text)); });
+    readyWaiters = [];
+  }
+
+  // call runs an engine function; the promise gives the parsed result.
+  P.call = function (fn, args) {
+    return P.start().then(function () {
+      return new Promise(function (resolve) {
+        seq++;
+        pending[seq] = function (result, ms) {
+          var v;
+          try {
+            v = JSON.parse(result);
+          } catch (err) {
+            v = { error: "the engine's answer is not JSON: " + err.message };
+          }
+          P.lastMs = ms;
+          resolve(v);
+        };
+        worker.postMessage({ type: "call", id: seq, fn: fn, args: args });
+      });
+    });
+  };
+
+  // names loads the page's list of managed policies and services once.
+  var namesP = null;
+  P.names = function () {
+    if (!namesP) {
+      namesP = fetch(abs(tool.dataset.names), { credentials: "same-origin" }).then(function (r) {
+        if (!r.ok) {
+          throw new Error("HTTP " + r.status);
+        }
+        return r.json();
+      });
+    }
+    return namesP;
+  };
+
+  // copy puts text on the clipboard and says so on the button.
+  P.copy = function (text, button) {
+    if (!navigator.clipboard || !navigator.clipboard.writeText) {
+      return;
+    }
+    navigator.clipboard.writeText(text).then(function () {
+      var old = button.textContent;
+      button.textContent = "Copied";
+      setTimeout(function () { button.textContent = old; }, 1200);
+    }, function () {});
+  };
+})();

@@ -1,0 +1,166 @@
+// iamref policy worker: runs the policy engine (cmd/policywasm, Go compiled
+// to WebAssembly) off the main thread, for /analyze/ and /write/
+// (static/js/policy-engine.js is its client; docs/policy.md the engine's
+// functions).
+//
+// Messages in:
+//   {type: "init", wasmExec: URL, wasm: URL, catalog: URL}   (absolute URLs)
+//   {type: "call", id: n, fn: "analyze"|"compare"|"write"|"expand"|"actions", args: [strings]}
+// Messages out:
+//   {type: "progress", loaded: bytes, total: bytes}
+//   {type: "ready", ms: load time}
+//   {type: "error", message: "..."}          (the engine could not load)
+//   {type: "result", id: n, result: "JSON", ms: time in the engine}
+//
+// "actions" is the worker's own: of the names given, the catalog's actions,
+// as {"s3:GetObject": "Read", ...} (the names a finding suggests are
+// actions or condition keys; the pages link the actions).
+"use strict";
+
+var ready = null;
+var fns = {
+  analyze: "__iamrefPolicyAnalyze",
+  compare: "__iamrefPolicyCompare",
+  write: "__iamrefPolicyWrite",
+  expand: "__iamrefPolicyExpand"
+};
+
+self.onmessage = function (ev) {
+  var msg = ev.data || {};
+  if (msg.type === "init") {
+    if (!ready) {
+      var started = Date.now();
+      ready = init(msg);
+      ready.then(function () {
+        self.postMessage({ type: "ready", ms: Date.now() - started });
+      }, function (err) {
+        self.postMessage({ type: "error", message: String(err && err.message || err) });
+      });
+    }
+    return;
+  }
+  if (msg.type === "call") {
+    if (!ready) {
+      self.postMessage({ type: "result", id: msg.id, result: JSON.stringify({ error: "the engine was called before init" }) });
+      return;
+    }
+    ready.then(function () {
+      var t = Date.now();
+      var out;
+      try {
+        out = call(msg.fn, msg.args || []);
+      } catch (err) {
+        out = JSON.stringify({ error: String(err && err.message || err) });
+      }
+      self.postMessage({ type: "result", id: msg.id, result: out, ms: Date.now() - t });
+    }, function (err) {
+      self.postMessage({ type: "result", id: msg.id, result: JSON.stringify({ error: String(err && err.message || err) }) });
+    });
+  }
+};
+
+function call(fn, args) {
+  if (fn === "actions") {
+    var known = {};
+    (args || []).forEach(function (name) {
+      var r = JSON.parse(self.__iamrefPolicyExpand(String(name)));
+      (r.actions || []).forEach(function (a) {
+        if (a.action === name) {
+          known[name] = a.access_level;
+        }
+      });
+    });
+    return JSON.stringify(known);
+  }
+  var name = fns[fn];
+  if (!name) {
+    return JSON.stringify({ error: "no engine function " + fn });
+  }
+  return self[name].apply(null, args.map(String));
+}
+
+var progress = { loaded: {}, total: {} };
+var lastReport = 0;
+
+function report(force) {
+  var now = Date.now();
+  if (!force && now - lastReport < 50) {
+    return;
+  }
+  lastReport = now;
+  var loaded = 0, total = 0;
+  Object.keys(progress.total).forEach(function (k) {
+    loaded += progress.loaded[k] || 0;
+    total += progress.total[k] || 0;
+  });
+  self.postMessage({ type: "progress", loaded: loaded, total: total });
+}
+
+// download fetches url into an ArrayBuffer with progress events (as the
+// search worker does: XMLHttpRequest reports them without JavaScript
+// reading every chunk).
+function download(url, key) {
+  return new Promise(function (resolve, reject) {
+    var xhr = new XMLHttpRequest();
+    xhr.open("GET", url);
+    xhr.responseType = "arraybuffer";
+    progress.total[key] = 0;
+    progress.loaded[key] = 0;
+    xhr.onprogress = function (ev) {
+      progress.loaded[key] = ev.loaded;
+      progress.total[key] = Math.max(ev.lengthComputable ? ev.total : 0, ev.loaded);
+      report(false);
+    };
+    xhr.onload = function () {
+      if (xhr.status !== 200) {
+        reject(new Error(url + ": HTTP " + xhr.status));
+        return;
+      }
+      var n = xhr.response.byteLength;
+      progress.loaded[key] = n;
+      progress.total[key] = n;
+      report(true);
+      resolve(xhr.response);
+    };
+    xhr.onerror = function () { reject(new Error(url + ": network error")); };
+    xhr.send();
+  });
+}
+
+// init compiles the engine while it downloads, loads the catalog meanwhile,
+// starts Go and hands it the catalog.
+function init(msg) {
+  var module = fetch(msg.wasm, { credentials: "same-origin" }).then(function (res) {
+    if (!res.ok) {
+      throw new Error(msg.wasm + ": HTTP " + res.status);
+    }
+    var size = parseInt(res.headers.get("Content-Length") || "0", 10);
+    progress.total.wasm = size;
+    progress.loaded.wasm = 0;
+    report(true);
+    var compiled = WebAssembly.compileStreaming && /^application\/wasm/.test(res.headers.get("Content-Type") || "") ?
+      WebAssembly.compileStreaming(res) :
+      res.arrayBuffer().then(function (b) { return WebAssembly.compile(b); });
+    return compiled.then(function (m) {
+      progress.loaded.wasm = size;
+      report(true);
+      return m;
+    });
+  });
+  var pack = download(msg.catalog, "catalog");
+  importScripts(msg.wasmExec); // defines self.Go
+  var go = new self.Go();
+  var started = module.then(function (m) {
+    return WebAssembly.instantiate(m, go.importObject);
+  }).then(function (instance) {
+    var ready = new Promise(function (resolve) { self.__iamrefPolicyReady = resolve; });
+    go.run(instance).catch(function () {});
+    return ready;
+  });
+  return Promise.all([started, pack]).then(function (parts) {
+    var err = self.__iamrefPolicyLoad(new Uint8Array(parts[1]));
+    if (err) {
+      throw new Error(err);
+    }
+  });
+}
