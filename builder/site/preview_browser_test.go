@@ -79,7 +79,9 @@ func TestPreviewBackForward(t *testing.T) {
 			time.Sleep(20 * time.Millisecond)
 		}
 	}
-	text := func() string { return run(t, ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`)) }
+	text := func() string {
+		return run(t, ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
+	}
 	waitText := func(want string) {
 		t.Helper()
 		deadline := time.Now().Add(30 * time.Second)
