@@ -10,10 +10,11 @@
 //
 //	catalog/<prefix>.json        one service, Policy Sentry's iam-definition schema:
 //	                             {"<prefix>": {"service_name", "prefix", "privileges", "resources", "conditions"}}.
-//	                             A file may hold several prefixes (the whole iam-definition.json works).
-//	catalog/<name>.md            a catalog note in Policy Sentry's note format (front matter,
+//	                             One service a file, the one the file is named by (cmd/snapshot
+//	                             splits a whole iam-definition.json that way).
+//	catalog/<prefix>.md          a catalog note in Policy Sentry's note format (front matter,
 //	                             "- prefix:", "### Action" headings, "- description:", "- access level:",
-//	                             a fenced JSON object of resource types).
+//	                             a fenced JSON object of resource types), named by its prefix too.
 //	catalog/snapshot.yaml        date and source of the catalog snapshot, and the npm package,
 //	                             version and integrity it was converted from (builder/upstream).
 //	catalog/kept.jsonl           facts the source lacks, kept from the earlier snapshot that had
@@ -54,8 +55,15 @@
 //
 // Load reports every problem it finds, each as "file:line:col: message",
 // and returns them together as a diag.List; a catalog with errors is not
-// returned. Nothing is dropped silently: names the catalog cannot resolve
-// (a resource type an action names but its service does not define, an
-// action a risk list names) are kept, and the site's data-quality page
-// lists them.
+// returned (LoadPartial returns what loaded, for a build that goes on to
+// check the rest of the content). Names are held to what a page path can
+// carry: "." and ".." are no names, an action's name (its page's path
+// segment as it is) holds no "/", "\", "?", "#", "%", space or control
+// character, a name has at most MaxName bytes and a text at most MaxText
+// characters, two actions that differ only in case
+// are one action to IAM and an error here, and a URL names no scheme but
+// http or https. Nothing is dropped silently: names the catalog cannot
+// resolve (a resource type an action names but its service does not
+// define, an action a risk list names) are kept, and the site's
+// data-quality page lists them.
 package catalog

@@ -1,10 +1,13 @@
 package catalog
 
 import (
-	"fmt"
 	"strings"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/iamref/iamref/builder/diag"
+	"github.com/iamref/iamref/builder/yamlpos"
+	"github.com/iamref/iamref/internal/safeurl"
 )
 
 // FeatureNames are the IAM features a service page reports, in display order,
@@ -29,42 +32,58 @@ func readFeatures(file string, src []byte, c *Catalog) diag.List {
 			Note      string `yaml:"note"`
 		} `yaml:"features"`
 	}
-	if _, errs := decodeYAML(file, src, &doc); errs != nil {
+	root, errs := decodeYAML(file, src, &doc)
+	if errs != nil {
 		return errs
 	}
-	var errs diag.List
-	bad := func(format string, args ...any) {
-		errs = append(errs, &diag.Diagnostic{File: file, Msg: fmt.Sprintf(format, args...)})
+	// at is the place of a node, the file's first line without one.
+	at := func(n *yaml.Node, format string, args ...any) {
+		line, col := 1, 1
+		if n != nil {
+			line, col = n.Line, n.Column
+		}
+		errs.Add(file, line, col, format, args...)
 	}
+	svcNode, featNode := yamlpos.Key(root, "service"), yamlpos.Key(root, "features")
 	want := strings.TrimSuffix(file[strings.LastIndex(file, "/")+1:], ".yaml")
 	if doc.Service != want {
-		bad("service %q does not match the file name (want %q)", doc.Service, want)
+		at(svcNode, "service %q does not match the file name (want %q)", doc.Service, want)
+	}
+	if u := yamlpos.Key(yamlpos.Key(root, "source"), "url"); u != nil {
+		if scheme := safeurl.Check(u.Value, "http", "https"); scheme != "" {
+			at(u, "source.url: a %s: URL; only http and https links are allowed", scheme)
+		}
 	}
 	s := c.Service(doc.Service)
 	if s == nil {
-		bad("service %q is not in the catalog", doc.Service)
+		if !c.Broken(doc.Service) {
+			at(svcNode, "service %q is not in the catalog", doc.Service)
+		}
 		return errs
 	}
 	f := &Features{Source: doc.Source}
 	for _, fn := range FeatureNames {
 		e, ok := doc.Features[fn.Key]
 		if !ok {
-			bad("feature %q is missing", fn.Key)
+			at(featNode, "feature %q is missing", fn.Key)
 			continue
 		}
 		if e.Supported == nil {
-			bad("feature %q: supported must be true or false", fn.Key)
+			at(yamlpos.Key(featNode, fn.Key), "feature %q: supported must be true or false", fn.Key)
 			continue
 		}
 		f.Entries = append(f.Entries, Feature{Key: fn.Key, Title: fn.Title, Supported: *e.Supported, Note: e.Note})
 	}
-	for k := range doc.Features {
-		known := false
-		for _, fn := range FeatureNames {
-			known = known || fn.Key == k
-		}
-		if !known {
-			bad("unknown feature %q", k)
+	if featNode != nil && featNode.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(featNode.Content); i += 2 {
+			k := featNode.Content[i]
+			known := false
+			for _, fn := range FeatureNames {
+				known = known || fn.Key == k.Value
+			}
+			if !known {
+				at(k, "unknown feature %q", k.Value)
+			}
 		}
 	}
 	if len(errs) == 0 {

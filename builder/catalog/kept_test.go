@@ -128,7 +128,8 @@ func TestKeptErrors(t *testing.T) {
 func TestCategories(t *testing.T) {
 	c := load(t, map[string]string{
 		"catalog/demo.json": newDemo,
-		"catalog/b.json":    `{"b": {"service_name": "B", "prefix": "b"}, "a": {"service_name": "A", "prefix": "a"}}`,
+		"catalog/b.json":    `{"b": {"service_name": "B", "prefix": "b"}}`,
+		"catalog/a.json":    `{"a": {"service_name": "A", "prefix": "a"}}`,
 		"catalog/service-categories.json": string(EncodeCategories(CategoriesDoc{Source: PackageRef{"p", "1"}, Categories: []CategoryDoc{
 			{Key: "compute", Name: "Compute", Services: []string{"demo", "a"}},
 		}})),

@@ -11,6 +11,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -22,10 +23,24 @@ import (
 // Load reads the catalog from a content directory (see the package doc for
 // the layout). It reports every problem at once as a diag.List.
 func Load(content fs.FS) (*Catalog, error) {
+	c, errs := LoadPartial(content)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// LoadPartial reads the catalog as Load does, but returns what loaded
+// along with every problem: the services of the files without errors,
+// and Broken naming the prefixes of the others, so that a build can go on
+// to check the rest of the content (guides, policies, history) and report
+// its problems too, without a cascade of errors about the broken services.
+func LoadPartial(content fs.FS) (*Catalog, diag.List) {
 	var errs diag.List
+	c := &Catalog{broken: map[string]bool{}}
 	files, err := fs.Glob(content, "catalog/*")
 	if err != nil {
-		return nil, err
+		return c, diag.From("catalog", err)
 	}
 	sort.Strings(files)
 
@@ -42,7 +57,7 @@ func Load(content fs.FS) (*Catalog, error) {
 		}
 		src, err := fs.ReadFile(content, f)
 		if err != nil {
-			results[i].errs = diag.List{{File: f, Msg: err.Error()}}
+			results[i].errs = diag.From(f, err)
 			return
 		}
 		results[i].sum = sha256.Sum256(src)
@@ -57,7 +72,6 @@ func Load(content fs.FS) (*Catalog, error) {
 		}
 	})
 
-	c := &Catalog{}
 	h := sha256.New()
 	byPrefix := map[string]*Service{}
 	extra := map[string][]byte{} // the non-service files, read below
@@ -73,22 +87,27 @@ func Load(content fs.FS) (*Catalog, error) {
 			extra[f] = src
 			continue
 		case path.Ext(f) == ".json", path.Ext(f) == ".md":
-		case path.Ext(f) == ".yaml", path.Ext(f) == ".yml":
+		case f == "catalog/snapshot.yaml", f == "catalog/access-level-overrides.yml", f == GlobalKeyDescriptionsFile:
 			continue // read below
 		default:
-			errs = append(errs, &diag.Diagnostic{File: f, Msg: "unexpected file in catalog/ (want <prefix>.json, <name>.md, snapshot.yaml, access-level-overrides.yml, " + nonServiceList + " or " + GlobalKeyDescriptionsFile[len("catalog/"):] + ")"})
+			errs = append(errs, &diag.Diagnostic{File: f, Msg: "unexpected file in catalog/ (want <prefix>.json, <prefix>.md, snapshot.yaml, access-level-overrides.yml, " + nonServiceList + " or " + GlobalKeyDescriptionsFile[len("catalog/"):] + ")"})
 			continue
 		}
 		r := results[i]
 		fmt.Fprintf(h, "%s %x\n", f, r.sum)
 		errs = append(errs, r.errs...)
+		if len(r.errs) > 0 {
+			c.broken[FilePrefix(f)] = true
+			continue
+		}
 		for _, s := range r.services {
 			key := strings.ToLower(s.Prefix)
 			if key == "" {
 				continue
 			}
 			if prev := byPrefix[key]; prev != nil {
-				errs = append(errs, &diag.Diagnostic{File: f, Msg: fmt.Sprintf("service prefix %q is already defined in %s: a prefix must be defined by exactly one file", s.Prefix, prev.File)})
+				errs.Add(f, s.Line, s.Col, "service prefix %q is already defined in %s:%d: a prefix must be defined by exactly one file", s.Prefix, prev.File, prev.Line)
+				c.broken[key] = true
 				continue
 			}
 			byPrefix[key] = s
@@ -96,12 +115,15 @@ func Load(content fs.FS) (*Catalog, error) {
 			c.Services = append(c.Services, s)
 		}
 	}
+	if len(c.Services) == 0 && len(c.broken) == 0 {
+		errs.Add("catalog", 0, 0, "no services: the catalog is catalog/<prefix>.json (Policy Sentry's schema) or catalog/<prefix>.md (a catalog note), one service a file")
+	}
 
 	if src, err := fs.ReadFile(content, "catalog/snapshot.yaml"); err == nil {
 		fmt.Fprintf(h, "catalog/snapshot.yaml %x\n", sha256.Sum256(src))
 		errs = append(errs, readSnapshot("catalog/snapshot.yaml", src, c)...)
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		errs = append(errs, &diag.Diagnostic{File: "catalog/snapshot.yaml", Msg: err.Error()})
+		errs = append(errs, diag.From("catalog/snapshot.yaml", err)...)
 	}
 	overrides, overridesErr := fs.ReadFile(content, "catalog/access-level-overrides.yml")
 	if overridesErr == nil {
@@ -128,7 +150,7 @@ func Load(content fs.FS) (*Catalog, error) {
 	if overridesErr == nil {
 		errs = append(errs, readOverrides("catalog/access-level-overrides.yml", overrides, c)...)
 	} else if !errors.Is(overridesErr, fs.ErrNotExist) {
-		errs = append(errs, &diag.Diagnostic{File: "catalog/access-level-overrides.yml", Msg: overridesErr.Error()})
+		errs = append(errs, diag.From("catalog/access-level-overrides.yml", overridesErr)...)
 	}
 	errs = append(errs, readRisks(content, c)...)
 	featureFiles, _ := fs.Glob(content, "services/*.yaml")
@@ -136,16 +158,19 @@ func Load(content fs.FS) (*Catalog, error) {
 	for _, f := range featureFiles {
 		src, err := fs.ReadFile(content, f)
 		if err != nil {
-			errs = append(errs, &diag.Diagnostic{File: f, Msg: err.Error()})
+			errs = append(errs, diag.From(f, err)...)
 			continue
 		}
 		errs = append(errs, readFeatures(f, src, c)...)
 	}
-	if err := errs.Err(); err != nil {
-		return nil, err
-	}
-	return c, nil
+	errs.Sort()
+	return c, errs
 }
+
+// Broken reports whether the file of a service prefix failed to load: a
+// partial catalog (LoadPartial) lacks the service, and what names it is
+// not to blame.
+func (c *Catalog) Broken(prefix string) bool { return c.broken[strings.ToLower(prefix)] }
 
 // decodeYAML decodes a YAML file strictly (yamlpos.Decode) and returns
 // its root node, nil for an empty file.
@@ -212,12 +237,12 @@ func readSnapshot(file string, src []byte, c *Catalog) diag.List {
 	if errs != nil {
 		return errs
 	}
-	if len(s.Date) != len("2006-01-02") {
+	if t, err := time.Parse("2006-01-02", s.Date); err != nil || t.Format("2006-01-02") != s.Date {
 		line, col := 1, 0
 		if n := yamlpos.Key(root, "date"); n != nil {
 			line, col = n.Line, n.Column
 		}
-		return diag.List{diag.At(file, line, col, "date %q: want YYYY-MM-DD", s.Date)}
+		return diag.List{diag.At(file, line, col, "date %q: want a real date, YYYY-MM-DD", s.Date)}
 	}
 	if (s.Package == "") != (s.Version == "") || s.Package != "" && !strings.HasPrefix(s.Integrity, "sha512-") {
 		return diag.List{diag.At(file, 1, 0, "package, version and integrity (sha512-…) go together")}

@@ -148,19 +148,82 @@ func TestLoadErrors(t *testing.T) {
 "A": {"privilege": "A", "description": "d", "access_level": "Read", "resource_types": {}}}}}`},
 			[]string{"catalog/x.json:2:61: action x:A: unknown access level \"Admin\"", "catalog/x.json:3:1: duplicate action x:A"}},
 		{"note missing field", map[string]string{"catalog/n.md": "# N\n- prefix: n\n## Privileges\n### Foo\n- access level: Read\n- resource types\n```\n{}\n```\n"},
-			[]string{"catalog/n.md:4: action Foo: \"- description:\" is missing"}},
+			[]string{"catalog/n.md:4:5: action Foo: \"- description:\" is missing"}},
 		{"note bad JSON and level", map[string]string{"catalog/n.md": "# N\n- prefix: n\n## Privileges\n### Foo\n- description: d\n- access level: Reed\n- resource types\n```\n{\n \"\": {\"resource_type\": \"\" \"required\": false}\n}\n```\n"},
-			[]string{"catalog/n.md:6: action Foo: unknown access level \"Reed\"", "catalog/n.md:10:27: action Foo: invalid JSON"}},
-		{"prefix defined twice", map[string]string{"catalog/a.json": `{"n": {"service_name": "N", "prefix": "n"}}`, "catalog/n.md": "# N\n- prefix: n\n"},
-			[]string{"catalog/n.md: service prefix \"n\" is already defined in catalog/a.json"}},
+			[]string{"catalog/n.md:6:17: action Foo: unknown access level \"Reed\"", "catalog/n.md:10:27: action Foo: invalid JSON"}},
+		{"prefix defined twice", map[string]string{"catalog/n.json": `{"n": {"service_name": "N", "prefix": "n"}}`, "catalog/n.md": "# N\n- prefix: n\n"},
+			[]string{"catalog/n.md:2:11: service prefix \"n\" is already defined in catalog/n.json:1: a prefix must be defined by exactly one file"}},
 		{"unknown key", map[string]string{"catalog/x.json": `{"x": {"service_name": "X", "prefix": "x", "colour": 1}}`},
 			[]string{"catalog/x.json:1:44: service x: unknown key \"colour\" (want service_name, prefix,"}},
 		{"note front matter", map[string]string{"catalog/n.md": "---\r\ntitle: N\r\ncolour: red\r\n---\r\n# N\r\n- prefix: n\r\n## Privileges\r\n### Foo\r\n"},
-			[]string{`catalog/n.md:3:1: front matter: unknown key "colour"`, "catalog/n.md:8: action Foo: \"- description:\" is missing"}},
+			[]string{`catalog/n.md:3:1: front matter: unknown key "colour"`, "catalog/n.md:8:5: action Foo: \"- description:\" is missing"}},
 		{"note front matter never closed", map[string]string{"catalog/n.md": "---\ntitle: N\n# N\n"},
 			[]string{`catalog/n.md:1:1: front matter opened with "---" is never closed`}},
 		{"snapshot date", map[string]string{"catalog/x.json": `{"x": {"service_name": "X", "prefix": "x"}}`, "catalog/snapshot.yaml": "source: s\ndate: 2026-6-1\n"},
-			[]string{`catalog/snapshot.yaml:2:7: date "2026-6-1": want YYYY-MM-DD`}},
+			[]string{`catalog/snapshot.yaml:2:7: date "2026-6-1": want a real date, YYYY-MM-DD`}},
+		// Only its length was checked: 2026-99-99 reached the sitemap.
+		{"snapshot date not a date", map[string]string{"catalog/x.json": `{"x": {"service_name": "X", "prefix": "x"}}`, "catalog/snapshot.yaml": "date: \"2026-99-99\"\n"},
+			[]string{`catalog/snapshot.yaml:1:7: date "2026-99-99": want a real date, YYYY-MM-DD`}},
+		{"snapshot date February 30", map[string]string{"catalog/x.json": `{"x": {"service_name": "X", "prefix": "x"}}`, "catalog/snapshot.yaml": "date: 2026-02-30\n"},
+			[]string{`catalog/snapshot.yaml:1:7: date "2026-02-30"`}},
+		// A file named for another prefix, or holding several, or none.
+		{"file name is not the prefix", map[string]string{"catalog/chime.json": `{"chimesdk": {"service_name": "X", "prefix": "chimesdk"}}`},
+			[]string{`catalog/chime.json:1:2: service "chimesdk" in chime.json: a catalog file is named by the prefix of its service (catalog/chimesdk.json)`}},
+		{"note name is not the prefix", map[string]string{"catalog/chime.md": "# N\n- prefix: chimesdk\n"},
+			[]string{`catalog/chime.md:2:11: service "chimesdk" in chime.md: a catalog file is named by the prefix of its service (catalog/chimesdk.md)`}},
+		{"several services in a file", map[string]string{"catalog/a.json": "{\"a\": {\"service_name\": \"A\", \"prefix\": \"a\"},\n \"b\": {\"service_name\": \"B\", \"prefix\": \"b\"}}"},
+			[]string{`catalog/a.json:2:2: a second service "b" in this file (the first, "a", is at line 1): a catalog file holds one service`}},
+		{"no service in a file", map[string]string{"catalog/demo.json": "{}", "catalog/x.json": `{"x": {"service_name": "X", "prefix": "x"}}`},
+			[]string{`catalog/demo.json:1:1: no service in this file: want {"demo": {`}},
+		{"no services at all", map[string]string{"catalog/snapshot.yaml": "date: \"2026-06-14\"\n"},
+			[]string{`catalog: no services: the catalog is catalog/<prefix>.json`}},
+		{"unexpected YAML in catalog", map[string]string{"catalog/x.json": `{"x": {"service_name": "X", "prefix": "x"}}`, "catalog/extra.yaml": "a: 1\n"},
+			[]string{`catalog/extra.yaml: unexpected file in catalog/`}},
+		// Names that would leave their place.
+		{"dot names", map[string]string{"catalog/x.json": `{"x": {"service_name": "X", "prefix": "x", "privileges": {
+"..": {"privilege": "..", "description": "d", "access_level": "Read", "resource_types": {"": {"resource_type": "", "required": false, "condition_keys": [".."], "dependent_actions": []}}},
+".": {"privilege": ".", "description": "d", "access_level": "Read", "resource_types": {}},
+"B": {"privilege": "B", "description": "d", "access_level": "Read", "resource_types": {"": {"resource_type": "", "required": false, "condition_keys": [".."], "dependent_actions": []}}}},
+"resources": {"..": {"resource": "..", "arn": "arn:x", "condition_keys": []}, "r": {"resource": "r", "arn": "arn:x", "condition_keys": ["."]}},
+"conditions": {".": {"condition": ".", "description": "d", "type": "String"}}}}`},
+			[]string{`catalog/x.json:2:1: action name "..": "." and ".." are not names`, `catalog/x.json:3:1: action name "."`,
+				`catalog/x.json:4:152: condition key name ".."`, `catalog/x.json:5:15: resource type name ".."`, `catalog/x.json:5:137: condition key name "."`,
+				`catalog/x.json:6:16: condition key name "."`}},
+		{"dot action in a note", map[string]string{"catalog/n.md": "# N\n- prefix: n\n## Privileges\n### ..\n"},
+			[]string{`catalog/n.md:4:5: action name ".."`}},
+		{"action names that change the path", map[string]string{"catalog/x.json": `{"x": {"service_name": "X", "prefix": "x", "privileges": {
+"a/b": {"privilege": "a/b", "description": "d", "access_level": "Read", "resource_types": {}},
+"Get?x": {"privilege": "Get?x", "description": "d", "access_level": "Read", "resource_types": {}},
+"Get Thing": {"privilege": "Get Thing", "description": "d", "access_level": "Read", "resource_types": {}},
+"Get-Thing_2": {"privilege": "Get-Thing_2", "description": "d", "access_level": "Read", "resource_types": {}}}}}`},
+			[]string{`catalog/x.json:2:1: action name "a/b": '/' is not in an action's name`, `catalog/x.json:3:1: action name "Get?x": '?'`,
+				`catalog/x.json:4:1: action name "Get Thing": ' '`}},
+		{"action name with a slash in a note", map[string]string{"catalog/n.md": "# N\n- prefix: n\n## Privileges\n### Get/Thing\n"},
+			[]string{`catalog/n.md:4:5: action name "Get/Thing": '/'`}},
+		{"long name", map[string]string{"catalog/x.json": `{"x": {"service_name": "X", "prefix": "x", "privileges": {"` + strings.Repeat("A", 201) + `": {}}}}`},
+			[]string{`catalog/x.json:1:59: action name of 201 bytes: a name may have at most 200`}},
+		{"long description", map[string]string{"catalog/x.json": `{"x": {"service_name": "X", "prefix": "x", "privileges": {"A": {"privilege": "A", "description": "` + strings.Repeat("é", 8193) + `", "access_level": "Read", "resource_types": {}}}}}`},
+			[]string{`catalog/x.json:1:98: action x:A: description: 8193 characters, more than the 8192 a catalog text may have`}},
+		// Actions IAM treats as one.
+		{"case duplicates", map[string]string{"catalog/x.json": `{"x": {"service_name": "X", "prefix": "x", "privileges": {
+"AcceptDelegate": {"privilege": "AcceptDelegate", "description": "d", "access_level": "Write", "resource_types": {}},
+"acceptdelegate": {"privilege": "acceptdelegate", "description": "d", "access_level": "Write", "resource_types": {}}}}}`},
+			[]string{`catalog/x.json:3:1: action x:acceptdelegate differs only in case from x:AcceptDelegate (line 2): IAM ignores the case of action names`}},
+		{"case duplicates in a note", map[string]string{"catalog/n.md": "# N\n- prefix: n\n## Privileges\n### Foo\n- description: d\n- access level: Read\n- resource types\n```\n{}\n```\n### FOO\n"},
+			[]string{`catalog/n.md:11:5: action FOO differs only in case from Foo (line 4)`}},
+		// javascript: links would surface only as #ZgotmplZ in the pages.
+		{"script URLs", map[string]string{"catalog/x.json": `{"x": {"service_name": "X", "prefix": "x", "service_authorization_url": "javascript:alert(1)", "privileges": {
+"A": {"privilege": "A", "description": "d", "access_level": "Read", "api_documentation_link": " JaVa\tScRiPt:alert(1)", "resource_types": {}}}}}`,
+			"services/x.yaml": "service: x\nsource: {name: n, url: \"data:text/html,x\"}\nfeatures: {}\n"},
+			[]string{`catalog/x.json:1:73: service x: service_authorization_url: a javascript: URL; only http and https links are allowed`,
+				`catalog/x.json:2:95: action x:A: api_documentation_link: a javascript: URL`, `services/x.yaml:2:24: source.url: a data: URL`}},
+		// Feature errors at their lines.
+		{"feature positions", map[string]string{"catalog/x.json": `{"x": {"service_name": "X", "prefix": "x"}}`,
+			"services/x.yaml": "service: y\nfeatures:\n  identity_based_policies: {supported: true}\n  colour: {supported: true}\n",
+			"services/z.yaml": "service: x\nfeatures:\n  identity_based_policies: {note: n}\n"},
+			[]string{`services/x.yaml:1:10: service "y" does not match the file name (want "x")`, `services/x.yaml:1:10: service "y" is not in the catalog`,
+				`services/z.yaml:1:10: service "x" does not match`, `services/z.yaml:3:3: feature "resource_level_permissions" is missing`,
+				`services/z.yaml:3:28: feature "identity_based_policies": supported must be true or false`}},
 		{"features", map[string]string{"catalog/x.json": `{"x": {"service_name": "X", "prefix": "x"}}`, "services/x.yaml": "service: x\nfeatures:\n  identity_based_policies: {supported: maybe}\n"},
 			[]string{"services/x.yaml:3:"}},
 	}
@@ -301,5 +364,28 @@ func TestClip(t *testing.T) {
 		if got != tt.want || !utf8.ValidString(got) {
 			t.Errorf("clip(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
 		}
+	}
+}
+
+// TestLoadPartial: the services that loaded come back with every problem,
+// and the prefix of a file that failed is known to be broken, so that a
+// build can check the rest of the content without blaming that service.
+func TestLoadPartial(t *testing.T) {
+	c, errs := LoadPartial(fstest.MapFS{
+		"catalog/demo.json":   {Data: []byte(goodService)},
+		"catalog/broken.json": {Data: []byte(`{"broken": {"service_name": "B",`)},
+		"catalog/odd.md":      {Data: []byte("# Odd\n- prefix: odd\n## Privileges\n### Foo\n")},
+	})
+	if len(errs) != 4 || errs[0].File != "catalog/broken.json" {
+		t.Errorf("problems = %v", errs)
+	}
+	if c.Service("demo") == nil || c.Service("broken") != nil || c.Service("odd") != nil {
+		t.Errorf("services = %v", c.Services)
+	}
+	if !c.Broken("broken") || !c.Broken("odd") || c.Broken("demo") || c.Broken("nowhere") {
+		t.Errorf("Broken: broken %v odd %v demo %v nowhere %v", c.Broken("broken"), c.Broken("odd"), c.Broken("demo"), c.Broken("nowhere"))
+	}
+	if _, err := Load(fstest.MapFS{"catalog/broken.json": {Data: []byte("{")}}); err == nil {
+		t.Error("Load returned a catalog with errors")
 	}
 }

@@ -14,6 +14,7 @@ type Catalog struct {
 	keys      map[string]*KeyUsage
 	keyList   []*KeyUsage
 	overrides []OverrideEntry
+	broken    map[string]bool // LoadPartial: prefixes whose file failed
 	kept      *Kept
 	// Categories are the service categories of the catalog's source, in
 	// its order; nil when the content has none (catalog/service-categories.json).
@@ -50,6 +51,7 @@ type Service struct {
 	ConditionKeys    []*ConditionKey // the service's condition-key table, sorted by name
 	Features         *Features       // nil unless content/services/<prefix>.yaml states them
 	File             string          // the content file that defines the service
+	Line, Col        int             // where in File its prefix is given
 	// AuthorizationURLFrom is set when the URL is kept from an earlier
 	// snapshot whose source had it (see Kept).
 	AuthorizationURLFrom *Provenance
@@ -101,6 +103,7 @@ type ActionResource struct {
 type ResourceType struct {
 	Service       *Service
 	Name          string
+	Line, Col     int // where in the service's file it is defined
 	ARN           string
 	ConditionKeys []string
 	Actions       []*Action // actions naming this type, sorted by name
@@ -120,6 +123,7 @@ func (r *ResourceType) ARNs() []string {
 type ConditionKey struct {
 	Service     *Service
 	Name        string
+	Line, Col   int // where in the service's file it is defined
 	Description string
 	Type        string
 }

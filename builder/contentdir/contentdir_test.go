@@ -99,3 +99,41 @@ func readFS(f fs.FS) (fstest.MapFS, error) {
 	})
 	return m, err
 }
+
+// TestEditorFiles: Read leaves the files of editors and the system out
+// (the loaders never see them), Replace leaves them where they are (a vim
+// swap file survives an update), and verify sees the content as the build
+// does, without them.
+func TestEditorFiles(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "content")
+	writeTree(t, dir, map[string]string{
+		"catalog/chime.json":      "{}",
+		"catalog/.chime.json.swp": "b0VIM",
+		"catalog/chime.json~":     "old",
+		".DS_Store":               "\x00",
+		".git/HEAD":               "ref",
+	})
+	if got := contents(t, dir); !reflect.DeepEqual(got, map[string]string{"catalog/chime.json": "{}"}) {
+		t.Errorf("Read = %v", got)
+	}
+	cur, err := Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := fstest.MapFS{"catalog/chime.json": {Data: []byte(`{"chime": {}}`)}}
+	verify := func(f fs.FS) error {
+		if _, err := fs.Stat(f, "catalog/.chime.json.swp"); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("verify sees the swap file: %v", err)
+		}
+		return nil
+	}
+	if err := Replace(dir, Diff(cur, next), verify); err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]string{"catalog/chime.json": `{"chime": {}}`, "catalog/.chime.json.swp": "b0VIM", "catalog/chime.json~": "old", ".git/HEAD": "ref"} {
+		if data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(p))); err != nil || string(data) != want {
+			t.Errorf("%s after Replace: %q, %v", p, data, err)
+		}
+	}
+}

@@ -80,8 +80,10 @@ func definition(t testing.TB, services ...tService) []byte {
 func load(t testing.TB, date string, services ...tService) *catalog.Catalog {
 	t.Helper()
 	fsys := fstest.MapFS{
-		"catalog/all.json":      {Data: definition(t, services...)},
 		"catalog/snapshot.yaml": {Data: []byte("date: \"" + date + "\"\nsource: test\n")},
+	}
+	for _, s := range services { // one service a file, as the catalog wants
+		fsys["catalog/"+s.prefix+".json"] = &fstest.MapFile{Data: definition(t, s)}
 	}
 	c, err := catalog.Load(fsys)
 	if err != nil {

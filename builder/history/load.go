@@ -26,7 +26,7 @@ func Load(content fs.FS) (*History, error) {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, diag.List{{File: SnapshotsFile, Msg: "missing: the content has no history (see history/README.md)"}}
 		}
-		return nil, diag.List{{File: SnapshotsFile, Msg: err.Error()}}
+		return nil, diag.From(SnapshotsFile, err)
 	}
 	snaps, lines, errs := parseSnapshots(SnapshotsFile, src)
 	if len(errs) > 0 {
@@ -62,7 +62,7 @@ func Load(content fs.FS) (*History, error) {
 			name := FileName(s.Date)
 			data, err := fs.ReadFile(content, name)
 			if err != nil {
-				results[i].errs = diag.List{{File: name, Msg: err.Error()}}
+				results[i].errs = diag.From(name, err)
 				return
 			}
 			if i == 0 {
@@ -161,6 +161,33 @@ func (h *History) Check(c *catalog.Catalog) error {
 			}
 		}
 	}
+	// And what the history has that the catalog lacks, by name.
+	for p := range st.services {
+		s := c.Service(p)
+		if s == nil || s.Prefix != p {
+			diffs = append(diffs, "service "+p+" is in the history but not in the catalog")
+			continue
+		}
+		for name := range st.actions[p] {
+			if a := s.Action(name); a == nil || a.Name != name {
+				diffs = append(diffs, "action "+p+":"+name+" is in the history but not in the catalog")
+			}
+		}
+		for name := range st.resources[p] {
+			if s.ResourceType(name) == nil {
+				diffs = append(diffs, "resource type "+p+"/"+name+" is in the history but not in the catalog")
+			}
+		}
+		keys := map[string]bool{}
+		for _, k := range s.ConditionKeys {
+			keys[k.Name] = true
+		}
+		for name := range st.conditions[p] {
+			if !keys[name] {
+				diffs = append(diffs, "condition key "+name+" of "+p+" is in the history but not in the catalog")
+			}
+		}
+	}
 	var n0, n1, n2, n3 int
 	for p := range st.services {
 		n0++
@@ -176,12 +203,13 @@ func (h *History) Check(c *catalog.Catalog) error {
 		c3 += len(s.ConditionKeys)
 	}
 	if n0 != c0 || n1 != c1 || n2 != c2 || n3 != c3 {
-		diffs = append(diffs, fmt.Sprintf("the history ends with %d services, %d actions, %d resource types, %d condition keys; the catalog has %d, %d, %d, %d", n0, n1, n2, n3, c0, c1, c2, c3))
+		at("the history ends with %d services, %d actions, %d resource types, %d condition keys; the catalog has %d, %d, %d, %d", n0, n1, n2, n3, c0, c1, c2, c3)
 	}
 	sort.Strings(diffs)
+	const shown = 20
 	for i, d := range diffs {
-		if i == 10 {
-			at("and %d more differences between the history and the catalog", len(diffs)-10)
+		if i == shown {
+			at("and %d more differences between the history and the catalog", len(diffs)-shown)
 			break
 		}
 		at("%s", d)

@@ -250,6 +250,10 @@ func TestCheck(t *testing.T) {
 		"the catalog has 1 actions, the history's latest snapshot 9",
 		"action keep:Same is Write in the catalog, Read in the history",
 		"the history ends with 2 services, 9 actions, 3 resource types, 3 condition keys; the catalog has 1, 1, 0, 0",
+		// Named, not only counted.
+		"service fresh is in the history but not in the catalog",
+		"action keep:Desc is in the history but not in the catalog",
+		"condition key keep:K1 of keep is in the history but not in the catalog",
 	} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Check(other catalog) = %v\nwant it to say %q", err, want)

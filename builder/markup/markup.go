@@ -4,7 +4,9 @@
 // matter into a Document: the front matter, the HTML body and the list of
 // headings (for a table of contents and for indexing guide sections in
 // search). The Markdown dialect is CommonMark plus GFM tables and
-// strikethrough. Raw HTML in the source is never passed through. Headings
+// strikethrough. Raw HTML in the source is never passed through, and is an
+// error at its place rather than dropped unseen (HTML comments excepted).
+// Headings
 // get stable ids and a self-link; fenced code blocks are highlighted by
 // chroma with CSS classes only, never inline styles, because the site's
 // Content-Security-Policy forbids them. CSS returns the matching stylesheet
@@ -22,7 +24,8 @@
 //	    url: https://docs.aws.amazon.com/chime/latest/ag/control-access.html
 //	---
 //
-// Unknown keys are errors. Errors are diagnostics (package diag) naming the
+// Unknown keys are errors, and so are links to URLs of a scheme other
+// than http, https and mailto (javascript:, data:). Errors are diagnostics (package diag) naming the
 // file, line and column: "file:line:col: message".
 package markup
 
@@ -77,7 +80,7 @@ func New() *Renderer {
 // Render converts the Markdown file src, named name in error messages. The
 // file must start with front matter carrying a title.
 func (r *Renderer) Render(name string, src []byte) (*Document, error) {
-	yml, body, _, ok, errs := yamlpos.SplitFrontMatter(name, src)
+	yml, body, bodyLine, ok, errs := yamlpos.SplitFrontMatter(name, src)
 	if errs != nil {
 		return nil, errs.Err()
 	}
@@ -89,6 +92,10 @@ func (r *Renderer) Render(name string, src []byte) (*Document, error) {
 		return nil, err
 	}
 	root := r.md.Parser().Parse(text.NewReader(body))
+	if errs := append(checkLinks(name, root, body, bodyLine), checkRawHTML(name, root, body, bodyLine)...); errs != nil {
+		errs.Sort()
+		return nil, errs.Err()
+	}
 	alignCells(root)
 	doc := &Document{FrontMatter: *fm, Headings: collectHeadings(root, body)}
 	var buf bytes.Buffer

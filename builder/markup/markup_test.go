@@ -2,6 +2,7 @@ package markup
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/internal/sitetest"
 	"golang.org/x/tools/txtar"
 )
@@ -158,12 +160,13 @@ func TestRenderFrontMatterErrors(t *testing.T) {
 		{"sources not list", "---\ntitle: t\nsources: x\n---\n", "f.md:3:10: sources: expected a list, not a value"},
 		{"source without url", "---\ntitle: t\nsources:\n  - name: n\n---\n", `f.md:4:5: source "n": url is required`},
 		{"source bad url", "---\ntitle: t\nsources:\n  - name: n\n    url: javascript:alert(1)\n---\n", `f.md:5:10: source "n": url "javascript:alert(1)" is not an absolute http(s) URL`},
-		// yaml/v3 gives syntax errors a line but no column.
-		{"tab indentation", "---\ntitle: t\n\tsummary: s\n---\n", "f.md:3: found a tab character that violates indentation"},
-		{"unterminated quote", "---\ntitle: t\nsummary: s\nservice: \"chime\n---\n", "f.md:4: found unexpected end of stream"},
-		{"syntax on the first line", "---\ntitle: a: b\n---\n", "f.md:2: mapping values are not allowed in this context"},
+		// Syntax errors at their line and column (package yamlpos).
+		{"tab indentation", "---\ntitle: t\n\tsummary: s\n---\n", "f.md:3:1: found character '\\t' that cannot start any token"},
+		{"unterminated quote", "---\ntitle: t\nsummary: s\nservice: \"chime\n---\n", "f.md:4:10: could not find end character of double-quoted text"},
+		{"syntax on the first line", "---\ntitle: a: b\n---\n", "f.md:2:9: mapping values are not allowed in this context"},
+		{"unclosed [", "---\ntitle: t\nsources: [\n  {name: n, url: \"https://a.example/\"}\norder: 1\n---\n", "f.md:3:10: this '[' is never closed (at line 5, column 1: ',' or ']' must be specified)"},
 		{"source without url, in a flow list", "---\ntitle: t\nsources: [{name: n}]\n---\n", `f.md:3:11: source "n": url is required`},
-		{"bad indentation", "---\ntitle: t\n  summary: s\n---\n", "f.md:3: mapping values are not allowed in this context"},
+		{"bad indentation", "---\ntitle: t\n  summary: s\n---\n", "f.md:3:10: mapping values are not allowed in this context"},
 	}
 	r := New()
 	for _, tt := range tests {
@@ -241,6 +244,10 @@ func FuzzRender(f *testing.F) {
 		if strings.Contains(html, `style="`) || strings.Contains(strings.ToLower(html), "<script") {
 			t.Fatalf("unsafe output for %q:\n%s", src, html)
 		}
+		// Raw HTML is an error: only a comment may be left out.
+		if strings.Contains(html, "raw HTML omitted") && !strings.Contains(string(src), "<!--") {
+			t.Fatalf("raw HTML dropped without an error for %q:\n%s", src, html)
+		}
 		seen := map[string]bool{}
 		for _, h := range doc.Headings {
 			if h.ID == "" || seen[h.ID] {
@@ -272,5 +279,75 @@ func BenchmarkRender(b *testing.B) {
 		if _, err := r.Render("bench.md", src.Bytes()); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestRenderLinkSchemes: a link to a javascript: or data: URL is an error
+// at its place in the file (it surfaced only as a defused link in the
+// page); relative, http(s) and mailto links are fine.
+func TestRenderLinkSchemes(t *testing.T) {
+	r := New()
+	src := "---\ntitle: t\n---\n# Links\n\n" +
+		"Fine: [docs](https://docs.aws.amazon.com/), [here](../x/), [mail](mailto:a@example.com), <https://a.example/>.\n\n" +
+		"Bad: [click](javascript:alert(1)) and ![pic](data:text/html,x).\n" +
+		"Spaced: [évil](<java\tScript:alert(1)>) and <vbscript:msgbox>.\n\n" +
+		"[ref]: javascript:void(0)\n\nBy reference: [the ref][ref].\n"
+	_, err := r.Render("guides/demo/intro.md", []byte(src))
+	var list diag.List
+	if !errors.As(err, &list) {
+		t.Fatalf("Render = %v, want diagnostics", err)
+	}
+	want := []string{
+		"guides/demo/intro.md:8:7: a link to a javascript: URL; links may be relative or go to http, https or mailto",
+		"guides/demo/intro.md:8:41: an image to a data: URL; links may be relative or go to http, https or mailto",
+		"guides/demo/intro.md:9:10: a link to a javascript: URL; links may be relative or go to http, https or mailto",
+		"guides/demo/intro.md:9:45: a link to a vbscript: URL; links may be relative or go to http, https or mailto",
+		"guides/demo/intro.md:13:16: a link to a javascript: URL; links may be relative or go to http, https or mailto",
+	}
+	var got []string
+	for _, d := range list {
+		got = append(got, d.Error())
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if _, err := r.Render("ok.md", []byte("---\ntitle: t\n---\n[a](https://a.example/) [b](/b/) [c](#c) [d](mailto:d@example.com)\n")); err != nil {
+		t.Errorf("fine links: %v", err)
+	}
+}
+
+// TestRenderRawHTML: raw HTML, which the pages never show, is an error at
+// its place instead of vanishing from the page ("<key>" in running text is
+// a tag to Markdown); comments, escaped brackets, code and autolinks are
+// fine.
+func TestRenderRawHTML(t *testing.T) {
+	r := New()
+	src := "---\ntitle: t\n---\n# Raw\n\n" +
+		"The key aws:ResourceTag/<key> names a tag.\n\n" +
+		"<script>alert(1)</script>\n\n" +
+		"An <img src=x onerror=alert(1)> image.\n\n" +
+		"<div class=\"note\">\nA note.\n</div>\n"
+	_, err := r.Render("guides/demo/raw.md", []byte(src))
+	var list diag.List
+	if !errors.As(err, &list) {
+		t.Fatalf("Render = %v, want diagnostics", err)
+	}
+	want := []string{
+		`guides/demo/raw.md:6:25: raw HTML "<key>" is not shown`,
+		`guides/demo/raw.md:8:1: raw HTML "<script>alert(1)</script>" is not shown`,
+		`guides/demo/raw.md:10:4: raw HTML "<img src=x onerror=alert(1)>" is not shown`,
+		`guides/demo/raw.md:12:1: raw HTML "<div class=\"note\">" is not shown`,
+	}
+	if len(list) != len(want) {
+		t.Fatalf("got %d diagnostics, want %d:\n%v", len(list), len(want), list)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(list[i].Error(), w) {
+			t.Errorf("diagnostic %d = %s, want %s…", i, list[i].Error(), w)
+		}
+	}
+	fine := "---\ntitle: t\n---\n<!-- a comment -->\n\nThe key aws:ResourceTag/\\<key\\> or `<key>`, and <https://a.example/>.\n\n<!--\nlong\n-->\n\n```html\n<b>x</b>\n```\n"
+	if _, err := r.Render("ok.md", []byte(fine)); err != nil {
+		t.Errorf("no raw HTML: %v", err)
 	}
 }

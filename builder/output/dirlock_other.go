@@ -8,3 +8,6 @@ import "errors"
 func lockDir(string) (unlock func(), ok bool, err error) {
 	return nil, false, errors.ErrUnsupported
 }
+
+// lockCommit: no locks here; builds swap unlocked (see CollisionError).
+func lockCommit(string) (unlock func()) { return func() {} }

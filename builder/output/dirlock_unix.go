@@ -29,3 +29,21 @@ func lockDir(dir string) (unlock func(), ok bool, err error) {
 		f.Close()
 	}, true, nil
 }
+
+// lockCommit takes the lock that lets one build at a time swap its output
+// into the directory parent, waiting for it, and returns its release. The
+// lock is on parent itself; where it cannot be taken, builds go unlocked.
+func lockCommit(parent string) (unlock func()) {
+	f, err := os.Open(parent)
+	if err != nil {
+		return func() {}
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return func() {}
+	}
+	return func() {
+		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}
+}

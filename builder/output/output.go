@@ -1,7 +1,9 @@
 package output
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -15,12 +17,19 @@ import (
 // Dir writes the site into a fresh temporary directory beside the final
 // one; Commit swaps it in only when the whole build succeeded.
 //
-// A build that is killed (SIGKILL, out of memory, power) leaves its
-// temporary directory behind: half a site, hundreds of MB. Each build
-// locks its directory (dirlock_unix.go), and the next build removes every
-// such directory nobody holds, while it renders.
+// The swap exchanges the two directories in one step where the system can
+// (swap_*.go), so the final directory never stops existing, and moves the
+// previous site aside otherwise. A build that is killed (SIGKILL, out of
+// memory, power) leaves its temporary directory behind: half a site,
+// hundreds of MB, or, killed while swapping, a complete one. Each build
+// locks its directory (dirlock_unix.go); the next build puts back the
+// newest complete site if the final directory is missing, and removes
+// every other such directory nobody holds while it renders, but never a
+// complete site while the final directory is missing (Marker).
 type Dir struct {
 	final   string
+	parent  string
+	prefix  string
 	dir     string
 	unlock  func()        // releases the lock on dir; nil where locks are unsupported
 	stale   chan struct{} // closed when the stale directories are gone
@@ -35,13 +44,30 @@ type Dir struct {
 // sees every file written (its site-absolute path, such as /s3/index.html,
 // and its bytes), on the writer's goroutine: the link checker indexes the
 // pages as they are written.
+//
+// New refuses a final directory that holds anything but a previous build
+// (see Check, which also protects the directories the build reads). When
+// final is a symbolic link, the directory it names is replaced.
 func New(final string, onWrite func(file string, data []byte)) (*Dir, error) {
-	final = filepath.Clean(final)
-	parent := filepath.Dir(final)
+	real, err := resolve(final)
+	if err != nil {
+		return nil, err
+	}
+	parent := filepath.Dir(real)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, err
 	}
-	prefix := "." + filepath.Base(final) + ".new-"
+	prefix := "." + filepath.Base(real) + ".new-"
+	// Under the lock no other build is swapping: the only complete site a
+	// build killed between two renames left is put back, and what is at
+	// the final path is checked.
+	unlockCommit := lockCommit(parent)
+	restore(parent, prefix, real)
+	err = checkExisting(final, real)
+	unlockCommit()
+	if err != nil {
+		return nil, err
+	}
 	dir, err := os.MkdirTemp(parent, prefix)
 	if err != nil {
 		return nil, err
@@ -52,13 +78,13 @@ func New(final string, onWrite func(file string, data []byte)) (*Dir, error) {
 	if err := os.Chmod(dir, 0o755); err != nil {
 		return nil, err
 	}
-	o := &Dir{final: final, dir: dir, files: map[string]int64{}, stale: make(chan struct{}), onWrite: onWrite}
+	o := &Dir{final: real, parent: parent, prefix: prefix, dir: dir, files: map[string]int64{}, stale: make(chan struct{}), onWrite: onWrite}
 	if unlock, ok, _ := lockDir(dir); ok {
 		o.unlock = unlock
 	}
 	go func() {
 		defer close(o.stale)
-		removeStale(parent, prefix, dir)
+		removeStale(parent, prefix, dir, real)
 	}()
 	return o, nil
 }
@@ -67,11 +93,10 @@ func New(final string, onWrite func(file string, data []byte)) (*Dir, error) {
 // left alone before a build removes it.
 const staleAfter = time.Minute
 
-// removeStale removes the temporary directories of earlier builds into the
-// same place (name starting with prefix) that no running build holds,
-// leaving own alone. A directory changed in the last minute is left too: a
-// build starting now may not have locked its new directory yet.
-func removeStale(parent, prefix, own string) {
+// leftovers lists the temporary directories of earlier builds into the
+// same place (name starting with prefix), other than own, that no running
+// build holds, each locked: the caller must call unlock for every one.
+func leftovers(parent, prefix, own string, fn func(dir string, fi fs.FileInfo)) {
 	entries, err := os.ReadDir(parent)
 	if err != nil {
 		return
@@ -81,16 +106,78 @@ func removeStale(parent, prefix, own string) {
 		if !e.IsDir() || !strings.HasPrefix(e.Name(), prefix) || p == own {
 			continue
 		}
-		if fi, err := e.Info(); err != nil || time.Since(fi.ModTime()) < staleAfter {
+		fi, err := e.Info()
+		if err != nil {
 			continue
 		}
 		unlock, ok, err := lockDir(p)
 		if err != nil || !ok {
 			continue // a build at work, or no locks here
 		}
-		_ = removeTree(p)
+		fn(p, fi)
 		unlock()
 	}
+}
+
+// restore puts back the newest complete site left beside final when final
+// is missing: a build killed between moving the old site aside and moving
+// its own in (where the system cannot exchange two directories) leaves
+// none. The caller holds the commit lock.
+func restore(parent, prefix, final string) {
+	if _, err := os.Lstat(final); !errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	best, bestTime := "", time.Time{}
+	leftovers(parent, prefix, "", func(dir string, _ fs.FileInfo) {
+		if !isBuild(dir) {
+			return
+		}
+		t := time.Time{}
+		if fi, err := os.Stat(filepath.Join(dir, Marker)); err == nil {
+			t = fi.ModTime()
+		}
+		if best == "" || t.After(bestTime) {
+			best, bestTime = dir, t
+		}
+	})
+	if best != "" {
+		_ = os.Rename(best, final)
+	}
+}
+
+// removeStale removes the temporary directories of earlier builds into the
+// same place that no running build holds, leaving own alone. A directory
+// changed in the last minute is left too: a build starting now may not
+// have locked its new directory yet. While final is missing, complete
+// sites are kept: one of them is all there is.
+func removeStale(parent, prefix, own, final string) {
+	leftovers(parent, prefix, own, func(dir string, fi fs.FileInfo) {
+		if time.Since(fi.ModTime()) < staleAfter {
+			return
+		}
+		if _, err := os.Lstat(final); err != nil && isBuild(dir) {
+			return
+		}
+		_ = removeTree(dir)
+	})
+}
+
+// checkSitePath rejects a site path that is not absolute and clean: a
+// segment "." or ".." (an action named "..") would write outside its
+// place, over another page, or outside the output.
+func checkSitePath(p string) error {
+	if !strings.HasPrefix(p, "/") {
+		return fmt.Errorf("site path %q does not start with /", p)
+	}
+	segs := strings.Split(p[1:], "/")
+	for i, seg := range segs {
+		switch {
+		case seg == "" && i == len(segs)-1: // a directory path's trailing slash
+		case seg == "", seg == ".", seg == "..", strings.ContainsAny(seg, "\\\x00"):
+			return fmt.Errorf("site path %q has the segment %q: a page must not leave its place", p, seg)
+		}
+	}
+	return nil
 }
 
 // FilePath maps a site path to a file: "/a/b/" → a/b/index.html.
@@ -106,6 +193,9 @@ func FilePath(sitePath string) string {
 // the same path twice is an error, so two pages can never silently
 // collide. Safe for concurrent use.
 func (o *Dir) Write(sitePath string, data []byte) error {
+	if err := checkSitePath(sitePath); err != nil {
+		return err
+	}
 	rel := FilePath(sitePath)
 	o.mu.Lock()
 	key := "/" + rel
@@ -187,34 +277,6 @@ func (o *Dir) Bytes() int64 {
 // Path is the temporary directory the files are written into.
 func (o *Dir) Path() string { return o.dir }
 
-// Commit replaces the final directory with the new one.
-func (o *Dir) Commit() error {
-	<-o.stale
-	defer o.release()
-	old := ""
-	if _, err := os.Stat(o.final); err == nil {
-		old = o.dir + ".old"
-		// Hold the old site while it is renamed and removed, so that a
-		// build starting meanwhile does not take it for a stale one.
-		if unlock, ok, _ := lockDir(o.final); ok {
-			defer unlock()
-		}
-		if err := os.Rename(o.final, old); err != nil {
-			return err
-		}
-	}
-	if err := os.Rename(o.dir, o.final); err != nil {
-		if old != "" {
-			_ = os.Rename(old, o.final)
-		}
-		return err
-	}
-	if old != "" {
-		return removeTree(old)
-	}
-	return nil
-}
-
 // release drops the lock on the build's directory.
 func (o *Dir) release() {
 	if o.unlock != nil {
@@ -227,6 +289,13 @@ func (o *Dir) release() {
 // deleting the previous site's 50,000 files and directories one by one
 // would cost as much as writing the new one.
 func removeTree(dir string) error {
+	if fi, err := os.Lstat(dir); err != nil || fi.Mode()&fs.ModeSymlink != 0 {
+		return os.Remove(dir) // a link is removed, never what it names
+	}
+	// The marker goes first: a tree half deleted is no complete site.
+	if err := os.Remove(filepath.Join(dir, Marker)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return os.RemoveAll(dir)

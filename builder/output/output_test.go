@@ -108,6 +108,9 @@ func TestWrite(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(final, "index.html"), []byte("old"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.WriteFile(filepath.Join(final, Marker), markerText, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	var seen []string
 	o, err := New(final, func(file string, data []byte) { seen = append(seen, file+"="+string(data)) })
 	if err != nil {
@@ -138,6 +141,9 @@ func TestWrite(t *testing.T) {
 	}
 	if data, _ := os.ReadFile(filepath.Join(final, "s3", "index.html")); string(data) != "s3" {
 		t.Errorf("after Commit: %q", data)
+	}
+	if data, _ := os.ReadFile(filepath.Join(final, Marker)); string(data) != string(markerText) {
+		t.Errorf("the committed build's marker = %q", data)
 	}
 	o, err = New(final, nil)
 	if err != nil {

@@ -110,7 +110,7 @@ func LoadManaged(fsys fs.FS) ([]*ManagedPolicy, error) {
 		f := files[i]
 		src, err := fs.ReadFile(fsys, f)
 		if err != nil {
-			all[i].errs = diag.List{{File: f, Msg: err.Error()}}
+			all[i].errs = diag.From(f, err)
 			return
 		}
 		all[i].mp, all[i].errs = parseManaged(f, src)
@@ -138,6 +138,21 @@ func LoadManaged(fsys fs.FS) ([]*ManagedPolicy, error) {
 	return out, nil
 }
 
+// ValidPolicyName reports whether IAM would accept n as a policy's name
+// (1 to 128 of letters, digits and +=,.@_-) and it is a page's name, not
+// "." or "..".
+func ValidPolicyName(n string) bool {
+	if n == "" || len(n) > 128 || n == "." || n == ".." {
+		return false
+	}
+	for _, r := range n {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("+=,.@_-", r)) {
+			return false
+		}
+	}
+	return true
+}
+
 func parseManaged(file string, src []byte) (*ManagedPolicy, diag.List) {
 	d := &jsonpos.Decoder{File: file}
 	root, err := jsonpos.Parse(src)
@@ -155,6 +170,10 @@ func parseManaged(file string, src []byte) (*ManagedPolicy, diag.List) {
 		switch m.Key {
 		case "PolicyName":
 			mp.Name = d.OptString(m.Value, m.Key)
+			if mp.Name != "" && !ValidPolicyName(mp.Name) {
+				d.Errorf(m.Value.Pos, "PolicyName %q: IAM names a policy with 1 to 128 letters, digits and +=,.@_- (and \".\" and \"..\" are no names: the page would leave its place)", mp.Name)
+				mp.Name = ""
+			}
 		case "Arn":
 			mp.ARN = d.OptString(m.Value, m.Key)
 		case "DefaultVersionId":

@@ -197,6 +197,9 @@ func TestLoadManagedErrors(t *testing.T) {
 		"policies/Broken.json":  {Data: []byte("{\n  \"PolicyName\": \"Broken\"\n  \"Arn\": null}")},
 		"policies/Types.json":   {Data: []byte(`{"PolicyName": "Types", "Arn": 3, "Deprecated": "no", "Document": []}`)},
 		"policies/Renamed.json": {Data: []byte(`{"PolicyName": "Other", "Document": ` + doc + `}`)},
+		// A name that would leave its place, or that IAM would not take.
+		"policies/...json":  {Data: []byte(`{"PolicyName": "..", "Document": ` + doc + `}`)},
+		"policies/a b.json": {Data: []byte(`{"PolicyName": "a b", "Document": ` + doc + `}`)},
 	}
 	_, err := LoadManaged(fsys)
 	if err == nil {
@@ -204,7 +207,7 @@ func TestLoadManagedErrors(t *testing.T) {
 	}
 	// Diagnostics, sorted by file and position: nobody parses the message.
 	var list diag.List
-	if !errors.As(err, &list) || len(list) != 5 || list[0].File != "policies/Broken.json" || list[0].Line != 3 || list[0].Col != 3 {
+	if !errors.As(err, &list) || len(list) != 7 || list[1].File != "policies/Broken.json" || list[1].Line != 3 || list[1].Col != 3 {
 		t.Errorf("error is not the five diagnostics, sorted: %#v", err)
 	}
 	for _, want := range []string{
@@ -213,6 +216,8 @@ func TestLoadManagedErrors(t *testing.T) {
 		"policies/Types.json:1:49: Deprecated: want true or false, found string",
 		"policies/Types.json:1:67: Document: want an object, found array",
 		"policies/Renamed.json:1:1: PolicyName \"Other\" does not match the file name",
+		`policies/...json:1:16: PolicyName "..": IAM names a policy with 1 to 128 letters, digits and +=,.@_- (and "." and ".." are no names`,
+		`policies/a b.json:1:16: PolicyName "a b": IAM names a policy`,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not contain %q:\n%v", want, err)
@@ -221,6 +226,8 @@ func TestLoadManagedErrors(t *testing.T) {
 	delete(fsys, "policies/Broken.json")
 	delete(fsys, "policies/Types.json")
 	delete(fsys, "policies/Renamed.json")
+	delete(fsys, "policies/...json")
+	delete(fsys, "policies/a b.json")
 	fsys["policies/A.json"] = &fstest.MapFile{Data: []byte(`{"PolicyName": "A", "Arn": null, "UpdateDate": null, "Deprecated": true, "Document": {"Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}, "Version": "2012-10-17"}}`)}
 	ps, err := LoadManaged(fsys)
 	if err != nil {

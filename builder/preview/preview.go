@@ -21,6 +21,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/iamref/iamref/builder/contentfs"
 	"github.com/iamref/iamref/builder/output"
 	"github.com/iamref/iamref/builder/redirects"
 )
@@ -72,16 +73,7 @@ func Serve(ctx context.Context, sc Config) error {
 		return err
 	}
 	rl := newReloader(sc.Dir)
-	mux := http.NewServeMux()
-	mux.HandleFunc("/_iamref/events", rl.events)
-	mux.Handle("/", FileServer(sc.Dir))
-	// Every response is checked again on every use: the preview names some
-	// files by fixed names (the search index) whose bytes change.
-	noCache := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "no-cache")
-		mux.ServeHTTP(w, r)
-	})
-	srv := &http.Server{Handler: noCache, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: handler(sc.Dir, rl), ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(sc.Log, "serving %s on http://%s/\n", sc.Dir, ln.Addr())
 	if sc.Ready != nil {
 		sc.Ready(ln.Addr().String())
@@ -136,7 +128,9 @@ type tree map[string]stamp
 
 type stamp struct{ size, mod int64 }
 
-// snapshotTree records every file in dirs.
+// snapshotTree records every file in dirs, without the files of editors
+// and the system, which the build ignores (package contentfs): vim
+// rewrites its swap file as one types, which must not rebuild the site.
 func snapshotTree(dirs []string) tree {
 	t := tree{}
 	for _, d := range dirs {
@@ -144,6 +138,12 @@ func snapshotTree(dirs []string) tree {
 			continue
 		}
 		_ = filepath.WalkDir(d, func(p string, e fs.DirEntry, err error) error {
+			if err == nil && p != d && contentfs.Ignored(e.Name()) {
+				if e.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
 			if err != nil || e.IsDir() {
 				return nil
 			}
@@ -292,14 +292,59 @@ func (r *reloader) closeAll() {
 	}
 }
 
+// handler is the preview's whole server: the reload events and the site,
+// GET and HEAD only, every response with SiteHeaders and Cache-Control:
+// no-cache (also the redirects the mux makes to a cleaned path).
+func handler(dir string, rl *reloader) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/_iamref/events", rl.events)
+	mux.Handle("/", FileServer(dir))
+	// Every response is checked again on every use: the preview names some
+	// files by fixed names (the search index) whose bytes change.
+	noCache := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-cache")
+		mux.ServeHTTP(w, r)
+	})
+	return readOnly(noCache)
+}
+
+// SiteHeaders are the headers the production host sends with every
+// response (netlify.toml's [[headers]] for "/*"; a test holds the two
+// equal): the preview sends them too, so that a page the
+// Content-Security-Policy would break in production breaks in preview.
+var SiteHeaders = map[string]string{
+	"Content-Security-Policy": "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+	"X-Content-Type-Options":  "nosniff",
+	"Referrer-Policy":         "strict-origin-when-cross-origin",
+	"X-Frame-Options":         "DENY",
+}
+
+// readOnly answers only GET and HEAD, as a static host does: any other
+// method is 405 Method Not Allowed (POST, PUT, DELETE and TRACE got the
+// page). Every response, a 405 too, carries SiteHeaders.
+func readOnly(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for k, v := range SiteHeaders {
+			w.Header().Set(k, v)
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "405 method not allowed: the site is static (GET and HEAD only)", http.StatusMethodNotAllowed)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
 // FileServer serves a built site the way the production host does:
 // directory paths serve index.html, missing paths serve 404.html with status
 // 404, and a precompressed .br or .gz copy is served with the right
 // Content-Encoding when the client accepts it. WebAssembly is served as
-// application/wasm. The directory is looked up on every request, so a
-// rebuild that swaps it is picked up at once.
+// application/wasm. Every response carries SiteHeaders, and methods other
+// than GET and HEAD are refused. The directory is looked up on every
+// request, so a rebuild that swaps it is picked up at once.
 func FileServer(dir string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return readOnly(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := path.Clean("/" + r.URL.Path)
 		if strings.HasSuffix(r.URL.Path, "/") && p != "/" {
 			p += "/"
@@ -339,7 +384,6 @@ func FileServer(dir string) http.Handler {
 			ctype = "application/octet-stream"
 		}
 		w.Header().Set("Content-Type", ctype)
-		w.Header().Set("X-Content-Type-Options", "nosniff")
 		w.Header().Add("Vary", "Accept-Encoding")
 		// The precompressed copy the client accepts most, brotli on a tie.
 		accept := r.Header.Values("Accept-Encoding")
@@ -363,7 +407,7 @@ func FileServer(dir string) http.Handler {
 		defer f.Close()
 		st, _ = f.Stat()
 		http.ServeContent(w, r, "", st.ModTime(), f)
-	})
+	}))
 }
 
 // encodingQ is the weight the Accept-Encoding headers give the content

@@ -9,9 +9,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/BurntSushi/toml"
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestServeRebuildsAndReloads runs the preview server on a content
@@ -190,6 +194,8 @@ func TestEncodingQ(t *testing.T) {
 		{[]string{"*;q=0.3, gzip;q=0"}, 0.3, 0},
 		{[]string{"x-gzip"}, 0, 1},
 		{[]string{"brotli, xgzip"}, 0, 0}, // no substrings
+		{[]string{"xbr, gzip;q=0.1"}, 0, 0.1},
+		{[]string{"br;q=0"}, 0, 0},
 		{[]string{"BR ; Q=0.9"}, 0.9, 0},
 		{[]string{"br;q=2, gzip;q=x"}, 0, 0}, // not weights: ignored
 	} {
@@ -250,5 +256,136 @@ func TestFileServer(t *testing.T) {
 		if resp.Header.Get("Vary") != "Accept-Encoding" || resp.Header.Get("Content-Type") != "text/javascript; charset=utf-8" {
 			t.Errorf("Accept-Encoding %q: headers %v", accept, resp.Header)
 		}
+	}
+}
+
+// TestFileServerHost: only GET and HEAD are answered (POST, PUT, DELETE and
+// TRACE got the page), every response carries the production headers, and
+// no path redirects to another host; for FileServer and for the whole
+// preview server (whose mux redirects unclean paths itself).
+func TestFileServerHost(t *testing.T) {
+	for name, h := range map[string]func(dir string) http.Handler{
+		"FileServer": FileServer,
+		"Serve":      func(dir string) http.Handler { return handler(dir, newReloader(dir)) },
+	} {
+		t.Run(name, func(t *testing.T) { testHost(t, h) })
+	}
+}
+
+func testHost(t *testing.T, h func(dir string) http.Handler) {
+	dir := t.TempDir()
+	for name, data := range map[string]string{"chime/index.html": "chime", "404.html": "not found", "_redirects": "/old /chime/\n"} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := httptest.NewServer(h(dir))
+	defer srv.Close()
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	do := func(method, p string) (*http.Response, string) {
+		t.Helper()
+		req, _ := http.NewRequest(method, srv.URL+p, nil)
+		resp, err := tr.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp, string(body)
+	}
+	for _, m := range []string{"POST", "PUT", "DELETE", "TRACE", "PATCH", "OPTIONS"} {
+		resp, body := do(m, "/chime/")
+		for k, v := range SiteHeaders {
+			if resp.Header.Get(k) != v {
+				t.Errorf("%s /chime/: %s = %q, want %q", m, k, resp.Header.Get(k), v)
+			}
+		}
+		if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != "GET, HEAD" || strings.Contains(body, "chime") {
+			t.Errorf("%s /chime/ = %d, Allow %q, %q; want 405", m, resp.StatusCode, resp.Header.Get("Allow"), body)
+		}
+	}
+	if resp, body := do("HEAD", "/chime/"); resp.StatusCode != 200 || body != "" {
+		t.Errorf("HEAD /chime/ = %d %q", resp.StatusCode, body)
+	}
+	for _, p := range []string{"/chime/", "/nowhere/", "/chime", "/old"} {
+		resp, _ := do("GET", p)
+		for k, v := range SiteHeaders {
+			if resp.Header.Get(k) != v {
+				t.Errorf("GET %s: %s = %q, want %q", p, k, resp.Header.Get(k), v)
+			}
+		}
+		if loc := resp.Header.Get("Location"); strings.HasPrefix(loc, "//") || strings.Contains(loc, "://") || strings.HasPrefix(loc, "/\\") {
+			t.Errorf("GET %s redirects to another host: %s", p, loc)
+		}
+	}
+	// Paths that a browser would read as another host, however spelt.
+	for _, p := range []string{"/%2Fchime", "//chime", "/%2F%2Fchime", "/%5Cchime", "/%2F%5Cevil.example", "//evil.example/", "/./%2Fchime/..", "/%2Fchime/", "///chime"} {
+		resp, _ := do("GET", p)
+		for k, v := range SiteHeaders {
+			if resp.Header.Get(k) != v {
+				t.Errorf("GET %s: %s = %q, want %q", p, k, resp.Header.Get(k), v)
+			}
+		}
+		if loc := resp.Header.Get("Location"); strings.HasPrefix(loc, "//") || strings.HasPrefix(loc, "/\\") || strings.Contains(loc, "://") {
+			t.Errorf("GET %s: Location %q", p, loc)
+		}
+	}
+}
+
+// TestSiteHeadersAreNetlifys: the preview's headers are those netlify.toml
+// sends with every page.
+func TestSiteHeadersAreNetlifys(t *testing.T) {
+	var cfg struct {
+		Headers []struct {
+			For    string
+			Values map[string]string
+		}
+	}
+	if _, err := toml.DecodeFile("../../netlify.toml", &cfg); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range cfg.Headers {
+		if r.For == "/*" {
+			if diff := cmp.Diff(r.Values, SiteHeaders); diff != "" {
+				t.Errorf("SiteHeaders differ from netlify.toml's headers for /* (-netlify +preview):\n%s", diff)
+			}
+			return
+		}
+	}
+	t.Fatal("netlify.toml has no headers for /*")
+}
+
+// TestSnapshotTreeIgnoresEditorFiles: a change to the content is seen; a
+// change to an editor's swap file, lock or backup, which the build does
+// not read, is not (vim rewrites its swap file as one types).
+func TestSnapshotTreeIgnoresEditorFiles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) {
+		t.Helper()
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("catalog/chime.json", "{}")
+	before := snapshotTree([]string{dir})
+	for _, name := range []string{"catalog/.chime.json.swp", "catalog/chime.json~", "catalog/#chime.json#", ".DS_Store", ".git/index"} {
+		write(name, "junk")
+	}
+	if ch := changedFiles(before, snapshotTree([]string{dir})); len(ch) > 0 {
+		t.Errorf("editor files changed the snapshot: %q", ch)
+	}
+	write("catalog/chime.json", "{ }")
+	want := []string{filepath.Join(dir, "catalog", "chime.json")}
+	if ch := changedFiles(before, snapshotTree([]string{dir})); !slices.Equal(ch, want) {
+		t.Errorf("a change to the content: changed %q, want %q", ch, want)
 	}
 }

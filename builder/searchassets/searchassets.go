@@ -284,9 +284,11 @@ func (s *Job) Ready() (*Files, error) {
 	add("/"+execJS+".br", br)
 	add("/"+execJS+".gz", gz)
 	var names [2]string
-	for i, p := range s.parts {
-		names[i] = indexName(i, p.data, s.fixed)
-		add("/"+names[i], p.data)
+	for i := range s.parts {
+		// Only data: br and gz are still being written (Finish waits).
+		data := s.parts[i].data
+		names[i] = indexName(i, data, s.fixed)
+		add("/"+names[i], data)
 	}
 	manifest, err := json.MarshalIndent(search.Manifest{Index: names[0], Descriptions: names[1], Wasm: wasm, WasmExec: execJS}, "", "  ")
 	if err != nil {

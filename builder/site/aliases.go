@@ -53,7 +53,6 @@ func (b *builder) aliases(exists func(string) bool) []redirects.Rule {
 		}
 	}
 	b.removedActionAliases(rs)
-	b.removedServiceRoutes(rs) // promises.go
 	b.promisedKeyAliases(rs, pages)
 	for _, s := range b.cat.Services {
 		var paths []string
@@ -70,7 +69,56 @@ func (b *builder) aliases(exists func(string) bool) []redirects.Rule {
 	for _, s := range b.cat.Services {
 		rs.Add("/iam/"+s.Prefix, ServicePath(s.Prefix))
 	}
+	b.removedServiceAliases(rs, exists)
+	b.removedCompareAliases(rs, exists)
 	return rs.Rules()
+}
+
+// removedServiceAliases keeps the URLs of removed services that have no
+// tombstone of their own (the matrix, the guides): each URL of the
+// manifest under a renamed service's prefix that its successor has too
+// redirects there, and everything else under a removed prefix to the
+// service's tombstone.
+func (b *builder) removedServiceAliases(rs *redirects.Set, exists func(string) bool) {
+	if b.hist == nil {
+		return
+	}
+	for _, r := range b.hist.h.RemovedServices() {
+		if b.cat.Service(r.Service) != nil || !exists(ServicePath(r.Service)) {
+			continue
+		}
+		old := ServicePath(r.Service)
+		if s := b.hist.succ[r.Service]; s != nil {
+			for _, u := range b.manifest {
+				if rest, ok := strings.CutPrefix(u, old); ok && rest != "" && !exists(u) {
+					if to := ServicePath(s.Prefix) + rest; exists(to) {
+						rs.Add(u, to)
+					}
+				}
+			}
+		}
+		rs.Add(old+"*", old)
+	}
+}
+
+// removedCompareAliases sends a published comparison whose page is gone (a
+// policy of it no longer exists, comparePages) to the page of the policy
+// that is left, or to the index of managed policies.
+func (b *builder) removedCompareAliases(rs *redirects.Set, exists func(string) bool) {
+	for _, u := range b.manifest {
+		a, bn, ok := comparePair(u)
+		if !ok || exists(u) {
+			continue
+		}
+		to := PoliciesPath
+		for _, n := range []string{a, bn} {
+			if exists(PolicyPath(n)) {
+				to = PolicyPath(n)
+				break
+			}
+		}
+		rs.Add(u, to)
+	}
 }
 
 // removedActionAliases sends the short links and the lower-case paths of

@@ -33,6 +33,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/contentfs"
 	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/linkcheck"
 	"github.com/iamref/iamref/builder/markup"
@@ -56,6 +57,9 @@ type Config struct {
 	// tool from the module at ModuleRoot ("": found by wasmbuild.ModuleRoot).
 	Search     bool
 	ModuleRoot string
+	// Protect lists the directories the build reads (content, templates,
+	// static): Out may not be, contain or lie inside one (output.Check).
+	Protect []string
 	// PolicyEngine encodes the catalog for the browser and compiles the
 	// policy engine (cmd/policywasm) with the go tool from the module at
 	// ModuleRoot, for the pages that analyse and write policies.
@@ -96,7 +100,13 @@ type builder struct {
 	// which assembles those pages again).
 	policyJobs [2]int
 	keepViews  bool
-	engine     *policyassets.Job // policyengine.go: nil without Config.PolicyEngine
+	// catalogFailed: the catalog had errors and is partial; what depends
+	// on all of it (the history's check against it) is not done.
+	catalogFailed bool
+	// manifest is content/urls.txt, when hasManifest (urls.go).
+	manifest    []string
+	hasManifest bool
+	engine      *policyassets.Job // policyengine.go: nil without Config.PolicyEngine
 	// srchNames and srchFiles are the search's names and every file of
 	// it, and engFiles the policy engine's, for a Session to reuse.
 	srchNames *searchassets.Files
@@ -156,6 +166,11 @@ func (b *builder) base(path, title, desc string, crumbs ...Crumb) Base {
 // Build builds the site. On any error the previous output stays untouched.
 func Build(ctx context.Context, cfg Config) (Stats, error) {
 	start := time.Now()
+	// Before anything is loaded: an output that must not be replaced
+	// fails the build at once.
+	if err := output.Check(cfg.Out, cfg.Protect); err != nil {
+		return Stats{}, err
+	}
 	b, srch, err := prepare(ctx, cfg)
 	if err != nil {
 		return Stats{}, err
@@ -272,45 +287,59 @@ func load(cfg Config) (*builder, error) {
 		cfg.Static = static.FS
 	}
 	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
+	// Every file of the content is read through the ignore rule, within
+	// its size limit and as UTF-8 (package contentfs).
+	cfg.Content = contentfs.New(cfg.Content)
+	// Every stage loads and reports its problems before the build fails:
+	// the templates, the inventory of the content, the catalog (what of it
+	// loaded), the guides, the policies, the history and the assets.
+	var errs diag.List
 	tmpl, err := parseTemplates(cfg.Templates, runtime.GOMAXPROCS(0))
-	if err != nil {
-		return nil, err
-	}
-	cat, err := catalog.Load(cfg.Content)
-	if err != nil {
-		return nil, err
-	}
-	b := &builder{cfg: cfg, cat: cat, md: markup.New(), tmpl: tmpl}
+	errs = append(errs, diag.From("templates", err)...)
+	errs = append(errs, contentfs.Inventory(cfg.Content)...)
+	cat, catErrs := catalog.LoadPartial(cfg.Content)
+	errs = append(errs, catErrs...)
+	b := &builder{cfg: cfg, cat: cat, md: markup.New(), tmpl: tmpl, errs: errs, catalogFailed: len(catErrs) > 0,
+		keys: map[keyRefKey]*KeyRef{}, rows: map[string]*ResourceRow{}}
 	b.info = b.newInfo(nil)
-	if err := b.checkSlugs(); err != nil {
-		return nil, err
-	}
+	b.errs = append(b.errs, diag.From("catalog", b.checkSlugs())...)
 	b.loadGuides()
 	b.loadPolicies()
+	b.loadHistory() // historypages.go: before the pages that show it
+	// The URL manifest (urls.go): the pages keep what it promises.
+	if urls, ok, err := readURLManifest(cfg.Content); err != nil {
+		b.errs = append(b.errs, diag.From(URLManifest, err)...)
+	} else {
+		b.manifest, b.hasManifest = urls, ok
+	}
+	if err := b.assets(); err != nil {
+		b.errs = append(b.errs, diag.From("static", err)...)
+	}
 	if err := b.errs.Err(); err != nil {
 		return nil, err
 	}
-	b.loadHistory() // historypages.go: before the pages that show it
 	return b, nil
 }
 
 // newInfo is the site-wide facts of the pages, with fresh caches of the
-// rendered chrome and fragments; the sections come from prev, made by the
-// loading, when the pages are assembled again.
+// rendered chrome and fragments (none without templates, which failed to
+// parse); the sections come from prev, made by the loading, when the
+// pages are assembled again.
 func (b *builder) newInfo(prev *Info) *Info {
-	i := &Info{Snapshot: b.cat.Snapshot, BaseURL: b.cfg.BaseURL, Dev: b.cfg.Dev, cat: b.cat, chrome: newChromeCache(b.tmpl), fragments: newFragmentCache(b.tmpl)}
+	i := &Info{Snapshot: b.cat.Snapshot, BaseURL: b.cfg.BaseURL, Dev: b.cfg.Dev, cat: b.cat}
+	if b.tmpl != nil {
+		i.chrome, i.fragments = newChromeCache(b.tmpl), newFragmentCache(b.tmpl)
+	}
 	if prev != nil {
 		i.Nav = prev.Nav
 	}
 	return i
 }
 
-// assemble makes every page and file of the site from what load loaded.
+// assemble makes every page and file of the site from what load loaded
+// (the static files, which load hashed, among them).
 func (b *builder) assemble() error {
 	b.keys, b.rows = map[keyRefKey]*KeyRef{}, map[string]*ResourceRow{}
-	if err := b.assets(); err != nil {
-		return err
-	}
 	b.catalogPages()
 	b.policyJobs[0] = len(b.jobs)
 	b.policyPages()
@@ -511,6 +540,9 @@ func (b *builder) checkSlugs() error {
 // reservedSegments are path segments under /<prefix>/ that are not actions.
 var reservedSegments = map[string]bool{"resources": true, "guides": true, "matrix": true, "changes": true, "compare": true}
 
+// guideSlug is the form of a guide's file name, its URL segment.
+var guideSlug = exampleSlug
+
 // loadGuides reads guides/<prefix>/*.md.
 func (b *builder) loadGuides() {
 	b.guides = map[string][]*Guide{}
@@ -520,7 +552,13 @@ func (b *builder) loadGuides() {
 		prefix := path.Base(path.Dir(f))
 		svc := b.cat.Service(prefix)
 		if svc == nil {
-			b.errs = append(b.errs, &diag.Diagnostic{File: f, Msg: fmt.Sprintf("guide for unknown service prefix %q", prefix)})
+			if !b.cat.Broken(prefix) {
+				b.errs = append(b.errs, &diag.Diagnostic{File: f, Msg: fmt.Sprintf("guide for unknown service prefix %q", prefix)})
+			}
+			continue
+		}
+		if slug := strings.TrimSuffix(path.Base(f), ".md"); !guideSlug.MatchString(slug) {
+			b.errs = append(b.errs, &diag.Diagnostic{File: f, Msg: fmt.Sprintf("guide name %q: use lower-case letters, digits and '-' (the name is the guide's URL, %s)", slug, GuidePath(prefix, slug))})
 			continue
 		}
 		doc, ok := b.markdown(f)
@@ -547,7 +585,7 @@ func (b *builder) loadGuides() {
 func (b *builder) markdown(f string) (*markup.Document, bool) {
 	src, err := fs.ReadFile(b.cfg.Content, f)
 	if err != nil {
-		b.errs = append(b.errs, &diag.Diagnostic{File: f, Msg: err.Error()})
+		b.errs = append(b.errs, diag.From(f, err)...)
 		return nil, false
 	}
 	doc, err := b.md.Render(f, src)

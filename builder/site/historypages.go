@@ -200,6 +200,11 @@ type TombstonePage struct {
 	Timeline    []*ChangeView
 	Actions     []history.RemovedEntity // a removed service's actions
 	Labels      map[string]string       // snapshot date → label
+	// Successor is the page of what took a removed service's place, or of
+	// the same action there: AWS renamed the prefix (successors). "" when
+	// nothing did.
+	Successor   string
+	SuccessorID string // the successor as named: "newprefix" or "newprefix:Action"
 
 	hb *historyBuilder // for KeyPage and ResourcePage
 }
@@ -230,10 +235,23 @@ func (p *TombstonePage) First() *history.RemovedEntity { return &p.Records[0] }
 // build error, and the pages are assembled without it.
 func (b *builder) loadHistory() {
 	if _, err := fs.Stat(b.cfg.Content, history.SnapshotsFile); err != nil {
+		// No history is no error; files in history/ without the list
+		// that names them would be left out unread.
+		if entries, _ := fs.ReadDir(b.cfg.Content, history.Dir); len(entries) > 0 {
+			b.errs = append(b.errs, &diag.Diagnostic{File: history.SnapshotsFile, Msg: fmt.Sprintf("missing, but %s/ holds %s: snapshots.yaml lists the history's snapshots, and without it none is read (see history/README.md)", history.Dir, entries[0].Name())})
+		}
 		return
 	}
-	h, err := history.LoadChecked(b.cfg.Content, b.cat)
-	if err != nil {
+	var h *history.History
+	var err error
+	if b.catalogFailed {
+		// Checked against a partial catalog, the history would only
+		// repeat the catalog's errors: its own files are checked alone.
+		_, err = history.Load(b.cfg.Content)
+	} else {
+		h, err = history.LoadChecked(b.cfg.Content, b.cat)
+	}
+	if err != nil || h == nil {
 		b.errs = append(b.errs, diag.From(history.Dir, err)...)
 		return
 	}
@@ -241,7 +259,56 @@ func (b *builder) loadHistory() {
 	for _, s := range h.Snapshots() {
 		hb.labels[s.Date] = s.Label
 	}
+	hb.succ = hb.successors()
 	b.hist = hb
+}
+
+// successors maps each removed service to the live one that took its
+// place, as when AWS renames a prefix: a service added in the snapshot
+// that removed it, with the same name or at least half of its actions
+// (by name). A removed service with no such service, or with several,
+// has none.
+func (hb *historyBuilder) successors() map[string]*catalog.Service {
+	out := map[string]*catalog.Service{}
+	for _, t := range hb.h.Transitions() {
+		added, removed := map[string]string{}, map[string]string{} // prefix → name
+		removedActions := map[string][]string{}
+		for _, c := range t.Changes {
+			switch {
+			case c.Entity == history.ServiceEntity && c.Kind == history.Added && c.Record != nil:
+				added[c.Service] = c.Record.Name
+			case c.Entity == history.ServiceEntity && c.Kind == history.Removed && c.Record != nil:
+				removed[c.Service] = c.Record.Name
+			case c.Entity == history.ActionEntity && c.Kind == history.Removed:
+				removedActions[c.Service] = append(removedActions[c.Service], c.Name)
+			}
+		}
+		for r, rName := range removed {
+			if live := hb.b.cat.Service(r); live != nil {
+				continue // back in the catalog
+			}
+			var found []*catalog.Service
+			for a, aName := range added {
+				s := hb.b.cat.Service(a)
+				if s == nil || s.Prefix != a {
+					continue
+				}
+				same := 0
+				for _, n := range removedActions[r] {
+					if x := s.Action(n); x != nil && x.Name == n {
+						same++
+					}
+				}
+				if strings.EqualFold(rName, aName) || len(removedActions[r]) > 0 && 2*same >= len(removedActions[r]) {
+					found = append(found, s)
+				}
+			}
+			if len(found) == 1 {
+				out[r] = found[0]
+			}
+		}
+	}
+	return out
 }
 
 // historyPages adds the history pages and the tombstones. It runs after the
@@ -264,7 +331,8 @@ type historyBuilder struct {
 	b      *builder
 	h      *history.History
 	labels map[string]string
-	tomb   map[string]bool // tombstone paths
+	tomb   map[string]bool             // tombstone paths
+	succ   map[string]*catalog.Service // removed prefix → its successor (successors)
 	// per service prefix, its transitions (newest first), built once
 	svc    map[string][]history.Transition
 	charts map[string]*Chart                       // per service prefix, shared by its page and its changes page
@@ -724,6 +792,9 @@ func (hb *historyBuilder) tombstones() {
 		removedSvc[r.Service] = r
 		p := newPage(r, "service", r.Service, ServicePath(r.Service))
 		p.ServiceName = r.Record.Name
+		if s := hb.succ[r.Service]; s != nil {
+			p.Successor, p.SuccessorID = ServicePath(s.Prefix), s.Prefix
+		}
 		add(p, &r)
 	}
 	for _, r := range hb.h.Removed() {
@@ -734,6 +805,11 @@ func (hb *historyBuilder) tombstones() {
 		p := newPage(r, "action", r.ID(), ActionPath(stubAction(r.Service, r.Name)))
 		if a := liveLower[strings.ToLower(r.ID())]; a != nil {
 			p.Variant = a
+		}
+		if s := hb.succ[r.Service]; s != nil {
+			if a := s.Action(r.Name); a != nil {
+				p.Successor, p.SuccessorID = ActionPath(a), a.ID()
+			}
 		}
 		if tl, ok := hb.h.Timeline(r.ID()); ok && tl.ID == r.ID() {
 			for i := range tl.Changes {

@@ -234,6 +234,20 @@ func (b *builder) comparePages() map[string][]CompareLink {
 	return byPolicy
 }
 
+// comparePair is the two policies of a comparison's path
+// (/policies/compare/<A>/<B>/).
+func comparePair(u string) (a, b string, ok bool) {
+	rest, ok := strings.CutPrefix(u, PoliciesPath+"compare/")
+	if !ok {
+		return "", "", false
+	}
+	parts := strings.Split(rest, "/")
+	if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] != "" {
+		return "", "", false
+	}
+	return parts[0], parts[1], true
+}
+
 func (b *builder) comparePage(a, bm *Managed) *ComparePage {
 	c := policy.Compare(a.View.Result, bm.View.Result)
 	p := &ComparePage{
@@ -310,22 +324,32 @@ type DriftCellView struct {
 	State *CellView // nil when not granted
 }
 
-// loadTables reads content/docs/*-managed-policy-table.yaml and compares
-// each with the evaluated managed policies.
-func (b *builder) loadTables(results []*policy.Result) {
-	ps := b.pol
+// readTables reads content/docs/*-managed-policy-table.yaml, adding every
+// problem to the build's errors.
+func (b *builder) readTables() []*policy.DocumentedTable {
 	files, _ := fs.Glob(b.cfg.Content, "docs/*-managed-policy-table.yaml")
 	sort.Strings(files)
-	byName := map[string]*policy.Result{}
-	for i, m := range ps.managed {
-		byName[m.Name()] = results[i]
-	}
+	var tables []*policy.DocumentedTable
 	for _, f := range files {
 		t, err := policy.LoadDocumentedTable(b.cfg.Content, f)
 		if err != nil {
 			b.errs = append(b.errs, diag.From(f, err)...)
 			continue
 		}
+		tables = append(tables, t)
+	}
+	return tables
+}
+
+// compareTables compares each documented table with the evaluated
+// managed policies.
+func (b *builder) compareTables(tables []*policy.DocumentedTable, results []*policy.Result) {
+	ps := b.pol
+	byName := map[string]*policy.Result{}
+	for i, m := range ps.managed {
+		byName[m.Name()] = results[i]
+	}
+	for _, t := range tables {
 		dt := &docTable{table: t, services: map[*catalog.Service]bool{}}
 		for _, r := range t.Rows {
 			pfx, _, _ := strings.Cut(r.Action, ":")

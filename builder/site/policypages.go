@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"html/template"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/iamref/iamref/builder/catalog"
 	"github.com/iamref/iamref/builder/diag"
+	"github.com/iamref/iamref/builder/jsonpos"
 	"github.com/iamref/iamref/builder/markup"
 	"github.com/iamref/iamref/builder/policy"
 	"github.com/iamref/iamref/internal/parallel"
@@ -325,6 +327,10 @@ func (b *builder) loadPolicies() {
 		ps.byName[mp.Name] = m
 	}
 	b.loadExamples()
+	tables := b.readTables()
+	if len(b.errs) > 0 {
+		return // the build fails: nothing need be evaluated
+	}
 
 	// Evaluate on every core: the engine is safe for concurrent use.
 	n := len(ps.managed) + len(ps.examples)
@@ -347,7 +353,7 @@ func (b *builder) loadPolicies() {
 	}
 	ps.countChecks(b.cat)
 	ps.collectKeyUses()
-	b.loadTables(results)
+	b.compareTables(tables, results)
 	b.matrices(mps, results)
 	b.actionPolicies(mps, results)
 	if len(ps.managed) > 0 {
@@ -393,14 +399,20 @@ func (b *builder) loadExamples() {
 		ex := &Example{Slug: slug, File: f, Doc: doc}
 		if doc.Service != "" {
 			if ex.Service = b.cat.Service(doc.Service); ex.Service == nil {
-				b.errs = append(b.errs, &diag.Diagnostic{File: f, Line: 1, Msg: fmt.Sprintf("front matter names unknown service prefix %q", doc.Service)})
+				if !b.cat.Broken(doc.Service) {
+					b.errs = append(b.errs, &diag.Diagnostic{File: f, Line: 1, Msg: fmt.Sprintf("front matter names unknown service prefix %q", doc.Service)})
+				}
 				continue
 			}
 		}
 		jf := "examples/" + slug + ".json"
 		data, err := fs.ReadFile(b.cfg.Content, jf)
 		if err != nil {
-			b.errs = append(b.errs, &diag.Diagnostic{File: jf, Msg: err.Error()})
+			b.errs = append(b.errs, diag.From(jf, err)...)
+			continue
+		}
+		if errs := checkPolicyJSON(jf, data); errs != nil {
+			b.errs = append(b.errs, errs...)
 			continue
 		}
 		ex.View = &PolicyView{Source: string(data)}
@@ -411,6 +423,27 @@ func (b *builder) loadExamples() {
 			b.errs = append(b.errs, &diag.Diagnostic{File: f, Msg: fmt.Sprintf("no explanation examples/%s.md beside the policy document", slug)})
 		}
 	}
+}
+
+// checkPolicyJSON holds an example's document to being JSON, an object,
+// and not empty: what it says (unknown actions, a wrong Effect) is shown
+// as findings, but a document that is no JSON at all would be shown as
+// allowing nothing, with findings that point nowhere.
+func checkPolicyJSON(file string, data []byte) diag.List {
+	d := &jsonpos.Decoder{File: file}
+	if len(bytes.TrimSpace(data)) == 0 {
+		d.Errorf(jsonpos.Pos{Line: 1, Col: 1}, "empty policy document: want a JSON object with Version and Statement")
+		return d.Errs
+	}
+	v, err := jsonpos.Parse(data)
+	if err != nil {
+		d.Syntax(err, "invalid JSON: ")
+		return d.Errs
+	}
+	if v.Kind != jsonpos.Object {
+		d.Errorf(v.Pos, "a policy document is a JSON object, not %s", v.Kind)
+	}
+	return d.Errs
 }
 
 // newPolicyView analyses a document.

@@ -271,31 +271,31 @@ func TestPolicyJSON(t *testing.T) {
 	}
 }
 
-// TestBrokenExample renders the Chime guide's read-only example as
-// published (a comma missing) and expects the syntax error at its line.
+// TestBrokenExample: an example whose document is no JSON (the Chime
+// guide's read-only example as published, a comma missing), is empty or
+// is no object fails the build at its file and position; it used to build
+// as a page saying the policy "allows no catalog action" (or, empty, broke
+// the link check with #L1).
 func TestBrokenExample(t *testing.T) {
 	t.Parallel()
-	content := sitetest.TxtarFS(t, policySite)
 	src, err := os.ReadFile("../policy/testdata/chime-read-only-broken.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	content["examples/broken.json"] = &fstest.MapFile{Data: src}
-	content["examples/broken.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Broken read-only\n---\nAs published.\n")}
-	out, _ := buildSite(t, content)
-	page := sitetest.ReadFile(t, out, "examples/broken/index.html")
-	for _, w := range []string{
-		`<li class="sev-error"><span class="sev">error</span> <a class="code" href="../../checks/#JSON_SYNTAX">JSON_SYNTAX</a> <a href="#L16">line 16</a>, column 11: invalid JSON`,
-		"a comma is probably missing at the end of line 15",
-		`<span class="line hl"><span class="ln" id="L16">`,
-		"This policy allows no catalog action.",
+	for name, tt := range map[string]struct{ data, want string }{
+		"published": {string(src), "examples/broken.json:16:11: invalid JSON: unexpected '\"' in array, expecting ',' or ']' (is a comma missing?)"},
+		"empty":     {" \n", "examples/broken.json:1:1: empty policy document: want a JSON object with Version and Statement"},
+		"array":     {"\n[]", "examples/broken.json:2:1: a policy document is a JSON object, not array"},
 	} {
-		if !strings.Contains(page, w) {
-			t.Errorf("broken example page does not contain %q", w)
-		}
-	}
-	if idx := sitetest.ReadFile(t, out, "examples/index.html"); !strings.Contains(idx, `href="../examples/broken/"`) {
-		t.Error("examples index does not list the broken example")
+		t.Run(name, func(t *testing.T) {
+			content := sitetest.TxtarFS(t, policySite)
+			content["examples/broken.json"] = &fstest.MapFile{Data: []byte(tt.data)}
+			content["examples/broken.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Broken read-only\n---\nAs published.\n")}
+			_, err := Build(context.Background(), Config{Content: content, Out: filepath.Join(t.TempDir(), "public")})
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("build: %v, want %s", err, tt.want)
+			}
+		})
 	}
 }
 

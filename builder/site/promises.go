@@ -3,7 +3,6 @@ package site
 import (
 	"strings"
 
-	"github.com/iamref/iamref/builder/history"
 	"github.com/iamref/iamref/builder/redirects"
 )
 
@@ -35,17 +34,6 @@ func (b *builder) promisedComparisons() []CompareLink {
 	return out
 }
 
-// removedServiceRoutes sends every other path under a removed service's
-// prefix (its matrix, its guides) to the service's tombstone; the
-// tombstones of its actions, resource types and changes stay pages.
-func (b *builder) removedServiceRoutes(rs *redirects.Set) {
-	for _, j := range b.jobs {
-		if p, ok := j.page.(*TombstonePage); ok && p.Entity == history.ServiceEntity {
-			rs.Add(p.Path+"*", p.Path)
-		}
-	}
-}
-
 // removedServiceJSON writes /api/catalog/<prefix>.json for each removed
 // service, as it was published: the service's last record, its removed
 // actions, resource types and condition keys (each as its last snapshot
@@ -60,6 +48,9 @@ func (hb *historyBuilder) removedServiceJSON() {
 				Snapshot: snapshotDoc{Date: hb.b.cat.Snapshot.Date, Hash: hb.b.cat.Snapshot.Hash},
 				Actions:  []actionDoc{}, ResourceTypes: []resourceDoc{}, ConditionKeys: []keyDoc{}},
 			Removed: removedDoc{Since: s.Removed, Last: s.Last},
+		}
+		if succ := hb.succ[s.Service]; succ != nil {
+			d.Successor = ServiceAPIPath(succ.Prefix) // AWS renamed the prefix
 		}
 		for _, a := range hb.h.Removed() {
 			if a.Service != s.Service {
@@ -93,6 +84,9 @@ func (hb *historyBuilder) removedServiceJSON() {
 type removedServiceDoc struct {
 	serviceDoc
 	Removed removedDoc `json:"removed"`
+	// Successor is the JSON of the service that took its place, when AWS
+	// renamed the prefix (successors, historypages.go).
+	Successor string `json:"successor,omitempty"`
 }
 
 type removedDoc struct {

@@ -48,14 +48,10 @@ func (b *builder) publish() error {
 		}
 	}
 	b.publishNote("checked %s links in %s pages in %s", commas(rep.Links), commas(rep.Pages), rep.Duration.Round(time.Millisecond))
-	manifest, ok, err := readURLManifest(b.cfg.Content)
-	if err != nil {
-		return err
-	}
-	if !ok {
+	if !b.hasManifest {
 		return nil
 	}
-	added, err := checkURLs(manifest, publishedURLs(files), redirects.NewTable(rules), exists)
+	added, err := checkURLs(b.manifest, publishedURLs(files), redirects.NewTable(rules), exists)
 	if err != nil {
 		return err
 	}

@@ -169,12 +169,16 @@ func (s *Session) templates(ctx context.Context, start time.Time) (Rebuild, erro
 	if err != nil {
 		return Rebuild{}, err
 	}
-	b := &builder{cfg: old.cfg, cat: old.cat, md: old.md, tmpl: tmpl, guides: old.guides, pol: old.pol, keepViews: true}
+	b := &builder{cfg: old.cfg, cat: old.cat, md: old.md, tmpl: tmpl, guides: old.guides, pol: old.pol, keepViews: true,
+		catalogFailed: old.catalogFailed, manifest: old.manifest, hasManifest: old.hasManifest}
 	b.info = b.newInfo(old.info)
 	if old.hist != nil {
 		hb := *old.hist // its caches are of the content, which did not change
 		hb.b = b
 		b.hist = &hb
+	}
+	if err := b.assets(); err != nil {
+		return Rebuild{}, err
 	}
 	if err := b.assemble(); err != nil {
 		return Rebuild{}, err

@@ -10,7 +10,9 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode"
 
+	"github.com/iamref/iamref/builder/diag"
 	"github.com/iamref/iamref/builder/redirects"
 )
 
@@ -54,13 +56,37 @@ func readURLManifest(fsys fs.FS) (urls []string, ok bool, err error) {
 	if err != nil {
 		return nil, false, err
 	}
+	// A line that is no site path can be no page's URL: the build would
+	// report it missing, as if a page had been lost, without its line.
+	var errs diag.List
 	sc := bufio.NewScanner(bytes.NewReader(data))
-	for sc.Scan() {
-		if line := strings.TrimSpace(sc.Text()); line != "" && !strings.HasPrefix(line, "#") {
-			urls = append(urls, line)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if !strings.HasPrefix(line, "/") || strings.ContainsFunc(line, unicode.IsSpace) || !cleanSitePath(line) {
+			errs.Add(URLManifest, n, strings.Index(sc.Text(), line)+1, "%q is no site path: a line of %s is a path such as /s3/PutObject/ (or a # comment)", line, URLManifest)
+			continue
+		}
+		urls = append(urls, line)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, true, err
+	}
+	return urls, true, errs.Err()
+}
+
+// cleanSitePath reports whether p, which starts with "/", has no empty,
+// "." or ".." segment (a trailing "/" ends a page's path).
+func cleanSitePath(p string) bool {
+	segs := strings.Split(p[1:], "/")
+	for i, seg := range segs {
+		if seg == "." || seg == ".." || seg == "" && i < len(segs)-1 {
+			return false
 		}
 	}
-	return urls, true, sc.Err()
+	return true
 }
 
 // MissingURLsError fails a build that would break published URLs.

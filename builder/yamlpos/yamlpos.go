@@ -5,17 +5,46 @@
 // column of the node, taken from the node.
 //
 // The one position not read from a node is a syntax error's: yaml/v3 has
-// no node for what it could not parse, and keeps the line only in its
-// message, so syntaxError reads it there (and no column, which it does not
-// give).
+// no node for what it could not parse, and keeps only a line in its
+// message, which for a parser error is the line before the construct it
+// was in (an unclosed "[" is reported a line early) and has no column.
+// So a document yaml/v3 rejects is parsed again by goccy/go-yaml's
+// parser, which gives the line and column of the token it stopped at
+// (or, for a flow collection never closed, the bracket that opened it,
+// flow.go); yaml/v3 alone decides what is valid, and its own line is the
+// fallback when goccy/go-yaml finds no error.
+//
+// # Why a second YAML library
+//
+// yaml/v3's syntax error is a string made by fmt (no type, no position),
+// and its line is, for a parser error, the 0-based line of the enclosing
+// construct, or, when that is 0, of the problem: "line 1" for a "[" left
+// open on line 1 and for one left open on line 2; "line 3" for a key
+// dedented on line 4; "line 1" for a list item without its "-" on line 3;
+// no line at all for text after a complete value ("a: 'x' y"), a stray
+// "]" or a reserved "@". A scan of the input does find the two commonest
+// mistakes, and this package has one for each: the bracket of a flow
+// collection never closed (flow.go) and the ":" of a mapping value where
+// none may be (mappingColon, on the line yaml/v3's scanner names
+// correctly). The rest are errors of YAML's block structure (indentation
+// levels, sequence entries, simple keys) and of its tokens, and locating
+// them means tokenizing YAML as a parser does: a second parser written
+// here, less tested than goccy/go-yaml's, which only locates. Its verdict
+// never counts: it runs only on what yaml/v3 rejected, is told to accept
+// repeated keys (as yaml/v3 does), and where it finds nothing, yaml/v3's
+// own line is used.
 package yamlpos
 
 import (
 	"bytes"
+	"errors"
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
+	goyaml "github.com/goccy/go-yaml"
+	goparser "github.com/goccy/go-yaml/parser"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/iamref/iamref/builder/diag"
@@ -27,7 +56,7 @@ import (
 func Parse(file string, src []byte, first int) (*yaml.Node, diag.List) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
-		return nil, diag.List{syntaxError(file, err, first)}
+		return nil, diag.List{syntaxError(file, src, err, first)}
 	}
 	if len(doc.Content) == 0 {
 		return nil, nil
@@ -49,19 +78,95 @@ func shift(n *yaml.Node, by int) {
 }
 
 // syntaxError is a parse error of yaml/v3 ("yaml: line 3: mapping values
-// are not allowed in this context") as a diagnostic at that line of the
-// file; at the YAML's first line when the error names none.
-func syntaxError(file string, err error, first int) *diag.Diagnostic {
+// are not allowed in this context") in src, the YAML of file from line
+// first, as a diagnostic: at the line and column goccy/go-yaml's parser
+// stops at, with its message, or else at the line yaml/v3 names (at the
+// YAML's first line when it names none), without a column.
+//
+// One case goes the other way: a mapping value where none may be (a key
+// indented under a plain value) is found by yaml/v3's scanner at the ":"
+// itself, while goccy/go-yaml names the start of the value before it, a
+// line or more earlier; there yaml/v3's line wins, at that ":".
+func syntaxError(file string, src []byte, err error, first int) *diag.Diagnostic {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	line := first
+	line := 0
 	if rest, ok := strings.CutPrefix(msg, "line "); ok {
 		if num, text, ok := strings.Cut(rest, ": "); ok {
 			if n, err := strconv.Atoi(num); err == nil {
-				line, msg = n+first-1, text
+				line, msg = n, text
 			}
 		}
 	}
-	return diag.At(file, line, 0, "%s", msg)
+	gLine, gCol, gMsg, ok := locate(src)
+	if ok && msg == "mapping values are not allowed in this context" {
+		if line == 0 { // a scanner error of the first line names none
+			line = 1
+		}
+		switch {
+		case line > gLine:
+			return diag.At(file, line+first-1, mappingColon(src, line, 1), "%s", msg)
+		case line == gLine:
+			return diag.At(file, line+first-1, mappingColon(src, line, gCol), "%s", msg)
+		}
+	}
+	// A flow collection never closed: at its bracket, not where the
+	// parser gave up (the next key, lines later).
+	if ok && strings.ContainsAny(gMsg+msg, "]}") {
+		if l, c, b, open := unclosedFlow(string(src), gLine, gCol); open {
+			if l == gLine && c == gCol {
+				return diag.At(file, l+first-1, c, "this %q is never closed", b)
+			}
+			return diag.At(file, l+first-1, c, "this %q is never closed (at line %d, column %d: %s)", b, gLine+first-1, gCol, gMsg)
+		}
+	}
+	switch {
+	case ok:
+		return diag.At(file, gLine+first-1, gCol, "%s", gMsg)
+	case line > 0:
+		return diag.At(file, line+first-1, 0, "%s", msg)
+	}
+	return diag.At(file, first, 0, "%s", msg)
+}
+
+// mappingColon is the column of the first ":" on line n of src, at or
+// after column from, that ends a key (a space, a tab or the end of the
+// line after it); 0 when there is none.
+func mappingColon(src []byte, n, from int) int {
+	lines := bytes.Split(src, []byte("\n"))
+	if n < 1 || n > len(lines) {
+		return 0
+	}
+	l := bytes.TrimSuffix(lines[n-1], []byte("\r"))
+	col := 1
+	for i := 0; i < len(l); {
+		_, size := utf8.DecodeRune(l[i:])
+		if col >= from && l[i] == ':' && (i+1 == len(l) || l[i+1] == ' ' || l[i+1] == '\t') {
+			return col
+		}
+		i += size
+		col++
+	}
+	return 0
+}
+
+// locate parses src with goccy/go-yaml and returns where and why it stops,
+// ok false when it does not (or panics).
+func locate(src []byte) (line, col int, msg string, ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	// yaml/v3 takes a key given twice (Decode reports it at the key):
+	// goccy/go-yaml must not stop there and miss the error yaml/v3 found.
+	_, err := goparser.ParseBytes(src, 0, goparser.AllowDuplicateMapKey())
+	var se *goyaml.SyntaxError
+	if !errors.As(err, &se) || se.Token == nil || se.Token.Position == nil || se.Token.Position.Line < 1 {
+		return 0, 0, "", false
+	}
+	p := se.Token.Position
+	// Its messages quote the character they stopped at: a tab is \t.
+	return p.Line, max(p.Column, 1), strings.NewReplacer("\t", `\t`, "\r", `\r`).Replace(se.Message), true
 }
 
 // Decode decodes the node n of file into v, a pointer, strictly: struct

@@ -98,10 +98,28 @@ func TestDecodeErrors(t *testing.T) {
 		{"item not a mapping", "sources: [x]\n", 1, []string{"f.yaml:1:11: sources: expected a mapping, not a value"}},
 		{"key not a value", "? [a]\n: b\n", 1, []string{"f.yaml:1:3: a key must be a single value, not a list"}},
 		{"every problem", "order: x\ncolour: 1\ntags: 2\n", 1, []string{`f.yaml:1:8: order: cannot use "x" as int`, `f.yaml:2:1: unknown key "colour"`, "f.yaml:3:7: tags: expected a list, not a value"}},
-		{"syntax", "title: t\n  summary: s\n", 1, []string{"f.yaml:2: mapping values are not allowed in this context"}},
-		{"syntax, front matter", "title: t\n  summary: s\n", 2, []string{"f.yaml:3: mapping values are not allowed in this context"}},
-		{"syntax on the first line", "a: b: c\n", 2, []string{"f.yaml:2: mapping values are not allowed in this context"}},
-		{"syntax at the end", "title: \"t\n", 1, []string{"f.yaml:2: found unexpected end of stream"}},
+		// Syntax errors at their line and column (yaml/v3 gives the line
+		// before the construct for a parser error, and no column).
+		{"syntax", "title: t\n  summary: s\n", 1, []string{"f.yaml:2:10: mapping values are not allowed in this context"}},
+		{"syntax, front matter", "title: t\n  summary: s\n", 2, []string{"f.yaml:3:10: mapping values are not allowed in this context"}},
+		{"syntax on the first line", "a: b: c\n", 2, []string{"f.yaml:2:5: mapping values are not allowed in this context"}},
+		{"syntax at the end", "title: \"t\n", 1, []string{"f.yaml:1:8: could not find end character of double-quoted text"}},
+		{"unclosed [", "title: t\ntags: [a, b\norder: 1\n", 1, []string{`f.yaml:2:7: this '[' is never closed (at line 3, column 1: ',' or ']' must be specified)`}},
+		{"unclosed [ on the first line", "tags: [a, b\norder: 1\n", 1, []string{`f.yaml:1:7: this '[' is never closed (at line 2, column 1: ',' or ']' must be specified)`}},
+		{"unclosed {", "title: t\nsources: [{name: n\norder: 1\n", 3, []string{`f.yaml:4:11: this '{' is never closed (at line 5, column 1: ',' or '}' must be specified)`}},
+		{"unclosed {, a key", "title: t\nfeatures: {x: 1\n", 1, []string{`f.yaml:2:11: this '{' is never closed`}},
+		{"dedented key", "title: t\nfeatures:\n  x: 1\n y: 2\n", 1, []string{"f.yaml:4:2: value is not allowed in this context"}},
+		{"tab", "title: t\n\tsummary: s\n", 1, []string{"f.yaml:2:1: found character '\\t' that cannot start any token"}},
+		{"character after a column", "title: é: x\n", 1, []string{"f.yaml:1:9: mapping values are not allowed in this context"}},
+		// A key given twice, which yaml/v3 takes, is not where goccy/go-yaml
+		// may stop: the error is the bracket.
+		{"repeated key before the error", "title: x\ntitle: y\nz: [a\n", 1, []string{`f.yaml:3:4: this '[' is never closed`}},
+		// Where yaml/v3 names the wrong line, or none.
+		{"list item without -", "a:\n  - b\n  c: d\n", 1, []string{"f.yaml:3:3: value is not allowed in this context"}},
+		{"text after a quoted value", "a: 'x' y\n", 1, []string{"f.yaml:1:8: value is not allowed in this context. map key-value is pre-defined"}},
+		{"stray ]", "x: [a, b]]\n", 1, []string{"f.yaml:1:10: value is not allowed in this context"}},
+		{"reserved character", "a: @b\n", 1, []string{"f.yaml:1:4: '@' is a reserved character"}},
+		{"unclosed quote", "x: 'abc\ny: 1\n", 1, []string{"f.yaml:1:4: could not find end character of single-quoted text"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, got := decode(t, tt.src, tt.first)

@@ -7,12 +7,16 @@
 // Flags:
 //
 //	-content DIR    content to build from (default "content")
-//	-out DIR        output directory, replaced atomically on success (default "public")
+//	-out DIR        output directory, replaced atomically on success (default "public");
+//	                refused when it is, contains or lies inside the content,
+//	                templates or static directory, is a repository, or holds
+//	                anything but a previous build
 //	-base-url URL   absolute URL the site is served from, for canonical links,
 //	                the sitemap and feeds; relative links work without it
-//	-serve ADDR     after building, serve the site on ADDR (for example
-//	                localhost:8080), rebuild when content/, templates/ or static/
-//	                change, and reload open pages
+//	-serve ADDR     build the site into .cache/preview (never into -out: its
+//	                pages load the reload script), serve it on ADDR (for
+//	                example localhost:8080), rebuild when content/, templates/
+//	                or static/ change, and reload open pages
 //	-templates DIR  use templates from DIR instead of the embedded ones
 //	-static DIR     use static assets from DIR instead of the embedded ones
 //	-search=false   build without the search index and engine; by default
@@ -47,6 +51,7 @@ import (
 	"runtime/pprof"
 	"strings"
 
+	"github.com/iamref/iamref/builder/contentfs"
 	"github.com/iamref/iamref/builder/preview"
 	"github.com/iamref/iamref/builder/site"
 )
@@ -101,6 +106,11 @@ func main() {
 	}
 }
 
+// PreviewDir is where -serve builds the site: its pages load the preview
+// server's reload script, so they never go where a deploy would publish
+// them.
+const PreviewDir = ".cache/preview"
+
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("build", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -120,16 +130,35 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	cfg := site.Config{Content: os.DirFS(*content), Out: *out, BaseURL: *baseURL, Progress: stderr, Search: *searchOn, PolicyEngine: *policyEngine}
+	for _, d := range []struct{ flag, dir string }{{"-content", *content}, {"-templates", *tmplDir}, {"-static", *staticDir}} {
+		if d.dir == "" {
+			continue
+		}
+		if fi, err := os.Stat(d.dir); err != nil || !fi.IsDir() {
+			return fmt.Errorf("%s %s: no such directory", d.flag, d.dir)
+		}
+	}
+	cfg := site.Config{Content: os.DirFS(*content), Out: *out, BaseURL: *baseURL, Progress: stderr, Search: *searchOn, PolicyEngine: *policyEngine,
+		Protect: []string{*content, *tmplDir, *staticDir}}
+	// Editors' and the system's files beside the templates and assets
+	// (a vim swap file, an emacs lock) are no template and no asset.
 	if *tmplDir != "" {
-		cfg.Templates = os.DirFS(*tmplDir)
+		cfg.Templates = contentfs.Hide(os.DirFS(*tmplDir))
 	}
 	if *staticDir != "" {
-		cfg.Static = os.DirFS(*staticDir)
+		cfg.Static = contentfs.Hide(os.DirFS(*staticDir))
 	}
 	if *serve != "" {
+		// The preview's pages load its reload script: they are built
+		// apart, never into the output a deploy publishes.
+		outSet := false
+		fs.Visit(func(f *flag.Flag) { outSet = outSet || f.Name == "out" })
+		if outSet {
+			return fmt.Errorf("-serve builds into %s, never into -out (whose pages are for deploying): leave -out out", PreviewDir)
+		}
+		cfg.Out = PreviewDir
 		defer tuneServeGC()()
-		return preview.Serve(ctx, preview.Config{Dir: *out, Addr: *serve, Build: previewBuild(cfg, *content, *tmplDir, *staticDir), Watch: []string{*content, *tmplDir, *staticDir}, Log: stderr})
+		return preview.Serve(ctx, preview.Config{Dir: cfg.Out, Addr: *serve, Build: previewBuild(cfg, *content, *tmplDir, *staticDir), Watch: []string{*content, *tmplDir, *staticDir}, Log: stderr})
 	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)

@@ -9,10 +9,13 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/iamref/iamref/builder/site"
+	staticfs "github.com/iamref/iamref/static"
+	"github.com/iamref/iamref/templates"
 )
 
 func writeContent(t *testing.T, files map[string]string) string {
@@ -203,4 +206,158 @@ func readFile(t *testing.T, p string) string {
 		t.Fatal(err)
 	}
 	return string(data)
+}
+
+// TestRunRefusesDangerousOut: -out may not be the content (which the
+// build used to replace with the site), a directory around it (-out P
+// deleted the whole project), the repository root, or a directory that
+// holds anything but a previous build; each is refused before anything is
+// touched, and a previous build is replaced as before.
+func TestRunRefusesDangerousOut(t *testing.T) {
+	project := writeContent(t, map[string]string{
+		"go.mod":                        "module example.com/p\n",
+		"content/catalog/demo.json":     service,
+		"content/catalog/snapshot.yaml": "date: \"2026-06-14\"\n",
+		"mytemplates/base.tmpl":         "x",
+		"notes/todo.txt":                "keep me",
+	})
+	content := filepath.Join(project, "content")
+	for _, tt := range []struct {
+		out  string
+		args []string
+		want string
+	}{
+		{content, nil, "it is " + content},
+		{filepath.Join(content, "catalog"), nil, "it lies inside " + content},
+		{project, nil, "it contains " + content},
+		{filepath.Join(project, "mytemplates"), []string{"-templates", filepath.Join(project, "mytemplates")}, "which the build reads"},
+		{filepath.Join(project, "notes"), nil, "no build of iamref"},
+	} {
+		args := append([]string{"-content", content, "-out", tt.out, "-search=false"}, tt.args...)
+		err := run(context.Background(), args, &bytes.Buffer{}, &bytes.Buffer{})
+		if err == nil || !strings.Contains(err.Error(), "refusing to build into "+tt.out) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("-out %s: %v, want a refusal saying %q", tt.out, err, tt.want)
+		}
+	}
+	// The repository root, given with content elsewhere.
+	elsewhere := writeContent(t, map[string]string{"catalog/demo.json": service, "catalog/snapshot.yaml": "date: \"2026-06-14\"\n"})
+	if err := run(context.Background(), []string{"-content", elsewhere, "-out", project, "-search=false"}, &bytes.Buffer{}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "root of a repository") {
+		t.Errorf("-out at the repository root: %v", err)
+	}
+	for p, want := range map[string]string{"content/catalog/demo.json": service, "notes/todo.txt": "keep me", "go.mod": "module example.com/p\n"} {
+		if data, err := os.ReadFile(filepath.Join(project, filepath.FromSlash(p))); err != nil || string(data) != want {
+			t.Errorf("%s after the refused builds: %q, %v", p, data, err)
+		}
+	}
+	// A previous build is replaced.
+	out := filepath.Join(project, "public")
+	for range 2 {
+		if err := run(context.Background(), []string{"-content", content, "-out", out, "-search=false"}, &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestRunMissingContent: -content naming no directory is an error, not an
+// empty five-page site built over the old one.
+func TestRunMissingContent(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "public")
+	err := run(context.Background(), []string{"-content", filepath.Join(dir, "nonexistent"), "-out", out, "-search=false"}, &bytes.Buffer{}, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "-content "+filepath.Join(dir, "nonexistent")+": no such directory") {
+		t.Errorf("-content /nonexistent: %v", err)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("the failed build made %s", out)
+	}
+}
+
+// TestServeBuildsApart: the preview's pages, which load the reload script,
+// are never built into -out, which a deploy publishes.
+func TestServeBuildsApart(t *testing.T) {
+	content := writeContent(t, map[string]string{"catalog/demo.json": service, "catalog/snapshot.yaml": "date: \"2026-06-14\"\n"})
+	err := run(context.Background(), []string{"-content", content, "-out", "public", "-serve", "127.0.0.1:0", "-search=false"}, &bytes.Buffer{}, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "-serve builds into "+PreviewDir) {
+		t.Errorf("-serve with -out: %v", err)
+	}
+	t.Chdir(t.TempDir())
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-content", content, "-serve", "127.0.0.1:0", "-search=false"}, &bytes.Buffer{}, &stderr)
+	}()
+	deadline := time.Now().Add(60 * time.Second)
+	for !strings.Contains(stderr.String(), "serving ") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("-serve: %v\n%s", err, stderr.String())
+	}
+	page, err := os.ReadFile(filepath.Join(PreviewDir, "demo", "GetThing", "index.html"))
+	if err != nil || !bytes.Contains(page, []byte("/js/reload.")) {
+		t.Errorf("the preview's page in %s: %v", PreviewDir, err)
+	}
+	if _, err := os.Stat("public"); !os.IsNotExist(err) {
+		t.Errorf("-serve wrote public/: %v", err)
+	}
+}
+
+// TestRunEditorFilesBesideTemplates: -templates and -static directories
+// being edited hold an editor's files (vim's swap files, emacs's lock
+// links and backups, .DS_Store): they are no template and no asset, and
+// never reach the site.
+func TestRunEditorFilesBesideTemplates(t *testing.T) {
+	content := writeContent(t, map[string]string{"catalog/demo.json": service, "catalog/snapshot.yaml": "date: \"2026-06-14\"\n"})
+	tmpl, static := t.TempDir(), t.TempDir()
+	if err := os.CopyFS(tmpl, templates.FS); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.CopyFS(static, staticfs.FS); err != nil {
+		t.Fatal(err)
+	}
+	for dir, names := range map[string][]string{
+		tmpl:   {".action.tmpl.swp", "action.tmpl~", "#base.tmpl#", "partials/.head.tmpl.swp", ".DS_Store"},
+		static: {"css/.site.css.swp", "css/site.css~", "js/#site.js#", ".DS_Store"},
+	} {
+		for _, n := range names {
+			if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(n)), []byte("b0VIM 9.0\x00\xff {{ broken"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// emacs's lock: a link to nowhere.
+	if err := os.Symlink("user@host.1234:1700000000", filepath.Join(tmpl, ".#action.tmpl")); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	var stderr bytes.Buffer
+	if err := run(context.Background(), []string{"-content", content, "-out", out, "-templates", tmpl, "-static", static, "-search=false"}, &bytes.Buffer{}, &stderr); err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr.String())
+	}
+	_ = filepath.WalkDir(filepath.Join(out, "static"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && (strings.Contains(p, "swp") || strings.Contains(p, "~") || strings.Contains(p, "#") || strings.Contains(p, "DS_Store")) {
+			t.Errorf("an editor's file reached the site: %s", p)
+		}
+		return err
+	})
+}
+
+// syncBuffer is a bytes.Buffer safe for one writer and one reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

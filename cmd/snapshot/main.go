@@ -30,6 +30,7 @@ import (
 
 	"github.com/iamref/iamref/builder/catalog"
 	"github.com/iamref/iamref/builder/contentdir"
+	"github.com/iamref/iamref/builder/contentfs"
 	"github.com/iamref/iamref/builder/history"
 	"github.com/iamref/iamref/builder/snapshot"
 )
@@ -87,7 +88,7 @@ func runInit(ctx context.Context, content string, specs []string, force bool, st
 	if _, err := os.Stat(filepath.Join(content, filepath.FromSlash(history.SnapshotsFile))); err == nil && !force {
 		return fmt.Errorf("%s already holds a history: pass -force to replace it", dir)
 	}
-	cur, err := catalog.Load(os.DirFS(content))
+	cur, err := catalog.Load(contentfs.New(os.DirFS(content)))
 	if err != nil {
 		return fmt.Errorf("loading the current catalog: %w", err)
 	}
