@@ -123,6 +123,13 @@ func (s *Session) build(ctx context.Context, ch Changes) (Rebuild, error) {
 
 // whole loads and builds everything.
 func (s *Session) whole(ctx context.Context, start time.Time, how string) (Rebuild, error) {
+	// Before anything is loaded, as in Build: an output the first build
+	// must not replace (output.Check) fails it at once.
+	if s.b == nil {
+		if err := output.Check(s.cfg.Out, s.cfg.Protect); err != nil {
+			return Rebuild{}, err
+		}
+	}
 	b, srch, err := prepare(ctx, s.cfg)
 	if err != nil {
 		return Rebuild{}, err
@@ -133,8 +140,8 @@ func (s *Session) whole(ctx context.Context, start time.Time, how string) (Rebui
 	var out writer
 	var sums *sumRecorder
 	if s.b == nil {
-		// The first build replaces the directory whole, which may hold
-		// anything; the sums of what it writes are recorded.
+		// The first build replaces the directory whole (checked above);
+		// the sums of what it writes are recorded.
 		sums = &sumRecorder{m: output.Manifest{}, next: b.links.Add}
 		out, err = output.New(s.cfg.Out, sums.add)
 	} else {

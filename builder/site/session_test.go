@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io/fs"
 	"os"
 	"path"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/iamref/iamref/builder/output"
 	"github.com/iamref/iamref/internal/sitetest"
 	"github.com/iamref/iamref/static"
 	"github.com/iamref/iamref/templates"
@@ -484,5 +486,55 @@ func TestSessionAfterFailure(t *testing.T) {
 	}
 	if diff := dirDiff(t, cfg.Out, fresh.Out); len(diff) > 0 {
 		t.Errorf("%d files differ from a build from scratch: %v", len(diff), diff[:min(8, len(diff))])
+	}
+}
+
+// TestSessionRefusesOutput: a session's first build replaces its output
+// whole, so it refuses what Build refuses (output.Check): a directory
+// holding anything but a previous build, or one the build reads; what is
+// there stays. Its later rebuilds keep the build's mark.
+func TestSessionRefusesOutput(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	content := sitetest.TxtarFS(t, sessionSite)
+	dir := t.TempDir()
+	notes := filepath.Join(dir, "notes", "todo.txt")
+	if err := os.MkdirAll(filepath.Dir(notes), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(notes, []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	protected := filepath.Join(dir, "content")
+	if err := os.Mkdir(protected, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, out := range []string{filepath.Dir(notes), filepath.Join(protected, "public")} {
+		s := NewSession(Config{Content: content, Out: out, Dev: true, Protect: []string{protected}})
+		_, err := s.Build(ctx, Changes{})
+		var refused *output.RefusedError
+		if !errors.As(err, &refused) {
+			t.Errorf("a session into %s: %v, want a refusal", out, err)
+		}
+	}
+	if data, err := os.ReadFile(notes); err != nil || string(data) != "mine" {
+		t.Errorf("the refused directory's file: %q, %v", data, err)
+	}
+	out := filepath.Join(dir, "preview")
+	s := NewSession(Config{Content: content, Out: out, Dev: true, Protect: []string{protected}})
+	if _, err := s.Build(ctx, Changes{}); err != nil {
+		t.Fatal(err)
+	}
+	guide := "guides/demo/intro.md"
+	content[guide] = &fstest.MapFile{Data: append(append([]byte(nil), content[guide].Data...), "\nMore.\n"...)}
+	r, err := s.Build(ctx, Changes{Content: []string{guide}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Changed) == 0 {
+		t.Errorf("a guide edit changed no file: %s", r)
+	}
+	if _, err := os.Stat(filepath.Join(out, output.Marker)); err != nil {
+		t.Errorf("after a rebuild the preview's output has no %s: %v", output.Marker, err)
 	}
 }
