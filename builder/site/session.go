@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/contentfs"
 	"github.com/iamref/iamref/builder/linkcheck"
 	"github.com/iamref/iamref/builder/output"
 	"github.com/iamref/iamref/builder/policy"
@@ -69,6 +70,22 @@ type Changes struct {
 	Content, Templates, Static []string
 }
 
+// visible are the changes without the files of editors and the system
+// (a vim swap file, an emacs lock), which the build never reads
+// (contentfs.Ignored): a change to one touches nothing.
+func (c Changes) visible() Changes {
+	keep := func(files []string) []string {
+		var kept []string
+		for _, f := range files {
+			if !contentfs.IgnoredPath(f) {
+				kept = append(kept, f)
+			}
+		}
+		return kept
+	}
+	return Changes{Content: keep(c.Content), Templates: keep(c.Templates), Static: keep(c.Static)}
+}
+
 func (c Changes) empty() bool { return len(c.Content)+len(c.Templates)+len(c.Static) == 0 }
 
 // Rebuild says what a Build did.
@@ -92,7 +109,7 @@ type Rebuild struct {
 // On an error the output stays as it was, and the next Build is a whole
 // one: the changes that failed are not in what the session holds.
 func (s *Session) Build(ctx context.Context, ch Changes) (Rebuild, error) {
-	r, err := s.build(ctx, ch)
+	r, err := s.build(ctx, ch.visible())
 	s.failed = err != nil
 	return r, err
 }

@@ -538,3 +538,26 @@ func TestSessionRefusesOutput(t *testing.T) {
 		t.Errorf("after a rebuild the preview's output has no %s: %v", output.Marker, err)
 	}
 }
+
+// TestSessionIgnoresEditorFiles: a change to an editor's or the system's
+// file, which the build never reads, builds nothing.
+func TestSessionIgnoresEditorFiles(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cfg := Config{Content: sitetest.TxtarFS(t, sessionSite), Out: filepath.Join(t.TempDir(), "preview"), Dev: true}
+	s := NewSession(cfg)
+	if _, err := s.Build(ctx, Changes{}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Build(ctx, Changes{
+		Content:   []string{"guides/demo/.intro.md.swp", "guides/demo/intro.md~", ".DS_Store", ".git/index"},
+		Templates: []string{".#guide.tmpl"},
+		Static:    []string{"css/#site.css#"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.How != "nothing" || len(r.Changed) > 0 {
+		t.Errorf("editors' files: %s (%s), changed %q, want nothing", r, r.How, r.Changed)
+	}
+}
