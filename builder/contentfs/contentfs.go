@@ -48,9 +48,9 @@ func Ignored(name string) bool {
 	return false
 }
 
-// ignoredPath reports whether any element of a slash-separated path is
+// IgnoredPath reports whether any element of a slash-separated path is
 // ignored.
-func ignoredPath(name string) bool {
+func IgnoredPath(name string) bool {
 	if name == "." {
 		return false
 	}
@@ -100,7 +100,7 @@ func notExist(op, name string) error {
 
 // Open opens a file or directory that the ignore rule does not hide.
 func (c *FS) Open(name string) (fs.File, error) {
-	if ignoredPath(name) {
+	if IgnoredPath(name) {
 		return nil, notExist("open", name)
 	}
 	f, err := c.fsys.Open(name)
@@ -140,7 +140,7 @@ func visible(entries []fs.DirEntry) []fs.DirEntry {
 
 // ReadDir lists a directory without the ignored names.
 func (c *FS) ReadDir(name string) ([]fs.DirEntry, error) {
-	if ignoredPath(name) {
+	if IgnoredPath(name) {
 		return nil, notExist("readdir", name)
 	}
 	entries, err := fs.ReadDir(c.fsys, name)
@@ -149,7 +149,7 @@ func (c *FS) ReadDir(name string) ([]fs.DirEntry, error) {
 
 // Stat describes a file the ignore rule does not hide.
 func (c *FS) Stat(name string) (fs.FileInfo, error) {
-	if ignoredPath(name) {
+	if IgnoredPath(name) {
 		return nil, notExist("stat", name)
 	}
 	return fs.Stat(c.fsys, name)
@@ -179,7 +179,7 @@ func (h hidden) Stat(name string) (fs.FileInfo, error) {
 // one that is not valid UTF-8: each is a *diag.Diagnostic at the file (and
 // at the line and column of the first invalid byte).
 func (c *FS) ReadFile(name string) ([]byte, error) {
-	if ignoredPath(name) {
+	if IgnoredPath(name) {
 		return nil, notExist("open", name)
 	}
 	limit, what := Limit(name)

@@ -29,7 +29,7 @@ type recordingFS struct {
 }
 
 func (r recordingFS) Open(name string) (fs.File, error) {
-	if ignoredPath(name) {
+	if IgnoredPath(name) {
 		r.t.Errorf("opened %s, which the ignore rule hides", name)
 	}
 	return r.MapFS.Open(name)

@@ -15,6 +15,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,32 +28,51 @@ import (
 
 // Config configures the preview server.
 type Config struct {
-	Dir  string // the built site, which Build replaces
+	Dir  string // the built site, which Build replaces or updates
 	Addr string // such as localhost:8080
-	// Build builds the site into Dir and summarises what it built. The
-	// pages it makes should load /_iamref/events, the reload events.
-	Build func(ctx context.Context) (string, error)
+	// Build builds the site into Dir. changed lists the files of the
+	// watched directories that changed since the last call, as found
+	// under Watch (filepath.Join of a Watch entry and the file's path in
+	// it): nil on the first call, empty (not nil) when the last call asked
+	// to be called again. The pages it makes should load /_iamref/events,
+	// the reload events (static/js/reload.js).
+	Build func(ctx context.Context, changed []string) (Built, error)
 	Watch []string // directories whose changes trigger a rebuild; "" is skipped
 	Log   io.Writer
 	Ready func(addr string) // called once the listener is up (tests)
 }
 
+// Built says what a Build did.
+type Built struct {
+	Summary string
+	// Files are the files of Dir it wrote or removed, site-absolute
+	// (/s3/index.html): the open pages among them reload. All says every
+	// page may have changed.
+	Files []string
+	All   bool
+	// Again asks the server to call Build again at once, with no changes:
+	// the pages are written and the rest (the search index) follows.
+	Again bool
+}
+
 // Serve builds the site, serves it, rebuilds when a watched directory
-// changes and tells open pages to reload. It returns when ctx is done.
+// changes and tells the open pages that changed to reload. It returns when
+// ctx is done.
 func Serve(ctx context.Context, sc Config) error {
 	if sc.Log == nil {
 		sc.Log = io.Discard
 	}
-	stats, err := sc.Build(ctx)
+	last := snapshotTree(sc.Watch)
+	built, err := sc.Build(ctx, nil)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(sc.Log, "built %s\n", stats)
+	fmt.Fprintf(sc.Log, "built %s\n", built.Summary)
 	ln, err := net.Listen("tcp", sc.Addr)
 	if err != nil {
 		return err
 	}
-	rl := &reloader{clients: map[chan struct{}]bool{}}
+	rl := newReloader(sc.Dir)
 	srv := &http.Server{Handler: handler(sc.Dir, rl), ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(sc.Log, "serving %s on http://%s/\n", sc.Dir, ln.Addr())
 	if sc.Ready != nil {
@@ -66,7 +86,6 @@ func Serve(ctx context.Context, sc Config) error {
 		_ = srv.Shutdown(shut)
 	}()
 	go func() {
-		last := snapshotTree(sc.Watch)
 		t := time.NewTicker(400 * time.Millisecond)
 		defer t.Stop()
 		for {
@@ -76,17 +95,25 @@ func Serve(ctx context.Context, sc Config) error {
 			case <-t.C:
 			}
 			now := snapshotTree(sc.Watch)
-			if now == last {
+			changed := changedFiles(last, now)
+			if len(changed) == 0 {
 				continue
 			}
 			last = now
-			stats, err := sc.Build(ctx)
-			if err != nil {
-				fmt.Fprintf(sc.Log, "rebuild failed (still serving the previous site):\n%v\n", err)
-				continue
+			for {
+				start := time.Now()
+				built, err := sc.Build(ctx, changed)
+				if err != nil {
+					fmt.Fprintf(sc.Log, "rebuild failed (still serving the previous site):\n%v\n", err)
+					break
+				}
+				n := rl.broadcast(built.Files, built.All)
+				fmt.Fprintf(sc.Log, "rebuilt %s; %d open pages reloaded (%s)\n", built.Summary, n, time.Since(start).Round(time.Millisecond))
+				if !built.Again || ctx.Err() != nil {
+					break
+				}
+				changed = []string{}
 			}
-			fmt.Fprintf(sc.Log, "rebuilt %s\n", stats)
-			rl.broadcast()
 		}
 	}()
 	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -95,12 +122,17 @@ func Serve(ctx context.Context, sc Config) error {
 	return nil
 }
 
-// snapshotTree summarises names, sizes and times of every file in dirs,
-// without the files of editors and the system, which the build ignores
-// (package contentfs): vim rewrites its swap file as one types, which
-// must not rebuild the site.
-func snapshotTree(dirs []string) string {
-	var b strings.Builder
+// tree is the state of the watched files: each path with its size and
+// modification time.
+type tree map[string]stamp
+
+type stamp struct{ size, mod int64 }
+
+// snapshotTree records every file in dirs, without the files of editors
+// and the system, which the build ignores (package contentfs): vim
+// rewrites its swap file as one types, which must not rebuild the site.
+func snapshotTree(dirs []string) tree {
+	t := tree{}
 	for _, d := range dirs {
 		if d == "" {
 			continue
@@ -116,18 +148,69 @@ func snapshotTree(dirs []string) string {
 				return nil
 			}
 			if info, err := e.Info(); err == nil {
-				fmt.Fprintf(&b, "%s %d %d\n", p, info.Size(), info.ModTime().UnixNano())
+				t[p] = stamp{info.Size(), info.ModTime().UnixNano()}
 			}
 			return nil
 		})
 	}
-	return b.String()
+	return t
 }
 
-// reloader sends a server-sent event to every open page after a rebuild.
+// changedFiles are the files added, removed or changed from a to b, sorted.
+func changedFiles(a, b tree) []string {
+	var ch []string
+	for p, st := range b {
+		if old, ok := a[p]; !ok || old != st {
+			ch = append(ch, p)
+		}
+	}
+	for p := range a {
+		if _, ok := b[p]; !ok {
+			ch = append(ch, p)
+		}
+	}
+	sort.Strings(ch)
+	return ch
+}
+
+// reloader tells the open pages to reload after a rebuild that changed
+// them. Each page's stream names the page (?page=/s3/) and when the copy
+// it shows was last modified (?modified=, milliseconds since 1970, from
+// document.lastModified, the Last-Modified the server sent): a page the
+// back/forward cache restores, whose stream was closed meanwhile
+// (static/js/reload.js), or one shown again from the HTTP cache, reloads at
+// once when its file is newer. Files are written only when their bytes
+// change (output.Update), so a newer file is a changed page.
 type reloader struct {
+	dir     string
 	mu      sync.Mutex
-	clients map[chan struct{}]bool
+	clients map[*client]bool
+}
+
+type client struct {
+	page string // the page's path (/s3/); "" when not named
+	ch   chan struct{}
+}
+
+func newReloader(dir string) *reloader {
+	return &reloader{dir: dir, clients: map[*client]bool{}}
+}
+
+// pageFile is the file a page path (/s3/) is served from: its own, when
+// it exists or has just changed, else 404.html.
+func (r *reloader) pageFile(page string, changed map[string]bool) string {
+	p := path.Clean("/" + page)
+	if strings.HasSuffix(page, "/") && p != "/" {
+		p += "/"
+	}
+	f := "/" + output.FilePath(p)
+	if changed[f] {
+		return f
+	}
+	if st, err := os.Stat(filepath.Join(r.dir, filepath.FromSlash(f))); err == nil && !st.IsDir() {
+		return f
+	}
+	return "/404.html"
 }
 
 func (r *reloader) events(w http.ResponseWriter, req *http.Request) {
@@ -136,24 +219,34 @@ func (r *reloader) events(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
 		return
 	}
-	ch := make(chan struct{}, 1)
+	c := &client{page: req.URL.Query().Get("page"), ch: make(chan struct{}, 1)}
+	stale := false
+	if ms, err := strconv.ParseInt(req.URL.Query().Get("modified"), 10, 64); err == nil && c.page != "" {
+		// Last-Modified is in whole seconds.
+		f := r.pageFile(c.page, nil)
+		st, err := os.Stat(filepath.Join(r.dir, filepath.FromSlash(f)))
+		stale = err == nil && st.ModTime().Unix() > ms/1000
+	}
 	r.mu.Lock()
-	r.clients[ch] = true
+	r.clients[c] = true
 	r.mu.Unlock()
 	defer func() {
 		r.mu.Lock()
-		delete(r.clients, ch)
+		delete(r.clients, c)
 		r.mu.Unlock()
 	}()
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	fmt.Fprint(w, ": connected\n\n")
+	if stale {
+		fmt.Fprint(w, "event: reload\ndata: rebuilt\n\n")
+	}
 	fl.Flush()
 	for {
 		select {
 		case <-req.Context().Done():
 			return
-		case _, open := <-ch:
+		case _, open := <-c.ch:
 			if !open {
 				return
 			}
@@ -163,34 +256,56 @@ func (r *reloader) events(w http.ResponseWriter, req *http.Request) {
 	}
 }
 
-func (r *reloader) broadcast() {
+// broadcast tells the open pages among files (every page if all) to
+// reload and returns how many it told. A stream that named no page is
+// told after every rebuild.
+func (r *reloader) broadcast(files []string, all bool) int {
+	if len(files) == 0 && !all {
+		return 0
+	}
+	changed := make(map[string]bool, len(files))
+	for _, f := range files {
+		changed[f] = true
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for ch := range r.clients {
+	n := 0
+	for c := range r.clients {
+		if c.page != "" && !all && !changed[r.pageFile(c.page, changed)] {
+			continue
+		}
 		select {
-		case ch <- struct{}{}:
+		case c.ch <- struct{}{}:
 		default:
 		}
+		n++
 	}
+	return n
 }
 
 func (r *reloader) closeAll() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for ch := range r.clients {
-		close(ch)
-		delete(r.clients, ch)
+	for c := range r.clients {
+		close(c.ch)
+		delete(r.clients, c)
 	}
 }
 
 // handler is the preview's whole server: the reload events and the site,
-// GET and HEAD only, every response with SiteHeaders (also the redirects
-// the mux makes to a cleaned path).
+// GET and HEAD only, every response with SiteHeaders and Cache-Control:
+// no-cache (also the redirects the mux makes to a cleaned path).
 func handler(dir string, rl *reloader) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/_iamref/events", rl.events)
 	mux.Handle("/", FileServer(dir))
-	return readOnly(mux)
+	// Every response is checked again on every use: the preview names some
+	// files by fixed names (the search index) whose bytes change.
+	noCache := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-cache")
+		mux.ServeHTTP(w, r)
+	})
+	return readOnly(noCache)
 }
 
 // SiteHeaders are the headers the production host sends with every

@@ -3,11 +3,13 @@ package preview
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,27 +19,36 @@ import (
 )
 
 // TestServeRebuildsAndReloads runs the preview server on a content
-// directory, changes the content and expects a rebuilt page and a reload
-// event for the open page.
+// directory, changes the content and expects a rebuilt page, a reload
+// event for the open page that changed and none for the one that did not,
+// the changed files passed to the build, and a reload at once for a page
+// that comes back (from the back/forward cache) after it changed.
 func TestServeRebuildsAndReloads(t *testing.T) {
 	// A stand-in for the site's build: the page says what the content's
-	// one file says, and carries the reload script.
+	// one file says, and carries the reload script; /other/ never changes.
 	content := t.TempDir()
 	file := filepath.Join(content, "describe.txt")
 	if err := os.WriteFile(file, []byte("Grants permission to describe"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "public")
-	build := func(context.Context) (string, error) {
+	calls := make(chan []string, 10)
+	build := func(_ context.Context, changed []string) (Built, error) {
+		calls <- changed
 		data, err := os.ReadFile(file)
 		if err != nil {
-			return "", err
+			return Built{}, err
+		}
+		for _, p := range []string{"demo/describe/index.html", "other/index.html"} {
+			if err := os.MkdirAll(filepath.Join(out, filepath.Dir(p)), 0o755); err != nil {
+				return Built{}, err
+			}
+		}
+		if err := os.WriteFile(filepath.Join(out, "other", "index.html"), []byte("other"), 0o644); err != nil {
+			return Built{}, err
 		}
 		page := filepath.Join(out, "demo", "describe", "index.html")
-		if err := os.MkdirAll(filepath.Dir(page), 0o755); err != nil {
-			return "", err
-		}
-		return "1 page", os.WriteFile(page, append(data, `<script src="reload.js"></script>`...), 0o644)
+		return Built{Summary: "1 page", Files: []string{"/demo/describe/index.html"}}, os.WriteFile(page, append(data, `<script src="reload.js"></script>`...), 0o644)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -58,6 +69,9 @@ func TestServeRebuildsAndReloads(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("server not ready after 30 s")
 	}
+	if first := <-calls; first != nil {
+		t.Errorf("first build got changes %q, want nil", first)
+	}
 	client := &http.Client{Timeout: 10 * time.Second}
 	get := func(p string) string {
 		t.Helper()
@@ -70,6 +84,9 @@ func TestServeRebuildsAndReloads(t *testing.T) {
 		if resp.StatusCode != 200 {
 			t.Fatalf("GET %s: %d", p, resp.StatusCode)
 		}
+		if cc := resp.Header.Get("Cache-Control"); cc != "no-cache" {
+			t.Errorf("GET %s: Cache-Control %q, want no-cache", p, cc)
+		}
 		return string(b)
 	}
 	page := get("/demo/describe/")
@@ -77,25 +94,28 @@ func TestServeRebuildsAndReloads(t *testing.T) {
 		t.Fatalf("page before the change lacks its description or the reload script:\n%s", page)
 	}
 
-	// Listen for reload events as an open page does.
-	req, _ := http.NewRequestWithContext(ctx, "GET", base+"/_iamref/events", nil)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
-		t.Fatalf("events Content-Type = %q", ct)
-	}
-	lines := make(chan string)
-	go func() {
-		sc := bufio.NewScanner(resp.Body)
-		for sc.Scan() {
-			lines <- sc.Text()
+	// Listen for reload events as open pages do.
+	listen := func(query string) <-chan string {
+		req, _ := http.NewRequestWithContext(ctx, "GET", base+"/_iamref/events?"+query, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
 		}
-		close(lines)
-	}()
-	wait := func(want string, d time.Duration) {
+		t.Cleanup(func() { resp.Body.Close() })
+		if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
+			t.Fatalf("events Content-Type = %q", ct)
+		}
+		lines := make(chan string, 100)
+		go func() {
+			sc := bufio.NewScanner(resp.Body)
+			for sc.Scan() {
+				lines <- sc.Text()
+			}
+			close(lines)
+		}()
+		return lines
+	}
+	wait := func(lines <-chan string, want string, d time.Duration) {
 		t.Helper()
 		timeout := time.After(d)
 		for {
@@ -112,14 +132,42 @@ func TestServeRebuildsAndReloads(t *testing.T) {
 			}
 		}
 	}
-	wait(": connected", 10*time.Second)
+	demo, other := listen("page=/demo/describe/"), listen("page=/other/")
+	wait(demo, ": connected", 10*time.Second)
+	wait(other, ": connected", 10*time.Second)
 
 	if err := os.WriteFile(file, []byte("Grants permission to describe every widget"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	wait("event: reload", 30*time.Second)
+	wait(demo, "event: reload", 30*time.Second)
+	if changed := <-calls; len(changed) != 1 || changed[0] != file {
+		t.Errorf("rebuild got changes %q, want [%s]", changed, file)
+	}
 	if page := get("/demo/describe/"); !strings.Contains(page, "Grants permission to describe every widget") {
 		t.Error("page not rebuilt after the content changed")
+	}
+	// A page shown again says when its copy was modified: an older copy
+	// reloads at once, a current one does not.
+	old := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(filepath.Join(out, "other", "index.html"), old, old); err != nil {
+		t.Fatal(err)
+	}
+	wait(listen(fmt.Sprintf("page=/demo/describe/&modified=%d", old.UnixMilli())), "event: reload", 10*time.Second)
+	again := listen(fmt.Sprintf("page=/other/&modified=%d", old.UnixMilli()))
+	wait(again, ": connected", 10*time.Second)
+	for _, lines := range []<-chan string{other, again} {
+		quiet := time.After(500 * time.Millisecond)
+	drain:
+		for {
+			select {
+			case l := <-lines:
+				if l == "event: reload" {
+					t.Error("a page that did not change was told to reload")
+				}
+			case <-quiet:
+				break drain
+			}
+		}
 	}
 
 	cancel()
@@ -218,7 +266,7 @@ func TestFileServer(t *testing.T) {
 func TestFileServerHost(t *testing.T) {
 	for name, h := range map[string]func(dir string) http.Handler{
 		"FileServer": FileServer,
-		"Serve":      func(dir string) http.Handler { return handler(dir, &reloader{clients: map[chan struct{}]bool{}}) },
+		"Serve":      func(dir string) http.Handler { return handler(dir, newReloader(dir)) },
 	} {
 		t.Run(name, func(t *testing.T) { testHost(t, h) })
 	}
@@ -332,11 +380,12 @@ func TestSnapshotTreeIgnoresEditorFiles(t *testing.T) {
 	for _, name := range []string{"catalog/.chime.json.swp", "catalog/chime.json~", "catalog/#chime.json#", ".DS_Store", ".git/index"} {
 		write(name, "junk")
 	}
-	if after := snapshotTree([]string{dir}); after != before {
-		t.Errorf("editor files changed the snapshot:\n%s\nto\n%s", before, after)
+	if ch := changedFiles(before, snapshotTree([]string{dir})); len(ch) > 0 {
+		t.Errorf("editor files changed the snapshot: %q", ch)
 	}
 	write("catalog/chime.json", "{ }")
-	if after := snapshotTree([]string{dir}); after == before {
-		t.Error("a change to the content did not change the snapshot")
+	want := []string{filepath.Join(dir, "catalog", "chime.json")}
+	if ch := changedFiles(before, snapshotTree([]string{dir})); !slices.Equal(ch, want) {
+		t.Errorf("a change to the content: changed %q, want %q", ch, want)
 	}
 }

@@ -53,6 +53,7 @@ type Job struct {
 	compErr    error
 
 	files *Files // set by Ready
+	fixed bool   // FixedIndexNames
 
 	cached                              bool // the index came from .cache/search
 	docs                                int
@@ -286,7 +287,7 @@ func (s *Job) Ready() (*Files, error) {
 	for i := range s.parts {
 		// Only data: br and gz are still being written (Finish waits).
 		data := s.parts[i].data
-		names[i] = search.HashName(indexPrefixes[i], ".idx", data)
+		names[i] = indexName(i, data, s.fixed)
 		add("/"+names[i], data)
 	}
 	manifest, err := json.MarshalIndent(search.Manifest{Index: names[0], Descriptions: names[1], Wasm: wasm, WasmExec: execJS}, "", "  ")
@@ -319,6 +320,40 @@ func (s *Job) Finish() ([]File, error) {
 	}
 	wasm := s.files.WASM
 	files = append(files, File{wasm, s.wasm.Wasm}, File{wasm + ".br", s.wasm.WasmBrotli}, File{wasm + ".gz", s.wasm.WasmGzip})
+	return files, nil
+}
+
+// FixedIndexNames names the index's parts search-preview.idx and
+// search-desc-preview.idx instead of by their hash, for the preview
+// server: the pages name the index, and an edit that changes the index
+// then changes only the index, not every page. Call it before Ready.
+func (s *Job) FixedIndexNames() { s.fixed = true }
+
+// indexName is the file name of part i of the index.
+func indexName(i int, data []byte, fixed bool) string {
+	if fixed {
+		return indexPrefixes[i] + "preview.idx"
+	}
+	return search.HashName(indexPrefixes[i], ".idx", data)
+}
+
+// IndexFiles builds the index of docs alone, without the engine, and
+// returns its parts and their compressed copies as Ready and Finish would
+// (with fixed names, see FixedIndexNames), for the preview's rebuilds.
+func IndexFiles(docs []search.Document, fixed bool) ([]File, error) {
+	idx, err := search.Build(docs, search.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("search index: %w", err)
+	}
+	var files []File
+	for i, data := range [][]byte{idx.Names(), idx.Descriptions()} {
+		br, gz, err := search.CompressIndex(data)
+		if err != nil {
+			return nil, err
+		}
+		name := "/" + indexName(i, data, fixed)
+		files = append(files, File{name, data}, File{name + ".br", br}, File{name + ".gz", gz})
+	}
 	return files, nil
 }
 

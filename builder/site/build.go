@@ -8,7 +8,9 @@
 // once, with a copy for each render worker; every page is a typed struct
 // embedding Base, and its kind names its template. The search's files come
 // from package searchassets, the redirect rules are written in Netlify's
-// format (package redirects), and package preview serves the result.
+// format (package redirects), and package preview serves the result. For
+// the preview, a Session (session.go) keeps what a build loaded and builds
+// again only what an edit touches (deps.go says what each page kind reads).
 package site
 
 import (
@@ -83,7 +85,7 @@ type builder struct {
 	md     *markup.Renderer
 	tmpl   *templateSet
 	info   *Info
-	out    *output.Dir
+	out    writer
 	links  *linkcheck.Index    // ids and references of every page written
 	guides map[string][]*Guide // by service prefix
 	pol    *policySet          // policypages.go
@@ -94,8 +96,10 @@ type builder struct {
 	rows   map[string]*ResourceRow // catalogpages.go: shared resource rows
 	// policyJobs are the jobs policyPages added, the only ones that show
 	// the policies' evaluations (PolicyView): render does them first and
-	// then lets the evaluations go.
+	// then lets the evaluations go, unless keepViews (a preview Session,
+	// which assembles those pages again).
 	policyJobs [2]int
+	keepViews  bool
 	// catalogFailed: the catalog had errors and is partial; what depends
 	// on all of it (the history's check against it) is not done.
 	catalogFailed bool
@@ -103,6 +107,25 @@ type builder struct {
 	manifest    []string
 	hasManifest bool
 	engine      *policyassets.Job // policyengine.go: nil without Config.PolicyEngine
+	// srchNames and srchFiles are the search's names and every file of
+	// it, and engFiles the policy engine's, for a Session to reuse.
+	srchNames *searchassets.Files
+	srchFiles []searchassets.File
+	engFiles  []policyassets.File
+}
+
+// writer is where a build writes its files: a fresh directory swapped in
+// whole (output.Dir), or, for the preview, the served directory updated
+// file by file (output.Update).
+type writer interface {
+	Write(sitePath string, data []byte) error
+	Has(file string) bool
+	Paths() []string
+	Path() string
+	Files() int
+	Bytes() int64
+	Commit() error
+	Abort()
 }
 
 // job is one page to render or one file to write as is.
@@ -158,6 +181,17 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 	if err != nil {
 		return Stats{}, err
 	}
+	if err := b.write(ctx, out, srch, true); err != nil {
+		return Stats{}, err
+	}
+	return b.stats(start), nil
+}
+
+// write renders the assembled jobs into out, publishes (the host files
+// and the link check, or, unless whole, the link check alone) and commits
+// out. srch, when not nil, is the search job to name and finish; without
+// it the search's files are among the jobs. On an error out is aborted.
+func (b *builder) write(ctx context.Context, out writer, srch *searchassets.Job, whole bool) error {
 	b.out = out
 	ok := false
 	defer func() {
@@ -166,47 +200,58 @@ func Build(ctx context.Context, cfg Config) (Stats, error) {
 		}
 	}()
 	if err := b.searchReady(srch); err != nil {
-		return Stats{}, err
+		return err
 	}
 	if err := b.policyEngineReady(); err != nil {
-		return Stats{}, err
+		return err
 	}
 	// Every file the render will write is known now: the link index checks
 	// most links as the pages are written.
-	expected := make([]string, len(b.jobs))
-	for i, j := range b.jobs {
-		expected[i] = "/" + output.FilePath(j.path)
+	if whole {
+		expected := make([]string, len(b.jobs))
+		for i, j := range b.jobs {
+			expected[i] = "/" + output.FilePath(j.path)
+		}
+		b.links.Expect(expected)
 	}
-	b.links.Expect(expected)
 	t := time.Now()
 	if err := b.render(ctx); err != nil {
-		return Stats{}, err
+		return err
 	}
 	if err := b.searchFinish(srch); err != nil {
-		return Stats{}, err
+		return err
 	}
 	if err := b.policyEngineFinish(); err != nil {
-		return Stats{}, err
+		return err
 	}
 	b.phase(t, "rendered and wrote %s files", commas(len(b.jobs)))
 	t = time.Now()
-	if err := b.publish(); err != nil { // publish.go: _redirects, sitemap, link check, URL manifest
-		return Stats{}, err
+	publish := b.publish // publish.go: _redirects, sitemap, link check, URL manifest
+	if !whole {
+		publish = b.checkLinks
+	}
+	if err := publish(); err != nil {
+		return err
 	}
 	b.phase(t, "published")
 	t = time.Now()
 	if err := out.Commit(); err != nil {
-		return Stats{}, err
+		return err
 	}
 	b.phase(t, "swapped the output in")
 	ok = true
+	return nil
+}
+
+// stats summarises the build that started at start.
+func (b *builder) stats(start time.Time) Stats {
 	pages := 0
 	for _, j := range b.jobs {
 		if j.kind != noKind {
 			pages++
 		}
 	}
-	return Stats{Pages: pages, Files: out.Files(), Bytes: out.Bytes(), Duration: time.Since(start)}, nil
+	return Stats{Pages: pages, Files: b.out.Files(), Bytes: b.out.Bytes(), Duration: time.Since(start)}
 }
 
 // phase reports a finished phase of the build and how long it took.
@@ -220,6 +265,21 @@ func (b *builder) phase(start time.Time, format string, args ...any) {
 // site, without writing anything, and starts building the search index
 // (unless cfg.Search is off).
 func prepare(ctx context.Context, cfg Config) (*builder, *searchassets.Job, error) {
+	b, err := load(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	srch := b.startSearch(ctx) // search.go: built while the pages are assembled
+	b.startPolicyEngine(ctx)   // policyengine.go: likewise
+	if err := b.assemble(); err != nil {
+		return nil, nil, err
+	}
+	return b, srch, nil
+}
+
+// load parses the templates and loads the content: the catalog, the
+// guides, the policies (evaluated) and the history.
+func load(cfg Config) (*builder, error) {
 	if cfg.Templates == nil {
 		cfg.Templates = templates.FS
 	}
@@ -240,10 +300,8 @@ func prepare(ctx context.Context, cfg Config) (*builder, *searchassets.Job, erro
 	cat, catErrs := catalog.LoadPartial(cfg.Content)
 	errs = append(errs, catErrs...)
 	b := &builder{cfg: cfg, cat: cat, md: markup.New(), tmpl: tmpl, errs: errs, catalogFailed: len(catErrs) > 0,
-		info: &Info{Snapshot: cat.Snapshot, BaseURL: cfg.BaseURL, Dev: cfg.Dev, cat: cat}, keys: map[keyRefKey]*KeyRef{}, rows: map[string]*ResourceRow{}}
-	if tmpl != nil {
-		b.info.chrome, b.info.fragments = newChromeCache(tmpl), newFragmentCache(tmpl)
-	}
+		keys: map[keyRefKey]*KeyRef{}, rows: map[string]*ResourceRow{}}
+	b.info = b.newInfo(nil)
 	b.errs = append(b.errs, diag.From("catalog", b.checkSlugs())...)
 	b.loadGuides()
 	b.loadPolicies()
@@ -258,10 +316,30 @@ func prepare(ctx context.Context, cfg Config) (*builder, *searchassets.Job, erro
 		b.errs = append(b.errs, diag.From("static", err)...)
 	}
 	if err := b.errs.Err(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	srch := b.startSearch(ctx) // search.go: built while the pages are assembled
-	b.startPolicyEngine(ctx)   // policyengine.go: likewise
+	return b, nil
+}
+
+// newInfo is the site-wide facts of the pages, with fresh caches of the
+// rendered chrome and fragments (none without templates, which failed to
+// parse); the sections come from prev, made by the loading, when the
+// pages are assembled again.
+func (b *builder) newInfo(prev *Info) *Info {
+	i := &Info{Snapshot: b.cat.Snapshot, BaseURL: b.cfg.BaseURL, Dev: b.cfg.Dev, cat: b.cat}
+	if b.tmpl != nil {
+		i.chrome, i.fragments = newChromeCache(b.tmpl), newFragmentCache(b.tmpl)
+	}
+	if prev != nil {
+		i.Nav = prev.Nav
+	}
+	return i
+}
+
+// assemble makes every page and file of the site from what load loaded
+// (the static files, which load hashed, among them).
+func (b *builder) assemble() error {
+	b.keys, b.rows = map[keyRefKey]*KeyRef{}, map[string]*ResourceRow{}
 	b.catalogPages()
 	b.policyJobs[0] = len(b.jobs)
 	b.policyPages()
@@ -270,10 +348,7 @@ func prepare(ctx context.Context, cfg Config) (*builder, *searchassets.Job, erro
 	b.workbenchPages() // workbench.go: /analyze/ and /write/
 	b.historyPages()   // historypages.go: changes, feeds, tombstones (after every other page)
 	b.qualityPage()    // qualitypages.go: /quality/ and /api/quality.json
-	if err := b.errs.Err(); err != nil {
-		return nil, nil, err
-	}
-	return b, srch, nil
+	return b.errs.Err()
 }
 
 // assets copies every static file under a name carrying its content hash,
@@ -418,7 +493,7 @@ func renderOrder(n int, first [2]int) []int32 {
 // and file that shows them is written. Pages rendered later see no
 // PolicyView: a template that asked for one would fail the build.
 func (b *builder) releasePolicyViews() {
-	if b.pol == nil {
+	if b.pol == nil || b.keepViews {
 		return
 	}
 	for _, m := range b.pol.managed {

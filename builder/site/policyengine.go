@@ -43,6 +43,7 @@ func (b *builder) policyEngineReady() error {
 	for _, file := range f.List {
 		if !have[file.Path] {
 			b.addFile(file.Path, file.Data)
+			b.engFiles = append(b.engFiles, file)
 		}
 	}
 	b.info.Policy = PolicyEngineAssets{Wasm: f.Wasm, Catalog: f.Catalog, WasmExec: f.WasmExec}
@@ -64,9 +65,26 @@ func (b *builder) policyEngineFinish() error {
 			return err
 		}
 	}
+	b.engFiles = append(b.engFiles, files...)
 	st := b.engine.Stats()
 	ms := func(d time.Duration) string { return d.Round(time.Millisecond).String() }
 	b.publishNote("policy engine: %d kB (%d kB brotli) and its catalog %d kB (%d kB brotli): %d kB brotli for /analyze/ and /write/; engine ready in %s; the pages waited %s for its name, then %s for it after rendering",
 		st.WasmBytes/1000, st.WasmBrotli/1000, st.PackBytes/1000, st.PackBrotli/1000, (st.WasmBrotli+st.PackBrotli)/1000, ms(st.WasmTime), ms(st.Wait), ms(st.WasmWait))
 	return nil
+}
+
+// reusePolicyEngine adds the engine's files of an earlier build (Session)
+// to the build and names them, as policyEngineReady and Finish did.
+func (b *builder) reusePolicyEngine(prev *builder) {
+	have := map[string]bool{}
+	for _, j := range b.jobs {
+		have[j.path] = true
+	}
+	for _, f := range prev.engFiles {
+		if !have[f.Path] {
+			b.addFile(f.Path, f.Data)
+		}
+	}
+	b.engFiles = prev.engFiles
+	b.info.Policy = prev.info.Policy
 }

@@ -96,24 +96,26 @@ func (b *builder) matrices(mps []*policy.ManagedPolicy, results []*policy.Result
 			ps.matrices[s] = pages[i]
 		}
 	}
-	setMatrix := func(v *PolicyView) {
-		for i := range v.Services {
-			if ps.matrices[v.Services[i].Service] != nil {
-				v.Services[i].Matrix = MatrixPath(v.Services[i].Service.Prefix)
-			}
-		}
-	}
 	for _, m := range ps.managed {
-		setMatrix(m.View)
+		ps.linkMatrices(m.View)
 	}
 	for _, ex := range ps.examples {
-		setMatrix(ex.View)
+		ps.linkMatrices(ex.View)
 	}
 	for _, t := range ps.tables {
 		for s := range t.services {
 			if m := ps.matrices[s]; m != nil {
 				m.Drift = append(m.Drift, t.view(b.cat, ps))
 			}
+		}
+	}
+}
+
+// linkMatrices links each service of a policy's view to its matrix.
+func (ps *policySet) linkMatrices(v *PolicyView) {
+	for i := range v.Services {
+		if ps.matrices[v.Services[i].Service] != nil {
+			v.Services[i].Matrix = MatrixPath(v.Services[i].Service.Prefix)
 		}
 	}
 }

@@ -806,6 +806,12 @@ func (b *builder) actionPolicies(mps []*policy.ManagedPolicy, results []*policy.
 			ps.actions[a] = ap
 		}
 	}
+	ps.exampleGrants()
+}
+
+// exampleGrants adds to what each action page says about policies the
+// examples that allow the action.
+func (ps *policySet) exampleGrants() {
 	for _, ex := range ps.examples {
 		for i := range ex.View.Result.Allowed {
 			g := &ex.View.Result.Allowed[i]
@@ -931,6 +937,12 @@ func (b *builder) policyPages() {
 			b.add(matrixKind, mp)
 		}
 	}
+	b.examplePages()
+}
+
+// examplePages adds the list of examples and the page of each.
+func (b *builder) examplePages() {
+	ps := b.pol
 	if len(ps.examples) > 0 {
 		b.add(examplesKind, &ExamplesPage{Base: b.base(ExamplesPath, "Example policies", "Example IAM policies, explained and checked against the catalog.", homeCrumb), Examples: ps.examples})
 	}

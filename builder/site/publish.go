@@ -61,6 +61,18 @@ func (b *builder) publish() error {
 	return nil
 }
 
+// checkLinks checks every internal link of the site, as publish does, for
+// a build that rendered some of its pages again and left the site's set of
+// files as it was: the host files need not change.
+func (b *builder) checkLinks() error {
+	rep, err := linkcheck.Check(b.out.Path(), b.out.Paths(), b.links)
+	if err != nil {
+		return err
+	}
+	b.publishNote("checked %s links in %s pages in %s", commas(rep.Links), commas(rep.Pages), rep.Duration.Round(time.Millisecond))
+	return nil
+}
+
 func (b *builder) publishNote(format string, args ...any) {
 	if b.cfg.Progress != nil {
 		fmt.Fprintf(b.cfg.Progress, format+"\n", args...)

@@ -21,7 +21,11 @@ func (b *builder) startSearch(ctx context.Context) *searchassets.Job {
 	if !b.cfg.Search {
 		return nil
 	}
-	return searchassets.Start(ctx, b.searchDocs(), b.cfg.ModuleRoot)
+	j := searchassets.Start(ctx, b.searchDocs(), b.cfg.ModuleRoot)
+	if b.cfg.Dev {
+		j.FixedIndexNames() // session.go: an edit that changes the index changes only the index
+	}
+	return j
 }
 
 // searchReady waits for the index and the engine's name, names them in
@@ -35,7 +39,24 @@ func (b *builder) searchReady(j *searchassets.Job) error {
 	if err != nil {
 		return err
 	}
-	for _, file := range f.List {
+	return b.nameSearch(f, f.List)
+}
+
+// reuseSearch names the search files of an earlier build of the same
+// documents (Session) and adds all of them to the build.
+func (b *builder) reuseSearch(f *searchassets.Files, files []searchassets.File) error {
+	if f == nil {
+		return nil
+	}
+	return b.nameSearch(f, files)
+}
+
+// nameSearch adds the search's files to the build, names them in
+// Info.Search and adds the OpenSearch description.
+func (b *builder) nameSearch(f *searchassets.Files, files []searchassets.File) error {
+	b.srchNames = f
+	b.srchFiles = append([]searchassets.File(nil), files...)
+	for _, file := range files {
 		b.addFile(file.Path, file.Data)
 	}
 	b.addFile(openSearchPath, openSearch(b.cfg.BaseURL))
@@ -69,6 +90,7 @@ func (b *builder) searchFinish(j *searchassets.Job) error {
 			return err
 		}
 	}
+	b.srchFiles = append(b.srchFiles, files...)
 	st := j.Stats()
 	ms := func(d time.Duration) string { return d.Round(time.Millisecond).String() }
 	how := "indexed"

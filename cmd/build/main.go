@@ -43,11 +43,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
 	"runtime/pprof"
+	"strings"
 
 	"github.com/iamref/iamref/builder/contentfs"
 	"github.com/iamref/iamref/builder/preview"
@@ -71,6 +73,21 @@ const (
 func tuneGC() (restore func()) {
 	gc := debug.SetGCPercent(gcPercent)
 	mem := debug.SetMemoryLimit(memoryLimit)
+	return func() {
+		debug.SetGCPercent(gc)
+		debug.SetMemoryLimit(mem)
+	}
+}
+
+// tuneServeGC applies the collector's settings for the preview server and
+// returns a function that restores the previous ones. Its process keeps
+// what the build loaded between rebuilds (site.Session), a few hundred MB
+// live: under the build's memory limit the collector would run all but
+// continuously, tracing all of it for every few MB a small rebuild
+// allocates. The preview trades memory for its rebuilds' time instead.
+func tuneServeGC() (restore func()) {
+	gc := debug.SetGCPercent(100)
+	mem := debug.SetMemoryLimit(math.MaxInt64)
 	return func() {
 		debug.SetGCPercent(gc)
 		debug.SetMemoryLimit(mem)
@@ -140,7 +157,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("-serve builds into %s, never into -out (whose pages are for deploying): leave -out out", PreviewDir)
 		}
 		cfg.Out = PreviewDir
-		return preview.Serve(ctx, preview.Config{Dir: cfg.Out, Addr: *serve, Build: previewBuild(cfg), Watch: []string{*content, *tmplDir, *staticDir}, Log: stderr})
+		defer tuneServeGC()()
+		return preview.Serve(ctx, preview.Config{Dir: cfg.Out, Addr: *serve, Build: previewBuild(cfg, *content, *tmplDir, *staticDir), Watch: []string{*content, *tmplDir, *staticDir}, Log: stderr})
 	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -169,11 +187,44 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 }
 
 // previewBuild builds the site for the preview server: its pages load the
-// server's reload script.
-func previewBuild(cfg site.Config) func(context.Context) (string, error) {
+// server's reload script, and a site.Session keeps what it loaded between
+// rebuilds, building again only what the changed files touch. The changed
+// files come from the directories of the content, templates and static
+// files ("" when embedded).
+func previewBuild(cfg site.Config, content, tmplDir, staticDir string) func(context.Context, []string) (preview.Built, error) {
 	cfg.Dev = true
-	return func(ctx context.Context) (string, error) {
-		stats, err := site.Build(ctx, cfg)
-		return stats.String(), err
+	s := site.NewSession(cfg)
+	return func(ctx context.Context, changed []string) (preview.Built, error) {
+		var ch site.Changes
+		for _, f := range changed {
+			switch {
+			case under(f, content):
+				ch.Content = append(ch.Content, rel(f, content))
+			case under(f, tmplDir):
+				ch.Templates = append(ch.Templates, rel(f, tmplDir))
+			case under(f, staticDir):
+				ch.Static = append(ch.Static, rel(f, staticDir))
+			}
+		}
+		r, err := s.Build(ctx, ch)
+		if err != nil {
+			return preview.Built{}, err
+		}
+		return preview.Built{Summary: r.String(), Files: r.Changed, All: r.All, Again: r.Again}, nil
 	}
+}
+
+// under reports whether the file is inside dir ("" is no directory).
+func under(file, dir string) bool {
+	if dir == "" {
+		return false
+	}
+	r, err := filepath.Rel(dir, file)
+	return err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator))
+}
+
+// rel is the file's slash-separated path inside dir.
+func rel(file, dir string) string {
+	r, _ := filepath.Rel(dir, file)
+	return filepath.ToSlash(r)
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -161,16 +162,19 @@ func TestRunCPUProfile(t *testing.T) {
 }
 
 // TestPreviewBuild: the preview server's build makes pages that load the
-// reload script, which a plain build leaves out.
+// reload script, which a plain build leaves out, and passes the changed
+// files on to the session, by the directory they are in.
 func TestPreviewBuild(t *testing.T) {
-	content := writeContent(t, map[string]string{"catalog/demo.json": service, "catalog/snapshot.yaml": "date: \"2026-06-14\"\n"})
+	guide := "---\ntitle: Intro\n---\n# Intro\n\nGet things.\n"
+	content := writeContent(t, map[string]string{"catalog/demo.json": service, "catalog/snapshot.yaml": "date: \"2026-06-14\"\n", "guides/demo/intro.md": guide})
 	out := filepath.Join(t.TempDir(), "public")
-	summary, err := previewBuild(site.Config{Content: os.DirFS(content), Out: out})(context.Background())
+	build := previewBuild(site.Config{Content: os.DirFS(content), Out: out}, content, "", "")
+	built, err := build(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(summary, " pages, ") {
-		t.Errorf("summary = %q", summary)
+	if !strings.Contains(built.Summary, " pages, ") || !built.All {
+		t.Errorf("first build: %+v", built)
 	}
 	page, err := os.ReadFile(filepath.Join(out, "demo", "GetThing", "index.html"))
 	if err != nil {
@@ -179,6 +183,29 @@ func TestPreviewBuild(t *testing.T) {
 	if !bytes.Contains(page, []byte("/js/reload.")) {
 		t.Error("a preview page does not load the reload script")
 	}
+	file := filepath.Join(content, "guides", "demo", "intro.md")
+	if err := os.WriteFile(file, []byte(strings.Replace(guide, "Get things.", "Get every thing.", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	built, err = build(context.Background(), []string{file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(built.Summary, "guides:") || !slices.Contains(built.Files, "/demo/guides/intro/index.html") || built.All {
+		t.Errorf("after a guide edit: %+v, want the guide's page rebuilt alone", built)
+	}
+	if page := readFile(t, filepath.Join(out, "demo", "guides", "intro", "index.html")); !strings.Contains(page, "Get every thing.") {
+		t.Error("the guide's page does not show the edit")
+	}
+}
+
+func readFile(t *testing.T, p string) string {
+	t.Helper()
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
 }
 
 // TestRunRefusesDangerousOut: -out may not be the content (which the
