@@ -39,7 +39,7 @@ var kindReads = map[kind][]input{
 	conditionKind:     {inCatalog, inPolicies},
 	conditionsKind:    {inCatalog},
 	accessLevelsKind:  {inCatalog},
-	guideKind:         {inCatalog, inGuides},
+	guideKind:         {inCatalog, inGuides, inPolicies}, // a guide's tables link the policies they name
 	notFoundKind:      {inCatalog},
 	policyKind:        {inCatalog, inPolicies},
 	policiesKind:      {inCatalog, inPolicies},
@@ -54,6 +54,7 @@ var kindReads = map[kind][]input{
 	checksKind:        {inCatalog, inPolicies},
 	analyzeKind:       {inCatalog, inPolicies},
 	writeKind:         {inCatalog, inPolicies},
+	apiIndexKind:      {inCatalog},
 }
 
 // reads reports whether pages of kind k read the input in; an undeclared
