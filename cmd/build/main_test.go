@@ -233,7 +233,7 @@ func TestRunRefusesDangerousOut(t *testing.T) {
 		{filepath.Join(project, "mytemplates"), []string{"-templates", filepath.Join(project, "mytemplates")}, "which the build reads"},
 		{filepath.Join(project, "notes"), nil, "no build of iamref"},
 	} {
-		args := append([]string{"-content", content, "-out", tt.out, "-search=false"}, tt.args...)
+		args := append([]string{"-content", content, "-out", tt.out, "-search=false", "-policy-engine=false"}, tt.args...)
 		err := run(context.Background(), args, &bytes.Buffer{}, &bytes.Buffer{})
 		if err == nil || !strings.Contains(err.Error(), "refusing to build into "+tt.out) || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("-out %s: %v, want a refusal saying %q", tt.out, err, tt.want)
@@ -241,7 +241,7 @@ func TestRunRefusesDangerousOut(t *testing.T) {
 	}
 	// The repository root, given with content elsewhere.
 	elsewhere := writeContent(t, map[string]string{"catalog/demo.json": service, "catalog/snapshot.yaml": "date: \"2026-06-14\"\n"})
-	if err := run(context.Background(), []string{"-content", elsewhere, "-out", project, "-search=false"}, &bytes.Buffer{}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "root of a repository") {
+	if err := run(context.Background(), []string{"-content", elsewhere, "-out", project, "-search=false", "-policy-engine=false"}, &bytes.Buffer{}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "root of a repository") {
 		t.Errorf("-out at the repository root: %v", err)
 	}
 	for p, want := range map[string]string{"content/catalog/demo.json": service, "notes/todo.txt": "keep me", "go.mod": "module example.com/p\n"} {
@@ -252,7 +252,7 @@ func TestRunRefusesDangerousOut(t *testing.T) {
 	// A previous build is replaced.
 	out := filepath.Join(project, "public")
 	for range 2 {
-		if err := run(context.Background(), []string{"-content", content, "-out", out, "-search=false"}, &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
+		if err := run(context.Background(), []string{"-content", content, "-out", out, "-search=false", "-policy-engine=false"}, &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -263,7 +263,7 @@ func TestRunRefusesDangerousOut(t *testing.T) {
 func TestRunMissingContent(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "public")
-	err := run(context.Background(), []string{"-content", filepath.Join(dir, "nonexistent"), "-out", out, "-search=false"}, &bytes.Buffer{}, &bytes.Buffer{})
+	err := run(context.Background(), []string{"-content", filepath.Join(dir, "nonexistent"), "-out", out, "-search=false", "-policy-engine=false"}, &bytes.Buffer{}, &bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), "-content "+filepath.Join(dir, "nonexistent")+": no such directory") {
 		t.Errorf("-content /nonexistent: %v", err)
 	}
@@ -276,7 +276,7 @@ func TestRunMissingContent(t *testing.T) {
 // are never built into -out, which a deploy publishes.
 func TestServeBuildsApart(t *testing.T) {
 	content := writeContent(t, map[string]string{"catalog/demo.json": service, "catalog/snapshot.yaml": "date: \"2026-06-14\"\n"})
-	err := run(context.Background(), []string{"-content", content, "-out", "public", "-serve", "127.0.0.1:0", "-search=false"}, &bytes.Buffer{}, &bytes.Buffer{})
+	err := run(context.Background(), []string{"-content", content, "-out", "public", "-serve", "127.0.0.1:0", "-search=false", "-policy-engine=false"}, &bytes.Buffer{}, &bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), "-serve builds into "+PreviewDir) {
 		t.Errorf("-serve with -out: %v", err)
 	}
@@ -285,7 +285,7 @@ func TestServeBuildsApart(t *testing.T) {
 	var stderr syncBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-content", content, "-serve", "127.0.0.1:0", "-search=false"}, &bytes.Buffer{}, &stderr)
+		done <- run(ctx, []string{"-content", content, "-serve", "127.0.0.1:0", "-search=false", "-policy-engine=false"}, &bytes.Buffer{}, &stderr)
 	}()
 	deadline := time.Now().Add(60 * time.Second)
 	for !strings.Contains(stderr.String(), "serving ") && time.Now().Before(deadline) {
@@ -333,7 +333,7 @@ func TestRunEditorFilesBesideTemplates(t *testing.T) {
 	}
 	out := filepath.Join(t.TempDir(), "public")
 	var stderr bytes.Buffer
-	if err := run(context.Background(), []string{"-content", content, "-out", out, "-templates", tmpl, "-static", static, "-search=false"}, &bytes.Buffer{}, &stderr); err != nil {
+	if err := run(context.Background(), []string{"-content", content, "-out", out, "-templates", tmpl, "-static", static, "-search=false", "-policy-engine=false"}, &bytes.Buffer{}, &stderr); err != nil {
 		t.Fatalf("run: %v\n%s", err, stderr.String())
 	}
 	_ = filepath.WalkDir(filepath.Join(out, "static"), func(p string, d os.DirEntry, err error) error {
