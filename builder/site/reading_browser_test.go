@@ -328,15 +328,15 @@ func TestCompareAnyTwo(t *testing.T) {
 	want := fmt.Sprintf("Only %s: %d|Both: %d|Only %s: %d", a, len(sa)-both, both, b, len(sb)-both)
 	run(t, ctx, chromedp.Navigate(srv.URL+"/policies/"))
 	got := run(t, ctx, chromedp.Evaluate[string](`new Promise(done => {
-		const f = document.getElementById("compare-form");
+		const f = document.getElementById("compare-any-form");
 		if (!f || f.hidden) { done("no form"); return; }
 		f.elements.a.value = `+strconv.Quote(a)+`; f.elements.b.value = `+strconv.Quote(b)+`;
 		f.requestSubmit();
 		const t0 = Date.now();
 		(function wait() {
-			const c = document.querySelector("#compare-result ul.counts");
+			const c = document.querySelector("#compare-any-result ul.counts");
 			if (c) { done(Array.from(c.children).map(li => li.textContent).join("|")); return; }
-			if (Date.now() - t0 > 20000) { done("no result: " + document.getElementById("compare-result").textContent); return; }
+			if (Date.now() - t0 > 20000) { done("no result: " + document.getElementById("compare-any-result").textContent); return; }
 			setTimeout(wait, 50);
 		})();
 	})`, chromedp.EvalAwaitPromise))

@@ -213,11 +213,11 @@
   // Compare any two managed policies (the policies' index): fetch their
   // JSON twins and set what each allows against the other, by service and
   // access level. A pair with a page of its own links to it.
-  var cmp = document.getElementById("compare-form");
+  var cmp = document.getElementById("compare-any-form");
   if (cmp && window.fetch) {
     cmp.hidden = false;
     var root = cmp.getAttribute("data-root") || "";
-    var out = document.getElementById("compare-result");
+    var out = document.getElementById("compare-any-result");
     var known = {};
     document.querySelectorAll("#policy-names option").forEach(function (o) { known[o.value] = true; });
     var levels = ["List", "Read", "Write", "Permissions management", "Tagging", ""];
