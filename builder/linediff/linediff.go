@@ -207,20 +207,7 @@ func Hunks(diff []Line, context int) []Hunk {
 			end = run
 		}
 		h := Hunk{Lines: diff[start:end:end]}
-		for _, l := range h.Lines {
-			if l.Op != Insert {
-				if h.OldLines == 0 {
-					h.OldStart = l.Old
-				}
-				h.OldLines++
-			}
-			if l.Op != Delete {
-				if h.NewLines == 0 {
-					h.NewStart = l.New
-				}
-				h.NewLines++
-			}
-		}
+		h.count()
 		out = append(out, h)
 		i = end
 	}
@@ -327,22 +314,27 @@ func ScriptHunks(base []string, script []Edit, context int) []Hunk {
 			b = e.At + e.Delete
 		}
 		equalTo(end + 1)
-		for _, l := range h.Lines {
-			if l.Op != Insert {
-				if h.OldLines == 0 {
-					h.OldStart = l.Old
-				}
-				h.OldLines++
-			}
-			if l.Op != Delete {
-				if h.NewLines == 0 {
-					h.NewStart = l.New
-				}
-				h.NewLines++
-			}
-		}
+		h.count()
 		out = append(out, h)
 		k = j
 	}
 	return out
+}
+
+// count sets the hunk's starts and lengths on both sides from its lines.
+func (h *Hunk) count() {
+	for _, l := range h.Lines {
+		if l.Op != Insert {
+			if h.OldLines == 0 {
+				h.OldStart = l.Old
+			}
+			h.OldLines++
+		}
+		if l.Op != Delete {
+			if h.NewLines == 0 {
+				h.NewStart = l.New
+			}
+			h.NewLines++
+		}
+	}
 }
