@@ -5,7 +5,7 @@
 //
 // Messages in:
 //   {type: "init", wasmExec: URL, wasm: URL, catalog: URL}   (absolute URLs)
-//   {type: "call", id: n, fn: "analyze"|"compare"|"write"|"expand"|"actions", args: [strings]}
+//   {type: "call", id: n, fn: "analyze"|"analysis"|"compare"|"write"|"expand"|"actions", args: [strings]}
 // Messages out:
 //   {type: "progress", loaded: bytes, total: bytes}
 //   {type: "ready", ms: load time}
@@ -14,7 +14,9 @@
 //
 // "actions" is the worker's own: of the names given, the catalog's actions,
 // as {"s3:GetObject": "Read", ...} (the names a finding suggests are
-// actions or condition keys; the pages link the actions).
+// actions or condition keys; the pages link the actions). "analysis" too:
+// analyze's arguments, and {"report": the report, "known": the actions of
+// the names it suggests}.
 "use strict";
 
 var ready = null;
@@ -59,18 +61,36 @@ self.onmessage = function (ev) {
   }
 };
 
+// actions is, of the names given, the catalog's actions with their access
+// levels.
+function actions(names) {
+  var known = {};
+  names.forEach(function (name) {
+    var r = JSON.parse(self.__iamrefPolicyExpand(String(name)));
+    (r.actions || []).forEach(function (a) {
+      if (a.action === name) {
+        known[name] = a.access_level;
+      }
+    });
+  });
+  return known;
+}
+
 function call(fn, args) {
   if (fn === "actions") {
-    var known = {};
-    (args || []).forEach(function (name) {
-      var r = JSON.parse(self.__iamrefPolicyExpand(String(name)));
-      (r.actions || []).forEach(function (a) {
-        if (a.action === name) {
-          known[name] = a.access_level;
-        }
-      });
+    return JSON.stringify(actions(args || []));
+  }
+  if (fn === "analysis") {
+    // The report as the engine wrote it, and which of the names its
+    // findings and unknown names suggest are actions: one answer, so the
+    // page asks once a keystroke.
+    var out = self.__iamrefPolicyAnalyze.apply(null, args.map(String));
+    var rep = JSON.parse(out);
+    var names = {};
+    (rep.findings || []).concat(rep.unknown || []).forEach(function (f) {
+      (f.suggestions || []).forEach(function (s) { names[s] = true; });
     });
-    return JSON.stringify(known);
+    return '{"report":' + out + ',"known":' + JSON.stringify(actions(Object.keys(names))) + "}";
   }
   var name = fns[fn];
   if (!name) {
