@@ -584,7 +584,7 @@ func testIncremental(t *testing.T, ctx context.Context, base string, cat *catalo
 // next frame's start and of the moment after that frame was drawn, and
 // the page's own engine and rendering times. It reads nothing the page's
 // scripts keep but the DOM, so it measures any version of the page.
-const drawnJS = `((doc, kind) => new Promise((resolve, reject) => {
+const drawnJS = `((doc, kind, layout) => new Promise((resolve, reject) => {
 	const d = document.getElementById("policy-doc"), k = document.getElementById("policy-kind");
 	const tool = document.getElementById("analyzer"), analysis = document.getElementById("analysis");
 	const shown = () => {
@@ -598,9 +598,11 @@ const drawnJS = `((doc, kind) => new Promise((resolve, reject) => {
 		mo.disconnect();
 		clearTimeout(timeout);
 		const t1 = performance.now();
+		if (layout) document.documentElement.getBoundingClientRect(); // the style and layout the frame would do
+		const t1l = performance.now();
 		requestAnimationFrame(() => {
 			const t2 = performance.now();
-			setTimeout(() => resolve([t0, t1, t2, performance.now(), +(tool.dataset.engineMs || 0), +(tool.dataset.renderMs || 0), (window.iamrefPolicy || {}).loadMs || 0]), 0);
+			setTimeout(() => resolve([t0, t1, t2, performance.now(), +(tool.dataset.engineMs || 0), +(tool.dataset.renderMs || 0), (window.iamrefPolicy || {}).loadMs || 0, t1l - t1, +(tool.dataset.goMs || 0)]), 0);
 		});
 	});
 	mo.observe(analysis, {subtree: true, childList: true, attributes: true, characterData: true});
@@ -615,12 +617,17 @@ const drawnJS = `((doc, kind) => new Promise((resolve, reject) => {
 type drawn struct {
 	input, dom, frame, painted float64 // ms since the navigation
 	engine, render, load       float64 // the page's own: engine and rendering of this analysis, the engine's load
+	layout                     float64 // style and layout after the analysis was in the DOM, when asked for
+	goAnalysis                 float64 // of engine, the engine's analysis in Go (the worker's own share is the rest), where the page says
 }
 
-func measureDrawn(t *testing.T, ctx context.Context, doc, kind string) drawn {
+// measureDrawn measures an analysis; with layout, it forces the page's
+// style and layout as soon as the analysis is in the DOM, to time them
+// apart (the frame does the same work, later).
+func measureDrawn(t *testing.T, ctx context.Context, doc, kind string, layout bool) drawn {
 	t.Helper()
-	v := run(t, ctx, chromedp.Evaluate[[]float64](drawnJS+`(`+jsString(doc)+`, `+jsString(kind)+`)`, chromedp.EvalAwaitPromise))
-	return drawn{v[0], v[1], v[2], v[3], v[4], v[5], v[6]}
+	v := run(t, ctx, chromedp.Evaluate[[]float64](drawnJS+`(`+jsString(doc)+`, `+jsString(kind)+`, `+fmt.Sprint(layout)+`)`, chromedp.EvalAwaitPromise))
+	return drawn{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]}
 }
 
 // percentile is the p-th percentile (nearest rank) of xs.
@@ -736,7 +743,7 @@ func testAnalyzeTimings(t *testing.T, ctx context.Context, base string, cat *cat
 		run(t, ctx, clearCache)
 		run(t, ctx, cache(true))
 		run(t, ctx, chromedp.Navigate(base+"/analyze/"))
-		d := measureDrawn(t, ctx, doc, "identity")
+		d := measureDrawn(t, ctx, doc, "identity", false)
 		run(t, ctx, cache(false))
 		first, pasteAt, load = append(first, d.painted-d.input), append(pasteAt, d.input), append(load, d.load)
 		t.Logf("cold: pasted %.0f ms after the navigation, drawn %.0f ms after the paste (%.0f ms after the navigation); the page says the engine loaded in %.0f ms",
@@ -747,17 +754,22 @@ func testAnalyzeTimings(t *testing.T, ctx context.Context, base string, cat *cat
 	big := timingDocument(cat)
 	edits := keystrokes(big, envInt("IAMREF_WORKBENCH_EDITS", 60))
 	run(t, ctx, chromedp.Navigate(base+"/analyze/"))
-	measureDrawn(t, ctx, big, "identity")
-	var painted, dom, engine, render []float64
+	measureDrawn(t, ctx, big, "identity", false)
+	var painted, dom, engine, goAnalysis, render, layout []float64
 	for _, e := range edits {
 		run(t, ctx, chromedp.Sleep(100*time.Millisecond)) // a typing pause: every keystroke is analysed
-		d := measureDrawn(t, ctx, e, "identity")
+		d := measureDrawn(t, ctx, e, "identity", false)
 		painted, dom = append(painted, d.painted-d.input), append(dom, d.dom-d.input)
-		engine, render = append(engine, d.engine), append(render, d.render)
+		engine, goAnalysis, render = append(engine, d.engine), append(goAnalysis, d.goAnalysis), append(render, d.render)
 	}
-	t.Logf("re-analysis of a %d-byte policy over %d keystrokes, from the input event: drawn p50 %.1f ms, p95 %.1f ms, max %.1f ms; in the DOM p50 %.1f ms, p95 %.1f ms; the page's own: engine p50 %.0f ms, p95 %.0f ms, rendering p50 %.0f ms, p95 %.0f ms",
+	// Again, with the style and layout timed apart.
+	for _, e := range edits[:20] {
+		run(t, ctx, chromedp.Sleep(100*time.Millisecond))
+		layout = append(layout, measureDrawn(t, ctx, e, "identity", true).layout)
+	}
+	t.Logf("re-analysis of a %d-byte policy over %d keystrokes, from the input event: drawn p50 %.1f ms, p95 %.1f ms, max %.1f ms; in the DOM p50 %.1f ms, p95 %.1f ms; the page's own: engine p50 %.0f ms, p95 %.0f ms (Go's analysis p50 %.0f ms, p95 %.0f ms), rendering p50 %.0f ms, p95 %.0f ms; style and layout (%d more keystrokes) p50 %.1f ms, p95 %.1f ms",
 		len(big), len(edits), percentile(painted, 50), percentile(painted, 95), percentile(painted, 100), percentile(dom, 50), percentile(dom, 95),
-		percentile(engine, 50), percentile(engine, 95), percentile(render, 50), percentile(render, 95))
+		percentile(engine, 50), percentile(engine, 95), percentile(goAnalysis, 50), percentile(goAnalysis, 95), percentile(render, 50), percentile(render, 95), len(layout), percentile(layout, 50), percentile(layout, 95))
 }
 
 func basketCount(t *testing.T, ctx context.Context) string {

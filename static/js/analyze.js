@@ -76,6 +76,7 @@
       render(src, rep, res.known || {});
       analyses++;
       tool.dataset.engineMs = String(P.lastMs);
+      tool.dataset.goMs = String(P.lastGoMs);
       tool.dataset.renderMs = String(Math.round(performance.now() - t1));
       tool.dataset.analyses = String(analyses);
       tool.dataset.ms = String(Math.round(performance.now() - t0));

@@ -222,7 +222,7 @@
         var cb = pending[msg.id];
         delete pending[msg.id];
         if (cb) {
-          cb(msg.result, msg.ms);
+          cb(msg.result, msg.ms, msg.goMs);
         }
       }
     };
@@ -243,7 +243,7 @@
     return P.start().then(function () {
       return new Promise(function (resolve) {
         seq++;
-        pending[seq] = function (result, ms) {
+        pending[seq] = function (result, ms, goMs) {
           var v;
           try {
             v = JSON.parse(result);
@@ -251,6 +251,7 @@
             v = { error: "the engine's answer is not JSON: " + err.message };
           }
           P.lastMs = ms;
+          P.lastGoMs = goMs;
           resolve(v);
         };
         worker.postMessage({ type: "call", id: seq, fn: fn, args: args });

@@ -10,7 +10,7 @@
 //   {type: "progress", loaded: bytes, total: bytes}
 //   {type: "ready", ms: load time}
 //   {type: "error", message: "..."}          (the engine could not load)
-//   {type: "result", id: n, result: "JSON", ms: time in the engine}
+//   {type: "result", id: n, result: "JSON", ms: time in the worker, goMs: of it, in Go's analysis}
 //
 // "actions" is the worker's own: of the names given, the catalog's actions,
 // as {"s3:GetObject": "Read", ...} (the names a finding suggests are
@@ -20,6 +20,7 @@
 "use strict";
 
 var ready = null;
+var goMs = 0; // of the last call, the time in the engine's analysis
 var fns = {
   analyze: "__iamrefPolicyAnalyze",
   compare: "__iamrefPolicyCompare",
@@ -47,14 +48,15 @@ self.onmessage = function (ev) {
       return;
     }
     ready.then(function () {
-      var t = Date.now();
+      var t = performance.now();
+      goMs = 0;
       var out;
       try {
         out = call(msg.fn, msg.args || []);
       } catch (err) {
         out = JSON.stringify({ error: String(err && err.message || err) });
       }
-      self.postMessage({ type: "result", id: msg.id, result: out, ms: Date.now() - t });
+      self.postMessage({ type: "result", id: msg.id, result: out, ms: Math.round(performance.now() - t), goMs: Math.round(goMs) });
     }, function (err) {
       self.postMessage({ type: "result", id: msg.id, result: JSON.stringify({ error: String(err && err.message || err) }) });
     });
@@ -84,7 +86,9 @@ function call(fn, args) {
     // The report as the engine wrote it, and which of the names its
     // findings and unknown names suggest are actions: one answer, so the
     // page asks once a keystroke.
+    var t = performance.now();
     var out = self.__iamrefPolicyAnalyze.apply(null, args.map(String));
+    goMs = performance.now() - t;
     var rep = JSON.parse(out);
     var names = {};
     (rep.findings || []).concat(rep.unknown || []).forEach(function (f) {
