@@ -281,7 +281,7 @@ func TestBrowser(t *testing.T) {
 	wideJS, _ := json.Marshal(wide)
 	wtimes, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(() => {
 		const d = `+string(wideJS)+`, out = [];
-		for (let i = 0; i < 41; i++) {
+		for (let i = 0; i < 121; i++) {
 			const t = performance.now();
 			__iamrefPolicyAnalyze(d + " ".repeat(i % 2), '{"kind": "identity"}');
 			out.push(performance.now() - t);
@@ -301,8 +301,8 @@ func TestBrowser(t *testing.T) {
 	wrest, nrest := slices.Clone(wtimes[1:]), slices.Clone(native[1:])
 	slices.Sort(wrest)
 	slices.Sort(nrest)
-	t.Logf("the /analyze/ timing document (%d bytes): re-analysis in the browser median %.1f ms, p95 %.1f ms; natively median %.1f ms, p95 %.1f ms",
-		len(wide), wrest[len(wrest)/2], wrest[len(wrest)*95/100], nrest[len(nrest)/2], nrest[len(nrest)*95/100])
+	t.Logf("the /analyze/ timing document (%d bytes): re-analysis in the browser median %.1f ms, p95 %.1f ms, max %.1f ms over %d; natively median %.1f ms, p95 %.1f ms",
+		len(wide), wrest[len(wrest)/2], wrest[len(wrest)*95/100], wrest[len(wrest)-1], len(wrest), nrest[len(nrest)/2], nrest[len(nrest)*95/100])
 	t.Logf("catalog fetched in %.0f ms (localhost, uncompressed), loaded in %.0f ms; engine %d kB (%d kB brotli), catalog %d kB; %s", timing[0], timing[1], len(files.Wasm)/1000, len(files.WasmBrotli)/1000, len(pack)/1000, runtime.Version())
 }
 
