@@ -27,13 +27,21 @@
   var timer = null, inFlight = false, dirty = false, analyses = 0;
   var compared = null; // the last comparison asked for, redone as A changes
 
+  var warmed = false;
   function started() {
     P.start().then(function () {
       if (doc.value.trim()) {
         schedule(0);
+      } else if (!warmed) {
+        // The engine's code is compiled as it is first run: an analysis
+        // of a small document while the box is empty makes the reader's
+        // first one as quick as the next (its answer is dropped).
+        warmed = true;
+        P.call("analysis", [warmUp, ""]).catch(function () {});
       }
     }, function () {});
   }
+  var warmUp = '{"Version": "2012-10-17", "Statement": [{"Sid": "Warm", "Effect": "Allow", "Action": ["s3:GetObjekt", "s3:List*", "iam:PassRole"], "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}}, {"Effect": "Deny", "NotAction": "s3:*", "Resource": "arn:aws:s3:::b/*"}]}';
   ["focus", "pointerdown"].forEach(function (t) { doc.addEventListener(t, started); });
   // Every change is analysed at once: changes made while an analysis runs
   // are analysed together when it ends (a burst of typing is one).

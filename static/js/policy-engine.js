@@ -192,6 +192,7 @@
       return p;
     }
     state = "loading";
+    P.startedAt = performance.now();
     say("Loading the policy engine…", null);
     var t0 = Date.now();
     try {
@@ -213,6 +214,8 @@
       } else if (msg.type === "ready") {
         state = "ready";
         P.loadMs = Date.now() - t0;
+        P.loadPhases = msg.phases || {};
+        P.readyAt = performance.now();
         say("");
         readyWaiters.forEach(function (w) { w[0](); });
         readyWaiters = [];

@@ -8,7 +8,7 @@
 //   {type: "call", id: n, fn: "analyze"|"analysis"|"compare"|"write"|"expand"|"actions", args: [strings]}
 // Messages out:
 //   {type: "progress", loaded: bytes, total: bytes}
-//   {type: "ready", ms: load time}
+//   {type: "ready", ms: load time, phases: {name: ms since the worker started}}
 //   {type: "error", message: "..."}          (the engine could not load)
 //   {type: "result", id: n, result: "JSON", ms: time in the worker, goMs: of it, in Go's analysis}
 //
@@ -35,7 +35,7 @@ self.onmessage = function (ev) {
       var started = Date.now();
       ready = init(msg);
       ready.then(function () {
-        self.postMessage({ type: "ready", ms: Date.now() - started });
+        self.postMessage({ type: "ready", ms: Date.now() - started, phases: phases });
       }, function (err) {
         self.postMessage({ type: "error", message: String(err && err.message || err) });
       });
@@ -153,6 +153,13 @@ function download(url, key) {
 
 // init compiles the engine while it downloads, loads the catalog meanwhile,
 // starts Go and hands it the catalog.
+// phases are when the load's steps ended, in ms since the worker started
+// (for the page's timings).
+var phases = {};
+function phase(name) {
+  phases[name] = Math.round(performance.now());
+}
+
 function init(msg) {
   var module = fetch(msg.wasm, { credentials: "same-origin" }).then(function (res) {
     if (!res.ok) {
@@ -166,12 +173,16 @@ function init(msg) {
       WebAssembly.compileStreaming(res) :
       res.arrayBuffer().then(function (b) { return WebAssembly.compile(b); });
     return compiled.then(function (m) {
+      phase("compiled");
       progress.loaded.wasm = size;
       report(true);
       return m;
     });
   });
-  var pack = download(msg.catalog, "catalog");
+  var pack = download(msg.catalog, "catalog").then(function (b) {
+    phase("catalog");
+    return b;
+  });
   importScripts(msg.wasmExec); // defines self.Go
   var go = new self.Go();
   var started = module.then(function (m) {
@@ -179,10 +190,11 @@ function init(msg) {
   }).then(function (instance) {
     var ready = new Promise(function (resolve) { self.__iamrefPolicyReady = resolve; });
     go.run(instance).catch(function () {});
-    return ready;
+    return ready.then(function () { phase("started"); });
   });
   return Promise.all([started, pack]).then(function (parts) {
     var err = self.__iamrefPolicyLoad(new Uint8Array(parts[1]));
+    phase("loaded");
     if (err) {
       throw new Error(err);
     }
