@@ -103,7 +103,8 @@ func (l *requestLog) count() int {
 // against the build's /api/policies/ JSON, the comparison, the share link,
 // no request carrying the document, the writer's output analysed back, "Add
 // to policy" from an action page and a search result, keyboard use,
-// axe-core at 390 px, and the pages without JavaScript.
+// axe-core at 390 and 1,280 px in both themes, the incremental drawing
+// against a fresh one, and the pages without JavaScript.
 func TestWorkbench(t *testing.T) {
 	ctx := browsertest.New(t)
 	axe := axeSource(t)
@@ -982,11 +983,7 @@ func testWorkbenchAccessibility(t *testing.T, ctx context.Context, base, axe str
 	defer setWidth(1280)
 	for _, w := range []int64{390, 1280} {
 		setWidth(w)
-		schemes := []string{"light", "dark"}
-		if w > 390 {
-			schemes = schemes[:1] // the themes differ in colours only
-		}
-		for _, scheme := range schemes {
+		for _, scheme := range []string{"light", "dark"} {
 			run(t, ctx, colorScheme(scheme))
 			for _, p := range []string{"/analyze/", "/write/"} {
 				run(t, ctx, chromedp.Navigate(base+p))
