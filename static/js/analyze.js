@@ -59,18 +59,29 @@
     return JSON.stringify({ kind: kind.value, name: "" });
   }
 
+  // asked is the document and options of the analysis running or drawn
+  // last: asked again (the engine's start and a paste, say), it is not
+  // analysed twice.
+  var asked = null;
+
   function analyze() {
     clearTimeout(timer);
     var src = doc.value;
     if (!src.trim()) {
+      asked = null;
       setHidden(analysis, true);
       $("policy-kind-guess").textContent = "";
       return;
     }
+    var key = options() + "\n" + src;
     if (inFlight) {
-      dirty = true;
+      dirty = key !== asked;
       return;
     }
+    if (key === asked) {
+      return;
+    }
+    asked = key;
     inFlight = true;
     var t0 = performance.now();
     // The worker's "analysis": the report and which of the names it
@@ -92,6 +103,7 @@
         compare();
       }
     }).then(finish, function (err) {
+      asked = null;
       P.say("The analysis failed: " + err.message);
       finish();
     });
