@@ -68,8 +68,11 @@ import (
 
 // Document is one searchable thing of the site.
 type Document struct {
-	// Kind is one of service, action, resource, condition, policy,
-	// example, guide: the order in which results of equal score are shown.
+	// Kind is one of service, action, removed-action, resource,
+	// condition, policy, example, guide, removed-service: the order in
+	// which results of equal score are shown. A removed action or service
+	// (RemovedAction, RemovedService) is one the catalog's history says
+	// was removed; its URL is its tombstone page.
 	Kind string
 	// ID is what the user may type exactly: "chime:CreateMeeting" for an
 	// action, the prefix "chime" for a service, a policy name, ...
@@ -87,7 +90,26 @@ type Document struct {
 	// matches any of them by its beginning.
 	Risk        string
 	Description string
+	// Removed is the date of the first snapshot without a removed action
+	// or service ("2026-05-10").
+	Removed string
 }
+
+// AppendKey appends to buf every field of d, each length-prefixed: equal
+// keys are equal documents (a cache key of an index hashes them).
+func (d *Document) AppendKey(buf []byte) []byte {
+	for _, f := range []string{d.Kind, d.ID, d.Title, d.URL, d.Service, d.ServiceName, d.AccessLevel, d.AccessOverride, d.Risk, d.Description, d.Removed} {
+		buf = binary.AppendUvarint(buf, uint64(len(f)))
+		buf = append(buf, f...)
+	}
+	return buf
+}
+
+// The kinds of removed actions and services.
+const (
+	RemovedAction  = format.RemovedAction
+	RemovedService = format.RemovedService
+)
 
 // Options tune Build.
 type Options struct {
@@ -142,6 +164,7 @@ func Build(docs []Document, opts Options) (*Index, error) {
 			cmp.Compare(a.Risk, b.Risk),
 			cmp.Compare(a.ServiceName, b.ServiceName),
 			cmp.Compare(a.Description, b.Description),
+			cmp.Compare(a.Removed, b.Removed),
 		)
 	})
 
@@ -218,6 +241,7 @@ func Build(docs []Document, opts Options) (*Index, error) {
 		meta[i] = format.Doc{
 			Kind: d.Kind, ID: d.ID, Title: d.Title, URL: d.URL, Service: d.Service,
 			AccessLevel: d.AccessLevel, AccessOverride: d.AccessOverride, Risk: d.Risk, Description: d.Description,
+			Removed: d.Removed,
 		}
 	}
 	nf := format.File{Part: format.PartNames, KV: names.Encode(), Rest: format.EncodeDocs(meta)}

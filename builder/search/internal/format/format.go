@@ -32,7 +32,7 @@ import (
 const magic = "IAMREFSX"
 
 // Version is the file format version.
-const Version = 5
+const Version = 6
 
 // The parts of an index.
 const (
@@ -112,7 +112,20 @@ func DocNum(id []byte) int {
 
 // Kinds lists the document kinds in the order results of equal score are
 // shown; documents of one service are stored in this order too.
-var Kinds = []string{"service", "action", "resource", "condition", "policy", "example", "guide"}
+// A removed action or service (its tombstone page) ranks after the live
+// ones.
+var Kinds = []string{"service", "action", RemovedAction, "resource", "condition", "policy", "example", "guide", RemovedService}
+
+// The kinds of what the catalog's history says was removed: their pages
+// are tombstones.
+const (
+	RemovedAction  = "removed-action"
+	RemovedService = "removed-service"
+)
+
+// NamedAction reports whether documents of kind k are in the order by
+// action name (Table.ByName): the actions, live and removed.
+func NamedAction(k string) bool { return k == "action" || k == RemovedAction }
 
 // KindRank is the place of kind k in Kinds; unknown kinds come last.
 func KindRank(k string) int {
@@ -130,6 +143,9 @@ type Doc struct {
 	AccessOverride string
 	// Risk is the risk categories of a sensitive action, "" when none.
 	Risk string
+	// Removed is the date of the first snapshot without a removed action
+	// or service ("2026-05-10"), "" for everything else.
+	Removed string
 }
 
 // Name returns the part of the id after "prefix:", or the whole id.
@@ -221,18 +237,19 @@ func decodeStr(d *Doc, s string) string {
 
 // EncodeDocs encodes the document table, all but the descriptions
 // (EncodeDescriptions). Layout (uvarints): the string tables of kinds,
-// access levels (with the risk strings) and services; then columns of
-// per-document references into them (access levels twice: the official
-// one and the override; then the risk), the ids (front coded), titles and
+// access levels (with the risk strings and removal dates) and services;
+// then columns of per-document references into them (access levels twice:
+// the official one and the override; then the risk and the removal date),
+// the ids (front coded), titles and
 // URLs (with markers, see above); then two orders of the documents, as
 // internal ids
 // (DocID, three bytes each): every document by lower-cased id, and the
-// actions by lower-cased name (Doc.Name), each in document order among
+// actions, live and removed (NamedAction), by lower-cased name (Doc.Name), each in document order among
 // equals. The engine finds ids and names typed in any case, and names by
 // their beginning, by binary search in these, in place.
 func EncodeDocs(docs []Doc) []byte {
 	var kinds, access, services strTable
-	var cKind, cAccess, cService, cOverride, cRisk, cID, cTitle, cURL []byte
+	var cKind, cAccess, cService, cOverride, cRisk, cRemoved, cID, cTitle, cURL []byte
 	prev := ""
 	for i := range docs {
 		d := &docs[i]
@@ -241,6 +258,7 @@ func EncodeDocs(docs []Doc) []byte {
 		cService = binary.AppendUvarint(cService, services.ref(d.Service))
 		cOverride = binary.AppendUvarint(cOverride, access.ref(d.AccessOverride))
 		cRisk = binary.AppendUvarint(cRisk, access.ref(d.Risk))
+		cRemoved = binary.AppendUvarint(cRemoved, access.ref(d.Removed))
 		p := commonPrefix(prev, d.ID)
 		cID = binary.AppendUvarint(cID, uint64(p))
 		cID = varint.AppendPrefixed(cID, d.ID[p:])
@@ -257,7 +275,7 @@ func EncodeDocs(docs []Doc) []byte {
 			out = varint.AppendPrefixed(out, s)
 		}
 	}
-	for _, c := range [][]byte{cKind, cAccess, cService, cOverride, cRisk, cID, cTitle, cURL, byID, byName} {
+	for _, c := range [][]byte{cKind, cAccess, cService, cOverride, cRisk, cRemoved, cID, cTitle, cURL, byID, byName} {
 		out = varint.AppendPrefixed(out, c)
 	}
 	return out
@@ -283,7 +301,7 @@ func orders(docs []Doc) (byID, byName []byte) {
 	var ids, names []key
 	for i := range docs {
 		ids = append(ids, key{strings.ToLower(docs[i].ID), i})
-		if docs[i].Kind == "action" {
+		if NamedAction(docs[i].Kind) {
 			names = append(names, key{strings.ToLower(docs[i].Name()), i})
 		}
 	}
@@ -320,16 +338,17 @@ type Table struct {
 // the i-th of n.
 func (t *Table) ByID() (at func(i int) int32, n int) { return order(t.byID) }
 
-// ByName returns the actions in order of lower-cased name.
+// ByName returns the actions, live and removed, in order of lower-cased
+// name.
 func (t *Table) ByName() (at func(i int) int32, n int) { return order(t.byName) }
 
 func order(b []byte) (func(i int) int32, int) {
 	return func(i int) int32 { return int32(DocNum(b[i*IDLen : (i+1)*IDLen])) }, len(b) / IDLen
 }
 
-// Refs locate a document's strings in its table's string tables (Risk in
-// Access).
-type Refs struct{ Kind, Access, Service, Override, Risk uint16 }
+// Refs locate a document's strings in its table's string tables (Risk and
+// Removed in Access).
+type Refs struct{ Kind, Access, Service, Override, Risk, Removed uint16 }
 
 // Full returns document i with every field decoded.
 func (t *Table) Full(i int) Doc {
@@ -431,13 +450,14 @@ func DecodeDocs(b []byte) (*Table, error) {
 		sv, ok3 := num(colService)
 		o, ok4 := num(colOverride)
 		rk, ok5 := num(colRisk)
-		if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || k >= uint64(len(tables[0])) || a >= uint64(len(tables[1])) ||
-			sv >= uint64(len(tables[2])) || o >= uint64(len(tables[1])) || rk >= uint64(len(tables[1])) {
+		rm, ok6 := num(colRemoved)
+		if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 || k >= uint64(len(tables[0])) || a >= uint64(len(tables[1])) ||
+			sv >= uint64(len(tables[2])) || o >= uint64(len(tables[1])) || rk >= uint64(len(tables[1])) || rm >= uint64(len(tables[1])) {
 			return nil, ErrCorrupt
 		}
-		r.Kind, r.Access, r.Service, r.Override, r.Risk = uint16(k), uint16(a), uint16(sv), uint16(o), uint16(rk)
+		r.Kind, r.Access, r.Service, r.Override, r.Risk, r.Removed = uint16(k), uint16(a), uint16(sv), uint16(o), uint16(rk), uint16(rm)
 		doc := &t.Docs[i]
-		doc.Kind, doc.AccessLevel, doc.Service, doc.AccessOverride, doc.Risk = tables[0][k], tables[1][a], tables[2][sv], tables[1][o], tables[1][rk]
+		doc.Kind, doc.AccessLevel, doc.Service, doc.AccessOverride, doc.Risk, doc.Removed = tables[0][k], tables[1][a], tables[2][sv], tables[1][o], tables[1][rk], tables[1][rm]
 		p, ok1 := num(colID)
 		l, ok2 := num(colID)
 		if !ok1 || !ok2 || p > uint64(len(ids)-prev) || l > uint64(len(cols[colID]))-uint64(pos[colID]) || len(ids) >= 1<<32-1<<16 {
@@ -491,6 +511,7 @@ const (
 	colService
 	colOverride
 	colRisk
+	colRemoved
 	colID
 	colTitle
 	colURL

@@ -18,6 +18,8 @@ func TestDocsRoundTrip(t *testing.T) {
 		{Kind: "policy", ID: "P", Title: "", URL: "", Description: "control \x01\x02\x07 bytes stay as they are"},
 		{Kind: "guide", ID: "", Title: "\x07literal", URL: "/x/", Description: "ünïcödé ✓"},
 		{Kind: "condition", ID: "aws:RequestTag/${TagKey}", Title: "aws:RequestTag/${TagKey}", URL: "/s3/#condition-aws:requesttag/${tagkey}", Service: "s3"},
+		{Kind: RemovedAction, ID: "chime:OldThing", Title: "OldThing", URL: "/chime/OldThing/", Service: "chime", Removed: "2026-05-10", Description: "was there"},
+		{Kind: RemovedService, ID: "gone", Title: "Gone", URL: "/gone/", Service: "gone", Removed: "2025-11"},
 	}
 	tab, err := DecodeDocs(EncodeDocs(docs))
 	if err != nil {
@@ -35,8 +37,8 @@ func TestDocsRoundTrip(t *testing.T) {
 		}
 		r := tab.Refs[i]
 		if tab.Kinds[r.Kind] != want.Kind || tab.Access[r.Access] != want.AccessLevel ||
-			tab.Services[r.Service] != want.Service || tab.Access[r.Override] != want.AccessOverride || tab.Access[r.Risk] != want.Risk {
-			t.Errorf("doc %d: refs %+v do not name its kind, access levels and service", i, r)
+			tab.Services[r.Service] != want.Service || tab.Access[r.Override] != want.AccessOverride || tab.Access[r.Risk] != want.Risk || tab.Access[r.Removed] != want.Removed {
+			t.Errorf("doc %d: refs %+v do not name its kind, access levels, service and removal", i, r)
 		}
 	}
 }
@@ -51,6 +53,8 @@ func TestOrders(t *testing.T) {
 		{Kind: "action", ID: "s3:GetObject"},
 		{Kind: "policy", ID: "S3:PUTOBJECT"},
 		{Kind: "action", ID: "NoPrefix"},
+		{Kind: RemovedAction, ID: "s3:OldObject"},
+		{Kind: RemovedService, ID: "gone"},
 	}
 	tab, err := DecodeDocs(EncodeDocs(docs))
 	if err != nil {
@@ -62,9 +66,9 @@ func TestOrders(t *testing.T) {
 		want  []int32
 	}{
 		// by lower-cased id, documents in order among equal ids
-		{"ByID", tab.ByID, []int32{3, 2, 7, 1, 5, 0, 6, 4}},
-		// the actions by lower-cased name
-		{"ByName", tab.ByName, []int32{5, 7, 0, 2, 3}},
+		{"ByID", tab.ByID, []int32{3, 9, 2, 7, 1, 5, 8, 0, 6, 4}},
+		// the actions, live and removed, by lower-cased name
+		{"ByName", tab.ByName, []int32{5, 7, 8, 0, 2, 3}},
 	} {
 		at, n := tc.order()
 		var got []int32
