@@ -311,7 +311,7 @@ func (c *consoleLog) errors() []string {
 }
 
 // hitsJS reads the shown results.
-const hitsJS = `JSON.stringify(Array.from(document.querySelectorAll("#search-results li")).map(li => ({
+const hitsJS = `JSON.stringify(Array.from(document.querySelectorAll("#search-results .search-hit")).map(li => ({
 	id: li.querySelector(".search-id").textContent,
 	badges: Array.from(li.querySelectorAll(".level")).map(b => b.textContent),
 	levels: Array.from(li.querySelectorAll(".level")).map(b => b.className),
@@ -341,7 +341,7 @@ func shownHits(t *testing.T, ctx context.Context) []shownHit {
 // waitFirstHit waits until the first shown result is id.
 func waitFirstHit(t *testing.T, ctx context.Context, id string) {
 	t.Helper()
-	js := `(() => { const e = document.querySelector("#search-results:not([hidden]) li .search-id"); return !!e && e.textContent === ` + jsString(id) + `; })()`
+	js := `(() => { const e = document.querySelector("#search-results:not([hidden]) .search-hit .search-id"); return !!e && e.textContent === ` + jsString(id) + `; })()`
 	run(t, ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(20*time.Second)))
 }
 
@@ -349,7 +349,7 @@ func waitFirstHit(t *testing.T, ctx context.Context, id string) {
 // descriptions included.
 func waitComplete(t *testing.T, ctx context.Context) {
 	t.Helper()
-	js := `(() => { const s = document.getElementById("search-status"); return !!document.querySelector("#search-results:not([hidden]) li") && !s.textContent.includes("descriptions"); })()`
+	js := `(() => { const s = document.getElementById("search-status"); return !!document.querySelector("#search-results:not([hidden]) .search-hit") && !s.textContent.includes("descriptions"); })()`
 	run(t, ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(20*time.Second)))
 }
 
@@ -503,6 +503,33 @@ func testSearchBrowser(t *testing.T, out string) {
 	if v := run(t, ctx, chromedp.Evaluate[string](`document.getElementById("search-input").value`)); v != "" {
 		t.Errorf("second Escape left %q in the box", v)
 	}
+
+	// A name no action has says so first, with the closest names linked;
+	// an exact name (in any case) does not.
+	noAction := `(() => { const p = document.getElementById("search-noaction"); return p.hidden ? "" : p.textContent + "|" + Array.from(p.querySelectorAll("a")).map(a => a.href).join(" "); })()`
+	for _, q := range []string{"ListMeetingReportData", "chime:ListMeetingReportData"} {
+		run(t, ctx, chromedp.Evaluate[bool](`(i => { i.value = ""; i.dispatchEvent(new Event("input")); return true; })(document.getElementById("search-input"))`))
+		run(t, ctx, chromedp.KeyEvent(q))
+		waitFirstHit(t, ctx, "chime:ListMeetingsReportData")
+		line := run(t, ctx, chromedp.Poll[string](noAction, chromedp.WithPollingTimeout(20*time.Second)))
+		text, links, _ := strings.Cut(line, "|")
+		if !strings.HasPrefix(text, "No action "+q+"; closest: chime:ListMeetingsReportData") || !strings.HasPrefix(links, srv.URL+"/chime/ListMeetingsReportData/") {
+			t.Errorf("%q: the line above the results reads %q, links %q", q, text, links)
+		}
+		// the line comes first in the drop-down, above the results
+		if order := run(t, ctx, chromedp.Evaluate[string](`(() => { const p = document.getElementById("search-noaction"), l = document.getElementById("search-results"); return String(p.compareDocumentPosition(l) & Node.DOCUMENT_POSITION_FOLLOWING) + String(p.getBoundingClientRect().bottom <= l.getBoundingClientRect().top + 1); })()`)); order != "4true" {
+			t.Errorf("%q: the line is not above the results (%s)", q, order)
+		}
+	}
+	for _, q := range []string{"chime:listmeetingsreportdata", "ListMeetingsReportData"} {
+		run(t, ctx, chromedp.Evaluate[bool](`(i => { i.value = ""; i.dispatchEvent(new Event("input")); return true; })(document.getElementById("search-input"))`))
+		run(t, ctx, chromedp.KeyEvent(q))
+		waitFirstHit(t, ctx, "chime:ListMeetingsReportData")
+		if line := run(t, ctx, chromedp.Evaluate[string](noAction)); line != "" {
+			t.Errorf("%q names an action, yet the results start with %q", q, line)
+		}
+	}
+	run(t, ctx, chromedp.KeyEvent(kb.Escape))
 
 	// /?q= opens with results.
 	run(t, ctx, chromedp.Navigate(srv.URL+"/?q="+"chime%3AList*"))

@@ -447,7 +447,7 @@ func measureOursCold(t *testing.T, base string, served *meter, throttled bool, s
 			};
 			document.addEventListener("keydown", () => { if (!window.__t0) window.__t0 = performance.now(); }, {capture: true});
 			new MutationObserver(() => {
-				if (!window.__t1 && !list.hidden && list.querySelector("li")) window.__t1 = performance.now();
+				if (!window.__t1 && !list.hidden && list.querySelector(".search-hit")) window.__t1 = performance.now();
 			}).observe(list, {childList: true, attributes: true});
 			return true;
 		})()`))
