@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/history"
 	"github.com/iamref/iamref/builder/search"
 )
 
@@ -35,8 +36,8 @@ type catalogService struct {
 }
 
 // catalogDocs turns content/catalog/*.json (Policy Sentry's schema, one
-// service per file) and content/policies/*.json into documents, the way a
-// site could.
+// service per file), content/policies/*.json and the removed actions and
+// services of content/history into documents, the way a site could.
 func catalogDocs(tb testing.TB) []search.Document {
 	tb.Helper()
 	files, err := filepath.Glob(filepath.Join(contentDir, "catalog", "*.json"))
@@ -104,6 +105,20 @@ func catalogDocs(tb testing.TB) []search.Document {
 			Kind: "policy", ID: p.PolicyName, Title: p.PolicyName,
 			URL: "/policies/" + p.PolicyName + "/", Description: "AWS managed policy " + p.Arn,
 		})
+	}
+	// the removed actions and services of the history, as the site adds
+	// them (their tombstones)
+	h, err := history.Load(os.DirFS(contentDir))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, r := range h.RemovedServices() {
+		docs = append(docs, search.Document{Kind: search.RemovedService, ID: r.Service, Title: r.Record.Name, URL: "/" + r.Service + "/",
+			Service: r.Service, ServiceName: r.Record.Name, Removed: r.Removed})
+	}
+	for _, r := range h.Removed() {
+		docs = append(docs, search.Document{Kind: search.RemovedAction, ID: r.ID(), Title: r.Name, URL: "/" + r.Service + "/" + r.Name + "/",
+			Service: r.Service, Description: r.Record.Description, Removed: r.Removed})
 	}
 	// map iteration above is random; the index must not care, but keep
 	// the helper's output stable for readers of failures
