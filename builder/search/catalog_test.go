@@ -21,9 +21,12 @@ type catalogService struct {
 	ServiceName string `json:"service_name"`
 	Prefix      string `json:"prefix"`
 	Privileges  map[string]struct {
-		Privilege   string `json:"privilege"`
-		Description string `json:"description"`
-		AccessLevel string `json:"access_level"`
+		Privilege     string `json:"privilege"`
+		Description   string `json:"description"`
+		AccessLevel   string `json:"access_level"`
+		ResourceTypes map[string]struct {
+			ResourceType string `json:"resource_type"`
+		} `json:"resource_types"`
 	} `json:"privileges"`
 	Resources map[string]struct {
 		Resource string `json:"resource"`
@@ -72,12 +75,26 @@ func catalogDocs(tb testing.TB) []search.Document {
 					ServiceName: s.ServiceName, AccessLevel: a.AccessLevel, Description: a.Description,
 				})
 			}
+			takes := map[string][]string{} // resource type -> the actions that take it
+			for _, a := range s.Privileges {
+				for _, rt := range a.ResourceTypes {
+					if name := strings.TrimSuffix(rt.ResourceType, "*"); name != "" {
+						takes[name] = append(takes[name], p+":"+a.Privilege)
+					}
+				}
+			}
 			for _, r := range s.Resources {
-				docs = append(docs, search.Document{
+				d := search.Document{
 					Kind: "resource", ID: p + ":" + r.Resource, Title: r.Resource,
 					URL: "/" + p + "/#resource-" + r.Resource, Service: p,
 					ServiceName: s.ServiceName, Description: r.ARN,
-				})
+				}
+				if r.ARN != "" {
+					d.ARNs = (&catalog.ResourceType{ARN: r.ARN}).ARNs()
+					d.Actions = takes[r.Resource]
+					sort.Strings(d.Actions)
+				}
+				docs = append(docs, d)
 			}
 			for _, c := range s.Conditions {
 				docs = append(docs, search.Document{

@@ -93,6 +93,13 @@ type Document struct {
 	// Removed is the date of the first snapshot without a removed action
 	// or service ("2026-05-10").
 	Removed string
+	// ARNs are a resource type's ARN formats
+	// ("arn:${Partition}:s3:::${BucketName}/${ObjectName}"), and Actions
+	// the ids of the actions that take it, each the ID of an action
+	// document: a pasted ARN finds the resource types whose format it
+	// matches and their actions (package query).
+	ARNs    []string
+	Actions []string
 }
 
 // AppendKey appends to buf every field of d, each length-prefixed: equal
@@ -101,6 +108,13 @@ func (d *Document) AppendKey(buf []byte) []byte {
 	for _, f := range []string{d.Kind, d.ID, d.Title, d.URL, d.Service, d.ServiceName, d.AccessLevel, d.AccessOverride, d.Risk, d.Description, d.Removed} {
 		buf = binary.AppendUvarint(buf, uint64(len(f)))
 		buf = append(buf, f...)
+	}
+	for _, list := range [][]string{d.ARNs, d.Actions} {
+		buf = binary.AppendUvarint(buf, uint64(len(list)))
+		for _, f := range list {
+			buf = binary.AppendUvarint(buf, uint64(len(f)))
+			buf = append(buf, f...)
+		}
 	}
 	return buf
 }
@@ -165,6 +179,8 @@ func Build(docs []Document, opts Options) (*Index, error) {
 			cmp.Compare(a.ServiceName, b.ServiceName),
 			cmp.Compare(a.Description, b.Description),
 			cmp.Compare(a.Removed, b.Removed),
+			slices.Compare(a.ARNs, b.ARNs),
+			slices.Compare(a.Actions, b.Actions),
 		)
 	})
 
@@ -236,6 +252,12 @@ func Build(docs []Document, opts Options) (*Index, error) {
 		return nil, err
 	}
 
+	actionDoc := map[string]int32{}
+	for i, d := range sorted {
+		if d.Kind == "action" {
+			actionDoc[d.ID] = int32(i)
+		}
+	}
 	meta := make([]format.Doc, len(sorted))
 	for i, d := range sorted {
 		meta[i] = format.Doc{
@@ -243,6 +265,22 @@ func Build(docs []Document, opts Options) (*Index, error) {
 			AccessLevel: d.AccessLevel, AccessOverride: d.AccessOverride, Risk: d.Risk, Description: d.Description,
 			Removed: d.Removed,
 		}
+		if len(d.ARNs) == 0 {
+			if len(d.Actions) > 0 {
+				return nil, fmt.Errorf("search: %s %s has actions but no ARN format", d.Kind, d.ID)
+			}
+			continue
+		}
+		meta[i].ARNs = d.ARNs
+		for _, a := range d.Actions {
+			n, ok := actionDoc[a]
+			if !ok {
+				return nil, fmt.Errorf("search: %s %s lists the action %s, which is no document", d.Kind, d.ID, a)
+			}
+			meta[i].Actions = append(meta[i].Actions, n)
+		}
+		slices.Sort(meta[i].Actions)
+		meta[i].Actions = slices.Compact(meta[i].Actions)
 	}
 	nf := format.File{Part: format.PartNames, KV: names.Encode(), Rest: format.EncodeDocs(meta)}
 	df := format.File{Part: format.PartDescriptions, KV: descs.Encode(), Rest: format.EncodeDescriptions(meta)}

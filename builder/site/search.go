@@ -129,10 +129,18 @@ func (b *builder) searchDocs() []search.Document {
 			docs = append(docs, d)
 		}
 		for _, rt := range s.ResourceTypes {
-			docs = append(docs, search.Document{
+			d := search.Document{
 				Kind: "resource", ID: s.Prefix + ":" + rt.Name, Title: rt.Name, URL: ResourcePath(rt),
 				Service: s.Prefix, ServiceName: s.Name, Description: rt.ARN,
-			})
+			}
+			if rt.ARN != "" {
+				// a pasted ARN finds the type and the actions on it
+				d.ARNs = rt.ARNs()
+				for _, a := range rt.Actions {
+					d.Actions = append(d.Actions, a.ID())
+				}
+			}
+			docs = append(docs, d)
 		}
 		for _, g := range b.guides[s.Prefix] {
 			docs = append(docs, guideDocs(g)...)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -530,6 +531,54 @@ func testSearchBrowser(t *testing.T, out string) {
 		}
 	}
 	run(t, ctx, chromedp.KeyEvent(kb.Escape))
+
+	// A pasted ARN: the resource types whose format it matches, most
+	// specific first, then the actions on the first, with a link to all
+	// of them on the results page.
+	clearBox := `(i => { i.value = ""; i.dispatchEvent(new Event("input")); return true; })(document.getElementById("search-input"))`
+	rowsJS := `Array.from(document.querySelectorAll("#search-results .search-hit")).map(r => r.className.replace("search-hit search-kind-", "") + " " + r.querySelector(".search-id").textContent)`
+	for _, tc := range []struct {
+		arn   string
+		first []string // the first rows: kind and id
+		not   string
+	}{
+		{"arn:aws:s3:::my-bucket/photos/cat.jpg", []string{"resource s3:object", "resource s3:bucket"}, ""},
+		{"arn:aws:s3:::my-bucket", []string{"resource s3:bucket"}, "resource s3:object"},
+		{"arn:${Partition}:s3:::${BucketName}/${ObjectName}", []string{"resource s3:object", "resource s3:bucket"}, ""},
+		{"arn:aws:chime:us-east-1:123456789012:meeting/abc", []string{"resource chime:meeting"}, ""},
+	} {
+		run(t, ctx, chromedp.Evaluate[bool](clearBox))
+		run(t, ctx, chromedp.KeyEvent(tc.arn))
+		waitFirstHit(t, ctx, strings.TrimPrefix(tc.first[0], "resource "))
+		rows := run(t, ctx, chromedp.Evaluate[[]string](rowsJS))
+		if len(rows) <= len(tc.first) || !slices.Equal(rows[:len(tc.first)], tc.first) || !strings.HasPrefix(rows[len(tc.first)], "action ") || tc.not != "" && slices.Contains(rows, tc.not) {
+			t.Errorf("%s: rows %q; want %q first, then actions", tc.arn, rows, tc.first)
+		}
+		st := run(t, ctx, chromedp.Evaluate[string](`document.getElementById("search-status").textContent`))
+		if !strings.HasPrefix(st, "ARN of "+strings.TrimPrefix(tc.first[0], "resource ")) || !strings.Contains(st, "actions take it") {
+			t.Errorf("%s: the status says %q", tc.arn, st)
+		}
+		if n := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#search-results .search-kind-action button.search-add").length`)); n == 0 {
+			t.Errorf("%s: the actions have no Add to policy", tc.arn)
+		}
+	}
+	// the object ARN: more actions than the drop-down holds; its link
+	// opens them all
+	const objectARN = "arn:aws:s3:::my-bucket/photos/cat.jpg"
+	run(t, ctx, chromedp.Evaluate[bool](clearBox))
+	run(t, ctx, chromedp.KeyEvent(objectARN))
+	waitFirstHit(t, ctx, "s3:object")
+	more := run(t, ctx, chromedp.Evaluate[string](`(a => a.closest("[hidden]") ? "" : a.textContent + "|" + a.href)(document.getElementById("search-more"))`))
+	text, href, _ := strings.Cut(more, "|")
+	if !strings.HasPrefix(text, "All ") || href != srv.URL+"/?q="+strings.ReplaceAll(url.QueryEscape(objectARN), "+", "%20") {
+		t.Errorf("the drop-down's link to every result: %q", more)
+	}
+	run(t, ctx, chromedp.Evaluate[bool](`document.getElementById("search-more").click(), true`))
+	waitPath(t, ctx, href)
+	listedARN := run(t, ctx, chromedp.Poll[string](`(() => { const c = document.querySelector("#search-page .search-count").textContent; return c.startsWith("ARN of") ? c + "|" + document.querySelectorAll("#search-page ol li").length + "|" + document.querySelector("#search-page ol li .search-id").textContent : ""; })()`, chromedp.WithPollingTimeout(20*time.Second)))
+	if parts := strings.Split(listedARN, "|"); len(parts) != 3 || !strings.Contains(parts[0], strings.TrimPrefix(text, "All ")) || parts[2] != "s3:object" {
+		t.Errorf("the results page of the object ARN: %q; want every one of the %s, s3:object first", listedARN, text)
+	}
 
 	// /?q= opens with results.
 	run(t, ctx, chromedp.Navigate(srv.URL+"/?q="+"chime%3AList*"))

@@ -102,12 +102,21 @@
   list.setAttribute("aria-label", "Search results");
   list.hidden = true;
 
+  // More results than the drop-down shows: a link to the results page.
+  var more = document.createElement("p");
+  more.className = "search-more";
+  more.hidden = true;
+  var moreLink = document.createElement("a");
+  moreLink.id = "search-more";
+  more.appendChild(moreLink);
+
   // One drop-down under the box holds them, in this order.
   var pop = document.createElement("div");
   pop.className = "search-pop";
   pop.appendChild(status);
   pop.appendChild(noAction);
   pop.appendChild(list);
+  pop.appendChild(more);
   form.appendChild(pop);
   input.setAttribute("role", "combobox");
   input.setAttribute("aria-autocomplete", "list");
@@ -383,8 +392,15 @@
     col = 0;
     input.removeAttribute("aria-activedescendant");
     fillNoAction(noAction, hits.length ? res.no_action : null);
+    var arn = res.arn;
     if (res.error) {
       say("Search failed: " + res.error);
+    } else if (arn && arn.pending) {
+      say("Looking up the ARN: the resource types' ARN formats come with the descriptions, still loading…", null);
+    } else if (arn && !arn.types.length) {
+      say("No resource type's ARN format matches this ARN");
+    } else if (arn) {
+      say(arnSummary(arn));
     } else if (!hits.length) {
       say("No results for “" + input.value.trim() + "”");
     } else {
@@ -432,6 +448,11 @@
       }
       list.appendChild(row);
     });
+    more.hidden = !(res.total > hits.length);
+    if (!more.hidden) {
+      moreLink.href = resultURL("/?q=" + encodeURIComponent(res.query));
+      moreLink.textContent = "All " + res.total + " results";
+    }
     if (hits.length) {
       open();
       if (keep) {
@@ -447,6 +468,15 @@
     }
   }
 
+  // arnSummary says what an ARN is: its resource types and how many
+  // actions take the most specific.
+  function arnSummary(arn) {
+    var best = arn.types.filter(function (t) { return t.best; }).map(function (t) { return t.id; });
+    var others = arn.types.length - best.length;
+    return "ARN of " + best.join(", ") + (others ? " (and " + others + " less specific " + (others === 1 ? "type" : "types") + ")" : "") +
+      ": " + arn.actions + (arn.actions === 1 ? " action takes it" : " actions take it");
+  }
+
   function open() {
     list.hidden = false;
     input.setAttribute("aria-expanded", "true");
@@ -455,6 +485,7 @@
   function close() {
     list.hidden = true;
     noAction.hidden = true;
+    more.hidden = true;
     input.setAttribute("aria-expanded", "false");
     setActive(-1, 0);
   }
@@ -666,6 +697,9 @@
     });
     var n = res.total || hs.length;
     page.count.textContent = res.error ? "Search failed: " + res.error :
+      res.arn && res.arn.pending ? "Looking up the ARN: the resource types' ARN formats come with the descriptions, still loading…" :
+      res.arn && !res.arn.types.length ? "No resource type's ARN format matches this ARN." :
+      (res.arn ? arnSummary(res.arn) + ". " : "") +
       (n === 1 ? "1 result" : n + " results") + (hs.length < n ? ", the first " + hs.length + " listed" : "") +
       (complete ? "" : " (from the names; the descriptions are still loading)") + ".";
     page.copy.hidden = !page.actions.length;

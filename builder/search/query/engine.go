@@ -18,6 +18,7 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/iamref/iamref/builder/iampattern"
+	"github.com/iamref/iamref/builder/search/internal/arnfmt"
 	"github.com/iamref/iamref/builder/search/internal/flatkv"
 	"github.com/iamref/iamref/builder/search/internal/format"
 	"github.com/iamref/iamref/builder/search/internal/rowindex"
@@ -37,6 +38,14 @@ type Engine struct {
 	kinds, access, svcs []string
 	services            map[string]svcRange // service prefix -> its documents
 	actions             []int32             // action documents, in table order
+	arns                []arnFormat         // the resource types' ARN formats, with the descriptions
+}
+
+// arnFormat is one ARN format of a resource type.
+type arnFormat struct {
+	entry  int // in table.ARNs()
+	text   string
+	format *arnfmt.Format
 }
 
 type svcRange struct{ first, end int32 }
@@ -78,6 +87,8 @@ type Results struct {
 	// NoAction is set when the query names an action that does not
 	// exist (see Engine.noAction): the closest names there are.
 	NoAction *NoAction `json:"no_action,omitempty"`
+	// ARN is set when the query is an ARN (see Engine.arnSearch).
+	ARN *ARNResult `json:"arn,omitempty"`
 	// Error is set when the query could not be run.
 	Error string `json:"error,omitempty"`
 }
@@ -95,6 +106,30 @@ type NoAction struct {
 type Ref struct {
 	ID  string `json:"id"`
 	URL string `json:"url"`
+}
+
+// ARNResult answers a query that is an ARN: the resource types whose ARN
+// format it matches, most specific first (package arnfmt), then the
+// actions that take the most specific of them, in the hits in that order.
+type ARNResult struct {
+	// Types are the resource types that match.
+	Types []ARNType `json:"types"`
+	// Actions counts the actions that take the first types (those as
+	// specific as the first): the hits after the types.
+	Actions int `json:"actions"`
+	// Pending is set when the formats are not loaded yet: they come with
+	// the descriptions part.
+	Pending bool `json:"pending,omitempty"`
+}
+
+// ARNType is a resource type whose ARN format matches.
+type ARNType struct {
+	ID      string `json:"id"`
+	URL     string `json:"url"`
+	Format  string `json:"format"`  // the format that matches
+	Actions int    `json:"actions"` // how many actions take it
+	// Best is set on the types whose actions the hits list.
+	Best bool `json:"best,omitempty"`
 }
 
 // MaxClosest is the number of closest names NoAction lists.
@@ -201,6 +236,16 @@ func (e *Engine) WithDescriptions(descs []byte) (*Engine, error) {
 	}
 	ne := *e
 	ne.table, ne.idx, ne.hasAll = dt, idx, true
+	for i, a := range dt.ARNs() {
+		for _, text := range a.Formats {
+			f, err := arnfmt.Compile(text)
+			if err != nil {
+				// a format the lookup cannot read matches nothing
+				continue
+			}
+			ne.arns = append(ne.arns, arnFormat{entry: i, text: text, format: f})
+		}
+	}
 	return &ne, nil
 }
 
@@ -323,6 +368,9 @@ func (e *Engine) Search(q string, limit int) Results {
 	}
 	limit = min(limit, MaxLimit)
 	res := Results{Query: q, Hits: []Hit{}}
+	if arn := strings.TrimSpace(q); arnfmt.Is(arn) {
+		return e.arnSearch(res, arn, limit)
+	}
 	p := Parse(q)
 	keep := e.filter(&p)
 
@@ -371,6 +419,89 @@ func (e *Engine) Search(q string, limit int) Results {
 		if i > 0 {
 			h.Score = min(h.Score, res.Hits[i-1].Score)
 		}
+		res.Hits = append(res.Hits, h)
+	}
+	return res
+}
+
+// arnSearch answers an ARN: the resource types with a format it matches,
+// most specific first (then those of the ARN's service, then by id), each with the format that matched,
+// as hits of score 2; then the actions that take the types as specific as
+// the first, in id order, as hits of score 1. Without the descriptions
+// part, which holds the formats, it answers nothing yet (Pending).
+func (e *Engine) arnSearch(res Results, arn string, limit int) Results {
+	res.ARN = &ARNResult{Types: []ARNType{}}
+	if !e.hasAll {
+		res.ARN.Pending = true
+		return res
+	}
+	type match struct {
+		f *arnFormat
+		n int32
+	}
+	best := map[int]*match{} // by entry: its most specific matching format
+	for i := range e.arns {
+		f := &e.arns[i]
+		if !f.format.Match(arn) {
+			continue
+		}
+		if m, ok := best[f.entry]; !ok || arnfmt.Compare(f.format, m.f.format) < 0 {
+			best[f.entry] = &match{f: f, n: e.table.ARNs()[f.entry].Doc}
+		}
+	}
+	ms := make([]*match, 0, len(best))
+	for _, m := range best {
+		ms = append(ms, m)
+	}
+	// As specific: the types of the ARN's own service first (iam:role
+	// before ec2:role, which names the same ARNs), then by id.
+	svc := ""
+	if parts := strings.SplitN(arn, ":", 4); len(parts) > 2 {
+		svc = parts[2]
+	}
+	own := func(n int32) int {
+		if e.table.Docs[n].Service == svc {
+			return 0
+		}
+		return 1
+	}
+	slices.SortFunc(ms, func(a, b *match) int {
+		return cmp.Or(arnfmt.Compare(a.f.format, b.f.format), cmp.Compare(own(a.n), own(b.n)),
+			strings.Compare(e.table.Docs[a.n].ID, e.table.Docs[b.n].ID))
+	})
+	hl := e.highlighter(nil, "", 0)
+	seen := map[int32]bool{}
+	var actions []int32
+	for i, m := range ms {
+		entry := e.table.ARNs()[m.f.entry]
+		t := ARNType{ID: e.table.Docs[m.n].ID, Format: m.f.text, Actions: len(entry.Actions)}
+		t.URL = e.table.Full(int(m.n)).URL
+		if arnfmt.Compare(m.f.format, ms[0].f.format) == 0 {
+			t.Best = true
+			for _, a := range entry.Actions {
+				if !seen[a] {
+					seen[a] = true
+					actions = append(actions, a)
+				}
+			}
+		}
+		res.ARN.Types = append(res.ARN.Types, t)
+		if len(res.Hits) < limit {
+			h := e.hit(m.n, hl)
+			h.Snippet = []Segment{{Text: m.f.text}}
+			h.Score = 2 - float64(i)/float64(len(ms)+1)
+			res.Hits = append(res.Hits, h)
+		}
+	}
+	slices.SortFunc(actions, func(a, b int32) int { return strings.Compare(e.table.Docs[a].ID, e.table.Docs[b].ID) })
+	res.ARN.Actions = len(actions)
+	res.Total = len(ms) + len(actions)
+	for _, a := range actions {
+		if len(res.Hits) >= limit {
+			break
+		}
+		h := e.hit(a, hl)
+		h.Score = 1
 		res.Hits = append(res.Hits, h)
 	}
 	return res

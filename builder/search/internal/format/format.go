@@ -32,7 +32,7 @@ import (
 const magic = "IAMREFSX"
 
 // Version is the file format version.
-const Version = 6
+const Version = 7
 
 // The parts of an index.
 const (
@@ -146,6 +146,11 @@ type Doc struct {
 	// Removed is the date of the first snapshot without a removed action
 	// or service ("2026-05-10"), "" for everything else.
 	Removed string
+	// ARNs are a resource type's ARN formats, and Actions the documents
+	// (by number) of the actions that take it, ascending; both in the
+	// descriptions part.
+	ARNs    []string
+	Actions []int32
 }
 
 // Name returns the part of the id after "prefix:", or the whole id.
@@ -282,13 +287,55 @@ func EncodeDocs(docs []Doc) []byte {
 }
 
 // EncodeDescriptions encodes the descriptions of docs, in order, each
-// with the markers of its document (see above).
+// with the markers of its document (see above), then the resource types'
+// ARN formats and actions: the number of documents with ARN formats, and
+// for each (ascending) its number as the difference from the one before,
+// the number of its formats, each format (with markers), the number of
+// its actions and their numbers (ascending), the first as the zig-zag
+// difference from the document's, the others as the differences from the
+// one before.
 func EncodeDescriptions(docs []Doc) []byte {
 	var out []byte
+	n := 0
 	for i := range docs {
 		out = varint.AppendPrefixed(out, encodeStr(&docs[i], docs[i].Description))
+		if len(docs[i].ARNs) > 0 {
+			n++
+		}
+	}
+	out = binary.AppendUvarint(out, uint64(n))
+	prev := 0
+	for i := range docs {
+		d := &docs[i]
+		if len(d.ARNs) == 0 {
+			continue
+		}
+		out = binary.AppendUvarint(out, uint64(i-prev))
+		prev = i
+		out = binary.AppendUvarint(out, uint64(len(d.ARNs)))
+		for _, a := range d.ARNs {
+			out = varint.AppendPrefixed(out, encodeStr(d, a))
+		}
+		out = binary.AppendUvarint(out, uint64(len(d.Actions)))
+		last := int64(i)
+		for j, a := range d.Actions {
+			if j == 0 {
+				out = binary.AppendVarint(out, int64(a)-last)
+			} else {
+				out = binary.AppendUvarint(out, uint64(int64(a)-last))
+			}
+			last = int64(a)
+		}
 	}
 	return out
+}
+
+// ARNEntry is a resource type's ARN formats and the actions that take
+// it.
+type ARNEntry struct {
+	Doc     int32
+	Formats []string
+	Actions []int32 // document numbers, ascending
 }
 
 // orders returns the documents by lower-cased id and the actions by
@@ -331,7 +378,8 @@ type Table struct {
 	title, url              []byte    // their columns
 	descs                   []span    // encoded descriptions, nil without them
 	desc                    []byte    // their column
-	byID, byName            []byte    // internal ids (see EncodeDocs)
+	arns                    []ARNEntry
+	byID, byName            []byte // internal ids (see EncodeDocs)
 }
 
 // ByID returns the documents in order of lower-cased id: ByID()(i) is
@@ -389,11 +437,72 @@ func (t *Table) WithDescriptions(b []byte) (*Table, error) {
 		nt.descs[i] = span{uint32(pos), uint32(pos) + uint32(l)}
 		pos += int(l)
 	}
-	if pos != len(b) {
-		return nil, ErrCorrupt
+	arns, err := decodeARNs(&nt, b[pos:])
+	if err != nil {
+		return nil, err
 	}
+	nt.arns = arns
 	return &nt, nil
 }
+
+// decodeARNs reads the ARN section of the descriptions part (see
+// EncodeDescriptions).
+func decodeARNs(t *Table, b []byte) ([]ARNEntry, error) {
+	d := varint.NewDecoder(b)
+	n := d.Uvarint()
+	if n > uint64(len(t.Docs)) {
+		return nil, ErrCorrupt
+	}
+	out := make([]ARNEntry, 0, n)
+	doc := uint64(0)
+	for i := uint64(0); i < n && d.OK(); i++ {
+		step := d.Uvarint()
+		if (i > 0 && step == 0) || step >= uint64(len(t.Docs))-doc {
+			return nil, ErrCorrupt
+		}
+		doc += step
+		e := ARNEntry{Doc: int32(doc)}
+		nf := d.Uvarint()
+		if nf == 0 || nf > uint64(d.Len()) {
+			return nil, ErrCorrupt
+		}
+		meta := &t.Docs[doc]
+		for j := uint64(0); j < nf && d.OK(); j++ {
+			e.Formats = append(e.Formats, decodeStr(meta, string(d.Prefixed())))
+		}
+		na := d.Uvarint()
+		if na > uint64(d.Len()) {
+			return nil, ErrCorrupt
+		}
+		last := int64(doc)
+		for j := uint64(0); j < na && d.OK(); j++ {
+			var a int64
+			if j == 0 {
+				a = last + d.Varint()
+			} else {
+				step := d.Uvarint()
+				if step == 0 || step > uint64(len(t.Docs)) {
+					return nil, ErrCorrupt
+				}
+				a = last + int64(step)
+			}
+			if a < 0 || a >= int64(len(t.Docs)) {
+				return nil, ErrCorrupt
+			}
+			e.Actions = append(e.Actions, int32(a))
+			last = a
+		}
+		out = append(out, e)
+	}
+	if !d.OK() || d.Len() != 0 {
+		return nil, ErrCorrupt
+	}
+	return out, nil
+}
+
+// ARNs returns the resource types' ARN formats and actions, in document
+// order; nil without the descriptions part.
+func (t *Table) ARNs() []ARNEntry { return t.arns }
 
 // DecodeDocs decodes a table written by EncodeDocs. The table keeps
 // slices of b, which must not change afterwards.

@@ -20,6 +20,11 @@ func TestDocsRoundTrip(t *testing.T) {
 		{Kind: "condition", ID: "aws:RequestTag/${TagKey}", Title: "aws:RequestTag/${TagKey}", URL: "/s3/#condition-aws:requesttag/${tagkey}", Service: "s3"},
 		{Kind: RemovedAction, ID: "chime:OldThing", Title: "OldThing", URL: "/chime/OldThing/", Service: "chime", Removed: "2026-05-10", Description: "was there"},
 		{Kind: RemovedService, ID: "gone", Title: "Gone", URL: "/gone/", Service: "gone", Removed: "2025-11"},
+		{Kind: "resource", ID: "chime:meeting", Title: "meeting", URL: "/chime/resources/meeting/", Service: "chime",
+			ARNs: []string{"arn:${Partition}:chime::${AccountId}:meeting/${MeetingId}"}, Actions: []int32{1, 2, 3}},
+		{Kind: "resource", ID: "s3:object", Title: "object", URL: "/s3/resources/object/", Service: "s3",
+			ARNs: []string{"arn:${Partition}:s3:::${BucketName}/${ObjectName}", "arn:\x07:s3:::${B}"}, Actions: []int32{10}},
+		{Kind: "resource", ID: "s3:none", Title: "none", URL: "/s3/resources/none/", Service: "s3", ARNs: []string{"arn:x"}},
 	}
 	tab, err := DecodeDocs(EncodeDocs(docs))
 	if err != nil {
@@ -31,7 +36,17 @@ func TestDocsRoundTrip(t *testing.T) {
 	if len(tab.Docs) != len(docs) {
 		t.Fatalf("%d docs, want %d", len(tab.Docs), len(docs))
 	}
+	var arns []ARNEntry
+	for i, d := range docs {
+		if len(d.ARNs) > 0 {
+			arns = append(arns, ARNEntry{Doc: int32(i), Formats: d.ARNs, Actions: d.Actions})
+		}
+	}
+	if !reflect.DeepEqual(tab.ARNs(), arns) {
+		t.Errorf("ARNs:\n got %+v\nwant %+v", tab.ARNs(), arns)
+	}
 	for i, want := range docs {
+		want.ARNs, want.Actions = nil, nil // in ARNs
 		if got := tab.Full(i); !reflect.DeepEqual(got, want) {
 			t.Errorf("doc %d:\n got %+v\nwant %+v", i, got, want)
 		}
