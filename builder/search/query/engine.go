@@ -427,7 +427,7 @@ func (e *Engine) Search(q string, limit int) Results {
 // arnSearch answers an ARN: the resource types with a format it matches,
 // most specific first (then those of the ARN's service, then by id), each with the format that matched,
 // as hits of score 2; then the actions that take the types as specific as
-// the first, in id order, as hits of score 1. Without the descriptions
+// the first, by service and id (the documents' order), as hits of score 1. Without the descriptions
 // part, which holds the formats, it answers nothing yet (Pending).
 func (e *Engine) arnSearch(res Results, arn string, limit int) Results {
 	res.ARN = &ARNResult{Types: []ARNType{}}
@@ -470,20 +470,14 @@ func (e *Engine) arnSearch(res Results, arn string, limit int) Results {
 			strings.Compare(e.table.Docs[a.n].ID, e.table.Docs[b.n].ID))
 	})
 	hl := e.highlighter(nil, "", 0)
-	seen := map[int32]bool{}
-	var actions []int32
+	var actions []int32 // ascending: in the order of services, then ids
 	for i, m := range ms {
 		entry := e.table.ARNs()[m.f.entry]
 		t := ARNType{ID: e.table.Docs[m.n].ID, Format: m.f.text, Actions: len(entry.Actions)}
 		t.URL = e.table.Full(int(m.n)).URL
 		if arnfmt.Compare(m.f.format, ms[0].f.format) == 0 {
 			t.Best = true
-			for _, a := range entry.Actions {
-				if !seen[a] {
-					seen[a] = true
-					actions = append(actions, a)
-				}
-			}
+			actions = union(actions, entry.Actions)
 		}
 		res.ARN.Types = append(res.ARN.Types, t)
 		if len(res.Hits) < limit {
@@ -493,7 +487,6 @@ func (e *Engine) arnSearch(res Results, arn string, limit int) Results {
 			res.Hits = append(res.Hits, h)
 		}
 	}
-	slices.SortFunc(actions, func(a, b int32) int { return strings.Compare(e.table.Docs[a].ID, e.table.Docs[b].ID) })
 	res.ARN.Actions = len(actions)
 	res.Total = len(ms) + len(actions)
 	for _, a := range actions {
@@ -505,6 +498,24 @@ func (e *Engine) arnSearch(res Results, arn string, limit int) Results {
 		res.Hits = append(res.Hits, h)
 	}
 	return res
+}
+
+// union merges two ascending lists into one, without repeats. (No sort:
+// one more instantiation of the generic sort costs the WebAssembly module
+// kilobytes.)
+func union(a, b []int32) []int32 {
+	out := make([]int32, 0, len(a)+len(b))
+	for len(a) > 0 || len(b) > 0 {
+		switch {
+		case len(b) == 0 || len(a) > 0 && a[0] < b[0]:
+			out, a = append(out, a[0]), a[1:]
+		case len(a) == 0 || b[0] < a[0]:
+			out, b = append(out, b[0]), b[1:]
+		default:
+			out, a, b = append(out, a[0]), a[1:], b[1:]
+		}
+	}
+	return out
 }
 
 // patternFor turns a pattern without "prefix:" into one over any service:
@@ -1009,16 +1020,16 @@ func (e *Engine) noAction(p *Parsed, keep func(int32) bool) *NoAction {
 		n    int32
 		dist int
 	}
-	var close []near
+	var close []*near // pointers: slices.SortFunc's code for them is the engine's already
 	e.nearNames(low, func(n int32, dist int) {
 		if e.table.Docs[n].Kind == "action" && (svc == "" || e.svc(n) == svc) && (keep == nil || keep(n)) {
-			close = append(close, near{n, dist})
+			close = append(close, &near{n, dist})
 		}
 	})
 	if len(close) == 0 {
 		return nil
 	}
-	slices.SortFunc(close, func(a, b near) int {
+	slices.SortFunc(close, func(a, b *near) int {
 		return cmp.Or(cmp.Compare(a.dist, b.dist), -cmp.Compare(e.prior(a.n), e.prior(b.n)),
 			strings.Compare(e.table.Docs[a.n].ID, e.table.Docs[b.n].ID))
 	})
