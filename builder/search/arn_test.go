@@ -60,6 +60,7 @@ func TestARNLookup(t *testing.T) {
 			}
 		}
 		got := ids(r.Hits[len(types):])
+		t.Logf("%s: types %v, %d actions", tc.arn, types, r.ARN.Actions)
 		for _, a := range tc.actions {
 			if !slices.Contains(got, a) {
 				t.Errorf("%s: the actions %v lack %s", tc.arn, got, a)
