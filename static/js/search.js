@@ -449,6 +449,7 @@
       list.appendChild(row);
     });
     more.hidden = !(res.total > hits.length);
+    extras = { noAction: !noAction.hidden, more: !more.hidden };
     if (!more.hidden) {
       moreLink.href = resultURL("/?q=" + encodeURIComponent(res.query));
       moreLink.textContent = "All " + res.total + " results";
@@ -477,8 +478,13 @@
       ": " + arn.actions + (arn.actions === 1 ? " action takes it" : " actions take it");
   }
 
+  // What shows with the grid, kept while it is closed.
+  var extras = { noAction: false, more: false };
+
   function open() {
     list.hidden = false;
+    noAction.hidden = !extras.noAction;
+    more.hidden = !extras.more;
     input.setAttribute("aria-expanded", "true");
   }
 
