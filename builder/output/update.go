@@ -110,7 +110,20 @@ func (u *Update) Paths() []string {
 }
 
 // Files is how many files the site has after the update.
-func (u *Update) Files() int { return len(u.Paths()) }
+func (u *Update) Files() int {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if !u.partial {
+		return len(u.written)
+	}
+	n := len(u.prev)
+	for p := range u.written {
+		if _, ok := u.prev[p]; !ok {
+			n++
+		}
+	}
+	return n
+}
 
 // Bytes is how many bytes this build staged: the changed files'.
 func (u *Update) Bytes() int64 { return u.stage.Bytes() }
