@@ -29,10 +29,12 @@ import (
 // every file). After an edit it does the least that gives the same output
 // as a build from scratch:
 //
-//   - a guide changed (not added or removed): its guides are loaded again,
-//     the pages of its service that read guides (deps.go: the service page,
-//     its actions' pages, its guides' pages) are assembled and rendered
-//     again, and the search index is rebuilt afterwards (Rebuild.Again);
+//   - a guide changed (not added or removed): the guides are loaded again,
+//     its page is assembled and rendered again, and, when the service's
+//     list of guides changed (a title, a summary: deps.go's inGuideList),
+//     the service page and its other guides' pages; the search index is
+//     rebuilt afterwards (Rebuild.Again); guides reordered are a whole
+//     rebuild (the sitemap lists the pages in order);
 //   - templates or static files only: the templates are parsed again and
 //     every page is assembled and rendered again from the loaded content
 //     (a stylesheet's hashed name is on every page, and base.tmpl makes
@@ -154,6 +156,7 @@ func (s *Session) whole(ctx context.Context, start time.Time, how string) (Rebui
 	b.keepViews = true
 	b.phase(start, "loaded content and assembled %s files", commas(len(b.jobs)))
 	b.links = &linkcheck.Index{}
+	b.links.Retain() // for the partial rebuilds' checks (checkLinks)
 	var out writer
 	var sums *sumRecorder
 	if s.b == nil {
@@ -221,6 +224,7 @@ func (s *Session) templates(ctx context.Context, start time.Time) (Rebuild, erro
 	b.reusePolicyEngine(old)
 	b.phase(start, "assembled %s files from the loaded content", commas(len(b.jobs)))
 	b.links = &linkcheck.Index{}
+	b.links.Retain() // for the partial rebuilds' checks (checkLinks)
 	out, err := output.NewUpdate(s.cfg.Out, s.files, false, b.links.Add)
 	if err != nil {
 		return Rebuild{}, err
@@ -234,21 +238,30 @@ func (s *Session) templates(ctx context.Context, start time.Time) (Rebuild, erro
 
 // guides rebuilds after edits to guides alone, none added or removed: ok
 // is false when the edit is not that (or a kind that reads guides is not
-// one guides can assemble), and the caller builds the whole site.
+// one guides can assemble), and the caller builds the whole site. The
+// guides are loaded again; each edited guide's page is rendered again
+// (guideKind, the one kind that reads a guide's text, its own), and, of a
+// service whose list of guides changed (a title, a summary), the pages
+// that read the list: its service page and
+// every guide's page. Guides reordered build the whole site (the sitemap
+// lists the pages in order).
 func (s *Session) guides(ctx context.Context, start time.Time, changed []string) (Rebuild, bool, error) {
 	b := s.b
 	if !b.cfg.Dev && b.cfg.Search {
 		return Rebuild{}, false, nil // the pages name the index by its hash
 	}
-	prefixes := map[string]bool{}
+	edited := map[string]bool{}
 	for _, f := range changed {
 		if inputOf(f) != inGuides {
 			return Rebuild{}, false, nil
 		}
-		prefixes[path.Base(path.Dir(f))] = true
+		edited[path.Clean(f)] = true
 	}
-	for _, k := range readers(inGuides) {
-		if !slices.Contains(servicePagesKinds, k) {
+	if !slices.Equal(readers(inGuides), []kind{guideKind}) {
+		return Rebuild{}, false, nil
+	}
+	for _, k := range readers(inGuideList) {
+		if k != serviceKind && k != guideKind {
 			return Rebuild{}, false, nil
 		}
 	}
@@ -272,20 +285,28 @@ func (s *Session) guides(ctx context.Context, start time.Time, changed []string)
 		restore()
 		return Rebuild{}, true, err
 	}
+	for p, gs := range b.guides {
+		if !slices.EqualFunc(gs, oldGuides[p], func(g, o *Guide) bool { return g.File == o.File }) {
+			// Reordered: the order of the pages is the sitemap's too,
+			// which a whole build writes.
+			restore()
+			return Rebuild{}, false, nil
+		}
+	}
 	b.jobs, b.policyJobs = nil, [2]int{}
-	for _, p := range slices.Sorted(maps.Keys(prefixes)) {
-		if svc := b.cat.Service(p); svc != nil && svc.Prefix == p {
-			b.servicePages(svc)
+	for _, p := range slices.Sorted(maps.Keys(b.guides)) {
+		gs := b.guides[p]
+		listed := guideList(gs)
+		relisted := guideListKey(gs) != guideListKey(oldGuides[p])
+		if relisted {
+			b.add(serviceKind, b.servicePage(gs[0].Service))
+		}
+		for _, g := range gs {
+			if relisted || edited[g.File] {
+				b.add(guideKind, b.guidePage(g, listed))
+			}
 		}
 	}
-	// Only the kinds that read guides, and the files made beside them.
-	jobs := b.jobs[:0]
-	for _, j := range b.jobs {
-		if j.kind == noKind || reads(j.kind, inGuides) {
-			jobs = append(jobs, j)
-		}
-	}
-	b.jobs = jobs
 	var docs []search.Document
 	if b.cfg.Search {
 		docs = b.searchDocs()
@@ -421,9 +442,6 @@ func (s *Session) examples(ctx context.Context, start time.Time, changed []strin
 
 // exampleKinds are the kinds examples assembles.
 var exampleKinds = []kind{exampleKind, examplesKind, actionKind}
-
-// servicePagesKinds are the kinds servicePages assembles.
-var servicePagesKinds = []kind{serviceKind, actionKind, resourceKind, guideKind}
 
 // reindex builds the search index of the pending documents and writes it.
 func (s *Session) reindex(start time.Time) (Rebuild, error) {
