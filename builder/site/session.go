@@ -181,6 +181,9 @@ func (s *Session) whole(ctx context.Context, start time.Time, how string) (Rebui
 		s.files, r.Changed = u.Manifest(), u.Changed()
 	}
 	s.b, s.pending = b, nil
+	// The policy engine's files are written: the later builds reuse them
+	// (reusePolicyEngine), and a partial one must not add them again.
+	b.engine = nil
 	s.srchNames, s.srchFiles = b.srchNames, b.srchFiles
 	if s.cfg.Search {
 		s.docsKey = docsKey(b.searchDocs())

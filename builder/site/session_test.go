@@ -427,16 +427,21 @@ func dirDiff(t testing.TB, a, b string) []string {
 
 // TestSessionSearch: with the search on, a guide edit and an example edit
 // rebuild the pages, then the index (Rebuild.Again), and the output is a
-// build from scratch's, the index's fixed names included.
+// build from scratch's, the index's fixed names included; with the policy
+// engine on too, a template edit after them writes its files once (they
+// were added again by every partial rebuild, and the template edit failed:
+// two pages write /policy-catalog-….pack).
 func TestSessionSearch(t *testing.T) {
 	if testing.Short() {
 		t.Skip("compiles the search engine")
 	}
-	src := map[string]fstest.MapFS{"content": sitetest.TxtarFS(t, sessionSite)}
-	cfg := Config{Content: src["content"], Dev: true, Search: true}
+	src := map[string]fstest.MapFS{"content": sitetest.TxtarFS(t, sessionSite), "templates": copyFS(t, templates.FS)}
+	cfg := Config{Content: src["content"], Templates: src["templates"], Dev: true, Search: true, PolicyEngine: true}
 	edits := []sessionEdit{
 		{name: "guide edited", dir: "content", file: "guides/demo/intro.md", edit: replaceOnce("## Policies", "## Policies and roles"), how: "guides"},
 		{name: "example retitled", dir: "content", file: "examples/demo-read.md", edit: replaceOnce(`title: Read Demo widgets`, `title: Read widgets`), how: "examples"},
+		// After partial rebuilds, a template: the engines' files once each.
+		{name: "template edited", dir: "templates", file: "guide.tmpl", edit: replaceOnce(`{{define "content"}}`, `{{define "content"}}<p>edited</p>`), how: "templates"},
 	}
 	checkSession(t, cfg, src, edits)
 	ctx := context.Background()
