@@ -338,7 +338,9 @@ func (s *Session) guides(ctx context.Context, start time.Time, changed []string)
 // examples rebuilds after edits to examples alone, none added or removed:
 // the examples are loaded and evaluated again, and the pages that show
 // them assembled and rendered again: each example's page and the list,
-// and the pages of the actions any example allows now or allowed before.
+// and the pages of the actions whose examples changed (an example that
+// allows it now and did not before, or no longer, or otherwise: another
+// pattern, state or title).
 // ok is false when the edit is not that (or a kind that reads examples is
 // not one examples can assemble), and the caller builds the whole site.
 func (s *Session) examples(ctx context.Context, start time.Time, changed []string) (Rebuild, bool, error) {
@@ -370,16 +372,7 @@ func (s *Session) examples(ctx context.Context, start time.Time, changed []strin
 	if !slices.Equal(files, had) {
 		return Rebuild{}, false, nil // added or removed (or a broken pair): the set of pages changes
 	}
-	touched := map[*catalog.Action]bool{}
-	allowed := func(exs []*Example) {
-		for _, ex := range exs {
-			for i := range ex.View.Result.Allowed {
-				touched[ex.View.Result.Allowed[i].Action] = true
-			}
-		}
-	}
 	oldExamples, oldJobs, oldPolicyJobs := ps.examples, b.jobs, b.policyJobs
-	allowed(oldExamples)
 	b.errs, ps.examples = nil, nil
 	b.loadExamples()
 	if err := b.errs.Err(); err != nil || len(ps.examples) != len(oldExamples) {
@@ -395,7 +388,6 @@ func (s *Session) examples(ctx context.Context, start time.Time, changed []strin
 	for _, ex := range ps.examples {
 		ps.linkMatrices(ex.View)
 	}
-	allowed(ps.examples)
 	// What the action pages say about examples, made again: the entries
 	// only examples made go, the others lose their examples.
 	oldActions := ps.actions
@@ -409,6 +401,21 @@ func (s *Session) examples(ctx context.Context, start time.Time, changed []strin
 		ps.actions[a] = &c
 	}
 	ps.exampleGrants()
+	// The action pages to render again: those whose examples changed.
+	touched := map[*catalog.Action]bool{}
+	examplesOf := func(m map[*catalog.Action]*ActionPolicies, a *catalog.Action) []*ActionGrant {
+		if ap := m[a]; ap != nil {
+			return ap.Examples
+		}
+		return nil
+	}
+	for _, m := range []map[*catalog.Action]*ActionPolicies{oldActions, ps.actions} {
+		for a := range m {
+			if !slices.EqualFunc(examplesOf(oldActions, a), examplesOf(ps.actions, a), sameActionGrant) {
+				touched[a] = true
+			}
+		}
+	}
 	restore := func() {
 		ps.examples, ps.actions = oldExamples, oldActions
 		b.jobs, b.policyJobs, b.errs = oldJobs, oldPolicyJobs, nil
@@ -441,6 +448,11 @@ func (s *Session) examples(ctx context.Context, start time.Time, changed []strin
 		s.pending, r.Again = docs, true
 	}
 	return r, true, nil
+}
+
+// sameActionGrant reports whether two grants show the same on a page.
+func sameActionGrant(a, b *ActionGrant) bool {
+	return a.Name == b.Name && a.Path == b.Path && slices.Equal(a.Patterns, b.Patterns) && a.State == b.State && a.Since == b.Since
 }
 
 // exampleKinds are the kinds examples assembles.

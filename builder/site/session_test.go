@@ -97,7 +97,8 @@ var sessionEdits = []sessionEdit{
 		also: &sessionEdit{dir: "content", file: "guides/demo/tags.md", edit: replaceOnce("Use ", "Call ")}},
 	{name: "guide added", dir: "content", file: "guides/demo/ping.md", data: []byte("---\ntitle: Ping\n---\n# Ping\n\nPing it.\n"), how: "whole"},
 	{name: "guide removed", dir: "content", file: "guides/other/setup.md", how: "whole"},
-	{name: "example edited", dir: "content", file: "examples/demo-read.json", edit: replaceOnce(`"demo:List*"`, `"demo:List*", "other:GetThing"`), how: "examples"},
+	{name: "example edited", dir: "content", file: "examples/demo-read.json", edit: replaceOnce(`"demo:List*"`, `"demo:List*", "other:GetThing"`), how: "examples",
+		pages: 3}, // the example's page, the list, the one action it allows now
 	{name: "example narrowed", dir: "content", file: "examples/demo-read.json", edit: replaceOnce(`, "demo:List*"`, ``), how: "examples"},
 	{name: "example retitled", dir: "content", file: "examples/demo-read.md", edit: replaceOnce(`title: Read Demo widgets`, `title: Read widgets`), how: "examples"},
 	{name: "example added", dir: "content", file: "examples/other-put.json", data: []byte(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "other:PutThing", "Resource": "*"}]}`),
