@@ -180,6 +180,7 @@ func session(bin, repo string, search bool, logDir string, round int, chosen []e
 		_ = cmd.Wait()
 	}()
 	serving := make(chan string, 1)
+	failed := make(chan string, 1) // a rebuild failed: what the edit waits for never comes
 	go func() {
 		re := regexp.MustCompile(`serving .* on (http://[^/]+)/`)
 		sc := bufio.NewScanner(stderr)
@@ -187,6 +188,12 @@ func session(bin, repo string, search bool, logDir string, round int, chosen []e
 			fmt.Fprintln(logw, sc.Text())
 			if m := re.FindStringSubmatch(sc.Text()); m != nil {
 				serving <- m[1]
+			}
+			if strings.HasPrefix(sc.Text(), "rebuild failed") {
+				select {
+				case failed <- sc.Text():
+				default:
+				}
 			}
 		}
 	}()
@@ -247,6 +254,11 @@ func session(bin, repo string, search bool, logDir string, round int, chosen []e
 					}
 					if time.Since(t0) > 20*time.Minute {
 						return nil, fmt.Errorf("%s: %s not served within 20 min", e.name, p)
+					}
+					select {
+					case msg := <-failed:
+						return nil, fmt.Errorf("%s: %s", e.name, msg)
+					default:
 					}
 					time.Sleep(5 * time.Millisecond)
 				}
