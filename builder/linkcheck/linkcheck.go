@@ -6,6 +6,7 @@ package linkcheck
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html"
 	"net/url"
@@ -105,8 +106,10 @@ type Index struct {
 	// Check. Of the 1.5 million references of the full site, it keeps
 	// 60,000: 40 MB less to hold while the pages render.
 	expected map[string]bool
-	// retain keeps what each Check resolved of each page (Retain).
+	// retain keeps what each Check resolved of each page (Retain), and
+	// the files of the site (files, a fileSet).
 	retain bool
+	files  map[string]bool
 }
 
 // Retain makes every Check keep what it resolved of each page's links to
@@ -212,25 +215,33 @@ type pageCheck struct {
 // missing from files is looked up in dir as well, for files written
 // beside the build's own.
 func Check(dir string, files []string, x *Index) (Report, error) {
-	return x.check(dir, files, false)
+	exists := fileSet(files)
+	if x.retain {
+		x.files = exists
+	}
+	return x.check(dir, exists, false)
 }
 
-// CheckAgain checks an index that retains (Retain) after a build that
-// added some of its pages again and kept the others as they were: the
-// pages added since the last Check or CheckAgain are checked whole, and of
-// the others only their links to ids of those pages, the one thing of
-// theirs the new pages can break. files must hold every file the last
-// check's did (a build that removes files must Check); without Retain, or
-// before any check, it is Check.
-func CheckAgain(dir string, files []string, x *Index) (Report, error) {
-	return x.check(dir, files, x.retain)
+// CheckAgain checks an index that retains (Retain), after a Check, once a
+// build added some of its pages again and kept the others as they were:
+// the pages added since the last check are checked whole, and of the
+// others only their links to ids of those pages, the one thing of theirs
+// the new pages can break. The site's files are those of the last check
+// and added, the files new since: a build that removes files must Check.
+func CheckAgain(dir string, added []string, x *Index) (Report, error) {
+	if !x.retain || x.files == nil {
+		return Report{}, errors.New("linkcheck: CheckAgain needs an index that retains, checked before")
+	}
+	for f := range fileSet(added) {
+		x.files[f] = true
+	}
+	return x.check(dir, x.files, true)
 }
 
 // check checks the pages added since the last check, when again, or else
 // every page.
-func (x *Index) check(dir string, files []string, again bool) (Report, error) {
+func (x *Index) check(dir string, exists map[string]bool, again bool) (Report, error) {
 	start := time.Now()
-	exists := fileSet(files)
 	var statMu sync.Mutex
 	stats := map[string]bool{} // files not written by the build, looked up in dir
 	exist := func(p string) bool {

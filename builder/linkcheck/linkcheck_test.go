@@ -2,6 +2,7 @@ package linkcheck
 
 import (
 	"errors"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -65,14 +66,17 @@ func TestLinkChecker(t *testing.T) {
 // those pages and the other pages' links to their ids, and finds what a
 // whole Check finds.
 func TestCheckAgain(t *testing.T) {
-	files := []string{"/a/index.html", "/b/index.html", "/c/index.html"}
-	pages := map[string]string{
-		"/a/index.html": `<h2 id="top">a</h2><a href="../b/#sec">sec</a> <a href="../c/">c</a>`,
-		"/b/index.html": `<section id="sec"></section><a href="../a/#top">a</a>`,
-		"/c/index.html": `<p id="c">c</p>`,
-	}
 	for _, expected := range []bool{false, true} {
+		files := []string{"/a/index.html", "/b/index.html", "/c/index.html"}
+		pages := map[string]string{
+			"/a/index.html": `<h2 id="top">a</h2><a href="../b/#sec">sec</a> <a href="../c/">c</a>`,
+			"/b/index.html": `<section id="sec"></section><a href="../a/#top">a</a>`,
+			"/c/index.html": `<p id="c">c</p>`,
+		}
 		x := &Index{}
+		if _, err := CheckAgain(t.TempDir(), nil, x); err == nil {
+			t.Error("CheckAgain without Retain and a Check: no error")
+		}
 		x.Retain()
 		if expected {
 			x.Expect(files)
@@ -92,10 +96,16 @@ func TestCheckAgain(t *testing.T) {
 			{"/b/index.html", `<section id="other"></section><a href="../a/#top">a</a>`, []string{"/a/index.html ../b/#sec"}, 1},
 			{"/b/index.html", `<section id="sec"></section><a href="../a/#gone">a</a>`, []string{"/b/index.html ../a/#gone"}, 1},
 			{"/b/index.html", `<section id="sec"></section><a href="../d/">a</a>`, []string{"/b/index.html ../d/"}, 1},
+			{"/d/index.html", `<a href="../a/#top">new</a>`, nil, 1}, // a file added
 			{"/b/index.html", pages["/b/index.html"], nil, 1},
 		} {
+			var added []string
+			if !slices.Contains(files, tc.page) {
+				files, added = append(files, tc.page), []string{tc.page}
+				pages[tc.page] = tc.data
+			}
 			x.Add(tc.page, []byte(tc.data))
-			rep, err := CheckAgain(t.TempDir(), files, x)
+			rep, err := CheckAgain(t.TempDir(), added, x)
 			var got []string
 			if le := (*Error)(nil); errors.As(err, &le) {
 				for _, b := range le.Broken {
@@ -125,7 +135,7 @@ func TestCheckAgain(t *testing.T) {
 			}
 			if err != nil { // put the page back as it was
 				x.Add(tc.page, []byte(pages[tc.page]))
-				if _, err := CheckAgain(t.TempDir(), files, x); err != nil {
+				if _, err := CheckAgain(t.TempDir(), nil, x); err != nil {
 					t.Fatal(err)
 				}
 			}

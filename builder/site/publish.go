@@ -67,7 +67,13 @@ func (b *builder) publish() error {
 // index, which retains what the last check resolved, only the pages
 // rendered again and the links into them (linkcheck.CheckAgain).
 func (b *builder) checkLinks() error {
-	rep, err := linkcheck.CheckAgain(b.out.Path(), b.out.Paths(), b.links)
+	var rep linkcheck.Report
+	var err error
+	if u, ok := b.out.(*output.Update); ok {
+		rep, err = linkcheck.CheckAgain(b.out.Path(), u.Added(), b.links)
+	} else {
+		rep, err = linkcheck.Check(b.out.Path(), b.out.Paths(), b.links)
+	}
 	if err != nil {
 		return err
 	}

@@ -58,9 +58,12 @@ type Session struct {
 	// not index again.
 	srchNames *searchassets.Files
 	srchFiles []searchassets.File
-	docsKey   string            // the key of the documents the index holds
-	pending   []search.Document // documents to index again, after a guide edit
-	failed    bool              // the last Build failed
+	docsKey   string // the key of the documents the index holds
+	// pending says the search index is to be built again, after a guide
+	// or an example edit: its documents are made, and compared with those
+	// it holds, after the pages are served.
+	pending bool
+	failed  bool // the last Build failed
 }
 
 // NewSession starts a session; its first Build builds the whole site.
@@ -102,8 +105,9 @@ type Rebuild struct {
 	// /s3/index.html), sorted; All is set instead on the first build.
 	Changed []string
 	All     bool
-	// Again asks for another Build with no changes: the search index is
-	// still to be rebuilt. The pages that changed are written already.
+	// Again asks for another Build with no changes: the search index may
+	// be to rebuild (its documents are made and compared then). The pages
+	// that changed are written already.
 	Again bool
 }
 
@@ -121,16 +125,14 @@ func (s *Session) build(ctx context.Context, ch Changes) (Rebuild, error) {
 	switch {
 	case s.b == nil || s.failed:
 		return s.whole(ctx, start, "whole")
-	case ch.empty() && s.pending != nil:
+	case ch.empty() && s.pending:
 		return s.reindex(start)
 	case ch.empty():
 		return Rebuild{How: "nothing"}, nil
 	case len(ch.Content) == 0:
 		return s.templates(ctx, start)
 	}
-	if s.pending != nil { // a whole or templates build would index them; a guide build will again
-		s.pending = nil
-	}
+	s.pending = false // a whole build indexes; a guide or example build asks again
 	if r, ok, err := s.guides(ctx, start, ch.Content); ok || err != nil {
 		return r, err
 	}
@@ -180,7 +182,7 @@ func (s *Session) whole(ctx context.Context, start time.Time, how string) (Rebui
 		u := out.(*output.Update)
 		s.files, r.Changed = u.Manifest(), u.Changed()
 	}
-	s.b, s.pending = b, nil
+	s.b, s.pending = b, false
 	// The policy engine's files are written: the later builds reuse them
 	// (reusePolicyEngine), and a partial one must not add them again.
 	b.engine = nil
@@ -310,10 +312,6 @@ func (s *Session) guides(ctx context.Context, start time.Time, changed []string)
 			}
 		}
 	}
-	var docs []search.Document
-	if b.cfg.Search {
-		docs = b.searchDocs()
-	}
 	out, err := output.NewUpdate(s.cfg.Out, s.files, true, b.links.Add)
 	if err != nil {
 		restore()
@@ -329,9 +327,7 @@ func (s *Session) guides(ctx context.Context, start time.Time, changed []string)
 	r := Rebuild{Stats: b.stats(start), How: "guides", Changed: out.Changed()}
 	b.jobs, b.policyJobs = oldJobs, oldPolicyJobs
 	s.files = out.Manifest()
-	if docs != nil && docsKey(docs) != s.docsKey {
-		s.pending, r.Again = docs, true
-	}
+	s.pending, r.Again = b.cfg.Search, b.cfg.Search
 	return r, true, nil
 }
 
@@ -427,10 +423,6 @@ func (s *Session) examples(ctx context.Context, start time.Time, changed []strin
 	for _, a := range actions {
 		b.add(actionKind, b.actionPage(a, serviceCrumbs(a.Service)))
 	}
-	var docs []search.Document
-	if b.cfg.Search {
-		docs = b.searchDocs()
-	}
 	out, err := output.NewUpdate(s.cfg.Out, s.files, true, b.links.Add)
 	if err != nil {
 		restore()
@@ -444,9 +436,7 @@ func (s *Session) examples(ctx context.Context, start time.Time, changed []strin
 	r := Rebuild{Stats: b.stats(start), How: "examples", Changed: out.Changed()}
 	b.jobs, b.policyJobs = oldJobs, oldPolicyJobs
 	s.files = out.Manifest()
-	if docs != nil && docsKey(docs) != s.docsKey {
-		s.pending, r.Again = docs, true
-	}
+	s.pending, r.Again = b.cfg.Search, b.cfg.Search
 	return r, true, nil
 }
 
@@ -458,10 +448,15 @@ func sameActionGrant(a, b *ActionGrant) bool {
 // exampleKinds are the kinds examples assembles.
 var exampleKinds = []kind{exampleKind, examplesKind, actionKind}
 
-// reindex builds the search index of the pending documents and writes it.
+// reindex builds the search index again, when its documents changed, and
+// writes it.
 func (s *Session) reindex(start time.Time) (Rebuild, error) {
-	docs := s.pending
-	s.pending = nil
+	s.pending = false
+	docs := s.b.searchDocs()
+	key := docsKey(docs)
+	if key == s.docsKey {
+		return Rebuild{How: "nothing", Stats: Stats{Duration: time.Since(start)}}, nil
+	}
 	files, err := searchassets.IndexFiles(docs, true)
 	if err != nil {
 		return Rebuild{}, err
@@ -484,7 +479,7 @@ func (s *Session) reindex(start time.Time) (Rebuild, error) {
 			s.srchFiles[i] = f
 		}
 	}
-	s.files, s.docsKey = out.Manifest(), docsKey(docs)
+	s.files, s.docsKey = out.Manifest(), key
 	return Rebuild{Stats: Stats{Files: len(files), Bytes: out.Bytes(), Duration: time.Since(start)}, How: "search", Changed: out.Changed()}, nil
 }
 

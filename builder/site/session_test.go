@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -92,7 +93,7 @@ var sessionEdits = []sessionEdit{
 	{name: "guide title edited", dir: "content", file: "guides/demo/tags.md", edit: replaceOnce("title: Tagging widgets", "title: Tags"), how: "guides", pages: 3},
 	{name: "guide summary edited", dir: "content", file: "guides/demo/intro.md", edit: replaceOnce("summary: What Demo's IAM support looks like.", "summary: Demo and IAM."), how: "guides", pages: 3},
 	{name: "guide order edited", dir: "content", file: "guides/demo/tags.md", edit: replaceOnce("order: 2", "order: 3"), how: "guides", pages: 1, same: true},
-	{name: "guide reordered", dir: "content", file: "guides/demo/tags.md", edit: replaceOnce("order: 2", "order: 0"), how: "whole"},
+	{name: "guide reordered", dir: "content", file: "guides/demo/tags.md", edit: func(s string) string { return regexp.MustCompile(`order: \d+`).ReplaceAllString(s, "order: 0") }, how: "whole"},
 	{name: "guides edited in two services", dir: "content", file: "guides/other/setup.md", edit: replaceOnce("Put things.", "Put things away."), how: "guides", pages: 2,
 		also: &sessionEdit{dir: "content", file: "guides/demo/tags.md", edit: replaceOnce("Use ", "Call ")}},
 	{name: "guide added", dir: "content", file: "guides/demo/ping.md", data: []byte("---\ntitle: Ping\n---\n# Ping\n\nPing it.\n"), how: "whole"},
