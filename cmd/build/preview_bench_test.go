@@ -79,7 +79,9 @@ var previewEdits = []previewEdit{
 //	go test ./cmd/build -run '^$' -bench PreviewEdit -benchtime 2x -timeout 0 -v
 //
 // Budgets (issue 17): a guide edit served within 0.5 s, an example edit
-// within 2 s, a template edit within the time of a full render.
+// within 2 s, a template edit within the time of a full render. From a
+// save to the pages served, the watcher and HTTP included, .bench/preview
+// measures them (docs/performance.md).
 // IAMREF_BENCH_SEARCH=0 leaves the search out; IAMREF_BENCH_EDITS=guide,example
 // makes only the edits named, IAMREF_BENCH_REBUILD=0 no whole rebuild, and
 // IAMREF_BENCH_PROFILE=DIR writes a CPU profile of each edit into DIR.
