@@ -576,37 +576,76 @@ func testAddToPolicy(t *testing.T, ctx context.Context, base string) {
 	if p := run(t, ctx, chromedp.Evaluate[string](`document.querySelector("button.add-to-policy").getAttribute("aria-pressed")`)); p != "true" {
 		t.Errorf("the button's aria-pressed is %q", p)
 	}
-	// A search result, with the keyboard: the highlighted result and
-	// Shift+Enter; then another with the pointer.
+	// Search results: each action's row has an Add to policy button in a
+	// cell of its own (a combobox with a grid popup). With the keyboard:
+	// Down to a row, Right to its button, Enter; Left back, Down, and
+	// Shift+Enter adds that row's action; then another with the pointer.
+	// None of them follows the result's link; the box keeps the focus.
 	run(t, ctx, chromedp.Navigate(base+"/chime/"))
 	if c := basketCount(t, ctx); c != "1" {
 		t.Errorf("on the next page the header says %q", c)
 	}
 	focusSearch(t, ctx)
 	run(t, ctx, chromedp.KeyEvent("CreateMeeting"))
-	run(t, ctx, chromedp.Poll[bool](`!!document.querySelector("#search-results:not([hidden]) li.search-kind-action .search-add")`, chromedp.WithPollingTimeout(30*time.Second)))
-	first := run(t, ctx, chromedp.Evaluate[string](`document.querySelector("#search-results li.search-kind-action .search-add").dataset.action`))
+	run(t, ctx, chromedp.Poll[bool](`document.querySelectorAll("#search-results:not([hidden]) .search-kind-action button.search-add").length >= 3`, chromedp.WithPollingTimeout(30*time.Second)))
+	waitComplete(t, ctx) // the results stay put from here on
+	activeCell := func() string {
+		return run(t, ctx, chromedp.Evaluate[string](`(() => { const id = document.getElementById("search-input").getAttribute("aria-activedescendant") || ""; const c = id && document.getElementById(id); return id + "|" + (c ? c.getAttribute("role") + "|" + c.getAttribute("aria-selected") : "") + "|" + (document.activeElement.id); })()`))
+	}
+	pressed := func(i int) string {
+		return run(t, ctx, chromedp.Evaluate[string](fmt.Sprintf(`(b => b ? b.dataset.action + "|" + b.getAttribute("aria-pressed") + "|" + b.textContent : "")(document.querySelector("#search-add-%d button"))`, i)))
+	}
 	run(t, ctx, chromedp.KeyEvent(kb.ArrowDown))
-	active := run(t, ctx, chromedp.Evaluate[string](`((document.querySelector("#search-results [aria-selected=true]") || {}).querySelector || (() => null)).call(document.querySelector("#search-results [aria-selected=true]"), ".search-add")?.dataset.action || ""`))
-	run(t, ctx, chromedp.KeyEvent(kb.Enter, chromedp.KeyModifiers(chromedp.ModifierShift)))
+	if c := activeCell(); c != "search-opt-0|gridcell|true|search-input" {
+		t.Errorf("after Down: active cell %q, want the first row's link cell with the focus in the box", c)
+	}
+	run(t, ctx, chromedp.KeyEvent(kb.ArrowRight))
+	if c := activeCell(); c != "search-add-0|gridcell|true|search-input" {
+		t.Errorf("after Right: active cell %q, want the first row's button cell", c)
+	}
+	first := pressed(0)
+	run(t, ctx, chromedp.KeyEvent(kb.Enter))
 	if c := basketCount(t, ctx); c != "2" {
+		t.Errorf("after Enter on %q's Add to policy the header says %q", first, c)
+	}
+	if p := pressed(0); !strings.HasSuffix(p, "|true|In your policy: "+strings.Split(first, "|")[0]) {
+		t.Errorf("the button reads %q once pressed", p)
+	}
+	if loc := run(t, ctx, chromedp.Location()); loc != base+"/chime/" {
+		t.Errorf("Enter on the button navigated to %s", loc)
+	}
+	run(t, ctx, chromedp.KeyEvent(kb.ArrowLeft))
+	if c := activeCell(); c != "search-opt-0|gridcell|true|search-input" {
+		t.Errorf("after Left: active cell %q, want the first row's link cell", c)
+	}
+	run(t, ctx, chromedp.KeyEvent(kb.ArrowDown))
+	active := strings.Split(pressed(1), "|")[0]
+	run(t, ctx, chromedp.KeyEvent(kb.Enter, chromedp.KeyModifiers(chromedp.ModifierShift)))
+	if c := basketCount(t, ctx); c != "3" {
 		t.Errorf("after Shift+Enter on %q the header says %q", active, c)
 	}
 	if loc := run(t, ctx, chromedp.Location()); loc != base+"/chime/" {
 		t.Errorf("Shift+Enter navigated to %s", loc)
 	}
-	other := run(t, ctx, chromedp.Evaluate[string](`(() => { const m = Array.from(document.querySelectorAll("#search-results .search-add")).find(m => !m.classList.contains("on")); if (!m) return ""; m.click(); return m.dataset.action; })()`))
-	if c := basketCount(t, ctx); other == "" || c != "3" {
-		t.Errorf("after a click on %q's mark the header says %q", other, c)
+	// the pointer: a real click on the third row's button
+	other := strings.Split(pressed(2), "|")[0]
+	box := run(t, ctx, chromedp.Evaluate[[]float64](`(r => [r.left + r.width / 2, r.top + r.height / 2])(document.querySelector("#search-add-2 button").getBoundingClientRect())`))
+	run(t, ctx, chromedp.MouseClickXY(box[0], box[1]))
+	if c := basketCount(t, ctx); other == "" || c != "4" {
+		t.Errorf("after a click on %q's Add to policy the header says %q", other, c)
 	}
 	if loc := run(t, ctx, chromedp.Location()); loc != base+"/chime/" {
-		t.Errorf("the mark's click navigated to %s", loc)
+		t.Errorf("the button's click navigated to %s", loc)
 	}
+	if f := run(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)); f != "search-input" {
+		t.Errorf("after the click the focus is on %q, want the box", f)
+	}
+	first = strings.Split(first, "|")[0]
 	run(t, ctx, chromedp.Navigate(base+"/write/"))
-	run(t, ctx, chromedp.Poll[bool](`document.querySelectorAll("#chosen-list li").length === 3`, chromedp.WithPollingTimeout(30*time.Second)))
+	run(t, ctx, chromedp.Poll[bool](`document.querySelectorAll("#chosen-list li").length === 4`, chromedp.WithPollingTimeout(30*time.Second)))
 	chosen := run(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#chosen-list li")).map(li => li.dataset.action)`))
-	if !slices.Contains(chosen, "s3:GetObject") || !slices.Contains(chosen, active) || !slices.Contains(chosen, other) {
-		t.Errorf("/write/ lists %q; want s3:GetObject, %s and %s (first result %s)", chosen, active, other, first)
+	if !slices.Contains(chosen, "s3:GetObject") || !slices.Contains(chosen, first) || !slices.Contains(chosen, active) || !slices.Contains(chosen, other) {
+		t.Errorf("/write/ lists %q; want s3:GetObject, %s, %s and %s", chosen, first, active, other)
 	}
 }
 
