@@ -12,6 +12,7 @@ require (
 	github.com/blevesearch/upsidedown_store_api v1.0.2
 	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.23.0
+	github.com/fsnotify/fsnotify v1.10.1
 	github.com/goccy/go-yaml v1.19.2
 	github.com/google/go-cmp v0.7.0
 	github.com/yuin/goldmark v1.8.7

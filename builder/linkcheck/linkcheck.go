@@ -6,6 +6,7 @@ package linkcheck
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html"
 	"net/url"
@@ -71,6 +72,11 @@ type pageRefs struct {
 	// how many resolved, and those that did not.
 	links  int
 	broken []Broken
+	// What a Check of an Index that retains found: the links to other
+	// pages' ids, resolved (CheckAgain looks again at those to the pages
+	// added since).
+	checked bool
+	frags   []fragRef
 }
 
 // each calls fn with the ids (refs false) or the references (refs true).
@@ -100,7 +106,16 @@ type Index struct {
 	// Check. Of the 1.5 million references of the full site, it keeps
 	// 60,000: 40 MB less to hold while the pages render.
 	expected map[string]bool
+	// retain keeps what each Check resolved of each page (Retain), and
+	// the files of the site (files, a fileSet).
+	retain bool
+	files  map[string]bool
 }
+
+// Retain makes every Check keep what it resolved of each page's links to
+// other pages' ids, so that CheckAgain, after some pages are added again,
+// checks only those pages and the links into them.
+func (x *Index) Retain() { x.retain = true }
 
 // Expect tells the index every file the build will write (site-absolute
 // paths, such as /s3/index.html), before any page is added.
@@ -200,8 +215,33 @@ type pageCheck struct {
 // missing from files is looked up in dir as well, for files written
 // beside the build's own.
 func Check(dir string, files []string, x *Index) (Report, error) {
-	start := time.Now()
 	exists := fileSet(files)
+	if x.retain {
+		x.files = exists
+	}
+	return x.check(dir, exists, false)
+}
+
+// CheckAgain checks an index that retains (Retain), after a Check, once a
+// build added some of its pages again and kept the others as they were:
+// the pages added since the last check are checked whole, and of the
+// others only their links to ids of those pages, the one thing of theirs
+// the new pages can break. The site's files are those of the last check
+// and added, the files new since: a build that removes files must Check.
+func CheckAgain(dir string, added []string, x *Index) (Report, error) {
+	if !x.retain || x.files == nil {
+		return Report{}, errors.New("linkcheck: CheckAgain needs an index that retains, checked before")
+	}
+	for f := range fileSet(added) {
+		x.files[f] = true
+	}
+	return x.check(dir, x.files, true)
+}
+
+// check checks the pages added since the last check, when again, or else
+// every page.
+func (x *Index) check(dir string, exists map[string]bool, again bool) (Report, error) {
+	start := time.Now()
 	var statMu sync.Mutex
 	stats := map[string]bool{} // files not written by the build, looked up in dir
 	exist := func(p string) bool {
@@ -219,33 +259,61 @@ func Check(dir string, files []string, x *Index) (Report, error) {
 		return ok
 	}
 	x.mu.Lock()
+	defer x.mu.Unlock()
 	pages := make([]string, 0, len(x.pages))
-	for p := range x.pages {
-		pages = append(pages, p)
+	for p, r := range x.pages {
+		if !again || !r.checked {
+			pages = append(pages, p)
+		}
 	}
-	x.mu.Unlock()
 	checks := make([]pageCheck, len(pages))
 	parallel.Each(len(pages), func(i int) {
 		checks[i] = checkPage(pages[i], x.pages[pages[i]], exist, exists)
 	})
 	rep := Report{Pages: len(pages)}
 	idSets := map[string]map[string]bool{}
+	checkFrag := func(f fragRef) {
+		target := x.pages[f.target]
+		if target == nil {
+			return
+		}
+		set := idSets[f.target]
+		if set == nil {
+			set = target.idSet()
+			idSets[f.target] = set
+		}
+		if !set[f.frag] {
+			rep.Broken = append(rep.Broken, Broken{Page: f.page, Ref: f.ref, Reason: "no id " + f.frag + " in " + f.target})
+		}
+	}
 	for _, c := range checks {
 		rep.Links += c.links
 		rep.Broken = append(rep.Broken, c.broken...)
 		for _, f := range c.frags {
-			target := x.pages[f.target]
-			if target == nil {
-				continue
+			checkFrag(f)
+		}
+	}
+	if again && len(pages) > 0 {
+		added := make(map[string]bool, len(pages))
+		for _, p := range pages {
+			added[p] = true
+		}
+		for _, r := range x.pages {
+			if !r.checked {
+				continue // one of pages
 			}
-			set := idSets[f.target]
-			if set == nil {
-				set = target.idSet()
-				idSets[f.target] = set
+			for _, f := range r.frags {
+				if added[f.target] {
+					rep.Links++
+					checkFrag(f)
+				}
 			}
-			if !set[f.frag] {
-				rep.Broken = append(rep.Broken, Broken{Page: f.page, Ref: f.ref, Reason: "no id " + f.frag + " in " + f.target})
-			}
+		}
+	}
+	if x.retain {
+		for i, p := range pages {
+			r := x.pages[p]
+			r.checked, r.frags = true, checks[i].frags
 		}
 	}
 	sort.Slice(rep.Broken, func(i, j int) bool {

@@ -2,6 +2,7 @@ package linkcheck
 
 import (
 	"errors"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -58,5 +59,86 @@ func TestLinkChecker(t *testing.T) {
 	x.pages["/a/index.html"].each(true, func(v string) bool { kept = append(kept, v); return true })
 	if got := strings.Join(kept, " "); got != "../b/#sec ../c/ ../d%20e/" {
 		t.Errorf("kept %q", got)
+	}
+}
+
+// TestCheckAgain: after some pages are added again, CheckAgain checks
+// those pages and the other pages' links to their ids, and finds what a
+// whole Check finds.
+func TestCheckAgain(t *testing.T) {
+	for _, expected := range []bool{false, true} {
+		files := []string{"/a/index.html", "/b/index.html", "/c/index.html"}
+		pages := map[string]string{
+			"/a/index.html": `<h2 id="top">a</h2><a href="../b/#sec">sec</a> <a href="../c/">c</a>`,
+			"/b/index.html": `<section id="sec"></section><a href="../a/#top">a</a>`,
+			"/c/index.html": `<p id="c">c</p>`,
+		}
+		x := &Index{}
+		if _, err := CheckAgain(t.TempDir(), nil, x); err == nil {
+			t.Error("CheckAgain without Retain and a Check: no error")
+		}
+		x.Retain()
+		if expected {
+			x.Expect(files)
+		}
+		for _, f := range files {
+			x.Add(f, []byte(pages[f]))
+		}
+		if _, err := Check(t.TempDir(), files, x); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			page, data string
+			broken     []string // page → ref, of a whole Check
+			checked    int      // pages CheckAgain checks
+		}{
+			{"/c/index.html", `<p id="c">c, edited</p>`, nil, 1},
+			{"/b/index.html", `<section id="other"></section><a href="../a/#top">a</a>`, []string{"/a/index.html ../b/#sec"}, 1},
+			{"/b/index.html", `<section id="sec"></section><a href="../a/#gone">a</a>`, []string{"/b/index.html ../a/#gone"}, 1},
+			{"/b/index.html", `<section id="sec"></section><a href="../d/">a</a>`, []string{"/b/index.html ../d/"}, 1},
+			{"/d/index.html", `<a href="../a/#top">new</a>`, nil, 1}, // a file added
+			{"/b/index.html", pages["/b/index.html"], nil, 1},
+		} {
+			var added []string
+			if !slices.Contains(files, tc.page) {
+				files, added = append(files, tc.page), []string{tc.page}
+				pages[tc.page] = tc.data
+			}
+			x.Add(tc.page, []byte(tc.data))
+			rep, err := CheckAgain(t.TempDir(), added, x)
+			var got []string
+			if le := (*Error)(nil); errors.As(err, &le) {
+				for _, b := range le.Broken {
+					got = append(got, b.Page+" "+b.Ref)
+				}
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.broken, "\n") {
+				t.Errorf("expected %v, %s as %q: broken %q, want %q", expected, tc.page, tc.data, got, tc.broken)
+			}
+			if rep.Pages != tc.checked {
+				t.Errorf("expected %v, %s: CheckAgain checked %d pages, want %d", expected, tc.page, rep.Pages, tc.checked)
+			}
+			// A whole check of a fresh index finds the same.
+			whole := &Index{}
+			for _, f := range files {
+				data := pages[f]
+				if f == tc.page {
+					data = tc.data
+				}
+				whole.Add(f, []byte(data))
+			}
+			_, werr := Check(t.TempDir(), files, whole)
+			if (werr == nil) != (err == nil) || err != nil && err.Error() != werr.Error() {
+				t.Errorf("expected %v, %s: CheckAgain says %v, Check %v", expected, tc.page, err, werr)
+			}
+			if err != nil { // put the page back as it was
+				x.Add(tc.page, []byte(pages[tc.page]))
+				if _, err := CheckAgain(t.TempDir(), nil, x); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
 	}
 }

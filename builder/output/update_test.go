@@ -75,6 +75,9 @@ func TestUpdate(t *testing.T) {
 	if !u.Has("/index.html") || u.Has("/keep.txt") {
 		t.Error("Has: want the files written, not the ones left out")
 	}
+	if n := u.Files(); n != 3 || n != len(u.Paths()) {
+		t.Errorf("Files = %d, want 3, len(Paths)", n)
+	}
 	if err := u.Commit(); err != nil {
 		t.Fatal(err)
 	}
@@ -112,6 +115,9 @@ func TestUpdate(t *testing.T) {
 	}
 	if want := []string{"/a/index.html", "/d/index.html", "/index.html"}; !slices.Equal(u.Paths(), want) || !u.Has("/a/index.html") {
 		t.Errorf("Paths = %v, want %v", u.Paths(), want)
+	}
+	if n := u.Files(); n != 3 {
+		t.Errorf("Files = %d, want 3", n)
 	}
 	if err := u.Commit(); err != nil {
 		t.Fatal(err)

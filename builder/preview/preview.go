@@ -8,20 +8,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"mime"
 	"net"
 	"net/http"
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/iamref/iamref/builder/contentfs"
 	"github.com/iamref/iamref/builder/output"
 	"github.com/iamref/iamref/builder/redirects"
 )
@@ -62,7 +59,10 @@ func Serve(ctx context.Context, sc Config) error {
 	if sc.Log == nil {
 		sc.Log = io.Discard
 	}
-	last := snapshotTree(sc.Watch)
+	// Watched before the first build: an edit while it runs is the
+	// first rebuild's.
+	w := newWatcher(sc.Watch, sc.Log)
+	defer w.close()
 	built, err := sc.Build(ctx, nil)
 	if err != nil {
 		return err
@@ -85,21 +85,14 @@ func Serve(ctx context.Context, sc Config) error {
 		rl.closeAll()
 		_ = srv.Shutdown(shut)
 	}()
+	rebuilt := make(chan struct{})
 	go func() {
-		t := time.NewTicker(400 * time.Millisecond)
-		defer t.Stop()
+		defer close(rebuilt)
 		for {
-			select {
-			case <-ctx.Done():
+			changed, ok := w.next(ctx)
+			if !ok {
 				return
-			case <-t.C:
 			}
-			now := snapshotTree(sc.Watch)
-			changed := changedFiles(last, now)
-			if len(changed) == 0 {
-				continue
-			}
-			last = now
 			for {
 				start := time.Now()
 				built, err := sc.Build(ctx, changed)
@@ -119,58 +112,8 @@ func Serve(ctx context.Context, sc Config) error {
 	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	<-rebuilt // stopped with ctx, after the rebuild it was running
 	return nil
-}
-
-// tree is the state of the watched files: each path with its size and
-// modification time.
-type tree map[string]stamp
-
-type stamp struct{ size, mod int64 }
-
-// snapshotTree records every file in dirs, without the files of editors
-// and the system, which the build ignores (package contentfs): vim
-// rewrites its swap file as one types, which must not rebuild the site.
-func snapshotTree(dirs []string) tree {
-	t := tree{}
-	for _, d := range dirs {
-		if d == "" {
-			continue
-		}
-		_ = filepath.WalkDir(d, func(p string, e fs.DirEntry, err error) error {
-			if err == nil && p != d && contentfs.Ignored(e.Name()) {
-				if e.IsDir() {
-					return fs.SkipDir
-				}
-				return nil
-			}
-			if err != nil || e.IsDir() {
-				return nil
-			}
-			if info, err := e.Info(); err == nil {
-				t[p] = stamp{info.Size(), info.ModTime().UnixNano()}
-			}
-			return nil
-		})
-	}
-	return t
-}
-
-// changedFiles are the files added, removed or changed from a to b, sorted.
-func changedFiles(a, b tree) []string {
-	var ch []string
-	for p, st := range b {
-		if old, ok := a[p]; !ok || old != st {
-			ch = append(ch, p)
-		}
-	}
-	for p := range a {
-		if _, ok := b[p]; !ok {
-			ch = append(ch, p)
-		}
-	}
-	sort.Strings(ch)
-	return ch
 }
 
 // reloader tells the open pages to reload after a rebuild that changed

@@ -56,19 +56,7 @@ func serviceCrumbs(s *catalog.Service) []Crumb {
 }
 
 func (b *builder) servicePages(s *catalog.Service) {
-	sp := &ServicePage{
-		Base:    b.base(ServicePath(s.Prefix), s.Name+" — actions, resources and condition keys", fmt.Sprintf("IAM reference for %s (service prefix %s): %d actions, %d resource types, %d condition keys.", s.Name, s.Prefix, len(s.Actions), len(s.ResourceTypes), len(s.ConditionKeys)), homeCrumb),
-		Service: s,
-		Counts:  countLevels(s),
-		Derived: s.Derive(),
-		Guides:  b.guides[s.Prefix],
-	}
-	sp.Short = s.Name
-	sp.Links = append(sp.Links, b.policyServiceLinks(s)...)
-	if b.hist != nil {
-		b.hist.serviceHistory(sp)
-	}
-	b.add(serviceKind, sp)
+	b.add(serviceKind, b.servicePage(s))
 	b.addGenerated(ServiceAPIPath(s.Prefix), func() []byte { return b.serviceJSON(s) })
 	crumbs := serviceCrumbs(s)
 	for _, a := range s.Actions {
@@ -91,12 +79,9 @@ func (b *builder) servicePages(s *catalog.Service) {
 		rp.Keys = b.keyRefs(s, rt.ConditionKeys)
 		b.add(resourceKind, rp)
 	}
+	listed := guideList(b.guides[s.Prefix])
 	for _, g := range b.guides[s.Prefix] {
-		gp := &GuidePage{Base: b.base(GuidePath(s.Prefix, g.Slug), g.Doc.Title, g.Doc.Summary, crumbs...), Guide: g, Others: b.guides[s.Prefix]}
-		if b.pol != nil {
-			gp.policies = b.pol.byName
-		}
-		b.add(guideKind, gp)
+		b.add(guideKind, b.guidePage(g, listed))
 	}
 }
 
@@ -168,6 +153,59 @@ func (b *builder) resourceRows(a *catalog.Action) []*ResourceRow {
 	return rows
 }
 
+// servicePage is a service's own page.
+func (b *builder) servicePage(s *catalog.Service) *ServicePage {
+	sp := &ServicePage{
+		Base:    b.base(ServicePath(s.Prefix), s.Name+" — actions, resources and condition keys", fmt.Sprintf("IAM reference for %s (service prefix %s): %d actions, %d resource types, %d condition keys.", s.Name, s.Prefix, len(s.Actions), len(s.ResourceTypes), len(s.ConditionKeys)), homeCrumb),
+		Service: s,
+		Counts:  countLevels(s),
+		Derived: s.Derive(),
+		Guides:  guideList(b.guides[s.Prefix]),
+	}
+	sp.Short = s.Name
+	sp.Links = append(sp.Links, b.policyServiceLinks(s)...)
+	if b.hist != nil {
+		b.hist.serviceHistory(sp)
+	}
+	return sp
+}
+
+// guidePage is one guide's page; listed are its service's guides as
+// guideList gives them.
+func (b *builder) guidePage(g *Guide, listed []*Guide) *GuidePage {
+	gp := &GuidePage{Base: b.base(GuidePath(g.Service.Prefix, g.Slug), g.Doc.Title, g.Doc.Summary, serviceCrumbs(g.Service)...), Guide: g, Others: listed}
+	if b.pol != nil {
+		gp.policies = b.pol.byName
+	}
+	return gp
+}
+
+// guideList is a service's guides as the pages that list them have them
+// (the service page, each guide's list of the others): each guide's
+// service, slug, title and summary, in order, without its text, so that
+// those pages read only that of a guide (deps.go's inGuideList) and an
+// edit to a guide's text renders its own page alone.
+func guideList(gs []*Guide) []*Guide {
+	if gs == nil {
+		return nil
+	}
+	list := make([]*Guide, len(gs))
+	for i, g := range gs {
+		list[i] = &Guide{Service: g.Service, Slug: g.Slug, File: g.File,
+			Doc: &markup.Document{FrontMatter: markup.FrontMatter{Title: g.Doc.Title, Summary: g.Doc.Summary}}}
+	}
+	return list
+}
+
+// guideListKey is what guideList keeps of a service's guides.
+func guideListKey(gs []*Guide) string {
+	var k strings.Builder
+	for _, g := range gs {
+		fmt.Fprintf(&k, "%q %q %q\n", g.Slug, g.Doc.Title, g.Doc.Summary)
+	}
+	return k.String()
+}
+
 func (b *builder) actionPage(a *catalog.Action, crumbs []Crumb) *ActionPage {
 	desc := a.Description
 	if desc == "" {
@@ -178,7 +216,6 @@ func (b *builder) actionPage(a *catalog.Action, crumbs []Crumb) *ActionPage {
 		Action: a,
 		Keys:   b.keyRefs(a.Service, a.ConditionKeys()),
 		Rows:   b.resourceRows(a),
-		Guides: b.guides[a.Service.Prefix],
 	}
 	for _, d := range a.DependentActions() {
 		p.Dependent = append(p.Dependent, DependentRef{Name: d, Action: b.cat.Action(d)})

@@ -9,7 +9,8 @@ import (
 //
 // A Session renders again, after an edit, only the pages whose kind says
 // it reads the part of the content that changed, and only when it knows
-// how to assemble exactly those pages again (a guide: its service's pages).
+// how to assemble exactly those pages again (a guide's text: its page; the
+// list of a service's guides: its service page and guide pages).
 // Any other edit, or an edit to a part that a kind the fast way cannot
 // assemble reads, rebuilds the whole site from what was loaded. A kind
 // missing from kindReads reads everything: a kind added later without a
@@ -20,12 +21,15 @@ import (
 type input string
 
 const (
-	inCatalog  input = "catalog"  // services/, catalog/, risk/: the catalog and what annotates it
-	inGuides   input = "guides"   // guides/<prefix>/*.md
-	inExamples input = "examples" // examples/*.md and *.json
-	inPolicies input = "policies" // policies/: the managed policies and their versions
-	inHistory  input = "history"  // history/: the catalog's snapshots
-	inOther    input = "other"    // anything else under content/ (urls.txt, docs/)
+	inCatalog input = "catalog" // services/, catalog/, risk/: the catalog and what annotates it
+	inGuides  input = "guides"  // guides/<prefix>/*.md: a guide's text, which only its own page reads
+	// inGuideList is what guideList keeps of a service's guides: each
+	// one's slug, title and summary, in order (a part of guides/ too).
+	inGuideList input = "guide list"
+	inExamples  input = "examples" // examples/*.md and *.json
+	inPolicies  input = "policies" // policies/: the managed policies and their versions
+	inHistory   input = "history"  // history/: the catalog's snapshots
+	inOther     input = "other"    // anything else under content/ (urls.txt, docs/)
 )
 
 // kindReads declares, for each page kind, the parts of the content its
@@ -33,13 +37,13 @@ const (
 // fields), not only what its template shows today.
 var kindReads = map[kind][]input{
 	homeKind:          {inCatalog, inPolicies, inHistory},
-	serviceKind:       {inCatalog, inGuides, inPolicies, inHistory},
-	actionKind:        {inCatalog, inGuides, inPolicies, inExamples, inHistory},
+	serviceKind:       {inCatalog, inGuideList, inPolicies, inHistory},
+	actionKind:        {inCatalog, inPolicies, inExamples, inHistory},
 	resourceKind:      {inCatalog},
 	conditionKind:     {inCatalog, inPolicies},
 	conditionsKind:    {inCatalog},
 	accessLevelsKind:  {inCatalog},
-	guideKind:         {inCatalog, inGuides, inPolicies}, // a guide's tables link the policies they name
+	guideKind:         {inCatalog, inGuides, inGuideList, inPolicies}, // its own guide's text, the others listed; its tables link the policies they name
 	notFoundKind:      {inCatalog},
 	policyKind:        {inCatalog, inPolicies},
 	policiesKind:      {inCatalog, inPolicies},

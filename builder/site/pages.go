@@ -118,7 +118,7 @@ type ServicePage struct {
 	Service *catalog.Service
 	Counts  LevelCounts
 	Derived catalog.DerivedFeatures
-	Guides  []*Guide
+	Guides  []*Guide        // as listed (guideList): no guide's text
 	Links   []Crumb         // more pages of the service (matrix, changes)
 	History *ServiceHistory // historypages.go; nil without history
 }
@@ -130,7 +130,6 @@ type ActionPage struct {
 	Keys          []*KeyRef
 	Rows          []*ResourceRow // the resource types table: the named resource types
 	Dependent     []DependentRef
-	Guides        []*Guide
 	Unconditional bool               // takes no resource type: the policy uses "*"
 	OptionalOnly  bool               // takes resource types, none required: the policy names them all
 	Policies      *ActionPolicies    // the managed and example policies that allow it; nil without policies
@@ -197,7 +196,7 @@ type Guide struct {
 type GuidePage struct {
 	Base
 	Guide    *Guide
-	Others   []*Guide
+	Others   []*Guide            // its service's guides as listed (guideList), itself among them
 	policies map[string]*Managed // the managed policies, whose names Body links
 }
 

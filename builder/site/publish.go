@@ -61,11 +61,19 @@ func (b *builder) publish() error {
 	return nil
 }
 
-// checkLinks checks every internal link of the site, as publish does, for
-// a build that rendered some of its pages again and left the site's set of
-// files as it was: the host files need not change.
+// checkLinks checks the links of the site, as publish does, for a build
+// that rendered some of its pages again and left the site's set of files
+// as it was (the host files need not change): with the session's link
+// index, which retains what the last check resolved, only the pages
+// rendered again and the links into them (linkcheck.CheckAgain).
 func (b *builder) checkLinks() error {
-	rep, err := linkcheck.Check(b.out.Path(), b.out.Paths(), b.links)
+	var rep linkcheck.Report
+	var err error
+	if u, ok := b.out.(*output.Update); ok {
+		rep, err = linkcheck.CheckAgain(b.out.Path(), u.Added(), b.links)
+	} else {
+		rep, err = linkcheck.Check(b.out.Path(), b.out.Paths(), b.links)
+	}
 	if err != nil {
 		return err
 	}

@@ -28,10 +28,12 @@ import (
 // every file). After an edit it does the least that gives the same output
 // as a build from scratch:
 //
-//   - a guide changed (not added or removed): its guides are loaded again,
-//     the pages of its service that read guides (deps.go: the service page,
-//     its actions' pages, its guides' pages) are assembled and rendered
-//     again, and the search index is rebuilt afterwards (Rebuild.Again);
+//   - a guide changed (not added or removed): the guides are loaded again,
+//     its page is assembled and rendered again, and, when the service's
+//     list of guides changed (a title, a summary: deps.go's inGuideList),
+//     the service page and its other guides' pages; the search index is
+//     rebuilt afterwards (Rebuild.Again); guides reordered are a whole
+//     rebuild (the sitemap lists the pages in order);
 //   - templates or static files only: the templates are parsed again and
 //     every page is assembled and rendered again from the loaded content
 //     (a stylesheet's hashed name is on every page, and base.tmpl makes
@@ -55,9 +57,12 @@ type Session struct {
 	// not index again.
 	srchNames *searchassets.Files
 	srchFiles []searchassets.File
-	docsKey   string            // the key of the documents the index holds
-	pending   []search.Document // documents to index again, after a guide edit
-	failed    bool              // the last Build failed
+	docsKey   string // the key of the documents the index holds
+	// pending says the search index is to be built again, after a guide
+	// or an example edit: its documents are made, and compared with those
+	// it holds, after the pages are served.
+	pending bool
+	failed  bool // the last Build failed
 }
 
 // NewSession starts a session; its first Build builds the whole site.
@@ -99,8 +104,9 @@ type Rebuild struct {
 	// /s3/index.html), sorted; All is set instead on the first build.
 	Changed []string
 	All     bool
-	// Again asks for another Build with no changes: the search index is
-	// still to be rebuilt. The pages that changed are written already.
+	// Again asks for another Build with no changes: the search index may
+	// be to rebuild (its documents are made and compared then). The pages
+	// that changed are written already.
 	Again bool
 }
 
@@ -118,16 +124,14 @@ func (s *Session) build(ctx context.Context, ch Changes) (Rebuild, error) {
 	switch {
 	case s.b == nil || s.failed:
 		return s.whole(ctx, start, "whole")
-	case ch.empty() && s.pending != nil:
+	case ch.empty() && s.pending:
 		return s.reindex(start)
 	case ch.empty():
 		return Rebuild{How: "nothing"}, nil
 	case len(ch.Content) == 0:
 		return s.templates(ctx, start)
 	}
-	if s.pending != nil { // a whole or templates build would index them; a guide build will again
-		s.pending = nil
-	}
+	s.pending = false // a whole build indexes; a guide or example build asks again
 	if r, ok, err := s.guides(ctx, start, ch.Content); ok || err != nil {
 		return r, err
 	}
@@ -153,6 +157,7 @@ func (s *Session) whole(ctx context.Context, start time.Time, how string) (Rebui
 	b.keepViews = true
 	b.phase(start, "loaded content and assembled %s files", commas(len(b.jobs)))
 	b.links = &linkcheck.Index{}
+	b.links.Retain() // for the partial rebuilds' checks (checkLinks)
 	var out writer
 	var sums *sumRecorder
 	if s.b == nil {
@@ -176,7 +181,10 @@ func (s *Session) whole(ctx context.Context, start time.Time, how string) (Rebui
 		u := out.(*output.Update)
 		s.files, r.Changed = u.Manifest(), u.Changed()
 	}
-	s.b, s.pending = b, nil
+	s.b, s.pending = b, false
+	// The policy engine's files are written: the later builds reuse them
+	// (reusePolicyEngine), and a partial one must not add them again.
+	b.engine = nil
 	s.srchNames, s.srchFiles = b.srchNames, b.srchFiles
 	if s.cfg.Search {
 		s.docsKey = docsKey(b.searchDocs())
@@ -220,6 +228,7 @@ func (s *Session) templates(ctx context.Context, start time.Time) (Rebuild, erro
 	b.reusePolicyEngine(old)
 	b.phase(start, "assembled %s files from the loaded content", commas(len(b.jobs)))
 	b.links = &linkcheck.Index{}
+	b.links.Retain() // for the partial rebuilds' checks (checkLinks)
 	out, err := output.NewUpdate(s.cfg.Out, s.files, false, b.links.Add)
 	if err != nil {
 		return Rebuild{}, err
@@ -233,21 +242,30 @@ func (s *Session) templates(ctx context.Context, start time.Time) (Rebuild, erro
 
 // guides rebuilds after edits to guides alone, none added or removed: ok
 // is false when the edit is not that (or a kind that reads guides is not
-// one guides can assemble), and the caller builds the whole site.
+// one guides can assemble), and the caller builds the whole site. The
+// guides are loaded again; each edited guide's page is rendered again
+// (guideKind, the one kind that reads a guide's text, its own), and, of a
+// service whose list of guides changed (a title, a summary), the pages
+// that read the list: its service page and
+// every guide's page. Guides reordered build the whole site (the sitemap
+// lists the pages in order).
 func (s *Session) guides(ctx context.Context, start time.Time, changed []string) (Rebuild, bool, error) {
 	b := s.b
 	if !b.cfg.Dev && b.cfg.Search {
 		return Rebuild{}, false, nil // the pages name the index by its hash
 	}
-	prefixes := map[string]bool{}
+	edited := map[string]bool{}
 	for _, f := range changed {
 		if inputOf(f) != inGuides {
 			return Rebuild{}, false, nil
 		}
-		prefixes[path.Base(path.Dir(f))] = true
+		edited[path.Clean(f)] = true
 	}
-	for _, k := range readers(inGuides) {
-		if !slices.Contains(servicePagesKinds, k) {
+	if !slices.Equal(readers(inGuides), []kind{guideKind}) {
+		return Rebuild{}, false, nil
+	}
+	for _, k := range readers(inGuideList) {
+		if k != serviceKind && k != guideKind {
 			return Rebuild{}, false, nil
 		}
 	}
@@ -271,23 +289,27 @@ func (s *Session) guides(ctx context.Context, start time.Time, changed []string)
 		restore()
 		return Rebuild{}, true, err
 	}
+	for p, gs := range b.guides {
+		if !slices.EqualFunc(gs, oldGuides[p], func(g, o *Guide) bool { return g.File == o.File }) {
+			// Reordered: the order of the pages is the sitemap's too,
+			// which a whole build writes.
+			restore()
+			return Rebuild{}, false, nil
+		}
+	}
 	b.jobs, b.policyJobs = nil, [2]int{}
-	for _, p := range slices.Sorted(maps.Keys(prefixes)) {
-		if svc := b.cat.Service(p); svc != nil && svc.Prefix == p {
-			b.servicePages(svc)
+	for _, p := range slices.Sorted(maps.Keys(b.guides)) {
+		gs := b.guides[p]
+		listed := guideList(gs)
+		relisted := guideListKey(gs) != guideListKey(oldGuides[p])
+		if relisted {
+			b.add(serviceKind, b.servicePage(gs[0].Service))
 		}
-	}
-	// Only the kinds that read guides, and the files made beside them.
-	jobs := b.jobs[:0]
-	for _, j := range b.jobs {
-		if j.kind == noKind || reads(j.kind, inGuides) {
-			jobs = append(jobs, j)
+		for _, g := range gs {
+			if relisted || edited[g.File] {
+				b.add(guideKind, b.guidePage(g, listed))
+			}
 		}
-	}
-	b.jobs = jobs
-	var docs []search.Document
-	if b.cfg.Search {
-		docs = b.searchDocs()
 	}
 	out, err := output.NewUpdate(s.cfg.Out, s.files, true, b.links.Add)
 	if err != nil {
@@ -304,16 +326,16 @@ func (s *Session) guides(ctx context.Context, start time.Time, changed []string)
 	r := Rebuild{Stats: b.stats(start), How: "guides", Changed: out.Changed()}
 	b.jobs, b.policyJobs = oldJobs, oldPolicyJobs
 	s.files = out.Manifest()
-	if docs != nil && docsKey(docs) != s.docsKey {
-		s.pending, r.Again = docs, true
-	}
+	s.pending, r.Again = b.cfg.Search, b.cfg.Search
 	return r, true, nil
 }
 
 // examples rebuilds after edits to examples alone, none added or removed:
 // the examples are loaded and evaluated again, and the pages that show
 // them assembled and rendered again: each example's page and the list,
-// and the pages of the actions any example allows now or allowed before.
+// and the pages of the actions whose examples changed (an example that
+// allows it now and did not before, or no longer, or otherwise: another
+// pattern, state or title).
 // ok is false when the edit is not that (or a kind that reads examples is
 // not one examples can assemble), and the caller builds the whole site.
 func (s *Session) examples(ctx context.Context, start time.Time, changed []string) (Rebuild, bool, error) {
@@ -345,16 +367,7 @@ func (s *Session) examples(ctx context.Context, start time.Time, changed []strin
 	if !slices.Equal(files, had) {
 		return Rebuild{}, false, nil // added or removed (or a broken pair): the set of pages changes
 	}
-	touched := map[*catalog.Action]bool{}
-	allowed := func(exs []*Example) {
-		for _, ex := range exs {
-			for i := range ex.View.Result.Allowed {
-				touched[ex.View.Result.Allowed[i].Action] = true
-			}
-		}
-	}
 	oldExamples, oldJobs, oldPolicyJobs := ps.examples, b.jobs, b.policyJobs
-	allowed(oldExamples)
 	b.errs, ps.examples = nil, nil
 	b.loadExamples()
 	if err := b.errs.Err(); err != nil || len(ps.examples) != len(oldExamples) {
@@ -370,7 +383,6 @@ func (s *Session) examples(ctx context.Context, start time.Time, changed []strin
 	for _, ex := range ps.examples {
 		ps.linkMatrices(ex.View)
 	}
-	allowed(ps.examples)
 	// What the action pages say about examples, made again: the entries
 	// only examples made go, the others lose their examples.
 	oldActions := ps.actions
@@ -384,6 +396,21 @@ func (s *Session) examples(ctx context.Context, start time.Time, changed []strin
 		ps.actions[a] = &c
 	}
 	ps.exampleGrants()
+	// The action pages to render again: those whose examples changed.
+	touched := map[*catalog.Action]bool{}
+	examplesOf := func(m map[*catalog.Action]*ActionPolicies, a *catalog.Action) []*ActionGrant {
+		if ap := m[a]; ap != nil {
+			return ap.Examples
+		}
+		return nil
+	}
+	for _, m := range []map[*catalog.Action]*ActionPolicies{oldActions, ps.actions} {
+		for a := range m {
+			if !slices.EqualFunc(examplesOf(oldActions, a), examplesOf(ps.actions, a), sameActionGrant) {
+				touched[a] = true
+			}
+		}
+	}
 	restore := func() {
 		ps.examples, ps.actions = oldExamples, oldActions
 		b.jobs, b.policyJobs, b.errs = oldJobs, oldPolicyJobs, nil
@@ -394,10 +421,6 @@ func (s *Session) examples(ctx context.Context, start time.Time, changed []strin
 	sort.Slice(actions, func(i, j int) bool { return actions[i].ID() < actions[j].ID() })
 	for _, a := range actions {
 		b.add(actionKind, b.actionPage(a, serviceCrumbs(a.Service)))
-	}
-	var docs []search.Document
-	if b.cfg.Search {
-		docs = b.searchDocs()
 	}
 	out, err := output.NewUpdate(s.cfg.Out, s.files, true, b.links.Add)
 	if err != nil {
@@ -412,22 +435,27 @@ func (s *Session) examples(ctx context.Context, start time.Time, changed []strin
 	r := Rebuild{Stats: b.stats(start), How: "examples", Changed: out.Changed()}
 	b.jobs, b.policyJobs = oldJobs, oldPolicyJobs
 	s.files = out.Manifest()
-	if docs != nil && docsKey(docs) != s.docsKey {
-		s.pending, r.Again = docs, true
-	}
+	s.pending, r.Again = b.cfg.Search, b.cfg.Search
 	return r, true, nil
+}
+
+// sameActionGrant reports whether two grants show the same on a page.
+func sameActionGrant(a, b *ActionGrant) bool {
+	return a.Name == b.Name && a.Path == b.Path && slices.Equal(a.Patterns, b.Patterns) && a.State == b.State && a.Since == b.Since
 }
 
 // exampleKinds are the kinds examples assembles.
 var exampleKinds = []kind{exampleKind, examplesKind, actionKind}
 
-// servicePagesKinds are the kinds servicePages assembles.
-var servicePagesKinds = []kind{serviceKind, actionKind, resourceKind, guideKind}
-
-// reindex builds the search index of the pending documents and writes it.
+// reindex builds the search index again, when its documents changed, and
+// writes it.
 func (s *Session) reindex(start time.Time) (Rebuild, error) {
-	docs := s.pending
-	s.pending = nil
+	s.pending = false
+	docs := s.b.searchDocs()
+	key := docsKey(docs)
+	if key == s.docsKey {
+		return Rebuild{How: "nothing", Stats: Stats{Duration: time.Since(start)}}, nil
+	}
 	files, err := searchassets.IndexFiles(docs, true)
 	if err != nil {
 		return Rebuild{}, err
@@ -450,7 +478,7 @@ func (s *Session) reindex(start time.Time) (Rebuild, error) {
 			s.srchFiles[i] = f
 		}
 	}
-	s.files, s.docsKey = out.Manifest(), docsKey(docs)
+	s.files, s.docsKey = out.Manifest(), key
 	return Rebuild{Stats: Stats{Files: len(files), Bytes: out.Bytes(), Duration: time.Since(start)}, How: "search", Changed: out.Changed()}, nil
 }
 

@@ -8,12 +8,14 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
 	"testing/fstest"
 
+	"github.com/iamref/iamref/builder/linkcheck"
 	"github.com/iamref/iamref/builder/output"
 	"github.com/iamref/iamref/internal/sitetest"
 	"github.com/iamref/iamref/static"
@@ -62,11 +64,12 @@ type sessionEdit struct {
 	file string
 	// data is the file's new content: nil removes it; edit, when set,
 	// makes it from the old one.
-	data []byte
-	edit func(old string) string
-	how  string       // what the session must have rebuilt ("" when any)
-	also *sessionEdit // a second file changed with it
-	same bool         // the output stays the same
+	data  []byte
+	edit  func(old string) string
+	how   string       // what the session must have rebuilt ("" when any)
+	pages int          // how many pages it must have rendered (0: any)
+	also  *sessionEdit // a second file changed with it
+	same  bool         // the output stays the same
 }
 
 func replaceOnce(old, new string) func(string) string {
@@ -82,11 +85,21 @@ func replaceOnce(old, new string) func(string) string {
 // example, a template, a stylesheet, a policy and a catalog file, each
 // changed, added and removed.
 var sessionEdits = []sessionEdit{
-	{name: "guide edited", dir: "content", file: "guides/demo/intro.md", edit: replaceOnce("Start from the read-only example.", "Start from [the examples](../../../examples/).\n\n## More\n\nAnd then some."), how: "guides"},
-	{name: "guide title edited", dir: "content", file: "guides/demo/tags.md", edit: replaceOnce("title: Tagging widgets", "title: Tags"), how: "guides"},
+	// A guide's text: its page alone; its title or summary (the list of
+	// the service's guides): the service page and its guides'; an order
+	// that keeps them in order, nothing; one that reorders them, the
+	// whole site (the sitemap lists the pages in order).
+	{name: "guide edited", dir: "content", file: "guides/demo/intro.md", edit: replaceOnce("Start from the read-only example.", "Start from [the examples](../../../examples/).\n\n## More\n\nAnd then some."), how: "guides", pages: 1},
+	{name: "guide title edited", dir: "content", file: "guides/demo/tags.md", edit: replaceOnce("title: Tagging widgets", "title: Tags"), how: "guides", pages: 3},
+	{name: "guide summary edited", dir: "content", file: "guides/demo/intro.md", edit: replaceOnce("summary: What Demo's IAM support looks like.", "summary: Demo and IAM."), how: "guides", pages: 3},
+	{name: "guide order edited", dir: "content", file: "guides/demo/tags.md", edit: replaceOnce("order: 2", "order: 3"), how: "guides", pages: 1, same: true},
+	{name: "guide reordered", dir: "content", file: "guides/demo/tags.md", edit: func(s string) string { return regexp.MustCompile(`order: \d+`).ReplaceAllString(s, "order: 0") }, how: "whole"},
+	{name: "guides edited in two services", dir: "content", file: "guides/other/setup.md", edit: replaceOnce("Put things.", "Put things away."), how: "guides", pages: 2,
+		also: &sessionEdit{dir: "content", file: "guides/demo/tags.md", edit: replaceOnce("Use ", "Call ")}},
 	{name: "guide added", dir: "content", file: "guides/demo/ping.md", data: []byte("---\ntitle: Ping\n---\n# Ping\n\nPing it.\n"), how: "whole"},
 	{name: "guide removed", dir: "content", file: "guides/other/setup.md", how: "whole"},
-	{name: "example edited", dir: "content", file: "examples/demo-read.json", edit: replaceOnce(`"demo:List*"`, `"demo:List*", "other:GetThing"`), how: "examples"},
+	{name: "example edited", dir: "content", file: "examples/demo-read.json", edit: replaceOnce(`"demo:List*"`, `"demo:List*", "other:GetThing"`), how: "examples",
+		pages: 3}, // the example's page, the list, the one action it allows now
 	{name: "example narrowed", dir: "content", file: "examples/demo-read.json", edit: replaceOnce(`, "demo:List*"`, ``), how: "examples"},
 	{name: "example retitled", dir: "content", file: "examples/demo-read.md", edit: replaceOnce(`title: Read Demo widgets`, `title: Read widgets`), how: "examples"},
 	{name: "example added", dir: "content", file: "examples/other-put.json", data: []byte(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "other:PutThing", "Resource": "*"}]}`),
@@ -259,7 +272,7 @@ func checkSession(t *testing.T, cfg Config, src map[string]fstest.MapFS, edits [
 		if err != nil {
 			t.Fatalf("%s: %v", e.name, err)
 		}
-		changed, how := r.Changed, r.How
+		changed, how, pages := r.Changed, r.How, r.Pages
 		for r.Again {
 			if r, err = s.Build(ctx, Changes{}); err != nil {
 				t.Fatalf("%s: %v", e.name, err)
@@ -268,6 +281,9 @@ func checkSession(t *testing.T, cfg Config, src map[string]fstest.MapFS, edits [
 		}
 		if e.how != "" && how != e.how {
 			t.Errorf("%s: rebuilt %q, want %q", e.name, how, e.how)
+		}
+		if e.pages != 0 && pages != e.pages {
+			t.Errorf("%s: rendered %d pages, want %d", e.name, pages, e.pages)
 		}
 		fresh := cfg
 		fresh.Out = filepath.Join(t.TempDir(), "fresh")
@@ -413,16 +429,21 @@ func dirDiff(t testing.TB, a, b string) []string {
 
 // TestSessionSearch: with the search on, a guide edit and an example edit
 // rebuild the pages, then the index (Rebuild.Again), and the output is a
-// build from scratch's, the index's fixed names included.
+// build from scratch's, the index's fixed names included; with the policy
+// engine on too, a template edit after them writes its files once (they
+// were added again by every partial rebuild, and the template edit failed:
+// two pages write /policy-catalog-….pack).
 func TestSessionSearch(t *testing.T) {
 	if testing.Short() {
 		t.Skip("compiles the search engine")
 	}
-	src := map[string]fstest.MapFS{"content": sitetest.TxtarFS(t, sessionSite)}
-	cfg := Config{Content: src["content"], Dev: true, Search: true}
+	src := map[string]fstest.MapFS{"content": sitetest.TxtarFS(t, sessionSite), "templates": copyFS(t, templates.FS)}
+	cfg := Config{Content: src["content"], Templates: src["templates"], Dev: true, Search: true, PolicyEngine: true}
 	edits := []sessionEdit{
 		{name: "guide edited", dir: "content", file: "guides/demo/intro.md", edit: replaceOnce("## Policies", "## Policies and roles"), how: "guides"},
 		{name: "example retitled", dir: "content", file: "examples/demo-read.md", edit: replaceOnce(`title: Read Demo widgets`, `title: Read widgets`), how: "examples"},
+		// After partial rebuilds, a template: the engines' files once each.
+		{name: "template edited", dir: "templates", file: "guide.tmpl", edit: replaceOnce(`{{define "content"}}`, `{{define "content"}}<p>edited</p>`), how: "templates"},
 	}
 	checkSession(t, cfg, src, edits)
 	ctx := context.Background()
@@ -559,5 +580,44 @@ func TestSessionIgnoresEditorFiles(t *testing.T) {
 	}
 	if r.How != "nothing" || len(r.Changed) > 0 {
 		t.Errorf("editors' files: %s (%s), changed %q, want nothing", r, r.How, r.Changed)
+	}
+}
+
+// TestSessionChecksLinksIntoEditedPages: a guide edit checks the links of
+// the pages it renders and, of the pages it keeps, their links into those
+// pages (linkcheck.CheckAgain): a heading another guide links to, renamed,
+// fails the rebuild as it fails a build from scratch, and the served site
+// stays as it was.
+func TestSessionChecksLinksIntoEditedPages(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	content := sitetest.TxtarFS(t, sessionSite)
+	tags := "guides/demo/tags.md"
+	content[tags].Data = append(append([]byte(nil), content[tags].Data...), "\nSee [the policies](../intro/#policies).\n"...)
+	cfg := Config{Content: content, Out: filepath.Join(t.TempDir(), "preview"), Dev: true}
+	s := NewSession(cfg)
+	if _, err := s.Build(ctx, Changes{}); err != nil {
+		t.Fatal(err)
+	}
+	before := readTree(t, cfg.Out)
+	intro := "guides/demo/intro.md"
+	good := content[intro].Data
+	content[intro] = &fstest.MapFile{Data: []byte(strings.Replace(string(good), "## Policies", "## Roles", 1))}
+	_, err := s.Build(ctx, Changes{Content: []string{intro}})
+	var le *linkcheck.Error
+	if !errors.As(err, &le) || !strings.Contains(err.Error(), "/demo/guides/tags/index.html → ../intro/#policies") {
+		t.Fatalf("renamed heading: %v, want the broken link from the other guide", err)
+	}
+	fresh := cfg
+	fresh.Out = filepath.Join(t.TempDir(), "fresh")
+	if _, err := Build(ctx, fresh); !errors.As(err, &le) {
+		t.Fatalf("a build from scratch: %v, want the broken link", err)
+	}
+	if diff := treeDiff(before, readTree(t, cfg.Out)); len(diff) > 0 {
+		t.Errorf("a failed rebuild changed %v", diff)
+	}
+	content[intro] = &fstest.MapFile{Data: good}
+	if _, err := s.Build(ctx, Changes{Content: []string{intro}}); err != nil {
+		t.Fatal(err)
 	}
 }

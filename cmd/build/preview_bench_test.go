@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -77,8 +79,12 @@ var previewEdits = []previewEdit{
 //	go test ./cmd/build -run '^$' -bench PreviewEdit -benchtime 2x -timeout 0 -v
 //
 // Budgets (issue 17): a guide edit served within 0.5 s, an example edit
-// within 2 s, a template edit within the time of a full render.
-// IAMREF_BENCH_SEARCH=0 leaves the search out.
+// within 2 s, a template edit within the time of a full render. From a
+// save to the pages served, the watcher and HTTP included, .bench/preview
+// measures them (docs/performance.md).
+// IAMREF_BENCH_SEARCH=0 leaves the search out; IAMREF_BENCH_EDITS=guide,example
+// makes only the edits named, IAMREF_BENCH_REBUILD=0 no whole rebuild, and
+// IAMREF_BENCH_PROFILE=DIR writes a CPU profile of each edit into DIR.
 func BenchmarkPreviewEdit(b *testing.B) {
 	s := previewBench(b)
 	defer tuneServeGC()() // as go run ./cmd/build -serve runs
@@ -89,7 +95,10 @@ func BenchmarkPreviewEdit(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		for _, e := range previewEdits {
-			if e.name == "example" || e.name == "template" {
+			if only := os.Getenv("IAMREF_BENCH_EDITS"); only != "" && !slices.Contains(strings.Split(only, ","), e.name) {
+				continue
+			}
+			if os.Getenv("IAMREF_BENCH_REBUILD") != "0" && (e.name == "example" || e.name == "template") {
 				t := time.Now()
 				if _, err := site.Build(context.Background(), rebuildCfg); err != nil {
 					b.Fatal(err)
@@ -177,12 +186,14 @@ func (s *previewBenchState) edit(b *testing.B, e previewEdit, round int, total m
 	}
 	s.n[e.name]++
 	src.set(e.file, []byte(data))
+	stop := profileEdit(b, e.name, round)
 	t := time.Now()
 	r, err := s.build(context.Background(), []string{filepath.Join(e.dir, e.file)})
 	if err != nil {
 		b.Fatal(err)
 	}
 	d := time.Since(t)
+	stop()
 	total[e.name] += d
 	msg := fmt.Sprintf("round %d: %s edit %s, %d files written (%s)", round+1, e.name, d.Round(time.Millisecond), len(r.Files), r.Summary)
 	if r.Again {
@@ -195,6 +206,27 @@ func (s *previewBenchState) edit(b *testing.B, e previewEdit, round int, total m
 		msg += fmt.Sprintf("; then the search index %s", ds.Round(time.Millisecond))
 	}
 	logNow(b, msg)
+}
+
+// profileEdit writes a CPU profile of one edit's build into the directory
+// IAMREF_BENCH_PROFILE names, if it is set, as <kind>-<round>.pprof, and
+// returns the function that ends it.
+func profileEdit(b *testing.B, name string, round int) (stop func()) {
+	dir := os.Getenv("IAMREF_BENCH_PROFILE")
+	if dir == "" {
+		return func() {}
+	}
+	f, err := os.Create(filepath.Join(dir, fmt.Sprintf("%s-%d.pprof", name, round+1)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
 }
 
 // logNow logs at once, to the standard error too: a round takes minutes

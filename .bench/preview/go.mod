@@ -1,0 +1,3 @@
+module iamref.bench/preview
+
+go 1.24
