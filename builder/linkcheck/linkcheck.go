@@ -183,15 +183,27 @@ func (p *pageRefs) checkExpected(page string, ids, refs []byte, expected map[str
 	return keep
 }
 
-// fragRef is a link to an id in another page, resolved once all ids are known.
+// fragRef is a link to an id in another page, resolved once all ids are
+// known, as written in the page: the reference is data[start:end] of the
+// page's refs, its fragment what follows its '#'. No pointers: the half
+// million of them in the full site cost the collector nothing to scan.
 type fragRef struct {
-	page, ref, target, frag string
+	page, target int32 // indexes of Check's pages
+	start, end   uint32
+}
+
+// slowFragRef is a fragRef of a reference fastRef did not resolve (one
+// with an entity or an escape), with its strings.
+type slowFragRef struct {
+	page, target int32
+	ref, frag    string
 }
 
 // pageCheck is what checking one page finds.
 type pageCheck struct {
 	broken []Broken
 	frags  []fragRef
+	slow   []slowFragRef
 	links  int
 }
 
@@ -224,28 +236,51 @@ func Check(dir string, files []string, x *Index) (Report, error) {
 		pages = append(pages, p)
 	}
 	x.mu.Unlock()
+	sort.Strings(pages)
+	refs := make([]*pageRefs, len(pages))
+	pageIndex := make(map[string]int32, len(pages))
+	for i, p := range pages {
+		refs[i] = x.pages[p]
+		pageIndex[p] = int32(i)
+	}
 	checks := make([]pageCheck, len(pages))
 	parallel.Each(len(pages), func(i int) {
-		checks[i] = checkPage(pages[i], x.pages[pages[i]], exist, exists)
+		checks[i] = checkPage(int32(i), pages[i], refs[i], exist, exists, pageIndex)
 	})
 	rep := Report{Pages: len(pages)}
-	idSets := map[string]map[string]bool{}
-	for _, c := range checks {
+	var frags []fragRef
+	var slow []slowFragRef
+	for i := range checks {
+		c := &checks[i]
 		rep.Links += c.links
 		rep.Broken = append(rep.Broken, c.broken...)
-		for _, f := range c.frags {
-			target := x.pages[f.target]
-			if target == nil {
-				continue
-			}
-			set := idSets[f.target]
-			if set == nil {
-				set = target.idSet()
-				idSets[f.target] = set
-			}
-			if !set[f.frag] {
-				rep.Broken = append(rep.Broken, Broken{Page: f.page, Ref: f.ref, Reason: "no id " + f.frag + " in " + f.target})
-			}
+		frags = append(frags, c.frags...)
+		slow = append(slow, c.slow...)
+		checks[i] = pageCheck{}
+	}
+	checks = nil
+	// Target by target, each page's ids made into a set at most once and
+	// let go after it.
+	sort.Slice(frags, func(i, j int) bool { return frags[i].target < frags[j].target })
+	sort.Slice(slow, func(i, j int) bool { return slow[i].target < slow[j].target })
+	var set map[string]bool
+	setOf := int32(-1)
+	has := func(target int32, frag []byte) bool {
+		if setOf != target {
+			set, setOf = nil, target
+		}
+		return refs[target].hasID(frag, &set)
+	}
+	for _, f := range frags {
+		ref := refs[f.page].data[f.start:f.end]
+		frag := ref[bytes.IndexByte(ref, '#')+1:]
+		if !has(f.target, frag) {
+			rep.Broken = append(rep.Broken, Broken{Page: pages[f.page], Ref: string(ref), Reason: "no id " + string(frag) + " in " + pages[f.target]})
+		}
+	}
+	for _, f := range slow {
+		if !has(f.target, []byte(f.frag)) {
+			rep.Broken = append(rep.Broken, Broken{Page: pages[f.page], Ref: f.ref, Reason: "no id " + f.frag + " in " + pages[f.target]})
 		}
 	}
 	sort.Slice(rep.Broken, func(i, j int) bool {
@@ -306,16 +341,17 @@ func attrValues(data []byte, id, ref func(v []byte)) {
 	}
 }
 
-func checkPage(page string, p *pageRefs, exist func(string) bool, written map[string]bool) pageCheck {
+func checkPage(pi int32, page string, p *pageRefs, exist func(string) bool, written map[string]bool, pageIndex map[string]int32) pageCheck {
 	c := pageCheck{links: p.links, broken: p.broken}
 	var ids map[string]bool // the page's own ids, made on its first #fragment
 	depth := strings.Count(page, "/") - 1
 	var key []byte
 	n := 0
-	for rest := p.data; len(rest) > 0; n++ {
-		i := bytes.IndexByte(rest, 0)
-		ref := rest[:i]
-		rest = rest[i+1:]
+	for off := 0; off < len(p.data); n++ {
+		i := bytes.IndexByte(p.data[off:], 0)
+		start := off
+		ref := p.data[off : off+i]
+		off += i + 1
 		if n < p.ids {
 			continue
 		}
@@ -327,9 +363,11 @@ func checkPage(page string, p *pageRefs, exist func(string) bool, written map[st
 			c.broken = append(c.broken, missingOwnID(page, string(ref), string(frag)))
 		case refOtherID:
 			c.links++
-			c.frags = append(c.frags, fragRef{page: page, ref: string(ref), target: target, frag: string(frag)})
+			if t, ok := pageIndex[string(target)]; ok { // a target that is no page of the index has no ids to check
+				c.frags = append(c.frags, fragRef{page: pi, target: t, start: uint32(start), end: uint32(start + i)})
+			}
 		default:
-			c.check(page, string(ref), p, &ids, exist)
+			c.check(pi, page, string(ref), p, &ids, exist, pageIndex)
 		}
 	}
 	return c
@@ -354,52 +392,52 @@ const (
 
 // fastRef resolves a reference of the form the builder writes, "../" up to
 // the site root and a path of the build, maybe with a fragment, or a bare
-// fragment, without allocating (but for target, with refOtherID). It
-// reports refUnknown for anything else, and for a target it does not find:
-// resolveRef decides those, and words the error.
-func fastRef(page string, depth int, ref []byte, p *pageRefs, ids *map[string]bool, written map[string]bool, key *[]byte) (res refResult, target string, frag []byte) {
+// fragment, without allocating. With refOtherID, target is the page's file
+// in *key, valid until the next call. It reports refUnknown for anything
+// else, and for a target it does not find: resolveRef decides those, and
+// words the error.
+func fastRef(page string, depth int, ref []byte, p *pageRefs, ids *map[string]bool, written map[string]bool, key *[]byte) (res refResult, target, frag []byte) {
 	if len(ref) == 0 || bytes.ContainsAny(ref, "%&?:") {
-		return refUnknown, "", nil
+		return refUnknown, nil, nil
 	}
 	path, frag, _ := bytes.Cut(ref, []byte("#"))
 	if len(path) == 0 { // #fragment of this page
 		if len(frag) == 0 || !p.hasID(frag, ids) {
-			return refUnknown, "", nil
+			return refUnknown, nil, nil
 		}
-		return refFound, "", nil
+		return refFound, nil, nil
 	}
 	for range depth {
 		if !bytes.HasPrefix(path, dotdot) {
-			return refUnknown, "", nil
+			return refUnknown, nil, nil
 		}
 		path = path[len(dotdot):]
 	}
 	if len(path) > 0 && (path[0] == '/' || path[0] == '.') || bytes.Contains(path, dotdir) || bytes.Contains(path, dslash) {
-		return refUnknown, "", nil
+		return refUnknown, nil, nil
 	}
 	*key = append(append((*key)[:0], '/'), path...)
 	if !written[string(*key)] {
-		return refUnknown, "", nil
+		return refUnknown, nil, nil
 	}
 	if len(frag) == 0 {
-		return refFound, "", nil
+		return refFound, nil, nil
 	}
 	k := *key
 	dir := k[len(k)-1] == '/' // the directory of an index.html
 	switch {
 	case !dir && !bytes.HasSuffix(k, dotHTML): // a fragment of a file that is not a page: nothing to check
-		return refFound, "", nil
+		return refFound, nil, nil
 	case samePage(page, k, dir):
 		if !p.hasID(frag, ids) {
-			return refNoOwnID, "", frag
+			return refNoOwnID, nil, frag
 		}
-		return refFound, "", nil
+		return refFound, nil, nil
 	}
-	target = string(k)
 	if dir {
-		target += "index.html"
+		*key = append(*key, "index.html"...)
 	}
-	return refOtherID, target, frag
+	return refOtherID, *key, frag
 }
 
 // samePage tells whether the site path k, a file or (dir) the directory of
@@ -441,7 +479,7 @@ func (p *pageRefs) idSet() map[string]bool {
 	return set
 }
 
-func (c *pageCheck) check(page, ref string, p *pageRefs, ids *map[string]bool, exist func(string) bool) {
+func (c *pageCheck) check(pi int32, page, ref string, p *pageRefs, ids *map[string]bool, exist func(string) bool, pageIndex map[string]int32) {
 	c.links++
 	if strings.IndexByte(ref, '&') >= 0 {
 		ref = html.UnescapeString(ref)
@@ -466,7 +504,9 @@ func (c *pageCheck) check(page, ref string, p *pageRefs, ids *map[string]bool, e
 			c.broken = append(c.broken, missingOwnID(page, ref, frag))
 		}
 	case strings.HasSuffix(target, ".html"):
-		c.frags = append(c.frags, fragRef{page: page, ref: ref, target: target, frag: frag})
+		if t, ok := pageIndex[target]; ok {
+			c.slow = append(c.slow, slowFragRef{page: pi, target: t, ref: ref, frag: frag})
+		}
 	}
 }
 
