@@ -185,8 +185,9 @@ func (p *pageRefs) checkExpected(page string, ids, refs []byte, expected map[str
 
 // fragRef is a link to an id in another page, resolved once all ids are
 // known, as written in the page: the reference is data[start:end] of the
-// page's refs, its fragment what follows its '#'. No pointers: the half
-// million of them in the full site cost the collector nothing to scan.
+// page's refs, its fragment what follows its '#'. No pointers: however
+// many the site has, they cost the collector nothing to scan (as four
+// strings each they held 90 MB at the end of the full build).
 type fragRef struct {
 	page, target int32 // indexes of Check's pages
 	start, end   uint32
