@@ -3,6 +3,7 @@ package policy
 import (
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/iamref/iamref/builder/catalog"
@@ -16,7 +17,6 @@ type index struct {
 	actions  []*catalog.Action
 	num      map[*catalog.Action]int32 // the number of each action
 	ids      []string                  // lower-case "prefix:name", by number
-	singular []string                  // the name's words in singular (see singular), by number
 	exact    map[string][]int32        // lower-case id → numbers (IAM folds case; two names may fold alike)
 	prefixes []*prefixIndex            // sorted by lower-case prefix
 	byPrefix map[string]*prefixIndex
@@ -32,6 +32,24 @@ type prefixIndex struct {
 	first, end int32    // the service's numbers are first..end-1
 	names      []string // lower-case names, sorted
 	nums       []int32  // the number of names[i]
+
+	// singular is each action's name in singular words (see singular),
+	// by number - first, made when a suggestion first needs it: most
+	// engines (the browser's, the command line's) never suggest in most
+	// services, and making them all was 40 % of the index's cost.
+	singularOnce sync.Once
+	singular     []string
+}
+
+// singulars is the service's names in singular words, by number - first.
+func (pi *prefixIndex) singulars(x *index) []string {
+	pi.singularOnce.Do(func() {
+		pi.singular = make([]string, pi.end-pi.first)
+		for i := range pi.singular {
+			pi.singular[i] = singular(x.actions[pi.first+int32(i)].Name)
+		}
+	})
+	return pi.singular
 }
 
 func newIndex(c *catalog.Catalog) *index {
@@ -47,7 +65,6 @@ func newIndex(c *catalog.Catalog) *index {
 			x.actions = append(x.actions, a)
 			x.num[a] = n
 			x.ids = append(x.ids, id)
-			x.singular = append(x.singular, singular(a.Name))
 			x.exact[id] = append(x.exact[id], n)
 			pi.names = append(pi.names, id[len(pi.prefix)+1:])
 			pi.nums = append(pi.nums, n)

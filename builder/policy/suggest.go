@@ -41,11 +41,12 @@ func (x *index) suggest(pattern string) []string {
 	lname := strings.ToLower(name)
 	limit := maxDistance(len(lname))
 	sing := singular(name)
+	sings := pi.singulars(x)
 	for i := pi.first; i < pi.end; i++ {
 		a := x.actions[i]
 		ln := x.ids[i][len(pi.prefix)+1:]
 		score := -1
-		if x.singular[i] == sing {
+		if sings[i-pi.first] == sing {
 			score = 1
 		} else if d := distance(lname, ln, limit); d <= limit {
 			score = 2 * d

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/history"
 	"github.com/iamref/iamref/builder/search"
 )
 
@@ -20,9 +21,12 @@ type catalogService struct {
 	ServiceName string `json:"service_name"`
 	Prefix      string `json:"prefix"`
 	Privileges  map[string]struct {
-		Privilege   string `json:"privilege"`
-		Description string `json:"description"`
-		AccessLevel string `json:"access_level"`
+		Privilege     string `json:"privilege"`
+		Description   string `json:"description"`
+		AccessLevel   string `json:"access_level"`
+		ResourceTypes map[string]struct {
+			ResourceType string `json:"resource_type"`
+		} `json:"resource_types"`
 	} `json:"privileges"`
 	Resources map[string]struct {
 		Resource string `json:"resource"`
@@ -35,8 +39,8 @@ type catalogService struct {
 }
 
 // catalogDocs turns content/catalog/*.json (Policy Sentry's schema, one
-// service per file) and content/policies/*.json into documents, the way a
-// site could.
+// service per file), content/policies/*.json and the removed actions and
+// services of content/history into documents, the way a site could.
 func catalogDocs(tb testing.TB) []search.Document {
 	tb.Helper()
 	files, err := filepath.Glob(filepath.Join(contentDir, "catalog", "*.json"))
@@ -71,12 +75,26 @@ func catalogDocs(tb testing.TB) []search.Document {
 					ServiceName: s.ServiceName, AccessLevel: a.AccessLevel, Description: a.Description,
 				})
 			}
+			takes := map[string][]string{} // resource type -> the actions that take it
+			for _, a := range s.Privileges {
+				for _, rt := range a.ResourceTypes {
+					if name := strings.TrimSuffix(rt.ResourceType, "*"); name != "" {
+						takes[name] = append(takes[name], p+":"+a.Privilege)
+					}
+				}
+			}
 			for _, r := range s.Resources {
-				docs = append(docs, search.Document{
+				d := search.Document{
 					Kind: "resource", ID: p + ":" + r.Resource, Title: r.Resource,
 					URL: "/" + p + "/#resource-" + r.Resource, Service: p,
 					ServiceName: s.ServiceName, Description: r.ARN,
-				})
+				}
+				if r.ARN != "" {
+					d.ARNs = (&catalog.ResourceType{ARN: r.ARN}).ARNs()
+					d.Actions = takes[r.Resource]
+					sort.Strings(d.Actions)
+				}
+				docs = append(docs, d)
 			}
 			for _, c := range s.Conditions {
 				docs = append(docs, search.Document{
@@ -104,6 +122,20 @@ func catalogDocs(tb testing.TB) []search.Document {
 			Kind: "policy", ID: p.PolicyName, Title: p.PolicyName,
 			URL: "/policies/" + p.PolicyName + "/", Description: "AWS managed policy " + p.Arn,
 		})
+	}
+	// the removed actions and services of the history, as the site adds
+	// them (their tombstones)
+	h, err := history.Load(os.DirFS(contentDir))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, r := range h.RemovedServices() {
+		docs = append(docs, search.Document{Kind: search.RemovedService, ID: r.Service, Title: r.Record.Name, URL: "/" + r.Service + "/",
+			Service: r.Service, ServiceName: r.Record.Name, Removed: r.Removed})
+	}
+	for _, r := range h.Removed() {
+		docs = append(docs, search.Document{Kind: search.RemovedAction, ID: r.ID(), Title: r.Name, URL: "/" + r.Service + "/" + r.Name + "/",
+			Service: r.Service, Description: r.Record.Description, Removed: r.Removed})
 	}
 	// map iteration above is random; the index must not care, but keep
 	// the helper's output stable for readers of failures

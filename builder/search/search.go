@@ -68,8 +68,11 @@ import (
 
 // Document is one searchable thing of the site.
 type Document struct {
-	// Kind is one of service, action, resource, condition, policy,
-	// example, guide: the order in which results of equal score are shown.
+	// Kind is one of service, action, removed-action, resource,
+	// condition, policy, example, guide, removed-service: the order in
+	// which results of equal score are shown. A removed action or service
+	// (RemovedAction, RemovedService) is one the catalog's history says
+	// was removed; its URL is its tombstone page.
 	Kind string
 	// ID is what the user may type exactly: "chime:CreateMeeting" for an
 	// action, the prefix "chime" for a service, a policy name, ...
@@ -87,7 +90,40 @@ type Document struct {
 	// matches any of them by its beginning.
 	Risk        string
 	Description string
+	// Removed is the date of the first snapshot without a removed action
+	// or service ("2026-05-10").
+	Removed string
+	// ARNs are a resource type's ARN formats
+	// ("arn:${Partition}:s3:::${BucketName}/${ObjectName}"), and Actions
+	// the ids of the actions that take it, each the ID of an action
+	// document: a pasted ARN finds the resource types whose format it
+	// matches and their actions (package query).
+	ARNs    []string
+	Actions []string
 }
+
+// AppendKey appends to buf every field of d, each length-prefixed: equal
+// keys are equal documents (a cache key of an index hashes them).
+func (d *Document) AppendKey(buf []byte) []byte {
+	for _, f := range []string{d.Kind, d.ID, d.Title, d.URL, d.Service, d.ServiceName, d.AccessLevel, d.AccessOverride, d.Risk, d.Description, d.Removed} {
+		buf = binary.AppendUvarint(buf, uint64(len(f)))
+		buf = append(buf, f...)
+	}
+	for _, list := range [][]string{d.ARNs, d.Actions} {
+		buf = binary.AppendUvarint(buf, uint64(len(list)))
+		for _, f := range list {
+			buf = binary.AppendUvarint(buf, uint64(len(f)))
+			buf = append(buf, f...)
+		}
+	}
+	return buf
+}
+
+// The kinds of removed actions and services.
+const (
+	RemovedAction  = format.RemovedAction
+	RemovedService = format.RemovedService
+)
 
 // Options tune Build.
 type Options struct {
@@ -142,6 +178,9 @@ func Build(docs []Document, opts Options) (*Index, error) {
 			cmp.Compare(a.Risk, b.Risk),
 			cmp.Compare(a.ServiceName, b.ServiceName),
 			cmp.Compare(a.Description, b.Description),
+			cmp.Compare(a.Removed, b.Removed),
+			slices.Compare(a.ARNs, b.ARNs),
+			slices.Compare(a.Actions, b.Actions),
 		)
 	})
 
@@ -213,12 +252,35 @@ func Build(docs []Document, opts Options) (*Index, error) {
 		return nil, err
 	}
 
+	actionDoc := map[string]int32{}
+	for i, d := range sorted {
+		if d.Kind == "action" {
+			actionDoc[d.ID] = int32(i)
+		}
+	}
 	meta := make([]format.Doc, len(sorted))
 	for i, d := range sorted {
 		meta[i] = format.Doc{
 			Kind: d.Kind, ID: d.ID, Title: d.Title, URL: d.URL, Service: d.Service,
 			AccessLevel: d.AccessLevel, AccessOverride: d.AccessOverride, Risk: d.Risk, Description: d.Description,
+			Removed: d.Removed,
 		}
+		if len(d.ARNs) == 0 {
+			if len(d.Actions) > 0 {
+				return nil, fmt.Errorf("search: %s %s has actions but no ARN format", d.Kind, d.ID)
+			}
+			continue
+		}
+		meta[i].ARNs = d.ARNs
+		for _, a := range d.Actions {
+			n, ok := actionDoc[a]
+			if !ok {
+				return nil, fmt.Errorf("search: %s %s lists the action %s, which is no document", d.Kind, d.ID, a)
+			}
+			meta[i].Actions = append(meta[i].Actions, n)
+		}
+		slices.Sort(meta[i].Actions)
+		meta[i].Actions = slices.Compact(meta[i].Actions)
 	}
 	nf := format.File{Part: format.PartNames, KV: names.Encode(), Rest: format.EncodeDocs(meta)}
 	df := format.File{Part: format.PartDescriptions, KV: descs.Encode(), Rest: format.EncodeDescriptions(meta)}

@@ -162,7 +162,7 @@ func TestParts(t *testing.T) {
 	if _, err := all.WithDescriptions(idx.Descriptions()); err == nil {
 		t.Error("descriptions added twice")
 	}
-	other, err := search.Build(docs[:100], search.Options{})
+	other, err := search.Build(subset(docs, 100), search.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +179,7 @@ func TestParts(t *testing.T) {
 
 func TestBuildDeterministic(t *testing.T) {
 	docs := allDocs(t)
-	sub := slices.Clone(docs[:3000])
+	sub := subset(docs, 3000)
 	x1, err := search.Build(sub, search.Options{Workers: 4})
 	if err != nil {
 		t.Fatal(err)
@@ -194,15 +194,40 @@ func TestBuildDeterministic(t *testing.T) {
 	}
 }
 
+// subset is the first n documents, the resource types' actions among
+// them only (Build refuses an action that is no document).
+func subset(docs []search.Document, n int) []search.Document {
+	sub := slices.Clone(docs[:n])
+	in := map[string]bool{}
+	for _, d := range sub {
+		if d.Kind == "action" {
+			in[d.ID] = true
+		}
+	}
+	for i := range sub {
+		sub[i].Actions = slices.DeleteFunc(slices.Clone(sub[i].Actions), func(a string) bool { return !in[a] })
+	}
+	return sub
+}
+
 func TestBuildErrors(t *testing.T) {
 	if _, err := search.Build(nil, search.Options{}); err == nil {
 		t.Error("Build(nil) succeeded")
+	}
+	action := search.Document{Kind: "action", ID: "s3:GetObject", Service: "s3"}
+	for _, d := range []search.Document{
+		{Kind: "resource", ID: "s3:object", Service: "s3", ARNs: []string{"arn:${Partition}:s3:::${BucketName}/${ObjectName}"}, Actions: []string{"s3:NoSuch"}},
+		{Kind: "resource", ID: "s3:object", Service: "s3", Actions: []string{"s3:GetObject"}},
+	} {
+		if _, err := search.Build([]search.Document{action, d}, search.Options{}); err == nil {
+			t.Errorf("Build accepted %+v", d)
+		}
 	}
 }
 
 func TestOpenRejectsCorruptIndex(t *testing.T) {
 	docs := allDocs(t)
-	x, err := search.Build(docs[:200], search.Options{})
+	x, err := search.Build(subset(docs, 200), search.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

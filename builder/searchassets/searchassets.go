@@ -21,7 +21,6 @@ package searchassets
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -181,11 +180,7 @@ func indexKey(docs []search.Document) string {
 	var buf []byte
 	for i := range docs {
 		d := &docs[i]
-		buf = buf[:0]
-		for _, f := range []string{d.Kind, d.ID, d.Title, d.URL, d.Service, d.ServiceName, d.AccessLevel, d.AccessOverride, d.Risk, d.Description} {
-			buf = binary.AppendUvarint(buf, uint64(len(f)))
-			buf = append(buf, f...)
-		}
+		buf = d.AppendKey(buf[:0])
 		h.Write(buf)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:32]

@@ -418,10 +418,7 @@ func (b *builder) loadExamples() {
 			b.errs = append(b.errs, diag.From(jf, err)...)
 			continue
 		}
-		// A verbatim example shows a document as its source prints it, a
-		// syntax error included: its JSON_SYNTAX finding is the page's
-		// point. It must still hold something.
-		if errs := checkPolicyJSON(jf, data); errs != nil && !(doc.Verbatim && len(bytes.TrimSpace(data)) > 0) {
+		if errs := checkPolicyJSON(jf, data, doc.Verbatim); errs != nil {
 			b.errs = append(b.errs, errs...)
 			continue
 		}
@@ -439,11 +436,18 @@ func (b *builder) loadExamples() {
 // and not empty: what it says (unknown actions, a wrong Effect) is shown
 // as findings, but a document that is no JSON at all would be shown as
 // allowing nothing, with findings that point nowhere.
-func checkPolicyJSON(file string, data []byte) diag.List {
+//
+// A verbatim example (front matter `verbatim: true`) shows a document as
+// its source prints it, a syntax error included: its JSON_SYNTAX finding
+// is the page's point. It must still hold something.
+func checkPolicyJSON(file string, data []byte, verbatim bool) diag.List {
 	d := &jsonpos.Decoder{File: file}
 	if len(bytes.TrimSpace(data)) == 0 {
 		d.Errorf(jsonpos.Pos{Line: 1, Col: 1}, "empty policy document: want a JSON object with Version and Statement")
 		return d.Errs
+	}
+	if verbatim {
+		return nil
 	}
 	v, err := jsonpos.Parse(data)
 	if err != nil {

@@ -429,3 +429,28 @@ func TestRenderOrder(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckPolicyJSON(t *testing.T) {
+	for _, c := range []struct {
+		name, data string
+		verbatim   bool
+		want       string // "" for no error
+	}{
+		{"object", `{"Version": "2012-10-17", "Statement": []}`, false, ""},
+		{"empty", " \n", false, "x.json:1:1: empty policy document"},
+		{"empty verbatim", "\n", true, "x.json:1:1: empty policy document"},
+		{"syntax", "{\n  \"Version\": \"2012-10-17\"\n  \"Statement\": []\n}", false, "x.json:3:3: invalid JSON"},
+		{"syntax verbatim", "{\n  \"Version\": \"2012-10-17\"\n  \"Statement\": []\n}", true, ""},
+		{"array", `[{"Effect": "Allow"}]`, false, "x.json:1:1: a policy document is a JSON object, not array"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := ""
+			if errs := checkPolicyJSON("x.json", []byte(c.data), c.verbatim); errs != nil {
+				got = errs.Error()
+			}
+			if c.want == "" && got != "" || !strings.HasPrefix(got, c.want) {
+				t.Errorf("checkPolicyJSON = %q, want %q", got, c.want)
+			}
+		})
+	}
+}

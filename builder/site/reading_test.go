@@ -41,7 +41,7 @@ func TestPolicyVerdict(t *testing.T) {
 	sitetest.Contains(t, "DemoReadOnly", ro,
 		`<h2 id="verdict">What it allows`,
 		`<strong>Not only reads:</strong> its name says read-only, yet it allows 1 action at the Write, Permissions management or Tagging level:`,
-		`<code>demo:CreateWidget</code></a> <span class="level level-write">Write</span>`,
+		`<code>demo:CreateWidget</code></a> <span class="level level-write">Write</span>.</p>`,
 		`<strong>This policy is newer than the catalog:</strong> AWS updated it on 2099-01-01`,
 	)
 	if v, f := indexOf(ro, `id="verdict"`), indexOf(ro, `id="document"`); v < 0 || f < 0 || v > f {

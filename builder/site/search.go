@@ -129,10 +129,18 @@ func (b *builder) searchDocs() []search.Document {
 			docs = append(docs, d)
 		}
 		for _, rt := range s.ResourceTypes {
-			docs = append(docs, search.Document{
+			d := search.Document{
 				Kind: "resource", ID: s.Prefix + ":" + rt.Name, Title: rt.Name, URL: ResourcePath(rt),
 				Service: s.Prefix, ServiceName: s.Name, Description: rt.ARN,
-			})
+			}
+			if rt.ARN != "" {
+				// a pasted ARN finds the type and the actions on it
+				d.ARNs = rt.ARNs()
+				for _, a := range rt.Actions {
+					d.Actions = append(d.Actions, a.ID())
+				}
+			}
+			docs = append(docs, d)
 		}
 		for _, g := range b.guides[s.Prefix] {
 			docs = append(docs, guideDocs(g)...)
@@ -141,6 +149,7 @@ func (b *builder) searchDocs() []search.Document {
 	for _, k := range b.cat.ConditionKeys() {
 		docs = append(docs, conditionDoc(b.cat, k))
 	}
+	docs = append(docs, b.removedDocs()...)
 	if b.pol != nil {
 		for _, m := range b.pol.managed {
 			d := search.Document{
@@ -162,6 +171,40 @@ func (b *builder) searchDocs() []search.Document {
 			}
 			docs = append(docs, d)
 		}
+	}
+	return docs
+}
+
+// removedDocs are the actions and services the catalog's history says
+// were removed, each linked to its tombstone page (historypages.go makes
+// them at these paths; a removed action whose page would collide is a
+// build error there, and left out here).
+func (b *builder) removedDocs() []search.Document {
+	if b.hist == nil {
+		return nil
+	}
+	h := b.hist.h
+	var docs []search.Document
+	removedName := map[string]string{}
+	for _, r := range h.RemovedServices() {
+		removedName[r.Service] = r.Record.Name
+		docs = append(docs, search.Document{
+			Kind: search.RemovedService, ID: r.Service, Title: r.Record.Name, URL: ServicePath(r.Service),
+			Service: r.Service, ServiceName: r.Record.Name, Removed: r.Removed,
+		})
+	}
+	for _, r := range h.Removed() {
+		if reservedSegments[r.Name] {
+			continue
+		}
+		name := removedName[r.Service]
+		if s := b.cat.Service(r.Service); s != nil && s.Prefix == r.Service {
+			name = s.Name
+		}
+		docs = append(docs, search.Document{
+			Kind: search.RemovedAction, ID: r.ID(), Title: r.Name, URL: ActionPath(stubAction(r.Service, r.Name)),
+			Service: r.Service, ServiceName: name, Description: r.Record.Description, Removed: r.Removed,
+		})
 	}
 	return docs
 }

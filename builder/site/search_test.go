@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -311,7 +312,7 @@ func (c *consoleLog) errors() []string {
 }
 
 // hitsJS reads the shown results.
-const hitsJS = `JSON.stringify(Array.from(document.querySelectorAll("#search-results li")).map(li => ({
+const hitsJS = `JSON.stringify(Array.from(document.querySelectorAll("#search-results .search-hit")).map(li => ({
 	id: li.querySelector(".search-id").textContent,
 	badges: Array.from(li.querySelectorAll(".level")).map(b => b.textContent),
 	levels: Array.from(li.querySelectorAll(".level")).map(b => b.className),
@@ -341,7 +342,7 @@ func shownHits(t *testing.T, ctx context.Context) []shownHit {
 // waitFirstHit waits until the first shown result is id.
 func waitFirstHit(t *testing.T, ctx context.Context, id string) {
 	t.Helper()
-	js := `(() => { const e = document.querySelector("#search-results:not([hidden]) li .search-id"); return !!e && e.textContent === ` + jsString(id) + `; })()`
+	js := `(() => { const e = document.querySelector("#search-results:not([hidden]) .search-hit .search-id"); return !!e && e.textContent === ` + jsString(id) + `; })()`
 	run(t, ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(20*time.Second)))
 }
 
@@ -349,7 +350,7 @@ func waitFirstHit(t *testing.T, ctx context.Context, id string) {
 // descriptions included.
 func waitComplete(t *testing.T, ctx context.Context) {
 	t.Helper()
-	js := `(() => { const s = document.getElementById("search-status"); return !!document.querySelector("#search-results:not([hidden]) li") && !s.textContent.includes("descriptions"); })()`
+	js := `(() => { const s = document.getElementById("search-status"); return !!document.querySelector("#search-results:not([hidden]) .search-hit") && !s.textContent.includes("descriptions"); })()`
 	run(t, ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(20*time.Second)))
 }
 
@@ -504,6 +505,83 @@ func testSearchBrowser(t *testing.T, out string) {
 		t.Errorf("second Escape left %q in the box", v)
 	}
 
+	// A name no action has says so first, with the closest names linked;
+	// an exact name (in any case) does not.
+	noAction := `(() => { const p = document.getElementById("search-noaction"); return p.hidden ? "" : p.textContent + "|" + Array.from(p.querySelectorAll("a")).map(a => a.href).join(" "); })()`
+	for _, q := range []string{"ListMeetingReportData", "chime:ListMeetingReportData"} {
+		run(t, ctx, chromedp.Evaluate[bool](`(i => { i.value = ""; i.dispatchEvent(new Event("input")); return true; })(document.getElementById("search-input"))`))
+		run(t, ctx, chromedp.KeyEvent(q))
+		waitFirstHit(t, ctx, "chime:ListMeetingsReportData")
+		line := run(t, ctx, chromedp.Poll[string](noAction, chromedp.WithPollingTimeout(20*time.Second)))
+		text, links, _ := strings.Cut(line, "|")
+		if !strings.HasPrefix(text, "No action "+q+"; closest: chime:ListMeetingsReportData") || !strings.HasPrefix(links, srv.URL+"/chime/ListMeetingsReportData/") {
+			t.Errorf("%q: the line above the results reads %q, links %q", q, text, links)
+		}
+		// the line comes first in the drop-down, above the results
+		if order := run(t, ctx, chromedp.Evaluate[string](`(() => { const p = document.getElementById("search-noaction"), l = document.getElementById("search-results"); return String(p.compareDocumentPosition(l) & Node.DOCUMENT_POSITION_FOLLOWING) + String(p.getBoundingClientRect().bottom <= l.getBoundingClientRect().top + 1); })()`)); order != "4true" {
+			t.Errorf("%q: the line is not above the results (%s)", q, order)
+		}
+	}
+	for _, q := range []string{"chime:listmeetingsreportdata", "ListMeetingsReportData"} {
+		run(t, ctx, chromedp.Evaluate[bool](`(i => { i.value = ""; i.dispatchEvent(new Event("input")); return true; })(document.getElementById("search-input"))`))
+		run(t, ctx, chromedp.KeyEvent(q))
+		waitFirstHit(t, ctx, "chime:ListMeetingsReportData")
+		if line := run(t, ctx, chromedp.Evaluate[string](noAction)); line != "" {
+			t.Errorf("%q names an action, yet the results start with %q", q, line)
+		}
+	}
+	run(t, ctx, chromedp.KeyEvent(kb.Escape))
+
+	// A pasted ARN: the resource types whose format it matches, most
+	// specific first, then the actions on the first, with a link to all
+	// of them on the results page.
+	clearBox := `(i => { i.value = ""; i.dispatchEvent(new Event("input")); return true; })(document.getElementById("search-input"))`
+	rowsJS := `Array.from(document.querySelectorAll("#search-results .search-hit")).map(r => r.className.replace("search-hit search-kind-", "") + " " + r.querySelector(".search-id").textContent)`
+	for _, tc := range []struct {
+		arn   string
+		first []string // the first rows: kind and id
+		not   string
+	}{
+		{"arn:aws:s3:::my-bucket/photos/cat.jpg", []string{"resource s3:object", "resource s3:bucket"}, ""},
+		{"arn:aws:s3:::my-bucket", []string{"resource s3:bucket"}, "resource s3:object"},
+		{"arn:${Partition}:s3:::${BucketName}/${ObjectName}", []string{"resource s3:object", "resource s3:bucket"}, ""},
+		{"arn:aws:chime:us-east-1:123456789012:meeting/abc", []string{"resource chime:meeting"}, ""},
+	} {
+		run(t, ctx, chromedp.Evaluate[bool](clearBox))
+		run(t, ctx, chromedp.KeyEvent(tc.arn))
+		waitFirstHit(t, ctx, strings.TrimPrefix(tc.first[0], "resource "))
+		rows := run(t, ctx, chromedp.Evaluate[[]string](rowsJS))
+		if len(rows) <= len(tc.first) || !slices.Equal(rows[:len(tc.first)], tc.first) || !strings.HasPrefix(rows[len(tc.first)], "action ") || tc.not != "" && slices.Contains(rows, tc.not) {
+			t.Errorf("%s: rows %q; want %q first, then actions", tc.arn, rows, tc.first)
+		}
+		st := run(t, ctx, chromedp.Evaluate[string](`document.getElementById("search-status").textContent`))
+		if !strings.HasPrefix(st, "ARN of "+strings.TrimPrefix(tc.first[0], "resource ")) || !strings.Contains(st, "actions take it") {
+			t.Errorf("%s: the status says %q", tc.arn, st)
+		}
+		if n := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#search-results .search-kind-action button.search-add").length`)); n == 0 {
+			t.Errorf("%s: the actions have no Add to policy", tc.arn)
+		}
+	}
+	// the object ARN: more actions than the drop-down holds; its link
+	// opens them all
+	const objectARN = "arn:aws:s3:::my-bucket/photos/cat.jpg"
+	run(t, ctx, chromedp.Evaluate[bool](clearBox))
+	run(t, ctx, chromedp.KeyEvent(objectARN))
+	waitFirstHit(t, ctx, "s3:object")
+	wantHref := srv.URL + "/?q=" + strings.ReplaceAll(url.QueryEscape(objectARN), "+", "%20")
+	// (the results of the ARN as typed so far come first: wait for the whole one's)
+	more := run(t, ctx, chromedp.Poll[string](`(a => a.closest("[hidden]") || a.href !== `+jsString(wantHref)+` ? "" : a.textContent + "|" + a.href)(document.getElementById("search-more"))`, chromedp.WithPollingTimeout(20*time.Second)))
+	text, href, _ := strings.Cut(more, "|")
+	if !strings.HasPrefix(text, "All ") || href != wantHref {
+		t.Errorf("the drop-down's link to every result: %q", more)
+	}
+	run(t, ctx, chromedp.Evaluate[bool](`document.getElementById("search-more").click(), true`))
+	waitPath(t, ctx, href)
+	listedARN := run(t, ctx, chromedp.Poll[string](`(() => { const c = document.querySelector("#search-page .search-count").textContent; return c.startsWith("ARN of") ? c + "|" + document.querySelectorAll("#search-page ol li").length + "|" + document.querySelector("#search-page ol li .search-id").textContent : ""; })()`, chromedp.WithPollingTimeout(20*time.Second)))
+	if parts := strings.Split(listedARN, "|"); len(parts) != 3 || !strings.Contains(parts[0], strings.TrimPrefix(text, "All ")) || parts[2] != "s3:object" {
+		t.Errorf("the results page of the object ARN: %q; want every one of the %s, s3:object first", listedARN, text)
+	}
+
 	// /?q= opens with results.
 	run(t, ctx, chromedp.Navigate(srv.URL+"/?q="+"chime%3AList*"))
 	waitFirstHit(t, ctx, "chime:ListAccountUsageReportData")
@@ -541,15 +619,28 @@ func testSearchBrowser(t *testing.T, out string) {
 	waitPath(t, ctx, srv.URL+"/?q=chime+getmeetingx")
 	waitFirstHit(t, ctx, "chime:GetMeeting")
 
-	// The results are readable in both themes.
+	// The results are readable in both themes, and their grid, buttons,
+	// no-action line and link to every result are valid ARIA: with the
+	// results of the 404's query, of a name no action has, and of an ARN.
 	if axe, err := os.ReadFile("../../.cache/npm/node_modules/axe-core/axe.min.js"); err == nil {
 		run(t, ctx, chromedp.Evaluate[bool](string(axe)+";true"))
-		for _, scheme := range []string{"light", "dark"} {
-			run(t, ctx, colorScheme(scheme))
-			res := run(t, ctx, chromedp.Evaluate[string](`axe.run(document.querySelector("header.top"), {resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations.filter(v => v.impact === "serious" || v.impact === "critical").map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ") + " " + n.failureSummary).join("; "))))`, chromedp.EvalAwaitPromise))
-			if res != "[]" {
-				t.Errorf("axe, %s theme, open search results: %s", scheme, res)
+		check := func(what string) {
+			for _, scheme := range []string{"light", "dark"} {
+				run(t, ctx, colorScheme(scheme))
+				res := run(t, ctx, chromedp.Evaluate[string](`axe.run(document.querySelector("header.top"), {resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations.filter(v => v.impact === "serious" || v.impact === "critical").map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ") + " " + n.failureSummary).join("; "))))`, chromedp.EvalAwaitPromise))
+				if res != "[]" {
+					t.Errorf("axe, %s theme, %s: %s", scheme, what, res)
+				}
 			}
+		}
+		check("open search results")
+		for q, shown := range map[string]string{"ListMeetingReportData": "#search-noaction", "arn:aws:s3:::my-bucket/photos/cat.jpg": ".search-more"} {
+			focusSearch(t, ctx)
+			run(t, ctx, chromedp.Evaluate[bool](clearBox))
+			run(t, ctx, chromedp.KeyEvent(q))
+			run(t, ctx, chromedp.Poll[bool](`!document.getElementById("search-results").hidden && !document.querySelector(`+jsString(shown)+`).hidden && !!document.querySelector("#search-results button.search-add")`, chromedp.WithPollingTimeout(20*time.Second)))
+			run(t, ctx, chromedp.KeyEvent(kb.ArrowDown+kb.ArrowRight)) // a button cell active
+			check(q)
 		}
 	} else {
 		t.Logf("axe-core not installed: contrast of the results not checked (%v)", err)

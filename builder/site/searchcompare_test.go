@@ -179,6 +179,13 @@ func TestCompareSearch(t *testing.T) {
 			}
 		}
 		t.Logf("iamref: %s for the first results; warm p50 %s, p95 %s", kB(cold["iamref "+scenarios[0].name+", localhost"][0].bytes), ms(pct(ours.warm, 50)), ms(pct(ours.warm, 95)))
+		hits := 0
+		for i, c := range cases {
+			if topHas(ours.top[i], c.want) {
+				hits++
+			}
+		}
+		t.Logf("iamref in the browser: %d of %d queries of the relevance set have their ids in the top 3", hits, len(cases))
 		return
 	}
 	pf := measurePagefind(t, srv.URL, cases)
@@ -447,7 +454,7 @@ func measureOursCold(t *testing.T, base string, served *meter, throttled bool, s
 			};
 			document.addEventListener("keydown", () => { if (!window.__t0) window.__t0 = performance.now(); }, {capture: true});
 			new MutationObserver(() => {
-				if (!window.__t1 && !list.hidden && list.querySelector("li")) window.__t1 = performance.now();
+				if (!window.__t1 && !list.hidden && list.querySelector(".search-hit")) window.__t1 = performance.now();
 			}).observe(list, {childList: true, attributes: true});
 			return true;
 		})()`))

@@ -3,7 +3,6 @@ package site
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -461,11 +460,7 @@ func docsKey(docs []search.Document) string {
 	var buf []byte
 	for i := range docs {
 		d := &docs[i]
-		buf = buf[:0]
-		for _, f := range []string{d.Kind, d.ID, d.Title, d.URL, d.Service, d.ServiceName, d.AccessLevel, d.AccessOverride, d.Risk, d.Description} {
-			buf = binary.AppendUvarint(buf, uint64(len(f)))
-			buf = append(buf, f...)
-		}
+		buf = d.AppendKey(buf[:0])
 		h.Write(buf)
 	}
 	return fmt.Sprintf("%x", h.Sum(nil))

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	_ "embed"
 	"errors"
@@ -14,10 +13,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/andybalholm/brotli"
-
 	"github.com/iamref/iamref/builder/catalog"
 	"github.com/iamref/iamref/builder/catalogpack"
+	"github.com/iamref/iamref/builder/catalogpack/packfile"
 	"github.com/iamref/iamref/builder/policy"
 )
 
@@ -29,8 +27,8 @@ const (
 )
 
 // shippedPack is the catalog of content/ in catalogpack's encoding,
-// brotli-compressed; TestEmbeddedCatalog keeps it current (go test
-// ./cmd/policy -run TestEmbeddedCatalog -update rewrites it).
+// brotli-compressed (builder/catalogpack/packfile); go run ./cmd/update
+// rewrites it, TestEmbeddedCatalog checks it.
 //
 //go:embed catalog.pack.br
 var shippedPack []byte
@@ -157,7 +155,7 @@ func loadCatalog(dir string) (*catalog.Catalog, error) {
 		}
 		return c, nil
 	}
-	b, err := io.ReadAll(brotli.NewReader(bytes.NewReader(shippedPack)))
+	b, err := packfile.Decompress(shippedPack)
 	if err != nil {
 		return nil, fmt.Errorf("the embedded catalog: %v", err)
 	}

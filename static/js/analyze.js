@@ -6,6 +6,12 @@
 // compared with a managed policy (its JSON twin) or a second document; a
 // share link that holds the document, compressed, in the URL fragment.
 // The document is never sent anywhere.
+//
+// The results are drawn incrementally: every part (a finding, a line of
+// the document, a statement, a name, a service, a run of actions) is made
+// from its data by one function and kept, node for node, while its data
+// is the same, so a keystroke redraws what it changed and nothing else,
+// and the page is what a drawing from scratch would give.
 (function () {
   "use strict";
 
@@ -18,20 +24,31 @@
   function $(id) { return document.getElementById(id); }
   var doc = $("policy-doc"), kind = $("policy-kind"), fileInput = $("policy-file");
   var analysis = $("analysis");
-  var DEBOUNCE = 40; // ms: a keystroke's time, so a burst of typing is one analysis
   var timer = null, inFlight = false, dirty = false, analyses = 0;
   var compared = null; // the last comparison asked for, redone as A changes
 
+  var warmed = false;
   function started() {
     P.start().then(function () {
       if (doc.value.trim()) {
         schedule(0);
+      } else if (!warmed) {
+        // The engine's code is compiled as it is first run: an analysis
+        // of a small document while the box is empty makes the reader's
+        // first one as quick as the next (its answer is dropped).
+        warmed = true;
+        P.call("analysis", [warmUp, ""]).catch(function () {});
       }
     }, function () {});
   }
+  var warmUp = '{"Version": "2012-10-17", "Statement": [{"Sid": "Warm", "Effect": "Allow", "Action": ["s3:GetObjekt", "s3:List*", "iam:PassRole"], "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}}, {"Effect": "Deny", "NotAction": "s3:*", "Resource": "arn:aws:s3:::b/*"}]}';
   ["focus", "pointerdown"].forEach(function (t) { doc.addEventListener(t, started); });
-  doc.addEventListener("input", function () { schedule(DEBOUNCE); });
-  kind.addEventListener("change", function () { schedule(0); });
+  // Every change is analysed at once: changes made while an analysis runs
+  // are analysed together when it ends (a burst of typing is one).
+  doc.addEventListener("input", analyze);
+  kind.addEventListener("change", analyze);
+  // The page is for the engine: it loads as soon as the page is shown.
+  started();
 
   function schedule(ms) {
     clearTimeout(timer);
@@ -42,41 +59,51 @@
     return JSON.stringify({ kind: kind.value, name: "" });
   }
 
+  // asked is the document and options of the analysis running or drawn
+  // last: asked again (the engine's start and a paste, say), it is not
+  // analysed twice.
+  var asked = null;
+
   function analyze() {
+    clearTimeout(timer);
     var src = doc.value;
     if (!src.trim()) {
-      analysis.hidden = true;
+      asked = null;
+      setHidden(analysis, true);
       $("policy-kind-guess").textContent = "";
       return;
     }
+    var key = options() + "\n" + src;
     if (inFlight) {
-      dirty = true;
+      dirty = key !== asked;
       return;
     }
+    if (key === asked) {
+      return;
+    }
+    asked = key;
     inFlight = true;
     var t0 = performance.now();
-    P.call("analyze", [src, options()]).then(function (rep) {
+    // The worker's "analysis": the report and which of the names it
+    // suggests are catalog actions (linked), in one message.
+    P.call("analysis", [src, options()]).then(function (res) {
+      var rep = res.report || res;
       if (rep.error) {
         throw new Error(rep.error);
       }
-      var engineMs = P.lastMs;
-      var names = {};
-      (rep.findings || []).concat(rep.unknown || []).forEach(function (f) {
-        (f.suggestions || []).forEach(function (s) { names[s] = true; });
-      });
-      return P.call("actions", Object.keys(names)).then(function (known) {
-        var t1 = performance.now();
-        render(src, rep, known);
-        analyses++;
-        tool.dataset.engineMs = String(engineMs);
-        tool.dataset.renderMs = String(Math.round(performance.now() - t1));
-        tool.dataset.analyses = String(analyses);
-        tool.dataset.ms = String(Math.round(performance.now() - t0));
-        if (compared) {
-          compare();
-        }
-      });
+      var t1 = performance.now();
+      render(src, rep, res.known || {});
+      analyses++;
+      tool.dataset.engineMs = String(P.lastMs);
+      tool.dataset.goMs = String(P.lastGoMs);
+      tool.dataset.renderMs = String(Math.round(performance.now() - t1));
+      tool.dataset.analyses = String(analyses);
+      tool.dataset.ms = String(Math.round(performance.now() - t0));
+      if (compared) {
+        compare();
+      }
     }).then(finish, function (err) {
+      asked = null;
       P.say("The analysis failed: " + err.message);
       finish();
     });
@@ -91,6 +118,89 @@
   }
 
   function count(n, one, many) { return P.plural(n, one, many); }
+
+  // The incremental drawing. Nothing here reads layout.
+
+  function setHidden(node, hidden) {
+    if (node.hidden !== hidden) {
+      node.hidden = hidden;
+    }
+  }
+
+  function setText(node, text) {
+    if (node.textContent !== text) {
+      node.textContent = text;
+    }
+  }
+
+  // redraw fills parent anew with fill(parent) when key is not what it
+  // was last drawn from.
+  function redraw(parent, key, fill) {
+    if (parent.iamrefKey === key) {
+      return;
+    }
+    P.clear(parent);
+    fill(parent);
+    parent.iamrefKey = key;
+  }
+
+  // only makes make() parent's one child, unless it holds the one made
+  // for key already; it returns the child.
+  function only(parent, key, make) {
+    if (parent.iamrefKey !== key || !parent.firstChild) {
+      P.clear(parent);
+      parent.appendChild(make());
+      parent.iamrefKey = key;
+    }
+    return parent.firstChild;
+  }
+
+  // sync makes parent's children the nodes of items ({key, make, update}),
+  // in order: the node drawn before for an item's key is kept (moved if
+  // need be), the others made with make(); update(node), if given, brings
+  // a kept or made node up to date. Children no item keeps are removed.
+  function sync(parent, items) {
+    var old = parent.iamrefKeyed || new Map(), next = new Map(), keep = new Set();
+    var nodes = items.map(function (it) {
+      var b = old.get(it.key), n = b && b.length ? b.shift() : null;
+      if (n) {
+        keep.add(n);
+      }
+      return n;
+    });
+    var cur = parent.firstChild, nx;
+    items.forEach(function (it, i) {
+      while (cur && !keep.has(cur)) {
+        nx = cur.nextSibling;
+        parent.removeChild(cur);
+        cur = nx;
+      }
+      var n = nodes[i] || it.make();
+      if (it.update) {
+        it.update(n);
+      }
+      if (n === cur) {
+        cur = cur.nextSibling;
+      } else {
+        parent.insertBefore(n, cur);
+      }
+      if (!next.has(it.key)) {
+        next.set(it.key, []);
+      }
+      next.get(it.key).push(n);
+    });
+    while (cur) {
+      nx = cur.nextSibling;
+      parent.removeChild(cur);
+      cur = nx;
+    }
+    parent.iamrefKeyed = next;
+  }
+
+  // knownOf says which of the names are catalog actions (linked).
+  function knownOf(list, known) {
+    return (list || []).map(function (s) { return known[s] !== undefined; });
+  }
 
   function suggestionsNode(list, known) {
     var span = el("span", "suggest", "Nearest: ");
@@ -143,8 +253,10 @@
     }
   }
 
+  var kinds = { identity: "an identity policy", resource: "a resource policy", scp: "a service control policy" };
+
   function render(src, rep, known) {
-    analysis.hidden = false;
+    setHidden(analysis, false);
     P.say("");
     var allowed = rep.allowed || [];
     var services = [];
@@ -157,86 +269,144 @@
       }
       bySvc[p].push(a);
     });
-    var kinds = { identity: "an identity policy", resource: "a resource policy", scp: "a service control policy" };
-    $("policy-kind-guess").textContent = "Checked as " + (kinds[rep.policy_type] || rep.policy_type) +
-      (rep.policy_type_guessed ? (rep.policy_type === "identity" ? ": it has no Principal." : ", guessed from its Principal.") : ".");
-
-    // The lead, as a managed policy's page says it.
-    var sum = $("analysis-summary");
-    P.clear(sum);
-    sum.appendChild(document.createTextNode("Allows " + count(allowed.length, "action", "actions") +
-      (services.length ? " in " + count(services.length, "service", "services") : "") +
-      ", as evaluated against the catalog of " + rep.snapshot.date + ". Findings: "));
+    setText($("policy-kind-guess"), "Checked as " + (kinds[rep.policy_type] || rep.policy_type) +
+      (rep.policy_type_guessed ? (rep.policy_type === "identity" ? ": it has no Principal." : ", guessed from its Principal.") : "."));
     var fs = rep.findings || [], unknown = rep.unknown || [];
-    if (fs.length) {
-      var fa = el("a", "", String(fs.length));
-      fa.href = "#findings";
-      sum.appendChild(fa);
-    } else {
-      sum.appendChild(document.createTextNode("none"));
-    }
-    if (unknown.length) {
-      sum.appendChild(document.createTextNode(" · "));
-      var ua = el("a", "", count(unknown.length, "name", "names") + " the catalog lacks");
-      ua.href = "#unknown";
-      sum.appendChild(ua);
-    }
-    var paths = rep.escalation_paths || [];
-    if (paths.length) {
-      sum.appendChild(document.createTextNode(" · "));
-      var pa = el("a", "", "opens " + count(paths.length, "privilege-escalation path", "privilege-escalation paths"));
-      pa.href = "#escalation-paths";
-      sum.appendChild(pa);
-    }
-    sum.appendChild(document.createTextNode(" "));
-    var note = el("span", "note", "(checked as " + (kinds[rep.policy_type] || rep.policy_type) + ": ");
-    var checks = el("a", "", "the checks");
-    checks.href = P.url("/checks/");
-    note.appendChild(checks);
-    note.appendChild(document.createTextNode(")"));
-    sum.appendChild(note);
-
+    renderSummary(rep, allowed, services, fs, unknown);
     renderFindings(fs, known);
     var marked = {};
     fs.forEach(function (f) { if (f.line) { marked[f.line] = true; } });
-    var body = $("document-body");
-    P.clear(body);
-    body.appendChild(P.highlight(src, marked));
+    renderDocument(src, marked);
     renderRisks(rep);
     renderStatements(rep);
     renderUnknown(unknown, known);
-    renderAllowed(rep, services, bySvc);
+    renderAllowed(allowed, services, bySvc);
+  }
+
+  // The lead, as a managed policy's page says it.
+  function renderSummary(rep, allowed, services, fs, unknown) {
+    var paths = rep.escalation_paths || [];
+    var key = JSON.stringify([allowed.length, services.length, rep.snapshot.date, fs.length, unknown.length, paths.length, rep.policy_type]);
+    redraw($("analysis-summary"), key, function (sum) {
+      sum.appendChild(document.createTextNode("Allows " + count(allowed.length, "action", "actions") +
+        (services.length ? " in " + count(services.length, "service", "services") : "") +
+        ", as evaluated against the catalog of " + rep.snapshot.date + ". Findings: "));
+      if (fs.length) {
+        var fa = el("a", "", String(fs.length));
+        fa.href = "#findings";
+        sum.appendChild(fa);
+      } else {
+        sum.appendChild(document.createTextNode("none"));
+      }
+      if (unknown.length) {
+        sum.appendChild(document.createTextNode(" · "));
+        var ua = el("a", "", count(unknown.length, "name", "names") + " the catalog lacks");
+        ua.href = "#unknown";
+        sum.appendChild(ua);
+      }
+      if (paths.length) {
+        sum.appendChild(document.createTextNode(" · "));
+        var pa = el("a", "", "opens " + count(paths.length, "privilege-escalation path", "privilege-escalation paths"));
+        pa.href = "#escalation-paths";
+        sum.appendChild(pa);
+      }
+      sum.appendChild(document.createTextNode(" "));
+      var note = el("span", "note", "(checked as " + (kinds[rep.policy_type] || rep.policy_type) + ": ");
+      var checks = el("a", "", "the checks");
+      checks.href = P.url("/checks/");
+      note.appendChild(checks);
+      note.appendChild(document.createTextNode(")"));
+      sum.appendChild(note);
+    });
+  }
+
+  function finding(f, known) {
+    var li = el("li", "sev-" + f.severity);
+    li.dataset.code = f.code;
+    li.dataset.line = String(f.line);
+    li.dataset.col = String(f.col);
+    li.appendChild(el("span", "sev", f.severity));
+    li.appendChild(document.createTextNode(" "));
+    var c = el("a", "code", f.code);
+    c.href = P.url("/checks/#" + f.code);
+    li.appendChild(c);
+    li.appendChild(document.createTextNode(" "));
+    li.appendChild(f.line ? lineLink(f.line) : document.createTextNode("line " + f.line));
+    li.appendChild(document.createTextNode((f.col ? ", column " + f.col : "") + ": "));
+    li.appendChild(el("span", "message", f.message));
+    if (f.suggestions && f.suggestions.length) {
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(suggestionsNode(f.suggestions, known));
+    }
+    return li;
   }
 
   function renderFindings(fs, known) {
     var body = $("findings-body");
-    P.clear(body);
     if (!fs.length) {
-      body.appendChild(el("p", "", "None: the document is well-formed and every pattern matches a catalog action."));
+      only(body, "none", function () {
+        return el("p", "", "None: the document is well-formed and every pattern matches a catalog action.");
+      });
       return;
     }
-    var ul = el("ul", "findings");
-    fs.forEach(function (f) {
-      var li = el("li", "sev-" + f.severity);
-      li.dataset.code = f.code;
-      li.dataset.line = String(f.line);
-      li.dataset.col = String(f.col);
-      li.appendChild(el("span", "sev", f.severity));
-      li.appendChild(document.createTextNode(" "));
-      var c = el("a", "code", f.code);
-      c.href = P.url("/checks/#" + f.code);
-      li.appendChild(c);
-      li.appendChild(document.createTextNode(" "));
-      li.appendChild(f.line ? lineLink(f.line) : document.createTextNode("line " + f.line));
-      li.appendChild(document.createTextNode((f.col ? ", column " + f.col : "") + ": "));
-      li.appendChild(el("span", "message", f.message));
-      if (f.suggestions && f.suggestions.length) {
-        li.appendChild(document.createTextNode(" "));
-        li.appendChild(suggestionsNode(f.suggestions, known));
+    var ul = only(body, "list", function () { return el("ul", "findings"); });
+    sync(ul, fs.map(function (f) {
+      return { key: JSON.stringify([f, knownOf(f.suggestions, known)]), make: function () { return finding(f, known); } };
+    }));
+  }
+
+  // renderDocument highlights the document, line by line: a line whose
+  // text is one drawn before keeps its highlighted span (moved to its new
+  // place when lines were added or removed above it); only new text is
+  // highlighted. Line numbers and marks belong to the places.
+  function renderDocument(src, marked) {
+    var body = $("document-body");
+    var code = only(body, "pre", function () {
+      var pre = el("pre", "chroma");
+      pre.appendChild(el("code"));
+      return pre;
+    }).firstChild;
+    var lines = src.split("\n"), n = lines.length;
+    function lineKey(i) { return (i === n - 1 ? "$" : "+") + lines[i]; }
+    var rows = code.children, pool = new Map(), kept = [], i;
+    for (i = 0; i < rows.length; i++) {
+      var cl = rows[i].lastChild;
+      if (i < n && cl.iamrefKey === lineKey(i)) {
+        kept[i] = true;
+      } else {
+        if (!pool.has(cl.iamrefKey)) {
+          pool.set(cl.iamrefKey, []);
+        }
+        pool.get(cl.iamrefKey).push(cl);
       }
-      ul.appendChild(li);
-    });
-    body.appendChild(ul);
+    }
+    while (rows.length > n) {
+      code.removeChild(code.lastChild);
+    }
+    for (i = 0; i < n; i++) {
+      var row = rows[i], hl = !!marked[i + 1];
+      if (!row) {
+        row = code.appendChild(P.highlightRow(i + 1, hl));
+      } else {
+        var cls = hl ? "line hl" : "line";
+        if (row.className !== cls) {
+          row.className = cls;
+        }
+        if (kept[i]) {
+          continue;
+        }
+      }
+      var k = lineKey(i), b = pool.get(k), span = b && b.length ? b.pop() : null;
+      if (!span) {
+        span = P.highlightLine(lines[i], i === n - 1);
+        span.iamrefKey = k;
+      }
+      if (row.childNodes.length > 1) {
+        row.replaceChild(span, row.lastChild);
+      } else {
+        row.appendChild(span);
+      }
+    }
   }
 
   function table(head) {
@@ -257,69 +427,97 @@
 
   function renderRisks(rep) {
     var paths = rep.escalation_paths || [], sens = rep.sensitive_actions || [];
-    var section = $("risks-section"), body = $("risks-body");
-    P.clear(body);
-    section.hidden = !paths.length && !sens.length;
-    if (paths.length) {
-      var h = el("h3", "", "Privilege-escalation paths it opens (" + paths.length + ")");
-      h.id = "escalation-paths";
-      body.appendChild(h);
-      body.appendChild(el("p", "", "The policy allows every action each of these paths needs. Each path's page explains how it is used and how to close it."));
-      var t = table(["Path", "Category", "Required actions"]);
-      paths.forEach(function (p) {
-        var tr = el("tr");
-        var th = el("th");
-        th.scope = "row";
-        var a = el("a", "", p.id);
-        a.href = p.url;
-        a.rel = "external";
-        th.appendChild(a);
-        th.appendChild(document.createTextNode(" "));
-        th.appendChild(el("span", "muted", p.name));
-        if (p.limited) {
+    setHidden($("risks-section"), !paths.length && !sens.length);
+    redraw($("risks-body"), JSON.stringify([paths, sens]), function (body) {
+      if (paths.length) {
+        var h = el("h3", "", "Privilege-escalation paths it opens (" + paths.length + ")");
+        h.id = "escalation-paths";
+        body.appendChild(h);
+        body.appendChild(el("p", "", "The policy allows every action each of these paths needs. Each path's page explains how it is used and how to close it."));
+        var t = table(["Path", "Category", "Required actions"]);
+        paths.forEach(function (p) {
+          var tr = el("tr");
+          var th = el("th");
+          th.scope = "row";
+          var a = el("a", "", p.id);
+          a.href = p.url;
+          a.rel = "external";
+          th.appendChild(a);
           th.appendChild(document.createTextNode(" "));
-          th.appendChild(el("span", "badge", "in part"));
-        }
-        tr.appendChild(th);
-        tr.appendChild(el("td", "", p.category));
-        var td = el("td");
-        p.actions.forEach(function (x, i) {
-          if (i) {
-            td.appendChild(document.createTextNode(", "));
+          th.appendChild(el("span", "muted", p.name));
+          if (p.limited) {
+            th.appendChild(document.createTextNode(" "));
+            th.appendChild(el("span", "badge", "in part"));
           }
-          td.appendChild(P.actionLink(x));
+          tr.appendChild(th);
+          tr.appendChild(el("td", "", p.category));
+          var td = el("td");
+          p.actions.forEach(function (x, i) {
+            if (i) {
+              td.appendChild(document.createTextNode(", "));
+            }
+            td.appendChild(P.actionLink(x));
+          });
+          tr.appendChild(td);
+          t.tBodies[0].appendChild(tr);
         });
-        tr.appendChild(td);
-        t.tBodies[0].appendChild(tr);
-      });
-      body.appendChild(t);
+        body.appendChild(t);
+      }
+      if (sens.length) {
+        var h2 = el("h3", "", "Sensitive actions it allows");
+        h2.id = "sensitive-actions";
+        body.appendChild(h2);
+        sens.forEach(function (s) {
+          var d = el("details", "grants");
+          d.open = s.actions.length <= 20;
+          var sm = el("summary");
+          var slug = s.category.toLowerCase();
+          sm.appendChild(el("span", "badge risk risk-" + slug, riskTitles[slug] || s.category));
+          sm.appendChild(document.createTextNode(" " + count(s.actions.length, "action", "actions")));
+          d.appendChild(sm);
+          var ul = el("ul", "columns");
+          s.actions.forEach(function (x) { ul.appendChild(el("li")).appendChild(P.actionLink(x)); });
+          d.appendChild(ul);
+          body.appendChild(d);
+        });
+      }
+    });
+  }
+
+  function statementRow(s, matches) {
+    var tr = el("tr");
+    tr.id = "statement-" + s.statement;
+    var th = el("th");
+    th.scope = "row";
+    var a = el("a", "", String(s.statement));
+    a.href = "#statement-" + s.statement;
+    th.appendChild(a);
+    tr.appendChild(th);
+    var sid = el("td");
+    if (s.sid) {
+      sid.appendChild(el("code", "", s.sid));
     }
-    if (sens.length) {
-      var h2 = el("h3", "", "Sensitive actions it allows");
-      h2.id = "sensitive-actions";
-      body.appendChild(h2);
-      sens.forEach(function (s) {
-        var d = el("details", "grants");
-        d.open = s.actions.length <= 20;
-        var sm = el("summary");
-        var slug = s.category.toLowerCase();
-        sm.appendChild(el("span", "badge risk risk-" + slug, riskTitles[slug] || s.category));
-        sm.appendChild(document.createTextNode(" " + count(s.actions.length, "action", "actions")));
-        d.appendChild(sm);
-        var ul = el("ul", "columns");
-        s.actions.forEach(function (x) { ul.appendChild(el("li")).appendChild(P.actionLink(x)); });
-        d.appendChild(ul);
-        body.appendChild(d);
-      });
+    tr.appendChild(sid);
+    var eff = el("td");
+    if (s.valid) {
+      eff.textContent = s.effect;
+    } else {
+      eff.appendChild(el("span", "bad", "not evaluated"));
     }
+    tr.appendChild(eff);
+    tr.appendChild(el("td", "num", matches.toLocaleString("en-US")));
+    var ln = el("td");
+    ln.appendChild(lineLink(s.line)).textContent = String(s.line);
+    tr.appendChild(ln);
+    return tr;
   }
 
   function renderStatements(rep) {
     var st = rep.statements || [];
-    var section = $("statements-section"), body = $("statements-body");
-    P.clear(body);
-    section.hidden = !st.length;
+    var body = $("statements-body");
+    setHidden($("statements-section"), !st.length);
     if (!st.length) {
+      redraw(body, "none", function () {});
       return;
     }
     var matches = {};
@@ -332,78 +530,57 @@
         }
       });
     });
-    var t = table(["#", "Sid", "Effect", { text: "Matches", cls: "num" }, "Line"]);
-    st.forEach(function (s) {
-      var tr = el("tr");
-      tr.id = "statement-" + s.statement;
-      var th = el("th");
-      th.scope = "row";
-      var a = el("a", "", String(s.statement));
-      a.href = "#statement-" + s.statement;
-      th.appendChild(a);
-      tr.appendChild(th);
-      var sid = el("td");
-      if (s.sid) {
-        sid.appendChild(el("code", "", s.sid));
-      }
-      tr.appendChild(sid);
-      var eff = el("td");
-      if (s.valid) {
-        eff.textContent = s.effect;
-      } else {
-        eff.appendChild(el("span", "bad", "not evaluated"));
-      }
-      tr.appendChild(eff);
-      tr.appendChild(el("td", "num", (matches[s.statement] || 0).toLocaleString("en-US")));
-      var ln = el("td");
-      ln.appendChild(lineLink(s.line)).textContent = String(s.line);
-      tr.appendChild(ln);
-      t.tBodies[0].appendChild(tr);
-    });
-    body.appendChild(t);
+    var t = only(body, "table", function () { return table(["#", "Sid", "Effect", { text: "Matches", cls: "num" }, "Line"]); });
+    sync(t.tBodies[0], st.map(function (s) {
+      var m = matches[s.statement] || 0;
+      return { key: JSON.stringify([s, m]), make: function () { return statementRow(s, m); } };
+    }));
+  }
+
+  function unknownRow(u, known) {
+    var tr = el("tr");
+    tr.dataset.pattern = u.pattern;
+    var th = el("th");
+    th.scope = "row";
+    th.appendChild(el("code", "", u.pattern));
+    if (u.wildcard) {
+      th.appendChild(document.createTextNode(" "));
+      th.appendChild(el("span", "badge", "wildcard"));
+    }
+    tr.appendChild(th);
+    var td = el("td");
+    var a = el("a", "", String(u.statement));
+    a.href = "#statement-" + u.statement;
+    td.appendChild(a);
+    td.appendChild(document.createTextNode(" " + u.effect + (u.not_action ? " (NotAction)" : "")));
+    tr.appendChild(td);
+    var ln = el("td");
+    ln.appendChild(lineLink(u.line)).textContent = String(u.line);
+    tr.appendChild(ln);
+    var sg = el("td");
+    if (u.suggestions && u.suggestions.length) {
+      u.suggestions.forEach(function (s) {
+        sg.appendChild(known[s] !== undefined ? P.actionLink(s) : el("code", "", s));
+        sg.appendChild(document.createTextNode(" "));
+      });
+    } else {
+      sg.appendChild(el("span", "muted", "none close"));
+    }
+    tr.appendChild(sg);
+    return tr;
   }
 
   function renderUnknown(unknown, known) {
-    var section = $("unknown-section"), body = $("unknown-body");
-    P.clear(body);
-    section.hidden = !unknown.length;
+    var body = $("unknown-body");
+    setHidden($("unknown-section"), !unknown.length);
     if (!unknown.length) {
+      redraw(body, "none", function () {});
       return;
     }
-    var t = table(["Pattern", "Statement", "Line", "Nearest catalog names"]);
-    unknown.forEach(function (u) {
-      var tr = el("tr");
-      tr.dataset.pattern = u.pattern;
-      var th = el("th");
-      th.scope = "row";
-      th.appendChild(el("code", "", u.pattern));
-      if (u.wildcard) {
-        th.appendChild(document.createTextNode(" "));
-        th.appendChild(el("span", "badge", "wildcard"));
-      }
-      tr.appendChild(th);
-      var td = el("td");
-      var a = el("a", "", String(u.statement));
-      a.href = "#statement-" + u.statement;
-      td.appendChild(a);
-      td.appendChild(document.createTextNode(" " + u.effect + (u.not_action ? " (NotAction)" : "")));
-      tr.appendChild(td);
-      var ln = el("td");
-      ln.appendChild(lineLink(u.line)).textContent = String(u.line);
-      tr.appendChild(ln);
-      var sg = el("td");
-      if (u.suggestions && u.suggestions.length) {
-        u.suggestions.forEach(function (s) {
-          sg.appendChild(known[s] !== undefined ? P.actionLink(s) : el("code", "", s));
-          sg.appendChild(document.createTextNode(" "));
-        });
-      } else {
-        sg.appendChild(el("span", "muted", "none close"));
-      }
-      tr.appendChild(sg);
-      t.tBodies[0].appendChild(tr);
-    });
-    body.appendChild(t);
+    var t = only(body, "table", function () { return table(["Pattern", "Statement", "Line", "Nearest catalog names"]); });
+    sync(t.tBodies[0], unknown.map(function (u) {
+      return { key: JSON.stringify([u, knownOf(u.suggestions, known)]), make: function () { return unknownRow(u, known); } };
+    }));
   }
 
   var OPEN = 300; // actions: a result this small opens every service
@@ -432,7 +609,8 @@
     return JSON.stringify([a.granted_by, a.denied_by || [], a.conditional, a.resource_scoped, a.partly_denied]);
   }
 
-  // runs splits actions into runs of neighbours allowed the same way.
+  // runs splits actions into runs of neighbours allowed the same way, each
+  // with its key: the explanation and the actions.
   function runs(acts) {
     var out = [], key = null;
     acts.forEach(function (a) {
@@ -441,22 +619,41 @@
         out[out.length - 1].push(a);
       } else {
         out.push([a]);
+        out[out.length - 1].detail = k;
         key = k;
       }
     });
     return out;
   }
 
-  function renderAllowed(rep, services, bySvc) {
-    var body = $("allowed-body");
-    P.clear(body);
-    var allowed = rep.allowed || [];
-    if (!allowed.length) {
-      var p0 = el("p");
-      p0.appendChild(el("strong", "", "This policy allows no catalog action."));
-      body.appendChild(p0);
-      return;
+  // Actions allowed the same way (the same patterns, the same terms) form
+  // a run, listed under their one explanation, as a managed policy's page
+  // lists them.
+  function runItem(run) {
+    var li = el("li");
+    if (run.length === 1) {
+      li.dataset.action = run[0].action;
+      li.appendChild(nameLink(run[0].action));
+      li.appendChild(document.createTextNode(" "));
+      detail(li, run[0]);
+    } else {
+      li.className = "run";
+      detail(li, run[0]);
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(el("span", "count", String(run.length)));
+      var inner = el("ul");
+      run.forEach(function (a) {
+        var item = el("li");
+        item.dataset.action = a.action;
+        item.appendChild(nameLink(a.action));
+        inner.appendChild(item);
+      });
+      li.appendChild(inner);
     }
+    return li;
+  }
+
+  function allowedIntro(allowed, services) {
     var p = el("p", "", count(allowed.length, "action", "actions") + " in " + count(services.length, "service", "services") +
       ". Each is listed with the pattern that allows it, as the document spells it, and its terms: ");
     p.appendChild(el("span", "badge b-cond", "conditional"));
@@ -467,101 +664,145 @@
     p.appendChild(document.createTextNode(", "));
     p.appendChild(el("span", "badge b-denied", "partly denied"));
     p.appendChild(document.createTextNode(" a Deny with a Condition or on some resources also matches."));
-    body.appendChild(p);
-    if (services.length > 6) {
-      var nav = el("nav", "svc-index");
-      nav.setAttribute("aria-label", "Services");
-      var ul = el("ul");
-      services.forEach(function (s) {
-        var li = el("li");
-        var a = el("a", "", s);
-        a.href = "#grants-" + s;
-        li.appendChild(a);
-        li.appendChild(document.createTextNode(" " + bySvc[s].length.toLocaleString("en-US")));
-        ul.appendChild(li);
+    return p;
+  }
+
+  function serviceIndex(services, bySvc) {
+    var nav = el("nav", "svc-index");
+    nav.setAttribute("aria-label", "Services");
+    var ul = el("ul");
+    services.forEach(function (s) {
+      var li = el("li");
+      var a = el("a", "", s);
+      a.href = "#grants-" + s;
+      li.appendChild(a);
+      li.appendChild(document.createTextNode(" " + bySvc[s].length.toLocaleString("en-US")));
+      ul.appendChild(li);
+    });
+    nav.appendChild(ul);
+    return nav;
+  }
+
+  // A service's actions: a <details>, filled when open (a result of more
+  // than OPEN actions starts with its services closed, each filled when
+  // opened). The reader's opening and closing is kept as the document
+  // changes, until the result crosses OPEN.
+  function serviceDetails(s) {
+    var d = el("details", "grants");
+    d.id = "grants-" + s;
+    d.addEventListener("toggle", function () {
+      if (d.open && !d.iamrefFilled) {
+        d.iamrefFilled = true;
+        drawService(d);
+      }
+    });
+    return d;
+  }
+
+  function updateService(d, acts, open) {
+    var levels = {};
+    acts.forEach(function (a) {
+      var l = a.access_level || "";
+      (levels[l] = levels[l] || []).push(a);
+    });
+    var order = P.levels.filter(function (l) { return levels[l]; });
+    if (levels[""]) {
+      order.push("");
+    }
+    d.iamrefData = { acts: acts, levels: levels, order: order };
+    if (d.iamrefOpen !== open) {
+      d.iamrefOpen = open;
+      d.iamrefFilled = open;
+      if (d.open !== open) {
+        d.open = open;
+      }
+    }
+    drawService(d);
+  }
+
+  function drawService(d) {
+    var s = d.id.slice("grants-".length), data = d.iamrefData, levels = data.levels;
+    var items = [{
+      key: "summary " + JSON.stringify([data.acts.length, data.order.map(function (l) { return levels[l].length; }), data.order]),
+      make: function () {
+        var sm = el("summary");
+        sm.appendChild(el("code", "", s));
+        sm.appendChild(document.createTextNode(" — " + count(data.acts.length, "action", "actions")));
+        data.order.forEach(function (l) {
+          sm.appendChild(document.createTextNode(" "));
+          sm.appendChild(P.levelBadge(l, levels[l].length));
+        });
+        return sm;
+      }
+    }];
+    if (d.iamrefFilled) {
+      items.push({
+        key: "links",
+        make: function () {
+          var links = el("p", "svc-links");
+          var ref = el("a", "", s + " reference");
+          ref.href = P.url("/" + s + "/");
+          links.appendChild(ref);
+          return links;
+        }
       });
-      nav.appendChild(ul);
-      body.appendChild(nav);
+      data.order.forEach(function (l) {
+        var acts = levels[l];
+        items.push({
+          key: "level " + l + " " + acts.length,
+          make: function () {
+            var h = el("h3", "lvl");
+            h.appendChild(P.levelBadge(l));
+            h.appendChild(document.createTextNode(" " + acts.length));
+            return h;
+          }
+        });
+        items.push({
+          key: "list " + l,
+          make: function () { return el("ul", "grant-list"); },
+          update: function (list) {
+            sync(list, runs(acts).map(function (run) {
+              return {
+                key: run.detail + JSON.stringify(run.map(function (a) { return a.action; })),
+                make: function () { return runItem(run); }
+              };
+            }));
+          }
+        });
+      });
+    }
+    sync(d, items);
+  }
+
+  function renderAllowed(allowed, services, bySvc) {
+    var body = $("allowed-body");
+    if (!allowed.length) {
+      sync(body, [{
+        key: "none",
+        make: function () {
+          var p0 = el("p");
+          p0.appendChild(el("strong", "", "This policy allows no catalog action."));
+          return p0;
+        }
+      }]);
+      return;
+    }
+    var items = [{ key: "intro " + allowed.length + " " + services.length, make: function () { return allowedIntro(allowed, services); } }];
+    if (services.length > 6) {
+      items.push({
+        key: "index " + JSON.stringify(services.map(function (s) { return [s, bySvc[s].length]; })),
+        make: function () { return serviceIndex(services, bySvc); }
+      });
     }
     var open = allowed.length <= OPEN;
     services.forEach(function (s) {
-      var acts = bySvc[s];
-      var levels = {};
-      acts.forEach(function (a) {
-        var l = a.access_level || "";
-        (levels[l] = levels[l] || []).push(a);
+      items.push({
+        key: "service " + s,
+        make: function () { return serviceDetails(s); },
+        update: function (d) { updateService(d, bySvc[s], open); }
       });
-      var order = P.levels.filter(function (l) { return levels[l]; });
-      if (levels[""]) {
-        order.push("");
-      }
-      var d = el("details", "grants");
-      d.id = "grants-" + s;
-      var sm = el("summary");
-      sm.appendChild(el("code", "", s));
-      sm.appendChild(document.createTextNode(" — " + count(acts.length, "action", "actions")));
-      order.forEach(function (l) {
-        sm.appendChild(document.createTextNode(" "));
-        sm.appendChild(P.levelBadge(l, levels[l].length));
-      });
-      d.appendChild(sm);
-      var filled = false;
-      function fill() {
-        if (filled) {
-          return;
-        }
-        filled = true;
-        var links = el("p", "svc-links");
-        var ref = el("a", "", s + " reference");
-        ref.href = P.url("/" + s + "/");
-        links.appendChild(ref);
-        d.appendChild(links);
-        order.forEach(function (l) {
-          var h = el("h3", "lvl");
-          h.appendChild(P.levelBadge(l));
-          h.appendChild(document.createTextNode(" " + levels[l].length));
-          d.appendChild(h);
-          // Actions allowed the same way (the same patterns, the same
-          // terms) form a run, listed under their one explanation, as
-          // a managed policy's page lists them.
-          var list = el("ul", "grant-list");
-          runs(levels[l]).forEach(function (run) {
-            var li = el("li");
-            if (run.length === 1) {
-              li.dataset.action = run[0].action;
-              li.appendChild(nameLink(run[0].action));
-              li.appendChild(document.createTextNode(" "));
-              detail(li, run[0]);
-            } else {
-              li.className = "run";
-              detail(li, run[0]);
-              li.appendChild(document.createTextNode(" "));
-              li.appendChild(el("span", "count", String(run.length)));
-              var inner = el("ul");
-              run.forEach(function (a) {
-                var item = el("li");
-                item.dataset.action = a.action;
-                item.appendChild(nameLink(a.action));
-                inner.appendChild(item);
-              });
-              li.appendChild(inner);
-            }
-            list.appendChild(li);
-          });
-          d.appendChild(list);
-        });
-      }
-      d.addEventListener("toggle", function () {
-        if (d.open) {
-          fill();
-        }
-      });
-      if (open) {
-        fill();
-        d.open = true;
-      }
-      body.appendChild(d);
     });
+    sync(body, items);
   }
 
   // Drop and open a file.

@@ -1,10 +1,11 @@
 // iamref policy basket: the actions chosen for /write/, kept in the
 // browser's localStorage ("iamref.policy"), on every page: the count in the
 // header's "Write a policy" link, the "Add to policy" button of action pages
-// (button.add-to-policy[data-action-id]), and an "+ policy" mark on every
-// action in the search results (clicked, or Shift+Enter on the highlighted
-// result). /write/ (static/js/write.js) reads and changes the same list
-// through window.iamrefBasket. Without storage, the buttons stay hidden.
+// (button.add-to-policy[data-action-id]) and of every action in the search
+// results (button.search-add[data-action], which static/js/search.js draws
+// and presses through iamrefBasket.toggle). /write/ (static/js/write.js)
+// reads and changes the same list through window.iamrefBasket. Without
+// storage, there are no buttons.
 (function () {
   "use strict";
 
@@ -74,6 +75,7 @@
       s.actions = s.actions.filter(function (a) { return drop.indexOf(a) < 0; });
       save(s);
     },
+    toggle: function (id) { toggle(id); },
     clear: function () {
       var s = read();
       s.actions = [];
@@ -134,90 +136,19 @@
       b.textContent = on ? "In your policy" : "Add to policy";
       b.title = on ? "Chosen for /write/: press to remove it" : "Choose it for the policy /write/ writes";
     });
-    document.querySelectorAll(".search-add").forEach(function (m) {
-      var on = s.actions.indexOf(m.dataset.action) >= 0;
-      m.textContent = on ? "✓ policy" : "+ policy";
-      m.classList.toggle("on", on);
+    document.querySelectorAll("button.search-add[data-action]").forEach(function (b) {
+      var on = s.actions.indexOf(b.dataset.action) >= 0;
+      b.setAttribute("aria-pressed", on ? "true" : "false");
+      var text = b.querySelector(".search-add-text");
+      if (text) {
+        text.textContent = on ? "In your policy" : "Add to policy";
+      }
     });
   }
   buttons.forEach(function (b) {
     b.hidden = false;
     b.addEventListener("click", function () { toggle(b.dataset.actionId); });
   });
-
-  // Search results (static/js/search.js draws them): a mark on each
-  // action, which a click toggles without following the result's link;
-  // Shift+Enter toggles the highlighted one.
-  var results = null;
-  function decorate() {
-    results.querySelectorAll("li.search-kind-action").forEach(function (li) {
-      if (li.querySelector(".search-add")) {
-        return;
-      }
-      var id = li.querySelector(".search-id");
-      var head = li.querySelector(".search-head");
-      if (!id || !head) {
-        return;
-      }
-      var mark = document.createElement("span");
-      mark.className = "search-add";
-      mark.dataset.action = id.textContent;
-      mark.setAttribute("aria-hidden", "true");
-      mark.title = "Add to policy (Shift+Enter)";
-      head.appendChild(mark);
-    });
-    updateButtons(read());
-  }
-  function watchResults() {
-    results = document.getElementById("search-results");
-    if (!results) {
-      return false;
-    }
-    new MutationObserver(decorate).observe(results, { childList: true });
-    results.addEventListener("click", function (ev) {
-      var m = ev.target.closest && ev.target.closest(".search-add");
-      if (m) {
-        ev.preventDefault();
-        ev.stopPropagation();
-        toggle(m.dataset.action);
-      }
-    });
-    var input = document.getElementById("search-input");
-    if (input) {
-      var hint = document.createElement("span");
-      hint.id = "search-add-hint";
-      hint.className = "visually-hidden";
-      hint.textContent = "Shift+Enter adds the highlighted action to your policy.";
-      input.parentNode.appendChild(hint);
-      input.setAttribute("aria-describedby", hint.id);
-    }
-    return true;
-  }
-  // The search's script runs after this one (both deferred, in order) and
-  // adds the list; watch for it.
-  if (!watchResults()) {
-    var form = document.querySelector("form[role=search]");
-    if (form) {
-      var mo = new MutationObserver(function () {
-        if (watchResults()) {
-          mo.disconnect();
-        }
-      });
-      mo.observe(form, { childList: true, subtree: true });
-    }
-  }
-  document.addEventListener("keydown", function (ev) {
-    if (ev.key !== "Enter" || !ev.shiftKey || !ev.target || ev.target.id !== "search-input" || !results || results.hidden) {
-      return;
-    }
-    var opt = results.querySelector("[aria-selected=true]");
-    var mark = opt && opt.querySelector(".search-add");
-    if (mark) {
-      ev.preventDefault();
-      ev.stopPropagation();
-      toggle(mark.dataset.action);
-    }
-  }, true);
 
   window.addEventListener("storage", function (ev) {
     if (ev.key === KEY) {

@@ -68,6 +68,49 @@
     return a;
   };
 
+  var tokens = /("(?:[^"\\\n]|\\.)*"?)|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|(true|false|null)|([{}\[\],:])|(\s+)|([^\s"{}\[\],:]+)/g;
+
+  // highlightLine is one line of a highlighted document, its "cl" span:
+  // chroma's classes, the line's newline inside it but for the last.
+  P.highlightLine = function (line, last) {
+    var cl = el("span", "cl");
+    var m;
+    tokens.lastIndex = 0;
+    while ((m = tokens.exec(line)) !== null) {
+      if (m[1] !== undefined) {
+        var rest = line.slice(tokens.lastIndex);
+        cl.appendChild(el("span", /^\s*:/.test(rest) ? "nt" : "s2", m[1]));
+      } else if (m[2] !== undefined) {
+        cl.appendChild(el("span", /[.eE]/.test(m[2]) ? "mf" : "mi", m[2]));
+      } else if (m[3] !== undefined) {
+        cl.appendChild(el("span", "kc", m[3]));
+      } else if (m[4] !== undefined) {
+        cl.appendChild(el("span", "p", m[4]));
+      } else if (m[5] !== undefined) {
+        cl.appendChild(document.createTextNode(m[5]));
+      } else {
+        cl.appendChild(el("span", "err", m[6]));
+      }
+    }
+    if (!last) {
+      cl.appendChild(document.createTextNode("\n"));
+    }
+    return cl;
+  };
+
+  // highlightRow is line n of a highlighted document without its text:
+  // the line's span (marked "hl") and its number, L<n>.
+  P.highlightRow = function (n, marked) {
+    var ln = el("span", marked ? "line hl" : "line");
+    var num = el("span", "ln");
+    num.id = "L" + n;
+    var a = el("a", "lnlinks", String(n));
+    a.href = "#L" + n;
+    num.appendChild(a);
+    ln.appendChild(num);
+    return ln;
+  };
+
   // highlight renders a JSON document as the site's policy pages show one:
   // chroma's line structure and classes, lines L<n> (marked lines "hl").
   // Invalid JSON is highlighted as far as it goes, the rest as text.
@@ -76,39 +119,9 @@
     var code = el("code");
     pre.appendChild(code);
     var lines = src.split("\n");
-    var re = /("(?:[^"\\\n]|\\.)*"?)|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|(true|false|null)|([{}\[\],:])|(\s+)|([^\s"{}\[\],:]+)/g;
     lines.forEach(function (line, i) {
-      var n = i + 1;
-      var ln = el("span", marked && marked[n] ? "line hl" : "line");
-      var num = el("span", "ln");
-      num.id = "L" + n;
-      var a = el("a", "lnlinks", String(n));
-      a.href = "#L" + n;
-      num.appendChild(a);
-      ln.appendChild(num);
-      var cl = el("span", "cl");
-      var m;
-      re.lastIndex = 0;
-      while ((m = re.exec(line)) !== null) {
-        if (m[1] !== undefined) {
-          var rest = line.slice(re.lastIndex);
-          cl.appendChild(el("span", /^\s*:/.test(rest) ? "nt" : "s2", m[1]));
-        } else if (m[2] !== undefined) {
-          cl.appendChild(el("span", /[.eE]/.test(m[2]) ? "mf" : "mi", m[2]));
-        } else if (m[3] !== undefined) {
-          cl.appendChild(el("span", "kc", m[3]));
-        } else if (m[4] !== undefined) {
-          cl.appendChild(el("span", "p", m[4]));
-        } else if (m[5] !== undefined) {
-          cl.appendChild(document.createTextNode(m[5]));
-        } else {
-          cl.appendChild(el("span", "err", m[6]));
-        }
-      }
-      if (i < lines.length - 1) {
-        cl.appendChild(document.createTextNode("\n"));
-      }
-      ln.appendChild(cl);
+      var ln = P.highlightRow(i + 1, marked && marked[i + 1]);
+      ln.appendChild(P.highlightLine(line, i === lines.length - 1));
       code.appendChild(ln);
     });
     return pre;
@@ -122,9 +135,13 @@
     if (!statusText) {
       return;
     }
-    statusText.textContent = text;
+    if (statusText.textContent !== text) {
+      statusText.textContent = text;
+    }
     if (progress === undefined) {
-      bar.hidden = true;
+      if (!bar.hidden) {
+        bar.hidden = true;
+      }
     } else {
       bar.hidden = false;
       if (progress === null) {
@@ -175,6 +192,7 @@
       return p;
     }
     state = "loading";
+    P.startedAt = performance.now();
     say("Loading the policy engine…", null);
     var t0 = Date.now();
     try {
@@ -196,6 +214,8 @@
       } else if (msg.type === "ready") {
         state = "ready";
         P.loadMs = Date.now() - t0;
+        P.loadPhases = msg.phases || {};
+        P.readyAt = performance.now();
         say("");
         readyWaiters.forEach(function (w) { w[0](); });
         readyWaiters = [];
@@ -205,7 +225,7 @@
         var cb = pending[msg.id];
         delete pending[msg.id];
         if (cb) {
-          cb(msg.result, msg.ms);
+          cb(msg.result, msg.ms, msg.goMs);
         }
       }
     };
@@ -226,7 +246,7 @@
     return P.start().then(function () {
       return new Promise(function (resolve) {
         seq++;
-        pending[seq] = function (result, ms) {
+        pending[seq] = function (result, ms, goMs) {
           var v;
           try {
             v = JSON.parse(result);
@@ -234,6 +254,7 @@
             v = { error: "the engine's answer is not JSON: " + err.message };
           }
           P.lastMs = ms;
+          P.lastGoMs = goMs;
           resolve(v);
         };
         worker.postMessage({ type: "call", id: seq, fn: fn, args: args });

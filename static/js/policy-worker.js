@@ -5,19 +5,22 @@
 //
 // Messages in:
 //   {type: "init", wasmExec: URL, wasm: URL, catalog: URL}   (absolute URLs)
-//   {type: "call", id: n, fn: "analyze"|"compare"|"write"|"expand"|"actions", args: [strings]}
+//   {type: "call", id: n, fn: "analyze"|"analysis"|"compare"|"write"|"expand"|"actions", args: [strings]}
 // Messages out:
 //   {type: "progress", loaded: bytes, total: bytes}
-//   {type: "ready", ms: load time}
+//   {type: "ready", ms: load time, phases: {name: ms since the worker started}}
 //   {type: "error", message: "..."}          (the engine could not load)
-//   {type: "result", id: n, result: "JSON", ms: time in the engine}
+//   {type: "result", id: n, result: "JSON", ms: time in the worker, goMs: of it, in Go's analysis}
 //
 // "actions" is the worker's own: of the names given, the catalog's actions,
 // as {"s3:GetObject": "Read", ...} (the names a finding suggests are
-// actions or condition keys; the pages link the actions).
+// actions or condition keys; the pages link the actions). "analysis" too:
+// analyze's arguments, and {"report": the report, "known": the actions of
+// the names it suggests}.
 "use strict";
 
 var ready = null;
+var goMs = 0; // of the last call, the time in the engine's analysis
 var fns = {
   analyze: "__iamrefPolicyAnalyze",
   compare: "__iamrefPolicyCompare",
@@ -32,7 +35,7 @@ self.onmessage = function (ev) {
       var started = Date.now();
       ready = init(msg);
       ready.then(function () {
-        self.postMessage({ type: "ready", ms: Date.now() - started });
+        self.postMessage({ type: "ready", ms: Date.now() - started, phases: phases });
       }, function (err) {
         self.postMessage({ type: "error", message: String(err && err.message || err) });
       });
@@ -45,32 +48,53 @@ self.onmessage = function (ev) {
       return;
     }
     ready.then(function () {
-      var t = Date.now();
+      var t = performance.now();
+      goMs = 0;
       var out;
       try {
         out = call(msg.fn, msg.args || []);
       } catch (err) {
         out = JSON.stringify({ error: String(err && err.message || err) });
       }
-      self.postMessage({ type: "result", id: msg.id, result: out, ms: Date.now() - t });
+      self.postMessage({ type: "result", id: msg.id, result: out, ms: Math.round(performance.now() - t), goMs: Math.round(goMs) });
     }, function (err) {
       self.postMessage({ type: "result", id: msg.id, result: JSON.stringify({ error: String(err && err.message || err) }) });
     });
   }
 };
 
+// actions is, of the names given, the catalog's actions with their access
+// levels.
+function actions(names) {
+  var known = {};
+  names.forEach(function (name) {
+    var r = JSON.parse(self.__iamrefPolicyExpand(String(name)));
+    (r.actions || []).forEach(function (a) {
+      if (a.action === name) {
+        known[name] = a.access_level;
+      }
+    });
+  });
+  return known;
+}
+
 function call(fn, args) {
   if (fn === "actions") {
-    var known = {};
-    (args || []).forEach(function (name) {
-      var r = JSON.parse(self.__iamrefPolicyExpand(String(name)));
-      (r.actions || []).forEach(function (a) {
-        if (a.action === name) {
-          known[name] = a.access_level;
-        }
-      });
+    return JSON.stringify(actions(args || []));
+  }
+  if (fn === "analysis") {
+    // The report as the engine wrote it, and which of the names its
+    // findings and unknown names suggest are actions: one answer, so the
+    // page asks once a keystroke.
+    var t = performance.now();
+    var out = self.__iamrefPolicyAnalyze.apply(null, args.map(String));
+    goMs = performance.now() - t;
+    var rep = JSON.parse(out);
+    var names = {};
+    (rep.findings || []).concat(rep.unknown || []).forEach(function (f) {
+      (f.suggestions || []).forEach(function (s) { names[s] = true; });
     });
-    return JSON.stringify(known);
+    return '{"report":' + out + ',"known":' + JSON.stringify(actions(Object.keys(names))) + "}";
   }
   var name = fns[fn];
   if (!name) {
@@ -129,6 +153,13 @@ function download(url, key) {
 
 // init compiles the engine while it downloads, loads the catalog meanwhile,
 // starts Go and hands it the catalog.
+// phases are when the load's steps ended, in ms since the worker started
+// (for the page's timings).
+var phases = {};
+function phase(name) {
+  phases[name] = Math.round(performance.now());
+}
+
 function init(msg) {
   var module = fetch(msg.wasm, { credentials: "same-origin" }).then(function (res) {
     if (!res.ok) {
@@ -142,12 +173,16 @@ function init(msg) {
       WebAssembly.compileStreaming(res) :
       res.arrayBuffer().then(function (b) { return WebAssembly.compile(b); });
     return compiled.then(function (m) {
+      phase("compiled");
       progress.loaded.wasm = size;
       report(true);
       return m;
     });
   });
-  var pack = download(msg.catalog, "catalog");
+  var pack = download(msg.catalog, "catalog").then(function (b) {
+    phase("catalog");
+    return b;
+  });
   importScripts(msg.wasmExec); // defines self.Go
   var go = new self.Go();
   var started = module.then(function (m) {
@@ -155,10 +190,11 @@ function init(msg) {
   }).then(function (instance) {
     var ready = new Promise(function (resolve) { self.__iamrefPolicyReady = resolve; });
     go.run(instance).catch(function () {});
-    return ready;
+    return ready.then(function () { phase("started"); });
   });
   return Promise.all([started, pack]).then(function (parts) {
     var err = self.__iamrefPolicyLoad(new Uint8Array(parts[1]));
+    phase("loaded");
     if (err) {
       throw new Error(err);
     }

@@ -19,6 +19,15 @@
 //                   (for example "../../" on a page two levels down)
 // Without them, or without JavaScript, the form submits to /?q=... as is.
 // Results are built with textContent and <mark> elements only.
+//
+// The results are a combobox with a grid popup (the WAI-ARIA APG pattern):
+// the box keeps the focus and names the active cell with
+// aria-activedescendant; each result is a row (role=row) with a cell
+// holding its link and, for an action, a cell holding its "Add to policy"
+// button (static/js/basket.js keeps the choice). Up and Down move between
+// rows, Right and Left between a row's cells once a row is active, Enter
+// opens the link or presses the button, Shift+Enter adds the active row's
+// action, Escape closes the popup.
 (function () {
   "use strict";
 
@@ -52,7 +61,8 @@
   var inFlight = false;
   var dirty = false; // the input changed while a query was in flight
   var hits = [];
-  var active = -1;
+  var active = -1; // the active row, -1 for none
+  var col = 0; // its active cell: 0 the link, 1 the Add to policy button
 
   function abs(u) {
     return new URL(u, document.baseURI).href;
@@ -79,23 +89,46 @@
   status.appendChild(statusText);
   status.appendChild(bar);
 
-  var list = document.createElement("ul");
+  // A query that names no action says so first, with the closest names.
+  var noAction = document.createElement("p");
+  noAction.id = "search-noaction";
+  noAction.className = "search-noaction";
+  noAction.hidden = true;
+
+  var list = document.createElement("div");
   list.id = "search-results";
   list.className = "search-results";
-  list.setAttribute("role", "listbox");
+  list.setAttribute("role", "grid");
   list.setAttribute("aria-label", "Search results");
   list.hidden = true;
 
-  // One drop-down under the box holds both, in this order.
+  // More results than the drop-down shows: a link to the results page.
+  var more = document.createElement("p");
+  more.className = "search-more";
+  more.hidden = true;
+  var moreLink = document.createElement("a");
+  moreLink.id = "search-more";
+  more.appendChild(moreLink);
+
+  // One drop-down under the box holds them, in this order.
   var pop = document.createElement("div");
   pop.className = "search-pop";
   pop.appendChild(status);
+  pop.appendChild(noAction);
   pop.appendChild(list);
+  pop.appendChild(more);
   form.appendChild(pop);
   input.setAttribute("role", "combobox");
   input.setAttribute("aria-autocomplete", "list");
+  input.setAttribute("aria-haspopup", "grid");
   input.setAttribute("aria-controls", list.id);
   input.setAttribute("aria-expanded", "false");
+  var hint = document.createElement("span");
+  hint.id = "search-hint";
+  hint.className = "visually-hidden";
+  hint.textContent = "Up and Down move through the results, Right moves to an action's Add to policy button, Enter opens or presses, Shift+Enter adds the highlighted action to your policy.";
+  form.appendChild(hint);
+  input.setAttribute("aria-describedby", hint.id);
 
   function say(text, progress) {
     statusText.textContent = text;
@@ -250,15 +283,124 @@
     return s === "permissions management" ? "permissions" : s || "unknown";
   }
 
+  function basket() {
+    return window.iamrefBasket || null;
+  }
+
+  // kindLabel is what a result's kind reads as: "removed action".
+  function kindLabel(kind) {
+    return String(kind).replace(/-/g, " ");
+  }
+
+  // head is a result's first line: its id, kind and badges.
+  function head(h, withKind) {
+    var hd = el("span", "search-head");
+    hd.appendChild(el("span", "search-id", h.id));
+    if (withKind || h.kind !== "action") {
+      hd.appendChild(el("span", "search-kind", kindLabel(h.kind)));
+    }
+    if (h.removed) {
+      hd.appendChild(el("span", "badge removed", "removed on " + h.removed));
+    }
+    if (h.access) {
+      hd.appendChild(el("span", "level level-" + levelSlug(h.access), h.access));
+    }
+    if (h.access_override) {
+      // policy_sentry's correction of the official level
+      var fix = el("span", "level level-" + levelSlug(h.access_override) + " override", "policy_sentry: " + h.access_override);
+      fix.title = "policy_sentry corrects the official level " + h.access + " to " + h.access_override;
+      hd.appendChild(fix);
+    }
+    if (h.risk) {
+      // the action's categories in the sensitive-action list
+      h.risk.split(" ").forEach(function (r) {
+        hd.appendChild(el("span", "badge risk risk-" + r, riskNames[r] || r));
+      });
+    }
+    if (h.title && h.title !== h.id && h.id.indexOf(":" + h.title) < 0) {
+      hd.appendChild(el("span", "search-title", h.title));
+    }
+    return hd;
+  }
+
+  // fillNoAction writes "No action X; closest: a, b, c" into p, or hides
+  // it.
+  function fillNoAction(p, na) {
+    while (p.firstChild) {
+      p.removeChild(p.firstChild);
+    }
+    p.hidden = !na || !na.closest || !na.closest.length;
+    if (p.hidden) {
+      return;
+    }
+    p.appendChild(document.createTextNode("No action "));
+    p.appendChild(el("code", "", na.name));
+    p.appendChild(document.createTextNode("; closest: "));
+    na.closest.forEach(function (c, i) {
+      if (i) {
+        p.appendChild(document.createTextNode(", "));
+      }
+      var a = el("a", "", c.id);
+      a.href = resultURL(c.url);
+      p.appendChild(a);
+    });
+    if (na.more) {
+      p.appendChild(document.createTextNode(", … (" + na.more + " more)"));
+    }
+  }
+
+  // addButton is an action's "Add to policy" button; basket.js keeps its
+  // state (aria-pressed, its text) with the basket's.
+  function addButton(id) {
+    var b = el("button", "search-add");
+    b.type = "button";
+    b.tabIndex = -1; // the box keeps the focus; the arrows reach it
+    b.dataset.action = id;
+    var B = basket();
+    var on = B && B.has(id);
+    b.setAttribute("aria-pressed", on ? "true" : "false");
+    b.appendChild(el("span", "search-add-text", on ? "In your policy" : "Add to policy"));
+    b.appendChild(el("span", "visually-hidden", ": " + id));
+    // A click keeps the focus in the box.
+    b.addEventListener("mousedown", function (ev) { ev.preventDefault(); });
+    b.addEventListener("click", function (ev) {
+      ev.preventDefault();
+      toggleAdd(id);
+    });
+    return b;
+  }
+
+  function toggleAdd(id) {
+    var B = basket();
+    if (B) {
+      B.toggle(id);
+    }
+  }
+
+  var shownQuery = null; // the query of the results shown
+
   function render(res) {
     while (list.firstChild) {
       list.removeChild(list.firstChild);
     }
+    // The same query again (the descriptions came in): the active result
+    // stays active.
+    var keep = res.query === shownQuery && active >= 0 && hits[active] ? { id: hits[active].id, col: col } : null;
+    shownQuery = res.query;
     hits = res.hits || [];
     active = -1;
+    col = 0;
     input.removeAttribute("aria-activedescendant");
+    fillNoAction(noAction, hits.length ? res.no_action : null);
+    var arn = res.arn;
     if (res.error) {
       say("Search failed: " + res.error);
+    } else if (arn && arn.pending) {
+      say("Looking up the ARN: the resource types' ARN formats come with the descriptions, still loading…", null);
+    } else if (arn && !arn.types.length) {
+      say("No resource type's ARN format matches this ARN");
+    } else if (arn) {
+      say(arnSummary(arn));
     } else if (!hits.length) {
       say("No results for “" + input.value.trim() + "”");
     } else {
@@ -266,40 +408,18 @@
         hits.length + (hits.length === 1 ? " result" : " results")) +
         (complete ? "" : descError ? " (without descriptions: " + descError + ")" : " (descriptions still loading)"));
     }
+    var B = basket();
     hits.forEach(function (h, i) {
-      // The link is the option (an option must hold nothing interactive).
-      var li = el("li", "search-hit search-kind-" + slug(h.kind));
-      li.setAttribute("role", "none");
+      var row = el("div", "search-hit search-kind-" + slug(h.kind));
+      row.setAttribute("role", "row");
+      row.id = "search-row-" + i;
+      var cell = el("div", "search-main");
+      cell.setAttribute("role", "gridcell");
+      cell.id = "search-opt-" + i;
       var a = el("a");
-      a.id = "search-opt-" + i;
-      a.setAttribute("role", "option");
-      a.setAttribute("aria-selected", "false");
       a.href = resultURL(h.url);
       a.tabIndex = -1;
-      var head = el("span", "search-head");
-      head.appendChild(el("span", "search-id", h.id));
-      if (h.kind !== "action") {
-        head.appendChild(el("span", "search-kind", h.kind));
-      }
-      if (h.access) {
-        head.appendChild(el("span", "level level-" + levelSlug(h.access), h.access));
-      }
-      if (h.access_override) {
-        // policy_sentry's correction of the official level
-        var fix = el("span", "level level-" + levelSlug(h.access_override) + " override", "policy_sentry: " + h.access_override);
-        fix.title = "policy_sentry corrects the official level " + h.access + " to " + h.access_override;
-        head.appendChild(fix);
-      }
-      if (h.risk) {
-        // the action's categories in the sensitive-action list
-        h.risk.split(" ").forEach(function (r) {
-          head.appendChild(el("span", "badge risk risk-" + r, riskNames[r] || r));
-        });
-      }
-      if (h.title && h.title !== h.id && h.id.indexOf(":" + h.title) < 0) {
-        head.appendChild(el("span", "search-title", h.title));
-      }
-      a.appendChild(head);
+      a.appendChild(head(h, false));
       if (h.snippet && h.snippet.length) {
         var sn = el("span", "search-snippet");
         h.snippet.forEach(function (s) {
@@ -307,43 +427,97 @@
         });
         a.appendChild(sn);
       }
-      li.appendChild(a);
-      li.addEventListener("mousemove", function () {
-        if (active !== i) {
-          setActive(i);
+      cell.appendChild(a);
+      row.appendChild(cell);
+      cell.addEventListener("mousemove", function () {
+        if (active !== i || col !== 0) {
+          setActive(i, 0);
         }
       });
-      list.appendChild(li);
+      if (h.kind === "action" && B) {
+        var act = el("div", "search-act");
+        act.setAttribute("role", "gridcell");
+        act.id = "search-add-" + i;
+        act.appendChild(addButton(h.id));
+        act.addEventListener("mousemove", function () {
+          if (active !== i || col !== 1) {
+            setActive(i, 1);
+          }
+        });
+        row.appendChild(act);
+      }
+      list.appendChild(row);
     });
+    more.hidden = !(res.total > hits.length);
+    extras = { noAction: !noAction.hidden, more: !more.hidden };
+    if (!more.hidden) {
+      moreLink.href = resultURL("/?q=" + encodeURIComponent(res.query));
+      moreLink.textContent = "All " + res.total + " results";
+    }
     if (hits.length) {
       open();
+      if (keep) {
+        for (var k = 0; k < hits.length; k++) {
+          if (hits[k].id === keep.id) {
+            setActive(k, keep.col);
+            break;
+          }
+        }
+      }
     } else {
       close();
     }
   }
 
+  // arnSummary says what an ARN is: its resource types and how many
+  // actions take the most specific.
+  function arnSummary(arn) {
+    var best = arn.types.filter(function (t) { return t.best; }).map(function (t) { return t.id; });
+    var others = arn.types.length - best.length;
+    return "ARN of " + best.join(", ") + (others ? " (and " + others + " less specific " + (others === 1 ? "type" : "types") + ")" : "") +
+      ": " + arn.actions + (arn.actions === 1 ? " action takes it" : " actions take it");
+  }
+
+  // What shows with the grid, kept while it is closed.
+  var extras = { noAction: false, more: false };
+
   function open() {
     list.hidden = false;
+    noAction.hidden = !extras.noAction;
+    more.hidden = !extras.more;
     input.setAttribute("aria-expanded", "true");
   }
 
   function close() {
     list.hidden = true;
+    noAction.hidden = true;
+    more.hidden = true;
     input.setAttribute("aria-expanded", "false");
-    setActive(-1);
+    setActive(-1, 0);
   }
 
-  function setActive(i) {
-    var old = document.getElementById("search-opt-" + active);
+  // cellOf is row i's cell c (the link cell when the row has no other).
+  function cellOf(i, c) {
+    return document.getElementById(c === 1 ? "search-add-" + i : "search-opt-" + i) ||
+      document.getElementById("search-opt-" + i);
+  }
+
+  function setActive(i, c) {
+    var old = document.getElementById("search-row-" + active);
     if (old) {
-      old.setAttribute("aria-selected", "false");
-      old.parentNode.classList.remove("active");
+      old.classList.remove("active");
+      Array.prototype.forEach.call(old.querySelectorAll("[role=gridcell]"), function (g) {
+        g.removeAttribute("aria-selected");
+        g.classList.remove("active-cell");
+      });
     }
     active = i;
-    var cur = document.getElementById("search-opt-" + i);
+    var cur = i >= 0 ? cellOf(i, c) : null;
+    col = cur && cur.id === "search-add-" + i ? 1 : 0;
     if (cur) {
-      cur.setAttribute("aria-selected", "true");
       cur.parentNode.classList.add("active");
+      cur.setAttribute("aria-selected", "true");
+      cur.classList.add("active-cell");
       input.setAttribute("aria-activedescendant", cur.id);
       if (cur.scrollIntoView) {
         cur.scrollIntoView({ block: "nearest" });
@@ -354,7 +528,7 @@
   }
 
   function go(i) {
-    var a = document.getElementById("search-opt-" + i);
+    var a = document.querySelector("#search-opt-" + i + " a");
     if (a) {
       window.location.href = a.href;
     }
@@ -368,7 +542,7 @@
   });
   input.addEventListener("input", search);
   input.addEventListener("keydown", function (ev) {
-    if (ev.altKey || ev.ctrlKey || ev.metaKey) {
+    if (ev.altKey || ev.ctrlKey || ev.metaKey || ev.isComposing) {
       return;
     }
     switch (ev.key) {
@@ -378,20 +552,39 @@
         }
         ev.preventDefault();
         open();
-        setActive(Math.min(active + 1, hits.length - 1));
+        setActive(Math.min(active + 1, hits.length - 1), col);
         break;
       case "ArrowUp":
         if (!hits.length) {
           return;
         }
         ev.preventDefault();
-        setActive(Math.max(active - 1, -1));
+        setActive(Math.max(active - 1, -1), col);
+        break;
+      case "ArrowRight":
+      case "ArrowLeft":
+        // Across a row's cells once a row is active; the caret otherwise.
+        if (active < 0 || list.hidden || ev.shiftKey) {
+          return;
+        }
+        ev.preventDefault();
+        setActive(active, ev.key === "ArrowRight" ? 1 : 0);
         break;
       case "Enter":
-        if (hits.length && !list.hidden) {
-          ev.preventDefault();
-          go(active >= 0 ? active : 0);
+        if (!hits.length || list.hidden) {
+          break;
         }
+        ev.preventDefault();
+        var i = active >= 0 ? active : 0;
+        if (ev.shiftKey || col === 1) {
+          // the action's Add to policy (Shift+Enter: of the active row)
+          var b = document.querySelector("#search-add-" + i + " button");
+          if (b) {
+            toggleAdd(b.dataset.action);
+          }
+          break;
+        }
+        go(i);
         break;
       case "Escape":
         ev.preventDefault();
@@ -496,20 +689,12 @@
       page.list.removeChild(page.list.firstChild);
     }
     page.actions = [];
+    fillNoAction(page.noAction, hs.length ? res.no_action : null);
     hs.forEach(function (h) {
       var li = el("li", "search-hit search-kind-" + slug(h.kind));
       var a = el("a");
       a.href = resultURL(h.url);
-      var head = el("span", "search-head");
-      head.appendChild(el("span", "search-id", h.id));
-      head.appendChild(el("span", "search-kind", h.kind));
-      if (h.access) {
-        head.appendChild(el("span", "level level-" + levelSlug(h.access), h.access));
-      }
-      if (h.title && h.title !== h.id && h.id.indexOf(":" + h.title) < 0) {
-        head.appendChild(el("span", "search-title", h.title));
-      }
-      a.appendChild(head);
+      a.appendChild(head(h, true));
       li.appendChild(a);
       page.list.appendChild(li);
       if (h.kind === "action") {
@@ -518,6 +703,9 @@
     });
     var n = res.total || hs.length;
     page.count.textContent = res.error ? "Search failed: " + res.error :
+      res.arn && res.arn.pending ? "Looking up the ARN: the resource types' ARN formats come with the descriptions, still loading…" :
+      res.arn && !res.arn.types.length ? "No resource type's ARN format matches this ARN." :
+      (res.arn ? arnSummary(res.arn) + ". " : "") +
       (n === 1 ? "1 result" : n + " results") + (hs.length < n ? ", the first " + hs.length + " listed" : "") +
       (complete ? "" : " (from the names; the descriptions are still loading)") + ".";
     page.copy.hidden = !page.actions.length;
@@ -552,6 +740,9 @@
         }
       });
       sec.appendChild(page.copy);
+      page.noAction = el("p", "search-noaction");
+      page.noAction.hidden = true;
+      sec.appendChild(page.noAction);
       page.list = el("ol", "search-page-results");
       sec.appendChild(page.list);
       main.insertBefore(sec, main.firstChild);

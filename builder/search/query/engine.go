@@ -18,6 +18,7 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/iamref/iamref/builder/iampattern"
+	"github.com/iamref/iamref/builder/search/internal/arnfmt"
 	"github.com/iamref/iamref/builder/search/internal/flatkv"
 	"github.com/iamref/iamref/builder/search/internal/format"
 	"github.com/iamref/iamref/builder/search/internal/rowindex"
@@ -37,6 +38,14 @@ type Engine struct {
 	kinds, access, svcs []string
 	services            map[string]svcRange // service prefix -> its documents
 	actions             []int32             // action documents, in table order
+	arns                []arnFormat         // the resource types' ARN formats, with the descriptions
+}
+
+// arnFormat is one ARN format of a resource type.
+type arnFormat struct {
+	entry  int // in table.ARNs()
+	text   string
+	format *arnfmt.Format
 }
 
 type svcRange struct{ first, end int32 }
@@ -52,7 +61,11 @@ type Hit struct {
 	// AccessOverride is policy_sentry's correction of AccessLevel, if any.
 	AccessOverride string `json:"access_override,omitempty"`
 	// Risk is the risk categories of a sensitive action, lower case.
-	Risk    string    `json:"risk,omitempty"`
+	Risk string `json:"risk,omitempty"`
+	// Removed is the date a removed action or service (kind
+	// removed-action, removed-service) left the catalog; its URL is its
+	// tombstone page.
+	Removed string    `json:"removed,omitempty"`
 	Score   float64   `json:"score"`
 	Snippet []Segment `json:"snippet,omitempty"`
 }
@@ -71,9 +84,56 @@ type Results struct {
 	// the query fell back to looser matching).
 	Total int   `json:"total"`
 	Hits  []Hit `json:"hits"`
+	// NoAction is set when the query names an action that does not
+	// exist (see Engine.noAction): the closest names there are.
+	NoAction *NoAction `json:"no_action,omitempty"`
+	// ARN is set when the query is an ARN (see Engine.arnSearch).
+	ARN *ARNResult `json:"arn,omitempty"`
 	// Error is set when the query could not be run.
 	Error string `json:"error,omitempty"`
 }
+
+// NoAction says that no action has the name the query typed, and which
+// actions have the closest names.
+type NoAction struct {
+	Name    string `json:"name"`    // as typed: "ListMeetingReportData", "chime:ListMeetingReportData"
+	Closest []Ref  `json:"closest"` // best first, at most MaxClosest
+	// More counts the other actions as close as the last one listed.
+	More int `json:"more,omitempty"`
+}
+
+// Ref names a document and its page.
+type Ref struct {
+	ID  string `json:"id"`
+	URL string `json:"url"`
+}
+
+// ARNResult answers a query that is an ARN: the resource types whose ARN
+// format it matches, most specific first (package arnfmt), then the
+// actions that take the most specific of them, in the hits in that order.
+type ARNResult struct {
+	// Types are the resource types that match.
+	Types []ARNType `json:"types"`
+	// Actions counts the actions that take the first types (those as
+	// specific as the first): the hits after the types.
+	Actions int `json:"actions"`
+	// Pending is set when the formats are not loaded yet: they come with
+	// the descriptions part.
+	Pending bool `json:"pending,omitempty"`
+}
+
+// ARNType is a resource type whose ARN format matches.
+type ARNType struct {
+	ID      string `json:"id"`
+	URL     string `json:"url"`
+	Format  string `json:"format"`  // the format that matches
+	Actions int    `json:"actions"` // how many actions take it
+	// Best is set on the types whose actions the hits list.
+	Best bool `json:"best,omitempty"`
+}
+
+// MaxClosest is the number of closest names NoAction lists.
+const MaxClosest = 3
 
 // MaxLimit caps the number of results of one search.
 const MaxLimit = 1000
@@ -176,6 +236,16 @@ func (e *Engine) WithDescriptions(descs []byte) (*Engine, error) {
 	}
 	ne := *e
 	ne.table, ne.idx, ne.hasAll = dt, idx, true
+	for i, a := range dt.ARNs() {
+		for _, text := range a.Formats {
+			f, err := arnfmt.Compile(text)
+			if err != nil {
+				// a format the lookup cannot read matches nothing
+				continue
+			}
+			ne.arns = append(ne.arns, arnFormat{entry: i, text: text, format: f})
+		}
+	}
 	return &ne, nil
 }
 
@@ -298,6 +368,9 @@ func (e *Engine) Search(q string, limit int) Results {
 	}
 	limit = min(limit, MaxLimit)
 	res := Results{Query: q, Hits: []Hit{}}
+	if arn := strings.TrimSpace(q); arnfmt.Is(arn) {
+		return e.arnSearch(res, arn, limit)
+	}
 	p := Parse(q)
 	keep := e.filter(&p)
 
@@ -337,6 +410,7 @@ func (e *Engine) Search(q string, limit int) Results {
 		return res
 	}
 	res.Total = total
+	res.NoAction = e.noAction(&p, keep)
 	for i, c := range hits[:min(limit, len(hits))] {
 		h := e.hit(c.n, hl)
 		// The tier, plus a fraction from the action-name match or bleve's
@@ -348,6 +422,100 @@ func (e *Engine) Search(q string, limit int) Results {
 		res.Hits = append(res.Hits, h)
 	}
 	return res
+}
+
+// arnSearch answers an ARN: the resource types with a format it matches,
+// most specific first (then those of the ARN's service, then by id), each with the format that matched,
+// as hits of score 2; then the actions that take the types as specific as
+// the first, by service and id (the documents' order), as hits of score 1. Without the descriptions
+// part, which holds the formats, it answers nothing yet (Pending).
+func (e *Engine) arnSearch(res Results, arn string, limit int) Results {
+	res.ARN = &ARNResult{Types: []ARNType{}}
+	if !e.hasAll {
+		res.ARN.Pending = true
+		return res
+	}
+	type match struct {
+		f *arnFormat
+		n int32
+	}
+	best := map[int]*match{} // by entry: its most specific matching format
+	for i := range e.arns {
+		f := &e.arns[i]
+		if !f.format.Match(arn) {
+			continue
+		}
+		if m, ok := best[f.entry]; !ok || arnfmt.Compare(f.format, m.f.format) < 0 {
+			best[f.entry] = &match{f: f, n: e.table.ARNs()[f.entry].Doc}
+		}
+	}
+	ms := make([]*match, 0, len(best))
+	for _, m := range best {
+		ms = append(ms, m)
+	}
+	// As specific: the types of the ARN's own service first (iam:role
+	// before ec2:role, which names the same ARNs), then by id.
+	svc := ""
+	if parts := strings.SplitN(arn, ":", 4); len(parts) > 2 {
+		svc = parts[2]
+	}
+	own := func(n int32) int {
+		if e.table.Docs[n].Service == svc {
+			return 0
+		}
+		return 1
+	}
+	slices.SortFunc(ms, func(a, b *match) int {
+		return cmp.Or(arnfmt.Compare(a.f.format, b.f.format), cmp.Compare(own(a.n), own(b.n)),
+			strings.Compare(e.table.Docs[a.n].ID, e.table.Docs[b.n].ID))
+	})
+	hl := e.highlighter(nil, "", 0)
+	var actions []int32 // ascending: in the order of services, then ids
+	for i, m := range ms {
+		entry := e.table.ARNs()[m.f.entry]
+		t := ARNType{ID: e.table.Docs[m.n].ID, Format: m.f.text, Actions: len(entry.Actions)}
+		t.URL = e.table.Full(int(m.n)).URL
+		if arnfmt.Compare(m.f.format, ms[0].f.format) == 0 {
+			t.Best = true
+			actions = union(actions, entry.Actions)
+		}
+		res.ARN.Types = append(res.ARN.Types, t)
+		if len(res.Hits) < limit {
+			h := e.hit(m.n, hl)
+			h.Snippet = []Segment{{Text: m.f.text}}
+			h.Score = 2 - float64(i)/float64(len(ms)+1)
+			res.Hits = append(res.Hits, h)
+		}
+	}
+	res.ARN.Actions = len(actions)
+	res.Total = len(ms) + len(actions)
+	for _, a := range actions {
+		if len(res.Hits) >= limit {
+			break
+		}
+		h := e.hit(a, hl)
+		h.Score = 1
+		res.Hits = append(res.Hits, h)
+	}
+	return res
+}
+
+// union merges two ascending lists into one, without repeats. (No sort:
+// one more instantiation of the generic sort costs the WebAssembly module
+// kilobytes.)
+func union(a, b []int32) []int32 {
+	out := make([]int32, 0, len(a)+len(b))
+	for len(a) > 0 || len(b) > 0 {
+		switch {
+		case len(b) == 0 || len(a) > 0 && a[0] < b[0]:
+			out, a = append(out, a[0]), a[1:]
+		case len(a) == 0 || b[0] < a[0]:
+			out, b = append(out, b[0]), b[1:]
+		default:
+			out, a, b = append(out, a[0]), a[1:], b[1:]
+		}
+	}
+	return out
 }
 
 // patternFor turns a pattern without "prefix:" into one over any service:
@@ -595,6 +763,8 @@ func (e *Engine) rank(c *cands) []*cand {
 		return cmp.Or(
 			-cmp.Compare(a.tier, b.tier),
 			-cmp.Compare(a.idScore, b.idScore),
+			// a removed action (its tombstone) after the live ones
+			cmp.Compare(e.removed(a.n), e.removed(b.n)),
 			prior,
 			-cmp.Compare(a.score, b.score),
 			cmp.Compare(format.KindRank(e.table.Docs[a.n].Kind), format.KindRank(e.table.Docs[b.n].Kind)),
@@ -603,6 +773,14 @@ func (e *Engine) rank(c *cands) []*cand {
 		)
 	})
 	return out
+}
+
+// removed is 1 for a removed action or service, 0 for the rest.
+func (e *Engine) removed(n int32) int {
+	if e.table.Docs[n].Removed != "" {
+		return 1
+	}
+	return 0
 }
 
 // glue joins the letters and digits of words, lower-cased.
@@ -755,15 +933,34 @@ func (e *Engine) clauseSearcher(ctx context.Context, r index.IndexReader, cl cla
 // fuzzyNames adds the actions whose names are within a few edits of the
 // glued query: "ListMeetingReportData" finds ListMeetingsReportData.
 func (e *Engine) fuzzyNames(glued string, services []string, c *cands) {
-	if len(glued) < 6 {
+	e.nearNames(glued, func(n int32, dist int) {
+		if len(services) == 0 || slices.Contains(services, e.svc(n)) {
+			c.addID(n, tierFuzzy, 1/float64(1+dist), 0)
+		}
+	})
+}
+
+// nameEdits is how many edits a name may be from what was typed, by the
+// length of what was typed: none under 6 letters.
+func nameEdits(l int) int {
+	switch {
+	case l < 6:
+		return 0
+	case l < 8:
+		return 1
+	case l < 20:
+		return 2
+	}
+	return 3
+}
+
+// nearNames calls fn with every action, live or removed, whose
+// lower-cased name is within nameEdits of glued and starts with the same
+// letter, and the distance.
+func (e *Engine) nearNames(glued string, fn func(n int32, dist int)) {
+	maxd := nameEdits(len(glued))
+	if maxd == 0 {
 		return
-	}
-	maxd := 1
-	if len(glued) >= 8 {
-		maxd = 2
-	}
-	if len(glued) >= 20 {
-		maxd = 3
 	}
 	// Like the fuzzy searchers, only names with the same first letter:
 	// one range of the sorted names instead of all of them.
@@ -778,17 +975,99 @@ func (e *Engine) fuzzyNames(glued string, services []string, c *cands) {
 				dist, over = search.LevenshteinDistanceMax(glued, name, maxd)
 			}
 		}
-		if !over && dist <= maxd && (len(services) == 0 || slices.Contains(services, e.svc(n))) {
-			c.addID(n, tierFuzzy, 1/float64(1+dist), 0)
+		if !over && dist <= maxd {
+			fn(n, dist)
 		}
 		return true
 	})
 }
 
+// noAction tells a query that names an action that does not exist: one
+// word, "Name" or "prefix:Name" with a known service prefix, shaped as an
+// action's name (actionShaped), that is no document's id and no action's
+// name (live or removed, in any letter case; within the service when
+// given), nor, while it is being typed, the beginning of one. It lists
+// the live actions with the closest names (nearNames, within the service
+// when given, that keep accepts). nil when the rule does not hold or
+// nothing is close.
+func (e *Engine) noAction(p *Parsed, keep func(int32) bool) *NoAction {
+	if len(p.Words) != 1 || len(p.Patterns) > 0 {
+		return nil
+	}
+	typed := p.Words[0]
+	svc, name := "", typed
+	if pre, rest, ok := strings.Cut(typed, ":"); ok {
+		if _, known := e.services[strings.ToLower(pre)]; !known {
+			return nil
+		}
+		svc, name = strings.ToLower(pre), rest
+	}
+	if !actionShaped(name, svc != "") || len(e.byID(strings.ToLower(typed))) > 0 {
+		return nil
+	}
+	low := strings.ToLower(name)
+	found := false
+	e.names(low, func(text string, n int32) bool {
+		if (text == low || p.Partial) && (svc == "" || e.svc(n) == svc) {
+			found = true
+		}
+		return !found && (text == low || p.Partial)
+	})
+	if found {
+		return nil
+	}
+	type near struct {
+		n    int32
+		dist int
+	}
+	var close []*near // pointers: slices.SortFunc's code for them is the engine's already
+	e.nearNames(low, func(n int32, dist int) {
+		if e.table.Docs[n].Kind == "action" && (svc == "" || e.svc(n) == svc) && (keep == nil || keep(n)) {
+			close = append(close, &near{n, dist})
+		}
+	})
+	if len(close) == 0 {
+		return nil
+	}
+	slices.SortFunc(close, func(a, b *near) int {
+		return cmp.Or(cmp.Compare(a.dist, b.dist), -cmp.Compare(e.prior(a.n), e.prior(b.n)),
+			strings.Compare(e.table.Docs[a.n].ID, e.table.Docs[b.n].ID))
+	})
+	na := &NoAction{Name: typed, More: max(0, len(close)-MaxClosest)}
+	for _, c := range close[:min(len(close), MaxClosest)] {
+		d := e.table.Full(int(c.n))
+		na.Closest = append(na.Closest, Ref{ID: d.ID, URL: d.URL})
+	}
+	return na
+}
+
+// actionShaped reports whether name looks like an action's name: 6 or
+// more ASCII letters and digits, starting with a letter, and either
+// typed after a service prefix or in camel case (a capital after a
+// small letter or digit: "ListMeetingReportData", not "lambda").
+func actionShaped(name string, prefixed bool) bool {
+	if len(name) < 6 || !isLetter(name[0]) {
+		return false
+	}
+	camel := false
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !isLetter(c) && (c < '0' || c > '9') {
+			return false
+		}
+		if i > 0 && c >= 'A' && c <= 'Z' && (name[i-1] >= 'a' && name[i-1] <= 'z' || name[i-1] >= '0' && name[i-1] <= '9') {
+			camel = true
+		}
+	}
+	return prefixed || camel
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
 func (e *Engine) hit(n int32, hl func(string) []Segment) Hit {
 	d := e.table.Full(int(n))
 	return Hit{
 		ID: d.ID, Kind: d.Kind, Title: d.Title, URL: d.URL, Service: d.Service,
-		AccessLevel: d.AccessLevel, AccessOverride: d.AccessOverride, Risk: d.Risk, Snippet: hl(d.Description),
+		AccessLevel: d.AccessLevel, AccessOverride: d.AccessOverride, Risk: d.Risk, Removed: d.Removed, Snippet: hl(d.Description),
 	}
 }

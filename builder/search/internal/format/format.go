@@ -32,7 +32,7 @@ import (
 const magic = "IAMREFSX"
 
 // Version is the file format version.
-const Version = 5
+const Version = 7
 
 // The parts of an index.
 const (
@@ -112,7 +112,20 @@ func DocNum(id []byte) int {
 
 // Kinds lists the document kinds in the order results of equal score are
 // shown; documents of one service are stored in this order too.
-var Kinds = []string{"service", "action", "resource", "condition", "policy", "example", "guide"}
+// A removed action or service (its tombstone page) ranks after the live
+// ones.
+var Kinds = []string{"service", "action", RemovedAction, "resource", "condition", "policy", "example", "guide", RemovedService}
+
+// The kinds of what the catalog's history says was removed: their pages
+// are tombstones.
+const (
+	RemovedAction  = "removed-action"
+	RemovedService = "removed-service"
+)
+
+// NamedAction reports whether documents of kind k are in the order by
+// action name (Table.ByName): the actions, live and removed.
+func NamedAction(k string) bool { return k == "action" || k == RemovedAction }
 
 // KindRank is the place of kind k in Kinds; unknown kinds come last.
 func KindRank(k string) int {
@@ -130,6 +143,14 @@ type Doc struct {
 	AccessOverride string
 	// Risk is the risk categories of a sensitive action, "" when none.
 	Risk string
+	// Removed is the date of the first snapshot without a removed action
+	// or service ("2026-05-10"), "" for everything else.
+	Removed string
+	// ARNs are a resource type's ARN formats, and Actions the documents
+	// (by number) of the actions that take it, ascending; both in the
+	// descriptions part.
+	ARNs    []string
+	Actions []int32
 }
 
 // Name returns the part of the id after "prefix:", or the whole id.
@@ -221,18 +242,19 @@ func decodeStr(d *Doc, s string) string {
 
 // EncodeDocs encodes the document table, all but the descriptions
 // (EncodeDescriptions). Layout (uvarints): the string tables of kinds,
-// access levels (with the risk strings) and services; then columns of
-// per-document references into them (access levels twice: the official
-// one and the override; then the risk), the ids (front coded), titles and
+// access levels (with the risk strings and removal dates) and services;
+// then columns of per-document references into them (access levels twice:
+// the official one and the override; then the risk and the removal date),
+// the ids (front coded), titles and
 // URLs (with markers, see above); then two orders of the documents, as
 // internal ids
 // (DocID, three bytes each): every document by lower-cased id, and the
-// actions by lower-cased name (Doc.Name), each in document order among
+// actions, live and removed (NamedAction), by lower-cased name (Doc.Name), each in document order among
 // equals. The engine finds ids and names typed in any case, and names by
 // their beginning, by binary search in these, in place.
 func EncodeDocs(docs []Doc) []byte {
 	var kinds, access, services strTable
-	var cKind, cAccess, cService, cOverride, cRisk, cID, cTitle, cURL []byte
+	var cKind, cAccess, cService, cOverride, cRisk, cRemoved, cID, cTitle, cURL []byte
 	prev := ""
 	for i := range docs {
 		d := &docs[i]
@@ -241,6 +263,7 @@ func EncodeDocs(docs []Doc) []byte {
 		cService = binary.AppendUvarint(cService, services.ref(d.Service))
 		cOverride = binary.AppendUvarint(cOverride, access.ref(d.AccessOverride))
 		cRisk = binary.AppendUvarint(cRisk, access.ref(d.Risk))
+		cRemoved = binary.AppendUvarint(cRemoved, access.ref(d.Removed))
 		p := commonPrefix(prev, d.ID)
 		cID = binary.AppendUvarint(cID, uint64(p))
 		cID = varint.AppendPrefixed(cID, d.ID[p:])
@@ -257,20 +280,62 @@ func EncodeDocs(docs []Doc) []byte {
 			out = varint.AppendPrefixed(out, s)
 		}
 	}
-	for _, c := range [][]byte{cKind, cAccess, cService, cOverride, cRisk, cID, cTitle, cURL, byID, byName} {
+	for _, c := range [][]byte{cKind, cAccess, cService, cOverride, cRisk, cRemoved, cID, cTitle, cURL, byID, byName} {
 		out = varint.AppendPrefixed(out, c)
 	}
 	return out
 }
 
 // EncodeDescriptions encodes the descriptions of docs, in order, each
-// with the markers of its document (see above).
+// with the markers of its document (see above), then the resource types'
+// ARN formats and actions: the number of documents with ARN formats, and
+// for each (ascending) its number as the difference from the one before,
+// the number of its formats, each format (with markers), the number of
+// its actions and their numbers (ascending), the first as the zig-zag
+// difference from the document's, the others as the differences from the
+// one before.
 func EncodeDescriptions(docs []Doc) []byte {
 	var out []byte
+	n := 0
 	for i := range docs {
 		out = varint.AppendPrefixed(out, encodeStr(&docs[i], docs[i].Description))
+		if len(docs[i].ARNs) > 0 {
+			n++
+		}
+	}
+	out = binary.AppendUvarint(out, uint64(n))
+	prev := 0
+	for i := range docs {
+		d := &docs[i]
+		if len(d.ARNs) == 0 {
+			continue
+		}
+		out = binary.AppendUvarint(out, uint64(i-prev))
+		prev = i
+		out = binary.AppendUvarint(out, uint64(len(d.ARNs)))
+		for _, a := range d.ARNs {
+			out = varint.AppendPrefixed(out, encodeStr(d, a))
+		}
+		out = binary.AppendUvarint(out, uint64(len(d.Actions)))
+		last := int64(i)
+		for j, a := range d.Actions {
+			if j == 0 {
+				out = binary.AppendVarint(out, int64(a)-last)
+			} else {
+				out = binary.AppendUvarint(out, uint64(int64(a)-last))
+			}
+			last = int64(a)
+		}
 	}
 	return out
+}
+
+// ARNEntry is a resource type's ARN formats and the actions that take
+// it.
+type ARNEntry struct {
+	Doc     int32
+	Formats []string
+	Actions []int32 // document numbers, ascending
 }
 
 // orders returns the documents by lower-cased id and the actions by
@@ -283,7 +348,7 @@ func orders(docs []Doc) (byID, byName []byte) {
 	var ids, names []key
 	for i := range docs {
 		ids = append(ids, key{strings.ToLower(docs[i].ID), i})
-		if docs[i].Kind == "action" {
+		if NamedAction(docs[i].Kind) {
 			names = append(names, key{strings.ToLower(docs[i].Name()), i})
 		}
 	}
@@ -313,23 +378,25 @@ type Table struct {
 	title, url              []byte    // their columns
 	descs                   []span    // encoded descriptions, nil without them
 	desc                    []byte    // their column
-	byID, byName            []byte    // internal ids (see EncodeDocs)
+	arns                    []ARNEntry
+	byID, byName            []byte // internal ids (see EncodeDocs)
 }
 
 // ByID returns the documents in order of lower-cased id: ByID()(i) is
 // the i-th of n.
 func (t *Table) ByID() (at func(i int) int32, n int) { return order(t.byID) }
 
-// ByName returns the actions in order of lower-cased name.
+// ByName returns the actions, live and removed, in order of lower-cased
+// name.
 func (t *Table) ByName() (at func(i int) int32, n int) { return order(t.byName) }
 
 func order(b []byte) (func(i int) int32, int) {
 	return func(i int) int32 { return int32(DocNum(b[i*IDLen : (i+1)*IDLen])) }, len(b) / IDLen
 }
 
-// Refs locate a document's strings in its table's string tables (Risk in
-// Access).
-type Refs struct{ Kind, Access, Service, Override, Risk uint16 }
+// Refs locate a document's strings in its table's string tables (Risk and
+// Removed in Access).
+type Refs struct{ Kind, Access, Service, Override, Risk, Removed uint16 }
 
 // Full returns document i with every field decoded.
 func (t *Table) Full(i int) Doc {
@@ -370,11 +437,72 @@ func (t *Table) WithDescriptions(b []byte) (*Table, error) {
 		nt.descs[i] = span{uint32(pos), uint32(pos) + uint32(l)}
 		pos += int(l)
 	}
-	if pos != len(b) {
-		return nil, ErrCorrupt
+	arns, err := decodeARNs(&nt, b[pos:])
+	if err != nil {
+		return nil, err
 	}
+	nt.arns = arns
 	return &nt, nil
 }
+
+// decodeARNs reads the ARN section of the descriptions part (see
+// EncodeDescriptions).
+func decodeARNs(t *Table, b []byte) ([]ARNEntry, error) {
+	d := varint.NewDecoder(b)
+	n := d.Uvarint()
+	if n > uint64(len(t.Docs)) {
+		return nil, ErrCorrupt
+	}
+	out := make([]ARNEntry, 0, n)
+	doc := uint64(0)
+	for i := uint64(0); i < n && d.OK(); i++ {
+		step := d.Uvarint()
+		if (i > 0 && step == 0) || step >= uint64(len(t.Docs))-doc {
+			return nil, ErrCorrupt
+		}
+		doc += step
+		e := ARNEntry{Doc: int32(doc)}
+		nf := d.Uvarint()
+		if nf == 0 || nf > uint64(d.Len()) {
+			return nil, ErrCorrupt
+		}
+		meta := &t.Docs[doc]
+		for j := uint64(0); j < nf && d.OK(); j++ {
+			e.Formats = append(e.Formats, decodeStr(meta, string(d.Prefixed())))
+		}
+		na := d.Uvarint()
+		if na > uint64(d.Len()) {
+			return nil, ErrCorrupt
+		}
+		last := int64(doc)
+		for j := uint64(0); j < na && d.OK(); j++ {
+			var a int64
+			if j == 0 {
+				a = last + d.Varint()
+			} else {
+				step := d.Uvarint()
+				if step == 0 || step > uint64(len(t.Docs)) {
+					return nil, ErrCorrupt
+				}
+				a = last + int64(step)
+			}
+			if a < 0 || a >= int64(len(t.Docs)) {
+				return nil, ErrCorrupt
+			}
+			e.Actions = append(e.Actions, int32(a))
+			last = a
+		}
+		out = append(out, e)
+	}
+	if !d.OK() || d.Len() != 0 {
+		return nil, ErrCorrupt
+	}
+	return out, nil
+}
+
+// ARNs returns the resource types' ARN formats and actions, in document
+// order; nil without the descriptions part.
+func (t *Table) ARNs() []ARNEntry { return t.arns }
 
 // DecodeDocs decodes a table written by EncodeDocs. The table keeps
 // slices of b, which must not change afterwards.
@@ -431,13 +559,14 @@ func DecodeDocs(b []byte) (*Table, error) {
 		sv, ok3 := num(colService)
 		o, ok4 := num(colOverride)
 		rk, ok5 := num(colRisk)
-		if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || k >= uint64(len(tables[0])) || a >= uint64(len(tables[1])) ||
-			sv >= uint64(len(tables[2])) || o >= uint64(len(tables[1])) || rk >= uint64(len(tables[1])) {
+		rm, ok6 := num(colRemoved)
+		if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 || k >= uint64(len(tables[0])) || a >= uint64(len(tables[1])) ||
+			sv >= uint64(len(tables[2])) || o >= uint64(len(tables[1])) || rk >= uint64(len(tables[1])) || rm >= uint64(len(tables[1])) {
 			return nil, ErrCorrupt
 		}
-		r.Kind, r.Access, r.Service, r.Override, r.Risk = uint16(k), uint16(a), uint16(sv), uint16(o), uint16(rk)
+		r.Kind, r.Access, r.Service, r.Override, r.Risk, r.Removed = uint16(k), uint16(a), uint16(sv), uint16(o), uint16(rk), uint16(rm)
 		doc := &t.Docs[i]
-		doc.Kind, doc.AccessLevel, doc.Service, doc.AccessOverride, doc.Risk = tables[0][k], tables[1][a], tables[2][sv], tables[1][o], tables[1][rk]
+		doc.Kind, doc.AccessLevel, doc.Service, doc.AccessOverride, doc.Risk, doc.Removed = tables[0][k], tables[1][a], tables[2][sv], tables[1][o], tables[1][rk], tables[1][rm]
 		p, ok1 := num(colID)
 		l, ok2 := num(colID)
 		if !ok1 || !ok2 || p > uint64(len(ids)-prev) || l > uint64(len(cols[colID]))-uint64(pos[colID]) || len(ids) >= 1<<32-1<<16 {
@@ -491,6 +620,7 @@ const (
 	colService
 	colOverride
 	colRisk
+	colRemoved
 	colID
 	colTitle
 	colURL

@@ -18,6 +18,13 @@ func TestDocsRoundTrip(t *testing.T) {
 		{Kind: "policy", ID: "P", Title: "", URL: "", Description: "control \x01\x02\x07 bytes stay as they are"},
 		{Kind: "guide", ID: "", Title: "\x07literal", URL: "/x/", Description: "ünïcödé ✓"},
 		{Kind: "condition", ID: "aws:RequestTag/${TagKey}", Title: "aws:RequestTag/${TagKey}", URL: "/s3/#condition-aws:requesttag/${tagkey}", Service: "s3"},
+		{Kind: RemovedAction, ID: "chime:OldThing", Title: "OldThing", URL: "/chime/OldThing/", Service: "chime", Removed: "2026-05-10", Description: "was there"},
+		{Kind: RemovedService, ID: "gone", Title: "Gone", URL: "/gone/", Service: "gone", Removed: "2025-11"},
+		{Kind: "resource", ID: "chime:meeting", Title: "meeting", URL: "/chime/resources/meeting/", Service: "chime",
+			ARNs: []string{"arn:${Partition}:chime::${AccountId}:meeting/${MeetingId}"}, Actions: []int32{1, 2, 3}},
+		{Kind: "resource", ID: "s3:object", Title: "object", URL: "/s3/resources/object/", Service: "s3",
+			ARNs: []string{"arn:${Partition}:s3:::${BucketName}/${ObjectName}", "arn:\x07:s3:::${B}"}, Actions: []int32{10}},
+		{Kind: "resource", ID: "s3:none", Title: "none", URL: "/s3/resources/none/", Service: "s3", ARNs: []string{"arn:x"}},
 	}
 	tab, err := DecodeDocs(EncodeDocs(docs))
 	if err != nil {
@@ -29,14 +36,24 @@ func TestDocsRoundTrip(t *testing.T) {
 	if len(tab.Docs) != len(docs) {
 		t.Fatalf("%d docs, want %d", len(tab.Docs), len(docs))
 	}
+	var arns []ARNEntry
+	for i, d := range docs {
+		if len(d.ARNs) > 0 {
+			arns = append(arns, ARNEntry{Doc: int32(i), Formats: d.ARNs, Actions: d.Actions})
+		}
+	}
+	if !reflect.DeepEqual(tab.ARNs(), arns) {
+		t.Errorf("ARNs:\n got %+v\nwant %+v", tab.ARNs(), arns)
+	}
 	for i, want := range docs {
+		want.ARNs, want.Actions = nil, nil // in ARNs
 		if got := tab.Full(i); !reflect.DeepEqual(got, want) {
 			t.Errorf("doc %d:\n got %+v\nwant %+v", i, got, want)
 		}
 		r := tab.Refs[i]
 		if tab.Kinds[r.Kind] != want.Kind || tab.Access[r.Access] != want.AccessLevel ||
-			tab.Services[r.Service] != want.Service || tab.Access[r.Override] != want.AccessOverride || tab.Access[r.Risk] != want.Risk {
-			t.Errorf("doc %d: refs %+v do not name its kind, access levels and service", i, r)
+			tab.Services[r.Service] != want.Service || tab.Access[r.Override] != want.AccessOverride || tab.Access[r.Risk] != want.Risk || tab.Access[r.Removed] != want.Removed {
+			t.Errorf("doc %d: refs %+v do not name its kind, access levels, service and removal", i, r)
 		}
 	}
 }
@@ -51,6 +68,8 @@ func TestOrders(t *testing.T) {
 		{Kind: "action", ID: "s3:GetObject"},
 		{Kind: "policy", ID: "S3:PUTOBJECT"},
 		{Kind: "action", ID: "NoPrefix"},
+		{Kind: RemovedAction, ID: "s3:OldObject"},
+		{Kind: RemovedService, ID: "gone"},
 	}
 	tab, err := DecodeDocs(EncodeDocs(docs))
 	if err != nil {
@@ -62,9 +81,9 @@ func TestOrders(t *testing.T) {
 		want  []int32
 	}{
 		// by lower-cased id, documents in order among equal ids
-		{"ByID", tab.ByID, []int32{3, 2, 7, 1, 5, 0, 6, 4}},
-		// the actions by lower-cased name
-		{"ByName", tab.ByName, []int32{5, 7, 0, 2, 3}},
+		{"ByID", tab.ByID, []int32{3, 9, 2, 7, 1, 5, 8, 0, 6, 4}},
+		// the actions, live and removed, by lower-cased name
+		{"ByName", tab.ByName, []int32{5, 7, 8, 0, 2, 3}},
 	} {
 		at, n := tc.order()
 		var got []int32

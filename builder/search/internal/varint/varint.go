@@ -28,6 +28,20 @@ func (d *Decoder) Uvarint() uint64 {
 	return v
 }
 
+// Varint reads a signed (zig-zag) varint.
+func (d *Decoder) Varint() int64 {
+	if d.bad {
+		return 0
+	}
+	v, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.bad = true
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
 // Bytes reads the next n bytes, as a slice of the input whose capacity
 // ends with them.
 func (d *Decoder) Bytes(n uint64) []byte {
