@@ -77,6 +77,7 @@ type pageRefs struct {
 	// added since).
 	checked bool
 	frags   []fragRef
+	slow    []slowFragRef
 }
 
 // each calls fn with the ids (refs false) or the references (refs true).
@@ -110,6 +111,10 @@ type Index struct {
 	// the files of the site (files, a fileSet).
 	retain bool
 	files  map[string]bool
+	// The pages' numbers in the last check (fragRef's page and target),
+	// kept when the index retains.
+	byNum []string
+	nums  map[string]int32
 }
 
 // Retain makes every Check keep what it resolved of each page's links to
@@ -198,15 +203,28 @@ func (p *pageRefs) checkExpected(page string, ids, refs []byte, expected map[str
 	return keep
 }
 
-// fragRef is a link to an id in another page, resolved once all ids are known.
+// fragRef is a link to an id in another page, resolved once all ids are
+// known, as written in the page: the reference is data[start:end] of the
+// page's refs, its fragment what follows its '#'. No pointers: however
+// many the site has, they cost the collector nothing to scan (as four
+// strings each they held 90 MB at the end of the full build).
 type fragRef struct {
-	page, ref, target, frag string
+	page, target int32 // numbers of the index's pages (Index.byNum)
+	start, end   uint32
+}
+
+// slowFragRef is a fragRef of a reference fastRef did not resolve (one
+// with an entity or an escape), with its strings.
+type slowFragRef struct {
+	page, target int32
+	ref, frag    string
 }
 
 // pageCheck is what checking one page finds.
 type pageCheck struct {
 	broken []Broken
 	frags  []fragRef
+	slow   []slowFragRef
 	links  int
 }
 
@@ -260,61 +278,112 @@ func (x *Index) check(dir string, exists map[string]bool, again bool) (Report, e
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	pages := make([]string, 0, len(x.pages))
-	for p, r := range x.pages {
-		if !again || !r.checked {
-			pages = append(pages, p)
+	// Pages are numbered, frags refer to them by number: a Check numbers
+	// every page in path order; CheckAgain keeps the numbers (the retained
+	// frags hold them) and numbers the pages new since after them.
+	if !again {
+		x.byNum = make([]string, 0, len(x.pages))
+		for p := range x.pages {
+			x.byNum = append(x.byNum, p)
+		}
+		sort.Strings(x.byNum)
+		x.nums = make(map[string]int32, len(x.byNum))
+		for i, p := range x.byNum {
+			x.nums[p] = int32(i)
+		}
+	} else {
+		var fresh []string
+		for p := range x.pages {
+			if _, ok := x.nums[p]; !ok {
+				fresh = append(fresh, p)
+			}
+		}
+		sort.Strings(fresh)
+		for _, p := range fresh {
+			x.nums[p] = int32(len(x.byNum))
+			x.byNum = append(x.byNum, p)
 		}
 	}
-	checks := make([]pageCheck, len(pages))
-	parallel.Each(len(pages), func(i int) {
-		checks[i] = checkPage(pages[i], x.pages[pages[i]], exist, exists)
+	refs := make([]*pageRefs, len(x.byNum))
+	var nums []int32 // the pages to check
+	for i, p := range x.byNum {
+		refs[i] = x.pages[p]
+		if !again || !refs[i].checked {
+			nums = append(nums, int32(i))
+		}
+	}
+	checks := make([]pageCheck, len(nums))
+	parallel.Each(len(nums), func(i int) {
+		n := nums[i]
+		checks[i] = checkPage(n, x.byNum[n], refs[n], exist, exists, x.nums)
 	})
-	rep := Report{Pages: len(pages)}
-	idSets := map[string]map[string]bool{}
-	checkFrag := func(f fragRef) {
-		target := x.pages[f.target]
-		if target == nil {
-			return
-		}
-		set := idSets[f.target]
-		if set == nil {
-			set = target.idSet()
-			idSets[f.target] = set
-		}
-		if !set[f.frag] {
-			rep.Broken = append(rep.Broken, Broken{Page: f.page, Ref: f.ref, Reason: "no id " + f.frag + " in " + f.target})
-		}
-	}
-	for _, c := range checks {
+	rep := Report{Pages: len(nums)}
+	var frags []fragRef
+	var slow []slowFragRef
+	for i := range checks {
+		c := &checks[i]
 		rep.Links += c.links
 		rep.Broken = append(rep.Broken, c.broken...)
-		for _, f := range c.frags {
-			checkFrag(f)
+		frags = append(frags, c.frags...)
+		slow = append(slow, c.slow...)
+		if x.retain {
+			r := refs[nums[i]]
+			r.checked, r.frags, r.slow = true, c.frags, c.slow
 		}
+		checks[i] = pageCheck{}
 	}
-	if again && len(pages) > 0 {
-		added := make(map[string]bool, len(pages))
-		for _, p := range pages {
-			added[p] = true
+	checks = nil
+	if again && len(nums) > 0 {
+		// Of the pages checked before, their links to ids of the pages
+		// added since.
+		added := make(map[int32]bool, len(nums))
+		for _, n := range nums {
+			added[n] = true
 		}
-		for _, r := range x.pages {
-			if !r.checked {
-				continue // one of pages
+		for n, r := range refs {
+			if added[int32(n)] {
+				continue
 			}
 			for _, f := range r.frags {
 				if added[f.target] {
 					rep.Links++
-					checkFrag(f)
+					frags = append(frags, f)
+				}
+			}
+			for _, f := range r.slow {
+				if added[f.target] {
+					rep.Links++
+					slow = append(slow, f)
 				}
 			}
 		}
 	}
-	if x.retain {
-		for i, p := range pages {
-			r := x.pages[p]
-			r.checked, r.frags = true, checks[i].frags
+	// Target by target, each page's ids made into a set at most once and
+	// let go after it.
+	sort.Slice(frags, func(i, j int) bool { return frags[i].target < frags[j].target })
+	sort.Slice(slow, func(i, j int) bool { return slow[i].target < slow[j].target })
+	var set map[string]bool
+	setOf := int32(-1)
+	has := func(target int32, frag []byte) bool {
+		if setOf != target {
+			set, setOf = nil, target
 		}
+		return refs[target].hasID(frag, &set)
+	}
+	for _, f := range frags {
+		ref := refs[f.page].data[f.start:f.end]
+		frag := ref[bytes.IndexByte(ref, '#')+1:]
+		if !has(f.target, frag) {
+			rep.Broken = append(rep.Broken, Broken{Page: x.byNum[f.page], Ref: string(ref), Reason: "no id " + string(frag) + " in " + x.byNum[f.target]})
+		}
+	}
+	for _, f := range slow {
+		if !has(f.target, []byte(f.frag)) {
+			rep.Broken = append(rep.Broken, Broken{Page: x.byNum[f.page], Ref: f.ref, Reason: "no id " + f.frag + " in " + x.byNum[f.target]})
+		}
+	}
+	if !x.retain {
+		x.byNum, x.nums = nil, nil
 	}
 	sort.Slice(rep.Broken, func(i, j int) bool {
 		if rep.Broken[i].Page != rep.Broken[j].Page {
@@ -374,16 +443,17 @@ func attrValues(data []byte, id, ref func(v []byte)) {
 	}
 }
 
-func checkPage(page string, p *pageRefs, exist func(string) bool, written map[string]bool) pageCheck {
+func checkPage(pi int32, page string, p *pageRefs, exist func(string) bool, written map[string]bool, pageIndex map[string]int32) pageCheck {
 	c := pageCheck{links: p.links, broken: p.broken}
 	var ids map[string]bool // the page's own ids, made on its first #fragment
 	depth := strings.Count(page, "/") - 1
 	var key []byte
 	n := 0
-	for rest := p.data; len(rest) > 0; n++ {
-		i := bytes.IndexByte(rest, 0)
-		ref := rest[:i]
-		rest = rest[i+1:]
+	for off := 0; off < len(p.data); n++ {
+		i := bytes.IndexByte(p.data[off:], 0)
+		start := off
+		ref := p.data[off : off+i]
+		off += i + 1
 		if n < p.ids {
 			continue
 		}
@@ -395,9 +465,11 @@ func checkPage(page string, p *pageRefs, exist func(string) bool, written map[st
 			c.broken = append(c.broken, missingOwnID(page, string(ref), string(frag)))
 		case refOtherID:
 			c.links++
-			c.frags = append(c.frags, fragRef{page: page, ref: string(ref), target: target, frag: string(frag)})
+			if t, ok := pageIndex[string(target)]; ok { // a target that is no page of the index has no ids to check
+				c.frags = append(c.frags, fragRef{page: pi, target: t, start: uint32(start), end: uint32(start + i)})
+			}
 		default:
-			c.check(page, string(ref), p, &ids, exist)
+			c.check(pi, page, string(ref), p, &ids, exist, pageIndex)
 		}
 	}
 	return c
@@ -422,52 +494,52 @@ const (
 
 // fastRef resolves a reference of the form the builder writes, "../" up to
 // the site root and a path of the build, maybe with a fragment, or a bare
-// fragment, without allocating (but for target, with refOtherID). It
-// reports refUnknown for anything else, and for a target it does not find:
-// resolveRef decides those, and words the error.
-func fastRef(page string, depth int, ref []byte, p *pageRefs, ids *map[string]bool, written map[string]bool, key *[]byte) (res refResult, target string, frag []byte) {
+// fragment, without allocating. With refOtherID, target is the page's file
+// in *key, valid until the next call. It reports refUnknown for anything
+// else, and for a target it does not find: resolveRef decides those, and
+// words the error.
+func fastRef(page string, depth int, ref []byte, p *pageRefs, ids *map[string]bool, written map[string]bool, key *[]byte) (res refResult, target, frag []byte) {
 	if len(ref) == 0 || bytes.ContainsAny(ref, "%&?:") {
-		return refUnknown, "", nil
+		return refUnknown, nil, nil
 	}
 	path, frag, _ := bytes.Cut(ref, []byte("#"))
 	if len(path) == 0 { // #fragment of this page
 		if len(frag) == 0 || !p.hasID(frag, ids) {
-			return refUnknown, "", nil
+			return refUnknown, nil, nil
 		}
-		return refFound, "", nil
+		return refFound, nil, nil
 	}
 	for range depth {
 		if !bytes.HasPrefix(path, dotdot) {
-			return refUnknown, "", nil
+			return refUnknown, nil, nil
 		}
 		path = path[len(dotdot):]
 	}
 	if len(path) > 0 && (path[0] == '/' || path[0] == '.') || bytes.Contains(path, dotdir) || bytes.Contains(path, dslash) {
-		return refUnknown, "", nil
+		return refUnknown, nil, nil
 	}
 	*key = append(append((*key)[:0], '/'), path...)
 	if !written[string(*key)] {
-		return refUnknown, "", nil
+		return refUnknown, nil, nil
 	}
 	if len(frag) == 0 {
-		return refFound, "", nil
+		return refFound, nil, nil
 	}
 	k := *key
 	dir := k[len(k)-1] == '/' // the directory of an index.html
 	switch {
 	case !dir && !bytes.HasSuffix(k, dotHTML): // a fragment of a file that is not a page: nothing to check
-		return refFound, "", nil
+		return refFound, nil, nil
 	case samePage(page, k, dir):
 		if !p.hasID(frag, ids) {
-			return refNoOwnID, "", frag
+			return refNoOwnID, nil, frag
 		}
-		return refFound, "", nil
+		return refFound, nil, nil
 	}
-	target = string(k)
 	if dir {
-		target += "index.html"
+		*key = append(*key, "index.html"...)
 	}
-	return refOtherID, target, frag
+	return refOtherID, *key, frag
 }
 
 // samePage tells whether the site path k, a file or (dir) the directory of
@@ -509,7 +581,7 @@ func (p *pageRefs) idSet() map[string]bool {
 	return set
 }
 
-func (c *pageCheck) check(page, ref string, p *pageRefs, ids *map[string]bool, exist func(string) bool) {
+func (c *pageCheck) check(pi int32, page, ref string, p *pageRefs, ids *map[string]bool, exist func(string) bool, pageIndex map[string]int32) {
 	c.links++
 	if strings.IndexByte(ref, '&') >= 0 {
 		ref = html.UnescapeString(ref)
@@ -534,7 +606,9 @@ func (c *pageCheck) check(page, ref string, p *pageRefs, ids *map[string]bool, e
 			c.broken = append(c.broken, missingOwnID(page, ref, frag))
 		}
 	case strings.HasSuffix(target, ".html"):
-		c.frags = append(c.frags, fragRef{page: page, ref: ref, target: target, frag: frag})
+		if t, ok := pageIndex[target]; ok {
+			c.slow = append(c.slow, slowFragRef{page: pi, target: t, ref: ref, frag: frag})
+		}
 	}
 }
 

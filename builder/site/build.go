@@ -218,6 +218,7 @@ func (b *builder) write(ctx context.Context, out writer, srch *searchassets.Job,
 	if err := b.render(ctx); err != nil {
 		return err
 	}
+	b.releaseFragments()
 	if err := b.searchFinish(srch); err != nil {
 		return err
 	}
@@ -501,6 +502,15 @@ func (b *builder) releasePolicyViews() {
 	}
 	for _, ex := range b.pol.examples {
 		ex.View = nil
+	}
+}
+
+// releaseFragments lets the rendered fragments go (fragments.go: 30 MB in
+// the full build) once every page is written, before the link check needs
+// its memory, unless a Session keeps the builder to render again.
+func (b *builder) releaseFragments() {
+	if !b.keepViews {
+		b.info.fragments = nil
 	}
 }
 

@@ -25,6 +25,9 @@
 //	-policy-engine=false  build without the browser's policy engine; by
 //	                default the build encodes the catalog for it and compiles
 //	                it (cmd/policywasm) to WebAssembly, cached in .cache/wasm
+//	-cpuprofile FILE  write a CPU profile of the build to FILE
+//	-memprofile FILE  write a heap profile of the build to FILE, taken after
+//	                the collection that found the most live heap
 //	-update-urls    after a successful build, add the site's new URLs to
 //	                DIR/urls.txt (the manifest of published URLs); without it
 //	                a build only says how many URLs are new
@@ -38,6 +41,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -48,8 +52,11 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/metrics"
 	"runtime/pprof"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/iamref/iamref/builder/contentfs"
 	"github.com/iamref/iamref/builder/preview"
@@ -58,21 +65,31 @@ import (
 
 // The garbage collector settings for a process that builds the full
 // catalog (BenchmarkBuildFull measures them). The build holds the catalog
-// and the assembled pages, about 200 MB live, and renders 29,000 pages:
-// collect garbage less often, but keep the process near 450 MiB. Every
+// and the assembled pages, 250-300 MB live, and renders 30,800 pages:
+// collect garbage less often, but keep the process near 450 MiB (its peak
+// resident memory 15-35 MiB above that; the budget is 500 MiB). Every
 // collection traces the live heap, so the room above it decides how often:
-// at 400 MiB the limit, not GOGC, paced the collector, 65 cycles for one
-// build, 47 once rendered pages were let go, 31 at 450 MiB.
+// the limit, not GOGC, paces the collector. At 400 MiB the build peaked at
+// 416-418 MiB, but collected 63-69 times instead of 42-44 and took 1.3x
+// the CPU (docs/performance.md): the limit can come down as the live heap
+// does.
 const (
 	gcPercent   = 400
 	memoryLimit = 450 << 20
 )
 
 // tuneGC applies the collector settings and returns a function that
-// restores the previous ones.
+// restores the previous ones. GOGC and GOMEMLIMIT in the environment, when
+// set, are left to win (to measure other settings).
 func tuneGC() (restore func()) {
-	gc := debug.SetGCPercent(gcPercent)
-	mem := debug.SetMemoryLimit(memoryLimit)
+	gc, mem := debug.SetGCPercent(-1), debug.SetMemoryLimit(-1)
+	debug.SetGCPercent(gc)
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	return func() {
 		debug.SetGCPercent(gc)
 		debug.SetMemoryLimit(mem)
@@ -124,6 +141,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	policyEngine := fs.Bool("policy-engine", true, "encode the catalog for the browser and compile its policy engine (needs the go tool)")
 	updateURLs := fs.Bool("update-urls", false, "add the built site's new URLs to the content's urls.txt")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the build to this file (go tool pprof)")
+	memProfile := fs.String("memprofile", "", "write a heap profile of the build, taken at its largest live heap, to this file (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -170,6 +188,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if *memProfile != "" {
+		stop := profilePeakHeap(*memProfile)
+		defer func() {
+			if err := stop(); err != nil {
+				fmt.Fprintln(stderr, "build: -memprofile:", err)
+			}
+		}()
 	}
 	stats, err := site.Build(ctx, cfg)
 	if err != nil {
@@ -227,4 +253,42 @@ func under(file, dir string) bool {
 func rel(file, dir string) string {
 	r, _ := filepath.Rel(dir, file)
 	return filepath.ToSlash(r)
+}
+
+// profilePeakHeap watches the collections while the build runs and keeps
+// a heap profile of the one that left the most live heap: what the build
+// holds when its memory peaks. The returned function stops watching and
+// writes that profile to file (its alloc_space and alloc_objects count
+// what was allocated up to then).
+func profilePeakHeap(file string) (stop func() error) {
+	samples := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}, {Name: "/gc/heap/live:bytes"}}
+	var best bytes.Buffer
+	var bestLive, cycles uint64
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(10 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+			metrics.Read(samples)
+			if c := samples[0].Value.Uint64(); c != cycles {
+				cycles = c
+				if live := samples[1].Value.Uint64(); live > bestLive {
+					bestLive = live
+					best.Reset()
+					_ = pprof.Lookup("heap").WriteTo(&best, 0)
+				}
+			}
+		}
+	})
+	return func() error {
+		close(done)
+		wg.Wait()
+		return os.WriteFile(file, best.Bytes(), 0o644)
+	}
 }

@@ -144,9 +144,10 @@ func compileCached(ctx context.Context, goTool string, t Target, moduleRoot, cac
 	if err == nil {
 		return wasm, br, gz, nil
 	}
-	// One compiler at a time (go test runs packages in parallel, and
-	// several build the site); the others then read the cache.
-	unlock, err := lockFile(filepath.Join(cacheDir, ".lock"))
+	// One compiler of each engine at a time (go test runs packages in
+	// parallel, and several build the site); the others then read the
+	// cache. The search's and the policy engine's compile side by side.
+	unlock, err := lockFile(lockPath(cacheDir, t))
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -171,6 +172,11 @@ func compileCached(ctx context.Context, goTool string, t Target, moduleRoot, cac
 	}
 	prune(cacheDir, t.Prefix, keepCached)
 	return wasm, br, gz, nil
+}
+
+// lockPath is the lock file of t's compiles in cacheDir, one per engine.
+func lockPath(cacheDir string, t Target) string {
+	return filepath.Join(cacheDir, ".lock-"+strings.TrimSuffix(t.Prefix, "-"))
 }
 
 // ModulePath is the import path of the module that holds MainPackage.

@@ -117,3 +117,44 @@ func TestPrune(t *testing.T) {
 		t.Errorf("after prune: %v, want %v", names, want)
 	}
 }
+
+// TestLockPerEngine checks that a compile of one engine waits for another
+// compile of the same engine, not for the other engine's.
+func TestLockPerEngine(t *testing.T) {
+	dir := t.TempDir()
+	unlock, err := lockFile(lockPath(dir, Search))
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := make(chan error, 1)
+	go func() {
+		u, err := lockFile(lockPath(dir, Policy))
+		if err == nil {
+			u()
+		}
+		other <- err
+	}()
+	select {
+	case err := <-other:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the policy engine's lock waited for the search's")
+	}
+	same := make(chan struct{})
+	go func() {
+		u, err := lockFile(lockPath(dir, Search))
+		if err == nil {
+			u()
+		}
+		close(same)
+	}()
+	select {
+	case <-same:
+		t.Fatal("a second compile of the search engine did not wait for the first")
+	case <-time.After(200 * time.Millisecond):
+	}
+	unlock()
+	<-same
+}
