@@ -4,10 +4,10 @@ import (
 	"math/rand/v2"
 	"regexp"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/iamref/iamref/builder/search"
+	"github.com/iamref/iamref/builder/search/internal/arnfmt/arnfmttest"
 	"github.com/iamref/iamref/builder/search/query"
 )
 
@@ -101,39 +101,6 @@ func ids(hs []query.Hit) []string {
 	return out
 }
 
-// bruteFormat is an independent reading of the ARN rule (package
-// arnfmt): the format as a regular expression.
-func bruteFormat(format string) *regexp.Regexp {
-	parts := strings.SplitN(format, ":", 6)
-	if len(parts) < 6 {
-		return regexp.MustCompile(`[^\s\S]`)
-	}
-	vars := regexp.MustCompile(`\$\{[^}]*\}`)
-	var re strings.Builder
-	re.WriteString(`^(?s)`)
-	for i, part := range parts {
-		if i > 0 {
-			re.WriteString(":")
-		}
-		last := 0
-		for _, loc := range vars.FindAllStringIndex(part, -1) {
-			re.WriteString(regexp.QuoteMeta(part[last:loc[0]]))
-			switch {
-			case i < 5:
-				re.WriteString(`[^:]+`)
-			case loc[1] == len(part):
-				re.WriteString(`.+`)
-			default:
-				re.WriteString(`[^:/]+`)
-			}
-			last = loc[1]
-		}
-		re.WriteString(regexp.QuoteMeta(part[last:]))
-	}
-	re.WriteString(`$`)
-	return regexp.MustCompile(re.String())
-}
-
 // TestARNLookupAgainstBruteForce: for ARNs made from every format of the
 // catalog, the engine's resource types are exactly those with a format
 // whose regular expression matches, and its actions exactly those of the
@@ -148,7 +115,7 @@ func TestARNLookupAgainstBruteForce(t *testing.T) {
 		lit, vars int
 	}
 	var formats []format
-	vars := regexp.MustCompile(`\$\{[^}]*\}`)
+	vars := arnfmttest.Vars
 	for i := range docs {
 		for _, f := range docs[i].ARNs {
 			locs := vars.FindAllStringIndex(f, -1)
@@ -156,7 +123,7 @@ func TestARNLookupAgainstBruteForce(t *testing.T) {
 			for _, l := range locs {
 				lit -= l[1] - l[0]
 			}
-			formats = append(formats, format{doc: &docs[i], text: f, re: bruteFormat(f), lit: lit, vars: len(locs)})
+			formats = append(formats, format{doc: &docs[i], text: f, re: arnfmttest.Regexp(f), lit: lit, vars: len(locs)})
 		}
 	}
 	r := rand.New(rand.NewPCG(3, 4))

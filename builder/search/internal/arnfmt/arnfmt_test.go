@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/iamref/iamref/builder/catalog"
+	"github.com/iamref/iamref/builder/search/internal/arnfmt/arnfmttest"
 )
 
 func TestMatch(t *testing.T) {
@@ -93,39 +94,6 @@ func TestCompare(t *testing.T) {
 	}
 }
 
-// brute is an independent matcher: the format as a regular expression.
-func brute(format string) *regexp.Regexp {
-	parts := strings.SplitN(format, ":", Parts)
-	if len(parts) < Parts {
-		return regexp.MustCompile(`[^\s\S]`) // nothing
-	}
-	vars := regexp.MustCompile(`\$\{[^}]*\}`)
-	var re strings.Builder
-	re.WriteString(`^(?s)`)
-	for i, part := range parts {
-		if i > 0 {
-			re.WriteString(":")
-		}
-		last := 0
-		locs := vars.FindAllStringIndex(part, -1)
-		for _, loc := range locs {
-			re.WriteString(regexp.QuoteMeta(part[last:loc[0]]))
-			switch {
-			case i < Parts-1:
-				re.WriteString(`[^:]+`)
-			case loc[1] == len(part):
-				re.WriteString(`.+`)
-			default:
-				re.WriteString(`[^:/]+`)
-			}
-			last = loc[1]
-		}
-		re.WriteString(regexp.QuoteMeta(part[last:]))
-	}
-	re.WriteString(`$`)
-	return regexp.MustCompile(re.String())
-}
-
 // catalogFormats are every ARN format of the shipped catalog.
 func catalogFormats(tb testing.TB) []string {
 	tb.Helper()
@@ -152,7 +120,7 @@ func catalogFormats(tb testing.TB) []string {
 // and now and then one more edit.
 func sample(r *rand.Rand, format string) string {
 	const alphabet = "ab9-_./:*${}"
-	vars := regexp.MustCompile(`\$\{[^}]*\}`)
+	vars := arnfmttest.Vars
 	s := vars.ReplaceAllStringFunc(format, func(v string) string {
 		if r.IntN(8) == 0 {
 			return v // the placeholder itself, as pasted from the docs
@@ -199,7 +167,7 @@ func TestMatchAgainstBruteForce(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
-		compiled[i], res[i] = c, brute(f)
+		compiled[i], res[i] = c, arnfmttest.Regexp(f)
 	}
 	checked, matched := 0, 0
 	for i, f := range formats {
@@ -244,7 +212,7 @@ func FuzzMatch(f *testing.F) {
 			}
 			return
 		}
-		if got, want := c.Match(arn), brute(format).MatchString(arn); got != want {
+		if got, want := c.Match(arn), arnfmttest.Regexp(format).MatchString(arn); got != want {
 			t.Fatalf("%q matches %q: %v, the regular expression says %v", format, arn, got, want)
 		}
 	})
