@@ -112,17 +112,26 @@ function report(force) {
     return;
   }
   lastReport = now;
-  var loaded = 0, total = 0;
+  var loaded = 0, total = 0, unknown = false;
   Object.keys(progress.total).forEach(function (k) {
     loaded += progress.loaded[k] || 0;
-    total += progress.total[k] || 0;
+    if (progress.total[k] < 0) {
+      unknown = true;
+    } else {
+      total += progress.total[k] || 0;
+    }
   });
+  if (unknown) {
+    total = 0; // a total in other units: no fraction
+  }
   self.postMessage({ type: "progress", loaded: loaded, total: total });
 }
 
 // download fetches url into an ArrayBuffer with progress events (as the
 // search worker does: XMLHttpRequest reports them without JavaScript
-// reading every chunk).
+// reading every chunk). The Content-Length of a compressed response counts
+// compressed bytes while loaded counts decompressed ones: such a total is
+// not compared with them (-1: the bar shows progress without an end).
 function download(url, key) {
   return new Promise(function (resolve, reject) {
     var xhr = new XMLHttpRequest();
@@ -131,8 +140,10 @@ function download(url, key) {
     progress.total[key] = 0;
     progress.loaded[key] = 0;
     xhr.onprogress = function (ev) {
+      var enc = xhr.getResponseHeader("Content-Encoding");
+      var comparable = ev.lengthComputable && (!enc || enc === "identity");
       progress.loaded[key] = ev.loaded;
-      progress.total[key] = Math.max(ev.lengthComputable ? ev.total : 0, ev.loaded);
+      progress.total[key] = comparable ? Math.max(ev.total, ev.loaded) : -1;
       report(false);
     };
     xhr.onload = function () {
