@@ -196,6 +196,13 @@ var ErrFormat = errors.New("catalogpack: not an encoded catalog")
 // Decode reads a catalog Encode wrote. It checks every length and
 // reference, so that any input gives a catalog or an error, never a
 // panic.
+//
+// It is the browser's first work before an analysis (in WebAssembly,
+// where every allocation and every pointer the collector follows costs),
+// so it allocates in bulk: the strings are substrings of one copy of the
+// string table, and the services' actions, rows, resource types, keys and
+// lists are slices of shared arrays (slab), a few hundred allocations for
+// the whole catalog instead of one for each value.
 func Decode(b []byte) (*catalog.Catalog, error) {
 	if len(b) < len(Magic) || string(b[:len(Magic)]) != Magic {
 		return nil, fmt.Errorf("%w (no %q at the start)", ErrFormat, Magic[:len(Magic)-1])
@@ -204,53 +211,78 @@ func Decode(b []byte) (*catalog.Catalog, error) {
 	if v := d.uint(); d.err == nil && v != Version {
 		return nil, fmt.Errorf("catalogpack: format version %d; this decoder reads version %d", v, Version)
 	}
-	n := d.count()
-	d.table = make([]string, 0, n)
-	for i := 0; i < n && d.err == nil; i++ {
-		l := d.count()
-		if d.err != nil {
-			break
-		}
-		d.table = append(d.table, string(d.b[d.off:d.off+l]))
-		d.off += l
-	}
-	if d.err == nil && (len(d.table) == 0 || d.table[0] != "") {
-		d.fail("the string table does not start with the empty string")
-	}
+	d.readTable()
 
 	var in catalog.Contents
 	in.Snapshot = catalog.Snapshot{Date: d.str(), Source: d.str(), Hash: d.str(), Package: d.str(), Version: d.str(), Integrity: d.str()}
 	in.GlobalKeySource = catalog.GlobalKeySource{Package: d.str(), Version: d.str()}
-	n = d.count()
+	n := d.count()
+	globals := make([]catalog.GlobalConditionKey, n)
+	in.GlobalKeys = make([]*catalog.GlobalConditionKey, 0, n)
 	for i := 0; i < n && d.err == nil; i++ {
-		in.GlobalKeys = append(in.GlobalKeys, &catalog.GlobalConditionKey{Name: d.str(), Type: d.str(), Category: d.str(), Description: d.str()})
+		g := &globals[i]
+		g.Name, g.Type, g.Category, g.Description = d.str(), d.str(), d.str(), d.str()
+		in.GlobalKeys = append(in.GlobalKeys, g)
 	}
 	n = d.count()
 	for i := 0; i < n && d.err == nil; i++ {
 		in.RiskSources = append(in.RiskSources, catalog.RiskSource{File: d.str(), Name: d.str(), URL: d.str(), Licence: d.str(), Version: d.str()})
 	}
 
-	var ids []string // action numbers → IDs, for the sensitive actions
+	var (
+		types     slab[catalog.ResourceType]
+		typePtrs  slab[*catalog.ResourceType]
+		keys      slab[catalog.ConditionKey]
+		keyPtrs   slab[*catalog.ConditionKey]
+		actions   slab[catalog.Action]
+		actPtrs   slab[*catalog.Action]
+		overrides slab[catalog.AccessLevelOverride]
+		rows      slab[catalog.ActionResource]
+		rowPtrs   slab[*catalog.ActionResource]
+	)
+	type numberedAction struct {
+		s *catalog.Service
+		a *catalog.Action
+	}
+	var numbered []numberedAction // by number, for the sensitive actions
 	n = d.count()
+	services := make([]catalog.Service, n)
+	in.Services = make([]*catalog.Service, 0, n)
 	for i := 0; i < n && d.err == nil; i++ {
-		s := &catalog.Service{Prefix: d.str(), Name: d.str(), AuthorizationURL: d.str()}
+		s := &services[i]
+		s.Prefix, s.Name, s.AuthorizationURL = d.str(), d.str(), d.str()
 		nr := d.count()
+		s.ResourceTypes = typePtrs.take(nr)
+		rts := types.take(nr)
 		for j := 0; j < nr && d.err == nil; j++ {
-			s.ResourceTypes = append(s.ResourceTypes, &catalog.ResourceType{Name: d.str(), ARN: d.str(), ConditionKeys: d.list()})
+			rt := &rts[j]
+			rt.Name, rt.ARN, rt.ConditionKeys = d.str(), d.str(), d.list()
+			s.ResourceTypes[j] = rt
 		}
 		nk := d.count()
+		s.ConditionKeys = keyPtrs.take(nk)
+		ks := keys.take(nk)
 		for j := 0; j < nk && d.err == nil; j++ {
-			s.ConditionKeys = append(s.ConditionKeys, &catalog.ConditionKey{Name: d.str(), Type: d.str()})
+			k := &ks[j]
+			k.Name, k.Type = d.str(), d.str()
+			s.ConditionKeys[j] = k
 		}
 		na := d.count()
+		s.Actions = actPtrs.take(na)
+		as := actions.take(na)
 		for j := 0; j < na && d.err == nil; j++ {
-			a := &catalog.Action{Name: d.str(), AccessLevel: d.level()}
+			a := &as[j]
+			a.Name, a.AccessLevel = d.str(), d.level()
 			if level, source := d.level(), d.str(); level != "" {
-				a.Override = &catalog.AccessLevelOverride{Level: level, Source: source}
+				a.Override = &overrides.take(1)[0]
+				a.Override.Level, a.Override.Source = level, source
 			}
-			rows := d.count()
-			for k := 0; k < rows && d.err == nil; k++ {
-				r := &catalog.ActionResource{Name: d.str()}
+			nrows := d.count()
+			a.ResourceTypes = rowPtrs.take(nrows)
+			rs := rows.take(nrows)
+			for k := 0; k < nrows && d.err == nil; k++ {
+				r := &rs[k]
+				r.Name = d.str()
 				switch d.uint() {
 				case 0:
 				case 1:
@@ -259,12 +291,15 @@ func Decode(b []byte) (*catalog.Catalog, error) {
 					d.fail("a required mark other than 0 or 1")
 				}
 				r.ConditionKeys, r.DependentActions = d.list(), d.list()
-				a.ResourceTypes = append(a.ResourceTypes, r)
+				a.ResourceTypes[k] = r
 			}
-			s.Actions = append(s.Actions, a)
-			ids = append(ids, s.Prefix+":"+a.Name)
+			s.Actions[j] = a
+			numbered = append(numbered, numberedAction{s, a})
 		}
 		in.Services = append(in.Services, s)
+	}
+	if d.err != nil {
+		return nil, d.err
 	}
 
 	n = d.count()
@@ -281,16 +316,16 @@ func Decode(b []byte) (*catalog.Catalog, error) {
 		num := 0
 		for j := 0; j < m && d.err == nil; j++ {
 			gap := d.uint()
-			if gap > uint64(len(ids)) || (j > 0 && gap == 0) {
+			if gap > uint64(len(numbered)) || (j > 0 && gap == 0) {
 				d.fail("sensitive action numbers out of order or range")
 				break
 			}
 			num += int(gap)
-			if num >= len(ids) {
-				d.fail("sensitive action number %d of %d actions", num, len(ids))
+			if num >= len(numbered) {
+				d.fail("sensitive action number %d of %d actions", num, len(numbered))
 				break
 			}
-			list = append(list, ids[num])
+			list = append(list, numbered[num].s.Prefix+":"+numbered[num].a.Name)
 		}
 		in.Sensitive[cat] = list
 	}
@@ -314,11 +349,65 @@ func Decode(b []byte) (*catalog.Catalog, error) {
 	return c, nil
 }
 
+// slab hands out slices of shared arrays: a catalog's values live as long
+// as the catalog, so that one array can hold many.
+type slab[T any] struct{ free []T }
+
+// slabSize is how many values a slab's array holds (more when one take
+// asks for more).
+const slabSize = 1024
+
+// take returns n zero values, in a slice whose capacity is n: appending
+// to it copies, never writes into the next value's.
+func (s *slab[T]) take(n int) []T {
+	if n == 0 {
+		return nil
+	}
+	if n > len(s.free) {
+		s.free = make([]T, max(n, slabSize))
+	}
+	out := s.free[:n:n]
+	s.free = s.free[n:]
+	return out
+}
+
 type decoder struct {
 	b     []byte
 	off   int
 	table []string
+	lists slab[string] // the lists' elements
 	err   error
+}
+
+// readTable reads the string table. Its strings are substrings of one
+// string, a copy of the table's bytes (lengths and all).
+func (d *decoder) readTable() {
+	n := d.count()
+	if d.err != nil {
+		return
+	}
+	start := d.off
+	type span struct{ from, to int }
+	spans := make([]span, 0, n)
+	for i := 0; i < n && d.err == nil; i++ {
+		l := d.count()
+		if d.err != nil {
+			break
+		}
+		spans = append(spans, span{d.off - start, d.off - start + l})
+		d.off += l
+	}
+	if d.err != nil {
+		return
+	}
+	all := string(d.b[start:d.off])
+	d.table = make([]string, len(spans))
+	for i, sp := range spans {
+		d.table[i] = all[sp.from:sp.to]
+	}
+	if len(d.table) == 0 || d.table[0] != "" {
+		d.fail("the string table does not start with the empty string")
+	}
 }
 
 func (d *decoder) fail(format string, args ...any) {
@@ -363,14 +452,16 @@ func (d *decoder) str() string {
 	return d.table[i]
 }
 
+// list reads a list of strings: nil when it is empty, else a slice of the
+// decoder's slab.
 func (d *decoder) list() []string {
 	n := d.count()
 	if n == 0 || d.err != nil {
 		return nil
 	}
-	out := make([]string, 0, n)
+	out := d.lists.take(n)
 	for i := 0; i < n && d.err == nil; i++ {
-		out = append(out, d.str())
+		out[i] = d.str()
 	}
 	return out
 }
