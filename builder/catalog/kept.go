@@ -199,7 +199,7 @@ func readKept(file string, src []byte, c *Catalog, byPrefix map[string]*Service)
 			if s == nil {
 				continue // a subset of the catalog, as for a service line
 			}
-			a := s.actions[name]
+			a := s.exactAction(name)
 			if a == nil {
 				d.Errorf(v.Pos, "action %q is not in the catalog", action)
 				continue
@@ -322,7 +322,7 @@ func KeepFrom(cur, next *Catalog) *Kept {
 			k.Services = append(k.Services, KeptService{Prefix: ns.Prefix, Snapshot: provOf(cs.AuthorizationURLFrom), AuthorizationURL: cs.AuthorizationURL})
 		}
 		for _, na := range ns.Actions {
-			ca := cs.actions[na.Name]
+			ca := cs.exactAction(na.Name)
 			if ca == nil {
 				continue
 			}

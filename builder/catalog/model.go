@@ -1,8 +1,10 @@
 package catalog
 
 import (
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Catalog is every service iamref knows, sorted by prefix.
@@ -57,9 +59,13 @@ type Service struct {
 	AuthorizationURLFrom *Provenance
 	Category             *Category // nil without categories
 
-	actions   map[string]*Action // exact name
-	actionsCI map[string]*Action // lower-case name, first in sort order
-	resources map[string]*ResourceType
+	// actionsCI maps lower-case names to the first action in sort order,
+	// made when a name is first looked up case-insensitively (Action):
+	// a browser's engine (package catalogpack) rarely does, and making
+	// them all was a fifth of its catalog's load.
+	actionsCIOnce sync.Once
+	actionsCI     map[string]*Action
+	resources     map[string]*ResourceType
 }
 
 // Action is one IAM action such as chime:CreateMeeting.
@@ -214,10 +220,21 @@ func (c *Catalog) Action(id string) *Action {
 
 // Action returns the named action: exact case first, then case-insensitively.
 func (s *Service) Action(name string) *Action {
-	if a := s.actions[name]; a != nil {
+	if a := s.exactAction(name); a != nil {
 		return a
 	}
+	s.actionsCIOnce.Do(s.indexCI)
 	return s.actionsCI[strings.ToLower(name)]
+}
+
+// exactAction is the action of exactly this name (the last of them, should
+// two have it), by binary search: Actions is sorted by name.
+func (s *Service) exactAction(name string) *Action {
+	i := sort.Search(len(s.Actions), func(i int) bool { return s.Actions[i].Name > name })
+	if i > 0 && s.Actions[i-1].Name == name {
+		return s.Actions[i-1]
+	}
+	return nil
 }
 
 // ResourceType returns the named resource type, or nil.
@@ -263,6 +280,14 @@ func (c *Catalog) link() {
 		}
 		return k
 	}
+	// A catalog is linked before anything reads it: in the browser, before
+	// its first analysis (package catalogpack), in WebAssembly, where each
+	// allocation costs. So the loops below take their lists from shared
+	// arrays where they can.
+	typeCount := map[*ResourceType]int{}
+	var actionSlab slab[*Action]
+	var stringSlab slab[string]
+	var scratchKeys, scratchDeps []string
 	for _, s := range c.Services {
 		for _, ck := range s.ConditionKeys {
 			k := key(ck.Name)
@@ -274,31 +299,48 @@ func (c *Catalog) link() {
 				k.ResourceTypes = append(k.ResourceTypes, rt)
 			}
 		}
+		// Each type's actions, counted first, so that each list is one
+		// slice of a shared array.
+		clear(typeCount)
 		for _, a := range s.Actions {
-			seenKey := map[string]bool{}
-			seenDep := map[string]bool{}
 			for _, r := range a.ResourceTypes {
 				if r.Name != "" {
 					r.Type = s.resources[r.Name]
 					if r.Type != nil {
-						r.Type.Actions = append(r.Type.Actions, a)
+						typeCount[r.Type]++
 					}
 				}
+			}
+		}
+		for _, rt := range s.ResourceTypes {
+			if n := typeCount[rt]; n > 0 {
+				rt.Actions = append(actionSlab.take(len(rt.Actions) + n)[:0], rt.Actions...)
+			}
+		}
+		for _, a := range s.Actions {
+			keys, deps := scratchKeys[:0], scratchDeps[:0]
+			for _, r := range a.ResourceTypes {
+				if r.Name != "" && r.Type != nil {
+					r.Type.Actions = append(r.Type.Actions, a)
+				}
+				// Linear: an action lists a few keys (at most 103, and
+				// one or two for most, in the shipped catalog).
 				for _, name := range r.ConditionKeys {
-					if !seenKey[name] {
-						seenKey[name] = true
-						a.conditionKeySet = append(a.conditionKeySet, name)
+					if !slices.Contains(keys, name) {
+						keys = append(keys, name)
 						k := key(name)
 						k.Actions = append(k.Actions, a)
 					}
 				}
 				for _, d := range r.DependentActions {
-					if !seenDep[d] {
-						seenDep[d] = true
-						a.dependentActions = append(a.dependentActions, d)
+					if !slices.Contains(deps, d) {
+						deps = append(deps, d)
 					}
 				}
 			}
+			a.conditionKeySet = appendShared(&stringSlab, a.conditionKeySet, keys)
+			a.dependentActions = appendShared(&stringSlab, a.dependentActions, deps)
+			scratchKeys, scratchDeps = keys, deps
 		}
 	}
 	for _, s := range c.Services {
@@ -318,28 +360,102 @@ func (c *Catalog) link() {
 	// Every global key has a usage: the catalog's own spelling when a
 	// service names it (ec2:SourceInstanceARN for ec2:SourceInstanceArn),
 	// else the global key's.
-	for _, g := range c.globals {
-		found := false
-		for name, k := range c.keys {
-			if strings.EqualFold(name, g.Name) {
-				k.Global, found = g, true
+	if !c.linkGlobalsASCII(key) {
+		for _, g := range c.globals {
+			found := false
+			for name, k := range c.keys {
+				if strings.EqualFold(name, g.Name) {
+					k.Global, found = g, true
+				}
 			}
-		}
-		if !found {
-			key(g.Name).Global = g
+			if !found {
+				key(g.Name).Global = g
+			}
 		}
 	}
 	c.keyList = make([]*KeyUsage, 0, len(c.keys))
 	for _, k := range c.keys {
 		c.keyList = append(c.keyList, k)
-		sort.SliceStable(k.Definitions, func(i, j int) bool { return k.Definitions[i].Service.Prefix < k.Definitions[j].Service.Prefix })
+		if len(k.Definitions) > 1 {
+			sort.SliceStable(k.Definitions, func(i, j int) bool { return k.Definitions[i].Service.Prefix < k.Definitions[j].Service.Prefix })
+		}
 		sortActions(k.Actions)
 	}
 	sort.Slice(c.keyList, func(i, j int) bool { return c.keyList[i].Name < c.keyList[j].Name })
 }
 
+// linkGlobalsASCII does what the loop over the global keys in link does,
+// when every key's name is ASCII (where strings.EqualFold is equality in
+// lower case): in one pass over the keys instead of one for each global
+// key. It reports false, having done nothing, when a name is not ASCII.
+//
+// The loop gives each key the last global key that folds to its name,
+// and, for global keys no key folds to, makes one key, named by the first
+// of them, for the last.
+func (c *Catalog) linkGlobalsASCII(key func(string) *KeyUsage) bool {
+	for name := range c.keys {
+		if !isASCII(name) {
+			return false
+		}
+	}
+	type fold struct {
+		first   string              // the first global key's spelling
+		last    *GlobalConditionKey // the last global key
+		matched bool                // a key folds to it
+	}
+	folds := make(map[string]*fold, len(c.globals)) // by lower-case name
+	var order []*fold
+	for _, g := range c.globals {
+		if !isASCII(g.Name) {
+			return false
+		}
+		l := strings.ToLower(g.Name)
+		f := folds[l]
+		if f == nil {
+			f = &fold{first: g.Name}
+			folds[l] = f
+			order = append(order, f)
+		}
+		f.last = g
+	}
+	var buf []byte
+	for name, k := range c.keys {
+		buf = appendLower(buf[:0], name)
+		if f := folds[string(buf)]; f != nil {
+			k.Global, f.matched = f.last, true
+		}
+	}
+	for _, f := range order {
+		if !f.matched {
+			key(f.first).Global = f.last
+		}
+	}
+	return true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// appendLower appends the ASCII string s in lower case.
+func appendLower(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b
+}
+
 func sortActions(as []*Action) {
-	sort.Slice(as, func(i, j int) bool {
+	sortUnlessSorted(as, func(i, j int) bool {
 		if as[i].Service.Prefix != as[j].Service.Prefix {
 			return as[i].Service.Prefix < as[j].Service.Prefix
 		}
@@ -347,22 +463,84 @@ func sortActions(as []*Action) {
 	})
 }
 
-// index builds a service's lookup maps and sorts its lists.
-func (s *Service) index() {
-	sort.Slice(s.Actions, func(i, j int) bool { return s.Actions[i].Name < s.Actions[j].Name })
-	sort.Slice(s.ResourceTypes, func(i, j int) bool { return s.ResourceTypes[i].Name < s.ResourceTypes[j].Name })
-	sort.Slice(s.ConditionKeys, func(i, j int) bool { return s.ConditionKeys[i].Name < s.ConditionKeys[j].Name })
-	s.actions = make(map[string]*Action, len(s.Actions))
-	s.actionsCI = make(map[string]*Action, len(s.Actions))
-	for _, a := range s.Actions {
-		s.actions[a.Name] = a
-		l := strings.ToLower(a.Name)
-		if s.actionsCI[l] == nil {
-			s.actionsCI[l] = a
+// sortUnlessSorted is sort.Slice, which leaves a sorted slice as it is,
+// without its cost on one (sort.Slice allocates even then).
+func sortUnlessSorted[T any](s []T, less func(i, j int) bool) {
+	for i := len(s) - 1; i > 0; i-- {
+		if less(i, i-1) {
+			sort.Slice(s, less)
+			return
 		}
 	}
+}
+
+// index builds a service's lookup maps and sorts its lists.
+// Actions are found by binary search (Action), and case-insensitively
+// through a map made on the first such lookup (indexCI).
+//
+// (sort.Slice leaves a sorted slice as it is; the catalog the browser
+// decodes comes sorted, and checking is cheaper.)
+func (s *Service) index() {
+	sortUnlessSorted(s.Actions, func(i, j int) bool { return s.Actions[i].Name < s.Actions[j].Name })
+	sortUnlessSorted(s.ResourceTypes, func(i, j int) bool { return s.ResourceTypes[i].Name < s.ResourceTypes[j].Name })
+	sortUnlessSorted(s.ConditionKeys, func(i, j int) bool { return s.ConditionKeys[i].Name < s.ConditionKeys[j].Name })
 	s.resources = make(map[string]*ResourceType, len(s.ResourceTypes))
 	for _, r := range s.ResourceTypes {
 		s.resources[r.Name] = r
 	}
+}
+
+// indexCI makes actionsCI. The lower-case names are substrings of one string.
+func (s *Service) indexCI() {
+	s.actionsCI = make(map[string]*Action, len(s.Actions))
+	size := 0
+	for _, a := range s.Actions {
+		size += len(a.Name)
+	}
+	lower := make([]byte, 0, size)
+	for _, a := range s.Actions {
+		if isASCII(a.Name) {
+			lower = appendLower(lower, a.Name)
+		} else {
+			lower = append(lower, strings.ToLower(a.Name)...)
+		}
+	}
+	all := string(lower)
+	for _, a := range s.Actions {
+		n := len(a.Name)
+		if !isASCII(a.Name) {
+			n = len(strings.ToLower(a.Name))
+		}
+		l := all[:n]
+		all = all[n:]
+		if s.actionsCI[l] == nil {
+			s.actionsCI[l] = a
+		}
+	}
+}
+
+// slab hands out slices of shared arrays, for lists that live as long as
+// the catalog.
+type slab[T any] struct{ free []T }
+
+// take returns n zero values in a slice whose capacity is n, so that
+// appending to it copies rather than writes into a neighbour's.
+func (s *slab[T]) take(n int) []T {
+	if n == 0 {
+		return nil
+	}
+	if n > len(s.free) {
+		s.free = make([]T, max(n, 1024))
+	}
+	out := s.free[:n:n]
+	s.free = s.free[n:]
+	return out
+}
+
+// appendShared is append(dst, src...), taking a new dst from the slab.
+func appendShared[T any](sl *slab[T], dst, src []T) []T {
+	if len(dst) == 0 && len(src) > 0 {
+		return append(sl.take(len(src))[:0], src...)
+	}
+	return append(dst, src...)
 }
