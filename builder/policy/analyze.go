@@ -219,13 +219,13 @@ func (e *Engine) supporters(u *catalog.KeyUsage) bitset {
 	}
 	b := make(bitset, (len(e.x.actions)+63)/64)
 	for _, a := range u.Actions {
-		if n, ok := e.x.num[a]; ok {
+		if n, ok := e.x.number(a); ok {
 			b.set(n)
 		}
 	}
 	for _, rt := range u.ResourceTypes {
 		for _, a := range rt.Actions {
-			if n, ok := e.x.num[a]; ok {
+			if n, ok := e.x.number(a); ok {
 				b.set(n)
 			}
 		}

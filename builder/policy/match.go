@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"cmp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -15,10 +17,9 @@ import (
 // actions is a sorted []int32.
 type index struct {
 	actions  []*catalog.Action
-	num      map[*catalog.Action]int32 // the number of each action
-	ids      []string                  // lower-case "prefix:name", by number
-	exact    map[string][]int32        // lower-case id → numbers (IAM folds case; two names may fold alike)
-	prefixes []*prefixIndex            // sorted by lower-case prefix
+	ids      []string           // lower-case "prefix:name", by number
+	exact    map[string][]int32 // lower-case id → numbers (IAM folds case; two names may fold alike)
+	prefixes []*prefixIndex     // sorted by lower-case prefix
 	byPrefix map[string]*prefixIndex
 	sorted   []int32 // numbers sorted by lower-case id, for patterns without a colon
 	// split is true when no prefix and no name holds a colon, so that a
@@ -52,35 +53,192 @@ func (pi *prefixIndex) singulars(x *index) []string {
 	return pi.singular
 }
 
+// newIndex builds the index. The browser builds it before its first
+// analysis, in WebAssembly, so it allocates in bulk: the lower-case ids
+// are substrings of one string, the services' names and numbers slices of
+// two arrays, exact's values slices of sorted; and it sorts only what is
+// not in order already.
 func newIndex(c *catalog.Catalog) *index {
-	x := &index{exact: map[string][]int32{}, byPrefix: map[string]*prefixIndex{}, num: map[*catalog.Action]int32{}, split: true}
-	for _, s := range c.Services {
-		pi := &prefixIndex{prefix: strings.ToLower(s.Prefix), service: s, first: int32(len(x.actions))}
+	total := c.ActionCount()
+	x := &index{
+		actions:  make([]*catalog.Action, 0, total),
+		ids:      lowerIDs(c, total),
+		exact:    make(map[string][]int32, total),
+		byPrefix: make(map[string]*prefixIndex, len(c.Services)),
+		split:    true,
+	}
+	pis := make([]prefixIndex, len(c.Services))
+	names, nums := make([]string, total), make([]int32, total)
+	x.prefixes = make([]*prefixIndex, 0, len(c.Services))
+	for i, s := range c.Services {
+		pi := &pis[i]
+		pi.prefix, pi.service, pi.first = strings.ToLower(s.Prefix), s, int32(len(x.actions))
 		for _, a := range s.Actions {
 			n := int32(len(x.actions))
-			id := strings.ToLower(a.ID())
+			id := x.ids[n]
 			if strings.Count(id, ":") != 1 {
 				x.split = false
 			}
 			x.actions = append(x.actions, a)
-			x.num[a] = n
-			x.ids = append(x.ids, id)
-			x.exact[id] = append(x.exact[id], n)
-			pi.names = append(pi.names, id[len(pi.prefix)+1:])
-			pi.nums = append(pi.nums, n)
+			names[n], nums[n] = id[len(pi.prefix)+1:], n
 		}
 		pi.end = int32(len(x.actions))
-		sort.Sort(byName{pi})
+		pi.names, pi.nums = names[pi.first:pi.end:pi.end], nums[pi.first:pi.end:pi.end]
+		if !sort.IsSorted(byName{pi}) {
+			sort.Sort(byName{pi})
+		}
 		x.prefixes = append(x.prefixes, pi)
 		x.byPrefix[pi.prefix] = pi
 	}
 	sort.Slice(x.prefixes, func(i, j int) bool { return x.prefixes[i].prefix < x.prefixes[j].prefix })
-	x.sorted = make([]int32, len(x.actions))
-	for i := range x.sorted {
-		x.sorted[i] = int32(i)
+	x.sorted = x.sortedIDs()
+	// Numbers of equal ids are neighbours in sorted, in ascending order.
+	for i := 0; i < len(x.sorted); {
+		id := x.ids[x.sorted[i]]
+		j := i + 1
+		for j < len(x.sorted) && x.ids[x.sorted[j]] == id {
+			j++
+		}
+		x.exact[id] = x.sorted[i:j:j]
+		i = j
 	}
-	sort.Slice(x.sorted, func(i, j int) bool { return x.ids[x.sorted[i]] < x.ids[x.sorted[j]] })
 	return x
+}
+
+// sortedIDs is every number, sorted by lower-case id and then by number.
+// When every id is ASCII with one colon, that is each service's names in
+// order (prefixIndex.names, sorted so), the services in the order of
+// their "prefix:": ids of two services never interleave, since the colon
+// ends the shorter prefix before the names are compared.
+func (x *index) sortedIDs() []int32 {
+	sorted := make([]int32, 0, len(x.actions))
+	if x.split && x.ascii() {
+		byColon := slices.Clone(x.prefixes)
+		slices.SortFunc(byColon, func(a, b *prefixIndex) int { return compareColon(a.prefix, b.prefix) })
+		for _, pi := range byColon {
+			sorted = append(sorted, pi.nums...)
+		}
+		return sorted
+	}
+	for i := range x.actions {
+		sorted = append(sorted, int32(i))
+	}
+	sort.Slice(sorted, func(i, j int) bool {
+		a, b := x.ids[sorted[i]], x.ids[sorted[j]]
+		if a != b {
+			return a < b
+		}
+		return sorted[i] < sorted[j]
+	})
+	return sorted
+}
+
+// ascii reports whether every lower-case id is ASCII.
+func (x *index) ascii() bool {
+	for _, id := range x.ids {
+		if !isASCII(id) {
+			return false
+		}
+	}
+	return true
+}
+
+// compareColon compares a+":" with b+":".
+func compareColon(a, b string) int {
+	n := min(len(a), len(b))
+	if c := strings.Compare(a[:n], b[:n]); c != 0 {
+		return c
+	}
+	switch {
+	case len(a) == len(b):
+		return 0
+	case len(a) < len(b):
+		return cmp.Compare(byte(':'), b[n])
+	}
+	return cmp.Compare(a[n], byte(':'))
+}
+
+// lowerIDs is strings.ToLower of every action's ID, in catalog order: for
+// an ASCII catalog, substrings of one string.
+func lowerIDs(c *catalog.Catalog, total int) []string {
+	ids := make([]string, 0, total)
+	size, ascii := 0, true
+	for _, s := range c.Services {
+		ascii = ascii && isASCII(s.Prefix)
+		for _, a := range s.Actions {
+			size += len(s.Prefix) + 1 + len(a.Name)
+			ascii = ascii && isASCII(a.Name)
+		}
+	}
+	if !ascii {
+		for _, s := range c.Services {
+			for _, a := range s.Actions {
+				ids = append(ids, strings.ToLower(a.ID()))
+			}
+		}
+		return ids
+	}
+	buf := make([]byte, size)
+	o := 0
+	for _, s := range c.Services {
+		for _, a := range s.Actions {
+			o += copy(buf[o:], s.Prefix)
+			buf[o] = ':'
+			o++
+			o += copy(buf[o:], a.Name)
+		}
+	}
+	for i, b := range buf {
+		if 'A' <= b && b <= 'Z' {
+			buf[i] = b + 'a' - 'A'
+		}
+	}
+	all := string(buf)
+	o = 0
+	for _, s := range c.Services {
+		for _, a := range s.Actions {
+			n := len(s.Prefix) + 1 + len(a.Name)
+			ids = append(ids, all[o:o+n])
+			o += n
+		}
+	}
+	return ids
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// number is the action's number, if it is one of the index's.
+func (x *index) number(a *catalog.Action) (int32, bool) {
+	if a == nil || a.Service == nil {
+		return 0, false
+	}
+	pi := x.byPrefix[strings.ToLower(a.Service.Prefix)]
+	if pi == nil || pi.service != a.Service {
+		return 0, false
+	}
+	// A service's actions are sorted by name (catalog.Service.Actions).
+	acts := x.actions[pi.first:pi.end]
+	lo, hi := 0, len(acts)
+	for lo < hi {
+		if m := int(uint(lo+hi) >> 1); acts[m].Name < a.Name {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	for i := lo; i < len(acts) && acts[i].Name == a.Name; i++ {
+		if acts[i] == a {
+			return pi.first + int32(i), true
+		}
+	}
+	return 0, false
 }
 
 type byName struct{ *prefixIndex }

@@ -60,7 +60,7 @@ func (c *checker) coversPassRole() bool {
 	if a == nil {
 		return false
 	}
-	n, ok := c.e.x.num[a]
+	n, ok := c.e.x.number(a)
 	return ok && c.cov.has(n)
 }
 
