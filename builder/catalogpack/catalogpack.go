@@ -472,9 +472,12 @@ func (d *decoder) level() catalog.AccessLevel {
 	if s == "" {
 		return ""
 	}
-	l, ok := catalog.ParseAccessLevel(s)
-	if !ok || string(l) != s {
-		d.fail("access level %q", s)
+	// Spelled exactly as catalog.ParseAccessLevel gives them.
+	for _, l := range catalog.AccessLevels {
+		if string(l) == s {
+			return l
+		}
 	}
-	return l
+	d.fail("access level %q", s)
+	return ""
 }

@@ -117,3 +117,35 @@ func TestIndex(t *testing.T) {
 		checkIndex(t, name, c)
 	}
 }
+
+// TestLowerASCII: eight bytes at a time, as strings.ToLower byte by byte,
+// for every ASCII byte at every position, and non-ASCII anywhere is seen.
+func TestLowerASCII(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 3))
+	for n := range 40 {
+		for range 50 {
+			b := make([]byte, n)
+			for i := range b {
+				b[i] = byte(rng.IntN(128))
+			}
+			want := strings.ToLower(string(b))
+			if !lowerASCII(b) || string(b) != want {
+				t.Fatalf("lowerASCII(%q) = %q, want %q", want, b, want)
+			}
+			if n > 0 {
+				b[rng.IntN(n)] |= 0x80
+				if lowerASCII(b) {
+					t.Fatalf("lowerASCII(%q) reports ASCII", b)
+				}
+			}
+		}
+	}
+	all := make([]byte, 0, 128*3)
+	for c := range 128 {
+		all = append(all, byte(c), byte(c), byte(c))
+	}
+	want := strings.ToLower(string(all))
+	if !lowerASCII(all) || string(all) != want {
+		t.Errorf("every ASCII byte: %q, want %q", all, want)
+	}
+}

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"cmp"
+	"encoding/binary"
 	"slices"
 	"sort"
 	"strings"
@@ -60,9 +61,10 @@ func (pi *prefixIndex) singulars(x *index) []string {
 // not in order already.
 func newIndex(c *catalog.Catalog) *index {
 	total := c.ActionCount()
+	ids, ascii := lowerIDs(c, total)
 	x := &index{
 		actions:  make([]*catalog.Action, 0, total),
-		ids:      lowerIDs(c, total),
+		ids:      ids,
 		exact:    make(map[string][]int32, total),
 		byPrefix: make(map[string]*prefixIndex, len(c.Services)),
 		split:    true,
@@ -73,10 +75,14 @@ func newIndex(c *catalog.Catalog) *index {
 	for i, s := range c.Services {
 		pi := &pis[i]
 		pi.prefix, pi.service, pi.first = strings.ToLower(s.Prefix), s, int32(len(x.actions))
+		if ascii && strings.IndexByte(s.Prefix, ':') >= 0 {
+			x.split = false
+		}
 		for _, a := range s.Actions {
 			n := int32(len(x.actions))
 			id := x.ids[n]
-			if strings.Count(id, ":") != 1 {
+			// An ASCII id has as many colons as its prefix and name, and one.
+			if ascii && strings.IndexByte(a.Name, ':') >= 0 || !ascii && strings.Count(id, ":") != 1 {
 				x.split = false
 			}
 			x.actions = append(x.actions, a)
@@ -91,7 +97,7 @@ func newIndex(c *catalog.Catalog) *index {
 		x.byPrefix[pi.prefix] = pi
 	}
 	sort.Slice(x.prefixes, func(i, j int) bool { return x.prefixes[i].prefix < x.prefixes[j].prefix })
-	x.sorted = x.sortedIDs()
+	x.sorted = x.sortedIDs(ascii)
 	// Numbers of equal ids are neighbours in sorted, in ascending order.
 	for i := 0; i < len(x.sorted); {
 		id := x.ids[x.sorted[i]]
@@ -110,9 +116,9 @@ func newIndex(c *catalog.Catalog) *index {
 // order (prefixIndex.names, sorted so), the services in the order of
 // their "prefix:": ids of two services never interleave, since the colon
 // ends the shorter prefix before the names are compared.
-func (x *index) sortedIDs() []int32 {
+func (x *index) sortedIDs(ascii bool) []int32 {
 	sorted := make([]int32, 0, len(x.actions))
-	if x.split && x.ascii() {
+	if x.split && ascii {
 		byColon := slices.Clone(x.prefixes)
 		slices.SortFunc(byColon, func(a, b *prefixIndex) int { return compareColon(a.prefix, b.prefix) })
 		for _, pi := range byColon {
@@ -133,16 +139,6 @@ func (x *index) sortedIDs() []int32 {
 	return sorted
 }
 
-// ascii reports whether every lower-case id is ASCII.
-func (x *index) ascii() bool {
-	for _, id := range x.ids {
-		if !isASCII(id) {
-			return false
-		}
-	}
-	return true
-}
-
 // compareColon compares a+":" with b+":".
 func compareColon(a, b string) int {
 	n := min(len(a), len(b))
@@ -158,25 +154,17 @@ func compareColon(a, b string) int {
 	return cmp.Compare(a[n], byte(':'))
 }
 
-// lowerIDs is strings.ToLower of every action's ID, in catalog order: for
-// an ASCII catalog, substrings of one string.
-func lowerIDs(c *catalog.Catalog, total int) []string {
-	ids := make([]string, 0, total)
-	size, ascii := 0, true
+// lowerIDs is strings.ToLower of every action's ID, in catalog order, and
+// whether they are all ASCII: then they are substrings of one string. (In
+// WebAssembly, before the browser's first analysis, a loop over every
+// byte of the catalog's names costs tens of milliseconds: they are copied
+// at once and lowered eight bytes at a time.)
+func lowerIDs(c *catalog.Catalog, total int) ([]string, bool) {
+	size := 0
 	for _, s := range c.Services {
-		ascii = ascii && isASCII(s.Prefix)
 		for _, a := range s.Actions {
 			size += len(s.Prefix) + 1 + len(a.Name)
-			ascii = ascii && isASCII(a.Name)
 		}
-	}
-	if !ascii {
-		for _, s := range c.Services {
-			for _, a := range s.Actions {
-				ids = append(ids, strings.ToLower(a.ID()))
-			}
-		}
-		return ids
 	}
 	buf := make([]byte, size)
 	o := 0
@@ -188,10 +176,14 @@ func lowerIDs(c *catalog.Catalog, total int) []string {
 			o += copy(buf[o:], a.Name)
 		}
 	}
-	for i, b := range buf {
-		if 'A' <= b && b <= 'Z' {
-			buf[i] = b + 'a' - 'A'
+	ids := make([]string, 0, total)
+	if !lowerASCII(buf) {
+		for _, s := range c.Services {
+			for _, a := range s.Actions {
+				ids = append(ids, strings.ToLower(a.ID()))
+			}
 		}
+		return ids, false
 	}
 	all := string(buf)
 	o = 0
@@ -202,16 +194,32 @@ func lowerIDs(c *catalog.Catalog, total int) []string {
 			o += n
 		}
 	}
-	return ids
+	return ids, true
 }
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
+// lowerASCII turns the ASCII capitals of b into small letters, eight bytes
+// at a time, and reports whether b is all ASCII (when it is not, b may be
+// left half done).
+func lowerASCII(b []byte) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	var seen uint64
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		seen |= w
+		h := w &^ highs
+		// The high bit of each byte of upper: the byte is ASCII, at least
+		// 'A' and at most 'Z' (no sum carries into the next byte).
+		upper := (h + (0x80-'A')*ones) &^ (h + (0x80-'Z'-1)*ones) &^ w & highs
+		binary.LittleEndian.PutUint64(b[i:], w|upper>>2) // 0x80>>2 is 'a'-'A'
+	}
+	for ; i < len(b); i++ {
+		seen |= uint64(b[i])
+		if 'A' <= b[i] && b[i] <= 'Z' {
+			b[i] += 'a' - 'A'
 		}
 	}
-	return true
+	return seen&highs == 0
 }
 
 // number is the action's number, if it is one of the index's.
