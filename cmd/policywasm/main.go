@@ -21,6 +21,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"syscall/js"
@@ -50,25 +51,55 @@ func load(_ js.Value, args []js.Value) any {
 	if len(args) != 1 || args[0].Type() != js.TypeObject || args[0].Get("byteLength").Type() != js.TypeNumber {
 		return "load: want one Uint8Array"
 	}
+	// No collection while the catalog loads: it is all kept, and in
+	// WebAssembly, with one thread, a collection running meanwhile doubled
+	// the load (its write barriers and assists on every value decoded).
+	// The first collection waits until the engine has answered its first
+	// call (collectSoon), the reader's first analysis.
+	debug.SetGCPercent(-1)
 	b := make([]byte, args[0].Get("byteLength").Int())
 	js.CopyBytesToGo(b, args[0])
 	c, err := catalogpack.Decode(b)
 	if err != nil {
+		debug.SetGCPercent(gcPercent)
 		return err.Error()
 	}
 	engine = policy.NewEngine(c)
-	// The catalog and its engine are what lasts of the heap; an analysis
-	// allocates well under a megabyte, garbage at once. WebAssembly has one
-	// thread, so a collection stops the engine: with Go's default (GOGC
-	// 100) one falls every few dozen analyses of a 10 kB policy and adds
-	// 50–100 ms to a keystroke. Collecting when the heap has grown by three
-	// times the catalog keeps them several times rarer.
-	debug.SetGCPercent(gcPercent)
+	collectPending = true
 	return ""
 }
 
-// gcPercent is the engine's GOGC once a catalog is loaded.
+// gcPercent is the engine's GOGC once a catalog is loaded. The catalog
+// and its engine are what lasts of the heap; an analysis allocates well
+// under a megabyte, garbage at once. WebAssembly has one thread, so a
+// collection stops the engine: with Go's default (GOGC 100) one falls
+// every few dozen analyses of a 10 kB policy and adds 50–100 ms to a
+// keystroke. Collecting when the heap has grown by three times the
+// catalog keeps them several times rarer.
 const gcPercent = 300
+
+// collectPending: load has put the collector off.
+var collectPending bool
+
+// collectSoon turns the collector back on after the first call since the
+// load, and collects at once, in a task of its own (a timer), after the
+// call's answer: in the time the page takes to draw it, rather than in
+// the first analysis (where a collection of the new catalog took as long
+// as the analysis) or in a keystroke's.
+func collectSoon() {
+	if !collectPending {
+		return
+	}
+	collectPending = false
+	var f js.Func
+	f = js.FuncOf(func(js.Value, []js.Value) any {
+		f.Release()
+		debug.SetGCPercent(gcPercent)
+		runtime.GC()
+		return nil
+	})
+	js.Global().Call("setTimeout", f, 0)
+}
 
 // errorJSON is {"error": msg} with a final newline.
 func errorJSON(msg string) string {
@@ -93,6 +124,7 @@ func withEngine(fn func(args []string) string) func(js.Value, []js.Value) any {
 			}
 			ss[i] = a.String()
 		}
+		defer collectSoon()
 		defer func() {
 			if r := recover(); r != nil {
 				out = errorJSON(fmt.Sprintf("internal error: %v", r))
