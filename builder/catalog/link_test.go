@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -135,4 +136,29 @@ func TestServiceAction(t *testing.T) {
 			t.Errorf("Action(%q) = %p, want %p", name, got, want)
 		}
 	}
+}
+
+// TestServiceActionConcurrent: the case-insensitive map is made on the
+// first such lookup, once, while others look up (go test -race).
+func TestServiceActionConcurrent(t *testing.T) {
+	var acts []*Action
+	for i := range 50 {
+		acts = append(acts, &Action{Name: fmt.Sprintf("Get%02dThing", i)})
+	}
+	c, err := New(Contents{Services: []*Service{{Prefix: "demo", Actions: acts}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 50 {
+				n := (i + g) % 50
+				if a := c.Action(fmt.Sprintf("DEMO:get%02dthing", n)); a != acts[n] {
+					t.Errorf("demo:get%02dthing is %v", n, a)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
