@@ -170,15 +170,7 @@ func TestServeRebuildsAndReloads(t *testing.T) {
 		}
 	}
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("Serve returned %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Error("Serve did not stop within 10 s of cancel")
-	}
+	stopServe(t, cancel, done)
 }
 
 func TestEncodingQ(t *testing.T) {
@@ -459,6 +451,17 @@ func TestServeChangeInterruptsFollowUp(t *testing.T) {
 	expect("change")
 	expect("follow-up again")
 	close(release)
+	stopServe(t, cancel, done)
+	select {
+	case got := <-calls:
+		t.Errorf("an extra build call %q", got)
+	default:
+	}
+}
+
+// stopServe cancels Serve's context and expects it to return nil soon.
+func stopServe(t *testing.T, cancel context.CancelFunc, done <-chan error) {
+	t.Helper()
 	cancel()
 	select {
 	case err := <-done:
@@ -467,10 +470,5 @@ func TestServeChangeInterruptsFollowUp(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Error("Serve did not stop within 10 s of cancel")
-	}
-	select {
-	case got := <-calls:
-		t.Errorf("an extra build call %q", got)
-	default:
 	}
 }
