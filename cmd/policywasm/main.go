@@ -52,10 +52,10 @@ func load(_ js.Value, args []js.Value) any {
 		return "load: want one Uint8Array"
 	}
 	// No collection while the catalog loads: it is all kept, and in
-	// WebAssembly, with one thread, a collection running meanwhile doubled
-	// the load (its write barriers and assists on every value decoded).
-	// The first collection waits until the engine has answered its first
-	// call (collectSoon), the reader's first analysis.
+	// WebAssembly, with one thread, a collection running meanwhile made
+	// the load half as long again (its write barriers and assists on
+	// every value decoded: docs/policy.md). The first collection waits for
+	// a pause after the first analysis (collectSoon).
 	debug.SetGCPercent(-1)
 	b := make([]byte, args[0].Get("byteLength").Int())
 	js.CopyBytesToGo(b, args[0])
@@ -65,7 +65,7 @@ func load(_ js.Value, args []js.Value) any {
 		return err.Error()
 	}
 	engine = policy.NewEngine(c)
-	collectPending = true
+	collectPending, collectCount = true, 0
 	return ""
 }
 
@@ -78,27 +78,46 @@ func load(_ js.Value, args []js.Value) any {
 // catalog keeps them several times rarer.
 const gcPercent = 300
 
-// collectPending: load has put the collector off.
-var collectPending bool
+// The collection load puts off: it waits for a pause of collectPause
+// after a call, as a reader reads the first analysis, in a timer task of
+// its own, rather than falling in the first analysis (where collecting
+// the new catalog took as long as the analysis), in the page's drawing of
+// it or in a keystroke; after collectCalls calls without such a pause the
+// collector is simply turned back on.
+var (
+	collectPending bool
+	collectCount   int
+	collectTimer   js.Value
+	collectFunc    = js.FuncOf(func(js.Value, []js.Value) any {
+		if collectPending {
+			collectPending = false
+			debug.SetGCPercent(gcPercent)
+			runtime.GC()
+		}
+		return nil
+	})
+)
 
-// collectSoon turns the collector back on after the first call since the
-// load, and collects at once, in a task of its own (a timer), after the
-// call's answer: in the time the page takes to draw it, rather than in
-// the first analysis (where a collection of the new catalog took as long
-// as the analysis) or in a keystroke's.
+const (
+	collectPause = 1000 // ms
+	collectCalls = 20
+)
+
+// collectSoon (re)arms the put-off collection after a call.
 func collectSoon() {
 	if !collectPending {
 		return
 	}
-	collectPending = false
-	var f js.Func
-	f = js.FuncOf(func(js.Value, []js.Value) any {
-		f.Release()
+	g := js.Global()
+	if collectTimer.Truthy() {
+		g.Call("clearTimeout", collectTimer)
+	}
+	if collectCount++; collectCount >= collectCalls {
+		collectPending = false
 		debug.SetGCPercent(gcPercent)
-		runtime.GC()
-		return nil
-	})
-	js.Global().Call("setTimeout", f, 0)
+		return
+	}
+	collectTimer = g.Call("setTimeout", collectFunc, collectPause)
 }
 
 // errorJSON is {"error": msg} with a final newline.
