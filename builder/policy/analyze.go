@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/iamref/iamref/builder/catalog"
 )
@@ -70,7 +71,7 @@ func (e *Engine) Analyze(src []byte, opts Options) *Analysis {
 	doc.checkKind(a.Kind, src, opts)
 	a.Result = e.Evaluate(doc)
 	c := &checker{e: e, doc: doc, r: a.Result, kind: a.Kind}
-	c.run()
+	c.run(src)
 	if a.Kind == Identity {
 		// Risks are what a principal holding the policy can do: a
 		// resource policy grants to the principals it names, an SCP
@@ -123,13 +124,21 @@ func (c *checker) add(f Finding) {
 	c.r.Findings = append(c.r.Findings, f)
 }
 
-func (c *checker) run() {
+func (c *checker) run(src []byte) {
 	sc := c.e.scratch.Get().(*scratch)
 	defer c.e.scratch.Put(sc)
-	c.cov = make(bitset, (len(c.e.x.actions)+63)/64)
-	for _, st := range c.doc.Statements {
+	spans := statementSpans(src, c.doc.Statements)
+	for i, st := range c.doc.Statements {
 		if !st.Valid {
 			continue
+		}
+		key := c.e.checks.key(c.doc.Version, src[spans[i]:spans[i+1]])
+		if c.e.checks.replay(key, st, c.add) {
+			continue
+		}
+		from := len(c.r.Findings)
+		if c.cov == nil {
+			c.cov = make(bitset, (len(c.e.x.actions)+63)/64)
 		}
 		clear(c.cov)
 		known := true
@@ -142,8 +151,34 @@ func (c *checker) run() {
 		c.conditions(st, known)
 		c.resources(sc, st)
 		c.security(st)
+		c.e.checks.record(key, st, src[spans[i]:spans[i+1]], c.r.Findings[from:])
 	}
 	c.redundancy()
+}
+
+// statementSpans are the byte offsets where the statements start, in
+// order, and then len(src): statement i's bytes are src[s[i]:s[i+1]] (up
+// to where the next one starts, the comma and spaces between included).
+func statementSpans(src []byte, sts []*Statement) []int {
+	out := make([]int, len(sts)+1)
+	line, col, off := 1, 1, 0
+	for i, st := range sts {
+		for off < len(src) && (line < st.Line || line == st.Line && col < st.Col) {
+			r, w := rune(src[off]), 1
+			if r >= utf8.RuneSelf {
+				r, w = utf8.DecodeRune(src[off:])
+			}
+			off += w
+			if r == '\n' {
+				line, col = line+1, 1
+			} else {
+				col++
+			}
+		}
+		out[i] = off
+	}
+	out[len(sts)] = len(src)
+	return out
 }
 
 // bitset is a set of action numbers.
