@@ -354,13 +354,14 @@ type allowedList struct {
 }
 
 func newAllowedList(allowed []policy.Grant) *allowedList {
-	return &allowedList{allowed: allowed, refs: map[policy.GrantRef][]byte{}}
+	return &allowedList{allowed: allowed, refs: make(map[policy.GrantRef][]byte, min(len(allowed), 64))}
 }
 
 // ref is the encoded grant reference.
 func (l *allowedList) ref(r policy.GrantRef) []byte {
 	enc, ok := l.refs[r]
 	if !ok {
+		enc = make([]byte, 0, len(`{"statement":,"sid":"","pattern":"","not_action":true}`)+20+len(r.Sid)+len(r.Pattern))
 		enc = append(enc, `{"statement":`...)
 		enc = strconv.AppendInt(enc, int64(r.Statement+1), 10)
 		enc = append(enc, `,"sid":`...)
