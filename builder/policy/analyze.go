@@ -18,6 +18,12 @@ type Options struct {
 	// AWSManaged: the document is an AWS managed policy, which IAM lets
 	// exceed the customer quotas (the size finding is then only an info).
 	AWSManaged bool
+	// Incremental: the document is likely an edit of documents the engine
+	// analysed before, as /analyze/ re-analyses at every keystroke. The
+	// checks of each statement are then remembered by its bytes and
+	// replayed for the same bytes (checkMemo), with the same Analysis as
+	// without; the engine keeps what it remembers, bounded.
+	Incremental bool
 }
 
 // Analysis is everything the checks say about one document: what it
@@ -71,7 +77,7 @@ func (e *Engine) Analyze(src []byte, opts Options) *Analysis {
 	doc.checkKind(a.Kind, src, opts)
 	a.Result = e.Evaluate(doc)
 	c := &checker{e: e, doc: doc, r: a.Result, kind: a.Kind}
-	c.run(src)
+	c.run(src, opts.Incremental)
 	if a.Kind == Identity {
 		// Risks are what a principal holding the policy can do: a
 		// resource policy grants to the principals it names, an SCP
@@ -124,15 +130,23 @@ func (c *checker) add(f Finding) {
 	c.r.Findings = append(c.r.Findings, f)
 }
 
-func (c *checker) run(src []byte) {
+// run checks the statements and their redundancy; with remember, through
+// the engine's memo of statements' checks.
+func (c *checker) run(src []byte, remember bool) {
 	sc := c.e.scratch.Get().(*scratch)
 	defer c.e.scratch.Put(sc)
-	spans := statementSpans(src, c.doc.Statements)
+	var spans []int
+	if remember {
+		spans = statementSpans(src, c.doc.Statements)
+	}
 	for i, st := range c.doc.Statements {
 		if !st.Valid {
 			continue
 		}
-		key := c.e.checks.key(c.doc.Version, src[spans[i]:spans[i+1]])
+		key := ""
+		if remember {
+			key = c.e.checks.key(c.doc.Version, src[spans[i]:spans[i+1]])
+		}
 		if c.e.checks.replay(key, st, c.add) {
 			continue
 		}
@@ -151,7 +165,9 @@ func (c *checker) run(src []byte) {
 		c.conditions(st, known)
 		c.resources(sc, st)
 		c.security(st)
-		c.e.checks.record(key, st, src[spans[i]:spans[i+1]], c.r.Findings[from:])
+		if key != "" {
+			c.e.checks.record(key, st, src[spans[i]:spans[i+1]], c.r.Findings[from:])
+		}
 	}
 	c.redundancy()
 }

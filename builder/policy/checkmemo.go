@@ -10,7 +10,8 @@ import (
 // checkMemo remembers the findings of the per-statement checks (the
 // conditions, the resources, the security warnings) by the statement's
 // bytes, so that re-analysing a document, as /analyze/ does at every
-// keystroke, checks again only the statements that changed. The checks
+// keystroke (Options.Incremental), checks again only the statements that
+// changed. The checks
 // of a valid statement read nothing but the statement and the document's
 // Version, and a finding points into the statement: its findings are kept
 // with their lines relative to the statement's first line (and columns on

@@ -55,8 +55,8 @@ func edit(rng *rand.Rand, src string) string {
 	}
 }
 
-// TestCheckMemo holds re-analysis with the per-statement memo to analysis
-// from scratch: over random keystroke sequences in the example policies
+// TestCheckMemo holds re-analysis with the per-statement memo
+// (Options.Incremental) to analysis from scratch: over random keystroke sequences in the example policies
 // and managed policies, on two goroutines sharing the engine (run it with
 // -race), every analysis equals the one an engine without memos gives.
 func TestCheckMemo(t *testing.T) {
@@ -99,7 +99,7 @@ func TestCheckMemo(t *testing.T) {
 					if k%4 == 0 {
 						kind = ""
 					}
-					got := warm.Analyze([]byte(src), Options{Kind: kind})
+					got := warm.Analyze([]byte(src), Options{Kind: kind, Incremental: true})
 					want := withoutMemos(e).Analyze([]byte(src), Options{Kind: kind})
 					if !reflect.DeepEqual(got, want) {
 						t.Errorf("document %d after %d keystrokes (kind %q): the analysis with memos differs from a fresh one:\n got %v\nwant %v\n%s", d, k, kind, got.Findings(), want.Findings(), src)

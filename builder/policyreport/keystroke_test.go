@@ -44,7 +44,7 @@ func BenchmarkKeystroke(b *testing.B) {
 	b.ReportAllocs()
 	n := 0
 	for b.Loop() {
-		a := e.Analyze(docs[n%2], policy.Options{Kind: policy.Identity})
+		a := e.Analyze(docs[n%2], policy.Options{Kind: policy.Identity, Incremental: true})
 		Encode(Subject{Kind: Document}, a, c.Snapshot)
 		n++
 	}
