@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/iamref/iamref/builder/catalog"
 )
@@ -17,6 +18,12 @@ type Options struct {
 	// AWSManaged: the document is an AWS managed policy, which IAM lets
 	// exceed the customer quotas (the size finding is then only an info).
 	AWSManaged bool
+	// Incremental: the document is likely an edit of documents the engine
+	// analysed before, as /analyze/ re-analyses at every keystroke. The
+	// checks of each statement are then remembered by its bytes and
+	// replayed for the same bytes (checkMemo), with the same Analysis as
+	// without; the engine keeps what it remembers, bounded.
+	Incremental bool
 }
 
 // Analysis is everything the checks say about one document: what it
@@ -70,7 +77,7 @@ func (e *Engine) Analyze(src []byte, opts Options) *Analysis {
 	doc.checkKind(a.Kind, src, opts)
 	a.Result = e.Evaluate(doc)
 	c := &checker{e: e, doc: doc, r: a.Result, kind: a.Kind}
-	c.run()
+	c.run(src, opts.Incremental)
 	if a.Kind == Identity {
 		// Risks are what a principal holding the policy can do: a
 		// resource policy grants to the principals it names, an SCP
@@ -123,13 +130,29 @@ func (c *checker) add(f Finding) {
 	c.r.Findings = append(c.r.Findings, f)
 }
 
-func (c *checker) run() {
+// run checks the statements and their redundancy; with remember, through
+// the engine's memo of statements' checks.
+func (c *checker) run(src []byte, remember bool) {
 	sc := c.e.scratch.Get().(*scratch)
 	defer c.e.scratch.Put(sc)
-	c.cov = make(bitset, (len(c.e.x.actions)+63)/64)
-	for _, st := range c.doc.Statements {
+	var spans []int
+	if remember {
+		spans = statementSpans(src, c.doc.Statements)
+	}
+	for i, st := range c.doc.Statements {
 		if !st.Valid {
 			continue
+		}
+		key := ""
+		if remember {
+			key = c.e.checks.key(c.doc.Version, src[spans[i]:spans[i+1]])
+		}
+		if c.e.checks.replay(key, st, c.add) {
+			continue
+		}
+		from := len(c.r.Findings)
+		if c.cov == nil {
+			c.cov = make(bitset, (len(c.e.x.actions)+63)/64)
 		}
 		clear(c.cov)
 		known := true
@@ -142,8 +165,36 @@ func (c *checker) run() {
 		c.conditions(st, known)
 		c.resources(sc, st)
 		c.security(st)
+		if key != "" {
+			c.e.checks.record(key, st, src[spans[i]:spans[i+1]], c.r.Findings[from:])
+		}
 	}
 	c.redundancy()
+}
+
+// statementSpans are the byte offsets where the statements start, in
+// order, and then len(src): statement i's bytes are src[s[i]:s[i+1]] (up
+// to where the next one starts, the comma and spaces between included).
+func statementSpans(src []byte, sts []*Statement) []int {
+	out := make([]int, len(sts)+1)
+	line, col, off := 1, 1, 0
+	for i, st := range sts {
+		for off < len(src) && (line < st.Line || line == st.Line && col < st.Col) {
+			r, w := rune(src[off]), 1
+			if r >= utf8.RuneSelf {
+				r, w = utf8.DecodeRune(src[off:])
+			}
+			off += w
+			if r == '\n' {
+				line, col = line+1, 1
+			} else {
+				col++
+			}
+		}
+		out[i] = off
+	}
+	out[len(sts)] = len(src)
+	return out
 }
 
 // bitset is a set of action numbers.

@@ -24,6 +24,7 @@ type Engine struct {
 	wild      sync.Map  // lower-case wildcard pattern → []int32, what it matches
 	wildN     atomic.Int64
 	formats   sync.Map // ARN format → arnPattern (resources.go)
+	checks    checkMemo
 }
 
 // maxCachedPatterns bounds the wildcard-match cache (the managed policies

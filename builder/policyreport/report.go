@@ -164,7 +164,24 @@ type statementDoc struct {
 // Encode writes the report of an analysis against a catalog of the given
 // snapshot: compact JSON, one line, with a final newline.
 func Encode(s Subject, a *policy.Analysis, snap catalog.Snapshot) []byte {
-	r := a.Result
+	// The allowed list, up to 21,123 entries, and the unknown names, the
+	// findings and the statements are written by appendLists; the rest by
+	// encoding/json, with the empty lists spliced open.
+	head := encodeJSON(headDoc(s, a, snap))
+	i := bytes.Index(head, listsMark)
+	if i < 0 {
+		panic("policyreport: no allowed list in " + string(head))
+	}
+	list := newAllowedList(a.Result.Allowed)
+	out := make([]byte, 0, len(head)+list.size()+listsSize(a))
+	out = append(out, head[:i]...)
+	out = appendLists(out, list, a)
+	return append(out, head[i+len(listsMark):]...)
+}
+
+// headDoc is the report with its allowed list, unknown names, findings
+// and statements empty.
+func headDoc(s Subject, a *policy.Analysis, snap catalog.Snapshot) doc {
 	d := doc{
 		Schema: Schema, Kind: s.Kind, Name: s.Name, Title: s.Title, URL: s.URL, ARN: s.ARN, Version: s.Version,
 		DocumentVersion: a.Document.Version, Deprecated: s.Deprecated, Created: s.Created, Updated: s.Updated,
@@ -172,22 +189,6 @@ func Encode(s Subject, a *policy.Analysis, snap catalog.Snapshot) []byte {
 		Allowed:  []allowedDoc{}, Unknown: []unknownDoc{}, Findings: []findingDoc{}, Statements: []statementDoc{},
 		PolicyType: string(a.Kind), KindGuessed: a.KindGuessed,
 		EscalationPaths: []pathDoc{}, Sensitive: []sensitiveDoc{},
-	}
-	unknown := func(u policy.UnknownAction, wildcard bool) unknownDoc {
-		return unknownDoc{Pattern: u.Pattern, Wildcard: wildcard, Statement: u.Statement + 1, Sid: u.Sid, Effect: string(u.Effect),
-			NotAction: u.NotAction, Line: u.Line, Col: u.Col, Suggestions: nonNil(u.Suggestions)}
-	}
-	for _, u := range r.Unknown {
-		d.Unknown = append(d.Unknown, unknown(u, false))
-	}
-	for _, u := range r.Unmatched {
-		d.Unknown = append(d.Unknown, unknown(u, true))
-	}
-	for _, f := range r.Findings {
-		d.Findings = append(d.Findings, findingDoc{Code: string(f.Code), Severity: string(f.Severity), Line: f.Line, Col: f.Col, Message: f.Message, Suggestions: nonNil(f.Suggestions)})
-	}
-	for _, st := range a.Document.Statements {
-		d.Statements = append(d.Statements, statementDoc{Statement: st.Index + 1, Sid: st.Sid, Effect: string(st.Effect), Line: st.Line, Valid: st.Valid})
 	}
 	for _, v := range s.Versions {
 		d.Versions = append(d.Versions, versionDoc{Version: v.ID, Date: v.Date, Added: nonNil(v.Added), Removed: nonNil(v.Removed)})
@@ -206,25 +207,119 @@ func Encode(s Subject, a *policy.Analysis, snap catalog.Snapshot) []byte {
 		}
 		d.Sensitive = append(d.Sensitive, sd)
 	}
-	// The allowed list, up to 21,123 entries, is written by allowedList;
-	// the rest by encoding/json, with the empty list spliced open.
-	head := encodeJSON(d)
-	i := bytes.Index(head, allowedMark)
-	if i < 0 {
-		panic("policyreport: no allowed list in " + string(head))
-	}
-	i += len(allowedMark) - 1 // at the list's ']'
-	list := newAllowedList(r.Allowed)
-	out := make([]byte, 0, len(head)+list.size())
-	out = append(out, head[:i]...)
-	out = list.append(out)
-	return append(out, head[i:]...)
+	return d
 }
 
-// allowedMark is the empty allowed list in the encoded head. No key before
-// it is "allowed", and a string value cannot hold it: its quotes would be
-// escaped.
-var allowedMark = []byte(`,"allowed":[]`)
+// listsMark is the four lists, empty, as encoding/json writes them in the
+// head. No key before them is "allowed", and a string value cannot hold
+// it: its quotes would be escaped.
+var listsMark = []byte(`,"allowed":[],"unknown":[],"findings":[],"statements":[]`)
+
+// appendLists writes the allowed list, the unknown names, the findings
+// and the statements as encoding/json writes []allowedDoc, []unknownDoc,
+// []findingDoc and []statementDoc (TestEncodeLists holds it to that),
+// without reflection: a keystroke in /analyze/ encodes them all again.
+func appendLists(out []byte, list *allowedList, a *policy.Analysis) []byte {
+	r := a.Result
+	out = append(out, `,"allowed":[`...)
+	out = list.append(out)
+	out = append(out, `],"unknown":[`...)
+	n := 0
+	for k, us := range [2][]policy.UnknownAction{r.Unknown, r.Unmatched} {
+		for _, u := range us {
+			if n > 0 {
+				out = append(out, ',')
+			}
+			n++
+			out = append(out, `{"pattern":`...)
+			out = appendJSONString(out, u.Pattern)
+			out = append(out, `,"wildcard":`...)
+			out = strconv.AppendBool(out, k == 1)
+			out = append(out, `,"statement":`...)
+			out = strconv.AppendInt(out, int64(u.Statement+1), 10)
+			out = append(out, `,"sid":`...)
+			out = appendJSONString(out, u.Sid)
+			out = append(out, `,"effect":`...)
+			out = appendJSONString(out, string(u.Effect))
+			out = append(out, `,"not_action":`...)
+			out = strconv.AppendBool(out, u.NotAction)
+			out = append(out, `,"line":`...)
+			out = strconv.AppendInt(out, int64(u.Line), 10)
+			out = append(out, `,"col":`...)
+			out = strconv.AppendInt(out, int64(u.Col), 10)
+			out = append(out, `,"suggestions":`...)
+			out = appendStrings(out, u.Suggestions)
+			out = append(out, '}')
+		}
+	}
+	out = append(out, `],"findings":[`...)
+	for i, f := range r.Findings {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, `{"code":`...)
+		out = appendJSONString(out, string(f.Code))
+		out = append(out, `,"severity":`...)
+		out = appendJSONString(out, string(f.Severity))
+		out = append(out, `,"line":`...)
+		out = strconv.AppendInt(out, int64(f.Line), 10)
+		out = append(out, `,"col":`...)
+		out = strconv.AppendInt(out, int64(f.Col), 10)
+		out = append(out, `,"message":`...)
+		out = appendJSONString(out, f.Message)
+		out = append(out, `,"suggestions":`...)
+		out = appendStrings(out, f.Suggestions)
+		out = append(out, '}')
+	}
+	out = append(out, `],"statements":[`...)
+	for i, st := range a.Document.Statements {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, `{"statement":`...)
+		out = strconv.AppendInt(out, int64(st.Index+1), 10)
+		out = append(out, `,"sid":`...)
+		out = appendJSONString(out, st.Sid)
+		out = append(out, `,"effect":`...)
+		out = appendJSONString(out, string(st.Effect))
+		out = append(out, `,"line":`...)
+		out = strconv.AppendInt(out, int64(st.Line), 10)
+		out = append(out, `,"valid":`...)
+		out = strconv.AppendBool(out, st.Valid)
+		out = append(out, '}')
+	}
+	return append(out, ']')
+}
+
+// appendStrings writes a list of strings, [] for none.
+func appendStrings(out []byte, ss []string) []byte {
+	out = append(out, '[')
+	for i, s := range ss {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = appendJSONString(out, s)
+	}
+	return append(out, ']')
+}
+
+// listsSize is about the bytes appendLists writes but for the allowed
+// list (the buffer grows if it is more).
+func listsSize(a *policy.Analysis) int {
+	n := 64
+	for _, us := range [2][]policy.UnknownAction{a.Result.Unknown, a.Result.Unmatched} {
+		for _, u := range us {
+			n += 160 + len(u.Pattern) + len(u.Sid) + 40*len(u.Suggestions)
+		}
+	}
+	for _, f := range a.Result.Findings {
+		n += 80 + len(f.Code) + len(f.Message) + 40*len(f.Suggestions)
+	}
+	for _, st := range a.Document.Statements {
+		n += 80 + len(st.Sid)
+	}
+	return n
+}
 
 func nonNil(s []string) []string {
 	if s == nil {
@@ -259,14 +354,24 @@ type allowedList struct {
 }
 
 func newAllowedList(allowed []policy.Grant) *allowedList {
-	return &allowedList{allowed: allowed, refs: map[policy.GrantRef][]byte{}}
+	return &allowedList{allowed: allowed, refs: make(map[policy.GrantRef][]byte, min(len(allowed), 64))}
 }
 
 // ref is the encoded grant reference.
 func (l *allowedList) ref(r policy.GrantRef) []byte {
 	enc, ok := l.refs[r]
 	if !ok {
-		enc = jsonValue(grantRefDoc{Statement: r.Statement + 1, Sid: r.Sid, Pattern: r.Pattern, NotAction: r.NotAction})
+		enc = make([]byte, 0, len(`{"statement":,"sid":"","pattern":"","not_action":true}`)+20+len(r.Sid)+len(r.Pattern))
+		enc = append(enc, `{"statement":`...)
+		enc = strconv.AppendInt(enc, int64(r.Statement+1), 10)
+		enc = append(enc, `,"sid":`...)
+		enc = appendJSONString(enc, r.Sid)
+		enc = append(enc, `,"pattern":`...)
+		enc = appendJSONString(enc, r.Pattern)
+		if r.NotAction {
+			enc = append(enc, `,"not_action":true`...)
+		}
+		enc = append(enc, '}')
 		l.refs[r] = enc
 	}
 	return enc
@@ -332,14 +437,22 @@ func (l *allowedList) append(out []byte) []byte {
 }
 
 // appendJSONString appends s quoted as encoding/json quotes it without
-// HTML escaping. Plain printable ASCII, all the catalog's names, is copied;
-// anything else goes through encoding/json.
+// HTML escaping. Printable ASCII, all the catalog's names and most
+// messages, is copied with '"' and '\\' escaped; anything else goes
+// through encoding/json.
 func appendJSONString(out []byte, s string) []byte {
-	if !plainJSON(s) {
-		return append(out, jsonValue(s)...)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return append(out, jsonValue(s)...)
+		}
 	}
 	out = append(out, '"')
-	out = append(out, s...)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '"' || c == '\\' {
+			out = append(out, '\\')
+		}
+		out = append(out, s[i])
+	}
 	return append(out, '"')
 }
 

@@ -3,6 +3,7 @@ package policyreport
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -230,4 +231,60 @@ func BenchmarkEncode(b *testing.B) {
 			}
 		}
 	})
+}
+
+// referenceEncode is the report as encoding/json writes the documented
+// structs: Encode must give its bytes.
+func referenceEncode(s Subject, a *policy.Analysis, snap catalog.Snapshot) []byte {
+	d := headDoc(s, a, snap)
+	d.Allowed = allowedDocs(a.Result.Allowed)
+	unknown := func(u policy.UnknownAction, wildcard bool) unknownDoc {
+		return unknownDoc{Pattern: u.Pattern, Wildcard: wildcard, Statement: u.Statement + 1, Sid: u.Sid, Effect: string(u.Effect),
+			NotAction: u.NotAction, Line: u.Line, Col: u.Col, Suggestions: nonNil(u.Suggestions)}
+	}
+	for _, u := range a.Result.Unknown {
+		d.Unknown = append(d.Unknown, unknown(u, false))
+	}
+	for _, u := range a.Result.Unmatched {
+		d.Unknown = append(d.Unknown, unknown(u, true))
+	}
+	for _, f := range a.Result.Findings {
+		d.Findings = append(d.Findings, findingDoc{Code: string(f.Code), Severity: string(f.Severity), Line: f.Line, Col: f.Col, Message: f.Message, Suggestions: nonNil(f.Suggestions)})
+	}
+	for _, st := range a.Document.Statements {
+		d.Statements = append(d.Statements, statementDoc{Statement: st.Index + 1, Sid: st.Sid, Effect: string(st.Effect), Line: st.Line, Valid: st.Valid})
+	}
+	return encodeJSON(d)
+}
+
+// TestEncodeLists holds Encode's lists, written without reflection, to
+// encoding/json: on every managed policy, the /analyze/ timing document,
+// and documents whose names, Sids, patterns and messages need escaping.
+func TestEncodeLists(t *testing.T) {
+	c, ps := shipped(t)
+	e := policy.NewEngine(c)
+	docs := []string{
+		keystrokeDocument(c),
+		`{"Version": "2012-10-17", "Statement": [{"Sid": "q\"b\\s\u00e9\u2028", "Effect": "Allow", "Action": ["s3:Get\"Objekt", "s3:\\*", "s3:G\u00e9t*", "s3:GetObject"], "Resource": ["arn:aws:s3:::b\"/*", "arn:aws:s3:::\u2029"], "Condition": {"StringEquals": {"aws:Tag\"Key": "<&>"}}}]}`,
+		"{\"Statement\": [\x01",
+		`{"Version": "2012-10-17", "Statement": {"Effect": "Deny", "NotAction": "iam:*", "Principal": "*", "Resource": "*"}}`,
+	}
+	for i, p := range ps {
+		if i%5 == 0 {
+			docs = append(docs, string(p.Document))
+		}
+	}
+	for i, d := range docs {
+		for _, kind := range []policy.Kind{"", policy.Identity} {
+			a := e.Analyze([]byte(d), policy.Options{Kind: kind})
+			s := Subject{Kind: Document, Name: fmt.Sprint("doc ", i)}
+			if got, want := Encode(s, a, c.Snapshot), referenceEncode(s, a, c.Snapshot); !bytes.Equal(got, want) {
+				n := 0
+				for n < min(len(got), len(want)) && got[n] == want[n] {
+					n++
+				}
+				t.Fatalf("document %d, kind %q: Encode differs from encoding/json at byte %d:\n got …%s…\nwant …%s…", i, kind, n, got[max(0, n-80):min(len(got), n+80)], want[max(0, n-80):min(len(want), n+80)])
+			}
+		}
+	}
 }

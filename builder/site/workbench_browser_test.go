@@ -716,7 +716,8 @@ func keystrokes(doc string, n int) []string {
 // input event to the result drawn. IAMREF_WORKBENCH_TIMINGS=1 runs it;
 // IAMREF_WORKBENCH_COLD (default 5) and IAMREF_WORKBENCH_EDITS (default
 // 60) say how many of each; with IAMREF_WORKBENCH_PUBLIC it measures a
-// site built elsewhere.
+// site built elsewhere; IAMREF_WORKBENCH_EACH=1 logs every keystroke's
+// times too (the fourth and fifth of every five break a line and join it).
 func testAnalyzeTimings(t *testing.T, ctx context.Context, base string, cat *catalog.Catalog) {
 	envInt := func(name string, def int) int {
 		if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
@@ -770,12 +771,18 @@ func testAnalyzeTimings(t *testing.T, ctx context.Context, base string, cat *cat
 		run(t, ctx, chromedp.Sleep(100*time.Millisecond)) // a typing pause: every keystroke is analysed
 		d := measureDrawn(t, ctx, e, "identity", false)
 		painted, dom = append(painted, d.painted-d.input), append(dom, d.dom-d.input)
+		if os.Getenv("IAMREF_WORKBENCH_EACH") != "" {
+			t.Logf("keystroke %d: drawn %.1f, dom %.1f, frame start %.1f, engine %.0f (Go %.0f), render %.0f", len(dom), d.painted-d.input, d.dom-d.input, d.frame-d.input, d.engine, d.goAnalysis, d.render)
+		}
 		engine, goAnalysis, render = append(engine, d.engine), append(goAnalysis, d.goAnalysis), append(render, d.render)
 	}
 	// Again, with the style and layout timed apart.
 	for _, e := range edits[:min(20, len(edits))] {
 		run(t, ctx, chromedp.Sleep(100*time.Millisecond))
 		layout = append(layout, measureDrawn(t, ctx, e, "identity", true).layout)
+		if os.Getenv("IAMREF_WORKBENCH_EACH") != "" {
+			t.Logf("keystroke %d: layout %.1f", len(layout), layout[len(layout)-1])
+		}
 	}
 	t.Logf("re-analysis of a %d-byte policy over %d keystrokes, from the input event: drawn p50 %.1f ms, p95 %.1f ms, max %.1f ms; in the DOM p50 %.1f ms, p95 %.1f ms; the page's own: engine p50 %.0f ms, p95 %.0f ms (Go's analysis p50 %.0f ms, p95 %.0f ms), rendering p50 %.0f ms, p95 %.0f ms; style and layout (%d more keystrokes) p50 %.1f ms, p95 %.1f ms",
 		len(big), len(edits), percentile(painted, 50), percentile(painted, 95), percentile(painted, 100), percentile(dom, 50), percentile(dom, 95),

@@ -185,6 +185,9 @@ func analyze(args []string) string {
 	if err != nil {
 		return errorJSON(err.Error())
 	}
+	// The page analyses the document again at every keystroke: the
+	// statements a keystroke left alone are not checked again.
+	opts.Incremental = true
 	a := engine.Analyze([]byte(arg(args, 0)), opts)
 	return string(policyreport.Encode(policyreport.Subject{Kind: policyreport.Document, Name: name}, a, engine.Catalog().Snapshot))
 }

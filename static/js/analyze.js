@@ -350,15 +350,54 @@
       return;
     }
     var ul = only(body, "list", function () { return el("ul", "findings"); });
+    // A finding is kept by what it says; its line and column are brought
+    // up to date in place, so that a line broken or joined, which moves
+    // every finding below it, changes two numbers in each and makes none.
     sync(ul, fs.map(function (f) {
-      return { key: JSON.stringify([f, knownOf(f.suggestions, known)]), make: function () { return finding(f, known); } };
+      return {
+        key: JSON.stringify([f.severity, f.code, !!f.line, f.message, f.suggestions || [], knownOf(f.suggestions, known)]),
+        make: function () { return finding(f, known); },
+        update: function (li) { placeFinding(li, f); }
+      };
     }));
   }
 
-  // renderDocument highlights the document, line by line: a line whose
-  // text is one drawn before keeps its highlighted span (moved to its new
-  // place when lines were added or removed above it); only new text is
-  // highlighted. Line numbers and marks belong to the places.
+  // placeFinding gives a finding's item (made by finding) f's line and
+  // column, as finding would have made them.
+  function placeFinding(li, f) {
+    var line = String(f.line), col = String(f.col);
+    if (li.dataset.line !== line) {
+      li.dataset.line = line;
+      var at = li.childNodes[4];
+      if (f.line) {
+        at.textContent = "line " + f.line;
+        at.href = "#L" + f.line;
+      } else {
+        at.data = "line " + f.line;
+      }
+    }
+    if (li.dataset.col !== col) {
+      li.dataset.col = col;
+      li.childNodes[5].data = (f.col ? ", column " + f.col : "") + ": ";
+    }
+  }
+
+  // placeLine gives a table cell that holds a line link (made by
+  // lineLink, its text the number) the line.
+  function placeLine(td, line) {
+    var a = td.firstChild, text = String(line);
+    if (a.textContent !== text) {
+      a.textContent = text;
+      a.href = "#L" + line;
+    }
+  }
+
+  // renderDocument highlights the document, line by line. The lines the
+  // document starts and ends with as before keep their rows, those at the
+  // end renumbered when lines were added or removed above them (a line
+  // broken moves no highlighted text); the rows between are made, a line
+  // whose text was drawn before in them keeping its highlighted span. Marks
+  // belong to the places.
   function renderDocument(src, marked) {
     var body = $("document-body");
     var code = only(body, "pre", function () {
@@ -368,43 +407,43 @@
     }).firstChild;
     var lines = src.split("\n"), n = lines.length;
     function lineKey(i) { return (i === n - 1 ? "$" : "+") + lines[i]; }
-    var rows = code.children, pool = new Map(), kept = [], i;
-    for (i = 0; i < rows.length; i++) {
+    var rows = code.children, m = rows.length, head = 0, tail = 0, i;
+    while (head < m && head < n && rows[head].lastChild.iamrefKey === lineKey(head)) {
+      head++;
+    }
+    while (tail < m - head && tail < n - head && rows[m - 1 - tail].lastChild.iamrefKey === lineKey(n - 1 - tail)) {
+      tail++;
+    }
+    var pool = new Map();
+    for (i = m - tail - 1; i >= head; i--) {
       var cl = rows[i].lastChild;
-      if (i < n && cl.iamrefKey === lineKey(i)) {
-        kept[i] = true;
-      } else {
-        if (!pool.has(cl.iamrefKey)) {
-          pool.set(cl.iamrefKey, []);
-        }
-        pool.get(cl.iamrefKey).push(cl);
+      if (!pool.has(cl.iamrefKey)) {
+        pool.set(cl.iamrefKey, []);
       }
+      pool.get(cl.iamrefKey).push(cl);
+      code.removeChild(rows[i]);
     }
-    while (rows.length > n) {
-      code.removeChild(code.lastChild);
-    }
-    for (i = 0; i < n; i++) {
-      var row = rows[i], hl = !!marked[i + 1];
-      if (!row) {
-        row = code.appendChild(P.highlightRow(i + 1, hl));
-      } else {
-        var cls = hl ? "line hl" : "line";
-        if (row.className !== cls) {
-          row.className = cls;
-        }
-        if (kept[i]) {
-          continue;
-        }
-      }
+    var after = rows[head] || null;
+    for (i = head; i < n - tail; i++) {
       var k = lineKey(i), b = pool.get(k), span = b && b.length ? b.pop() : null;
       if (!span) {
         span = P.highlightLine(lines[i], i === n - 1);
         span.iamrefKey = k;
       }
-      if (row.childNodes.length > 1) {
-        row.replaceChild(span, row.lastChild);
-      } else {
-        row.appendChild(span);
+      var row = P.highlightRow(i + 1, !!marked[i + 1]);
+      row.appendChild(span);
+      code.insertBefore(row, after);
+    }
+    for (i = 0; i < n; i++) {
+      var r = rows[i], cls = marked[i + 1] ? "line hl" : "line";
+      if (r.className !== cls) {
+        r.className = cls;
+      }
+      var num = r.firstChild, id = "L" + (i + 1);
+      if (num.id !== id) {
+        num.id = id;
+        num.firstChild.href = "#" + id;
+        num.firstChild.textContent = String(i + 1);
       }
     }
   }
@@ -533,7 +572,11 @@
     var t = only(body, "table", function () { return table(["#", "Sid", "Effect", { text: "Matches", cls: "num" }, "Line"]); });
     sync(t.tBodies[0], st.map(function (s) {
       var m = matches[s.statement] || 0;
-      return { key: JSON.stringify([s, m]), make: function () { return statementRow(s, m); } };
+      return {
+        key: JSON.stringify([s.statement, s.sid, s.effect, s.valid, m]),
+        make: function () { return statementRow(s, m); },
+        update: function (tr) { placeLine(tr.lastChild, s.line); }
+      };
     }));
   }
 
@@ -579,7 +622,11 @@
     }
     var t = only(body, "table", function () { return table(["Pattern", "Statement", "Line", "Nearest catalog names"]); });
     sync(t.tBodies[0], unknown.map(function (u) {
-      return { key: JSON.stringify([u, knownOf(u.suggestions, known)]), make: function () { return unknownRow(u, known); } };
+      return {
+        key: JSON.stringify([u.pattern, u.wildcard, u.statement, u.effect, u.not_action, u.suggestions || [], knownOf(u.suggestions, known)]),
+        make: function () { return unknownRow(u, known); },
+        update: function (tr) { placeLine(tr.cells[2], u.line); }
+      };
     }));
   }
 

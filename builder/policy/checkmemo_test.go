@@ -1,0 +1,124 @@
+package policy
+
+import (
+	"bytes"
+	"encoding/json"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// withoutMemos is an engine over e's index with every memo empty: what a
+// fresh engine gives.
+func withoutMemos(e *Engine) *Engine {
+	f := &Engine{cat: e.cat, x: e.x, keys: newKeyIndex(e.cat)}
+	f.scratch.New = func() any { return newScratch(len(f.x.actions)) }
+	return f
+}
+
+// edit is one random keystroke in src: a character typed, deleted or
+// doubled, a line broken, or the Version changed.
+func edit(rng *rand.Rand, src string) string {
+	if len(src) == 0 {
+		return "{"
+	}
+	i := rng.IntN(len(src) + 1)
+	switch rng.IntN(7) {
+	case 0:
+		return src[:i] + "\n" + src[i:]
+	case 1:
+		return src[:i] + string("aZ*?:/\",{}[]é "[rng.IntN(15)]) + src[i:]
+	case 2, 3:
+		if i == len(src) {
+			i--
+		}
+		return src[:i] + src[i+1:]
+	case 4:
+		j := min(len(src), i+1+rng.IntN(40))
+		return src[:i] + src[i:j] + src[i:] // a run pasted twice
+	case 5:
+		if strings.Contains(src, Version2012) {
+			return strings.Replace(src, Version2012, Version2008, 1)
+		}
+		return strings.Replace(src, Version2008, Version2012, 1)
+	default:
+		// Before a statement: every statement after it moves.
+		if k := strings.Index(src[i:], `{"`); k >= 0 {
+			return src[:i+k] + "\n  " + src[i+k:]
+		}
+		return src + " "
+	}
+}
+
+// TestCheckMemo holds re-analysis with the per-statement memo
+// (Options.Incremental) to analysis from scratch: over random keystroke sequences in the example policies
+// and managed policies, on two goroutines sharing the engine (run it with
+// -race), every analysis equals the one an engine without memos gives.
+func TestCheckMemo(t *testing.T) {
+	e, ps := shipped(t)
+	var docs []string
+	paths, _ := filepath.Glob("../../content/examples/*.json")
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, string(b))
+	}
+	// The rules' examples show every finding; compacted, each on one line,
+	// their findings stand on their statements' first lines.
+	for _, r := range Rules {
+		if r.Example != "" {
+			var b bytes.Buffer
+			if json.Compact(&b, []byte(r.Example)) == nil {
+				docs = append(docs, r.Example, b.String())
+			}
+		}
+	}
+	step := 23
+	if testing.Short() {
+		step = 97
+	}
+	for i := 0; i < len(ps); i += step {
+		docs = append(docs, string(ps[i].Document))
+	}
+	warm := withoutMemos(e) // its memos fill as the sequences run
+	var wg sync.WaitGroup
+	for w := range 2 {
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(14, uint64(w)))
+			for d := w; d < len(docs); d += 2 {
+				src, good := docs[d], docs[d]
+				for k := range 12 {
+					kind := Kinds[rng.IntN(len(Kinds))]
+					if k%4 == 0 {
+						kind = ""
+					}
+					got := warm.Analyze([]byte(src), Options{Kind: kind, Incremental: true})
+					want := withoutMemos(e).Analyze([]byte(src), Options{Kind: kind})
+					if !reflect.DeepEqual(got, want) {
+						t.Errorf("document %d after %d keystrokes (kind %q): the analysis with memos differs from a fresh one:\n got %v\nwant %v\n%s", d, k, kind, got.Findings(), want.Findings(), src)
+						return
+					}
+					// A keystroke that breaks the JSON is mended at the next.
+					if slices.ContainsFunc(got.Findings(), func(f Finding) bool { return f.Code == CodeJSONSyntax }) {
+						src = good
+					}
+					good = src
+					src = edit(rng, src)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if n := warm.checks.n.Load(); n == 0 {
+		t.Error("the memo remembered no statement")
+	} else {
+		t.Logf("%d documents, 12 analyses each; %d statements remembered", len(docs), n)
+	}
+}
