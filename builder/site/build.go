@@ -524,6 +524,12 @@ func (b *builder) render(ctx context.Context) error {
 				if err := b.out.Write(j.path, data); err != nil {
 					return err
 				}
+				if buf.Cap() > maxKeptBuffer {
+					// After one of the few largest pages (a managed
+					// policy of 3.5 MB): the buffer need not stay that
+					// large, and live, for the rest of the render.
+					buf = bytes.Buffer{}
+				}
 				// Written: 60 MB of JSON and the pages' views (a few
 				// hundred MB over the build) need not live on, and the
 				// collector need not trace them again.
@@ -540,6 +546,10 @@ func (b *builder) render(ctx context.Context) error {
 	}
 	return g.Wait()
 }
+
+// maxKeptBuffer is the largest buffer a render worker keeps from one page
+// to the next: larger than all but about 20 pages of the full build.
+const maxKeptBuffer = 1 << 20
 
 // renderOrder is the order render takes the jobs in: those in [first[0],
 // first[1]) first, then the others in their own order.
