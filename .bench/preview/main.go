@@ -15,8 +15,10 @@
 // of every page with the new bytes; the pages are asked for every 5 ms.
 // Before each edit the server must be idle (its CPU time still for a
 // second), so what it does after the pages (the search index) is not
-// counted against the next edit. It prints each time with the load
-// average, then the median of each edit per binary.
+// counted against the next edit; with -busy, each undo is saved 300 ms
+// after its edit was served instead, while the server still makes the
+// search index, as when one saves twice in a row. It prints each time
+// with the load average, then the median of each edit per binary.
 package main
 
 import (
@@ -87,6 +89,7 @@ func main() {
 	search := flag.Bool("search", true, "build with the search (-search)")
 	only := flag.String("edits", "guide,example,template", "the edits to make")
 	logDir := flag.String("log", "", "write each server's log into this directory")
+	flag.BoolVar(&busy, "busy", false, "save each undo 300 ms after its edit was served, not once the server is idle")
 	flag.Parse()
 	if *bins == "" {
 		fmt.Fprintln(os.Stderr, "preview: -bin is required")
@@ -231,7 +234,9 @@ func session(bin, repo string, search bool, logDir string, round int, chosen []e
 			if data == string(orig) && !undo {
 				return nil, fmt.Errorf("%s: the edit changes nothing in %s", e.name, e.file)
 			}
-			if err := idle(cmd.Process.Pid); err != nil {
+			if busy && undo {
+				time.Sleep(300 * time.Millisecond)
+			} else if err := idle(cmd.Process.Pid); err != nil {
 				return nil, err
 			}
 			l := load()
@@ -274,6 +279,9 @@ func session(bin, repo string, search bool, logDir string, round int, chosen []e
 	}
 	return res, idle(cmd.Process.Pid)
 }
+
+// busy: the undos do not wait for the server to be idle (-busy).
+var busy bool
 
 // idle waits until the process used less than 20 ms of CPU in a second.
 func idle(pid int) error {

@@ -48,7 +48,10 @@ type Built struct {
 	Files []string
 	All   bool
 	// Again asks the server to call Build again at once, with no changes:
-	// the pages are written and the rest (the search index) follows.
+	// the pages are written and the rest (the search index) follows. The
+	// server cancels that call's ctx when a file changes meanwhile; the
+	// call should then return soon, with Again set if the rest is still
+	// to do, and the server builds the change first.
 	Again bool
 }
 
@@ -88,25 +91,9 @@ func Serve(ctx context.Context, sc Config) error {
 	rebuilt := make(chan struct{})
 	go func() {
 		defer close(rebuilt)
-		for {
-			changed, ok := w.next(ctx)
-			if !ok {
-				return
-			}
-			for {
-				start := time.Now()
-				built, err := sc.Build(ctx, changed)
-				if err != nil {
-					fmt.Fprintf(sc.Log, "rebuild failed (still serving the previous site):\n%v\n", err)
-					break
-				}
-				n := rl.broadcast(built.Files, built.All)
-				fmt.Fprintf(sc.Log, "rebuilt %s; %d open pages reloaded (%s)\n", built.Summary, n, time.Since(start).Round(time.Millisecond))
-				if !built.Again || ctx.Err() != nil {
-					break
-				}
-				changed = []string{}
-			}
+		changed, ok := w.next(ctx)
+		for ok {
+			changed, ok = rebuild(ctx, sc, w, rl, changed)
 		}
 	}()
 	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -114,6 +101,52 @@ func Serve(ctx context.Context, sc Config) error {
 	}
 	<-rebuilt // stopped with ctx, after the rebuild it was running
 	return nil
+}
+
+// rebuild builds the changes and what they ask to follow (Built.Again),
+// and returns the next changes. A change that comes while the follow-up
+// runs interrupts it (its ctx is cancelled): that change is built first,
+// and the follow-up asked for again after it.
+func rebuild(ctx context.Context, sc Config, w *watcher, rl *reloader, changed []string) (next []string, ok bool) {
+	start := time.Now()
+	built, err := sc.Build(ctx, changed)
+	for {
+		if err != nil {
+			fmt.Fprintf(sc.Log, "rebuild failed (still serving the previous site):\n%v\n", err)
+			return w.next(ctx)
+		}
+		n := rl.broadcast(built.Files, built.All)
+		fmt.Fprintf(sc.Log, "rebuilt %s; %d open pages reloaded (%s)\n", built.Summary, n, time.Since(start).Round(time.Millisecond))
+		if !built.Again || ctx.Err() != nil {
+			return w.next(ctx)
+		}
+		// The follow-up, while watching: the first change cancels it.
+		type change struct {
+			files []string
+			ok    bool
+		}
+		actx, cancel := context.WithCancel(ctx)
+		got := make(chan change, 1)
+		go func() {
+			files, ok := w.next(actx)
+			if ok {
+				cancel()
+			}
+			got <- change{files, ok}
+		}()
+		start = time.Now()
+		built, err = sc.Build(actx, []string{})
+		cancel()
+		if c := <-got; c.ok {
+			if err != nil {
+				fmt.Fprintf(sc.Log, "rebuild failed (still serving the previous site):\n%v\n", err)
+			} else {
+				n := rl.broadcast(built.Files, built.All)
+				fmt.Fprintf(sc.Log, "rebuilt %s; %d open pages reloaded (%s); a change came meanwhile\n", built.Summary, n, time.Since(start).Round(time.Millisecond))
+			}
+			return c.files, true
+		}
+	}
 }
 
 // reloader tells the open pages to reload after a rebuild that changed

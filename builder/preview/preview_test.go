@@ -170,15 +170,7 @@ func TestServeRebuildsAndReloads(t *testing.T) {
 		}
 	}
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("Serve returned %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Error("Serve did not stop within 10 s of cancel")
-	}
+	stopServe(t, cancel, done)
 }
 
 func TestEncodingQ(t *testing.T) {
@@ -387,5 +379,96 @@ func TestSnapshotTreeIgnoresEditorFiles(t *testing.T) {
 	want := []string{filepath.Join(dir, "catalog", "chime.json")}
 	if ch := changedFiles(before, snapshotTree([]string{dir})); !slices.Equal(ch, want) {
 		t.Errorf("a change to the content: changed %q, want %q", ch, want)
+	}
+}
+
+// TestServeChangeInterruptsFollowUp: a change saved while the follow-up a
+// build asked for (Built.Again: the search index) runs cancels it; the
+// change is built next, and the follow-up asked for again after it.
+func TestServeChangeInterruptsFollowUp(t *testing.T) {
+	content := t.TempDir()
+	file := filepath.Join(content, "intro.md")
+	if err := os.WriteFile(file, []byte("# Intro"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	calls := make(chan string, 10)
+	release := make(chan struct{}) // lets the second follow-up finish
+	followUps := 0
+	build := func(ctx context.Context, changed []string) (Built, error) {
+		switch {
+		case changed == nil:
+			calls <- "first"
+			return Built{Summary: "first"}, nil
+		case len(changed) > 0:
+			calls <- "change"
+			return Built{Summary: "pages", Again: true}, nil
+		}
+		followUps++
+		if followUps == 1 {
+			calls <- "follow-up"
+			<-ctx.Done() // never finishes on its own
+			calls <- "follow-up interrupted"
+			return Built{Summary: "index, interrupted", Again: true}, nil
+		}
+		calls <- "follow-up again"
+		select {
+		case <-release:
+			return Built{Summary: "index"}, nil
+		case <-ctx.Done():
+			return Built{Summary: "index, interrupted", Again: true}, nil
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- Serve(ctx, Config{Dir: out, Build: build, Addr: "127.0.0.1:0", Watch: []string{content}})
+	}()
+	expect := func(want string) {
+		t.Helper()
+		select {
+		case got := <-calls:
+			if got != want {
+				t.Fatalf("build call %q, want %q", got, want)
+			}
+		case err := <-done:
+			t.Fatalf("Serve returned %v before %q", err, want)
+		case <-time.After(30 * time.Second):
+			t.Fatalf("no %q within 30 s", want)
+		}
+	}
+	expect("first")
+	if err := os.WriteFile(file, []byte("# Intro, edited"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	expect("change")
+	expect("follow-up")
+	if err := os.WriteFile(file, []byte("# Intro, edited twice"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	expect("follow-up interrupted")
+	expect("change")
+	expect("follow-up again")
+	close(release)
+	stopServe(t, cancel, done)
+	select {
+	case got := <-calls:
+		t.Errorf("an extra build call %q", got)
+	default:
+	}
+}
+
+// stopServe cancels Serve's context and expects it to return nil soon.
+func stopServe(t *testing.T, cancel context.CancelFunc, done <-chan error) {
+	t.Helper()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Serve returned %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("Serve did not stop within 10 s of cancel")
 	}
 }

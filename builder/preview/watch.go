@@ -40,6 +40,9 @@ type watcher struct {
 	// full asks the next changes to walk every directory again: the
 	// system dropped events (a queue overflow).
 	full bool
+	// touched are the paths events named that next has not reported yet:
+	// kept when its ctx ends first, so the next call reports them.
+	touched map[string]bool
 }
 
 // newWatcher starts watching dirs ("" is skipped) and records their files:
@@ -113,13 +116,17 @@ func (w *watcher) ignored(p string) bool {
 }
 
 // next waits for files to change and returns them, sorted (the paths as
-// found under the directories); ok is false once ctx is done.
+// found under the directories); ok is false once ctx is done. What it saw
+// before then is not lost: the next call reports it.
 func (w *watcher) next(ctx context.Context) (changed []string, ok bool) {
 	if w.fsw == nil {
 		return w.poll(ctx)
 	}
 	for {
-		touched := map[string]bool{}
+		if w.touched == nil {
+			w.touched = map[string]bool{}
+		}
+		touched := w.touched
 		// Wait for the first event that is not an editor's file.
 		for len(touched) == 0 && !w.full {
 			select {
@@ -173,6 +180,7 @@ func (w *watcher) next(ctx context.Context) (changed []string, ok bool) {
 		}
 		quiet.Stop()
 		limit.Stop()
+		w.touched = nil
 		var now tree
 		if w.full {
 			w.full = false

@@ -140,3 +140,43 @@ func subset(a, b []string) bool {
 	}
 	return true
 }
+
+// TestWatcherKeepsWhatACancelSaw: a change seen by a call to next whose ctx
+// ends while it waits for quiet is reported by the next call, not lost
+// (the server cancels next when the build it watches during ends).
+func TestWatcherKeepsWhatACancelSaw(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "intro.md")
+	if err := os.WriteFile(file, []byte("# Intro"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w := newWatcher([]string{dir}, io.Discard)
+	defer w.close()
+	if w.fsw == nil {
+		t.Skip("no file system notifications here")
+	}
+	// The ctx ends a moment after the save: inside the settle time, once
+	// the event is in.
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		if err := os.WriteFile(file, []byte("# Intro, edited"), 0o644); err != nil {
+			t.Error(err)
+		}
+		time.Sleep(settle / 3)
+		cancel()
+	}()
+	if got, ok := w.next(ctx); ok {
+		// The machine paused the goroutine past the settle time: the change
+		// came at once, which is right too.
+		if !slices.Equal(got, []string{file}) {
+			t.Fatalf("changed %q, want [%s]", got, file)
+		}
+		return
+	}
+	later, stop := context.WithTimeout(context.Background(), 10*time.Second)
+	defer stop()
+	got, ok := w.next(later)
+	if !ok || !slices.Equal(got, []string{file}) {
+		t.Fatalf("after the cancelled call: changed %q, %v; want [%s]", got, ok, file)
+	}
+}

@@ -609,6 +609,29 @@ func testSearchBrowser(t *testing.T, out string) {
 	if lines := strings.Split(copiedList, "\n"); len(lines) < 21 || lines[0] != "chime:ListAccountUsageReportData" {
 		t.Errorf("the results page copied %d lines, starting %q", len(lines), lines[0])
 	}
+	// Every action listed has its own Add to policy, in the tab order, and
+	// "Add all" puts the rest into the policy, then says they all are.
+	run(t, ctx, chromedp.Evaluate[bool](`window.iamrefBasket.clear(), true`))
+	buttons := run(t, ctx, chromedp.Evaluate[string](`(() => {
+		const items = document.querySelectorAll("#search-page ol li.search-kind-action");
+		const bs = document.querySelectorAll("#search-page ol li.search-kind-action > button.search-add");
+		return items.length + "|" + bs.length + "|" + bs[0].tabIndex + "|" + bs[0].dataset.action + "|" + document.querySelector("#search-page button.add-all").textContent;
+	})()`))
+	if parts := strings.Split(buttons, "|"); len(parts) != 5 || parts[0] != parts[1] || parts[2] != "0" || parts[3] != "chime:ListAccountUsageReportData" || parts[4] != "Add the "+parts[0]+" actions to your policy" {
+		t.Errorf("the results page's buttons: %q; want one per action, tabbable, and Add all", buttons)
+	}
+	run(t, ctx, chromedp.Focus(`#search-page ol li.search-kind-action > button.search-add`))
+	run(t, ctx, chromedp.KeyEvent(kb.Enter))
+	pressed := run(t, ctx, chromedp.Poll[string](`(b => b.getAttribute("aria-pressed") === "true" ? b.textContent + "|" + window.iamrefBasket.actions().join(",") + "|" + document.getElementById("basket-count").dataset.count : "")(document.querySelector("#search-page ol li.search-kind-action > button.search-add"))`, chromedp.WithPollingTimeout(5*time.Second)))
+	if pressed != "In your policy: chime:ListAccountUsageReportData|chime:ListAccountUsageReportData|1" {
+		t.Errorf("Enter on the first result's Add to policy: %q", pressed)
+	}
+	run(t, ctx, chromedp.Click(`#search-page button.add-all`))
+	added := run(t, ctx, chromedp.Poll[string](`(() => { const b = document.querySelector("#search-page button.add-all"); return b.getAttribute("aria-disabled") === "true" ? b.textContent + "|" + window.iamrefBasket.actions().length + "|" + document.querySelectorAll("#search-page button.search-add[aria-pressed=false]").length : ""; })()`, chromedp.WithPollingTimeout(5*time.Second)))
+	if want := "All " + strings.Split(buttons, "|")[0] + " are in your policy|" + strings.Split(buttons, "|")[0] + "|0"; added != want {
+		t.Errorf("Add all: %q, want %q", added, want)
+	}
+	run(t, ctx, chromedp.Evaluate[bool](`window.iamrefBasket.clear(), true`))
 
 	// 404.html offers the missing address as a query, answered on /?q=.
 	run(t, ctx, chromedp.Navigate(srv.URL+"/chime/getmeetingx/"))

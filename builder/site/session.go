@@ -62,7 +62,28 @@ type Session struct {
 	// or an example edit: its documents are made, and compared with those
 	// it holds, after the pages are served.
 	pending bool
-	failed  bool // the last Build failed
+	// indexing is the index being made for pending, in the background: a
+	// Build interrupted while it waits for it leaves it running, and the
+	// next one that asks for the same documents takes it.
+	indexing *indexJob
+	failed   bool // the last Build failed
+}
+
+// indexJob makes the search index of some documents.
+type indexJob struct {
+	key   string        // docsKey of the documents
+	done  chan struct{} // closed once files and err are set
+	files []searchassets.File
+	err   error
+}
+
+func startIndex(key string, docs []search.Document) *indexJob {
+	j := &indexJob{key: key, done: make(chan struct{})}
+	go func() {
+		defer close(j.done)
+		j.files, j.err = searchassets.IndexFiles(docs, true)
+	}()
+	return j
 }
 
 // NewSession starts a session; its first Build builds the whole site.
@@ -106,7 +127,10 @@ type Rebuild struct {
 	All     bool
 	// Again asks for another Build with no changes: the search index may
 	// be to rebuild (its documents are made and compared then). The pages
-	// that changed are written already.
+	// that changed are written already. That Build waits for the index
+	// until its ctx is done: cancelled (the server saw another edit), it
+	// returns at once with How "search, interrupted" and Again still set,
+	// and the index goes on being made meanwhile.
 	Again bool
 }
 
@@ -116,6 +140,9 @@ type Rebuild struct {
 func (s *Session) Build(ctx context.Context, ch Changes) (Rebuild, error) {
 	r, err := s.build(ctx, ch.visible())
 	s.failed = err != nil
+	// An index still to make (after an interrupted Build) is asked for
+	// again after any build that did not make it.
+	r.Again = r.Again || err == nil && s.pending
 	return r, err
 }
 
@@ -125,7 +152,7 @@ func (s *Session) build(ctx context.Context, ch Changes) (Rebuild, error) {
 	case s.b == nil || s.failed:
 		return s.whole(ctx, start, "whole")
 	case ch.empty() && s.pending:
-		return s.reindex(start)
+		return s.reindex(ctx, start)
 	case ch.empty():
 		return Rebuild{How: "nothing"}, nil
 	case len(ch.Content) == 0:
@@ -181,7 +208,7 @@ func (s *Session) whole(ctx context.Context, start time.Time, how string) (Rebui
 		u := out.(*output.Update)
 		s.files, r.Changed = u.Manifest(), u.Changed()
 	}
-	s.b, s.pending = b, false
+	s.b, s.pending, s.indexing = b, false, nil
 	// The policy engine's files are written: the later builds reuse them
 	// (reusePolicyEngine), and a partial one must not add them again.
 	b.engine = nil
@@ -448,15 +475,26 @@ func sameActionGrant(a, b *ActionGrant) bool {
 var exampleKinds = []kind{exampleKind, examplesKind, actionKind}
 
 // reindex builds the search index again, when its documents changed, and
-// writes it.
-func (s *Session) reindex(start time.Time) (Rebuild, error) {
-	s.pending = false
+// writes it. The index is made in the background (indexJob): when ctx is
+// done first, reindex returns at once and pending stays set.
+func (s *Session) reindex(ctx context.Context, start time.Time) (Rebuild, error) {
 	docs := s.b.searchDocs()
 	key := docsKey(docs)
 	if key == s.docsKey {
+		s.pending, s.indexing = false, nil
 		return Rebuild{How: "nothing", Stats: Stats{Duration: time.Since(start)}}, nil
 	}
-	files, err := searchassets.IndexFiles(docs, true)
+	if s.indexing == nil || s.indexing.key != key {
+		s.indexing = startIndex(key, docs)
+	}
+	j := s.indexing
+	select {
+	case <-j.done:
+	case <-ctx.Done():
+		return Rebuild{How: "search, interrupted", Stats: Stats{Duration: time.Since(start)}}, nil
+	}
+	s.pending, s.indexing = false, nil
+	files, err := j.files, j.err
 	if err != nil {
 		return Rebuild{}, err
 	}

@@ -467,6 +467,35 @@ func TestSessionSearch(t *testing.T) {
 	if r.How != "search" || !slices.Contains(r.Changed, "/search-desc-preview.idx") {
 		t.Errorf("second build: %s %v; want the index", r, r.Changed)
 	}
+
+	// The follow-up interrupted (the server saw another edit: its ctx is
+	// done) writes nothing and leaves the index to make: the next build,
+	// a template edit here, asks for it again, and then it is written,
+	// the output a build from scratch's.
+	src["content"]["guides/demo/intro.md"].Data = append(src["content"]["guides/demo/intro.md"].Data, "A giraffe.\n"...)
+	if r, err = s.Build(ctx, Changes{Content: []string{"guides/demo/intro.md"}}); err != nil || !r.Again {
+		t.Fatalf("guide edit: %s, %v; want the index asked for", r, err)
+	}
+	interrupted, cancel := context.WithCancel(ctx)
+	cancel()
+	if r, err = s.Build(interrupted, Changes{}); err != nil || r.How != "search, interrupted" || !r.Again || len(r.Changed) > 0 {
+		t.Fatalf("follow-up with its ctx done: %s %v, %v; want it interrupted, nothing written, the index asked for again", r, r.Changed, err)
+	}
+	src["templates"]["guide.tmpl"].Data = []byte(strings.Replace(string(src["templates"]["guide.tmpl"].Data), `{{define "content"}}`, `{{define "content"}}<p>again</p>`, 1))
+	if r, err = s.Build(ctx, Changes{Templates: []string{"guide.tmpl"}}); err != nil || r.How != "templates" || !r.Again {
+		t.Fatalf("template edit after the interrupted follow-up: %s, %v; want the index asked for again", r, err)
+	}
+	if r, err = s.Build(ctx, Changes{}); err != nil || r.How != "search" || !slices.Contains(r.Changed, "/search-desc-preview.idx") || r.Again {
+		t.Fatalf("follow-up: %s %v, %v; want the index written", r, r.Changed, err)
+	}
+	fresh := cfg
+	fresh.Out = filepath.Join(t.TempDir(), "fresh")
+	if _, err := Build(ctx, fresh); err != nil {
+		t.Fatal(err)
+	}
+	if diff := treeDiff(readTree(t, cfg.Out), readTree(t, fresh.Out)); len(diff) > 0 {
+		t.Errorf("after the interrupted follow-up: %d files differ from a build from scratch: %s", len(diff), strings.Join(diff[:min(8, len(diff))], " "))
+	}
 }
 
 // TestSessionAfterFailure: after a build fails, the next is a whole one,

@@ -240,6 +240,7 @@
   }
 
   function search() {
+    dismissed = false;
     var q = input.value;
     if (!q.trim()) {
       hits = [];
@@ -351,18 +352,24 @@
 
   // addButton is an action's "Add to policy" button; basket.js keeps its
   // state (aria-pressed, its text) with the basket's.
-  function addButton(id) {
+  // addButton is an action's "Add to policy" toggle (basket.js keeps its
+  // pressed state and label). In the drop-down (inBox) the box keeps the
+  // focus and the arrows reach the button; on the results page it is an
+  // ordinary button in the tab order.
+  function addButton(id, inBox) {
     var b = el("button", "search-add");
     b.type = "button";
-    b.tabIndex = -1; // the box keeps the focus; the arrows reach it
     b.dataset.action = id;
     var B = basket();
     var on = B && B.has(id);
     b.setAttribute("aria-pressed", on ? "true" : "false");
     b.appendChild(el("span", "search-add-text", on ? "In your policy" : "Add to policy"));
     b.appendChild(el("span", "visually-hidden", ": " + id));
-    // A click keeps the focus in the box.
-    b.addEventListener("mousedown", function (ev) { ev.preventDefault(); });
+    if (inBox) {
+      b.tabIndex = -1;
+      // A click keeps the focus in the box.
+      b.addEventListener("mousedown", function (ev) { ev.preventDefault(); });
+    }
     b.addEventListener("click", function (ev) {
       ev.preventDefault();
       toggleAdd(id);
@@ -386,6 +393,8 @@
     // The same query again (the descriptions came in): the active result
     // stays active.
     var keep = res.query === shownQuery && active >= 0 && hits[active] ? { id: hits[active].id, col: col } : null;
+    // ... and results the reader closed stay closed.
+    var stayClosed = res.query === shownQuery && dismissed;
     shownQuery = res.query;
     hits = res.hits || [];
     active = -1;
@@ -438,7 +447,7 @@
         var act = el("div", "search-act");
         act.setAttribute("role", "gridcell");
         act.id = "search-add-" + i;
-        act.appendChild(addButton(h.id));
+        act.appendChild(addButton(h.id, true));
         act.addEventListener("mousemove", function () {
           if (active !== i || col !== 1) {
             setActive(i, 1);
@@ -454,7 +463,7 @@
       moreLink.href = resultURL("/?q=" + encodeURIComponent(res.query));
       moreLink.textContent = "All " + res.total + " results";
     }
-    if (hits.length) {
+    if (hits.length && !stayClosed) {
       open();
       if (keep) {
         for (var k = 0; k < hits.length; k++) {
@@ -464,7 +473,7 @@
           }
         }
       }
-    } else {
+    } else if (!hits.length) {
       close();
     }
   }
@@ -481,7 +490,13 @@
   // What shows with the grid, kept while it is closed.
   var extras = { noAction: false, more: false };
 
+  // dismissed: the reader closed the results (Escape, a click elsewhere);
+  // the same query's results arriving later (with the descriptions) do
+  // not reopen them.
+  var dismissed = false;
+
   function open() {
+    dismissed = false;
     list.hidden = false;
     noAction.hidden = !extras.noAction;
     more.hidden = !extras.more;
@@ -590,6 +605,7 @@
         ev.preventDefault();
         if (!list.hidden) {
           close();
+          dismissed = true;
         } else if (input.value) {
           input.value = "";
           search();
@@ -609,6 +625,7 @@
   document.addEventListener("click", function (ev) {
     if (!form.contains(ev.target)) {
       close();
+      dismissed = true;
     }
   });
   document.addEventListener("keydown", function (ev) {
@@ -675,7 +692,8 @@
 
   // /?q=... opens with results: the box holds the query and has the
   // focus (the arrow keys walk the drop-down), the title names the query,
-  // and the page lists every result, which copy as a list of actions.
+  // and the page lists every result, which copy as a list of actions;
+  // each action has its Add to policy, and "Add all" adds every one.
   var q0 = new URLSearchParams(window.location.search).get("q");
   var page = null;
   function searchPage() {
@@ -690,16 +708,20 @@
     }
     page.actions = [];
     fillNoAction(page.noAction, hs.length ? res.no_action : null);
+    var B = basket();
     hs.forEach(function (h) {
       var li = el("li", "search-hit search-kind-" + slug(h.kind));
       var a = el("a");
       a.href = resultURL(h.url);
       a.appendChild(head(h, true));
       li.appendChild(a);
-      page.list.appendChild(li);
       if (h.kind === "action") {
         page.actions.push(h.id);
+        if (B) {
+          li.appendChild(addButton(h.id, false));
+        }
       }
+      page.list.appendChild(li);
     });
     var n = res.total || hs.length;
     page.count.textContent = res.error ? "Search failed: " + res.error :
@@ -710,6 +732,24 @@
       (complete ? "" : " (from the names; the descriptions are still loading)") + ".";
     page.copy.hidden = !page.actions.length;
     page.copy.textContent = "Copy the " + page.actions.length + (page.actions.length === 1 ? " action" : " actions") + " as a list";
+    updateAddAll();
+  }
+  // The results page's "Add all" puts every action listed into the
+  // policy /write/ writes; it says so once they all are.
+  function updateAddAll() {
+    var B = basket();
+    if (!page || !page.addAll) {
+      return;
+    }
+    var n = page.actions.length;
+    page.addAll.hidden = !B || !n;
+    if (!B || !n) {
+      return;
+    }
+    var missing = page.actions.filter(function (id) { return !B.has(id); }).length;
+    var all = n === 1 ? "the action" : "the " + n + " actions";
+    page.addAll.textContent = missing ? "Add " + all + " to your policy" : (n === 1 ? "The action is" : "All " + n + " are") + " in your policy";
+    page.addAll.setAttribute("aria-disabled", missing ? "false" : "true");
   }
   if (q0) {
     input.value = q0;
@@ -740,6 +780,19 @@
         }
       });
       sec.appendChild(page.copy);
+      page.addAll = el("button", "add-all");
+      page.addAll.type = "button";
+      page.addAll.hidden = true;
+      page.addAll.addEventListener("click", function () {
+        var B = basket();
+        if (B && page.addAll.getAttribute("aria-disabled") !== "true") {
+          B.add(page.actions);
+        }
+      });
+      if (basket()) {
+        basket().onChange(updateAddAll);
+      }
+      sec.appendChild(page.addAll);
       page.noAction = el("p", "search-noaction");
       page.noAction.hidden = true;
       sec.appendChild(page.noAction);
