@@ -63,6 +63,9 @@ func Highlight(code, lang string, opts HighlightOptions) (template.HTML, error) 
 	defer putBuffer(buf)
 	if strings.EqualFold(strings.TrimSpace(lang), "json") {
 		if toks, ok := jsonTokens(sanitizeCode(code)); ok {
+			if writeJSONHTML(buf, toks, layoutFor(opts, true)) {
+				return template.HTML(buf.String()), nil
+			}
 			if err := f.Format(buf, styles.Get(lightStyle), chroma.Literator(toks...)); err != nil {
 				return "", fmt.Errorf("highlight %s: %w", lang, err)
 			}
@@ -73,6 +76,19 @@ func Highlight(code, lang string, opts HighlightOptions) (template.HTML, error) 
 		return "", fmt.Errorf("highlight %s: %w", lang, err)
 	}
 	return template.HTML(buf.String()), nil
+}
+
+// layoutFor is what formatterFor's formatter does, for writeJSONHTML.
+func layoutFor(opts HighlightOptions, quotes bool) jsonLayout {
+	numbers := opts.LineNumbers || opts.LineAnchorPrefix != ""
+	return jsonLayout{
+		pre:     true,
+		lines:   numbers || len(opts.HighlightLines) > 0,
+		numbers: numbers,
+		prefix:  opts.LineAnchorPrefix,
+		marks:   opts.HighlightLines,
+		quotes:  quotes,
+	}
 }
 
 // buffers are Highlight's output buffers. Highlighted HTML is about ten

@@ -21,6 +21,12 @@ func HighlightJSONLines(lines []string) ([]template.HTML, error) {
 	defer putBuffer(buf)
 	for i, l := range lines {
 		buf.Reset()
+		// Quotes left as they are, which chroma's formatter escapes and
+		// the replacement below takes back.
+		if writeJSONHTML(buf, jsonLineTokens(sanitizeCode(l)), jsonLayout{}) {
+			out[i] = template.HTML(strings.TrimSuffix(buf.String(), "\n"))
+			continue
+		}
 		if err := lineFormatter.Format(buf, styles.Get(lightStyle), chroma.Literator(jsonLineTokens(sanitizeCode(l))...)); err != nil {
 			return nil, err
 		}

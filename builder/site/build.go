@@ -18,6 +18,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -215,14 +216,14 @@ func (b *builder) write(ctx context.Context, out writer, srch *searchassets.Job,
 		b.links.Expect(expected)
 	}
 	t := time.Now()
+	late := b.finishEngines(srch)
 	if err := b.render(ctx); err != nil {
+		late.stop()
 		return err
 	}
+	rendered := time.Now()
 	b.releaseFragments()
-	if err := b.searchFinish(srch); err != nil {
-		return err
-	}
-	if err := b.policyEngineFinish(); err != nil {
+	if err := late.wait(rendered, func(s string) { b.publishNote("%s", s) }); err != nil {
 		return err
 	}
 	b.phase(t, "rendered and wrote %s files", commas(len(b.jobs)))
@@ -241,6 +242,71 @@ func (b *builder) write(ctx context.Context, out writer, srch *searchassets.Job,
 	}
 	b.phase(t, "swapped the output in")
 	ok = true
+	return nil
+}
+
+// lateFiles are the search's and the policy engine's files that are ready
+// only once the pages render (the engines, the compressed copies of the
+// index and of the engine's catalog): written as soon as they are, beside
+// the render, so that they (about 20 MB, most of it the engines read from
+// .cache/wasm before the render starts) are not held, and traced by every
+// collection, until the last page is written.
+type lateFiles struct {
+	mu      sync.Mutex
+	stopped bool // the render failed: write nothing more
+	done    chan struct{}
+	notes   []func(rendered time.Time) string
+	err     error
+}
+
+// finishEngines starts writing the late files of srch and of b.engine.
+func (b *builder) finishEngines(srch *searchassets.Job) *lateFiles {
+	l := &lateFiles{done: make(chan struct{})}
+	write := func(path string, data []byte) error {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		if l.stopped {
+			return errors.New("the render failed")
+		}
+		return b.out.Write(path, data)
+	}
+	go func() {
+		defer close(l.done)
+		for _, finish := range []func(func(string, []byte) error) (func(time.Time) string, error){
+			func(w func(string, []byte) error) (func(time.Time) string, error) { return b.searchFinish(srch, w) },
+			b.policyEngineFinish,
+		} {
+			note, err := finish(write)
+			if err != nil {
+				l.err = err
+				return
+			}
+			if note != nil {
+				l.notes = append(l.notes, note)
+			}
+		}
+	}()
+	return l
+}
+
+// stop makes the late files' writer write nothing more, without waiting
+// for the engines (a failed build does not wait for a compile).
+func (l *lateFiles) stop() {
+	l.mu.Lock()
+	l.stopped = true
+	l.mu.Unlock()
+}
+
+// wait waits for the late files to be written and notes what they took,
+// given the time the render ended.
+func (l *lateFiles) wait(rendered time.Time, note func(string)) error {
+	<-l.done
+	if l.err != nil {
+		return l.err
+	}
+	for _, n := range l.notes {
+		note(n(rendered))
+	}
 	return nil
 }
 
@@ -458,6 +524,12 @@ func (b *builder) render(ctx context.Context) error {
 				if err := b.out.Write(j.path, data); err != nil {
 					return err
 				}
+				if buf.Cap() > maxKeptBuffer {
+					// After one of the few largest pages (a managed
+					// policy of 3.5 MB): the buffer need not stay that
+					// large, and live, for the rest of the render.
+					buf = bytes.Buffer{}
+				}
 				// Written: 60 MB of JSON and the pages' views (a few
 				// hundred MB over the build) need not live on, and the
 				// collector need not trace them again.
@@ -474,6 +546,10 @@ func (b *builder) render(ctx context.Context) error {
 	}
 	return g.Wait()
 }
+
+// maxKeptBuffer is the largest buffer a render worker keeps from one page
+// to the next: larger than all but about 20 pages of the full build.
+const maxKeptBuffer = 1 << 20
 
 // renderOrder is the order render takes the jobs in: those in [first[0],
 // first[1]) first, then the others in their own order.

@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/iamref/iamref/builder/policyassets"
@@ -51,26 +52,33 @@ func (b *builder) policyEngineReady() error {
 }
 
 // policyEngineFinish writes the catalog's compressed copies and the
-// engine, compiled while the pages rendered.
-func (b *builder) policyEngineFinish() error {
+// engine, compiled while the pages rendered, with write, and returns the
+// note on the engine for the end of the render, as searchFinish does.
+func (b *builder) policyEngineFinish(write func(string, []byte) error) (note func(rendered time.Time) string, err error) {
 	if b.engine == nil {
-		return nil
+		return nil, nil
 	}
 	files, err := b.engine.Finish()
 	if err != nil {
-		return err
+		return nil, err
 	}
+	ready := time.Now()
 	for _, f := range files {
-		if err := b.out.Write(f.Path, f.Data); err != nil {
-			return err
+		if err := write(f.Path, f.Data); err != nil {
+			return nil, err
 		}
 	}
-	b.engFiles = append(b.engFiles, files...)
+	if b.keepViews { // a Session writes them again
+		b.engFiles = append(b.engFiles, files...)
+	}
 	st := b.engine.Stats()
+	// The job holds the engine's files (7 MB): nothing needs it now.
+	b.engine = nil
 	ms := func(d time.Duration) string { return d.Round(time.Millisecond).String() }
-	b.publishNote("policy engine: %d kB (%d kB brotli) and its catalog %d kB (%d kB brotli): %d kB brotli for /analyze/ and /write/; engine ready in %s; the pages waited %s for its name, then %s for it after rendering",
-		st.WasmBytes/1000, st.WasmBrotli/1000, st.PackBytes/1000, st.PackBrotli/1000, (st.WasmBrotli+st.PackBrotli)/1000, ms(st.WasmTime), ms(st.Wait), ms(st.WasmWait))
-	return nil
+	return func(rendered time.Time) string {
+		return fmt.Sprintf("policy engine: %d kB (%d kB brotli) and its catalog %d kB (%d kB brotli): %d kB brotli for /analyze/ and /write/; engine ready in %s; the pages waited %s for its name, then %s for it after rendering",
+			st.WasmBytes/1000, st.WasmBrotli/1000, st.PackBytes/1000, st.PackBrotli/1000, (st.WasmBrotli+st.PackBrotli)/1000, ms(st.WasmTime), ms(st.Wait), ms(max(0, ready.Sub(rendered))))
+	}, nil
 }
 
 // reusePolicyEngine adds the engine's files of an earlier build (Session)

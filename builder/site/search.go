@@ -76,31 +76,37 @@ func (b *builder) nameSearch(f *searchassets.Files, files []searchassets.File) e
 }
 
 // searchFinish writes the index's compressed copies, made while the pages
-// rendered, and the engine, compiled meanwhile.
-func (b *builder) searchFinish(j *searchassets.Job) error {
+// rendered, and the engine, compiled meanwhile, with write, and returns
+// the note on the search for the end of the render (which the time the
+// pages waited for the engine after rendering needs).
+func (b *builder) searchFinish(j *searchassets.Job, write func(string, []byte) error) (note func(rendered time.Time) string, err error) {
 	if j == nil {
-		return nil
+		return nil, nil
 	}
 	files, err := j.Finish()
 	if err != nil {
-		return err
+		return nil, err
 	}
+	ready := time.Now()
 	for _, f := range files {
-		if err := b.out.Write(f.Path, f.Data); err != nil {
-			return err
+		if err := write(f.Path, f.Data); err != nil {
+			return nil, err
 		}
 	}
-	b.srchFiles = append(b.srchFiles, files...)
+	if b.keepViews { // a Session writes them again
+		b.srchFiles = append(b.srchFiles, files...)
+	}
 	st := j.Stats()
 	ms := func(d time.Duration) string { return d.Round(time.Millisecond).String() }
 	how := "indexed"
 	if st.Cached {
 		how = "index read from .cache/search"
 	}
-	b.publishNote("search: %s documents, %s in %s (names %.1f MB, %d kB brotli; descriptions %.1f MB, %d kB brotli); engine ready in %s (%d kB brotli); the pages waited %s for the index and the engine's name, then %s for the engine after rendering",
-		commas(st.Docs), how, ms(st.IndexTime), float64(st.NamesBytes)/1e6, st.NamesBrotli/1000, float64(st.DescBytes)/1e6, st.DescBrotli/1000,
-		ms(st.WasmTime), st.WasmBrotli/1000, ms(st.Wait), ms(st.WasmWait))
-	return nil
+	return func(rendered time.Time) string {
+		return fmt.Sprintf("search: %s documents, %s in %s (names %.1f MB, %d kB brotli; descriptions %.1f MB, %d kB brotli); engine ready in %s (%d kB brotli); the pages waited %s for the index and the engine's name, then %s for the engine after rendering",
+			commas(st.Docs), how, ms(st.IndexTime), float64(st.NamesBytes)/1e6, st.NamesBrotli/1000, float64(st.DescBytes)/1e6, st.DescBrotli/1000,
+			ms(st.WasmTime), st.WasmBrotli/1000, ms(st.Wait), ms(max(0, ready.Sub(rendered))))
+	}, nil
 }
 
 // searchDocs lists what the search finds, from the loaded catalog, guides
