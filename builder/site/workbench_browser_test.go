@@ -31,6 +31,7 @@ import (
 	"github.com/iamref/iamref/builder/preview"
 	"github.com/iamref/iamref/internal/browsertest"
 	"github.com/iamref/iamref/internal/sitetest"
+	"github.com/iamref/iamref/internal/timingdoc"
 )
 
 // The workbench site: a few services and managed policies, with the
@@ -536,7 +537,7 @@ func testIncremental(t *testing.T, ctx context.Context, base string, cat *catalo
 		return run(t, ctx, chromedp.Evaluate[string](`document.getElementById("analysis").outerHTML + "\n" + document.getElementById("policy-kind-guess").textContent`))
 	}
 	type keystroke struct{ doc, kind string }
-	big := timingDocument(cat)
+	big := timingdoc.Document(timingdoc.IDs(cat))
 	var seq1, seq2 []keystroke
 	for _, d := range keystrokes(big, 23) {
 		seq1 = append(seq1, keystroke{d, "identity"})
@@ -637,28 +638,6 @@ func percentile(xs []float64, p int) float64 {
 	slices.Sort(s)
 	i := (len(s)*p + 99) / 100
 	return s[max(0, min(len(s)-1, i-1))]
-}
-
-// timingDocument is a 10 kB document as people write them: statements
-// of a few actions named in full, on their resources, some with
-// conditions.
-func timingDocument(cat *catalog.Catalog) string {
-	var ids []string
-	for _, svc := range cat.Services {
-		for _, a := range svc.Actions {
-			ids = append(ids, a.ID())
-		}
-	}
-	var sts []string
-	for i := 0; len(strings.Join(sts, ",\n")) < 10000; i++ {
-		acts, _ := json.Marshal(ids[(i*37)%len(ids):][:min(6, len(ids)-(i*37)%len(ids))])
-		cond := ""
-		if i%3 == 0 {
-			cond = fmt.Sprintf(`, "Condition": {"StringEquals": {"aws:PrincipalTag/team": "t%d"}}`, i)
-		}
-		sts = append(sts, fmt.Sprintf(`    {"Sid": "S%d", "Effect": "Allow", "Action": %s, "Resource": "arn:aws:s3:::bucket-%d/*"%s}`, i, acts, i, cond))
-	}
-	return "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n" + strings.Join(sts, ",\n") + "\n  ]\n}"
 }
 
 // keystrokes are n documents, each one keystroke from the one before,
@@ -762,7 +741,7 @@ func testAnalyzeTimings(t *testing.T, ctx context.Context, base string, cat *cat
 			pause, len(first), percentile(first, 50), percentile(first, 100), percentile(fromNav, 50))
 	}
 
-	big := timingDocument(cat)
+	big := timingdoc.Document(timingdoc.IDs(cat))
 	edits := keystrokes(big, envInt("IAMREF_WORKBENCH_EDITS", 60))
 	run(t, ctx, chromedp.Navigate(base+"/analyze/"))
 	measureDrawn(t, ctx, big, "identity", false)

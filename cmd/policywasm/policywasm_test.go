@@ -26,6 +26,7 @@ import (
 	"github.com/iamref/iamref/builder/policyreport"
 	"github.com/iamref/iamref/builder/search/wasmbuild"
 	"github.com/iamref/iamref/internal/browsertest"
+	"github.com/iamref/iamref/internal/timingdoc"
 )
 
 const module = "github.com/iamref/iamref/"
@@ -277,7 +278,7 @@ func TestBrowser(t *testing.T) {
 	// The /analyze/ page's timing document (builder/site's TestWorkbench):
 	// 10 kB, 50 statements of six actions named in full, a third with
 	// conditions, 300 actions allowed; in the browser and natively.
-	wide := wideDocument(eng.Catalog())
+	wide := timingdoc.Document(timingdoc.IDs(eng.Catalog(), "s3", "chime", "iam", "kms", "sts"))
 	wideJS, _ := json.Marshal(wide)
 	wtimes, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(() => {
 		const d = `+string(wideJS)+`, out = [];
@@ -304,25 +305,4 @@ func TestBrowser(t *testing.T) {
 	t.Logf("the /analyze/ timing document (%d bytes): re-analysis in the browser median %.1f ms, p95 %.1f ms, max %.1f ms over %d; natively median %.1f ms, p95 %.1f ms",
 		len(wide), wrest[len(wrest)/2], wrest[len(wrest)*95/100], wrest[len(wrest)-1], len(wrest), nrest[len(nrest)/2], nrest[len(nrest)*95/100])
 	t.Logf("catalog fetched in %.0f ms (localhost, uncompressed), loaded in %.0f ms; engine %d kB (%d kB brotli), catalog %d kB; %s", timing[0], timing[1], len(files.Wasm)/1000, len(files.WasmBrotli)/1000, len(pack)/1000, runtime.Version())
-}
-
-// wideDocument is the /analyze/ page's timing document
-// (builder/site's timingDocument), over the five services of TestWorkbench.
-func wideDocument(cat *catalog.Catalog) string {
-	var ids []string
-	for _, p := range []string{"s3", "chime", "iam", "kms", "sts"} {
-		for _, a := range cat.Service(p).Actions {
-			ids = append(ids, a.ID())
-		}
-	}
-	var sts []string
-	for i := 0; len(strings.Join(sts, ",\n")) < 10000; i++ {
-		acts, _ := json.Marshal(ids[(i*37)%len(ids):][:min(6, len(ids)-(i*37)%len(ids))])
-		cond := ""
-		if i%3 == 0 {
-			cond = fmt.Sprintf(`, "Condition": {"StringEquals": {"aws:PrincipalTag/team": "t%d"}}`, i)
-		}
-		sts = append(sts, fmt.Sprintf(`    {"Sid": "S%d", "Effect": "Allow", "Action": %s, "Resource": "arn:aws:s3:::bucket-%d/*"%s}`, i, acts, i, cond))
-	}
-	return "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n" + strings.Join(sts, ",\n") + "\n  ]\n}"
 }
