@@ -350,7 +350,10 @@ func waitFirstHit(t *testing.T, ctx context.Context, id string) {
 // descriptions included.
 func waitComplete(t *testing.T, ctx context.Context) {
 	t.Helper()
-	js := `(() => { const s = document.getElementById("search-status"); return !!document.querySelector("#search-results:not([hidden]) .search-hit") && !s.textContent.includes("descriptions"); })()`
+	// ... the results of the query in the box, not of one typed on the
+	// way there (whose first hit may be the same), which come later and
+	// make a new list.
+	js := `(() => { const s = document.getElementById("search-status"), list = document.getElementById("search-results"); return !!list.querySelector(".search-hit") && !list.hidden && list.dataset.query === document.getElementById("search-input").value && !s.textContent.includes("descriptions"); })()`
 	run(t, ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(20*time.Second)))
 }
 

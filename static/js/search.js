@@ -396,6 +396,7 @@
     // ... and results the reader closed stay closed.
     var stayClosed = res.query === shownQuery && dismissed;
     shownQuery = res.query;
+    list.dataset.query = res.query; // whose results these are (the tests wait for the last query's)
     hits = res.hits || [];
     active = -1;
     col = 0;
