@@ -259,16 +259,7 @@ func TestBrowser(t *testing.T) {
 			break
 		}
 	}
-	tenJS, _ := json.Marshal(string(ten.Document))
-	times, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(() => {
-		const d = `+string(tenJS)+`, out = [];
-		for (let i = 0; i < 41; i++) {
-			const t = performance.now();
-			__iamrefPolicyAnalyze(d + " ".repeat(i % 2), '{"kind": "identity"}');
-			out.push(performance.now() - t);
-		}
-		return out;
-	})()`))
+	times, err := analyzeTimes(ctx, string(ten.Document), 41)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,16 +270,7 @@ func TestBrowser(t *testing.T) {
 	// 10 kB, 50 statements of six actions named in full, a third with
 	// conditions, 300 actions allowed; in the browser and natively.
 	wide := timingdoc.Document(timingdoc.IDs(eng.Catalog(), "s3", "chime", "iam", "kms", "sts"))
-	wideJS, _ := json.Marshal(wide)
-	wtimes, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(() => {
-		const d = `+string(wideJS)+`, out = [];
-		for (let i = 0; i < 121; i++) {
-			const t = performance.now();
-			__iamrefPolicyAnalyze(d + " ".repeat(i % 2), '{"kind": "identity"}');
-			out.push(performance.now() - t);
-		}
-		return out;
-	})()`))
+	wtimes, err := analyzeTimes(ctx, wide, 121)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,4 +287,19 @@ func TestBrowser(t *testing.T) {
 	t.Logf("the /analyze/ timing document (%d bytes): re-analysis in the browser median %.1f ms, p95 %.1f ms, max %.1f ms over %d; natively median %.1f ms, p95 %.1f ms",
 		len(wide), wrest[len(wrest)/2], wrest[len(wrest)*95/100], wrest[len(wrest)-1], len(wrest), nrest[len(nrest)/2], nrest[len(nrest)*95/100])
 	t.Logf("catalog fetched in %.0f ms (localhost, uncompressed), loaded in %.0f ms; engine %d kB (%d kB brotli), catalog %d kB; %s", timing[0], timing[1], len(files.Wasm)/1000, len(files.WasmBrotli)/1000, len(pack)/1000, runtime.Version())
+}
+
+// analyzeTimes analyses doc n times in the page, each time one space
+// longer or shorter (a keystroke), and returns each call's time in ms.
+func analyzeTimes(ctx context.Context, doc string, n int) ([]float64, error) {
+	docJS, _ := json.Marshal(doc) // a string always encodes
+	return chromedp.Run(ctx, chromedp.Evaluate[[]float64](fmt.Sprintf(`(() => {
+		const d = %s, out = [];
+		for (let i = 0; i < %d; i++) {
+			const t = performance.now();
+			__iamrefPolicyAnalyze(d + " ".repeat(i %% 2), '{"kind": "identity"}');
+			out.push(performance.now() - t);
+		}
+		return out;
+	})()`, docJS, n)))
 }
