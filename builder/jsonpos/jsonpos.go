@@ -54,6 +54,9 @@ type Value struct {
 	Str     string // the decoded string, or the literal text of a number
 	Items   []*Value
 	Members []Member
+	// Off and End are the byte offsets of the value in the source: its
+	// text is src[Off:End].
+	Off, End int
 }
 
 // Member is one key of an object, in source order.
@@ -158,6 +161,15 @@ func (p *parser) skipSpace() {
 }
 
 func (p *parser) value(depth int) (*Value, error) {
+	off := p.i
+	v, err := p.valueAt(depth)
+	if v != nil {
+		v.Off, v.End = off, p.i
+	}
+	return v, err
+}
+
+func (p *parser) valueAt(depth int) (*Value, error) {
 	if depth > MaxDepth {
 		return nil, p.errorf("JSON nested deeper than %d levels", MaxDepth)
 	}

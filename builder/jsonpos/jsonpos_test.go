@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestParseErrors(t *testing.T) {
@@ -141,7 +142,44 @@ func FuzzParse(f *testing.F) {
 		if !reflect.DeepEqual(toAny(v), want) {
 			t.Fatalf("Parse(%q) = %#v, encoding/json = %#v", b, toAny(v), want)
 		}
+		checkSpans(t, b, v)
 	})
+}
+
+// checkSpans checks that every value's bytes, src[Off:End], parse on their
+// own to the same value, and that Off stands at its position.
+func checkSpans(t *testing.T, src []byte, v *Value) {
+	t.Helper()
+	if v.Off < 0 || v.Off > v.End || v.End > len(src) {
+		t.Fatalf("value at %v spans [%d:%d] of %d bytes", v.Pos, v.Off, v.End, len(src))
+	}
+	w, err := Parse(src[v.Off:v.End])
+	if err != nil || !reflect.DeepEqual(toAny(w), toAny(v)) {
+		t.Fatalf("value at %v: its bytes %q parse to %v, %v", v.Pos, src[v.Off:v.End], w, err)
+	}
+	line := 1 + bytes.Count(src[:v.Off], []byte{'\n'})
+	col := 1 + utf8.RuneCount(src[bytes.LastIndexByte(src[:v.Off], '\n')+1:v.Off])
+	if (Pos{line, col}) != v.Pos {
+		t.Fatalf("value at %v starts at byte %d, which is %d:%d", v.Pos, v.Off, line, col)
+	}
+	for _, it := range v.Items {
+		checkSpans(t, src, it)
+	}
+	for _, m := range v.Members {
+		checkSpans(t, src, m.Value)
+	}
+}
+
+func TestSpans(t *testing.T) {
+	src := []byte("{\n  \"b\": [1, \"x\u00e9\", -2.5e3],\n  \"é\": {\"k\": true, \"n\": null},\t\"z\": \"日本\"\n}  ")
+	v, err := Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Off != 0 || v.End != len(src)-2 {
+		t.Errorf("the root spans [%d:%d], want [0:%d]", v.Off, v.End, len(src)-2)
+	}
+	checkSpans(t, src, v)
 }
 
 // TestLongLine checks columns far into one line, across multi-byte
