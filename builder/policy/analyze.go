@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/iamref/iamref/builder/catalog"
 )
@@ -21,7 +20,8 @@ type Options struct {
 	// Incremental: the document is likely an edit of documents the engine
 	// analysed before, as /analyze/ re-analyses at every keystroke. The
 	// checks of each statement are then remembered by its bytes and
-	// replayed for the same bytes (checkMemo), with the same Analysis as
+	// replayed for the same bytes (checkMemo), and so is the parse of each
+	// statement (parseMemo), with the same Analysis as
 	// without; the engine keeps what it remembers, bounded.
 	Incremental bool
 }
@@ -69,7 +69,11 @@ type SensitiveGrants struct {
 // evaluates it and runs every check against the catalog. It is the one
 // entry point the site, the command line and the browser share.
 func (e *Engine) Analyze(src []byte, opts Options) *Analysis {
-	doc, _ := Parse(src)
+	var memo *parseMemo
+	if opts.Incremental {
+		memo = &e.parses
+	}
+	doc, _ := parse(src, memo)
 	a := &Analysis{Document: doc, Kind: opts.Kind}
 	if a.Kind == "" {
 		a.Kind, a.KindGuessed = GuessKind(doc), true
@@ -177,21 +181,8 @@ func (c *checker) run(src []byte, remember bool) {
 // to where the next one starts, the comma and spaces between included).
 func statementSpans(src []byte, sts []*Statement) []int {
 	out := make([]int, len(sts)+1)
-	line, col, off := 1, 1, 0
 	for i, st := range sts {
-		for off < len(src) && (line < st.Line || line == st.Line && col < st.Col) {
-			r, w := rune(src[off]), 1
-			if r >= utf8.RuneSelf {
-				r, w = utf8.DecodeRune(src[off:])
-			}
-			off += w
-			if r == '\n' {
-				line, col = line+1, 1
-			} else {
-				col++
-			}
-		}
-		out[i] = off
+		out[i] = st.off
 	}
 	out[len(sts)] = len(src)
 	return out

@@ -55,8 +55,8 @@ func edit(rng *rand.Rand, src string) string {
 	}
 }
 
-// TestCheckMemo holds re-analysis with the per-statement memo
-// (Options.Incremental) to analysis from scratch: over random keystroke sequences in the example policies
+// TestCheckMemo holds re-analysis with the per-statement memos of checks
+// and parses (Options.Incremental) to analysis from scratch: over random keystroke sequences in the example policies
 // and managed policies, on two goroutines sharing the engine (run it with
 // -race), every analysis equals the one an engine without memos gives.
 func TestCheckMemo(t *testing.T) {
@@ -116,9 +116,50 @@ func TestCheckMemo(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if n := warm.checks.n.Load(); n == 0 {
-		t.Error("the memo remembered no statement")
-	} else {
-		t.Logf("%d documents, 12 analyses each; %d statements remembered", len(docs), n)
+	n, np := warm.checks.n.Load(), warm.parses.n.Load()
+	if n == 0 || np == 0 {
+		t.Errorf("the memos remembered %d statements' checks and %d parses: none is tested", n, np)
+	}
+	t.Logf("%d documents, 12 analyses each; %d statements' checks and %d parses remembered", len(docs), n, np)
+}
+
+// TestParseMemoMoves replays remembered statements moved down and to the
+// right, those whose findings name lines among them (a duplicate key,
+// action, condition operator or condition key): every analysis equals a
+// fresh one.
+func TestParseMemoMoves(t *testing.T) {
+	e, _ := shipped(t)
+	warm := withoutMemos(e)
+	for _, stmt := range []string{
+		`{"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": "*"}`,
+		`{"Effect": "Allow",
+  "Action": "s3:GetObject",
+  "Effect": "Allow", "Resource": "*"}`,
+		`{"Effect": "Allow", "Action": ["s3:GetObject",
+  "s3:getobject"], "Resource": "*"}`,
+		`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {
+  "Bool": {"aws:SecureTransport": "true"},
+  "Bool": {"aws:MultiFactorAuthPresent": "true"}}}`,
+		`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {
+  "aws:PrincipalTag/team": "a",
+  "aws:principaltag/Team": "b"}}}`,
+		`{"Sid": "é1", "Effect": "Deny", "NotAction": ["iam:*",
+  "sts:*"], "NotResource": ["arn:aws:s3:::x",
+  "arn:aws:s3:::y"], "Principal": {"AWS": ["arn:aws:iam::123456789012:root",
+  "*"]}, "Condition": {"StringLike": {"s3:prefix": ["a/*", "b/*"]}}}`,
+	} {
+		doc := `{"Version": "2012-10-17", "Statement": [` + stmt + "]}"
+		for _, moved := range []string{doc, "\n\n" + doc, "  " + doc, "\n" + strings.Replace(doc, `[{`, "[\n   {", 1), "é" + doc} {
+			for _, kind := range []Kind{Identity, Resource} {
+				got := warm.Analyze([]byte(moved), Options{Kind: kind, Incremental: true})
+				want := withoutMemos(e).Analyze([]byte(moved), Options{Kind: kind})
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("kind %s, the analysis with memos differs from a fresh one:\n got %v\nwant %v\n%s", kind, got.Findings(), want.Findings(), moved)
+				}
+			}
+		}
+	}
+	if warm.parses.n.Load() == 0 {
+		t.Error("no parse was remembered")
 	}
 }

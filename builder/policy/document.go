@@ -98,6 +98,8 @@ type Statement struct {
 	// NotAction, ResourcePos the key Resource or NotResource: where
 	// findings about them point.
 	SidPos, ActionPos, ResourcePos jsonpos.Pos
+
+	off, end int // the statement's object is src[off:end]
 }
 
 // Narrowed reports whether a Principal or NotPrincipal restricts whom the
@@ -166,8 +168,11 @@ const (
 // syntax error or a malformed element is a Finding, and the Document holds
 // whatever could be understood (no statements at all after a syntax error).
 // The findings are also in Document.Findings.
-func Parse(src []byte) (*Document, []Finding) {
-	p := &parser{doc: &Document{}}
+func Parse(src []byte) (*Document, []Finding) { return parse(src, nil) }
+
+// parse is Parse, through the memo of statements' parses when it is not nil.
+func parse(src []byte, memo *parseMemo) (*Document, []Finding) {
+	p := &parser{doc: &Document{}, src: src, memo: memo}
 	root, err := jsonpos.Parse(src)
 	if err != nil {
 		p.syntaxError(src, err)
@@ -185,8 +190,13 @@ func Parse(src []byte) (*Document, []Finding) {
 }
 
 type parser struct {
-	doc *Document
-	cur *Statement // the statement being read, nil outside one
+	doc  *Document
+	cur  *Statement // the statement being read, nil outside one
+	src  []byte
+	memo *parseMemo // nil: parse every statement
+	// lineRef: a finding of the statement being read names a line in its
+	// message, so it cannot be replayed elsewhere.
+	lineRef bool
 }
 
 // add records a finding. An error while a statement is being read makes
@@ -252,6 +262,7 @@ func (p *parser) members(v *jsonpos.Value, what string, known []string, code Cod
 	m := make(map[string]jsonpos.Member, len(v.Members))
 	for _, mem := range v.Members {
 		if prev, dup := m[mem.Key]; dup {
+			p.lineRef = true
 			p.add(Error, code, mem.KeyPos, "duplicate %q in %s (also at line %d): IAM rejects the policy", mem.Key, what, prev.KeyPos.Line)
 		}
 		if !slices.Contains(known, mem.Key) {
@@ -308,7 +319,7 @@ func (p *parser) document(root *jsonpos.Value) {
 	}
 	switch st.Value.Kind {
 	case jsonpos.Object:
-		p.statement(st.Value)
+		p.remembered(st.Value)
 	case jsonpos.Array:
 		if len(st.Value.Items) == 0 {
 			p.add(Warning, CodeMissingStatement, st.Value.Pos, "Statement is an empty list: the policy grants nothing")
@@ -318,7 +329,7 @@ func (p *parser) document(root *jsonpos.Value) {
 				p.add(Error, CodeInvalidElement, item.Pos, "a statement must be a JSON object, not %s", item.Kind)
 				continue
 			}
-			p.statement(item)
+			p.remembered(item)
 		}
 	default:
 		p.add(Error, CodeInvalidElement, st.Value.Pos, "Statement must be an object or a list of objects, not %s", st.Value.Kind)
@@ -333,10 +344,26 @@ func (p *parser) document(root *jsonpos.Value) {
 	}
 }
 
+// remembered reads a statement through the memo: replayed when its bytes
+// at its index were read before, else read and remembered.
+func (p *parser) remembered(v *jsonpos.Value) {
+	obj := p.src[v.Off:v.End]
+	key := p.memo.key(len(p.doc.Statements), obj)
+	if p.memo.replay(key, v, p.doc) {
+		return
+	}
+	from := len(p.doc.Findings)
+	p.lineRef = false
+	p.statement(v)
+	if key != "" && !p.lineRef {
+		p.memo.record(key, p.doc.Statements[len(p.doc.Statements)-1], bytes.Count(obj, []byte{'\n'}), p.doc.Findings[from:])
+	}
+}
+
 var statementElements = []string{"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"}
 
 func (p *parser) statement(v *jsonpos.Value) {
-	s := &Statement{Index: len(p.doc.Statements), Line: v.Pos.Line, Col: v.Pos.Col, Valid: true}
+	s := &Statement{Index: len(p.doc.Statements), Line: v.Pos.Line, Col: v.Pos.Col, Valid: true, off: v.Off, end: v.End}
 	p.doc.Statements = append(p.doc.Statements, s)
 	p.cur = s
 	defer func() { p.cur = nil }()
@@ -472,6 +499,7 @@ func (p *parser) actions(m jsonpos.Member) []Pattern {
 		}
 		l := strings.ToLower(pat.Text)
 		if prev, dup := seen[l]; dup {
+			p.lineRef = true
 			p.doc.add(Info, CodeRedundantAction, jsonpos.Pos{Line: pat.Line, Col: pat.Col}, "%q is listed twice in %s (first at line %d)", pat.Text, m.Key, prev)
 		} else {
 			seen[l] = pat.Line
@@ -646,6 +674,7 @@ func (p *parser) conditions(v *jsonpos.Value) []Condition {
 	ops := map[string]int{}
 	for _, op := range v.Members {
 		if line, dup := ops[op.Key]; dup {
+			p.lineRef = true
 			p.add(Error, CodeInvalidCondition, op.KeyPos, "duplicate condition operator %q (also at line %d)", op.Key, line)
 		}
 		ops[op.Key] = op.KeyPos.Line
@@ -669,6 +698,7 @@ func (p *parser) conditions(v *jsonpos.Value) []Condition {
 		for _, k := range op.Value.Members {
 			lk := strings.ToLower(k.Key)
 			if line, dup := keys[lk]; dup {
+				p.lineRef = true
 				p.add(Error, CodeInvalidCondition, k.KeyPos, "condition key %q appears twice under %s (also at line %d; keys are case-insensitive)", k.Key, op.Key, line)
 			}
 			keys[lk] = k.KeyPos.Line

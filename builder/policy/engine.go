@@ -25,6 +25,7 @@ type Engine struct {
 	wildN     atomic.Int64
 	formats   sync.Map // ARN format → arnPattern (resources.go)
 	checks    checkMemo
+	parses    parseMemo
 }
 
 // maxCachedPatterns bounds the wildcard-match cache (the managed policies

@@ -1,0 +1,150 @@
+package policy
+
+import (
+	"maps"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+
+	"github.com/iamref/iamref/builder/jsonpos"
+)
+
+// parseMemo remembers what parsing a statement gave, by its index and its
+// bytes (the JSON object, src[Off:End]), for Options.Incremental, as
+// checkMemo does for the checks: reading a statement's object depends on
+// nothing but its bytes and its index (the findings name "statement N"),
+// and everything it gives points into the object. The Statement and its
+// findings are kept with their lines relative to the statement's first
+// line (and columns on that line relative to its column), and replayed,
+// copied, wherever the same bytes stand now. A statement whose findings
+// name a line in their message (a duplicate key, action or condition) or
+// point outside it is not remembered. Safe for concurrent use; bounded
+// like checkMemo.
+type parseMemo struct {
+	m     sync.Map // key → *parsedStatement, positions relative to the statement
+	n     atomic.Int64
+	bytes atomic.Int64
+}
+
+type parsedStatement struct {
+	st       Statement
+	findings []Finding
+}
+
+// key is the memo's key for the statement of the given index whose object
+// is obj, or "" when it is too large to remember.
+func (m *parseMemo) key(index int, obj []byte) string {
+	if m == nil || len(obj) > maxMemoStatement {
+		return ""
+	}
+	b := make([]byte, 0, len(obj)+8)
+	b = append(strconv.AppendInt(b, int64(index), 10), 0)
+	return string(append(b, obj...))
+}
+
+// replay appends the remembered statement of key, at v, to the document
+// and its findings; false when it is not remembered.
+func (m *parseMemo) replay(key string, v *jsonpos.Value, doc *Document) bool {
+	if key == "" {
+		return false
+	}
+	x, ok := m.m.Load(key)
+	if !ok {
+		return false
+	}
+	ps := x.(*parsedStatement)
+	abs := func(line, col int) (int, int) {
+		if line == 0 {
+			col += v.Pos.Col
+		}
+		return line + v.Pos.Line, col
+	}
+	s := moveStatement(&ps.st, abs)
+	s.Line, s.Col, s.off, s.end = v.Pos.Line, v.Pos.Col, v.Off, v.End
+	doc.Statements = append(doc.Statements, s)
+	for _, f := range ps.findings {
+		f.Line, f.Col = abs(f.Line, f.Col)
+		f.Suggestions = slices.Clone(f.Suggestions)
+		doc.Findings = append(doc.Findings, f)
+	}
+	return true
+}
+
+// record remembers st, which parsing its object gave with the findings
+// fs, unless a finding points outside it.
+func (m *parseMemo) record(key string, st *Statement, lines int, fs []Finding) {
+	if key == "" || m.n.Load() >= maxMemoEntries || m.bytes.Load() >= maxMemoBytes {
+		return
+	}
+	last := st.Line + lines
+	rel := func(line, col int) (int, int) {
+		if line == st.Line {
+			col -= st.Col
+		}
+		return line - st.Line, col
+	}
+	ps := &parsedStatement{findings: make([]Finding, len(fs))}
+	for i, f := range fs {
+		if f.Line < st.Line || f.Line == st.Line && f.Col < st.Col || f.Line > last {
+			return
+		}
+		f.Line, f.Col = rel(f.Line, f.Col)
+		f.Suggestions = slices.Clone(f.Suggestions)
+		ps.findings[i] = f
+	}
+	ps.st = *moveStatement(st, rel)
+	ps.st.Line, ps.st.Col, ps.st.off, ps.st.end = 0, 0, 0, 0
+	if _, loaded := m.m.LoadOrStore(key, ps); !loaded {
+		m.n.Add(1)
+		m.bytes.Add(int64(len(key)))
+	}
+}
+
+// moveStatement copies a statement with every position inside it moved
+// by mv (Line and Col, the statement's own, are left to the caller).
+// Unset positions (jsonpos.Pos{}) stay unset: none inside a statement is
+// where the statement opens, so none is moved to zero. Condition values
+// are shared, never written after parsing.
+func moveStatement(st *Statement, mv func(line, col int) (int, int)) *Statement {
+	s := *st
+	pos := func(p jsonpos.Pos) jsonpos.Pos {
+		if p == (jsonpos.Pos{}) {
+			return p
+		}
+		p.Line, p.Col = mv(p.Line, p.Col)
+		return p
+	}
+	s.SidPos, s.ActionPos, s.ResourcePos = pos(s.SidPos), pos(s.ActionPos), pos(s.ResourcePos)
+	s.Action = movePatterns(s.Action, mv)
+	s.Resource = movePatterns(s.Resource, mv)
+	s.Conditions = slices.Clone(s.Conditions)
+	for i := range s.Conditions {
+		c := &s.Conditions[i]
+		c.Line, c.Col = mv(c.Line, c.Col)
+	}
+	s.Principal = movePrincipal(s.Principal, mv)
+	s.NotPrincipal = movePrincipal(s.NotPrincipal, mv)
+	return &s
+}
+
+func movePatterns(ps []Pattern, mv func(line, col int) (int, int)) []Pattern {
+	ps = slices.Clone(ps)
+	for i := range ps {
+		ps[i].Line, ps[i].Col = mv(ps[i].Line, ps[i].Col)
+	}
+	return ps
+}
+
+func movePrincipal(p *Principal, mv func(line, col int) (int, int)) *Principal {
+	if p == nil {
+		return nil
+	}
+	q := *p
+	q.Line, q.Col = mv(q.Line, q.Col)
+	q.Entries = maps.Clone(q.Entries)
+	for k, ps := range q.Entries {
+		q.Entries[k] = movePatterns(ps, mv)
+	}
+	return &q
+}
