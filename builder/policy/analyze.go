@@ -73,14 +73,14 @@ func (e *Engine) Analyze(src []byte, opts Options) *Analysis {
 	if opts.Incremental {
 		memo = &e.parses
 	}
-	doc, _ := parse(src, memo)
+	doc, acts := parse(src, memo)
 	a := &Analysis{Document: doc, Kind: opts.Kind}
 	if a.Kind == "" {
 		a.Kind, a.KindGuessed = GuessKind(doc), true
 	}
 	doc.checkKind(a.Kind, src, opts)
 	a.Result = e.Evaluate(doc)
-	c := &checker{e: e, doc: doc, r: a.Result, kind: a.Kind}
+	c := &checker{e: e, doc: doc, r: a.Result, kind: a.Kind, acts: acts}
 	c.run(src, opts.Incremental)
 	if a.Kind == Identity {
 		// Risks are what a principal holding the policy can do: a
@@ -125,6 +125,7 @@ type checker struct {
 	kind Kind
 	cov  bitset // the actions of the statement being checked
 	fit  fitBuffers
+	acts []*actionSet // by statement, nil where parse gave none
 }
 
 func (c *checker) add(f Finding) {

@@ -168,15 +168,20 @@ const (
 // syntax error or a malformed element is a Finding, and the Document holds
 // whatever could be understood (no statements at all after a syntax error).
 // The findings are also in Document.Findings.
-func Parse(src []byte) (*Document, []Finding) { return parse(src, nil) }
+func Parse(src []byte) (*Document, []Finding) {
+	doc, _ := parse(src, nil)
+	return doc, doc.Findings
+}
 
-// parse is Parse, through the memo of statements' parses when it is not nil.
-func parse(src []byte, memo *parseMemo) (*Document, []Finding) {
+// parse is Parse, through the memo of statements' parses when it is not
+// nil. With the memo, it also gives the redundancy checks' action sets the
+// memo holds, by statement (nil where it holds none).
+func parse(src []byte, memo *parseMemo) (*Document, []*actionSet) {
 	p := &parser{doc: &Document{}, src: src, memo: memo}
 	root, err := jsonpos.Parse(src)
 	if err != nil {
 		p.syntaxError(src, err)
-		return p.doc, p.doc.Findings
+		return p.doc, nil
 	}
 	p.document(root)
 	sort.SliceStable(p.doc.Findings, func(i, j int) bool {
@@ -186,7 +191,7 @@ func parse(src []byte, memo *parseMemo) (*Document, []Finding) {
 		}
 		return a.Col < b.Col
 	})
-	return p.doc, p.doc.Findings
+	return p.doc, p.acts
 }
 
 type parser struct {
@@ -194,6 +199,7 @@ type parser struct {
 	cur  *Statement // the statement being read, nil outside one
 	src  []byte
 	memo *parseMemo // nil: parse every statement
+	acts []*actionSet
 	// lineRef: a finding of the statement being read names a line in its
 	// message, so it cannot be replayed elsewhere.
 	lineRef bool
@@ -349,14 +355,25 @@ func (p *parser) document(root *jsonpos.Value) {
 func (p *parser) remembered(v *jsonpos.Value) {
 	obj := p.src[v.Off:v.End]
 	key := p.memo.key(len(p.doc.Statements), obj)
-	if p.memo.replay(key, v, p.doc) {
+	if ps := p.memo.replay(key, v, p.doc); ps != nil {
+		p.acts = append(p.acts, ps.acts)
 		return
 	}
 	from := len(p.doc.Findings)
 	p.lineRef = false
 	p.statement(v)
-	if key != "" && !p.lineRef {
-		p.memo.record(key, p.doc.Statements[len(p.doc.Statements)-1], bytes.Count(obj, []byte{'\n'}), p.doc.Findings[from:])
+	if key == "" {
+		p.acts = append(p.acts, nil)
+		return
+	}
+	var ps *parsedStatement
+	if !p.lineRef {
+		ps = p.memo.record(key, p.doc.Statements[len(p.doc.Statements)-1], bytes.Count(obj, []byte{'\n'}), p.doc.Findings[from:])
+	}
+	if ps != nil {
+		p.acts = append(p.acts, ps.acts)
+	} else {
+		p.acts = append(p.acts, nil)
 	}
 }
 

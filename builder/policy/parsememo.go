@@ -30,6 +30,7 @@ type parseMemo struct {
 type parsedStatement struct {
 	st       Statement
 	findings []Finding
+	acts     *actionSet // its actions for the redundancy checks, read only
 }
 
 // key is the memo's key for the statement of the given index whose object
@@ -44,14 +45,14 @@ func (m *parseMemo) key(index int, obj []byte) string {
 }
 
 // replay appends the remembered statement of key, at v, to the document
-// and its findings; false when it is not remembered.
-func (m *parseMemo) replay(key string, v *jsonpos.Value, doc *Document) bool {
+// and its findings and returns it; nil when it is not remembered.
+func (m *parseMemo) replay(key string, v *jsonpos.Value, doc *Document) *parsedStatement {
 	if key == "" {
-		return false
+		return nil
 	}
 	x, ok := m.m.Load(key)
 	if !ok {
-		return false
+		return nil
 	}
 	ps := x.(*parsedStatement)
 	abs := func(line, col int) (int, int) {
@@ -68,14 +69,15 @@ func (m *parseMemo) replay(key string, v *jsonpos.Value, doc *Document) bool {
 		f.Suggestions = slices.Clone(f.Suggestions)
 		doc.Findings = append(doc.Findings, f)
 	}
-	return true
+	return ps
 }
 
 // record remembers st, which parsing its object gave with the findings
-// fs, unless a finding points outside it.
-func (m *parseMemo) record(key string, st *Statement, lines int, fs []Finding) {
+// fs, unless a finding points outside it or the memo is full; it returns
+// what it remembers, or nil.
+func (m *parseMemo) record(key string, st *Statement, lines int, fs []Finding) *parsedStatement {
 	if key == "" || m.n.Load() >= maxMemoEntries || m.bytes.Load() >= maxMemoBytes {
-		return
+		return nil
 	}
 	last := st.Line + lines
 	rel := func(line, col int) (int, int) {
@@ -87,7 +89,7 @@ func (m *parseMemo) record(key string, st *Statement, lines int, fs []Finding) {
 	ps := &parsedStatement{findings: make([]Finding, len(fs))}
 	for i, f := range fs {
 		if f.Line < st.Line || f.Line == st.Line && f.Col < st.Col || f.Line > last {
-			return
+			return nil
 		}
 		f.Line, f.Col = rel(f.Line, f.Col)
 		f.Suggestions = slices.Clone(f.Suggestions)
@@ -95,10 +97,13 @@ func (m *parseMemo) record(key string, st *Statement, lines int, fs []Finding) {
 	}
 	ps.st = *moveStatement(st, rel)
 	ps.st.Line, ps.st.Col, ps.st.off, ps.st.end = 0, 0, 0, 0
-	if _, loaded := m.m.LoadOrStore(key, ps); !loaded {
+	ps.acts = newActionSet(st)
+	x, loaded := m.m.LoadOrStore(key, ps)
+	if !loaded {
 		m.n.Add(1)
 		m.bytes.Add(int64(len(key)))
 	}
+	return x.(*parsedStatement)
 }
 
 // moveStatement copies a statement with every position inside it moved

@@ -59,7 +59,13 @@ func (c *checker) redundancy() {
 		if !st.Valid {
 			continue
 		}
-		set := newActionSet(st)
+		var set *actionSet
+		if k < len(c.acts) {
+			set = c.acts[k] // remembered with the statement's parse
+		}
+		if set == nil {
+			set = newActionSet(st)
+		}
 		sets[k] = set
 		for i, p := range st.Action {
 			if p.Invalid {
