@@ -11,6 +11,7 @@
 package jsonpos
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"unicode/utf16"
@@ -57,6 +58,8 @@ type Value struct {
 	// Off and End are the byte offsets of the value in the source: its
 	// text is src[Off:End].
 	Off, End int
+	// Skipped: an object ParseSkipping's skip took over; it has no Members.
+	Skipped bool
 }
 
 // Member is one key of an object, in source order.
@@ -96,8 +99,22 @@ func Parse(src []byte) (*Value, error) { return ParseAt(src, 1) }
 // ParseAt parses one JSON document that starts on line first of its file
 // (a fenced block of a note, a line of a .jsonl file), so that positions
 // are the file's.
-func ParseAt(src []byte, first int) (*Value, error) {
-	p := &parser{src: src, line: first, lineStart: 0}
+func ParseAt(src []byte, first int) (*Value, error) { return parse(src, first, nil) }
+
+// ParseSkipping is Parse, but asks skip at every object, with its nesting
+// depth (the document's value is at depth 0) and the offset of its '{',
+// whether to leave it unread: when skip returns end > off, the object is
+// taken to be src[off:end] and stands in the tree as a Value with Skipped
+// set, its Pos, Off and End, and no Members. The caller vouches that
+// src[off:end] is an object Parse would accept at that depth (one it read
+// before, byte for byte, at the same depth), so that the tree, the
+// positions after it and any error are what Parse gives.
+func ParseSkipping(src []byte, skip func(depth, off int) (end int)) (*Value, error) {
+	return parse(src, 1, skip)
+}
+
+func parse(src []byte, first int, skip func(depth, off int) int) (*Value, error) {
+	p := &parser{src: src, line: first, lineStart: 0, skip: skip}
 	p.skipSpace()
 	v, err := p.value(0)
 	if err != nil {
@@ -121,6 +138,8 @@ type parser struct {
 	// order, so counting on from there keeps a one-line document of
 	// megabytes linear instead of quadratic.
 	colLine, colAt, col int
+
+	skip func(depth, off int) int
 }
 
 func (p *parser) pos() Pos {
@@ -179,6 +198,17 @@ func (p *parser) valueAt(depth int) (*Value, error) {
 	start := p.pos()
 	switch c := p.src[p.i]; {
 	case c == '{':
+		if p.skip != nil {
+			if end := p.skip(depth, p.i); end > p.i && end <= len(p.src) {
+				skipped := p.src[p.i:end]
+				if n := bytes.Count(skipped, []byte{'\n'}); n > 0 {
+					p.line += n
+					p.lineStart = p.i + bytes.LastIndexByte(skipped, '\n') + 1
+				}
+				p.i = end
+				return &Value{Kind: Object, Pos: start, Skipped: true}, nil
+			}
+		}
 		return p.object(start, depth)
 	case c == '[':
 		return p.array(start, depth)

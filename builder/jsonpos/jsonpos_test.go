@@ -143,7 +143,85 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse(%q) = %#v, encoding/json = %#v", b, toAny(v), want)
 		}
 		checkSpans(t, b, v)
+		checkSkipping(t, b, v)
 	})
+}
+
+// checkSkipping parses src again skipping every object at depth 1 that
+// Parse gave as v: the tree is v's, with those objects Skipped and
+// nothing else different.
+func checkSkipping(t *testing.T, src []byte, v *Value) {
+	t.Helper()
+	ends := map[int]int{}
+	var walk func(v *Value, depth int)
+	walk = func(v *Value, depth int) {
+		if depth == 1 && v.Kind == Object {
+			ends[v.Off] = v.End
+		}
+		for _, it := range v.Items {
+			walk(it, depth+1)
+		}
+		for _, m := range v.Members {
+			walk(m.Value, depth+1)
+		}
+	}
+	walk(v, 0)
+	w, err := ParseSkipping(src, func(depth, off int) int {
+		if depth == 1 {
+			return ends[off]
+		}
+		return 0
+	})
+	if err != nil {
+		t.Fatalf("ParseSkipping(%q): %v", src, err)
+	}
+	var same func(v, w *Value, depth int)
+	same = func(v, w *Value, depth int) {
+		if w.Skipped {
+			if depth != 1 || v.Kind != Object || w.Kind != Object || w.Pos != v.Pos || w.Off != v.Off || w.End != v.End || w.Members != nil {
+				t.Fatalf("ParseSkipping(%q) skipped %+v for %+v", src, w, v)
+			}
+			return
+		}
+		if v.Kind != w.Kind || v.Pos != w.Pos || v.Off != w.Off || v.End != w.End || v.Str != w.Str || v.Bool != w.Bool || len(v.Items) != len(w.Items) || len(v.Members) != len(w.Members) {
+			t.Fatalf("ParseSkipping(%q) gave %+v for %+v", src, w, v)
+		}
+		for i := range v.Items {
+			same(v.Items[i], w.Items[i], depth+1)
+		}
+		for i := range v.Members {
+			if v.Members[i].Key != w.Members[i].Key || v.Members[i].KeyPos != w.Members[i].KeyPos {
+				t.Fatalf("ParseSkipping(%q) gave member %+v for %+v", src, w.Members[i], v.Members[i])
+			}
+			same(v.Members[i].Value, w.Members[i].Value, depth+1)
+		}
+	}
+	same(v, w, 0)
+}
+
+func TestParseSkipping(t *testing.T) {
+	for _, src := range []string{
+		"{\"a\": {\"b\": [1,\n 2]}, \"c\": [{\"d\":\n\"é\"}, {}],\n \"e\": \"x\"}",
+		"[{\"a\": \"}\\\"{\"},\n\t{\"b\": {}}, 3]",
+	} {
+		v, err := Parse([]byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkSkipping(t, []byte(src), v)
+	}
+	// An error after a skipped object is where Parse puts it.
+	src := []byte("{\"a\": {\"b\":\n 1}, \"c\": é}")
+	_, want := Parse(src)
+	_, got := ParseSkipping(src, func(depth, off int) int {
+		if depth == 1 {
+			return off + 9
+		}
+		return 0
+	})
+	if want == nil || got == nil || got.Error() != want.Error() {
+		t.Errorf("ParseSkipping error %v, Parse %v", got, want)
+	}
 }
 
 // checkSpans checks that every value's bytes, src[Off:End], parse on their

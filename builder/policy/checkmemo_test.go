@@ -163,3 +163,37 @@ func TestParseMemoMoves(t *testing.T) {
 		t.Error("no parse was remembered")
 	}
 }
+
+// TestParseMemoSkips analyses documents whose statements the memo holds
+// where the skip cannot replay them: a statement moved to another index,
+// one remembered bytes standing as a Principal, as Version, under an
+// unknown element. Every analysis equals a fresh one.
+func TestParseMemoSkips(t *testing.T) {
+	e, _ := shipped(t)
+	warm := withoutMemos(e)
+	a := `{"Sid": "A", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}`
+	b := `{"Sid": "B", "Effect": "Deny", "Action": "s3:*", "Resource": "*"}`
+	p := `{"AWS": "*"}`
+	for _, doc := range []string{
+		`{"Version": "2012-10-17", "Statement": [` + a + `, ` + b + `]}`,
+		`{"Version": "2012-10-17", "Statement": [` + b + `, ` + a + `]}`,
+		`{"Version": "2012-10-17", "Statement": [` + b + `, ` + b + `, ` + a + `]}`,
+		`{"Version": "2012-10-17", "Statement": [` + b + `]}`,
+		`{"Version": "2012-10-17", "Statement": ` + a + `}`,
+		`{"Version": "2012-10-17", "Statement": [` + p + `]}`,
+		`{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": ` + p + `, "Action": "s3:*", "Resource": "*"}}`,
+		`{"Version": ` + a + `, "Statement": ` + a + `}`,
+		`{"Version": "2012-10-17", "Statement": [` + a + `], "Other": [` + a + `, {"x": ` + a + `}]}`,
+		`{"Version": "2012-10-17", "Statement": [` + a + `], "Statement": [` + b + `, ` + a + `]}`,
+		`{"Version": "2012-10-17", "Statement": [` + a + `, ` + b + `,]}`,
+		`[` + a + `]`,
+	} {
+		for _, kind := range []Kind{Identity, Resource} {
+			got := warm.Analyze([]byte(doc), Options{Kind: kind, Incremental: true})
+			want := withoutMemos(e).Analyze([]byte(doc), Options{Kind: kind})
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("kind %s, the analysis with memos differs from a fresh one:\n got %v\nwant %v\n%s", kind, got.Findings(), want.Findings(), doc)
+			}
+		}
+	}
+}

@@ -176,12 +176,34 @@ func Parse(src []byte) (*Document, []Finding) {
 // parse is Parse, through the memo of statements' parses when it is not
 // nil. With the memo, it also gives the redundancy checks' action sets the
 // memo holds, by statement (nil where it holds none).
+//
+// With the memo, the statements it holds are not even read by jsonpos
+// (jsonpos.ParseSkipping, parser.skip); when that cannot give what
+// reading them gives (a statement moved to another index), the document
+// is read again, every statement through jsonpos.
 func parse(src []byte, memo *parseMemo) (*Document, []*actionSet) {
+	if memo != nil {
+		if p := parseWith(src, memo, true); !p.reparse {
+			return p.doc, p.acts
+		}
+	}
+	p := parseWith(src, memo, false)
+	return p.doc, p.acts
+}
+
+func parseWith(src []byte, memo *parseMemo, skipping bool) *parser {
 	p := &parser{doc: &Document{}, src: src, memo: memo}
-	root, err := jsonpos.Parse(src)
+	var root *jsonpos.Value
+	var err error
+	if skipping {
+		p.skipped = map[int]*parsedStatement{}
+		root, err = jsonpos.ParseSkipping(src, p.skip)
+	} else {
+		root, err = jsonpos.Parse(src)
+	}
 	if err != nil {
 		p.syntaxError(src, err)
-		return p.doc, nil
+		return p
 	}
 	p.document(root)
 	sort.SliceStable(p.doc.Findings, func(i, j int) bool {
@@ -191,7 +213,7 @@ func parse(src []byte, memo *parseMemo) (*Document, []*actionSet) {
 		}
 		return a.Col < b.Col
 	})
-	return p.doc, p.acts
+	return p
 }
 
 type parser struct {
@@ -200,6 +222,10 @@ type parser struct {
 	src  []byte
 	memo *parseMemo // nil: parse every statement
 	acts []*actionSet
+	// skipped are the memo's statements the skip took, by offset;
+	// reparse: what was skipped cannot be replayed, read it all again.
+	skipped map[int]*parsedStatement
+	reparse bool
 	// lineRef: a finding of the statement being read names a line in its
 	// message, so it cannot be replayed elsewhere.
 	lineRef bool
@@ -325,7 +351,7 @@ func (p *parser) document(root *jsonpos.Value) {
 	}
 	switch st.Value.Kind {
 	case jsonpos.Object:
-		p.remembered(st.Value)
+		p.remembered(st.Value, 1)
 	case jsonpos.Array:
 		if len(st.Value.Items) == 0 {
 			p.add(Warning, CodeMissingStatement, st.Value.Pos, "Statement is an empty list: the policy grants nothing")
@@ -335,7 +361,7 @@ func (p *parser) document(root *jsonpos.Value) {
 				p.add(Error, CodeInvalidElement, item.Pos, "a statement must be a JSON object, not %s", item.Kind)
 				continue
 			}
-			p.remembered(item)
+			p.remembered(item, 2)
 		}
 	default:
 		p.add(Error, CodeInvalidElement, st.Value.Pos, "Statement must be an object or a list of objects, not %s", st.Value.Kind)
@@ -350,31 +376,95 @@ func (p *parser) document(root *jsonpos.Value) {
 	}
 }
 
-// remembered reads a statement through the memo: replayed when its bytes
-// at its index were read before, else read and remembered.
-func (p *parser) remembered(v *jsonpos.Value) {
+// remembered reads a statement at nesting depth 1 or 2 through the memo:
+// replayed when its bytes were read before at its depth and index, else
+// read and remembered. A statement the skip took (jsonpos.ParseSkipping)
+// but the memo holds at another index, or one holding an object the skip
+// took, asks for the document to be read again without skipping.
+func (p *parser) remembered(v *jsonpos.Value, depth int) {
+	index := len(p.doc.Statements)
+	if v.Skipped {
+		ps := p.skipped[v.Off]
+		if ps == nil || ps.index != index {
+			p.reparse = true
+			return
+		}
+		p.memo.replay(ps, v, p.doc)
+		p.acts = append(p.acts, ps.acts)
+		return
+	}
+	for _, m := range v.Members {
+		if m.Value.Skipped {
+			p.reparse = true
+			return
+		}
+	}
 	obj := p.src[v.Off:v.End]
-	key := p.memo.key(len(p.doc.Statements), obj)
-	if ps := p.memo.replay(key, v, p.doc); ps != nil {
+	key := p.memo.key(depth, obj)
+	if ps := p.memo.lookup(key); ps != nil && ps.index == index {
+		p.memo.replay(ps, v, p.doc)
 		p.acts = append(p.acts, ps.acts)
 		return
 	}
 	from := len(p.doc.Findings)
 	p.lineRef = false
 	p.statement(v)
-	if key == "" {
-		p.acts = append(p.acts, nil)
-		return
-	}
 	var ps *parsedStatement
-	if !p.lineRef {
-		ps = p.memo.record(key, p.doc.Statements[len(p.doc.Statements)-1], bytes.Count(obj, []byte{'\n'}), p.doc.Findings[from:])
+	if key != "" && !p.lineRef {
+		ps = p.memo.record(key, p.doc.Statements[index], bytes.Count(obj, []byte{'\n'}), p.doc.Findings[from:])
 	}
 	if ps != nil {
 		p.acts = append(p.acts, ps.acts)
 	} else {
 		p.acts = append(p.acts, nil)
 	}
+}
+
+// skip is the jsonpos.ParseSkipping skip of a parse through the memo: it
+// leaves unread an object at depth 1 or 2 (where statements stand) whose
+// bytes, up to its closing brace, the memo holds at that depth. Those
+// bytes were read as a statement before, at that depth, so they are an
+// object Parse accepts there; where they stand now is checked by
+// remembered.
+func (p *parser) skip(depth, off int) int {
+	if depth != 1 && depth != 2 {
+		return 0
+	}
+	end := objectEnd(p.src, off, maxMemoStatement)
+	if end < 0 {
+		return 0
+	}
+	ps := p.memo.lookup(p.memo.key(depth, p.src[off:end]))
+	if ps == nil {
+		return 0
+	}
+	p.skipped[off] = ps
+	return end
+}
+
+// objectEnd is the offset just after the '}' that closes the object whose
+// '{' is at src[off], counting brackets outside strings, or -1 when it is
+// not found within max bytes. On a valid object it is the object's end.
+func objectEnd(src []byte, off, max int) int {
+	depth := 0
+	for i := off; i < len(src) && i-off < max; i++ {
+		switch src[i] {
+		case '"':
+			for i++; i < len(src) && src[i] != '"'; i++ {
+				if src[i] == '\\' {
+					i++
+				}
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		}
+	}
+	return -1
 }
 
 var statementElements = []string{"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"}

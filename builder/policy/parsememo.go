@@ -3,24 +3,25 @@ package policy
 import (
 	"maps"
 	"slices"
-	"strconv"
 	"sync"
 	"sync/atomic"
 
 	"github.com/iamref/iamref/builder/jsonpos"
 )
 
-// parseMemo remembers what parsing a statement gave, by its index and its
-// bytes (the JSON object, src[Off:End]), for Options.Incremental, as
-// checkMemo does for the checks: reading a statement's object depends on
-// nothing but its bytes and its index (the findings name "statement N"),
-// and everything it gives points into the object. The Statement and its
-// findings are kept with their lines relative to the statement's first
-// line (and columns on that line relative to its column), and replayed,
-// copied, wherever the same bytes stand now. A statement whose findings
-// name a line in their message (a duplicate key, action or condition) or
-// point outside it is not remembered. Safe for concurrent use; bounded
-// like checkMemo.
+// parseMemo remembers what parsing a statement gave, by its bytes (the
+// JSON object, src[Off:End]) and the nesting depth it stands at (1 for
+// "Statement": {…}, 2 in a list), for Options.Incremental, as checkMemo
+// does for the checks: reading a statement's object depends on nothing
+// but its bytes and its index (the findings name "statement N"), and
+// everything it gives points into the object. The Statement and its
+// findings are kept with their index and with their lines relative to
+// the statement's first line (and columns on that line relative to its
+// column), and replayed, copied, wherever the same bytes stand now at the
+// same index; the parse skips them unread (parser.skip). A statement
+// whose findings name a line in their message (a duplicate key, action or
+// condition) or point outside it is not remembered. Safe for concurrent
+// use; bounded like checkMemo.
 type parseMemo struct {
 	m     sync.Map // key → *parsedStatement, positions relative to the statement
 	n     atomic.Int64
@@ -28,33 +29,37 @@ type parseMemo struct {
 }
 
 type parsedStatement struct {
+	index    int // the statement's index, which its findings name
 	st       Statement
 	findings []Finding
 	acts     *actionSet // its actions for the redundancy checks, read only
 }
 
-// key is the memo's key for the statement of the given index whose object
-// is obj, or "" when it is too large to remember.
-func (m *parseMemo) key(index int, obj []byte) string {
+// key is the memo's key for the statement whose object is obj, at a
+// nesting depth of the document (1 or 2), or "" when it is too large to
+// remember.
+func (m *parseMemo) key(depth int, obj []byte) string {
 	if m == nil || len(obj) > maxMemoStatement {
 		return ""
 	}
-	b := make([]byte, 0, len(obj)+8)
-	b = append(strconv.AppendInt(b, int64(index), 10), 0)
-	return string(append(b, obj...))
+	b := make([]byte, 0, len(obj)+1)
+	return string(append(append(b, byte(depth)), obj...))
 }
 
-// replay appends the remembered statement of key, at v, to the document
-// and its findings and returns it; nil when it is not remembered.
-func (m *parseMemo) replay(key string, v *jsonpos.Value, doc *Document) *parsedStatement {
+// lookup is the statement remembered for key, or nil.
+func (m *parseMemo) lookup(key string) *parsedStatement {
 	if key == "" {
 		return nil
 	}
-	x, ok := m.m.Load(key)
-	if !ok {
-		return nil
+	if x, ok := m.m.Load(key); ok {
+		return x.(*parsedStatement)
 	}
-	ps := x.(*parsedStatement)
+	return nil
+}
+
+// replay appends the remembered statement ps, at v, to the document and
+// its findings.
+func (m *parseMemo) replay(ps *parsedStatement, v *jsonpos.Value, doc *Document) {
 	abs := func(line, col int) (int, int) {
 		if line == 0 {
 			col += v.Pos.Col
@@ -69,7 +74,6 @@ func (m *parseMemo) replay(key string, v *jsonpos.Value, doc *Document) *parsedS
 		f.Suggestions = slices.Clone(f.Suggestions)
 		doc.Findings = append(doc.Findings, f)
 	}
-	return ps
 }
 
 // record remembers st, which parsing its object gave with the findings
@@ -86,7 +90,7 @@ func (m *parseMemo) record(key string, st *Statement, lines int, fs []Finding) *
 		}
 		return line - st.Line, col
 	}
-	ps := &parsedStatement{findings: make([]Finding, len(fs))}
+	ps := &parsedStatement{index: st.Index, findings: make([]Finding, len(fs))}
 	for i, f := range fs {
 		if f.Line < st.Line || f.Line == st.Line && f.Col < st.Col || f.Line > last {
 			return nil
@@ -98,12 +102,12 @@ func (m *parseMemo) record(key string, st *Statement, lines int, fs []Finding) *
 	ps.st = *moveStatement(st, rel)
 	ps.st.Line, ps.st.Col, ps.st.off, ps.st.end = 0, 0, 0, 0
 	ps.acts = newActionSet(st)
-	x, loaded := m.m.LoadOrStore(key, ps)
-	if !loaded {
+	// The same bytes at another index replace what the memo held.
+	if _, loaded := m.m.Swap(key, ps); !loaded {
 		m.n.Add(1)
 		m.bytes.Add(int64(len(key)))
 	}
-	return x.(*parsedStatement)
+	return ps
 }
 
 // moveStatement copies a statement with every position inside it moved
