@@ -87,6 +87,11 @@ func FuzzAppendJSONString(f *testing.F) {
 		if got := appendJSONString(nil, s); !bytes.Equal(got, want) {
 			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want)
 		}
+		// After what the buffer holds already, which a string that needs
+		// encoding/json must leave as it was.
+		if got := appendJSONString([]byte(`["x",`), s); !bytes.Equal(got, append([]byte(`["x",`), want...)) {
+			t.Errorf("appendJSONString(`[\"x\",`, %q) = %s, want [\"x\",%s", s, got, want)
+		}
 	})
 }
 

@@ -7,6 +7,7 @@
 //
 //	__iamrefPolicyLoad(pack: Uint8Array) -> string          // "" or an error message
 //	__iamrefPolicyAnalyze(document, options: string) -> string   // iamref.policy.v1
+//	__iamrefPolicyAnalysis(document, options: string) -> string  // {"report": iamref.policy.v1, "known": {…}}
 //	__iamrefPolicyCompare(a, b, options: string) -> string       // iamref.compare.v1
 //	__iamrefPolicyWrite(spec: string) -> string                  // iamref.write.v1
 //	__iamrefPolicyExpand(pattern: string) -> string              // iamref.expand.v1
@@ -38,6 +39,7 @@ func main() {
 	g := js.Global()
 	g.Set("__iamrefPolicyLoad", js.FuncOf(load))
 	g.Set("__iamrefPolicyAnalyze", js.FuncOf(withEngine(analyze)))
+	g.Set("__iamrefPolicyAnalysis", js.FuncOf(withEngine(analysis)))
 	g.Set("__iamrefPolicyCompare", js.FuncOf(withEngine(compare)))
 	g.Set("__iamrefPolicyWrite", js.FuncOf(withEngine(write)))
 	g.Set("__iamrefPolicyExpand", js.FuncOf(withEngine(expand)))
@@ -185,11 +187,26 @@ func analyze(args []string) string {
 	if err != nil {
 		return errorJSON(err.Error())
 	}
-	// The page analyses the document again at every keystroke: the
-	// statements a keystroke left alone are not checked again.
-	opts.Incremental = true
-	a := engine.Analyze([]byte(arg(args, 0)), opts)
+	a := engine.Analyze([]byte(arg(args, 0)), incremental(opts))
 	return string(policyreport.Encode(policyreport.Subject{Kind: policyreport.Document, Name: name}, a, engine.Catalog().Snapshot))
+}
+
+// analysis is what /analyze/ asks for at every keystroke: the report and
+// which of the names it suggests are actions (policyreport.EncodeAnalysis).
+func analysis(args []string) string {
+	opts, name, err := options(arg(args, 1))
+	if err != nil {
+		return errorJSON(err.Error())
+	}
+	a := engine.Analyze([]byte(arg(args, 0)), incremental(opts))
+	return string(policyreport.EncodeAnalysis(policyreport.Subject{Kind: policyreport.Document, Name: name}, a, engine.Catalog()))
+}
+
+// incremental: the page analyses the document again at every keystroke,
+// and the statements a keystroke left alone are not checked again.
+func incremental(opts policy.Options) policy.Options {
+	opts.Incremental = true
+	return opts
 }
 
 func compare(args []string) string {

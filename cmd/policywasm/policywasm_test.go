@@ -191,6 +191,11 @@ func TestBrowser(t *testing.T) {
 		if got := call("__iamrefPolicyAnalyze", c.doc, c.opts); got != want {
 			t.Errorf("analyze %d: got %.300s\nwant %.300s", i, got, want)
 		}
+		subject := policyreport.Subject{Kind: policyreport.Document, Name: c.name}
+		want = string(policyreport.EncodeAnalysis(subject, eng.Analyze([]byte(c.doc), c.want), eng.Catalog()))
+		if got := call("__iamrefPolicyAnalysis", c.doc, c.opts); got != want {
+			t.Errorf("analysis %d: got %.300s\nwant %.300s", i, got, want)
+		}
 	}
 
 	// Compare: two documents, and a document with a managed policy's report.
@@ -228,6 +233,7 @@ func TestBrowser(t *testing.T) {
 		{`__iamrefPolicyAnalyze("{}", "{\"kind\": \"group\"}")`, `{"error":"options: kind \"group\": want identity, resource, scp or \"\""}` + "\n"},
 		{`__iamrefPolicyAnalyze("{}", "{\"knd\": 1}")`, `{"error":"options: json: unknown field \"knd\""}` + "\n"},
 		{`__iamrefPolicyAnalyze(42)`, `{"error":"argument 1 is a number, not a string"}` + "\n"},
+		{`__iamrefPolicyAnalysis("{}", "{\"kind\": \"group\"}")`, `{"error":"options: kind \"group\": want identity, resource, scp or \"\""}` + "\n"},
 		{`__iamrefPolicyWrite("{\"actions\": \"s3:GetObject\"}")`, `{"error":"spec: json: cannot unmarshal string into Go struct field Spec.actions of type []string"}` + "\n"},
 		{`__iamrefPolicyCompare("{}", "{\"schema\": \"iamref.policy.v1\", \"allowed\": 3}")`, `{"error":"b: not an iamref.policy.v1 report: json: cannot unmarshal number into Go struct field .allowed of type []struct { Action string }"}` + "\n"},
 		{`__iamrefPolicyLoad(new Uint8Array([1, 2, 3]))`, ``},

@@ -355,11 +355,25 @@
     // every finding below it, changes two numbers in each and makes none.
     sync(ul, fs.map(function (f) {
       return {
-        key: JSON.stringify([f.severity, f.code, !!f.line, f.message, f.suggestions || [], knownOf(f.suggestions, known)]),
+        key: findingKey(f, known),
         make: function () { return finding(f, known); },
         update: function (li) { placeFinding(li, f); }
       };
     }));
+  }
+
+  // findingKey is what a finding's item says but its line and column: its
+  // severity, code, whether it has a line, its suggestions (each marked
+  // linked or not) and its message. Built by hand, not by JSON.stringify,
+  // for the hundreds of findings a keystroke keys again; it is one string
+  // per distinct item all the same, as the suggestions (catalog names and
+  // patterns) hold no line breaks, are counted, and the message comes last.
+  function findingKey(f, known) {
+    var sg = f.suggestions || [], k = f.severity + "\n" + f.code + "\n" + (f.line ? 1 : 0) + "\n" + sg.length;
+    for (var i = 0; i < sg.length; i++) {
+      k += (known[sg[i]] !== undefined ? "\n+" : "\n-") + sg[i];
+    }
+    return k + "\n" + f.message;
   }
 
   // placeFinding gives a finding's item (made by finding) f's line and

@@ -5,24 +5,26 @@
 //
 // Messages in:
 //   {type: "init", wasmExec: URL, wasm: URL, catalog: URL}   (absolute URLs)
-//   {type: "call", id: n, fn: "analyze"|"analysis"|"compare"|"write"|"expand"|"actions", args: [strings]}
+//   {type: "call", id: n, fn: "analyze"|"analysis"|"compare"|"write"|"expand", args: [strings]}
 // Messages out:
 //   {type: "progress", loaded: bytes, total: bytes}
 //   {type: "ready", ms: load time, phases: {name: ms since the worker started}}
 //   {type: "error", message: "..."}          (the engine could not load)
 //   {type: "result", id: n, result: "JSON", ms: time in the worker, goMs: of it, in Go's analysis}
 //
-// "actions" is the worker's own: of the names given, the catalog's actions,
-// as {"s3:GetObject": "Read", ...} (the names a finding suggests are
-// actions or condition keys; the pages link the actions). "analysis" too:
-// analyze's arguments, and {"report": the report, "known": the actions of
-// the names it suggests}.
+// "analysis" is the engine's __iamrefPolicyAnalysis: analyze's arguments,
+// and {"report": the report, "known": which of the names it suggests are
+// catalog actions, with their access levels (a finding suggests actions
+// or condition keys; the page links the actions)}.
 "use strict";
 
 var ready = null;
 var goMs = 0; // of the last call, the time in the engine's analysis
 var fns = {
   analyze: "__iamrefPolicyAnalyze",
+  // The report and which of the names it suggests are actions, in one
+  // answer, so the page asks once a keystroke.
+  analysis: "__iamrefPolicyAnalysis",
   compare: "__iamrefPolicyCompare",
   write: "__iamrefPolicyWrite",
   expand: "__iamrefPolicyExpand"
@@ -63,44 +65,17 @@ self.onmessage = function (ev) {
   }
 };
 
-// actions is, of the names given, the catalog's actions with their access
-// levels.
-function actions(names) {
-  var known = {};
-  names.forEach(function (name) {
-    var r = JSON.parse(self.__iamrefPolicyExpand(String(name)));
-    (r.actions || []).forEach(function (a) {
-      if (a.action === name) {
-        known[name] = a.access_level;
-      }
-    });
-  });
-  return known;
-}
-
 function call(fn, args) {
-  if (fn === "actions") {
-    return JSON.stringify(actions(args || []));
-  }
-  if (fn === "analysis") {
-    // The report as the engine wrote it, and which of the names its
-    // findings and unknown names suggest are actions: one answer, so the
-    // page asks once a keystroke.
-    var t = performance.now();
-    var out = self.__iamrefPolicyAnalyze.apply(null, args.map(String));
-    goMs = performance.now() - t;
-    var rep = JSON.parse(out);
-    var names = {};
-    (rep.findings || []).concat(rep.unknown || []).forEach(function (f) {
-      (f.suggestions || []).forEach(function (s) { names[s] = true; });
-    });
-    return '{"report":' + out + ',"known":' + JSON.stringify(actions(Object.keys(names))) + "}";
-  }
   var name = fns[fn];
   if (!name) {
     return JSON.stringify({ error: "no engine function " + fn });
   }
-  return self[name].apply(null, args.map(String));
+  var t = performance.now();
+  var out = self[name].apply(null, args.map(String));
+  if (fn === "analysis") {
+    goMs = performance.now() - t;
+  }
+  return out;
 }
 
 var progress = { loaded: {}, total: {} };
