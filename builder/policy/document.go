@@ -415,7 +415,7 @@ func (p *parser) remembered(v *jsonpos.Value, depth int) {
 	}
 	if ps != nil {
 		p.acts = append(p.acts, ps.acts)
-	} else {
+	} else if p.memo != nil {
 		p.acts = append(p.acts, nil)
 	}
 }
