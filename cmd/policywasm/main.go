@@ -93,8 +93,7 @@ var (
 	collectFunc    = js.FuncOf(func(js.Value, []js.Value) any {
 		if collectPending {
 			collectPending = false
-			debug.SetGCPercent(gcPercent)
-			runtime.GC()
+			settle()
 		}
 		return nil
 	})
@@ -116,11 +115,34 @@ func collectSoon() {
 	}
 	if collectCount++; collectCount >= collectCalls {
 		collectPending = false
-		debug.SetGCPercent(gcPercent)
+		settle()
 		return
 	}
 	collectTimer = g.Call("setTimeout", collectFunc, collectPause)
 }
+
+// settle turns the collector on once the catalog is loaded, collects,
+// and grows the heap at once to the size it will run at: GOGC gcPercent
+// of what is live. Grown a few pages at a time as analyses allocate, the
+// WebAssembly memory is enlarged in hundreds of small steps, and in V8
+// each step past a few tens of megabytes copies the whole memory: until
+// the heap had reached its goal, a keystroke's analysis took up to twice
+// as long (docs/policy.md). A module's memory is never given back, so
+// this is memory the engine would come to hold anyway.
+func settle() {
+	debug.SetGCPercent(gcPercent)
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	if goal := ms.HeapAlloc * (100 + gcPercent) / 100; goal > ms.HeapSys {
+		ballast = make([]byte, goal-ms.HeapSys)
+		ballast = nil
+		runtime.GC()
+	}
+}
+
+// ballast holds settle's allocation, so that it is made.
+var ballast []byte
 
 // errorJSON is {"error": msg} with a final newline.
 func errorJSON(msg string) string {
