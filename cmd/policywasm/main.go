@@ -67,7 +67,7 @@ func load(_ js.Value, args []js.Value) any {
 		return err.Error()
 	}
 	engine = policy.NewEngine(c)
-	collectPending, collectCount = true, 0
+	collectPending, settled, collectCount = true, false, 0
 	return ""
 }
 
@@ -85,14 +85,17 @@ const gcPercent = 300
 // its own, rather than falling in the first analysis (where collecting
 // the new catalog took as long as the analysis), in the page's drawing of
 // it or in a keystroke; after collectCalls calls without such a pause the
-// collector is simply turned back on.
+// collector is simply turned back on. The first such pause settles the
+// heap (settle), however many calls came before it: its two collections
+// take 100–200 ms, never inside a call.
 var (
-	collectPending bool
+	collectPending bool // the collector is still off since the load
+	settled        bool // settle has run since the load
 	collectCount   int
 	collectTimer   js.Value
 	collectFunc    = js.FuncOf(func(js.Value, []js.Value) any {
-		if collectPending {
-			collectPending = false
+		if !settled {
+			collectPending, settled = false, true
 			settle()
 		}
 		return nil
@@ -104,19 +107,18 @@ const (
 	collectCalls = 20
 )
 
-// collectSoon (re)arms the put-off collection after a call.
+// collectSoon (re)arms the put-off collection and settle after a call.
 func collectSoon() {
-	if !collectPending {
+	if settled {
 		return
 	}
 	g := js.Global()
 	if collectTimer.Truthy() {
 		g.Call("clearTimeout", collectTimer)
 	}
-	if collectCount++; collectCount >= collectCalls {
+	if collectCount++; collectPending && collectCount >= collectCalls {
 		collectPending = false
-		settle()
-		return
+		debug.SetGCPercent(gcPercent)
 	}
 	collectTimer = g.Call("setTimeout", collectFunc, collectPause)
 }
