@@ -142,15 +142,7 @@ func TestBrowser(t *testing.T) {
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 
-	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`window.state !== "starting"`, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
-		t.Fatal(err)
-	}
-	if state, err := chromedp.Run(ctx, chromedp.Evaluate[string](`window.state`)); err != nil || state != "ready" {
-		t.Fatalf("the engine: %s (%v)", state, err)
-	}
+	openHarness(t, ctx, srv.URL+"/")
 	timing, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`[window.fetchMs, window.loadMs]`))
 	if err != nil {
 		t.Fatal(err)
@@ -299,12 +291,7 @@ func TestBrowser(t *testing.T) {
 	// collector on): keystrokes after it do not grow the WebAssembly
 	// memory step by step. Without it, the 121 analyses of the timing
 	// document grew it by some 45 MB.
-	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`window.state !== "starting"`, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
-		t.Fatal(err)
-	}
+	openHarness(t, ctx, srv.URL+"/")
 	// main.go's collectCalls: the 20th call turns the collector on; then
 	// a pause longer than collectPause.
 	if _, err := analyzeTimes(ctx, `{"Version": "2012-10-17", "Statement": []}`, 20); err != nil {
@@ -328,6 +315,21 @@ func TestBrowser(t *testing.T) {
 	t.Logf("WebAssembly memory after 20 calls and a pause %d MB, after 121 analyses more %d MB", before>>20, after>>20)
 	if after-before > 8<<20 {
 		t.Errorf("121 analyses after the heap was settled grew the WebAssembly memory from %d to %d MB", before>>20, after>>20)
+	}
+}
+
+// openHarness loads the harness page, a new engine, and waits until its
+// catalog is loaded.
+func openHarness(t *testing.T, ctx context.Context, url string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`window.state !== "starting"`, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
+		t.Fatal(err)
+	}
+	if state, err := chromedp.Run(ctx, chromedp.Evaluate[string](`window.state`)); err != nil || state != "ready" {
+		t.Fatalf("the engine: %s (%v)", state, err)
 	}
 }
 
