@@ -16,7 +16,16 @@ import (
 // as much as a tenth of a keystroke. Compact JSON with a final newline,
 // the names in byte order.
 func EncodeAnalysis(s Subject, a *policy.Analysis, c *catalog.Catalog) []byte {
-	report := Encode(s, a, c.Snapshot)
+	return AppendAnalysis(nil, s, a, c)
+}
+
+// AppendAnalysis appends EncodeAnalysis's answer to dst, with the report
+// written in place (AppendEncode): the browser's engine writes every
+// keystroke's answer into the same buffer.
+func AppendAnalysis(dst []byte, s Subject, a *policy.Analysis, c *catalog.Catalog) []byte {
+	dst = append(dst, `{"report":`...)
+	dst = AppendEncode(dst, s, a, c.Snapshot)
+	dst = dst[:len(dst)-1] // without the report's newline
 	var names []string
 	for _, f := range a.Result.Findings {
 		names = append(names, f.Suggestions...)
@@ -28,10 +37,8 @@ func EncodeAnalysis(s Subject, a *policy.Analysis, c *catalog.Catalog) []byte {
 	}
 	slices.Sort(names)
 	names = slices.Compact(names)
-	out := make([]byte, 0, len(report)+32+40*len(names))
-	out = append(out, `{"report":`...)
-	out = append(out, report[:len(report)-1]...) // without its newline
-	out = append(out, `,"known":{`...)
+	dst = slices.Grow(dst, 32+40*len(names))
+	dst = append(dst, `,"known":{`...)
 	n := 0
 	for _, name := range names {
 		// A suggestion is an action's ID or a pattern; only an ID names
@@ -41,12 +48,12 @@ func EncodeAnalysis(s Subject, a *policy.Analysis, c *catalog.Catalog) []byte {
 			continue
 		}
 		if n > 0 {
-			out = append(out, ',')
+			dst = append(dst, ',')
 		}
 		n++
-		out = appendJSONString(out, name)
-		out = append(out, ':')
-		out = appendJSONString(out, string(act.EffectiveLevel()))
+		dst = appendJSONString(dst, name)
+		dst = append(dst, ':')
+		dst = appendJSONString(dst, string(act.EffectiveLevel()))
 	}
-	return append(out, "}}\n"...)
+	return append(dst, "}}\n"...)
 }

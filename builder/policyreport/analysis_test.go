@@ -90,3 +90,35 @@ func TestEncodeAnalysis(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendReuse: reports written one after another into one buffer, as
+// the browser's engine writes them, and after bytes already in it, are
+// Encode's and EncodeAnalysis's, byte for byte (a reused allowed list
+// that kept a reference of the report before would show here).
+func TestAppendReuse(t *testing.T) {
+	c, managed := shipped(t)
+	e := policy.NewEngine(c)
+	big := timingdoc.Document(timingdoc.IDs(c, "s3", "chime", "iam", "kms", "sts"))
+	docs := []string{big, strings.Replace(big, `"Sid": "`, `"Sid": "x\"`, 1), `{"Statement": {"Effect": "Allow", "Action": "s3:GetObjct", "Resource": "*"}}`, big}
+	for i, m := range managed {
+		if i%100 == 0 {
+			docs = append(docs, string(m.Document))
+		}
+	}
+	var rep, ans []byte
+	for i, doc := range docs {
+		a := e.Analyze([]byte(doc), policy.Options{Incremental: i%2 == 0})
+		s := Subject{Kind: Document, Name: "reuse"}
+		rep = AppendEncode(rep[:0], s, a, c.Snapshot)
+		if want := Encode(s, a, c.Snapshot); !bytes.Equal(rep, want) {
+			t.Errorf("document %d: AppendEncode into a used buffer differs from Encode", i)
+		}
+		ans = AppendAnalysis(ans[:0], s, a, c)
+		if want := EncodeAnalysis(s, a, c); !bytes.Equal(ans, want) {
+			t.Errorf("document %d: AppendAnalysis into a used buffer differs from EncodeAnalysis", i)
+		}
+		if got := AppendEncode([]byte("prefix"), s, a, c.Snapshot); !bytes.Equal(got, append([]byte("prefix"), rep...)) {
+			t.Errorf("document %d: AppendEncode after bytes in the buffer differs", i)
+		}
+	}
+}

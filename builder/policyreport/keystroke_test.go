@@ -25,3 +25,22 @@ func BenchmarkKeystroke(b *testing.B) {
 		n++
 	}
 }
+
+// BenchmarkKeystrokeWorker is the same keystrokes as the browser's
+// engine answers them (cmd/policywasm's __iamrefPolicyAnalysis): the
+// answer with the known names, written into the buffer of the one before.
+func BenchmarkKeystrokeWorker(b *testing.B) {
+	c, _ := shipped(b)
+	e := policy.NewEngine(c)
+	doc := timingdoc.Document(timingdoc.IDs(c, "s3", "chime", "iam", "kms", "sts"))
+	i := strings.Index(doc, `", "`)
+	docs := [][]byte{[]byte(doc), []byte(doc[:i-1] + doc[i:])}
+	b.ReportAllocs()
+	var out []byte
+	n := 0
+	for b.Loop() {
+		a := e.Analyze(docs[n%2], policy.Options{Kind: policy.Identity, Incremental: true})
+		out = AppendAnalysis(out[:0], Subject{Kind: Document}, a, c)
+		n++
+	}
+}

@@ -20,7 +20,9 @@ package policyreport
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/iamref/iamref/builder/catalog"
 	"github.com/iamref/iamref/builder/policy"
@@ -164,6 +166,16 @@ type statementDoc struct {
 // Encode writes the report of an analysis against a catalog of the given
 // snapshot: compact JSON, one line, with a final newline.
 func Encode(s Subject, a *policy.Analysis, snap catalog.Snapshot) []byte {
+	return AppendEncode(nil, s, a, snap)
+}
+
+// AppendEncode appends Encode's report to dst. A caller that writes
+// report after report into the same buffer (dst[:0]), as the browser's
+// engine does at every keystroke, allocates nothing for it once the
+// buffer has grown to a report's size: at a keystroke in /analyze/ the
+// report, about 110 kB, was the largest allocation, and what a keystroke
+// allocates sets how often the collector runs.
+func AppendEncode(dst []byte, s Subject, a *policy.Analysis, snap catalog.Snapshot) []byte {
 	// The allowed list, up to 21,123 entries, and the unknown names, the
 	// findings and the statements are written by appendLists; the rest by
 	// encoding/json, with the empty lists spliced open.
@@ -173,10 +185,11 @@ func Encode(s Subject, a *policy.Analysis, snap catalog.Snapshot) []byte {
 		panic("policyreport: no allowed list in " + string(head))
 	}
 	list := newAllowedList(a.Result.Allowed)
-	out := make([]byte, 0, len(head)+list.size()+listsSize(a))
-	out = append(out, head[:i]...)
-	out = appendLists(out, list, a)
-	return append(out, head[i+len(listsMark):]...)
+	defer list.release()
+	dst = slices.Grow(dst, len(head)+list.size()+listsSize(a))
+	dst = append(dst, head[:i]...)
+	dst = appendLists(dst, list, a)
+	return append(dst, head[i+len(listsMark):]...)
 }
 
 // headDoc is the report with its allowed list, unknown names, findings
@@ -348,21 +361,52 @@ func jsonValue(v any) []byte { return bytes.TrimSuffix(encodeJSON(v), []byte("\n
 // reflection, with each distinct grant reference encoded once (all 21,123
 // entries of AdministratorAccess name the same one), into a buffer sized
 // once: a 4 MB list grown by doubling allocated three times its size.
+// The encoded references are kept in one buffer, and the lists are
+// reused (allowedLists): a keystroke in /analyze/ encodes a few hundred
+// references again, and encoded one allocation each they were a tenth of
+// what it allocated.
 type allowedList struct {
 	allowed []policy.Grant
-	refs    map[policy.GrantRef][]byte
+	refs    map[policy.GrantRef]span // where the encoded reference is in enc
+	enc     []byte
 }
 
+type span struct{ from, to int32 }
+
+// allowedLists are lists released, their maps and buffers empty.
+var allowedLists = sync.Pool{New: func() any { return &allowedList{refs: map[policy.GrantRef]span{}} }}
+
+// The largest list kept for reuse: clearing a map costs its capacity,
+// and the one report of a policy with many thousands of references
+// should not make every later one pay for it.
+const (
+	maxKeptRefs = 4096
+	maxKeptEnc  = 1 << 20
+)
+
 func newAllowedList(allowed []policy.Grant) *allowedList {
-	return &allowedList{allowed: allowed, refs: make(map[policy.GrantRef][]byte, min(len(allowed), 64))}
+	l := allowedLists.Get().(*allowedList)
+	l.allowed = allowed
+	return l
+}
+
+// release empties the list and keeps it for reuse; the list must not be
+// used after.
+func (l *allowedList) release() {
+	if len(l.refs) > maxKeptRefs || cap(l.enc) > maxKeptEnc {
+		return
+	}
+	clear(l.refs) // nor keep the document's strings alive
+	l.allowed, l.enc = nil, l.enc[:0]
+	allowedLists.Put(l)
 }
 
 // ref is the encoded grant reference.
 func (l *allowedList) ref(r policy.GrantRef) []byte {
-	enc, ok := l.refs[r]
+	sp, ok := l.refs[r]
 	if !ok {
-		enc = make([]byte, 0, len(`{"statement":,"sid":"","pattern":"","not_action":true}`)+20+len(r.Sid)+len(r.Pattern))
-		enc = append(enc, `{"statement":`...)
+		from := len(l.enc)
+		enc := append(l.enc, `{"statement":`...)
 		enc = strconv.AppendInt(enc, int64(r.Statement+1), 10)
 		enc = append(enc, `,"sid":`...)
 		enc = appendJSONString(enc, r.Sid)
@@ -372,9 +416,11 @@ func (l *allowedList) ref(r policy.GrantRef) []byte {
 			enc = append(enc, `,"not_action":true`...)
 		}
 		enc = append(enc, '}')
-		l.refs[r] = enc
+		l.enc = enc
+		sp = span{int32(from), int32(len(enc))}
+		l.refs[r] = sp
 	}
-	return enc
+	return l.enc[sp.from:sp.to]
 }
 
 // size is an upper bound of the bytes append writes.

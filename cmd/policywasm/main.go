@@ -26,6 +26,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall/js"
+	"unsafe"
 
 	"github.com/iamref/iamref/builder/catalogpack"
 	"github.com/iamref/iamref/builder/leastprivilege"
@@ -175,9 +176,27 @@ func withEngine(fn func(args []string) string) func(js.Value, []js.Value) any {
 				out = errorJSON(fmt.Sprintf("internal error: %v", r))
 			}
 		}()
-		return fn(ss)
+		// Made a JavaScript string here, before anything else runs: the
+		// result may be the bytes of reused (below).
+		return js.ValueOf(fn(ss))
 	}
 }
+
+// reused is the buffer the report of a keystroke is written into, the
+// one before's bytes overwritten: the report of a 10 kB policy is about
+// 110 kB, and allocated afresh (and copied into a string) it was half of
+// what a keystroke allocated, which sets how often the collector runs.
+// Its bytes are handed out as a string (bufString) only to be copied into
+// a JavaScript string at once (withEngine); no Go string of them lives on.
+var reused []byte
+
+// stringBytes is s as bytes, without a copy: Analyze only reads its
+// document.
+func stringBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
+
+// bufString is b as a string, without a copy: b must not change while the
+// string is in use.
+func bufString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 func arg(args []string, i int) string {
 	if i < len(args) {
@@ -211,8 +230,9 @@ func analyze(args []string) string {
 	if err != nil {
 		return errorJSON(err.Error())
 	}
-	a := engine.Analyze([]byte(arg(args, 0)), incremental(opts))
-	return string(policyreport.Encode(policyreport.Subject{Kind: policyreport.Document, Name: name}, a, engine.Catalog().Snapshot))
+	a := engine.Analyze(stringBytes(arg(args, 0)), incremental(opts))
+	reused = policyreport.AppendEncode(reused[:0], policyreport.Subject{Kind: policyreport.Document, Name: name}, a, engine.Catalog().Snapshot)
+	return bufString(reused)
 }
 
 // analysis is what /analyze/ asks for at every keystroke: the report and
@@ -222,8 +242,9 @@ func analysis(args []string) string {
 	if err != nil {
 		return errorJSON(err.Error())
 	}
-	a := engine.Analyze([]byte(arg(args, 0)), incremental(opts))
-	return string(policyreport.EncodeAnalysis(policyreport.Subject{Kind: policyreport.Document, Name: name}, a, engine.Catalog()))
+	a := engine.Analyze(stringBytes(arg(args, 0)), incremental(opts))
+	reused = policyreport.AppendAnalysis(reused[:0], policyreport.Subject{Kind: policyreport.Document, Name: name}, a, engine.Catalog())
+	return bufString(reused)
 }
 
 // incremental: the page analyses the document again at every keystroke,
