@@ -141,19 +141,40 @@ func (c *checker) run(src []byte, remember bool) {
 	sc := c.e.scratch.Get().(*scratch)
 	defer c.e.scratch.Put(sc)
 	var spans []int
+	var memo []memoHit
 	if remember {
 		spans = statementSpans(src, c.doc.Statements)
+		// What the memo holds, looked up first, so that the findings
+		// grow once: replayed one by one, they were copied again and
+		// again as they grew (a tenth of what a keystroke allocated).
+		memo = make([]memoHit, len(c.doc.Statements))
+		n, more := 0, 16 // and those of the redundancy checks and the risks
+		for i, st := range c.doc.Statements {
+			if st.Valid {
+				m := &memo[i]
+				m.fs, m.ok = c.e.checks.lookup(c.doc.Version, src[spans[i]:spans[i+1]])
+				n += len(m.fs)
+				if !m.ok {
+					more += 8
+				}
+			}
+		}
+		// Findings stay nil where there are none, as without the memo.
+		if n > 0 {
+			c.r.Findings = slices.Grow(c.r.Findings, n+more)
+		}
 	}
 	for i, st := range c.doc.Statements {
 		if !st.Valid {
 			continue
 		}
-		key := ""
+		var stmt []byte
 		if remember {
-			key = c.e.checks.key(c.doc.Version, src[spans[i]:spans[i+1]])
-		}
-		if c.e.checks.replay(key, st, c.add) {
-			continue
+			if memo[i].ok {
+				c.e.checks.replay(memo[i].fs, st, c.add)
+				continue
+			}
+			stmt = src[spans[i]:spans[i+1]]
 		}
 		from := len(c.r.Findings)
 		if c.cov == nil {
@@ -170,11 +191,17 @@ func (c *checker) run(src []byte, remember bool) {
 		c.conditions(st, known)
 		c.resources(sc, st)
 		c.security(st)
-		if key != "" {
-			c.e.checks.record(key, st, src[spans[i]:spans[i+1]], c.r.Findings[from:])
+		if remember {
+			c.e.checks.record(c.doc.Version, st, stmt, c.r.Findings[from:])
 		}
 	}
 	c.redundancy()
+}
+
+// memoHit is what checkMemo holds for a statement: ok, its findings.
+type memoHit struct {
+	fs []Finding
+	ok bool
 }
 
 // statementSpans are the byte offsets where the statements start, in

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"slices"
 	"sync"
-	"sync/atomic"
 )
 
 // checkMemo remembers the findings of the per-statement checks (the
@@ -19,9 +18,13 @@ import (
 // bytes stand now. A statement whose findings point outside it is not
 // remembered. Safe for concurrent use; bounded in entries and bytes.
 type checkMemo struct {
-	m     sync.Map // key → []Finding, positions relative to the statement
-	n     atomic.Int64
-	bytes atomic.Int64
+	mu sync.RWMutex
+	// m is by Version, then by the statement's bytes: looked up with
+	// the bytes of the document as they are, without a key built (the
+	// keys built were a tenth of what a keystroke allocated).
+	m     map[string]map[string][]Finding // positions relative to the statement
+	n     int
+	bytes int
 }
 
 // The memo's bounds: a statement larger than maxMemoStatement is checked
@@ -34,28 +37,24 @@ const (
 	maxMemoBytes     = 32 << 20
 )
 
-// key is the memo's key for a statement's bytes in a document of the
-// given Version, or "" when the statement is too large to remember.
-func (m *checkMemo) key(version string, stmt []byte) string {
-	if len(stmt) > maxMemoStatement {
-		return ""
+// remembers tells whether a statement of these bytes can be remembered.
+func remembers(stmt []byte) bool { return len(stmt) <= maxMemoStatement }
+
+// lookup is what the memo holds for the statement's bytes in a document
+// of the given Version.
+func (m *checkMemo) lookup(version string, stmt []byte) ([]Finding, bool) {
+	if !remembers(stmt) {
+		return nil, false
 	}
-	b := make([]byte, 0, len(version)+1+len(stmt))
-	b = append(append(append(b, version...), 0), stmt...)
-	return string(b)
+	m.mu.RLock()
+	fs, ok := m.m[version][string(stmt)]
+	m.mu.RUnlock()
+	return fs, ok
 }
 
-// replay adds the remembered findings of the statement's bytes at the
-// statement's position; false when they are not remembered.
-func (m *checkMemo) replay(key string, st *Statement, add func(Finding)) bool {
-	if key == "" {
-		return false
-	}
-	v, ok := m.m.Load(key)
-	if !ok {
-		return false
-	}
-	for _, f := range v.([]Finding) {
+// replay adds the remembered findings fs at the statement's position.
+func (m *checkMemo) replay(fs []Finding, st *Statement, add func(Finding)) {
+	for _, f := range fs {
 		if f.Line == 0 {
 			f.Col += st.Col
 		}
@@ -63,13 +62,12 @@ func (m *checkMemo) replay(key string, st *Statement, add func(Finding)) bool {
 		f.Suggestions = slices.Clone(f.Suggestions)
 		add(f)
 	}
-	return true
 }
 
 // record remembers fs, the findings the checks gave the statement whose
 // bytes are stmt, unless one points outside it.
-func (m *checkMemo) record(key string, st *Statement, stmt []byte, fs []Finding) {
-	if key == "" || m.n.Load() >= maxMemoEntries || m.bytes.Load() >= maxMemoBytes {
+func (m *checkMemo) record(version string, st *Statement, stmt []byte, fs []Finding) {
+	if !remembers(stmt) {
 		return
 	}
 	last := st.Line + bytes.Count(stmt, []byte{'\n'})
@@ -85,8 +83,29 @@ func (m *checkMemo) record(key string, st *Statement, stmt []byte, fs []Finding)
 		f.Suggestions = slices.Clone(f.Suggestions)
 		rel[i] = f
 	}
-	if _, loaded := m.m.LoadOrStore(key, rel); !loaded {
-		m.n.Add(1)
-		m.bytes.Add(int64(len(key)))
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.n >= maxMemoEntries || m.bytes >= maxMemoBytes {
+		return
 	}
+	if m.m == nil {
+		m.m = map[string]map[string][]Finding{}
+	}
+	byStmt := m.m[version]
+	if byStmt == nil {
+		byStmt = map[string][]Finding{}
+		m.m[version] = byStmt
+	}
+	if _, ok := byStmt[string(stmt)]; !ok {
+		byStmt[string(stmt)] = rel
+		m.n++
+		m.bytes += len(version) + len(stmt)
+	}
+}
+
+// entries is how many statements the memo holds.
+func (m *checkMemo) entries() int {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.n
 }

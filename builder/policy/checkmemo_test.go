@@ -116,7 +116,7 @@ func TestCheckMemo(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	n, np := warm.checks.n.Load(), warm.parses.n.Load()
+	n, np := warm.checks.entries(), warm.parses.entries()
 	if n == 0 || np == 0 {
 		t.Errorf("the memos remembered %d statements' checks and %d parses: none is tested", n, np)
 	}
@@ -159,7 +159,7 @@ func TestParseMemoMoves(t *testing.T) {
 			}
 		}
 	}
-	if warm.parses.n.Load() == 0 {
+	if warm.parses.entries() == 0 {
 		t.Error("no parse was remembered")
 	}
 }

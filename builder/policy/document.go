@@ -400,8 +400,7 @@ func (p *parser) remembered(v *jsonpos.Value, depth int) {
 		}
 	}
 	obj := p.src[v.Off:v.End]
-	key := p.memo.key(depth, obj)
-	if ps := p.memo.lookup(key); ps != nil && ps.index == index {
+	if ps := p.memo.lookup(depth, obj); ps != nil && ps.index == index {
 		p.memo.replay(ps, v, p.doc)
 		p.acts = append(p.acts, ps.acts)
 		return
@@ -410,8 +409,8 @@ func (p *parser) remembered(v *jsonpos.Value, depth int) {
 	p.lineRef = false
 	p.statement(v)
 	var ps *parsedStatement
-	if key != "" && !p.lineRef {
-		ps = p.memo.record(key, p.doc.Statements[index], bytes.Count(obj, []byte{'\n'}), p.doc.Findings[from:])
+	if !p.lineRef {
+		ps = p.memo.record(depth, obj, p.doc.Statements[index], p.doc.Findings[from:])
 	}
 	if ps != nil {
 		p.acts = append(p.acts, ps.acts)
@@ -434,7 +433,7 @@ func (p *parser) skip(depth, off int) int {
 	if end < 0 {
 		return 0
 	}
-	ps := p.memo.lookup(p.memo.key(depth, p.src[off:end]))
+	ps := p.memo.lookup(depth, p.src[off:end])
 	if ps == nil {
 		return 0
 	}

@@ -195,6 +195,8 @@ type scratch struct {
 	slotGen []uint32
 	nums    []int32
 	lower   []byte
+	refs    []GrantRef // Evaluate's
+	pairs   []pair
 }
 
 func newScratch(n int) *scratch {
@@ -275,9 +277,13 @@ func (e *Engine) Evaluate(doc *Document) *Result {
 		}
 	}
 
-	// Every (action, statement, pattern) an Allow covers.
-	var refs []GrantRef
-	var pairs []pair
+	// Every (action, statement, pattern) an Allow covers, in buffers kept
+	// with the scratch: a keystroke in /analyze/ makes some thousands.
+	refs, pairs := sc.refs[:0], sc.pairs[:0]
+	defer func() {
+		clear(refs) // nor keep the document's strings alive
+		sc.refs, sc.pairs = refs[:0], pairs[:0]
+	}()
 	for _, st := range doc.Statements {
 		if !st.Valid || st.Effect != Allow {
 			continue

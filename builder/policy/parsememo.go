@@ -1,10 +1,10 @@
 package policy
 
 import (
+	"bytes"
 	"maps"
 	"slices"
 	"sync"
-	"sync/atomic"
 
 	"github.com/iamref/iamref/builder/jsonpos"
 )
@@ -23,9 +23,12 @@ import (
 // condition) or point outside it is not remembered. Safe for concurrent
 // use; bounded like checkMemo.
 type parseMemo struct {
-	m     sync.Map // key → *parsedStatement, positions relative to the statement
-	n     atomic.Int64
-	bytes atomic.Int64
+	mu sync.RWMutex
+	// m is by depth (1 or 2), then by the object's bytes: looked up with
+	// the bytes of the document, without a key built.
+	m     [3]map[string]*parsedStatement // positions relative to the statement
+	n     int
+	bytes int
 }
 
 type parsedStatement struct {
@@ -35,26 +38,16 @@ type parsedStatement struct {
 	acts     *actionSet // its actions for the redundancy checks, read only
 }
 
-// key is the memo's key for the statement whose object is obj, at a
-// nesting depth of the document (1 or 2), or "" when it is too large to
-// remember.
-func (m *parseMemo) key(depth int, obj []byte) string {
-	if m == nil || len(obj) > maxMemoStatement {
-		return ""
-	}
-	b := make([]byte, 0, len(obj)+1)
-	return string(append(append(b, byte(depth)), obj...))
-}
-
-// lookup is the statement remembered for key, or nil.
-func (m *parseMemo) lookup(key string) *parsedStatement {
-	if key == "" {
+// lookup is the statement remembered for the object obj at a nesting
+// depth of the document (1 or 2), or nil.
+func (m *parseMemo) lookup(depth int, obj []byte) *parsedStatement {
+	if m == nil || depth < 1 || depth > 2 || !remembers(obj) {
 		return nil
 	}
-	if x, ok := m.m.Load(key); ok {
-		return x.(*parsedStatement)
-	}
-	return nil
+	m.mu.RLock()
+	ps := m.m[depth][string(obj)]
+	m.mu.RUnlock()
+	return ps
 }
 
 // replay appends the remembered statement ps, at v, to the document and
@@ -76,14 +69,14 @@ func (m *parseMemo) replay(ps *parsedStatement, v *jsonpos.Value, doc *Document)
 	}
 }
 
-// record remembers st, which parsing its object gave with the findings
-// fs, unless a finding points outside it or the memo is full; it returns
-// what it remembers, or nil.
-func (m *parseMemo) record(key string, st *Statement, lines int, fs []Finding) *parsedStatement {
-	if key == "" || m.n.Load() >= maxMemoEntries || m.bytes.Load() >= maxMemoBytes {
+// record remembers st, which parsing its object obj at depth gave with
+// the findings fs, unless a finding points outside it or the memo is full;
+// it returns what it remembers, or nil.
+func (m *parseMemo) record(depth int, obj []byte, st *Statement, fs []Finding) *parsedStatement {
+	if m == nil || depth < 1 || depth > 2 || !remembers(obj) || m.full() {
 		return nil
 	}
-	last := st.Line + lines
+	last := st.Line + bytes.Count(obj, []byte{'\n'})
 	rel := func(line, col int) (int, int) {
 		if line == st.Line {
 			col -= st.Col
@@ -102,12 +95,32 @@ func (m *parseMemo) record(key string, st *Statement, lines int, fs []Finding) *
 	ps.st = *moveStatement(st, rel)
 	ps.st.Line, ps.st.Col, ps.st.off, ps.st.end = 0, 0, 0, 0
 	ps.acts = newActionSet(st)
-	// The same bytes at another index replace what the memo held.
-	if _, loaded := m.m.Swap(key, ps); !loaded {
-		m.n.Add(1)
-		m.bytes.Add(int64(len(key)))
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.m[depth] == nil {
+		m.m[depth] = map[string]*parsedStatement{}
 	}
+	// The same bytes at another index replace what the memo held.
+	if _, ok := m.m[depth][string(obj)]; !ok {
+		m.n++
+		m.bytes += len(obj)
+	}
+	m.m[depth][string(obj)] = ps
 	return ps
+}
+
+// full tells whether the memo has reached its bounds.
+func (m *parseMemo) full() bool {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.n >= maxMemoEntries || m.bytes >= maxMemoBytes
+}
+
+// entries is how many statements the memo holds.
+func (m *parseMemo) entries() int {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.n
 }
 
 // moveStatement copies a statement with every position inside it moved
