@@ -79,7 +79,7 @@ func (e *Engine) Analyze(src []byte, opts Options) *Analysis {
 		a.Kind, a.KindGuessed = GuessKind(doc), true
 	}
 	doc.checkKind(a.Kind, src, opts)
-	a.Result = e.Evaluate(doc)
+	a.Result = e.evaluate(doc, acts)
 	c := &checker{e: e, doc: doc, r: a.Result, kind: a.Kind, acts: acts}
 	c.run(src, opts.Incremental)
 	if a.Kind == Identity {
@@ -182,9 +182,10 @@ func (c *checker) run(src []byte, remember bool) {
 		}
 		clear(c.cov)
 		known := true
-		c.e.statementSet(sc, st, func(n int32, _ string) { c.cov.set(n) })
-		for _, p := range st.Action {
-			if !c.e.matchesAny(sc, p.Text) {
+		set := setAt(c.acts, i)
+		c.e.statementSetOf(sc, st, set, func(n int32, _ string) { c.cov.set(n) })
+		for k := range st.Action {
+			if !c.e.matchesAnyOf(sc, st, set, k) {
 				known = false
 			}
 		}

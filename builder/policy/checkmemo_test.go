@@ -3,6 +3,7 @@ package policy
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -55,11 +56,20 @@ func edit(rng *rand.Rand, src string) string {
 	}
 }
 
-// TestCheckMemo holds re-analysis with the per-statement memos of checks
-// and parses (Options.Incremental) to analysis from scratch: over random keystroke sequences in the example policies
+// TestCheckMemo holds re-analysis with the per-statement memos of checks,
+// parses and what statements match (Options.Incremental) to analysis
+// from scratch: over random keystroke sequences in the example policies
 // and managed policies, on two goroutines sharing the engine (run it with
 // -race), every analysis equals the one an engine without memos gives.
+// It runs twice: with the engine's bound on a remembered match, and with
+// none, so that a NotAction's (every action but a few) is remembered too.
 func TestCheckMemo(t *testing.T) {
+	for _, unbounded := range []bool{false, true} {
+		t.Run(fmt.Sprint("unbounded=", unbounded), func(t *testing.T) { testCheckMemo(t, unbounded) })
+	}
+}
+
+func testCheckMemo(t *testing.T, unbounded bool) {
 	e, ps := shipped(t)
 	var docs []string
 	paths, _ := filepath.Glob("../../content/examples/*.json")
@@ -88,6 +98,9 @@ func TestCheckMemo(t *testing.T) {
 		docs = append(docs, string(ps[i].Document))
 	}
 	warm := withoutMemos(e) // its memos fill as the sequences run
+	if unbounded {
+		warm.coverPairs = len(e.x.actions) + 1
+	}
 	var wg sync.WaitGroup
 	for w := range 2 {
 		wg.Go(func() {
@@ -116,11 +129,11 @@ func TestCheckMemo(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	n, np := warm.checks.entries(), warm.parses.entries()
-	if n == 0 || np == 0 {
-		t.Errorf("the memos remembered %d statements' checks and %d parses: none is tested", n, np)
+	n, np, nc := warm.checks.entries(), warm.parses.entries(), warm.coverBytes.Load()/8
+	if n == 0 || np == 0 || nc == 0 {
+		t.Errorf("the memos remembered %d statements' checks, %d parses and %d matched actions: not all are tested", n, np, nc)
 	}
-	t.Logf("%d documents, 12 analyses each; %d statements' checks and %d parses remembered", len(docs), n, np)
+	t.Logf("%d documents, 12 analyses each; %d statements' checks, %d parses and %d matched actions remembered", len(docs), n, np, nc)
 }
 
 // TestParseMemoMoves replays remembered statements moved down and to the

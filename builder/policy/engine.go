@@ -16,16 +16,18 @@ import (
 // Engine evaluates policies against one catalog. Build it once with
 // NewEngine; it is safe for concurrent use.
 type Engine struct {
-	cat       *catalog.Catalog
-	x         *index
-	keys      *keyIndex
-	scratch   sync.Pool // *scratch
-	suggested sync.Map  // lower-case pattern → []string, the suggestions for it
-	wild      sync.Map  // lower-case wildcard pattern → []int32, what it matches
-	wildN     atomic.Int64
-	formats   sync.Map // ARN format → arnPattern (resources.go)
-	checks    checkMemo
-	parses    parseMemo
+	cat        *catalog.Catalog
+	x          *index
+	keys       *keyIndex
+	scratch    sync.Pool // *scratch
+	suggested  sync.Map  // lower-case pattern → []string, the suggestions for it
+	wild       sync.Map  // lower-case wildcard pattern → []int32, what it matches
+	wildN      atomic.Int64
+	formats    sync.Map // ARN format → arnPattern (resources.go)
+	checks     checkMemo
+	parses     parseMemo
+	coverBytes atomic.Int64 // of the remembered coverSets' pairs
+	coverPairs int          // the most pairs a coverSet holds; 0: maxCoverPairs (a test sets more)
 }
 
 // maxCachedPatterns bounds the wildcard-match cache (the managed policies
@@ -257,7 +259,11 @@ type pair struct {
 }
 
 // Evaluate computes the actions the document allows. A nil document allows nothing.
-func (e *Engine) Evaluate(doc *Document) *Result {
+func (e *Engine) Evaluate(doc *Document) *Result { return e.evaluate(doc, nil) }
+
+// evaluate is Evaluate, with what the statements match from acts, the
+// actionSets of their parses, where it holds them (cover.go).
+func (e *Engine) evaluate(doc *Document, acts []*actionSet) *Result {
 	r := &Result{}
 	if doc == nil {
 		return r
@@ -271,9 +277,9 @@ func (e *Engine) Evaluate(doc *Document) *Result {
 
 	// Unconditional denies on every resource, for every principal, subtract exactly.
 	dg := sc.next()
-	for _, st := range doc.Statements {
+	for k, st := range doc.Statements {
 		if exactDeny(st) {
-			e.statementSet(sc, st, func(n int32, _ string) { sc.denied[n] = dg })
+			e.statementSetOf(sc, st, setAt(acts, k), func(n int32, _ string) { sc.denied[n] = dg })
 		}
 	}
 
@@ -284,12 +290,12 @@ func (e *Engine) Evaluate(doc *Document) *Result {
 		clear(refs) // nor keep the document's strings alive
 		sc.refs, sc.pairs = refs[:0], pairs[:0]
 	}()
-	for _, st := range doc.Statements {
+	for k, st := range doc.Statements {
 		if !st.Valid || st.Effect != Allow {
 			continue
 		}
 		last := ""
-		e.statementSet(sc, st, func(n int32, pattern string) {
+		e.statementSetOf(sc, st, setAt(acts, k), func(n int32, pattern string) {
 			if len(refs) == 0 || refs[len(refs)-1].Statement != st.Index || pattern != last {
 				refs = append(refs, GrantRef{Statement: st.Index, Sid: st.Sid, Pattern: pattern, NotAction: st.HasNotAction})
 				last = pattern
@@ -301,7 +307,7 @@ func (e *Engine) Evaluate(doc *Document) *Result {
 		})
 	}
 	// Count the actions denied that some Allow covered.
-	e.countDenied(sc, doc, dg, r)
+	e.countDenied(sc, doc, acts, dg, r)
 
 	slices.SortStableFunc(pairs, func(a, b pair) int { return int(a.n) - int(b.n) })
 	g := sc.next()
@@ -340,11 +346,11 @@ func (e *Engine) Evaluate(doc *Document) *Result {
 
 	// Denies that are conditional, scoped to some resources or narrowed to
 	// some principals: "partly denied".
-	for _, st := range doc.Statements {
+	for k, st := range doc.Statements {
 		if !st.Valid || st.Effect != Deny || exactDeny(st) {
 			continue
 		}
-		e.statementSet(sc, st, func(n int32, pattern string) {
+		e.statementSetOf(sc, st, setAt(acts, k), func(n int32, pattern string) {
 			if sc.slotGen[n] != g {
 				return
 			}
@@ -357,7 +363,7 @@ func (e *Engine) Evaluate(doc *Document) *Result {
 		})
 	}
 
-	e.unknowns(sc, doc, r)
+	e.unknowns(sc, doc, acts, r)
 	sort.SliceStable(r.Findings, func(i, j int) bool {
 		a, b := r.Findings[i], r.Findings[j]
 		if a.Line != b.Line {
@@ -375,14 +381,14 @@ func exactDeny(st *Statement) bool {
 }
 
 // countDenied counts the actions some Allow covers and an exact Deny removes.
-func (e *Engine) countDenied(sc *scratch, doc *Document, dg uint32, r *Result) {
+func (e *Engine) countDenied(sc *scratch, doc *Document, acts []*actionSet, dg uint32, r *Result) {
 	if !slices.ContainsFunc(doc.Statements, exactDeny) {
 		return
 	}
 	g := sc.next()
-	for _, st := range doc.Statements {
+	for k, st := range doc.Statements {
 		if st.Valid && st.Effect == Allow {
-			e.statementSet(sc, st, func(n int32, _ string) {
+			e.statementSetOf(sc, st, setAt(acts, k), func(n int32, _ string) {
 				if sc.denied[n] == dg && sc.counted[n] != g {
 					sc.counted[n] = g
 					r.Denied++
@@ -393,13 +399,13 @@ func (e *Engine) countDenied(sc *scratch, doc *Document, dg uint32, r *Result) {
 }
 
 // unknowns lists the patterns that match nothing, with suggestions.
-func (e *Engine) unknowns(sc *scratch, doc *Document, r *Result) {
-	for _, st := range doc.Statements {
+func (e *Engine) unknowns(sc *scratch, doc *Document, acts []*actionSet, r *Result) {
+	for k, st := range doc.Statements {
 		if !st.HasAction && !st.HasNotAction {
 			continue
 		}
-		for _, p := range st.Action {
-			if p.Text == "" || p.Invalid || e.matchesAny(sc, p.Text) {
+		for i, p := range st.Action {
+			if p.Text == "" || p.Invalid || e.matchesAnyOf(sc, st, setAt(acts, k), i) {
 				continue
 			}
 			u := UnknownAction{

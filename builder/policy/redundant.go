@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/iamref/iamref/builder/iampattern"
 )
@@ -20,6 +21,9 @@ type actionSet struct {
 	lit   map[string]int // literal pattern → its first index
 	wild  []int          // indexes of the patterns with wildcards
 	start []string       // by pattern: the part before the first wildcard
+	// cover is what the patterns match, once an engine has asked
+	// (Engine.cover): only in the sets parseMemo keeps.
+	cover atomic.Pointer[coverSet]
 }
 
 func newActionSet(st *Statement) *actionSet {
