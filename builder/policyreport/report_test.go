@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"slices"
 	"strings"
@@ -79,7 +80,8 @@ func TestAppendAllowed(t *testing.T) {
 }
 
 func FuzzAppendJSONString(f *testing.F) {
-	for _, s := range []string{"", "chime:CreateMeeting", "a\"b\\c", "<&>", "\u2028", "\xff", "\x00\x1f\x7f", "é"} {
+	for _, s := range []string{"", "chime:CreateMeeting", "a\"b\\c", "<&>", "\u2028", "\xff", "\x00\x1f\x7f", "é",
+		"sixteen bytes ok", "twelve bytes\"and then a quote", "eight by\x7f", "seven b\\ and more after it", "a long run of plain text then é"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -93,6 +95,45 @@ func FuzzAppendJSONString(f *testing.F) {
 			t.Errorf("appendJSONString(`[\"x\",`, %q) = %s, want [\"x\",%s", s, got, want)
 		}
 	})
+}
+
+// TestPlain8 holds plain8 to the byte table: every byte value at every
+// place among plain ones, and random words.
+func TestPlain8(t *testing.T) {
+	want := func(w [8]byte) bool {
+		for _, c := range w {
+			if jsonByte[c] != plainByte {
+				return false
+			}
+		}
+		return true
+	}
+	check := func(w [8]byte) {
+		if got := plain8(load8(string(w[:]), 0)); got != want(w) {
+			t.Errorf("plain8(%q) = %v, want %v", w[:], got, !got)
+		}
+	}
+	for c := range 256 {
+		for at := range 8 {
+			w := [8]byte{'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'}
+			w[at] = byte(c)
+			check(w)
+			w[(at+3)%8] = 0x7f
+			check(w)
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 100000 {
+		var w [8]byte
+		for i := range w {
+			// Mostly near the edges: 0x1f/0x20, '"', '\\', 0x7e/0x7f/0x80.
+			w[i] = []byte{0x1f, 0x20, 0x21, '"', '#', '[', '\\', ']', 0x7e, 0x7f, 0x80, 0xff, 0x00, 'a'}[rng.IntN(14)]
+			if rng.IntN(3) == 0 {
+				w[i] = byte(rng.IntN(256))
+			}
+		}
+		check(w)
+	}
 }
 
 func smallCatalog(t testing.TB) *catalog.Catalog {
