@@ -369,6 +369,11 @@ type allowedList struct {
 	allowed []policy.Grant
 	refs    map[policy.GrantRef]span // where the encoded reference is in enc
 	enc     []byte
+	// What size notes for append: the encoding of each reference of the
+	// entries, in order, and which action IDs need no escaping.
+	sized   bool
+	order   []span
+	plainID []bool
 }
 
 type span struct{ from, to int32 }
@@ -393,16 +398,16 @@ func newAllowedList(allowed []policy.Grant) *allowedList {
 // release empties the list and keeps it for reuse; the list must not be
 // used after.
 func (l *allowedList) release() {
-	if len(l.refs) > maxKeptRefs || cap(l.enc) > maxKeptEnc {
+	if len(l.refs) > maxKeptRefs || cap(l.enc) > maxKeptEnc || cap(l.order) > maxKeptRefs*8 {
 		return
 	}
 	clear(l.refs) // nor keep the document's strings alive
-	l.allowed, l.enc = nil, l.enc[:0]
+	l.allowed, l.enc, l.sized = nil, l.enc[:0], false
 	allowedLists.Put(l)
 }
 
-// ref is the encoded grant reference.
-func (l *allowedList) ref(r policy.GrantRef) []byte {
+// ref is where the encoded grant reference is in enc.
+func (l *allowedList) ref(r policy.GrantRef) span {
 	sp, ok := l.refs[r]
 	if !ok {
 		from := len(l.enc)
@@ -420,35 +425,55 @@ func (l *allowedList) ref(r policy.GrantRef) []byte {
 		sp = span{int32(from), int32(len(enc))}
 		l.refs[r] = sp
 	}
-	return l.enc[sp.from:sp.to]
+	return sp
 }
 
-// size is an upper bound of the bytes append writes.
+// size is an upper bound of the bytes append writes. It encodes the
+// grant references, and notes where each one's encoding is, in order,
+// and which action IDs are plain JSON, for append: looked up by hash
+// twice, the references were a tenth of a keystroke's encoding.
 func (l *allowedList) size() int {
 	const fixed = len(`,{"action":"","access_level":"","granted_by":[],"conditional":false,"resource_scoped":false,"partly_denied":false,"denied_by":[]}`)
+	l.order, l.plainID = l.order[:0], l.plainID[:0]
 	refs := func(rs []policy.GrantRef) int {
 		n := 0
 		for _, r := range rs {
-			n += len(l.ref(r)) + 1
+			sp := l.ref(r)
+			l.order = append(l.order, sp)
+			n += int(sp.to-sp.from) + 1
 		}
 		return n
 	}
 	n := 0
 	for i := range l.allowed {
 		g := &l.allowed[i]
-		n += fixed + jsonLen(g.Action.Service.Prefix) + 1 + jsonLen(g.Action.Name) + jsonLen(string(g.Action.AccessLevel)) + refs(g.GrantedBy) + refs(g.DeniedBy)
+		plain := plainJSON(g.Action.Service.Prefix) && plainJSON(g.Action.Name)
+		l.plainID = append(l.plainID, plain)
+		id := len(g.Action.Service.Prefix) + 1 + len(g.Action.Name)
+		if !plain {
+			id *= 6
+		}
+		n += fixed + id + jsonLen(string(g.Action.AccessLevel)) + refs(g.GrantedBy) + refs(g.DeniedBy)
 	}
+	l.sized = true
 	return n
 }
 
+// append writes the entries, after size.
 func (l *allowedList) append(out []byte) []byte {
+	if !l.sized {
+		l.size()
+	}
+	next := 0 // in l.order
 	appendRefs := func(out []byte, rs []policy.GrantRef) []byte {
 		out = append(out, '[')
-		for i, r := range rs {
+		for i := range rs {
 			if i > 0 {
 				out = append(out, ',')
 			}
-			out = append(out, l.ref(r)...)
+			sp := l.order[next]
+			next++
+			out = append(out, l.enc[sp.from:sp.to]...)
 		}
 		return append(out, ']')
 	}
@@ -458,7 +483,7 @@ func (l *allowedList) append(out []byte) []byte {
 			out = append(out, ',')
 		}
 		out = append(out, `{"action":`...)
-		if plainJSON(g.Action.Service.Prefix) && plainJSON(g.Action.Name) {
+		if l.plainID[i] {
 			out = append(append(append(append(append(out, '"'), g.Action.Service.Prefix...), ':'), g.Action.Name...), '"')
 		} else {
 			out = appendJSONString(out, g.Action.ID())
