@@ -24,8 +24,10 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"strings"
 	"syscall/js"
+	"time"
 	"unsafe"
 
 	"github.com/iamref/iamref/builder/catalogpack"
@@ -108,9 +110,11 @@ const (
 	collectCalls = 20
 )
 
-// collectSoon (re)arms the put-off collection and settle after a call.
+// collectSoon (re)arms the put-off collection and settle after a call,
+// and once settled, the collection at a pause (collectIdle).
 func collectSoon() {
 	if settled {
+		collectIdleSoon()
 		return
 	}
 	g := js.Global()
@@ -146,6 +150,81 @@ func settle() {
 
 // ballast holds settle's allocation, so that it is made.
 var ballast []byte
+
+// Once the heap is settled, the collections fall where the heap reaches
+// its goal: in whatever call allocates past it, a keystroke's analysis
+// made 50–100 ms longer (WebAssembly has one thread, and the collector
+// marks the whole catalog). A keystroke allocates some 100 kB, and a
+// reader pauses: when a call leaves the heap past idleShare of the way
+// from what the last collection kept to the goal, the collection runs at
+// the first pause of idlePause without a call (collectIdle, in a timer
+// task of its own, never inside a call), so that a keystroke seldom
+// meets one. The pause is long, not the 30 ms between two keystrokes
+// typed quickly: a collection there ran past the next keystroke and
+// delayed it nearly as much as one inside it (docs/policy.md, stop 25).
+// Calls without such a pause (a paste analysed, a script) still collect
+// at the goal.
+const (
+	idlePause = 200 * time.Millisecond
+	idleShare = 0.5
+)
+
+var (
+	lastCall  time.Time // when the last call ended
+	idleArmed bool      // a timer for idleFunc is set
+	idleFunc  js.Func   // collectIdle, as a timer's function (set in init)
+	// heapSamples are the runtime/metrics collectIdleSoon reads.
+	heapSamples = []metrics.Sample{
+		{Name: "/gc/heap/live:bytes"},
+		{Name: "/gc/heap/goal:bytes"},
+		{Name: "/memory/classes/heap/objects:bytes"},
+	}
+)
+
+func init() {
+	idleFunc = js.FuncOf(func(js.Value, []js.Value) any {
+		idleArmed = false
+		collectIdle()
+		return nil
+	})
+}
+
+// collectIdleSoon, after a call, arms the collection at a pause when the
+// heap is past idleShare of its way to the goal.
+func collectIdleSoon() {
+	lastCall = time.Now()
+	if idleArmed || !idleDue() {
+		return
+	}
+	idleArmed = true
+	js.Global().Call("setTimeout", idleFunc, idlePause.Milliseconds())
+}
+
+// idleDue tells whether the heap is past idleShare of the way from what
+// the last collection left live to the goal.
+func idleDue() bool {
+	metrics.Read(heapSamples)
+	for _, s := range heapSamples {
+		if s.Value.Kind() != metrics.KindUint64 {
+			return false // not this Go's metrics: leave the collector alone
+		}
+	}
+	live, goal, heap := heapSamples[0].Value.Uint64(), heapSamples[1].Value.Uint64(), heapSamples[2].Value.Uint64()
+	return goal > live && float64(heap) >= float64(live)+idleShare*float64(goal-live)
+}
+
+// collectIdle collects if no call came for idlePause, and else waits
+// again for the rest of the pause.
+func collectIdle() {
+	if wait := idlePause - time.Since(lastCall); wait > 0 {
+		idleArmed = true
+		js.Global().Call("setTimeout", idleFunc, max(1, wait.Milliseconds()))
+		return
+	}
+	if idleDue() {
+		runtime.GC()
+	}
+}
 
 // errorJSON is {"error": msg} with a final newline.
 func errorJSON(msg string) string {

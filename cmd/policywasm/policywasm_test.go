@@ -106,6 +106,16 @@ window.__iamrefPolicyReady = async () => {
   } catch (e) { window.state = "error: " + e; }
 };
 const go = new Go();
+if (location.search === "?gctrace") {
+  // The collector's lines, for the test of the collection at a pause.
+  go.env = {GODEBUG: "gctrace=1"};
+  window.gcLines = [];
+  const log = console.log;
+  console.log = (...args) => {
+    for (const line of args.join(" ").split("\n")) if (line.startsWith("gc ")) window.gcLines.push(line);
+    log(...args);
+  };
+}
 WebAssembly.instantiateStreaming(fetch("policy.wasm"), go.importObject)
   .then(r => { window.memory = r.instance.exports.mem; go.run(r.instance); }).catch(e => { window.state = "error: " + e; });
 </script></head><body></body></html>`
@@ -315,6 +325,58 @@ func TestBrowser(t *testing.T) {
 	t.Logf("WebAssembly memory after 20 calls and a pause %d MB, after 121 analyses more %d MB", before>>20, after>>20)
 	if after-before > 8<<20 {
 		t.Errorf("121 analyses after the heap was settled grew the WebAssembly memory from %d to %d MB", before>>20, after>>20)
+	}
+
+	// Once settled, the collection waits for a pause (main.go's
+	// collectIdle): bursts of analyses with short pauses between them,
+	// then a pause longer than idlePause, until the heap is past
+	// idleShare of its way to the goal. The collector's trace shows the
+	// collection forced at a pause, and none at the goal (inside a call):
+	// a burst allocates about a quarter of the way, so a pause comes before
+	// the goal.
+	openHarness(t, ctx, srv.URL+"/?gctrace")
+	if _, err := analyzeTimes(ctx, `{"Version": "2012-10-17", "Statement": []}`, 20); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Sleep(1500*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	gcLines := func() []string {
+		lines, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.gcLines`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return lines
+	}
+	settledLines := len(gcLines())
+	if settledLines == 0 {
+		t.Fatal("no collector trace after settle: the test sees nothing")
+	}
+	var idle []string
+	for burst := 0; burst < 12 && idle == nil; burst++ {
+		for range 4 {
+			if _, err := analyzeTimes(ctx, wide, 25); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := chromedp.Run(ctx, chromedp.Sleep(40*time.Millisecond)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := chromedp.Run(ctx, chromedp.Sleep(600*time.Millisecond)); err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range gcLines()[settledLines:] {
+			if !strings.HasSuffix(line, "(forced)") {
+				t.Fatalf("after %d bursts of 100 analyses, a collection at the goal, inside a call: %s", burst+1, line)
+			}
+			idle = append(idle, line)
+		}
+		if idle != nil {
+			t.Logf("after %d bursts of 100 analyses, the collection at a pause: %s", burst+1, idle[0])
+		}
+	}
+	if idle == nil {
+		t.Error("12 bursts of 100 analyses, each followed by a pause, and no collection at a pause")
 	}
 }
 
