@@ -67,7 +67,8 @@ type SensitiveGrants struct {
 
 // Analyze parses a policy document, applies the rules of its kind,
 // evaluates it and runs every check against the catalog. It is the one
-// entry point the site, the command line and the browser share.
+// entry point the site, the command line and the browser share. It only
+// reads src (the browser's engine passes a string's bytes uncopied).
 func (e *Engine) Analyze(src []byte, opts Options) *Analysis {
 	var memo *parseMemo
 	if opts.Incremental {
