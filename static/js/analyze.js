@@ -419,19 +419,18 @@
       return;
     }
     li.iamrefAt = [f.line, f.col];
-    var line = String(f.line), col = String(f.col);
-    if (li.dataset.line !== line) {
-      li.dataset.line = line;
+    if (at0[0] !== f.line) {
+      li.dataset.line = String(f.line);
       var at = li.childNodes[4];
       if (f.line) {
-        at.textContent = "line " + f.line;
+        at.firstChild.data = "line " + f.line; // the link's text, as lineLink made it
         at.href = "#L" + f.line;
       } else {
         at.data = "line " + f.line;
       }
     }
-    if (li.dataset.col !== col) {
-      li.dataset.col = col;
+    if (at0[1] !== f.col) {
+      li.dataset.col = String(f.col);
       li.childNodes[5].data = (f.col ? ", column " + f.col : "") + ": ";
     }
   }
@@ -440,6 +439,10 @@
   // lineLink, its text the number) the line.
   function placeLine(td, line) {
     var a = td.firstChild, text = String(line);
+    if (td.iamrefLine === line) {
+      return; // placed there last (not read back from the DOM)
+    }
+    td.iamrefLine = line;
     if (a.textContent !== text) {
       a.textContent = text;
       a.href = "#L" + line;
