@@ -723,8 +723,11 @@ func keystrokes(doc string, n int) []string {
 // input event to the result drawn. IAMREF_WORKBENCH_TIMINGS=1 runs it;
 // IAMREF_WORKBENCH_COLD (default 5) and IAMREF_WORKBENCH_EDITS (default
 // 60) say how many of each; with IAMREF_WORKBENCH_PUBLIC it measures a
-// site built elsewhere; IAMREF_WORKBENCH_EACH=1 logs every keystroke's
-// times too (the fourth and fifth of every five break a line and join it).
+// site built elsewhere; IAMREF_WORKBENCH_SERVICES (say "chime,s3") makes
+// the 10 kB policy of those services' actions only, so that a site of
+// those services alone and the full site analyse the same document;
+// IAMREF_WORKBENCH_EACH=1 logs every keystroke's times too (the fourth
+// and fifth of every five break a line and join it).
 func testAnalyzeTimings(t *testing.T, ctx context.Context, base string, cat *catalog.Catalog) {
 	envInt := func(name string, def int) int {
 		if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
@@ -769,7 +772,11 @@ func testAnalyzeTimings(t *testing.T, ctx context.Context, base string, cat *cat
 			pause, len(first), percentile(first, 50), percentile(first, 100), percentile(fromNav, 50))
 	}
 
-	big := timingdoc.Document(timingdoc.IDs(cat))
+	var services []string
+	if v := os.Getenv("IAMREF_WORKBENCH_SERVICES"); v != "" {
+		services = strings.Split(v, ",")
+	}
+	big := timingdoc.Document(timingdoc.IDs(cat, services...))
 	edits := keystrokes(big, envInt("IAMREF_WORKBENCH_EDITS", 60))
 	// Keystrokes typed, as a key press edits the box, and in turns with
 	// them keystrokes with the box's value set at once (the harness of

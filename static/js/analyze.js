@@ -197,6 +197,40 @@
     parent.iamrefKeyed = next;
   }
 
+  // same says whether two values parsed from JSON are equal: a keystroke
+  // leaves most of a report as it was, and what compares equal to what
+  // was drawn from is not drawn again.
+  function same(a, b) {
+    if (a === b) {
+      return true;
+    }
+    if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) {
+      return false;
+    }
+    var i;
+    if (Array.isArray(a)) {
+      if (a.length !== b.length) {
+        return false;
+      }
+      for (i = 0; i < a.length; i++) {
+        if (!same(a[i], b[i])) {
+          return false;
+        }
+      }
+      return true;
+    }
+    var ka = Object.keys(a);
+    if (ka.length !== Object.keys(b).length) {
+      return false;
+    }
+    for (i = 0; i < ka.length; i++) {
+      if (!Object.prototype.hasOwnProperty.call(b, ka[i]) || !same(a[ka[i]], b[ka[i]])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   // knownOf says which of the names are catalog actions (linked).
   function knownOf(list, known) {
     return (list || []).map(function (s) { return known[s] !== undefined; });
@@ -325,6 +359,7 @@
     li.dataset.code = f.code;
     li.dataset.line = String(f.line);
     li.dataset.col = String(f.col);
+    li.iamrefAt = [f.line, f.col]; // what placeFinding compares, not read back from the attributes
     li.appendChild(el("span", "sev", f.severity));
     li.appendChild(document.createTextNode(" "));
     var c = el("a", "code", f.code);
@@ -353,13 +388,63 @@
     // A finding is kept by what it says; its line and column are brought
     // up to date in place, so that a line broken or joined, which moves
     // every finding below it, changes two numbers in each and makes none.
-    sync(ul, fs.map(function (f) {
-      return {
-        key: findingKey(f, known),
-        make: function () { return finding(f, known); },
-        update: function (li) { placeFinding(li, f); }
-      };
-    }));
+    // When all but a few findings say what the one drawn in their place
+    // says (most keystrokes: the size check's count changes as characters
+    // are typed), those are only placed and the few made anew.
+    var last = ul.iamrefDrawn, differ = last && last.fs.length === fs.length ? [] : null;
+    for (var i = 0; differ && i < fs.length; i++) {
+      if (!sameFinding(last.fs[i], last.known, fs[i], known) && differ.push(i) > 8) {
+        differ = null;
+      }
+    }
+    if (differ) {
+      var keyed = new Map(); // as sync keeps it, for the next keystroke's
+      for (var j = 0, li = ul.firstChild, d = 0; j < fs.length; j++) {
+        var next = li.nextSibling, k = findingKey(fs[j], known);
+        if (differ[d] === j) {
+          d++;
+          var made = finding(fs[j], known);
+          ul.replaceChild(made, li);
+          li = made;
+        } else {
+          placeFinding(li, fs[j]);
+        }
+        if (!keyed.has(k)) {
+          keyed.set(k, []);
+        }
+        keyed.get(k).push(li);
+        li = next;
+      }
+      ul.iamrefKeyed = keyed;
+    } else {
+      sync(ul, fs.map(function (f) {
+        return {
+          key: findingKey(f, known),
+          make: function () { return finding(f, known); },
+          update: function (li) { placeFinding(li, f); }
+        };
+      }));
+    }
+    ul.iamrefDrawn = { fs: fs, known: known };
+  }
+
+  // sameFinding says whether the findings a and b, with the catalog names
+  // each one's suggestions link to, say the same but for their lines and
+  // columns: whether findingKey gives them one key.
+  function sameFinding(a, aKnown, b, bKnown) {
+    if (a.severity !== b.severity || a.code !== b.code || !a.line !== !b.line || a.message !== b.message) {
+      return false;
+    }
+    var sa = a.suggestions || [], sb = b.suggestions || [];
+    if (sa.length !== sb.length) {
+      return false;
+    }
+    for (var j = 0; j < sa.length; j++) {
+      if (sa[j] !== sb[j] || (aKnown[sa[j]] !== undefined) !== (bKnown[sb[j]] !== undefined)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   // findingKey is what a finding's item says but its line and column: its
@@ -379,19 +464,23 @@
   // placeFinding gives a finding's item (made by finding) f's line and
   // column, as finding would have made them.
   function placeFinding(li, f) {
-    var line = String(f.line), col = String(f.col);
-    if (li.dataset.line !== line) {
-      li.dataset.line = line;
+    var at0 = li.iamrefAt;
+    if (at0[0] === f.line && at0[1] === f.col) {
+      return;
+    }
+    li.iamrefAt = [f.line, f.col];
+    if (at0[0] !== f.line) {
+      li.dataset.line = String(f.line);
       var at = li.childNodes[4];
       if (f.line) {
-        at.textContent = "line " + f.line;
+        at.firstChild.data = "line " + f.line; // the link's text, as lineLink made it
         at.href = "#L" + f.line;
       } else {
         at.data = "line " + f.line;
       }
     }
-    if (li.dataset.col !== col) {
-      li.dataset.col = col;
+    if (at0[1] !== f.col) {
+      li.dataset.col = String(f.col);
       li.childNodes[5].data = (f.col ? ", column " + f.col : "") + ": ";
     }
   }
@@ -400,6 +489,10 @@
   // lineLink, its text the number) the line.
   function placeLine(td, line) {
     var a = td.firstChild, text = String(line);
+    if (td.iamrefLine === line) {
+      return; // placed there last (not read back from the DOM)
+    }
+    td.iamrefLine = line;
     if (a.textContent !== text) {
       a.textContent = text;
       a.href = "#L" + line;
@@ -445,16 +538,21 @@
         span.iamrefKey = k;
       }
       var row = P.highlightRow(i + 1, !!marked[i + 1]);
+      row.iamrefCls = row.className; // what the loop below compares, not read back from the DOM
+      row.firstChild.iamrefN = i + 1;
       row.appendChild(span);
       code.insertBefore(row, after);
     }
     for (i = 0; i < n; i++) {
       var r = rows[i], cls = marked[i + 1] ? "line hl" : "line";
-      if (r.className !== cls) {
+      if (r.iamrefCls !== cls) {
         r.className = cls;
+        r.iamrefCls = cls;
       }
-      var num = r.firstChild, id = "L" + (i + 1);
-      if (num.id !== id) {
+      var num = r.firstChild;
+      if (num.iamrefN !== i + 1) {
+        var id = "L" + (i + 1);
+        num.iamrefN = i + 1;
         num.id = id;
         num.firstChild.href = "#" + id;
         num.firstChild.textContent = String(i + 1);
@@ -558,7 +656,7 @@
       eff.appendChild(el("span", "bad", "not evaluated"));
     }
     tr.appendChild(eff);
-    tr.appendChild(el("td", "num", matches.toLocaleString("en-US")));
+    tr.appendChild(el("td", "num", P.num(matches)));
     var ln = el("td");
     ln.appendChild(lineLink(s.line)).textContent = String(s.line);
     tr.appendChild(ln);
@@ -573,8 +671,37 @@
       redraw(body, "none", function () {});
       return;
     }
+    var allowed = rep.allowed || [];
+    if (!matchesOf || !same(matchesOf.allowed, allowed)) {
+      matchesOf = { allowed: allowed, matches: statementMatches(allowed) };
+    }
+    var matches = matchesOf.matches;
+    var t = only(body, "table", function () { return table(["#", "Sid", "Effect", { text: "Matches", cls: "num" }, "Line"]); });
+    sync(t.tBodies[0], st.map(function (s) {
+      var m = matches[s.statement] || 0;
+      return {
+        key: s.statement + " " + s.valid + " " + m + keyPart(s.effect) + keyPart(s.sid),
+        make: function () { return statementRow(s, m); },
+        update: function (tr) { placeLine(tr.lastChild, s.line); }
+      };
+    }));
+  }
+
+  // keyPart is a string or number for a key of several: its length said,
+  // so that no two lists of parts give one key.
+  function keyPart(v) {
+    return v === undefined || v === null ? " -" : " " + String(v).length + ":" + v;
+  }
+
+  // matchesOf is the allowed list the statements table counted last, and
+  // its counts.
+  var matchesOf = null;
+
+  // statementMatches counts, for each statement, the allowed actions it
+  // grants or denies in part.
+  function statementMatches(allowed) {
     var matches = {};
-    (rep.allowed || []).forEach(function (a) {
+    allowed.forEach(function (a) {
       var seen = {};
       (a.granted_by || []).concat(a.denied_by || []).forEach(function (g) {
         if (!seen[g.statement]) {
@@ -583,15 +710,7 @@
         }
       });
     });
-    var t = only(body, "table", function () { return table(["#", "Sid", "Effect", { text: "Matches", cls: "num" }, "Line"]); });
-    sync(t.tBodies[0], st.map(function (s) {
-      var m = matches[s.statement] || 0;
-      return {
-        key: JSON.stringify([s.statement, s.sid, s.effect, s.valid, m]),
-        make: function () { return statementRow(s, m); },
-        update: function (tr) { placeLine(tr.lastChild, s.line); }
-      };
-    }));
+    return matches;
   }
 
   function unknownRow(u, known) {
@@ -737,7 +856,7 @@
       var a = el("a", "", s);
       a.href = "#grants-" + s;
       li.appendChild(a);
-      li.appendChild(document.createTextNode(" " + bySvc[s].length.toLocaleString("en-US")));
+      li.appendChild(document.createTextNode(" " + P.num(bySvc[s].length)));
       ul.appendChild(li);
     });
     nav.appendChild(ul);
@@ -761,6 +880,9 @@
   }
 
   function updateService(d, acts, open) {
+    if (d.iamrefOpen === open && d.iamrefData && same(d.iamrefData.acts, acts)) {
+      return; // drawn from the same actions, open or closed as it is
+    }
     var levels = {};
     acts.forEach(function (a) {
       var l = a.access_level || "";
@@ -977,8 +1099,8 @@
     P.clear(out);
     var bName = c.b.source === "report" ? c.b.name : "document B";
     var p = el("p", "", "A (your document) allows " + count(c.a.allowed, "action", "actions") + ", B (" + bName + ") " +
-      count(c.b.allowed, "action", "actions") + ": only A " + c.only_a.length.toLocaleString("en-US") +
-      ", only B " + c.only_b.length.toLocaleString("en-US") + ", both " + c.both.length.toLocaleString("en-US") + ".");
+      count(c.b.allowed, "action", "actions") + ": only A " + P.num(c.only_a.length) +
+      ", only B " + P.num(c.only_b.length) + ", both " + P.num(c.both.length) + ".");
     p.id = "compare-summary";
     out.appendChild(p);
     if (c.a.errors || c.b.errors) {
@@ -1048,7 +1170,7 @@
       shareURL.value = url;
       shareURL.hidden = false;
       history.replaceState(null, "", url);
-      $("share-note").textContent = "The link holds the document (" + url.length.toLocaleString("en-US") + " characters), compressed, after the #: browsers never send that part to a server.";
+      $("share-note").textContent = "The link holds the document (" + P.num(url.length) + " characters), compressed, after the #: browsers never send that part to a server.";
       P.copy(url, shareButton);
     });
   });
