@@ -142,14 +142,11 @@ func settle() {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	if goal := ms.HeapAlloc * (100 + gcPercent) / 100; goal > ms.HeapSys {
-		ballast = make([]byte, goal-ms.HeapSys)
-		ballast = nil
+		grown := make([]byte, goal-ms.HeapSys)
+		runtime.KeepAlive(grown) // made, then garbage
 		runtime.GC()
 	}
 }
-
-// ballast holds settle's allocation, so that it is made.
-var ballast []byte
 
 // Once the heap is settled, the collections fall where the heap reaches
 // its goal: in whatever call allocates past it, a keystroke's analysis
