@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/iamref/iamref/builder/catalog"
 	"github.com/iamref/iamref/builder/policy"
 	"github.com/iamref/iamref/internal/timingdoc"
 )
@@ -12,12 +13,7 @@ import (
 // policy: the analysis and its report, the document one byte different
 // each time (the last action of a statement misspelt and mended, in turn).
 func BenchmarkKeystroke(b *testing.B) {
-	c, _ := shipped(b)
-	e := policy.NewEngine(c)
-	doc := timingdoc.Document(timingdoc.IDs(c, "s3", "chime", "iam", "kms", "sts"))
-	i := strings.Index(doc, `", "`)
-	docs := [][]byte{[]byte(doc), []byte(doc[:i-1] + doc[i:])}
-	b.ReportAllocs()
+	c, e, docs := keystrokeBench(b)
 	n := 0
 	for b.Loop() {
 		a := e.Analyze(docs[n%2], policy.Options{Kind: policy.Identity, Incremental: true})
@@ -30,12 +26,7 @@ func BenchmarkKeystroke(b *testing.B) {
 // engine answers them (cmd/policywasm's __iamrefPolicyAnalysis): the
 // answer with the known names, written into the buffer of the one before.
 func BenchmarkKeystrokeWorker(b *testing.B) {
-	c, _ := shipped(b)
-	e := policy.NewEngine(c)
-	doc := timingdoc.Document(timingdoc.IDs(c, "s3", "chime", "iam", "kms", "sts"))
-	i := strings.Index(doc, `", "`)
-	docs := [][]byte{[]byte(doc), []byte(doc[:i-1] + doc[i:])}
-	b.ReportAllocs()
+	c, e, docs := keystrokeBench(b)
 	var out []byte
 	n := 0
 	for b.Loop() {
@@ -43,4 +34,14 @@ func BenchmarkKeystrokeWorker(b *testing.B) {
 		out = AppendAnalysis(out[:0], Subject{Kind: Document}, a, c)
 		n++
 	}
+}
+
+// keystrokeBench is the keystroke benchmarks' catalog, engine and two
+// documents: the timing policy and the same with one action misspelt.
+func keystrokeBench(b *testing.B) (*catalog.Catalog, *policy.Engine, [][]byte) {
+	c, _ := shipped(b)
+	doc := timingdoc.Document(timingdoc.IDs(c, "s3", "chime", "iam", "kms", "sts"))
+	i := strings.Index(doc, `", "`)
+	b.ReportAllocs()
+	return c, policy.NewEngine(c), [][]byte{[]byte(doc), []byte(doc[:i-1] + doc[i:])}
 }
