@@ -168,7 +168,13 @@ func TestWorkbench(t *testing.T) {
 	t.Run("share", func(t *testing.T) { testShare(t, ctx, srv.URL, marker) })
 	t.Run("incremental", func(t *testing.T) { testIncremental(t, ctx, srv.URL, cat) })
 	if os.Getenv("IAMREF_WORKBENCH_TIMINGS") != "" { // measurements, not a test: half a minute
-		t.Run("timings", func(t *testing.T) { testAnalyzeTimings(t, ctx, srv.URL, cat) })
+		t.Run("timings", func(t *testing.T) {
+			if other := os.Getenv("IAMREF_WORKBENCH_COMPARE"); other != "" {
+				testAnalyzeTimingsAgainst(t, ctx, srv.URL, other, cat)
+				return
+			}
+			testAnalyzeTimings(t, ctx, srv.URL, cat)
+		})
 	}
 	t.Run("no request carries the document", func(t *testing.T) {
 		if reqs.count() == 0 {
@@ -728,6 +734,8 @@ func keystrokes(doc string, n int) []string {
 // those services alone and the full site analyse the same document;
 // IAMREF_WORKBENCH_EACH=1 logs every keystroke's times too (the fourth
 // and fifth of every five break a line and join it).
+// IAMREF_WORKBENCH_COMPARE=DIR measures keystrokes against another
+// site instead (testAnalyzeTimingsAgainst).
 func testAnalyzeTimings(t *testing.T, ctx context.Context, base string, cat *catalog.Catalog) {
 	envInt := func(name string, def int) int {
 		if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
@@ -813,6 +821,63 @@ func testAnalyzeTimings(t *testing.T, ctx context.Context, base string, cat *cat
 			percentile(m.engine, 50), percentile(m.engine, 95), percentile(m.goAnalysis, 50), percentile(m.goAnalysis, 95), percentile(m.render, 50), percentile(m.render, 95))
 	}
 	t.Logf("style and layout after a re-analysis drawn (%d keystrokes): p50 %.1f ms, p95 %.1f ms", len(layout), percentile(layout, 50), percentile(layout, 95))
+}
+
+// testAnalyzeTimingsAgainst logs, for the notes, the re-analyses of the
+// 10 kB policy on the site under test and on the site built in dir (the
+// commit before, say), in blocks of 20 keystrokes that take turns between
+// the two in one browser, ABBA, so that the machine's swings, which last
+// longer than a block, fall on both alike (IAMREF_WORKBENCH_COMPARE=dir;
+// IAMREF_WORKBENCH_BLOCKS, default 6, blocks each). Each block loads the
+// page, pastes the policy, types 30 keystrokes unmeasured and pauses, so
+// that each engine meets its block as warm as the other.
+func testAnalyzeTimingsAgainst(t *testing.T, ctx context.Context, base, dir string, cat *catalog.Catalog) {
+	other := httptest.NewServer(withCSP(t, preview.FileServer(dir)))
+	defer other.Close()
+	blocks := 6
+	if n, err := strconv.Atoi(os.Getenv("IAMREF_WORKBENCH_BLOCKS")); err == nil && n > 0 {
+		blocks = n
+	}
+	var services []string
+	if v := os.Getenv("IAMREF_WORKBENCH_SERVICES"); v != "" {
+		services = strings.Split(v, ",")
+	}
+	big := timingdoc.Document(timingdoc.IDs(cat, services...))
+	const warm, per = 30, 20
+	seq := keystrokes(big, warm+blocks*per)
+	sites := [2]struct{ name, base string }{{"this site", base}, {dir, other.URL}}
+	type times struct{ painted, dom, engine, render []float64 }
+	var by [2][2]times // site; typed, set at once
+	for b := range blocks {
+		for k := range 2 {
+			s := (b + k) % 2 // ABBA: each site first in every other block
+			run(t, ctx, chromedp.Navigate(sites[s].base+"/analyze/"))
+			measureDrawn(t, ctx, big, "identity", false, false)
+			for i, e := range seq[:warm] {
+				measureDrawn(t, ctx, e, "identity", false, i%2 == 0)
+			}
+			run(t, ctx, chromedp.Sleep(1500*time.Millisecond)) // the engine's settling pause
+			block := seq[warm+b*per : warm+(b+1)*per]
+			if b > 0 { // the box one keystroke before the block (the first follows the warm-up)
+				measureDrawn(t, ctx, seq[warm+b*per-1], "identity", false, false)
+			}
+			for i, e := range block {
+				run(t, ctx, chromedp.Sleep(100*time.Millisecond))
+				d := measureDrawn(t, ctx, e, "identity", false, i%2 == 0)
+				m := &by[s][i%2]
+				m.painted, m.dom = append(m.painted, d.painted-d.input), append(m.dom, d.dom-d.input)
+				m.engine, m.render = append(m.engine, d.engine), append(m.render, d.render)
+			}
+		}
+	}
+	how := [2]string{"typed", "set at once"}
+	for s, site := range sites {
+		for k, m := range by[s] {
+			t.Logf("%s: %d keystrokes %s of a %d-byte policy, in %d blocks taking turns: drawn p50 %.1f ms, p95 %.1f ms, max %.1f ms; in the DOM p50 %.1f ms, p95 %.1f ms; engine p50 %.0f ms, p95 %.0f ms; rendering p50 %.0f ms, p95 %.0f ms",
+				site.name, len(m.painted), how[k], len(big), blocks, percentile(m.painted, 50), percentile(m.painted, 95), percentile(m.painted, 100),
+				percentile(m.dom, 50), percentile(m.dom, 95), percentile(m.engine, 50), percentile(m.engine, 95), percentile(m.render, 50), percentile(m.render, 95))
+		}
+	}
 }
 
 func basketCount(t *testing.T, ctx context.Context) string {
