@@ -312,9 +312,18 @@
     fs.forEach(function (f) { if (f.line) { marked[f.line] = true; } });
     renderDocument(src, marked);
     renderRisks(rep);
-    renderStatements(rep);
+    // The allowed list, compared once with the one drawn last: most
+    // keystrokes leave it as it was.
+    var allowedSame = drawnAllowed !== null && same(drawnAllowed, allowed);
+    if (!allowedSame) {
+      drawnAllowed = allowed;
+      drawnMatches = statementMatches(allowed);
+    }
+    renderStatements(rep, drawnMatches);
     renderUnknown(unknown, known);
-    renderAllowed(allowed, services, bySvc);
+    if (!allowedSame) {
+      renderAllowed(allowed, services, bySvc);
+    }
   }
 
   // The lead, as a managed policy's page says it.
@@ -663,7 +672,11 @@
     return tr;
   }
 
-  function renderStatements(rep) {
+  // drawnAllowed is the allowed list drawn last, and drawnMatches its
+  // counts for the statements table (statementMatches).
+  var drawnAllowed = null, drawnMatches = null;
+
+  function renderStatements(rep, matches) {
     var st = rep.statements || [];
     var body = $("statements-body");
     setHidden($("statements-section"), !st.length);
@@ -671,11 +684,6 @@
       redraw(body, "none", function () {});
       return;
     }
-    var allowed = rep.allowed || [];
-    if (!matchesOf || !same(matchesOf.allowed, allowed)) {
-      matchesOf = { allowed: allowed, matches: statementMatches(allowed) };
-    }
-    var matches = matchesOf.matches;
     var t = only(body, "table", function () { return table(["#", "Sid", "Effect", { text: "Matches", cls: "num" }, "Line"]); });
     sync(t.tBodies[0], st.map(function (s) {
       var m = matches[s.statement] || 0;
@@ -692,10 +700,6 @@
   function keyPart(v) {
     return v === undefined || v === null ? " -" : " " + String(v).length + ":" + v;
   }
-
-  // matchesOf is the allowed list the statements table counted last, and
-  // its counts.
-  var matchesOf = null;
 
   // statementMatches counts, for each statement, the allowed actions it
   // grants or denies in part.
