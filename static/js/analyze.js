@@ -397,19 +397,20 @@
     // A finding is kept by what it says; its line and column are brought
     // up to date in place, so that a line broken or joined, which moves
     // every finding below it, changes two numbers in each and makes none.
-    // When all but a few findings say what the one drawn in their place
-    // says (most keystrokes: the size check's count changes as characters
+    // When all but a few findings have the key of the one drawn in their
+    // place (most keystrokes: the size check's count changes as characters
     // are typed), those are only placed and the few made anew.
-    var last = ul.iamrefDrawn, differ = last && last.fs.length === fs.length ? [] : null;
-    for (var i = 0; differ && i < fs.length; i++) {
-      if (!sameFinding(last.fs[i], last.known, fs[i], known) && differ.push(i) > 8) {
+    var keys = fs.map(function (f) { return findingKey(f, known); });
+    var last = ul.iamrefKeys, differ = last && last.length === keys.length ? [] : null;
+    for (var i = 0; differ && i < keys.length; i++) {
+      if (keys[i] !== last[i] && differ.push(i) > 8) {
         differ = null;
       }
     }
     if (differ) {
       var keyed = new Map(); // as sync keeps it, for the next keystroke's
       for (var j = 0, li = ul.firstChild, d = 0; j < fs.length; j++) {
-        var next = li.nextSibling, k = findingKey(fs[j], known);
+        var next = li.nextSibling;
         if (differ[d] === j) {
           d++;
           var made = finding(fs[j], known);
@@ -418,42 +419,23 @@
         } else {
           placeFinding(li, fs[j]);
         }
-        if (!keyed.has(k)) {
-          keyed.set(k, []);
+        if (!keyed.has(keys[j])) {
+          keyed.set(keys[j], []);
         }
-        keyed.get(k).push(li);
+        keyed.get(keys[j]).push(li);
         li = next;
       }
       ul.iamrefKeyed = keyed;
     } else {
-      sync(ul, fs.map(function (f) {
+      sync(ul, fs.map(function (f, n) {
         return {
-          key: findingKey(f, known),
+          key: keys[n],
           make: function () { return finding(f, known); },
           update: function (li) { placeFinding(li, f); }
         };
       }));
     }
-    ul.iamrefDrawn = { fs: fs, known: known };
-  }
-
-  // sameFinding says whether the findings a and b, with the catalog names
-  // each one's suggestions link to, say the same but for their lines and
-  // columns: whether findingKey gives them one key.
-  function sameFinding(a, aKnown, b, bKnown) {
-    if (a.severity !== b.severity || a.code !== b.code || !a.line !== !b.line || a.message !== b.message) {
-      return false;
-    }
-    var sa = a.suggestions || [], sb = b.suggestions || [];
-    if (sa.length !== sb.length) {
-      return false;
-    }
-    for (var j = 0; j < sa.length; j++) {
-      if (sa[j] !== sb[j] || (aKnown[sa[j]] !== undefined) !== (bKnown[sb[j]] !== undefined)) {
-        return false;
-      }
-    }
-    return true;
+    ul.iamrefKeys = keys;
   }
 
   // findingKey is what a finding's item says but its line and column: its
