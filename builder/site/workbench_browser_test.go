@@ -23,6 +23,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -514,11 +515,32 @@ func testShare(t *testing.T, ctx context.Context, base, marker string) {
 	run(t, ctx, chromedp.Navigate(base+"/analyze/"))
 	doc := "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": {\"Sid\": \"" + marker + "\", \"Effect\": \"Deny\", \"Principal\": \"*\", \"Action\": \"s3:*\", \"Resource\": \"arn:aws:s3:::b/*\", \"Condition\": {\"Bool\": {\"aws:SecureTransport\": \"false\"}}}\n}"
 	setDocument(t, ctx, doc, "resource")
+	lctx, stopListening := context.WithCancel(ctx)
+	defer stopListening()
+	replaced := make(chan struct{})
+	var once sync.Once
+	if err := chromedp.Listen(lctx, func(ev any) {
+		if _, ok := ev.(*page.EventNavigatedWithinDocument); ok {
+			once.Do(func() { close(replaced) })
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
 	run(t, ctx, chromedp.Evaluate[bool](`document.querySelector("#share-button").click(), true`))
 	run(t, ctx, chromedp.Poll[bool](`document.getElementById("share-url").value !== ""`, chromedp.WithPollingTimeout(10*time.Second)))
 	link := run(t, ctx, chromedp.Evaluate[string](`document.getElementById("share-url").value`))
 	if !strings.HasPrefix(link, base+"/analyze/#p=") || !strings.HasSuffix(link, "&kind=resource") || strings.Contains(link, marker) {
 		t.Fatalf("share link %q", link)
+	}
+	// Navigating away must wait until chromedp has seen the
+	// navigatedWithinDocument event of the button's replaceState: seen
+	// late, chromedp takes it for the end of the next navigation and
+	// polls a document on its way out ("Cannot find context with
+	// specified id", once in CI).
+	select {
+	case <-replaced:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no navigatedWithinDocument event after the share button's replaceState")
 	}
 	run(t, ctx, chromedp.Navigate("about:blank"))
 	run(t, ctx, chromedp.Navigate(link))
