@@ -634,7 +634,7 @@ const drawnJS = `((doc, kind, layout, typed) => new Promise((resolve, reject) =>
 		const t1l = performance.now();
 		requestAnimationFrame(() => {
 			const t2 = performance.now();
-			setTimeout(() => resolve([t0, t1, t2, performance.now(), +(tool.dataset.engineMs || 0), +(tool.dataset.renderMs || 0), (window.iamrefPolicy || {}).loadMs || 0, t1l - t1, +(tool.dataset.goMs || 0)]), 0);
+			setTimeout(() => (performance.mark("drawn"), resolve([t0, t1, t2, performance.now(), +(tool.dataset.engineMs || 0), +(tool.dataset.renderMs || 0), (window.iamrefPolicy || {}).loadMs || 0, t1l - t1, +(tool.dataset.goMs || 0)])), 0);
 		});
 	});
 	mo.observe(analysis, {subtree: true, childList: true, attributes: true, characterData: true});
@@ -661,6 +661,7 @@ const drawnJS = `((doc, kind, layout, typed) => new Promise((resolve, reject) =>
 	}
 	d.setSelectionRange(p, old.length - q);
 	const typing = doc.slice(p, doc.length - q);
+	performance.mark("keystroke");
 	t0 = performance.now();
 	if (typing) document.execCommand("insertText", false, typing);
 	else document.execCommand("delete");
@@ -757,7 +758,10 @@ func keystrokes(doc string, n int) []string {
 // IAMREF_WORKBENCH_EACH=1 logs every keystroke's times too (the fourth
 // and fifth of every five break a line and join it).
 // IAMREF_WORKBENCH_COMPARE=DIR measures keystrokes against another
-// site instead (testAnalyzeTimingsAgainst).
+// site instead (testAnalyzeTimingsAgainst). IAMREF_WORKBENCH_TRACE=FILE
+// records Chromium's trace of 30 typed keystrokes more into FILE (for
+// chrome://tracing or Perfetto) and logs where their time went
+// (traceSummary).
 func testAnalyzeTimings(t *testing.T, ctx context.Context, base string, cat *catalog.Catalog) {
 	envInt := func(name string, def int) int {
 		if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
@@ -843,6 +847,17 @@ func testAnalyzeTimings(t *testing.T, ctx context.Context, base string, cat *cat
 			percentile(m.engine, 50), percentile(m.engine, 95), percentile(m.goAnalysis, 50), percentile(m.goAnalysis, 95), percentile(m.render, 50), percentile(m.render, 95))
 	}
 	t.Logf("style and layout after a re-analysis drawn (%d keystrokes): p50 %.1f ms, p95 %.1f ms", len(layout), percentile(layout, 50), percentile(layout, 95))
+	// IAMREF_WORKBENCH_TRACE=file: Chromium's trace of 30 typed keystrokes
+	// more, each marked by a performance.mark ("keystroke") at its input.
+	if file := os.Getenv("IAMREF_WORKBENCH_TRACE"); file != "" {
+		measureDrawn(t, ctx, edits[0], "identity", false, false)
+		traceTo(t, ctx, file, func() {
+			for _, e := range edits[1:min(31, len(edits))] {
+				run(t, ctx, chromedp.Sleep(100*time.Millisecond))
+				measureDrawn(t, ctx, e, "identity", false, true)
+			}
+		})
+	}
 }
 
 // testAnalyzeTimingsAgainst logs, for the notes, the re-analyses of the

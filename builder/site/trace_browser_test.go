@@ -1,0 +1,187 @@
+package site
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/tracing"
+	"github.com/chromedp/chromedp"
+)
+
+// traceTo records Chromium's trace (the timeline's categories: tasks,
+// style, layout, paint, scripts, the worker's too) while f runs, and
+// writes it to file in the trace event format chrome://tracing and
+// Perfetto read. For the notes, behind IAMREF_WORKBENCH_TRACE: not a test.
+func traceTo(t *testing.T, ctx context.Context, file string, f func()) {
+	t.Helper()
+	lctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	collected := chromedp.Events(lctx, tracing.DataCollected)
+	complete := chromedp.Events(lctx, tracing.TracingComplete)
+	events := make(chan []json.RawMessage)
+	go func() {
+		var all []json.RawMessage
+		for ev, err := range collected {
+			if err != nil {
+				break
+			}
+			for _, v := range ev.Value {
+				b, err := json.Marshal(v)
+				if err == nil {
+					all = append(all, b)
+				}
+			}
+		}
+		events <- all
+	}()
+	run(t, ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, tracing.Start, tracing.StartParams{
+			TransferMode: tracing.StartTransferModeReportEvents,
+			TraceConfig: &tracing.TraceConfig{
+				RecordMode: tracing.TraceConfigRecordModeRecordUntilFull,
+				IncludedCategories: []string{"devtools.timeline", "disabled-by-default-devtools.timeline",
+					"disabled-by-default-devtools.timeline.frame", "v8.execute", "blink.user_timing", "toplevel", "cc", "viz", "gpu", "latencyInfo", "input", "benchmark"},
+			},
+		})
+		return err
+	}))
+	f()
+	run(t, ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, tracing.End, cdp.Empty{})
+		return err
+	}))
+	for _, err := range complete {
+		if err != nil {
+			t.Fatal(err)
+		}
+		break
+	}
+	cancel()
+	all := <-events
+	out, err := json.Marshal(map[string]any{"traceEvents": all})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("trace: %d events in %s", len(all), file)
+	for _, line := range traceSummary(all) {
+		t.Log(line)
+	}
+}
+
+// traceEvent is what traceSummary reads of a trace event.
+type traceEvent struct {
+	Name string  `json:"name"`
+	Cat  string  `json:"cat"`
+	Ph   string  `json:"ph"`
+	Ts   float64 `json:"ts"`  // µs
+	Dur  float64 `json:"dur"` // µs, for complete ("X") events
+	Pid  int     `json:"pid"`
+	Tid  int     `json:"tid"`
+	Args struct {
+		Name string `json:"name"` // a thread's, in its metadata event
+	} `json:"args"`
+}
+
+// traceSummary says, for the keystrokes of a trace (each from the page's
+// "keystroke" mark to its "drawn" mark), how long the page's main thread
+// and the engine's worker ran tasks, how long the main thread's frames
+// took, and what the first frame after the keystroke (the box's own) and
+// the last (the analysis's) spent their time on.
+func traceSummary(raw []json.RawMessage) []string {
+	var evs []traceEvent
+	threads := map[[2]int]string{}
+	for _, r := range raw {
+		var e traceEvent
+		if json.Unmarshal(r, &e) != nil {
+			continue
+		}
+		if e.Ph == "M" && e.Name == "thread_name" {
+			threads[[2]int{e.Pid, e.Tid}] = e.Args.Name
+		}
+		evs = append(evs, e)
+	}
+	slices.SortStableFunc(evs, func(a, b traceEvent) int { return cmp.Compare(a.Ts, b.Ts) })
+	type window struct{ from, to float64 }
+	var wins []window
+	var main [2]int
+	from := -1.0
+	for _, e := range evs {
+		if !strings.HasPrefix(e.Cat, "blink.user_timing") {
+			continue
+		}
+		switch e.Name {
+		case "keystroke":
+			from, main = e.Ts, [2]int{e.Pid, e.Tid}
+		case "drawn":
+			if from >= 0 {
+				wins = append(wins, window{from, e.Ts})
+				from = -1
+			}
+		}
+	}
+	if len(wins) == 0 {
+		return []string{"trace: no keystroke in the trace"}
+	}
+	inside := func(e traceEvent, w window) bool { return e.Ts >= w.from && e.Ts <= w.to }
+	var spans, mainBusy, workerBusy, frames []float64
+	parts := []string{"Paint", "PrePaint", "Layerize", "Commit", "UpdateLayoutTree", "Layout", "IntersectionObserverController::computeIntersections"}
+	// The first and last frames' time by part, their whole under "".
+	first, last := map[string]float64{}, map[string]float64{}
+	counted := 0
+	for _, w := range wins {
+		spans = append(spans, (w.to-w.from)/1000)
+		var mb, wb float64
+		var fs []traceEvent
+		for _, e := range evs {
+			if e.Ph != "X" || !inside(e, w) {
+				continue
+			}
+			th := [2]int{e.Pid, e.Tid}
+			if e.Name == "ThreadControllerImpl::RunTask" {
+				if th == main {
+					mb += e.Dur
+				} else if strings.HasPrefix(threads[th], "DedicatedWorker") {
+					wb += e.Dur
+				}
+			}
+			if th == main && e.Name == "ProxyMain::BeginMainFrame" && e.Dur > 500 {
+				fs = append(fs, e)
+				frames = append(frames, e.Dur/1000)
+			}
+		}
+		mainBusy, workerBusy = append(mainBusy, mb/1000), append(workerBusy, wb/1000)
+		if len(fs) == 0 {
+			continue
+		}
+		counted++
+		for i, f := range []traceEvent{fs[0], fs[len(fs)-1]} {
+			m := []map[string]float64{first, last}[i]
+			m[""] += f.Dur / 1000
+			for _, e := range evs {
+				if e.Ph == "X" && e.Pid == f.Pid && e.Tid == f.Tid && e.Ts >= f.Ts && e.Ts+e.Dur <= f.Ts+f.Dur && slices.Contains(parts, e.Name) {
+					m[e.Name] += e.Dur / 1000
+				}
+			}
+		}
+	}
+	out := []string{fmt.Sprintf("trace: %d keystrokes, keystroke to drawn p50 %.1f ms, p95 %.1f ms (the trace's own cost included); per keystroke, the page's main thread ran tasks p50 %.1f ms, p95 %.1f ms, the worker p50 %.1f ms, p95 %.1f ms; %d frames of the main thread, p50 %.1f ms, p95 %.1f ms",
+		len(wins), percentile(spans, 50), percentile(spans, 95), percentile(mainBusy, 50), percentile(mainBusy, 95), percentile(workerBusy, 50), percentile(workerBusy, 95), len(frames), percentile(frames, 50), percentile(frames, 95))}
+	for i, m := range []map[string]float64{first, last} {
+		line := fmt.Sprintf("trace: the %s frame, mean over %d: %.2f ms", [2]string{"first (the box's own)", "last (the analysis's)"}[i], counted, m[""]/float64(max(1, counted)))
+		for _, p := range parts {
+			line += fmt.Sprintf(", %s %.2f", strings.TrimPrefix(p, "IntersectionObserverController::"), m[p]/float64(max(1, counted)))
+		}
+		out = append(out, line)
+	}
+	return out
+}
