@@ -273,7 +273,10 @@ type shownAnalysis struct {
 }
 
 const readAnalysisJS = `JSON.stringify({
-	findings: Array.from(document.querySelectorAll("#findings-body li")).map(li => ({code: li.dataset.code, line: +li.dataset.line, col: +li.dataset.col, text: li.textContent})),
+	findings: Array.from(document.querySelectorAll("#findings-body li")).map(li => {
+		const at = /\bline (\d+)(?:, column (\d+))?: /.exec(li.textContent) || []; // as the reader reads it
+		return {code: li.dataset.code, line: +(at[1] || -1), col: +(at[2] || 0), text: li.textContent};
+	}),
 	allowed: Array.from(document.querySelectorAll("#allowed-body li[data-action]")).map(li => {
 		const d = li.parentNode.closest("li.run") || li; // a run's actions share its explanation
 		const own = sel => Array.from(d.querySelectorAll(":scope > " + sel));

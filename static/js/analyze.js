@@ -366,9 +366,10 @@
   function finding(f, known) {
     var li = el("li", "sev-" + f.severity);
     li.dataset.code = f.code;
-    li.dataset.line = String(f.line);
-    li.dataset.col = String(f.col);
-    li.iamrefAt = [f.line, f.col]; // what placeFinding compares, not read back from the attributes
+    // The line and column are in the text only (no data-line, data-col):
+    // a line broken or joined moves every finding below it, and each
+    // attribute written then cost as much as the link it moves.
+    li.iamrefAt = [f.line, f.col]; // what placeFinding compares, not read back from the text
     li.appendChild(el("span", "sev", f.severity));
     li.appendChild(document.createTextNode(" "));
     var c = el("a", "code", f.code);
@@ -461,7 +462,6 @@
     }
     li.iamrefAt = [f.line, f.col];
     if (at0[0] !== f.line) {
-      li.dataset.line = String(f.line);
       var at = li.childNodes[4];
       if (f.line) {
         at.firstChild.data = "line " + f.line; // the link's text, as lineLink made it
@@ -471,7 +471,6 @@
       }
     }
     if (at0[1] !== f.col) {
-      li.dataset.col = String(f.col);
       li.childNodes[5].data = (f.col ? ", column " + f.col : "") + ": ";
     }
   }
