@@ -25,21 +25,26 @@ func traceTo(t *testing.T, ctx context.Context, file string, f func()) {
 	defer cancel()
 	collected := chromedp.Events(lctx, tracing.DataCollected)
 	complete := chromedp.Events(lctx, tracing.TracingComplete)
-	events := make(chan []json.RawMessage)
+	type result struct {
+		events []json.RawMessage
+		err    error
+	}
+	events := make(chan result)
 	go func() {
-		var all []json.RawMessage
+		var r result
 		for ev, err := range collected {
 			if err != nil {
 				break
 			}
 			for _, v := range ev.Value {
 				b, err := json.Marshal(v)
-				if err == nil {
-					all = append(all, b)
+				if err != nil && r.err == nil {
+					r.err = err
 				}
+				r.events = append(r.events, b)
 			}
 		}
-		events <- all
+		events <- r
 	}()
 	run(t, ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		_, err := cdp.Call(ctx, tg, tracing.Start, tracing.StartParams{
@@ -64,7 +69,11 @@ func traceTo(t *testing.T, ctx context.Context, file string, f func()) {
 		break
 	}
 	cancel()
-	all := <-events
+	r := <-events
+	if r.err != nil {
+		t.Fatalf("an event of the trace: %v", r.err)
+	}
+	all := r.events
 	out, err := json.Marshal(map[string]any{"traceEvents": all})
 	if err != nil {
 		t.Fatal(err)
@@ -73,7 +82,11 @@ func traceTo(t *testing.T, ctx context.Context, file string, f func()) {
 		t.Fatal(err)
 	}
 	t.Logf("trace: %d events in %s", len(all), file)
-	for _, line := range traceSummary(all) {
+	lines, err := traceSummary(all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range lines {
 		t.Log(line)
 	}
 }
@@ -97,13 +110,13 @@ type traceEvent struct {
 // and the engine's worker ran tasks, how long the main thread's frames
 // took, and what the first frame after the keystroke (the box's own) and
 // the last (the analysis's) spent their time on.
-func traceSummary(raw []json.RawMessage) []string {
+func traceSummary(raw []json.RawMessage) ([]string, error) {
 	var evs []traceEvent
 	threads := map[[2]int]string{}
-	for _, r := range raw {
+	for i, r := range raw {
 		var e traceEvent
-		if json.Unmarshal(r, &e) != nil {
-			continue
+		if err := json.Unmarshal(r, &e); err != nil {
+			return nil, fmt.Errorf("the trace's event %d: %v", i, err)
 		}
 		if e.Ph == "M" && e.Name == "thread_name" {
 			threads[[2]int{e.Pid, e.Tid}] = e.Args.Name
@@ -130,20 +143,23 @@ func traceSummary(raw []json.RawMessage) []string {
 		}
 	}
 	if len(wins) == 0 {
-		return []string{"trace: no keystroke in the trace"}
+		return nil, fmt.Errorf("no keystroke in the trace (no \"keystroke\" and \"drawn\" marks)")
 	}
-	inside := func(e traceEvent, w window) bool { return e.Ts >= w.from && e.Ts <= w.to }
 	var spans, mainBusy, workerBusy, frames []float64
 	parts := []string{"Paint", "PrePaint", "Layerize", "Commit", "UpdateLayoutTree", "Layout", "IntersectionObserverController::computeIntersections"}
-	// The first and last frames' time by part, their whole under "".
-	first, last := map[string]float64{}, map[string]float64{}
+	// The first frame after a keystroke (the box's own) and the last (the
+	// analysis's): their time by part, their whole under "".
+	ends := [2]struct {
+		name  string
+		parts map[string]float64
+	}{{"first (the box's own)", map[string]float64{}}, {"last (the analysis's)", map[string]float64{}}}
 	counted := 0
 	for _, w := range wins {
 		spans = append(spans, (w.to-w.from)/1000)
 		var mb, wb float64
 		var fs []traceEvent
 		for _, e := range evs {
-			if e.Ph != "X" || !inside(e, w) {
+			if e.Ph != "X" || e.Ts < w.from || e.Ts > w.to {
 				continue
 			}
 			th := [2]int{e.Pid, e.Tid}
@@ -164,8 +180,8 @@ func traceSummary(raw []json.RawMessage) []string {
 			continue
 		}
 		counted++
-		for i, f := range []traceEvent{fs[0], fs[len(fs)-1]} {
-			m := []map[string]float64{first, last}[i]
+		for i, f := range [2]traceEvent{fs[0], fs[len(fs)-1]} {
+			m := ends[i].parts
 			m[""] += f.Dur / 1000
 			for _, e := range evs {
 				if e.Ph == "X" && e.Pid == f.Pid && e.Tid == f.Tid && e.Ts >= f.Ts && e.Ts+e.Dur <= f.Ts+f.Dur && slices.Contains(parts, e.Name) {
@@ -176,12 +192,13 @@ func traceSummary(raw []json.RawMessage) []string {
 	}
 	out := []string{fmt.Sprintf("trace: %d keystrokes, keystroke to drawn p50 %.1f ms, p95 %.1f ms (the trace's own cost included); per keystroke, the page's main thread ran tasks p50 %.1f ms, p95 %.1f ms, the worker p50 %.1f ms, p95 %.1f ms; %d frames of the main thread, p50 %.1f ms, p95 %.1f ms",
 		len(wins), percentile(spans, 50), percentile(spans, 95), percentile(mainBusy, 50), percentile(mainBusy, 95), percentile(workerBusy, 50), percentile(workerBusy, 95), len(frames), percentile(frames, 50), percentile(frames, 95))}
-	for i, m := range []map[string]float64{first, last} {
-		line := fmt.Sprintf("trace: the %s frame, mean over %d: %.2f ms", [2]string{"first (the box's own)", "last (the analysis's)"}[i], counted, m[""]/float64(max(1, counted)))
+	for _, end := range ends {
+		m := end.parts
+		line := fmt.Sprintf("trace: the %s frame, mean over %d: %.2f ms", end.name, counted, m[""]/float64(max(1, counted)))
 		for _, p := range parts {
 			line += fmt.Sprintf(", %s %.2f", strings.TrimPrefix(p, "IntersectionObserverController::"), m[p]/float64(max(1, counted)))
 		}
 		out = append(out, line)
 	}
-	return out
+	return out, nil
 }

@@ -748,6 +748,24 @@ func keystrokes(doc string, n int) []string {
 	return out
 }
 
+// envInt is the positive integer in the environment variable name, or def.
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
+		return n
+	}
+	return def
+}
+
+// timingDocument is the timings' 10 kB policy: of every service's actions,
+// or of IAMREF_WORKBENCH_SERVICES's (say "chime,s3") only.
+func timingDocument(cat *catalog.Catalog) string {
+	var services []string
+	if v := os.Getenv("IAMREF_WORKBENCH_SERVICES"); v != "" {
+		services = strings.Split(v, ",")
+	}
+	return timingdoc.Document(timingdoc.IDs(cat, services...))
+}
+
 // testAnalyzeTimings logs, for the notes (not asserted: the machine is
 // shared), the first analysis on a cold cache (the page loaded with an
 // empty cache, a managed policy pasted at once, its analysis drawn) and
@@ -766,12 +784,6 @@ func keystrokes(doc string, n int) []string {
 // chrome://tracing or Perfetto) and logs where their time went
 // (traceSummary).
 func testAnalyzeTimings(t *testing.T, ctx context.Context, base string, cat *catalog.Catalog) {
-	envInt := func(name string, def int) int {
-		if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
-			return n
-		}
-		return def
-	}
 	cdpDo := func(f func(ctx context.Context, tg *chromedp.Target) error) chromedp.Action[chromedp.Void] {
 		return chromedp.Func(f)
 	}
@@ -809,11 +821,7 @@ func testAnalyzeTimings(t *testing.T, ctx context.Context, base string, cat *cat
 			pause, len(first), percentile(first, 50), percentile(first, 100), percentile(fromNav, 50))
 	}
 
-	var services []string
-	if v := os.Getenv("IAMREF_WORKBENCH_SERVICES"); v != "" {
-		services = strings.Split(v, ",")
-	}
-	big := timingdoc.Document(timingdoc.IDs(cat, services...))
+	big := timingDocument(cat)
 	edits := keystrokes(big, envInt("IAMREF_WORKBENCH_EDITS", 60))
 	// Keystrokes typed, as a key press edits the box, and in turns with
 	// them keystrokes with the box's value set at once (the harness of
@@ -874,15 +882,8 @@ func testAnalyzeTimings(t *testing.T, ctx context.Context, base string, cat *cat
 func testAnalyzeTimingsAgainst(t *testing.T, ctx context.Context, base, dir string, cat *catalog.Catalog) {
 	other := httptest.NewServer(withCSP(t, preview.FileServer(dir)))
 	defer other.Close()
-	blocks := 6
-	if n, err := strconv.Atoi(os.Getenv("IAMREF_WORKBENCH_BLOCKS")); err == nil && n > 0 {
-		blocks = n
-	}
-	var services []string
-	if v := os.Getenv("IAMREF_WORKBENCH_SERVICES"); v != "" {
-		services = strings.Split(v, ",")
-	}
-	big := timingdoc.Document(timingdoc.IDs(cat, services...))
+	blocks := envInt("IAMREF_WORKBENCH_BLOCKS", 6)
+	big := timingDocument(cat)
 	const warm, per = 30, 20
 	seq := keystrokes(big, warm+blocks*per)
 	sites := [2]struct{ name, base string }{{"this site", base}, {dir, other.URL}}
