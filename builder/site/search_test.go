@@ -188,7 +188,7 @@ func testSearchAssets(t *testing.T, out string, m search.Manifest) {
 	page := sitetest.ReadFile(t, out, "chime/CreateMeeting/index.html")
 	for _, want := range []string{
 		`data-index="../../` + m.Index + `"`, `data-index-desc="../../` + m.Descriptions + `"`, `data-wasm="../../` + m.Wasm + `"`, `data-wasm-exec="../../` + m.WasmExec + `"`,
-		`data-worker="../../static/js/search-worker.`, `data-root="../../"`, `<script src="../../static/js/search.`,
+		`data-worker="../../static/js/search-worker.`, `data-worker-load="../../static/js/worker-load.`, `data-root="../../"`, `<script src="../../static/js/search.`,
 		`<link rel="search" type="application/opensearchdescription+xml" title="iamref" href="../../opensearch.xml">`,
 	} {
 		if !strings.Contains(page, want) {
