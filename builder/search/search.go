@@ -30,7 +30,8 @@
 //	<form role="search" action="/" method="get"
 //	      data-index="{{index}}" data-index-desc="{{descriptions}}"
 //	      data-wasm="{{wasm}}" data-wasm-exec="{{wasmExec}}"
-//	      data-worker="js/search-worker.js" data-root="{{root}}">
+//	      data-worker="js/search-worker.js"
+//	      data-worker-load="js/worker-load.js" data-root="{{root}}">
 //	  <input id="search-input" name="q" ...>
 //	</form>
 //	<script src="js/search.js" defer></script>

@@ -59,8 +59,9 @@ func (i *Info) Asset(name string) string { return i.Assets[name] }
 
 // SearchAssets are the hashed files the in-browser search loads.
 type SearchAssets struct {
-	// site-absolute paths; Index and Descriptions are the index's parts
-	Index, Descriptions, WASM, WASMExec, Worker, Script string
+	// site-absolute paths; Index and Descriptions are the index's parts,
+	// WorkerLoad the loader Worker imports (static/js/worker-load.js)
+	Index, Descriptions, WASM, WASMExec, Worker, WorkerLoad, Script string
 }
 
 // Rel is the reference from this page to a site-absolute target: the

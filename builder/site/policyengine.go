@@ -37,6 +37,11 @@ func (b *builder) policyEngineReady() error {
 	if err != nil {
 		return err
 	}
+	// The pages name the worker and the loader it imports (the
+	// workbench-engine partial): without them the engine cannot start.
+	if b.info.Asset("js/policy-worker.js") == "" || b.info.Asset("js/worker-load.js") == "" {
+		return fmt.Errorf("static: js/policy-worker.js and js/worker-load.js are needed for the policy engine")
+	}
 	have := map[string]bool{}
 	for _, j := range b.jobs {
 		have[j.path] = true

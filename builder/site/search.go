@@ -67,10 +67,11 @@ func (b *builder) nameSearch(f *searchassets.Files, files []searchassets.File) e
 		WASM:         f.WASM,
 		WASMExec:     f.WASMExec,
 		Worker:       b.info.Asset("js/search-worker.js"),
+		WorkerLoad:   b.info.Asset("js/worker-load.js"),
 		Script:       b.info.Asset("js/search.js"),
 	}
-	if b.info.Search.Worker == "" || b.info.Search.Script == "" {
-		return fmt.Errorf("static: js/search.js and js/search-worker.js are needed for search")
+	if b.info.Search.Worker == "" || b.info.Search.WorkerLoad == "" || b.info.Search.Script == "" {
+		return fmt.Errorf("static: js/search.js, js/search-worker.js and js/worker-load.js are needed for search")
 	}
 	return nil
 }

@@ -188,7 +188,7 @@ func testSearchAssets(t *testing.T, out string, m search.Manifest) {
 	page := sitetest.ReadFile(t, out, "chime/CreateMeeting/index.html")
 	for _, want := range []string{
 		`data-index="../../` + m.Index + `"`, `data-index-desc="../../` + m.Descriptions + `"`, `data-wasm="../../` + m.Wasm + `"`, `data-wasm-exec="../../` + m.WasmExec + `"`,
-		`data-worker="../../static/js/search-worker.`, `data-root="../../"`, `<script src="../../static/js/search.`,
+		`data-worker="../../static/js/search-worker.`, `data-worker-load="../../static/js/worker-load.`, `data-root="../../"`, `<script src="../../static/js/search.`,
 		`<link rel="search" type="application/opensearchdescription+xml" title="iamref" href="../../opensearch.xml">`,
 	} {
 		if !strings.Contains(page, want) {
@@ -398,8 +398,10 @@ func jsString(s string) string {
 
 func testSearchBrowser(t *testing.T, out string) {
 	ctx := browsertest.New(t)
-	// The server notes the index and engine files asked for (the worker
-	// fetches them: the page's resource timing does not list them).
+	// The server notes the index and engine files asked for, and the
+	// worker and the loader it imports (static/js/worker-load.js, by the
+	// URL the page passes on): the page's resource timing does not list
+	// what the worker fetches.
 	var mu sync.Mutex
 	var fetched []string
 	files := withCSP(t, preview.FileServer(out))
@@ -407,6 +409,11 @@ func testSearchBrowser(t *testing.T, out string) {
 		if m := regexp.MustCompile(`^/(search-(desc-)?)[0-9a-f]{12}(\.idx|\.wasm)$`).FindStringSubmatch(r.URL.Path); m != nil {
 			mu.Lock()
 			fetched = append(fetched, m[1]+"H"+m[3])
+			mu.Unlock()
+		}
+		if m := regexp.MustCompile(`^/static/js/(search-worker|worker-load)\.[0-9a-f]{10}\.js$`).FindStringSubmatch(r.URL.Path); m != nil {
+			mu.Lock()
+			fetched = append(fetched, m[1]+".js")
 			mu.Unlock()
 		}
 		files.ServeHTTP(w, r)
@@ -438,7 +445,7 @@ func testSearchBrowser(t *testing.T, out string) {
 	run(t, ctx, chromedp.MouseEvent(chromedp.MouseMoved, box[0]+20, box[3]+300))
 	time.Sleep(300 * time.Millisecond)
 	run(t, ctx, chromedp.MouseEvent(chromedp.MouseMoved, box[0]+20, box[3]+60))
-	const engineNames = "search-H.idx search-H.wasm"
+	const engineNames = "search-H.idx search-H.wasm search-worker.js worker-load.js"
 	for end := time.Now().Add(20 * time.Second); loaded() != engineNames && time.Now().Before(end); {
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -455,8 +462,8 @@ func testSearchBrowser(t *testing.T, out string) {
 	waitFirstHit(t, ctx, "chime:CreateMeeting")
 	// the descriptions follow: the results again, with their snippets
 	waitComplete(t, ctx)
-	if got := loaded(); got != "search-H.idx search-H.wasm search-desc-H.idx" {
-		t.Errorf("after a search, the page loaded %s; want the engine and both parts of the index", got)
+	if got := loaded(); got != "search-H.idx search-H.wasm search-desc-H.idx search-worker.js worker-load.js" {
+		t.Errorf("after a search, the page loaded %s; want the engine, both parts of the index, the worker and its loader", got)
 	}
 	hits := shownHits(t, ctx)
 	first := hits[0]

@@ -567,7 +567,7 @@ func measureOurs(t *testing.T, base string, cases []relevanceCase) measured {
 		w.onmessage = ev => { if (next) next(ev.data); };
 		const wait = type => new Promise(res => { next = m => { if (m.type === type || m.type === "error") res(m); }; });
 		const ready = wait("complete"); // both parts of the index
-		w.postMessage({type: "init", wasmExec: abs(f.wasmExec), wasm: abs(f.wasm), index: abs(f.index), descriptions: abs(f.indexDesc), use: true});
+		w.postMessage({type: "init", loader: abs(f.workerLoad), wasmExec: abs(f.wasmExec), wasm: abs(f.wasm), index: abs(f.index), descriptions: abs(f.indexDesc), use: true});
 		const r = await ready;
 		if (r.type === "error") throw new Error(r.message);
 		const phases = r.phases;

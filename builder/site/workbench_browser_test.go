@@ -348,6 +348,12 @@ func testAnalyze(t *testing.T, ctx context.Context, base, marker string, reqs *r
 	if n := reqs.matching(engineFiles) - before; n != 2 {
 		t.Errorf("/analyze/ loaded %d engine files as it opened, want 2 (the engine and its catalog)", n)
 	}
+	// The worker imports the loader it shares with the search's worker
+	// before it asks for the engine, by the fingerprinted URL the page
+	// passes on.
+	if reqs.matching(`^GET /static/js/worker-load\.[0-9a-f]{10}\.js$`) == 0 {
+		t.Error("/analyze/ loaded the engine without the worker's loader, static/js/worker-load.js")
+	}
 	defer func() {
 		if n := reqs.matching(engineFiles) - before; n != 2 {
 			t.Errorf("/analyze/ loaded %d engine files, want 2 (the engine and its catalog, once)", n)

@@ -6,8 +6,9 @@
 // policy documents.
 //
 // The page's tool element (#analyzer, #writer) carries data-wasm,
-// data-catalog, data-wasm-exec, data-worker, data-root and data-names
-// (builder/site/workbench.go). Nothing the reader types is sent anywhere:
+// data-catalog, data-wasm-exec, data-worker, data-worker-load (the
+// loader the worker imports: static/js/worker-load.js), data-root and
+// data-names (builder/site/workbench.go). Nothing the reader types is sent anywhere:
 // the worker only fetches the engine and the catalog.
 (function () {
   "use strict";
@@ -175,7 +176,7 @@
     root = tool.dataset.root || "";
     statusText = document.getElementById("wb-status-text");
     bar = document.getElementById("wb-progress");
-    if (!tool.dataset.wasm || !tool.dataset.worker) {
+    if (!tool.dataset.wasm || !tool.dataset.worker || !tool.dataset.workerLoad) {
       return false;
     }
     tool.hidden = false;
@@ -237,7 +238,7 @@
         }
       }
     };
-    worker.postMessage({ type: "init", wasmExec: abs(tool.dataset.wasmExec), wasm: abs(tool.dataset.wasm), catalog: abs(tool.dataset.catalog) });
+    worker.postMessage({ type: "init", loader: abs(tool.dataset.workerLoad), wasmExec: abs(tool.dataset.wasmExec), wasm: abs(tool.dataset.wasm), catalog: abs(tool.dataset.catalog) });
     return p;
   };
 

@@ -4,7 +4,9 @@
 // functions).
 //
 // Messages in:
-//   {type: "init", wasmExec: URL, wasm: URL, catalog: URL}   (absolute URLs)
+//   {type: "init", loader: URL, wasmExec: URL, wasm: URL, catalog: URL}
+//       (absolute URLs; loader is static/js/worker-load.js, which loads
+//       the engine and reports the progress)
 //   {type: "call", id: n, fn: "analyze"|"analysis"|"compare"|"write"|"expand", args: [strings]}
 // Messages out:
 //   {type: "progress", loaded: bytes, total: bytes}
@@ -78,67 +80,9 @@ function call(fn, args) {
   return out;
 }
 
-var progress = { loaded: {}, total: {} };
-var lastReport = 0;
-
-function report(force) {
-  var now = Date.now();
-  if (!force && now - lastReport < 50) {
-    return;
-  }
-  lastReport = now;
-  var loaded = 0, total = 0, unknown = false;
-  Object.keys(progress.total).forEach(function (k) {
-    loaded += progress.loaded[k] || 0;
-    if (progress.total[k] < 0) {
-      unknown = true;
-    } else {
-      total += progress.total[k] || 0;
-    }
-  });
-  if (unknown) {
-    total = 0; // a total in other units: no fraction
-  }
-  self.postMessage({ type: "progress", loaded: loaded, total: total });
-}
-
-// download fetches url into an ArrayBuffer with progress events (as the
-// search worker does: XMLHttpRequest reports them without JavaScript
-// reading every chunk). The Content-Length of a compressed response counts
-// compressed bytes while loaded counts decompressed ones: such a total is
-// not compared with them (-1: the bar shows progress without an end).
-function download(url, key) {
-  return new Promise(function (resolve, reject) {
-    var xhr = new XMLHttpRequest();
-    xhr.open("GET", url);
-    xhr.responseType = "arraybuffer";
-    progress.total[key] = 0;
-    progress.loaded[key] = 0;
-    xhr.onprogress = function (ev) {
-      var enc = xhr.getResponseHeader("Content-Encoding");
-      var comparable = ev.lengthComputable && (!enc || enc === "identity");
-      progress.loaded[key] = ev.loaded;
-      progress.total[key] = comparable ? Math.max(ev.total, ev.loaded) : -1;
-      report(false);
-    };
-    xhr.onload = function () {
-      if (xhr.status !== 200) {
-        reject(new Error(url + ": HTTP " + xhr.status));
-        return;
-      }
-      var n = xhr.response.byteLength;
-      progress.loaded[key] = n;
-      progress.total[key] = n;
-      report(true);
-      resolve(xhr.response);
-    };
-    xhr.onerror = function () { reject(new Error(url + ": network error")); };
-    xhr.send();
-  });
-}
-
 // init compiles the engine while it downloads, loads the catalog meanwhile,
-// starts Go and hands it the catalog.
+// starts Go and hands it the catalog (with static/js/worker-load.js, the
+// loading both workers share).
 // phases are when the load's steps ended, in ms since the worker started
 // (for the page's timings).
 var phases = {};
@@ -147,36 +91,17 @@ function phase(name) {
 }
 
 function init(msg) {
-  var module = fetch(msg.wasm, { credentials: "same-origin" }).then(function (res) {
-    if (!res.ok) {
-      throw new Error(msg.wasm + ": HTTP " + res.status);
-    }
-    var size = parseInt(res.headers.get("Content-Length") || "0", 10);
-    progress.total.wasm = size;
-    progress.loaded.wasm = 0;
-    report(true);
-    var compiled = WebAssembly.compileStreaming && /^application\/wasm/.test(res.headers.get("Content-Type") || "") ?
-      WebAssembly.compileStreaming(res) :
-      res.arrayBuffer().then(function (b) { return WebAssembly.compile(b); });
-    return compiled.then(function (m) {
-      phase("compiled");
-      progress.loaded.wasm = size;
-      report(true);
-      return m;
-    });
-  });
-  var pack = download(msg.catalog, "catalog").then(function (b) {
+  importScripts(msg.loader); // defines self.iamrefWorkerLoad
+  var load = self.iamrefWorkerLoad;
+  var module = load.compile(msg.wasm);
+  var pack = load.download(msg.catalog, "catalog").then(function (b) {
     phase("catalog");
     return b;
   });
-  importScripts(msg.wasmExec); // defines self.Go
-  var go = new self.Go();
-  var started = module.then(function (m) {
-    return WebAssembly.instantiate(m, go.importObject);
-  }).then(function (instance) {
-    var ready = new Promise(function (resolve) { self.__iamrefPolicyReady = resolve; });
-    go.run(instance).catch(function () {});
-    return ready.then(function () { phase("started"); });
+  var started = load.start(msg.wasmExec, module, "__iamrefPolicyReady", function (step) {
+    if (step !== "instantiated") {
+      phase(step); // compiled, started
+    }
   });
   return Promise.all([started, pack]).then(function (parts) {
     var err = self.__iamrefPolicyLoad(new Uint8Array(parts[1]));

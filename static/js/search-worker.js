@@ -2,9 +2,11 @@
 // WebAssembly) off the main thread.
 //
 // Messages in:
-//   {type: "init", wasmExec: URL, wasm: URL, index: URL, descriptions: URL, use: bool}
-//       (absolute URLs; index is the names part of the index, descriptions
-//       the descriptions part; without use, the descriptions wait for "use")
+//   {type: "init", loader: URL, wasmExec: URL, wasm: URL, index: URL, descriptions: URL, use: bool}
+//       (absolute URLs; loader is static/js/worker-load.js, which loads the
+//       engine and the index's parts and reports the progress; index is the
+//       names part of the index, descriptions the descriptions part; without
+//       use, the descriptions wait for "use")
 //   {type: "use"}   the visitor is searching: load the descriptions too
 //   {type: "search", id: n, q: "text", limit: n}
 // Messages out:
@@ -78,68 +80,6 @@ self.onmessage = function (ev) {
   }
 };
 
-// progress tracks the bytes of every download under way.
-var progress = { loaded: {}, total: {} };
-var lastReport = 0;
-
-function report(force) {
-  var now = Date.now();
-  if (!force && now - lastReport < 50) {
-    return; // at most 20 messages a second
-  }
-  lastReport = now;
-  var loaded = 0, total = 0, unknown = false;
-  Object.keys(progress.total).forEach(function (k) {
-    loaded += progress.loaded[k] || 0;
-    if (progress.total[k] < 0) {
-      unknown = true;
-    } else {
-      total += progress.total[k] || 0;
-    }
-  });
-  if (unknown) {
-    total = 0; // a total in other units: no fraction
-  }
-  self.postMessage({ type: "progress", loaded: loaded, total: total });
-}
-
-// download fetches url into an ArrayBuffer, reporting progress. It uses
-// XMLHttpRequest, whose progress events come without JavaScript handling
-// every chunk of the body: reading a fetch() stream for a byte count made
-// the first results about 300 ms later (TestCompareSearch). The
-// Content-Length of a compressed response counts compressed bytes while
-// loaded counts decompressed ones: such a total is not compared with
-// them (the bar then shows progress without an end, and the bytes read).
-function download(url, key) {
-  return new Promise(function (resolve, reject) {
-    var xhr = new XMLHttpRequest();
-    xhr.open("GET", url);
-    xhr.responseType = "arraybuffer";
-    progress.total[key] = 0;
-    progress.loaded[key] = 0;
-    xhr.onprogress = function (ev) {
-      var enc = xhr.getResponseHeader("Content-Encoding");
-      var comparable = ev.lengthComputable && (!enc || enc === "identity");
-      progress.loaded[key] = ev.loaded;
-      progress.total[key] = comparable ? Math.max(ev.total, ev.loaded) : -1;
-      report(false);
-    };
-    xhr.onload = function () {
-      if (xhr.status !== 200) {
-        reject(new Error(url + ": HTTP " + xhr.status));
-        return;
-      }
-      var n = xhr.response.byteLength;
-      progress.loaded[key] = n;
-      progress.total[key] = n;
-      report(true);
-      resolve(xhr.response);
-    };
-    xhr.onerror = function () { reject(new Error(url + ": network error")); };
-    xhr.send();
-  });
-}
-
 // phases times the loading, for measurements (builder/site TestCompareSearch).
 var phases = {};
 
@@ -155,49 +95,23 @@ function init(msg) {
     phases[name] = now - t;
     t = now;
   }
-  // The engine compiles while it downloads, straight from the network
-  // stream: reading it through JavaScript for a byte count made the first
-  // results 300-500 ms later in Chromium (TestCompareSearch). Its bytes
-  // count in the progress bar when it is compiled; the index's as they come.
-  var module = fetch(msg.wasm, { credentials: "same-origin" }).then(function (res) {
-    if (!res.ok) {
-      throw new Error(msg.wasm + ": HTTP " + res.status);
-    }
-    var size = parseInt(res.headers.get("Content-Length") || "0", 10);
-    progress.total.wasm = size;
-    progress.loaded.wasm = 0;
-    report(true);
-    var compiled = WebAssembly.compileStreaming && /^application\/wasm/.test(res.headers.get("Content-Type") || "") ?
-      WebAssembly.compileStreaming(res) :
-      res.arrayBuffer().then(function (b) { return WebAssembly.compile(b); });
-    return compiled.then(function (m) {
-      progress.loaded.wasm = size;
-      report(true);
-      return m;
-    });
-  });
+  importScripts(msg.loader); // defines self.iamrefWorkerLoad
+  var load = self.iamrefWorkerLoad;
+  // The engine compiles while it downloads (load.compile).
+  var module = load.compile(msg.wasm);
   // (Fetching the index in the page and handing it over, or only once the
   // engine was compiled, made the first results later in TestCompareSearch:
   // the downloads share the browser's throughput either way.)
-  var names = download(msg.index, "index").then(function (b) {
+  var names = load.download(msg.index, "index").then(function (b) {
     phases.indexAt = Date.now() - t0;
     return b;
   });
-  // The downloads are under way; Go's support code loads meanwhile.
-  importScripts(msg.wasmExec); // defines self.Go
-  var go = new self.Go();
-  // Go starts as soon as the engine is compiled, while the index may still
-  // be on its way.
-  var started = module.then(function (m) {
-    mark("download");
-    return WebAssembly.instantiate(m, go.importObject);
-  }).then(function (instance) {
-    mark("instantiate");
-    var ready = new Promise(function (resolve) { self.__iamrefReady = resolve; });
-    go.run(instance).catch(function () {});
-    return ready;
-  }).then(function () {
-    mark("start");
+  // Go's support code loads while the downloads are under way; Go starts
+  // as soon as the engine is compiled, while the index may still be on its
+  // way.
+  var marks = { compiled: "download", instantiated: "instantiate", started: "start" };
+  var started = load.start(msg.wasmExec, module, "__iamrefReady", function (step) {
+    mark(marks[step]);
   });
   var opened = Promise.all([started, names]).then(function (parts) {
     mark("wait"); // for the index, once Go runs
@@ -212,7 +126,7 @@ function init(msg) {
   // engine and the names.
   var descriptions = Promise.all([module, names, use]).then(function () {
     var at = Date.now();
-    return download(msg.descriptions, "descriptions").then(function (b) {
+    return load.download(msg.descriptions, "descriptions").then(function (b) {
       phases.descriptionsAt = Date.now() - t0;
       phases.descriptionsDownload = Date.now() - at;
       return b;

@@ -15,6 +15,8 @@
 //   data-index-desc URL of search-desc-<hash>.idx (its descriptions part)
 //   data-wasm-exec  URL of wasm_exec-<hash>.js
 //   data-worker     URL of search-worker.js (default: next to this script)
+//   data-worker-load URL of worker-load.js, which the worker loads
+//                   (default: next to this script)
 //   data-root       optional prefix for result URLs that start with "/"
 //                   (for example "../../" on a page two levels down)
 // Without them, or without JavaScript, the form submits to /?q=... as is.
@@ -42,7 +44,8 @@
   }
   var here = document.currentScript && document.currentScript.src;
   var workerURL = data.worker || (here ? here.replace(/[^/]*$/, "search-worker.js") : "");
-  if (!workerURL) {
+  var loaderURL = data.workerLoad || (here ? here.replace(/[^/]*$/, "worker-load.js") : "");
+  if (!workerURL || !loaderURL) {
     return;
   }
 
@@ -181,6 +184,7 @@
     };
     worker.postMessage({
       type: "init",
+      loader: abs(loaderURL),
       wasmExec: abs(data.wasmExec),
       wasm: abs(data.wasm),
       index: abs(data.index),
