@@ -176,6 +176,12 @@ func Encode(s Subject, a *policy.Analysis, snap catalog.Snapshot) []byte {
 // report, about 110 kB, was the largest allocation, and what a keystroke
 // allocates sets how often the collector runs.
 func AppendEncode(dst []byte, s Subject, a *policy.Analysis, snap catalog.Snapshot) []byte {
+	return appendEncode(dst, s, a, snap, nil)
+}
+
+// appendEncode is AppendEncode, with the allowed list copied from e's
+// memory when it is the one e encoded last (e may be nil).
+func appendEncode(dst []byte, s Subject, a *policy.Analysis, snap catalog.Snapshot, e *Encoder) []byte {
 	// The allowed list, up to 21,123 entries, and the unknown names, the
 	// findings and the statements are written by appendLists; the rest by
 	// encoding/json, with the empty lists spliced open.
@@ -186,9 +192,21 @@ func AppendEncode(dst []byte, s Subject, a *policy.Analysis, snap catalog.Snapsh
 	}
 	list := newAllowedList(a.Result.Allowed)
 	defer list.release()
-	dst = slices.Grow(dst, len(head)+list.size()+listsSize(a))
+	var kept []byte // the allowed list's entries as e wrote them last, if they are the same
+	size := 0
+	if e != nil && e.known && grantsEqual(e.allowed, a.Result.Allowed) {
+		kept = e.enc
+		if kept == nil {
+			kept = []byte{} // an empty list, kept all the same
+		}
+		size = len(kept)
+		e.kept++
+	} else {
+		size = list.size()
+	}
+	dst = slices.Grow(dst, len(head)+size+listsSize(a))
 	dst = append(dst, head[:i]...)
-	dst = appendLists(dst, list, a)
+	dst = appendLists(dst, list, kept, a, e)
 	return append(dst, head[i+len(listsMark):]...)
 }
 
@@ -232,10 +250,18 @@ var listsMark = []byte(`,"allowed":[],"unknown":[],"findings":[],"statements":[]
 // and the statements as encoding/json writes []allowedDoc, []unknownDoc,
 // []findingDoc and []statementDoc (TestEncodeLists holds it to that),
 // without reflection: a keystroke in /analyze/ encodes them all again.
-func appendLists(out []byte, list *allowedList, a *policy.Analysis) []byte {
+func appendLists(out []byte, list *allowedList, kept []byte, a *policy.Analysis, e *Encoder) []byte {
 	r := a.Result
 	out = append(out, `,"allowed":[`...)
-	out = list.append(out)
+	if kept != nil {
+		out = append(out, kept...)
+	} else {
+		from := len(out)
+		out = list.append(out)
+		if e != nil {
+			e.remember(a.Result.Allowed, out[from:])
+		}
+	}
 	out = append(out, `],"unknown":[`...)
 	n := 0
 	for k, us := range [2][]policy.UnknownAction{r.Unknown, r.Unmatched} {

@@ -266,6 +266,10 @@ func withEngine(fn func(args []string) string) func(js.Value, []js.Value) any {
 // a JavaScript string at once (withEngine); no Go string of them lives on.
 var reused []byte
 
+// encoder writes the answers of analysis: a keystroke that leaves the
+// allowed list as it was copies its encoding from the answer before's.
+var encoder policyreport.Encoder
+
 // stringBytes is s as bytes, without a copy: Analyze only reads its
 // document.
 func stringBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
@@ -319,7 +323,7 @@ func analysis(args []string) string {
 		return errorJSON(err.Error())
 	}
 	a := engine.Analyze(stringBytes(arg(args, 0)), incremental(opts))
-	reused = policyreport.AppendAnalysis(reused[:0], policyreport.Subject{Kind: policyreport.Document, Name: name}, a, engine.Catalog())
+	reused = encoder.AppendAnalysis(reused[:0], policyreport.Subject{Kind: policyreport.Document, Name: name}, a, engine.Catalog())
 	return bufString(reused)
 }
 

@@ -386,6 +386,13 @@
     return li;
   }
 
+  // CHUNK findings make one list of the findings' section: each list is
+  // laid out only near the screen (analyze.css), and a frame checks each
+  // list's distance from the screen, so that one list a finding cost a
+  // frame a millisecond or more for two hundred findings, even those far
+  // from the screen, which a list of CHUNK does not.
+  var CHUNK = 16;
+
   function renderFindings(fs, known) {
     var body = $("findings-body");
     if (!fs.length) {
@@ -394,7 +401,12 @@
       });
       return;
     }
-    var ul = only(body, "list", function () { return el("ul", "findings"); });
+    if (body.iamrefKey !== "lists") {
+      P.clear(body);
+      body.iamrefKey = "lists";
+      body.iamrefKeys = body.iamrefKeyed = null;
+      body.iamrefItems = [];
+    }
     // A finding is kept by what it says; its line and column are brought
     // up to date in place, so that a line broken or joined, which moves
     // every finding below it, changes two numbers in each and makes none.
@@ -402,41 +414,78 @@
     // place (most keystrokes: the size check's count changes as characters
     // are typed), those are only placed and the few made anew.
     var keys = fs.map(function (f) { return findingKey(f, known); });
-    var last = ul.iamrefKeys, differ = last && last.length === keys.length ? [] : null;
+    var last = body.iamrefKeys, was = body.iamrefItems, items = new Array(fs.length);
+    var differ = last && last.length === keys.length ? [] : null;
     for (var i = 0; differ && i < keys.length; i++) {
       if (keys[i] !== last[i] && differ.push(i) > 8) {
         differ = null;
       }
     }
+    var keyed = new Map(); // the items by key, for the next keystroke's
     if (differ) {
-      var keyed = new Map(); // as sync keeps it, for the next keystroke's
-      for (var j = 0, li = ul.firstChild, d = 0; j < fs.length; j++) {
-        var next = li.nextSibling;
+      for (var j = 0, d = 0; j < fs.length; j++) {
         if (differ[d] === j) {
           d++;
-          var made = finding(fs[j], known);
-          ul.replaceChild(made, li);
-          li = made;
+          items[j] = finding(fs[j], known);
         } else {
-          placeFinding(li, fs[j]);
+          items[j] = was[j];
+          placeFinding(items[j], fs[j]);
         }
-        if (!keyed.has(keys[j])) {
-          keyed.set(keys[j], []);
-        }
-        keyed.get(keys[j]).push(li);
-        li = next;
       }
-      ul.iamrefKeyed = keyed;
     } else {
-      sync(ul, fs.map(function (f, n) {
-        return {
-          key: keys[n],
-          make: function () { return finding(f, known); },
-          update: function (li) { placeFinding(li, f); }
-        };
-      }));
+      // Each item drawn before for a key is kept for the first finding
+      // of that key, in order; the others are made.
+      var old = body.iamrefKeyed || new Map();
+      for (var n = 0; n < fs.length; n++) {
+        var b = old.get(keys[n]), li = b && b.length ? b.shift() : null;
+        if (li) {
+          placeFinding(li, fs[n]);
+        } else {
+          li = finding(fs[n], known);
+        }
+        items[n] = li;
+      }
     }
-    ul.iamrefKeys = keys;
+    items.forEach(function (li, k) {
+      if (!keyed.has(keys[k])) {
+        keyed.set(keys[k], []);
+      }
+      keyed.get(keys[k]).push(li);
+    });
+    body.iamrefKeyed = keyed;
+    body.iamrefKeys = keys;
+    body.iamrefItems = items;
+    placeItems(body, items);
+  }
+
+  // placeItems makes body's lists hold items in order, CHUNK a list: a
+  // list that holds its items already is left alone, the others get
+  // theirs (moved from a list before or after, or made), and lists left
+  // over are removed.
+  function placeItems(body, items) {
+    var lists = body.children, c = 0;
+    for (var from = 0; from < items.length; from += CHUNK, c++) {
+      var ul = lists[c];
+      if (!ul) {
+        ul = body.appendChild(el("ul", "findings"));
+      }
+      var to = Math.min(items.length, from + CHUNK), cur = ul.firstChild;
+      for (var k = from; k < to; k++) {
+        if (cur === items[k]) {
+          cur = cur.nextSibling;
+        } else {
+          ul.insertBefore(items[k], cur);
+        }
+      }
+      while (cur) { // the next list's, or no one's: placed there or dropped
+        var nx = cur.nextSibling;
+        ul.removeChild(cur);
+        cur = nx;
+      }
+    }
+    while (lists.length > c) {
+      body.removeChild(body.lastChild);
+    }
   }
 
   // findingKey is what a finding's item says but its line and column: its
