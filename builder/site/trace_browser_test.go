@@ -124,8 +124,7 @@ func traceSummary(raw []json.RawMessage) ([]string, error) {
 		evs = append(evs, e)
 	}
 	slices.SortStableFunc(evs, func(a, b traceEvent) int { return cmp.Compare(a.Ts, b.Ts) })
-	type window struct{ from, to float64 }
-	var wins []window
+	var wins []struct{ from, to float64 }
 	var main [2]int
 	from := -1.0
 	for _, e := range evs {
@@ -137,7 +136,7 @@ func traceSummary(raw []json.RawMessage) ([]string, error) {
 			from, main = e.Ts, [2]int{e.Pid, e.Tid}
 		case "drawn":
 			if from >= 0 {
-				wins = append(wins, window{from, e.Ts})
+				wins = append(wins, struct{ from, to float64 }{from, e.Ts})
 				from = -1
 			}
 		}
@@ -200,5 +199,48 @@ func traceSummary(raw []json.RawMessage) ([]string, error) {
 		}
 		out = append(out, line)
 	}
-	return out, nil
+	return append(out, criticalPath(evs, wins, threads, main)...), nil
+}
+
+// criticalPath says where a keystroke's time goes on its way to the
+// screen, p50 / p90 over the keystrokes of a trace: from the key to the
+// worker's task (the post), the worker's task (the engine), the answer's
+// wait for the page's main thread (busy with the box's own frame), the
+// answer's task (parsing, drawing), the wait for the next frame (the
+// display's period), and that frame.
+func criticalPath(evs []traceEvent, wins []struct{ from, to float64 }, threads map[[2]int]string, main [2]int) []string {
+	names := []string{"post", "worker", "wait for the main thread", "answer", "wait for the frame", "frame"}
+	parts := make([][]float64, len(names))
+	for _, w := range wins {
+		var worker, answer, frame *traceEvent
+		for i := range evs {
+			e := &evs[i]
+			if e.Ph != "X" || e.Ts < w.from || e.Ts > w.to {
+				continue
+			}
+			th := [2]int{e.Pid, e.Tid}
+			switch {
+			case e.Name == "HandlePostMessage" && worker == nil && strings.HasPrefix(threads[th], "DedicatedWorker"):
+				worker = e
+			case e.Name == "HandlePostMessage" && th == main && worker != nil && e.Ts >= worker.Ts+worker.Dur:
+				answer, frame = e, nil // the last answer of the window
+			case e.Name == "ProxyMain::BeginMainFrame" && th == main && answer != nil && frame == nil && e.Ts >= answer.Ts+answer.Dur:
+				frame = e
+			}
+		}
+		if worker == nil || answer == nil || frame == nil {
+			continue
+		}
+		for i, v := range []float64{worker.Ts - w.from, worker.Dur, answer.Ts - worker.Ts - worker.Dur, answer.Dur, frame.Ts - answer.Ts - answer.Dur, frame.Dur} {
+			parts[i] = append(parts[i], v/1000)
+		}
+	}
+	if len(parts[0]) == 0 {
+		return nil
+	}
+	line := fmt.Sprintf("trace: the path of a keystroke, p50 / p90 over %d", len(parts[0]))
+	for i, n := range names {
+		line += fmt.Sprintf(", %s %.1f / %.1f ms", n, percentile(parts[i], 50), percentile(parts[i], 90))
+	}
+	return []string{line}
 }
