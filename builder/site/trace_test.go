@@ -29,7 +29,7 @@ func TestTraceSummary(t *testing.T) {
 	for k, at := range []float64{1000, 101000} {
 		f := float64(k + 1)
 		mark("keystroke", at)
-		x("ThreadControllerImpl::RunTask", main, at, 1000*f)       // the key
+		x("ThreadControllerImpl::RunTask", main, at, 1000*f)        // the key
 		x("ThreadControllerImpl::RunTask", main, at+2000*f, 3000*f) // the box's frame
 		x("ProxyMain::BeginMainFrame", main, at+2000*f, 3000*f)
 		x("Paint", main, at+2500*f, 500*f)
