@@ -56,7 +56,7 @@ func analyzeAll(e *env, f *docFlags, names []string) ([]checked, *catalog.Catalo
 	}
 	out := make([]checked, len(ins))
 	parallel.Each(len(ins), func(i int) {
-		out[i] = checked{ins[i], eng.Analyze(policyDocument(ins[i].src), opts)}
+		out[i] = checked{ins[i], eng.Analyze(policy.Unwrap(ins[i].src), opts)}
 	})
 	return out, eng.Catalog(), e.ctx.Err()
 }
@@ -200,7 +200,7 @@ func compare(e *env, args []string) (int, error) {
 	}
 	var sides [2]policyreport.Side
 	for i, in := range ins {
-		if sides[i], err = policyreport.DocumentOrReport(eng, in.name, policyDocument(in.src), opts); err != nil {
+		if sides[i], err = policyreport.DocumentOrReport(eng, in.name, policy.Unwrap(in.src), opts); err != nil {
 			return 0, fmt.Errorf("%s: %v", in.name, err)
 		}
 	}

@@ -51,38 +51,3 @@ func FuzzWriteSpec(f *testing.F) {
 		}
 	})
 }
-
-// FuzzPolicyDocument: any bytes give bytes of the same length, each the
-// input's or a space in its place (line breaks kept), so that positions
-// stay the file's; and what was blanked leaves a JSON object.
-func FuzzPolicyDocument(f *testing.F) {
-	for _, s := range []string{
-		`{"PolicyVersion": {"Document": {"Version": "2012-10-17", "Statement": []}, "VersionId": "v1"}}`,
-		"{\r\n\"RoleName\": \"r\",\n\"PolicyDocument\": {\"Statement\": {}}}",
-		`{"Document": {"Document": {}}}`, `{"Document": "%7B%7D"}`, `{"Version": "2012-10-17", "Document": {}}`,
-		`[{"Document": {}}]`, `{"Document": {}`, `{"PolicyVersion": {"Document": []}}`, "\"é\" {",
-	} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, src []byte) {
-		out := policyDocument(src)
-		if len(out) != len(src) {
-			t.Fatalf("%q: %d bytes out of %d", src, len(out), len(src))
-		}
-		changed := false
-		for i := range out {
-			if out[i] != src[i] {
-				if out[i] != ' ' || src[i] == '\n' || src[i] == '\r' {
-					t.Fatalf("%q: byte %d is %q, not the input's %q or a space", src, i, out[i], src[i])
-				}
-				changed = true
-			}
-		}
-		if changed {
-			var v map[string]any
-			if err := json.Unmarshal(out, &v); err != nil {
-				t.Fatalf("%q: what is left, %q, is not a JSON object: %v", src, out, err)
-			}
-		}
-	})
-}

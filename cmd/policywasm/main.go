@@ -310,7 +310,7 @@ func analyze(args []string) string {
 	if err != nil {
 		return errorJSON(err.Error())
 	}
-	a := engine.Analyze(stringBytes(arg(args, 0)), incremental(opts))
+	a := engine.Analyze(policy.Unwrap(stringBytes(arg(args, 0))), incremental(opts))
 	reused = policyreport.AppendEncode(reused[:0], policyreport.Subject{Kind: policyreport.Document, Name: name}, a, engine.Catalog().Snapshot)
 	return bufString(reused)
 }
@@ -322,7 +322,7 @@ func analysis(args []string) string {
 	if err != nil {
 		return errorJSON(err.Error())
 	}
-	a := engine.Analyze(stringBytes(arg(args, 0)), incremental(opts))
+	a := engine.Analyze(policy.Unwrap(stringBytes(arg(args, 0))), incremental(opts))
 	reused = encoder.AppendAnalysis(reused[:0], policyreport.Subject{Kind: policyreport.Document, Name: name}, a, engine.Catalog())
 	return bufString(reused)
 }
@@ -341,7 +341,7 @@ func compare(args []string) string {
 	}
 	var sides [2]policyreport.Side
 	for i := range sides {
-		if sides[i], err = policyreport.DocumentOrReport(engine, name, []byte(arg(args, i)), opts); err != nil {
+		if sides[i], err = policyreport.DocumentOrReport(engine, name, policy.Unwrap([]byte(arg(args, i))), opts); err != nil {
 			return errorJSON(fmt.Sprintf("%c: %v", 'a'+i, err))
 		}
 	}

@@ -184,17 +184,19 @@ func TestBrowser(t *testing.T) {
 		{doc, `{"kind": "scp", "name": "mine.json"}`, policy.Options{Kind: policy.SCP}, "mine.json"},
 		{`{"Statement": [`, `{"kind": "identity"}`, policy.Options{Kind: policy.Identity}, ""},
 		{"{\"Version\": \"2012-10-17\", \"Statement\": {\"Sid\": \"\U0001F600\", \"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"s3:GetObjekt\"}}", ``, policy.Options{}, ""},
+		// As aws iam get-policy-version prints it: the document inside.
+		{`{"PolicyVersion": {"Document": ` + doc + `, "VersionId": "v1"}}`, ``, policy.Options{}, ""},
 	}
 	for i := 0; i < len(managed); i += 97 {
 		cases = append(cases, analysis{string(managed[i].Document), `{"kind": "identity"}`, policy.Options{Kind: policy.Identity}, ""})
 	}
 	for i, c := range cases {
-		want := string(policyreport.Encode(policyreport.Subject{Kind: policyreport.Document, Name: c.name}, eng.Analyze([]byte(c.doc), c.want), eng.Catalog().Snapshot))
+		want := string(policyreport.Encode(policyreport.Subject{Kind: policyreport.Document, Name: c.name}, eng.Analyze(policy.Unwrap([]byte(c.doc)), c.want), eng.Catalog().Snapshot))
 		if got := call("__iamrefPolicyAnalyze", c.doc, c.opts); got != want {
 			t.Errorf("analyze %d: got %.300s\nwant %.300s", i, got, want)
 		}
 		subject := policyreport.Subject{Kind: policyreport.Document, Name: c.name}
-		want = string(policyreport.EncodeAnalysis(subject, eng.Analyze([]byte(c.doc), c.want), eng.Catalog()))
+		want = string(policyreport.EncodeAnalysis(subject, eng.Analyze(policy.Unwrap([]byte(c.doc)), c.want), eng.Catalog()))
 		if got := call("__iamrefPolicyAnalysis", c.doc, c.opts); got != want {
 			t.Errorf("analysis %d: got %.300s\nwant %.300s", i, got, want)
 		}
