@@ -1,6 +1,10 @@
 package policy
 
-import "github.com/iamref/iamref/builder/jsonpos"
+import (
+	"strings"
+
+	"github.com/iamref/iamref/builder/jsonpos"
+)
 
 // wrappers are where the policy document sits in what the tools that
 // print one write around it, tried in order: `aws iam get-policy-version`
@@ -10,51 +14,93 @@ import "github.com/iamref/iamref/builder/jsonpos"
 // its default version).
 var wrappers = [][]string{{"PolicyVersion", "Document"}, {"PolicyDocument"}, {"Document"}}
 
-// Unwrap is src with the policy document it wraps as the only text left: a file that is not a policy itself (an object without
-// Version, Statement or Id) but holds one, as an object, where a wrapper
-// says, has every other byte blanked, line breaks kept, so that the
-// findings' lines and columns are the file's. Anything else, a document
-// or not JSON at all, is src as it is (the analysis says what is wrong
-// with it); so is a document given as a string (IAM's API encodes it so):
-// it would need decoding, and its positions would not be the file's.
+// stringWrappers are where a wrapper may hold the document as a string:
+// Organizations' describe-policy prints a service control policy as
+// {"Policy": {"Content": "…"}}, and IAM's API URL-encodes the document
+// in the places above (the AWS CLI decodes it).
+var stringWrappers = append([][]string{{"Policy", "Content"}}, wrappers...)
+
+// Unwrap is src with the policy document it wraps as the only text left:
+// a file that is not a policy itself (an object without Version,
+// Statement or Id) but holds one, as an object, where a wrapper says, has
+// every other byte blanked, line breaks kept, so that the findings' lines
+// and columns are the file's. Anything else, a document or not JSON at
+// all, is src as it is (the analysis says what is wrong with it); so is a
+// document given as a string (StringDocument says where).
 //
 // The command line and the browser's engine read what they are given
 // through it; a document whose first key is Version, Statement or Id is
 // src at once, without a parse (a keystroke in /analyze/ analyses its
 // document anew).
 func Unwrap(src []byte) []byte {
-	if firstKeyIsPolicys(src) {
+	v := wrapping(src)
+	d, _ := find(v, wrappers, jsonpos.Object)
+	if d == nil {
 		return src
+	}
+	out := make([]byte, len(src))
+	for i, c := range src {
+		switch {
+		case i >= d.Off && i < d.End, c == '\n', c == '\r':
+			out[i] = c
+		default:
+			out[i] = ' '
+		}
+	}
+	return out
+}
+
+// StringDocument says where src, not a policy itself, holds its policy
+// document as a string, which Unwrap leaves alone: the wrapper's path
+// ("Policy.Content") and the string's position. A caller says so rather
+// than check the wrapper as a policy: decoded, the document's findings
+// would not be at the file's lines and columns.
+func StringDocument(src []byte) (path string, at jsonpos.Pos, ok bool) {
+	v := wrapping(src)
+	if d, _ := find(v, wrappers, jsonpos.Object); d != nil {
+		return "", jsonpos.Pos{}, false // Unwrap finds the document
+	}
+	d, p := find(v, stringWrappers, jsonpos.String)
+	if d == nil {
+		return "", jsonpos.Pos{}, false
+	}
+	return strings.Join(p, "."), d.Pos, true
+}
+
+// wrapping is src parsed when it may be a wrapper: an object without
+// Version, Statement or Id; else nil.
+func wrapping(src []byte) *jsonpos.Value {
+	if firstKeyIsPolicys(src) {
+		return nil
 	}
 	v, err := jsonpos.Parse(src)
 	if err != nil || v.Kind != jsonpos.Object {
-		return src
+		return nil
 	}
 	for _, k := range []string{"Version", "Statement", "Id"} {
 		if v.Get(k) != nil {
-			return src
+			return nil
 		}
 	}
-	for _, path := range wrappers {
+	return v
+}
+
+// find is the first value of the kind at one of the paths in v, and its
+// path.
+func find(v *jsonpos.Value, paths [][]string, kind jsonpos.Kind) (*jsonpos.Value, []string) {
+	if v == nil {
+		return nil, nil
+	}
+	for _, p := range paths {
 		d := v
-		for _, k := range path {
+		for _, k := range p {
 			d = d.Get(k)
 		}
-		if d == nil || d.Kind != jsonpos.Object {
-			continue
+		if d != nil && d.Kind == kind {
+			return d, p
 		}
-		out := make([]byte, len(src))
-		for i, c := range src {
-			switch {
-			case i >= d.Off && i < d.End, c == '\n', c == '\r':
-				out[i] = c
-			default:
-				out[i] = ' '
-			}
-		}
-		return out
 	}
-	return src
+	return nil, nil
 }
 
 // firstKeyIsPolicys says whether src starts, after white space, with an

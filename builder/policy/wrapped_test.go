@@ -49,9 +49,34 @@ func TestUnwrap(t *testing.T) {
 	}
 }
 
+// TestStringDocument: a document held as a string is found where the
+// wrappers say, at the string; a document, or one Unwrap finds, is not.
+func TestStringDocument(t *testing.T) {
+	for _, c := range []struct {
+		in, path  string
+		line, col int
+	}{
+		{"{\n  \"Policy\": {\"PolicySummary\": {}, \"Content\": \"{\\\"Version\\\": \\\"2012-10-17\\\"}\"}\n}", "Policy.Content", 2, 46},
+		{`{"PolicyVersion": {"Document": "%7B%7D"}}`, "PolicyVersion.Document", 1, 32},
+		{`{"RoleName": "r", "PolicyDocument": "{}"}`, "PolicyDocument", 1, 37},
+		{`{"Document": "{}", "PolicyDocument": {}}`, "", 0, 0},    // Unwrap finds the object
+		{`{"Version": "2012-10-17", "Document": "{}"}`, "", 0, 0}, // a document
+		{`{"Statement": [], "Policy": {"Content": "{}"}}`, "", 0, 0},
+		{`{"Policy": {"Content": {}}}`, "", 0, 0},
+		{`"{}"`, "", 0, 0},
+		{`{"Document": "{}"`, "", 0, 0},
+	} {
+		path, at, ok := StringDocument([]byte(c.in))
+		if ok != (c.path != "") || path != c.path || at.Line != c.line || at.Col != c.col {
+			t.Errorf("StringDocument(%q) = %q, %v, %v; want %q at %d:%d", c.in, path, at, ok, c.path, c.line, c.col)
+		}
+	}
+}
+
 // FuzzUnwrap: any bytes give bytes of the same length, each the
 // input's or a space in its place (line breaks kept), so that positions
-// stay the file's; and what was blanked leaves a JSON object.
+// stay the file's; what was blanked leaves a JSON object; and
+// StringDocument finds no string where Unwrap found a document.
 func FuzzUnwrap(f *testing.F) {
 	for _, s := range []string{
 		`{"PolicyVersion": {"Document": {"Version": "2012-10-17", "Statement": []}, "VersionId": "v1"}}`,
@@ -74,6 +99,9 @@ func FuzzUnwrap(f *testing.F) {
 				}
 				changed = true
 			}
+		}
+		if _, _, ok := StringDocument(src); ok && changed {
+			t.Fatalf("%q: a document held as a string and one Unwrap finds", src)
 		}
 		if changed {
 			var v map[string]any

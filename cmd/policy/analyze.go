@@ -50,6 +50,9 @@ func analyzeAll(e *env, f *docFlags, names []string) ([]checked, *catalog.Catalo
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := noStringDocuments(ins); err != nil {
+		return nil, nil, err
+	}
 	eng, err := f.engine()
 	if err != nil {
 		return nil, nil, err
@@ -192,6 +195,9 @@ func compare(e *env, args []string) (int, error) {
 	}
 	ins, err := readInputs(e, f.Args())
 	if err != nil {
+		return 0, err
+	}
+	if err := noStringDocuments(ins); err != nil {
 		return 0, err
 	}
 	eng, err := f.engine()

@@ -236,6 +236,22 @@ func readInputs(e *env, names []string) ([]input, error) {
 	return out, nil
 }
 
+// noStringDocuments says, of every input that holds its policy document
+// as a string (policy.StringDocument: an SCP as Organizations'
+// describe-policy prints it), that it must be decoded first: checked as
+// it is, the wrapper would give findings of its own keys, and decoded
+// here, the document's findings would not be at the file's lines.
+func noStringDocuments(ins []input) error {
+	var errs []error
+	for _, in := range ins {
+		if path, at, ok := policy.StringDocument(in.src); ok {
+			errs = append(errs, fmt.Errorf("%s:%d:%d: the policy document is a string, at %s: decode it and give the document itself (jq -r .%s %s prints a JSON string's)",
+				displayName(in.name), at.Line, at.Col, path, path, in.name))
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // multiFlag is a flag that may be given many times.
 type multiFlag []string
 
