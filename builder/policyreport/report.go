@@ -190,23 +190,21 @@ func appendEncode(dst []byte, s Subject, a *policy.Analysis, snap catalog.Snapsh
 	if i < 0 {
 		panic("policyreport: no allowed list in " + string(head))
 	}
-	list := newAllowedList(a.Result.Allowed)
-	defer list.release()
-	var kept []byte // the allowed list's entries as e wrote them last, if they are the same
+	// The allowed list is e's, as it wrote it last, when it is the same;
+	// else it is encoded (and e remembers it).
+	var list *allowedList
 	size := 0
 	if e != nil && e.known && grantsEqual(e.allowed, a.Result.Allowed) {
-		kept = e.enc
-		if kept == nil {
-			kept = []byte{} // an empty list, kept all the same
-		}
-		size = len(kept)
+		size = len(e.enc)
 		e.kept++
 	} else {
+		list = newAllowedList(a.Result.Allowed)
+		defer list.release()
 		size = list.size()
 	}
 	dst = slices.Grow(dst, len(head)+size+listsSize(a))
 	dst = append(dst, head[:i]...)
-	dst = appendLists(dst, list, kept, a, e)
+	dst = appendLists(dst, list, a, e)
 	return append(dst, head[i+len(listsMark):]...)
 }
 
@@ -250,11 +248,13 @@ var listsMark = []byte(`,"allowed":[],"unknown":[],"findings":[],"statements":[]
 // and the statements as encoding/json writes []allowedDoc, []unknownDoc,
 // []findingDoc and []statementDoc (TestEncodeLists holds it to that),
 // without reflection: a keystroke in /analyze/ encodes them all again.
-func appendLists(out []byte, list *allowedList, kept []byte, a *policy.Analysis, e *Encoder) []byte {
+// A nil list is e's last, written as e kept it; an encoded one e (if not
+// nil) remembers.
+func appendLists(out []byte, list *allowedList, a *policy.Analysis, e *Encoder) []byte {
 	r := a.Result
 	out = append(out, `,"allowed":[`...)
-	if kept != nil {
-		out = append(out, kept...)
+	if list == nil {
+		out = append(out, e.enc...) // the Encoder's, the same list
 	} else {
 		from := len(out)
 		out = list.append(out)
