@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"net/url"
 	"strings"
 
 	"github.com/iamref/iamref/builder/jsonpos"
@@ -20,51 +21,74 @@ var wrappers = [][]string{{"PolicyVersion", "Document"}, {"PolicyDocument"}, {"D
 // in the places above (the AWS CLI decodes it).
 var stringWrappers = append([][]string{{"Policy", "Content"}}, wrappers...)
 
-// Unwrap is src with the policy document it wraps as the only text left:
-// a file that is not a policy itself (an object without Version,
-// Statement or Id) but holds one, as an object, where a wrapper says, has
-// every other byte blanked, line breaks kept, so that the findings' lines
-// and columns are the file's. Anything else, a document or not JSON at
-// all, is src as it is (the analysis says what is wrong with it); so is a
-// document given as a string (StringDocument says where).
+// Unwrap is what src gives the engine to analyse, and where src holds
+// its policy document as a string, that string, decoded: one parse of a
+// wrapper answers both.
+//
+// The text to analyse is src with the policy document it wraps as the
+// only text left: a file that is not a policy itself (an object without
+// Version, Statement or Id) but holds one, as an object, where a wrapper
+// says, has every other byte blanked, line breaks kept, so that the
+// findings' lines and columns are the file's. Anything else, a document
+// or not JSON at all, is src as it is (the analysis says what is wrong
+// with it); so is a document given as a string, and then held says where
+// it is and what it says: a caller says so rather than check the wrapper
+// as a policy (decoded, the document's findings would not be at the
+// file's lines and columns).
 //
 // The command line and the browser's engine read what they are given
 // through it; a document whose first key is Version, Statement or Id is
 // src at once, without a parse (a keystroke in /analyze/ analyses its
 // document anew).
-func Unwrap(src []byte) []byte {
+func Unwrap(src []byte) (doc []byte, held *HeldDocument) {
 	v := wrapping(src)
-	d, _ := find(v, wrappers, jsonpos.Object)
-	if d == nil {
-		return src
+	if v == nil {
+		return src, nil
 	}
-	out := make([]byte, len(src))
-	for i, c := range src {
-		switch {
-		case i >= d.Off && i < d.End, c == '\n', c == '\r':
-			out[i] = c
-		default:
-			out[i] = ' '
+	if d, _ := find(v, wrappers, jsonpos.Object); d != nil {
+		out := make([]byte, len(src))
+		for i, c := range src {
+			switch {
+			case i >= d.Off && i < d.End, c == '\n', c == '\r':
+				out[i] = c
+			default:
+				out[i] = ' '
+			}
 		}
+		return out, nil
 	}
-	return out
+	if d, p := find(v, stringWrappers, jsonpos.String); d != nil {
+		text, encoded := decodeHeld(d.Str)
+		return src, &HeldDocument{Path: strings.Join(p, "."), At: d.Pos, Text: text, URLEncoded: encoded}
+	}
+	return src, nil
 }
 
-// StringDocument says where src, not a policy itself, holds its policy
-// document as a string, which Unwrap leaves alone: the wrapper's path
-// ("Policy.Content") and the string's position. A caller says so rather
-// than check the wrapper as a policy: decoded, the document's findings
-// would not be at the file's lines and columns.
-func StringDocument(src []byte) (path string, at jsonpos.Pos, ok bool) {
-	v := wrapping(src)
-	if d, _ := find(v, wrappers, jsonpos.Object); d != nil {
-		return "", jsonpos.Pos{}, false // Unwrap finds the document
+// A HeldDocument is a policy document a wrapper holds as a string.
+type HeldDocument struct {
+	Path string      // the wrapper's keys to the string, joined by dots: "Policy.Content"
+	At   jsonpos.Pos // the string's position in the file
+	// Text is the document: the JSON string decoded and then, if it was
+	// URL-encoded (IAM's API: "%7B%22Version%22…"), URL-decoded.
+	Text       string
+	URLEncoded bool
+}
+
+// decodeHeld is a held string's document: URL-decoded when it is
+// URL-encoded, which a policy, whose text starts with "{", cannot be
+// otherwise: its first character other than white space is "%". A "+"
+// is kept (IAM encodes a space as %20, and a "+" in a policy as %2B); an
+// escape that is not one leaves the string as it is.
+func decodeHeld(s string) (string, bool) {
+	t := strings.TrimLeft(s, " \t\r\n")
+	if !strings.HasPrefix(t, "%") {
+		return s, false
 	}
-	d, p := find(v, stringWrappers, jsonpos.String)
-	if d == nil {
-		return "", jsonpos.Pos{}, false
+	d, err := url.PathUnescape(s)
+	if err != nil {
+		return s, false
 	}
-	return strings.Join(p, "."), d.Pos, true
+	return d, true
 }
 
 // wrapping is src parsed when it may be a wrapper: an object without

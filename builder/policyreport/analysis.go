@@ -2,6 +2,7 @@ package policyreport
 
 import (
 	"slices"
+	"strconv"
 
 	"github.com/iamref/iamref/builder/catalog"
 	"github.com/iamref/iamref/builder/policy"
@@ -13,8 +14,11 @@ import (
 // actions, each with its access level, as `policy expand` gives it}. The
 // page links those and writes the others as code; asking the engine for
 // them name by name, and parsing the report to find them, cost the worker
-// as much as a tenth of a keystroke. Compact JSON with a final newline,
-// the names in byte order.
+// as much as a tenth of a keystroke. When the subject's document is held
+// as a string (Subject.Held), a third member says where, and what it
+// holds: "held": {"path": "Policy.Content", "line": 3, "column": 16,
+// "urlEncoded": false, "document": the decoded text}. Compact JSON with a
+// final newline, the names in byte order.
 func EncodeAnalysis(s Subject, a *policy.Analysis, c *catalog.Catalog) []byte {
 	return AppendAnalysis(nil, s, a, c)
 }
@@ -118,5 +122,19 @@ func appendAnalysis(dst []byte, s Subject, a *policy.Analysis, c *catalog.Catalo
 		dst = append(dst, ':')
 		dst = appendJSONString(dst, string(act.EffectiveLevel()))
 	}
-	return append(dst, "}}\n"...)
+	dst = append(dst, '}')
+	if h := s.Held; h != nil {
+		dst = append(dst, `,"held":{"path":`...)
+		dst = appendJSONString(dst, h.Path)
+		dst = append(dst, `,"line":`...)
+		dst = strconv.AppendInt(dst, int64(h.At.Line), 10)
+		dst = append(dst, `,"column":`...)
+		dst = strconv.AppendInt(dst, int64(h.At.Col), 10)
+		dst = append(dst, `,"urlEncoded":`...)
+		dst = strconv.AppendBool(dst, h.URLEncoded)
+		dst = append(dst, `,"document":`...)
+		dst = appendJSONString(dst, h.Text)
+		dst = append(dst, '}')
+	}
+	return append(dst, "}\n"...)
 }

@@ -191,3 +191,45 @@ func TestEncoder(t *testing.T) {
 		}
 	}
 }
+
+// TestEncodeAnalysisHeld: a document a wrapper holds as a string is said,
+// after the report and the known names, which are the wrapper's analysis
+// as they would be without it, byte for byte; its text is the decoded
+// document, quoted as encoding/json reads it back.
+func TestEncodeAnalysisHeld(t *testing.T) {
+	c, _ := shipped(t)
+	e := policy.NewEngine(c)
+	scp := "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [{\"Effect\": \"Deny\", \"Action\": \"s3:DeleteBucket\", \"Resource\": \"*\", \"Sid\": \"\u00e9\u2028<>&\"}]\n}"
+	quoted, _ := json.Marshal(scp)
+	for _, src := range []string{
+		`{"Policy": {"PolicySummary": {"Name": "deny"}, "Content": ` + string(quoted) + `}}`,
+		`{"PolicyVersion": {"Document": "` + strings.NewReplacer("\n", "%0A", " ", "%20", `"`, "%22", "{", "%7B", "}", "%7D").Replace(scp) + `"}}`,
+	} {
+		doc, held := policy.Unwrap([]byte(src))
+		if held == nil {
+			t.Fatalf("%s: no held document", src)
+		}
+		a := e.Analyze(doc, policy.Options{})
+		without := EncodeAnalysis(Subject{Kind: Document, Name: "p"}, a, c)
+		got := EncodeAnalysis(Subject{Kind: Document, Name: "p", Held: held}, a, c)
+		if !bytes.HasPrefix(got, without[:len(without)-2]) {
+			t.Errorf("%s: the report and known names differ from the answer without a held document", src)
+		}
+		var v struct {
+			Held struct {
+				Path       string `json:"path"`
+				Line       int    `json:"line"`
+				Column     int    `json:"column"`
+				URLEncoded bool   `json:"urlEncoded"`
+				Document   string `json:"document"`
+			} `json:"held"`
+		}
+		if err := json.Unmarshal(got, &v); err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		h := v.Held
+		if h.Path != held.Path || h.Line != held.At.Line || h.Column != held.At.Col || h.URLEncoded != held.URLEncoded || h.Document != scp {
+			t.Errorf("%s: held %+v, want %s at %d:%d, %q", src, h, held.Path, held.At.Line, held.At.Col, scp)
+		}
+	}
+}

@@ -54,6 +54,11 @@ type Subject struct {
 	// Versions are a managed policy's versions, oldest first; nil leaves
 	// them out.
 	Versions []Version
+	// Held is, for a reader's document, the policy document a wrapper in
+	// it holds as a string (policy.Unwrap): EncodeAnalysis's answer says
+	// where, and what it holds, for /analyze/ to offer it. nil, the answer
+	// leaves it out; the report never has it.
+	Held *policy.HeldDocument
 }
 
 // Version is one version of a managed policy, with the actions it added

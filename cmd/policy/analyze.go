@@ -50,7 +50,7 @@ func analyzeAll(e *env, f *docFlags, names []string) ([]checked, *catalog.Catalo
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := noStringDocuments(ins); err != nil {
+	if err := unwrap(ins); err != nil {
 		return nil, nil, err
 	}
 	eng, err := f.engine()
@@ -59,7 +59,7 @@ func analyzeAll(e *env, f *docFlags, names []string) ([]checked, *catalog.Catalo
 	}
 	out := make([]checked, len(ins))
 	parallel.Each(len(ins), func(i int) {
-		out[i] = checked{ins[i], eng.Analyze(policy.Unwrap(ins[i].src), opts)}
+		out[i] = checked{ins[i], eng.Analyze(ins[i].doc, opts)}
 	})
 	return out, eng.Catalog(), e.ctx.Err()
 }
@@ -197,7 +197,7 @@ func compare(e *env, args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if err := noStringDocuments(ins); err != nil {
+	if err := unwrap(ins); err != nil {
 		return 0, err
 	}
 	eng, err := f.engine()
@@ -206,7 +206,7 @@ func compare(e *env, args []string) (int, error) {
 	}
 	var sides [2]policyreport.Side
 	for i, in := range ins {
-		if sides[i], err = policyreport.DocumentOrReport(eng, in.name, policy.Unwrap(in.src), opts); err != nil {
+		if sides[i], err = policyreport.DocumentOrReport(eng, in.name, in.doc, opts); err != nil {
 			return 0, fmt.Errorf("%s: %v", in.name, err)
 		}
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/iamref/iamref/builder/catalogpack"
 	"github.com/iamref/iamref/builder/catalogpack/packfile"
 	"github.com/iamref/iamref/builder/policy"
+	"github.com/iamref/iamref/internal/parallel"
 )
 
 // Exit codes.
@@ -183,6 +184,7 @@ func parseKind(s string) (policy.Kind, error) {
 type input struct {
 	name string // as given; "-" for standard input
 	src  []byte
+	doc  []byte // what the engine analyses: src, or the document it wraps (unwrap)
 }
 
 // readInputs reads the files, "-" from standard input (once); a directory
@@ -231,22 +233,28 @@ func readInputs(e *env, names []string) ([]input, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, input{n, b})
+		out = append(out, input{name: n, src: b})
 	}
 	return out, nil
 }
 
-// noStringDocuments says, of every input that holds its policy document
-// as a string (policy.StringDocument: an SCP as Organizations'
-// describe-policy prints it), that it must be decoded first: checked as
-// it is, the wrapper would give findings of its own keys, and decoded
-// here, the document's findings would not be at the file's lines.
-func noStringDocuments(ins []input) error {
+// unwrap sets every input's document (policy.Unwrap: the one a wrapper
+// such as get-policy-version's holds, or the file itself), on every core,
+// and says, of every input that holds its policy document as a string
+// (an SCP as Organizations' describe-policy prints it), that it must be
+// decoded first: checked as it is, the wrapper would give findings of its
+// own keys, and decoded here, the document's findings would not be at the
+// file's lines.
+func unwrap(ins []input) error {
+	held := make([]*policy.HeldDocument, len(ins))
+	parallel.Each(len(ins), func(i int) {
+		ins[i].doc, held[i] = policy.Unwrap(ins[i].src)
+	})
 	var errs []error
-	for _, in := range ins {
-		if path, at, ok := policy.StringDocument(in.src); ok {
+	for i, h := range held {
+		if h != nil {
 			errs = append(errs, fmt.Errorf("%s:%d:%d: the policy document is a string, at %s: decode it and give the document itself (jq -r .%s %s prints a JSON string's)",
-				displayName(in.name), at.Line, at.Col, path, path, in.name))
+				displayName(ins[i].name), h.At.Line, h.At.Col, h.Path, h.Path, ins[i].name))
 		}
 	}
 	return errors.Join(errs...)

@@ -7,7 +7,7 @@
 //
 //	__iamrefPolicyLoad(pack: Uint8Array) -> string          // "" or an error message
 //	__iamrefPolicyAnalyze(document, options: string) -> string   // iamref.policy.v1
-//	__iamrefPolicyAnalysis(document, options: string) -> string  // {"report": iamref.policy.v1, "known": {…}}
+//	__iamrefPolicyAnalysis(document, options: string) -> string  // {"report": iamref.policy.v1, "known": {…}, "held"?: {…}}
 //	__iamrefPolicyCompare(a, b, options: string) -> string       // iamref.compare.v1
 //	__iamrefPolicyWrite(spec: string) -> string                  // iamref.write.v1
 //	__iamrefPolicyExpand(pattern: string) -> string              // iamref.expand.v1
@@ -310,20 +310,34 @@ func analyze(args []string) string {
 	if err != nil {
 		return errorJSON(err.Error())
 	}
-	a := engine.Analyze(policy.Unwrap(stringBytes(arg(args, 0))), incremental(opts))
+	doc, held := policy.Unwrap(stringBytes(arg(args, 0)))
+	if held != nil {
+		return errorJSON(heldError(held))
+	}
+	a := engine.Analyze(doc, incremental(opts))
 	reused = policyreport.AppendEncode(reused[:0], policyreport.Subject{Kind: policyreport.Document, Name: name}, a, engine.Catalog().Snapshot)
 	return bufString(reused)
 }
 
+// heldError is what analyze and compare say of a document held as a
+// string, as the command line says it: checked as it is, the wrapper
+// would give findings of its own keys.
+func heldError(h *policy.HeldDocument) string {
+	return fmt.Sprintf("%d:%d: the policy document is a string, at %s: decode it and give the document itself", h.At.Line, h.At.Col, h.Path)
+}
+
 // analysis is what /analyze/ asks for at every keystroke: the report and
-// which of the names it suggests are actions (policyreport.EncodeAnalysis).
+// which of the names it suggests are actions (policyreport.EncodeAnalysis),
+// and, for a document held as a string, where it is and what it says,
+// for the page to offer it.
 func analysis(args []string) string {
 	opts, name, err := options(arg(args, 1))
 	if err != nil {
 		return errorJSON(err.Error())
 	}
-	a := engine.Analyze(policy.Unwrap(stringBytes(arg(args, 0))), incremental(opts))
-	reused = encoder.AppendAnalysis(reused[:0], policyreport.Subject{Kind: policyreport.Document, Name: name}, a, engine.Catalog())
+	doc, held := policy.Unwrap(stringBytes(arg(args, 0)))
+	a := engine.Analyze(doc, incremental(opts))
+	reused = encoder.AppendAnalysis(reused[:0], policyreport.Subject{Kind: policyreport.Document, Name: name, Held: held}, a, engine.Catalog())
 	return bufString(reused)
 }
 
@@ -341,7 +355,11 @@ func compare(args []string) string {
 	}
 	var sides [2]policyreport.Side
 	for i := range sides {
-		if sides[i], err = policyreport.DocumentOrReport(engine, name, policy.Unwrap([]byte(arg(args, i))), opts); err != nil {
+		doc, held := policy.Unwrap([]byte(arg(args, i)))
+		if held != nil {
+			return errorJSON(fmt.Sprintf("%c: %s", 'a'+i, heldError(held)))
+		}
+		if sides[i], err = policyreport.DocumentOrReport(engine, name, doc, opts); err != nil {
 			return errorJSON(fmt.Sprintf("%c: %v", 'a'+i, err))
 		}
 	}

@@ -186,17 +186,24 @@ func TestBrowser(t *testing.T) {
 		{"{\"Version\": \"2012-10-17\", \"Statement\": {\"Sid\": \"\U0001F600\", \"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"s3:GetObjekt\"}}", ``, policy.Options{}, ""},
 		// As aws iam get-policy-version prints it: the document inside.
 		{`{"PolicyVersion": {"Document": ` + doc + `, "VersionId": "v1"}}`, ``, policy.Options{}, ""},
+		// As aws organizations describe-policy prints an SCP: the document
+		// as a string, which analysis says it holds, and analyze refuses.
+		{describePolicy, `{"kind": "scp"}`, policy.Options{Kind: policy.SCP}, ""},
 	}
 	for i := 0; i < len(managed); i += 97 {
 		cases = append(cases, analysis{string(managed[i].Document), `{"kind": "identity"}`, policy.Options{Kind: policy.Identity}, ""})
 	}
 	for i, c := range cases {
-		want := string(policyreport.Encode(policyreport.Subject{Kind: policyreport.Document, Name: c.name}, eng.Analyze(policy.Unwrap([]byte(c.doc)), c.want), eng.Catalog().Snapshot))
+		text, held := policy.Unwrap([]byte(c.doc))
+		want := string(policyreport.Encode(policyreport.Subject{Kind: policyreport.Document, Name: c.name}, eng.Analyze(text, c.want), eng.Catalog().Snapshot))
+		if held != nil {
+			want = `{"error":"3:20: the policy document is a string, at Policy.Content: decode it and give the document itself"}` + "\n"
+		}
 		if got := call("__iamrefPolicyAnalyze", c.doc, c.opts); got != want {
 			t.Errorf("analyze %d: got %.300s\nwant %.300s", i, got, want)
 		}
-		subject := policyreport.Subject{Kind: policyreport.Document, Name: c.name}
-		want = string(policyreport.EncodeAnalysis(subject, eng.Analyze(policy.Unwrap([]byte(c.doc)), c.want), eng.Catalog()))
+		subject := policyreport.Subject{Kind: policyreport.Document, Name: c.name, Held: held}
+		want = string(policyreport.EncodeAnalysis(subject, eng.Analyze(text, c.want), eng.Catalog()))
 		if got := call("__iamrefPolicyAnalysis", c.doc, c.opts); got != want {
 			t.Errorf("analysis %d: got %.300s\nwant %.300s", i, got, want)
 		}
@@ -213,6 +220,10 @@ func TestBrowser(t *testing.T) {
 		if got := call("__iamrefPolicyCompare", doc, b, `{"name": "mine"}`); got != want {
 			t.Errorf("compare: got %.300s\nwant %.300s", got, want)
 		}
+	}
+
+	if got, want := call("__iamrefPolicyCompare", doc, describePolicy, ``), `{"error":"b: 3:20: the policy document is a string, at Policy.Content: decode it and give the document itself"}`+"\n"; got != want {
+		t.Errorf("compare with a held document: got %s\nwant %s", got, want)
 	}
 
 	// Write: a spec with every field.
@@ -411,3 +422,19 @@ func analyzeTimes(ctx context.Context, doc string, n int) ([]float64, error) {
 		return out;
 	})()`, docJS, n)))
 }
+
+// describePolicy is what `aws organizations describe-policy` prints of a
+// service control policy: the document as a string, at Policy.Content.
+const describePolicy = `{
+    "Policy": {
+        "Content": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyLeaveOrg\",\"Effect\":\"Deny\",\"Action\":\"organizations:LeaveOrganization\",\"Resource\":\"*\"}]}",
+        "PolicySummary": {
+            "Id": "p-examplepolicyid111",
+            "Arn": "arn:aws:organizations::111111111111:policy/o-exampleorgid/service_control_policy/p-examplepolicyid111",
+            "Name": "DenyLeaveOrg",
+            "Description": "",
+            "Type": "SERVICE_CONTROL_POLICY",
+            "AwsManaged": false
+        }
+    }
+}`
