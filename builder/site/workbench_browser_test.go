@@ -165,6 +165,7 @@ func TestWorkbench(t *testing.T) {
 
 	const marker = "NoLeakMarker7d1f"
 	t.Run("analyze", func(t *testing.T) { testAnalyze(t, ctx, srv.URL, marker, reqs) })
+	t.Run("held document", func(t *testing.T) { testHeld(t, ctx, srv.URL) })
 	t.Run("compare", func(t *testing.T) { testCompare(t, ctx, srv.URL) })
 	t.Run("share", func(t *testing.T) { testShare(t, ctx, srv.URL, marker) })
 	t.Run("incremental", func(t *testing.T) { testIncremental(t, ctx, srv.URL, cat) })
@@ -329,6 +330,64 @@ func readAnalysis(t *testing.T, ctx context.Context) shownAnalysis {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// describePolicy is what `aws organizations describe-policy` prints of a
+// service control policy: the document as a string, at Policy.Content.
+const describePolicy = `{
+    "Policy": {
+        "Content": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"DenyLeave\",\"Effect\":\"Deny\",\"Action\":\"organizations:LeaveOrganization\",\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":\"s3:GetObjekt\",\"Resource\":\"*\"}]}",
+        "PolicySummary": {
+            "Id": "p-examplepolicyid111",
+            "Name": "DenyLeave",
+            "Type": "SERVICE_CONTROL_POLICY",
+            "AwsManaged": false
+        }
+    }
+}`
+
+// testHeld: a pasted document that holds its policy as a string is said
+// to, at the string's line and column; the button, reached and pressed
+// from the keyboard, puts the policy it holds in the box (laid out on
+// lines, as an edit undo takes back) and the page analyses that.
+func testHeld(t *testing.T, ctx context.Context, base string) {
+	run(t, ctx, chromedp.Navigate(base+"/analyze/"))
+	setDocument(t, ctx, describePolicy, "scp")
+	notice := run(t, ctx, chromedp.Evaluate[string](`(n => n.hidden ? "" : n.textContent)(document.getElementById("held-notice"))`))
+	if !strings.Contains(notice, "This document holds its policy as a string, at Policy.Content (line 3, column 20)") {
+		t.Fatalf("the notice of a document held as a string: %q", notice)
+	}
+	// After the share button, Tab reaches the notice's button.
+	run(t, ctx, jsFocus("#share-button"))
+	run(t, ctx, chromedp.KeyEvent(kb.Tab))
+	if id := run(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)); id != "held-open" {
+		t.Fatalf("Tab after the share button reaches #%s, not the notice's button", id)
+	}
+	run(t, ctx, chromedp.KeyEvent(kb.Enter))
+	run(t, ctx, chromedp.Poll[bool](`document.getElementById("policy-doc").value.startsWith('{\n  "Version": "2012-10-17"')`, chromedp.WithPollingTimeout(10*time.Second)))
+	waitAnalysis(t, ctx)
+	run(t, ctx, chromedp.Poll[bool](`document.getElementById("held-notice").hidden`, chromedp.WithPollingTimeout(10*time.Second)))
+	got := readAnalysis(t, ctx)
+	var codes []string
+	for _, f := range got.Findings {
+		codes = append(codes, fmt.Sprintf("%s@%d:%d", f.Code, f.Line, f.Col))
+	}
+	// The SCP's own finding, on a line of its own: the misspelt action in
+	// the second statement, laid out at line 12 ("Action": on it).
+	if !slices.Contains(codes, "UNKNOWN_ACTION@12:17") {
+		t.Errorf("the policy held: findings %q, want UNKNOWN_ACTION at 12:17", codes)
+	}
+	if kind := run(t, ctx, chromedp.Evaluate[string](`document.getElementById("policy-kind-guess").textContent`)); kind != "Checked as a service control policy." {
+		t.Errorf("the policy held: %q", kind)
+	}
+	// The button's edit is one undo away from the paste.
+	run(t, ctx, jsFocus("#policy-doc"))
+	run(t, ctx, chromedp.Evaluate[bool](`document.execCommand("undo")`))
+	if v := run(t, ctx, chromedp.Evaluate[string](`document.getElementById("policy-doc").value`)); v != describePolicy {
+		t.Errorf("undo after the button: the box holds %.80q, not the paste", v)
+	}
+	waitAnalysis(t, ctx)
+	run(t, ctx, chromedp.Poll[bool](`!document.getElementById("held-notice").hidden`, chromedp.WithPollingTimeout(10*time.Second)))
 }
 
 func testAnalyze(t *testing.T, ctx context.Context, base, marker string, reqs *requestLog) {

@@ -93,6 +93,7 @@
       }
       var t1 = performance.now();
       render(src, rep, res.known || {});
+      renderHeld(res.held);
       analyses++;
       tool.dataset.engineMs = String(P.lastMs);
       tool.dataset.goMs = String(P.lastGoMs);
@@ -1021,6 +1022,54 @@
     });
     sync(body, items);
   }
+
+  // A document that holds its policy as a string (Organizations'
+  // describe-policy prints an SCP so; IAM's API URL-encodes it): the
+  // engine says where, and what policy it holds, decoded. The analysis
+  // drawn is the wrapper's; a button puts the policy in the box instead,
+  // as an edit the browser can undo, and it is analysed as any edit is.
+  var heldDoc = null;
+  function renderHeld(held) {
+    setHidden($("held-notice"), !held);
+    heldDoc = held ? held.document : null;
+    if (held) {
+      setText($("held-text"), "This document holds its policy as a string, at " + held.path +
+        " (line " + held.line + ", column " + held.column + ")" +
+        (held.urlEncoded ? ", URL-encoded as IAM's API gives it" : "") +
+        ": what follows is the analysis of the document as it is, not of the policy it holds.");
+    }
+  }
+  // heldText is the policy to put in the box: laid out on lines when it
+  // is compact JSON written on one (as describe-policy gives it), so that
+  // the findings fall on lines of their own; any other text as it is (a
+  // layout would drop a key given twice, which the engine reports).
+  function heldText(text) {
+    if (text.indexOf("\n") < 0) {
+      try {
+        var v = JSON.parse(text);
+        if (JSON.stringify(v) === text && v !== null && typeof v === "object") {
+          return JSON.stringify(v, null, 2);
+        }
+      } catch (e) { /* not JSON: as it is */ }
+    }
+    return text;
+  }
+  $("held-open").addEventListener("click", function () {
+    if (heldDoc === null) {
+      return;
+    }
+    var text = heldText(heldDoc);
+    doc.focus();
+    doc.select();
+    // insertText is an edit the reader can undo, and it fires "input";
+    // where it is not supported, the box is set and analysed.
+    if (!document.execCommand("insertText", false, text) || doc.value !== text) {
+      doc.value = text;
+      analyze();
+    }
+    doc.setSelectionRange(0, 0);
+    doc.scrollTop = 0;
+  });
 
   // Drop and open a file.
   function readFile(f) {
