@@ -65,6 +65,25 @@ type SensitiveGrants struct {
 	Grants   []*Grant // in catalog order
 }
 
+// renewMemos starts the memos of Options.Incremental afresh (the parses
+// with the sets their statements match, and the checks) when one of them
+// is full. Full, a memo stopped remembering: a long session in /analyze/
+// (documents pasted one after another, statements typed) would then have
+// every statement it had not remembered before parsed, matched and
+// checked again at every keystroke, for as long as the page lived. Started
+// afresh, the next analysis remembers the document in hand again, and the
+// keystrokes after it are as quick as before the memo filled; what the
+// analyses under way hold stays theirs.
+func (e *Engine) renewMemos() {
+	if !e.parses.full() && !e.checks.full() && e.coverBytes.Load() <= maxCoverBytes {
+		return
+	}
+	e.parses.reset()
+	e.checks.reset()
+	e.coverBytes.Store(0)
+	e.renewals.Add(1)
+}
+
 // Analyze parses a policy document, applies the rules of its kind,
 // evaluates it and runs every check against the catalog. It is the one
 // entry point the site, the command line and the browser share. It only
@@ -72,6 +91,7 @@ type SensitiveGrants struct {
 func (e *Engine) Analyze(src []byte, opts Options) *Analysis {
 	var memo *parseMemo
 	if opts.Incremental {
+		e.renewMemos()
 		memo = &e.parses
 	}
 	doc, acts := parse(src, memo)

@@ -16,7 +16,8 @@ import (
 // with their lines relative to the statement's first line (and columns on
 // that line relative to its column), and replayed at wherever the same
 // bytes stand now. A statement whose findings point outside it is not
-// remembered. Safe for concurrent use; bounded in entries and bytes.
+// remembered. Safe for concurrent use; bounded in entries and bytes, and
+// started afresh when full (Engine.renewMemos).
 type checkMemo struct {
 	mu sync.RWMutex
 	// m is by Version, then by the statement's bytes: looked up with
@@ -30,7 +31,8 @@ type checkMemo struct {
 // The memo's bounds: a statement larger than maxMemoStatement is checked
 // every time (the managed policies' largest are one statement of
 // thousands of actions, seldom met twice), and the memo stops growing at
-// maxMemoEntries entries or maxMemoBytes bytes of keys.
+// maxMemoEntries entries or maxMemoBytes bytes of keys, until the next
+// incremental analysis starts the memos afresh (Engine.renewMemos).
 const (
 	maxMemoStatement = 16 << 10
 	maxMemoEntries   = 1 << 15
@@ -101,6 +103,20 @@ func (m *checkMemo) record(version string, st *Statement, stmt []byte, fs []Find
 		m.n++
 		m.bytes += len(version) + len(stmt)
 	}
+}
+
+// full tells whether the memo has reached its bounds.
+func (m *checkMemo) full() bool {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.n >= maxMemoEntries || m.bytes >= maxMemoBytes
+}
+
+// reset empties the memo.
+func (m *checkMemo) reset() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.m, m.n, m.bytes = nil, 0, 0
 }
 
 // entries is how many statements the memo holds.

@@ -210,3 +210,69 @@ func TestParseMemoSkips(t *testing.T) {
 		}
 	}
 }
+
+// TestRenewMemos: when a memo of Options.Incremental is full (the parses,
+// the checks or the matched sets), the next incremental analysis starts
+// them all afresh and remembers its document again, so that the keystroke
+// after it is replayed from the memos, not parsed and checked anew; the
+// analyses stay those of an engine without memos, and memos that are not
+// full are kept.
+func TestRenewMemos(t *testing.T) {
+	e, ps := shipped(t)
+	var doc []byte
+	for _, p := range ps {
+		if p.Name == "AmazonS3ReadOnlyAccess" {
+			doc = p.Document
+		}
+	}
+	if doc == nil {
+		t.Fatal("no AmazonS3ReadOnlyAccess")
+	}
+	typed := bytes.Replace(doc, []byte(`"s3:Get*"`), []byte(`"s3:Get*", "s3:Lis*"`), 1)
+	if bytes.Equal(typed, doc) {
+		t.Fatal("the keystroke typed nothing")
+	}
+	opts := Options{Kind: Identity, Incremental: true}
+	for _, c := range []struct {
+		name string
+		fill func(w *Engine)
+	}{
+		{"parses", func(w *Engine) { w.parses.n = maxMemoEntries }},
+		{"parse bytes", func(w *Engine) { w.parses.bytes = maxMemoBytes }},
+		{"checks", func(w *Engine) { w.checks.n = maxMemoEntries }},
+		{"check bytes", func(w *Engine) { w.checks.bytes = maxMemoBytes }},
+		{"matched sets", func(w *Engine) { w.coverBytes.Store(maxCoverBytes + 1) }},
+	} {
+		w := withoutMemos(e)
+		w.Analyze(doc, opts)
+		np, nc := w.parses.entries(), w.checks.entries()
+		if np == 0 || nc == 0 {
+			t.Fatalf("%s: the memos hold %d parses and %d checks of the document", c.name, np, nc)
+		}
+		w.Analyze(doc, opts) // not full: kept
+		if w.renewals.Load() != 0 || w.parses.entries() != np {
+			t.Fatalf("%s: memos that are not full were started afresh", c.name)
+		}
+		c.fill(w)
+		got := w.Analyze(typed, opts)
+		if w.renewals.Load() != 1 {
+			t.Errorf("%s: full, the memos were renewed %d times, want once", c.name, w.renewals.Load())
+		}
+		if w.parses.entries() != np || w.checks.entries() != nc {
+			t.Errorf("%s: after the renewal the memos hold %d parses and %d checks, want the document's %d and %d",
+				c.name, w.parses.entries(), w.checks.entries(), np, nc)
+		}
+		if want := withoutMemos(e).Analyze(typed, Options{Kind: Identity}); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: the analysis that renewed the memos differs from a fresh one", c.name)
+		}
+		// The keystroke after it is replayed but for the statement it
+		// changed back, which is remembered anew.
+		got = w.Analyze(doc, opts)
+		if w.parses.entries() != np+1 || w.renewals.Load() != 1 {
+			t.Errorf("%s: the keystroke after the renewal: %d parses remembered (%d renewals)", c.name, w.parses.entries(), w.renewals.Load())
+		}
+		if want := withoutMemos(e).Analyze(doc, Options{Kind: Identity}); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: the analysis after the renewal differs from a fresh one", c.name)
+		}
+	}
+}

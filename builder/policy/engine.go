@@ -21,12 +21,14 @@ type Engine struct {
 	keys       *keyIndex
 	scratch    sync.Pool // *scratch
 	suggested  sync.Map  // lower-case pattern → []string, the suggestions for it
-	wild       sync.Map  // lower-case wildcard pattern → []int32, what it matches
+	suggestedN atomic.Int64
+	wild       sync.Map // lower-case wildcard pattern → []int32, what it matches
 	wildN      atomic.Int64
 	formats    sync.Map // ARN format → arnPattern (resources.go)
 	checks     checkMemo
 	parses     parseMemo
 	coverBytes atomic.Int64 // of the remembered coverSets' pairs
+	renewals   atomic.Int64 // how many times renewMemos started the memos afresh (for the tests)
 	coverPairs int          // the most pairs a coverSet holds; 0: maxCoverPairs (a test sets more)
 }
 
@@ -113,7 +115,13 @@ func (e *Engine) suggest(pattern string) []string {
 		return slices.Clone(v.([]string))
 	}
 	s := e.x.suggest(pattern)
-	e.suggested.Store(key, s)
+	// Bounded as the wildcards are: in /analyze/ every keystroke in a
+	// misspelt name is a pattern of its own.
+	if e.suggestedN.Load() < maxCachedPatterns {
+		if _, loaded := e.suggested.LoadOrStore(key, s); !loaded {
+			e.suggestedN.Add(1)
+		}
+	}
 	return slices.Clone(s)
 }
 

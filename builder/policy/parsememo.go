@@ -116,6 +116,13 @@ func (m *parseMemo) full() bool {
 	return m.n >= maxMemoEntries || m.bytes >= maxMemoBytes
 }
 
+// reset empties the memo.
+func (m *parseMemo) reset() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.m, m.n, m.bytes = [3]map[string]*parsedStatement{}, 0, 0
+}
+
 // entries is how many statements the memo holds.
 func (m *parseMemo) entries() int {
 	m.mu.RLock()
