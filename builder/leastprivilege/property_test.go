@@ -33,6 +33,23 @@ func shipped(tb testing.TB) *policy.Engine {
 	return shippedEng
 }
 
+// allActions are every action of the engine's catalog, in catalog order.
+func allActions(e *policy.Engine) []*catalog.Action {
+	var all []*catalog.Action
+	for _, s := range e.Catalog().Services {
+		all = append(all, s.Actions...)
+	}
+	return all
+}
+
+// shortRuns is full, or short under -short.
+func shortRuns(full, short int) int {
+	if testing.Short() {
+		return short
+	}
+	return full
+}
+
 // TestWriteProperty: for random sets of catalog actions, with random
 // choices among the dependent actions offered, the written policy,
 // analyzed afresh by the engine, allows every chosen action and nothing
@@ -41,14 +58,8 @@ func shipped(tb testing.TB) *policy.Engine {
 // missing one comes with an error finding that says why.
 func TestWriteProperty(t *testing.T) {
 	e := shipped(t)
-	var all []*catalog.Action
-	for _, s := range e.Catalog().Services {
-		all = append(all, s.Actions...)
-	}
-	runs := 400
-	if testing.Short() {
-		runs = 60
-	}
+	all := allActions(e)
+	runs := shortRuns(400, 60)
 	rng := rand.New(rand.NewPCG(14, 2026))
 	extras, missing := 0, 0
 	for run := range runs {

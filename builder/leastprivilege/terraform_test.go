@@ -10,8 +10,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
-
-	"github.com/iamref/iamref/builder/catalog"
 )
 
 // jsonStatement is a statement of the written JSON policy, and of the
@@ -151,14 +149,8 @@ func TestTerraformReadBack(t *testing.T) {
 	}
 
 	s := shipped(t)
-	var all []*catalog.Action
-	for _, svc := range s.Catalog().Services {
-		all = append(all, svc.Actions...)
-	}
-	runs := 200
-	if testing.Short() {
-		runs = 30
-	}
+	all := allActions(s)
+	runs := shortRuns(200, 30)
 	rng := rand.New(rand.NewPCG(2026, 12))
 	for run := range runs {
 		var spec Spec
