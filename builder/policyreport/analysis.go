@@ -17,7 +17,7 @@ import (
 // as much as a tenth of a keystroke. When the subject's document is held
 // as a string (Subject.Held), a third member says where, and what it
 // holds: "held": {"path": "Policy.Content", "line": 3, "column": 16,
-// "urlEncoded": false, "document": the decoded text}. Compact JSON with a
+// "url_encoded": false, "document": the decoded text}. Compact JSON with a
 // final newline, the names in byte order.
 func EncodeAnalysis(s Subject, a *policy.Analysis, c *catalog.Catalog) []byte {
 	return AppendAnalysis(nil, s, a, c)
@@ -130,7 +130,7 @@ func appendAnalysis(dst []byte, s Subject, a *policy.Analysis, c *catalog.Catalo
 		dst = strconv.AppendInt(dst, int64(h.At.Line), 10)
 		dst = append(dst, `,"column":`...)
 		dst = strconv.AppendInt(dst, int64(h.At.Col), 10)
-		dst = append(dst, `,"urlEncoded":`...)
+		dst = append(dst, `,"url_encoded":`...)
 		dst = strconv.AppendBool(dst, h.URLEncoded)
 		dst = append(dst, `,"document":`...)
 		dst = appendJSONString(dst, h.Text)

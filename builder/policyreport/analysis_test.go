@@ -220,7 +220,7 @@ func TestEncodeAnalysisHeld(t *testing.T) {
 				Path       string `json:"path"`
 				Line       int    `json:"line"`
 				Column     int    `json:"column"`
-				URLEncoded bool   `json:"urlEncoded"`
+				URLEncoded bool   `json:"url_encoded"`
 				Document   string `json:"document"`
 			} `json:"held"`
 		}

@@ -388,6 +388,15 @@ func testHeld(t *testing.T, ctx context.Context, base string) {
 	}
 	waitAnalysis(t, ctx)
 	run(t, ctx, chromedp.Poll[bool](`!document.getElementById("held-notice").hidden`, chromedp.WithPollingTimeout(10*time.Second)))
+	// IAM's API URL-encodes the document: said so, and decoded.
+	setDocument(t, ctx, `{"PolicyVersion": {"Document": "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%7D", "VersionId": "v1"}}`, "")
+	notice = run(t, ctx, chromedp.Evaluate[string](`document.getElementById("held-text").textContent`))
+	if !strings.Contains(notice, "at PolicyVersion.Document (line 1, column 32), URL-encoded as IAM's API gives it") {
+		t.Errorf("the notice of a URL-encoded document: %q", notice)
+	}
+	run(t, ctx, jsFocus("#held-open"))
+	run(t, ctx, chromedp.KeyEvent(" ")) // a button is pressed by Space too
+	run(t, ctx, chromedp.Poll[bool](`document.getElementById("policy-doc").value === '{\n  "Version": "2012-10-17",\n  "Statement": []\n}'`, chromedp.WithPollingTimeout(10*time.Second)))
 }
 
 func testAnalyze(t *testing.T, ctx context.Context, base, marker string, reqs *requestLog) {

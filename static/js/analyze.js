@@ -1035,7 +1035,7 @@
     if (held) {
       setText($("held-text"), "This document holds its policy as a string, at " + held.path +
         " (line " + held.line + ", column " + held.column + ")" +
-        (held.urlEncoded ? ", URL-encoded as IAM's API gives it" : "") +
+        (held.url_encoded ? ", URL-encoded as IAM's API gives it" : "") +
         ": what follows is the analysis of the document as it is, not of the policy it holds.");
     }
   }
