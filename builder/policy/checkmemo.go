@@ -23,9 +23,24 @@ type checkMemo struct {
 	// m is by Version, then by the statement's bytes: looked up with
 	// the bytes of the document as they are, without a key built (the
 	// keys built were a tenth of what a keystroke allocated).
-	m     map[string]map[string][]Finding // positions relative to the statement
-	n     int
-	bytes int
+	m    map[string]map[string][]Finding // positions relative to the statement
+	size memoSize
+}
+
+// memoSize is how much a memo holds (checkMemo, parseMemo), against the
+// bounds they share.
+type memoSize struct {
+	n     int // statements
+	bytes int // of their keys
+}
+
+// full tells whether a memo of this size has reached the bounds.
+func (s memoSize) full() bool { return s.n >= maxMemoEntries || s.bytes >= maxMemoBytes }
+
+// add counts a statement more, of a key of n bytes.
+func (s *memoSize) add(n int) {
+	s.n++
+	s.bytes += n
 }
 
 // The memo's bounds: a statement larger than maxMemoStatement is checked
@@ -87,7 +102,7 @@ func (m *checkMemo) record(version string, st *Statement, stmt []byte, fs []Find
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.n >= maxMemoEntries || m.bytes >= maxMemoBytes {
+	if m.size.full() {
 		return
 	}
 	if m.m == nil {
@@ -100,8 +115,7 @@ func (m *checkMemo) record(version string, st *Statement, stmt []byte, fs []Find
 	}
 	if _, ok := byStmt[string(stmt)]; !ok {
 		byStmt[string(stmt)] = rel
-		m.n++
-		m.bytes += len(version) + len(stmt)
+		m.size.add(len(version) + len(stmt))
 	}
 }
 
@@ -109,19 +123,19 @@ func (m *checkMemo) record(version string, st *Statement, stmt []byte, fs []Find
 func (m *checkMemo) full() bool {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	return m.n >= maxMemoEntries || m.bytes >= maxMemoBytes
+	return m.size.full()
 }
 
 // reset empties the memo.
 func (m *checkMemo) reset() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.m, m.n, m.bytes = nil, 0, 0
+	m.m, m.size = nil, memoSize{}
 }
 
 // entries is how many statements the memo holds.
 func (m *checkMemo) entries() int {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	return m.n
+	return m.size.n
 }

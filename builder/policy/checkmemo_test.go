@@ -237,10 +237,10 @@ func TestRenewMemos(t *testing.T) {
 		name string
 		fill func(w *Engine)
 	}{
-		{"parses", func(w *Engine) { w.parses.n = maxMemoEntries }},
-		{"parse bytes", func(w *Engine) { w.parses.bytes = maxMemoBytes }},
-		{"checks", func(w *Engine) { w.checks.n = maxMemoEntries }},
-		{"check bytes", func(w *Engine) { w.checks.bytes = maxMemoBytes }},
+		{"parses", func(w *Engine) { w.parses.size.n = maxMemoEntries }},
+		{"parse bytes", func(w *Engine) { w.parses.size.bytes = maxMemoBytes }},
+		{"checks", func(w *Engine) { w.checks.size.n = maxMemoEntries }},
+		{"check bytes", func(w *Engine) { w.checks.size.bytes = maxMemoBytes }},
 		{"matched sets", func(w *Engine) { w.coverBytes.Store(maxCoverBytes + 1) }},
 	} {
 		w := withoutMemos(e)

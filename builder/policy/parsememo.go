@@ -26,9 +26,8 @@ type parseMemo struct {
 	mu sync.RWMutex
 	// m is by depth (1 or 2), then by the object's bytes: looked up with
 	// the bytes of the document, without a key built.
-	m     [3]map[string]*parsedStatement // positions relative to the statement
-	n     int
-	bytes int
+	m    [3]map[string]*parsedStatement // positions relative to the statement
+	size memoSize
 }
 
 type parsedStatement struct {
@@ -102,8 +101,7 @@ func (m *parseMemo) record(depth int, obj []byte, st *Statement, fs []Finding) *
 	}
 	// The same bytes at another index replace what the memo held.
 	if _, ok := m.m[depth][string(obj)]; !ok {
-		m.n++
-		m.bytes += len(obj)
+		m.size.add(len(obj))
 	}
 	m.m[depth][string(obj)] = ps
 	return ps
@@ -113,21 +111,21 @@ func (m *parseMemo) record(depth int, obj []byte, st *Statement, fs []Finding) *
 func (m *parseMemo) full() bool {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	return m.n >= maxMemoEntries || m.bytes >= maxMemoBytes
+	return m.size.full()
 }
 
 // reset empties the memo.
 func (m *parseMemo) reset() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.m, m.n, m.bytes = [3]map[string]*parsedStatement{}, 0, 0
+	m.m, m.size = [3]map[string]*parsedStatement{}, memoSize{}
 }
 
 // entries is how many statements the memo holds.
 func (m *parseMemo) entries() int {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	return m.n
+	return m.size.n
 }
 
 // moveStatement copies a statement with every position inside it moved
