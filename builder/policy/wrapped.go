@@ -74,6 +74,14 @@ type HeldDocument struct {
 	URLEncoded bool
 }
 
+// Problem is what the command line and the browser's engine say of a
+// document held so instead of checking it: checked as it is, the wrapper
+// would give findings of its own keys, and decoded, the document's
+// findings would not be at the file's lines and columns.
+func (h *HeldDocument) Problem() string {
+	return "the policy document is a string, at " + h.Path + ": decode it and give the document itself"
+}
+
 // decodeHeld is a held string's document: URL-decoded when it is
 // URL-encoded, which a policy, whose text starts with "{", cannot be
 // otherwise: its first character other than white space is "%". A "+"

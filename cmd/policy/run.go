@@ -253,8 +253,8 @@ func unwrap(ins []input) error {
 	var errs []error
 	for i, h := range held {
 		if h != nil {
-			errs = append(errs, fmt.Errorf("%s:%d:%d: the policy document is a string, at %s: decode it and give the document itself (jq -r .%s %s prints a JSON string's)",
-				displayName(ins[i].name), h.At.Line, h.At.Col, h.Path, h.Path, ins[i].name))
+			errs = append(errs, fmt.Errorf("%s:%d:%d: %s (jq -r .%s %s prints a JSON string's)",
+				displayName(ins[i].name), h.At.Line, h.At.Col, h.Problem(), h.Path, ins[i].name))
 		}
 	}
 	return errors.Join(errs...)

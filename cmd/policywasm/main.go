@@ -320,10 +320,9 @@ func analyze(args []string) string {
 }
 
 // heldError is what analyze and compare say of a document held as a
-// string, as the command line says it: checked as it is, the wrapper
-// would give findings of its own keys.
+// string, as the command line says it.
 func heldError(h *policy.HeldDocument) string {
-	return fmt.Sprintf("%d:%d: the policy document is a string, at %s: decode it and give the document itself", h.At.Line, h.At.Col, h.Path)
+	return fmt.Sprintf("%d:%d: %s", h.At.Line, h.At.Col, h.Problem())
 }
 
 // analysis is what /analyze/ asks for at every keystroke: the report and
