@@ -293,6 +293,10 @@ var SiteHeaders = map[string]string{
 	"X-Content-Type-Options":  "nosniff",
 	"Referrer-Policy":         "strict-origin-when-cross-origin",
 	"X-Frame-Options":         "DENY",
+	// Cross-origin isolation: /analyze/'s page shares memory with its
+	// engine's worker (static/js/policy-engine.js).
+	"Cross-Origin-Opener-Policy":   "same-origin",
+	"Cross-Origin-Embedder-Policy": "require-corp",
 }
 
 // readOnly answers only GET and HEAD, as a static host does: any other

@@ -126,6 +126,11 @@ func TestNetlifyConfig(t *testing.T) {
 	if strings.Contains(csp, "unsafe-inline") || strings.Contains(csp, "'unsafe-eval'") || strings.Contains(csp, "*") {
 		t.Errorf("CSP allows too much: %s", csp)
 	}
+	// /analyze/ shares memory with its engine's worker: the page must be
+	// cross-origin isolated (static/js/policy-engine.js).
+	if all["Cross-Origin-Opener-Policy"] != "same-origin" || all["Cross-Origin-Embedder-Policy"] != "require-corp" {
+		t.Errorf("/* is not cross-origin isolated: Cross-Origin-Opener-Policy %q, Cross-Origin-Embedder-Policy %q", all["Cross-Origin-Opener-Policy"], all["Cross-Origin-Embedder-Policy"])
+	}
 	if all["X-Content-Type-Options"] != "nosniff" || all["Referrer-Policy"] == "" {
 		t.Errorf("/* headers = %v", all)
 	}

@@ -169,6 +169,7 @@ func TestWorkbench(t *testing.T) {
 	t.Run("compare", func(t *testing.T) { testCompare(t, ctx, srv.URL) })
 	t.Run("share", func(t *testing.T) { testShare(t, ctx, srv.URL, marker) })
 	t.Run("incremental", func(t *testing.T) { testIncremental(t, ctx, srv.URL, cat) })
+	t.Run("answered in the keystroke's frame", func(t *testing.T) { testSharedAnswers(t, ctx, srv.URL, out, cat) })
 	if os.Getenv("IAMREF_WORKBENCH_TIMINGS") != "" { // measurements, not a test: half a minute
 		t.Run("timings", func(t *testing.T) {
 			if other := os.Getenv("IAMREF_WORKBENCH_COMPARE"); other != "" {
@@ -711,7 +712,7 @@ const drawnJS = `((doc, kind, layout, typed) => new Promise((resolve, reject) =>
 		const t1l = performance.now();
 		requestAnimationFrame(() => {
 			const t2 = performance.now();
-			setTimeout(() => (performance.mark("drawn"), resolve([t0, t1, t2, performance.now(), +(tool.dataset.engineMs || 0), +(tool.dataset.renderMs || 0), (window.iamrefPolicy || {}).loadMs || 0, t1l - t1, +(tool.dataset.goMs || 0)])), 0);
+			setTimeout(() => (performance.mark("drawn"), resolve([t0, t1, t2, performance.now(), +(tool.dataset.engineMs || 0), +(tool.dataset.renderMs || 0), (window.iamrefPolicy || {}).loadMs || 0, t1l - t1, +(tool.dataset.goMs || 0), tool.dataset.answered === "shared" ? 1 : 0])), 0);
 		});
 	});
 	mo.observe(analysis, {subtree: true, childList: true, attributes: true, characterData: true});
@@ -755,6 +756,7 @@ type drawn struct {
 	engine, render, load       float64 // the page's own: engine and rendering of this analysis, the engine's load
 	layout                     float64 // style and layout after the analysis was in the DOM, when asked for
 	goAnalysis                 float64 // of engine, the engine's analysis in Go (the worker's own share is the rest), where the page says
+	shared                     bool    // the answer was read from the memory the page shares with the worker, in the keystroke's own task
 }
 
 // measureDrawn measures an analysis; with layout, it forces the page's
@@ -763,7 +765,7 @@ type drawn struct {
 func measureDrawn(t *testing.T, ctx context.Context, doc, kind string, layout, typed bool) drawn {
 	t.Helper()
 	v := run(t, ctx, chromedp.Evaluate[[]float64](drawnJS+`(`+jsString(doc)+`, `+jsString(kind)+`, `+fmt.Sprint(layout)+`, `+fmt.Sprint(typed)+`)`, chromedp.EvalAwaitPromise))
-	return drawn{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]}
+	return drawn{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9] == 1}
 }
 
 // percentile is the p-th percentile (nearest rank) of xs.
@@ -961,7 +963,10 @@ func testAnalyzeTimingsAgainst(t *testing.T, ctx context.Context, base, dir stri
 	const warm, per = 30, 20
 	seq := keystrokes(big, warm+blocks*per)
 	sites := [2]struct{ name, base string }{{"this site", base}, {dir, other.URL}}
-	type times struct{ painted, dom, engine, render []float64 }
+	type times struct {
+		painted, dom, engine, render []float64
+		shared                       int
+	}
 	var by [2][2]times // site; typed, set at once
 	for b := range blocks {
 		for k := range 2 {
@@ -982,15 +987,18 @@ func testAnalyzeTimingsAgainst(t *testing.T, ctx context.Context, base, dir stri
 				m := &by[s][i%2]
 				m.painted, m.dom = append(m.painted, d.painted-d.input), append(m.dom, d.dom-d.input)
 				m.engine, m.render = append(m.engine, d.engine), append(m.render, d.render)
+				if d.shared {
+					m.shared++
+				}
 			}
 		}
 	}
 	how := [2]string{"typed", "set at once"}
 	for s, site := range sites {
 		for k, m := range by[s] {
-			t.Logf("%s: %d keystrokes %s of a %d-byte policy, in %d blocks taking turns: drawn p50 %.1f ms, p95 %.1f ms, max %.1f ms; in the DOM p50 %.1f ms, p95 %.1f ms; engine p50 %.0f ms, p95 %.0f ms; rendering p50 %.0f ms, p95 %.0f ms",
+			t.Logf("%s: %d keystrokes %s of a %d-byte policy, in %d blocks taking turns: drawn p50 %.1f ms, p95 %.1f ms, max %.1f ms; in the DOM p50 %.1f ms, p95 %.1f ms; engine p50 %.0f ms, p95 %.0f ms; rendering p50 %.0f ms, p95 %.0f ms; %d answered in the keystroke's own task",
 				site.name, len(m.painted), how[k], len(big), blocks, percentile(m.painted, 50), percentile(m.painted, 95), percentile(m.painted, 100),
-				percentile(m.dom, 50), percentile(m.dom, 95), percentile(m.engine, 50), percentile(m.engine, 95), percentile(m.render, 50), percentile(m.render, 95))
+				percentile(m.dom, 50), percentile(m.dom, 95), percentile(m.engine, 50), percentile(m.engine, 95), percentile(m.render, 50), percentile(m.render, 95), m.shared)
 		}
 	}
 }

@@ -233,8 +233,11 @@
       } else if (msg.type === "result") {
         var cb = pending[msg.id];
         delete pending[msg.id];
+        if (msg.id === sharedId) {
+          sharedId = 0;
+        }
         if (cb) {
-          cb(msg.result, msg.ms, msg.goMs);
+          cb(msg.result === undefined ? readShared(msg.id) : msg.result, msg.ms, msg.goMs);
         }
       }
     };
@@ -250,25 +253,113 @@
     readyWaiters = [];
   }
 
+  function parse(result) {
+    try {
+      return JSON.parse(result);
+    } catch (err) {
+      return { error: "the engine's answer is not JSON: " + err.message };
+    }
+  }
+
   // call runs an engine function; the promise gives the parsed result.
   P.call = function (fn, args) {
     return P.start().then(function () {
       return new Promise(function (resolve) {
         seq++;
         pending[seq] = function (result, ms, goMs) {
-          var v;
-          try {
-            v = JSON.parse(result);
-          } catch (err) {
-            v = { error: "the engine's answer is not JSON: " + err.message };
-          }
           P.lastMs = ms;
           P.lastGoMs = goMs;
-          resolve(v);
+          resolve(parse(result));
         };
         worker.postMessage({ type: "call", id: seq, fn: fn, args: args });
       });
     });
+  };
+
+  // The answer in the key's own frame. Where the page is cross-origin
+  // isolated (the site's headers: Cross-Origin-Opener-Policy and
+  // -Embedder-Policy), the worker also writes a shared call's answer into
+  // memory both threads share, and callNow waits for it on the page's
+  // thread, a few milliseconds, so that the analysis of a keystroke is
+  // drawn in the same frame as the keystroke itself: posted back, the
+  // answer waits for the frame that draws the box's new character and is
+  // drawn one frame later (docs/policy.md, stop 29). The engine still runs
+  // in the worker: its load never holds the page, and an answer slower
+  // than the wait comes as a message, as every other call's does.
+  // An answer longer than sharedBytes comes as a message (an analysis of
+  // a 10 kB policy is about 110 kB; of "Action": "*", 4 MB).
+  var sharedBytes = 2 << 20;
+  var shared = null, sharedId = 0, decoder = null, copyBuf = null;
+  P.sharedAnswers = !!(window.crossOriginIsolated && typeof SharedArrayBuffer === "function" && typeof Atomics === "object" && typeof TextDecoder === "function");
+
+  // share makes the shared memory and hands it to the worker, once.
+  function share() {
+    if (!shared) {
+      try {
+        shared = { control: new Int32Array(new SharedArrayBuffer(16)), data: new Uint8Array(new SharedArrayBuffer(sharedBytes)) };
+        decoder = new TextDecoder();
+      } catch (err) {
+        P.sharedAnswers = false;
+        return false;
+      }
+      worker.postMessage({ type: "shared", control: shared.control.buffer, data: shared.data.buffer });
+    }
+    return true;
+  }
+
+  // readShared is the answer to shared call id in the data buffer.
+  function readShared(id) {
+    if (!shared || Atomics.load(shared.control, 0) !== id) {
+      return JSON.stringify({ error: "the engine's answer is lost" });
+    }
+    var n = Atomics.load(shared.control, 1);
+    if (!copyBuf || copyBuf.length < n) {
+      copyBuf = new Uint8Array(Math.max(n, 256 << 10));
+    }
+    // TextDecoder reads no shared memory: the bytes are copied first.
+    copyBuf.set(shared.data.subarray(0, n));
+    return decoder.decode(copyBuf.subarray(0, n));
+  }
+
+  // callNow runs an engine function and waits up to waitMs on this thread
+  // for its answer. It returns the parsed answer, or null when it has none
+  // yet: then the promise, which P.call would have given, is in .later
+  // (callNow.later) and gives it. It is only for a call that asks for
+  // something quick (a keystroke's re-analysis); it returns undefined
+  // without calling when the engine is not ready, the page is not
+  // isolated or a shared call is still out.
+  P.callNow = function (fn, args, waitMs) {
+    if (!P.sharedAnswers || state !== "ready" || sharedId || !share()) {
+      return undefined;
+    }
+    seq++;
+    var id = sharedId = seq;
+    var later = new Promise(function (resolve) {
+      pending[id] = function (result, ms, goMs) {
+        P.lastMs = ms;
+        P.lastGoMs = goMs;
+        P.lastShared = false;
+        resolve(parse(result));
+      };
+    });
+    worker.postMessage({ type: "call", id: id, fn: fn, args: args, shared: true });
+    var c = shared.control, end = performance.now() + waitMs;
+    while (Atomics.load(c, 0) !== id) {
+      if (performance.now() > end) {
+        P.callNow.later = later;
+        return null;
+      }
+    }
+    if (Atomics.load(c, 1) < 0) { // too long for the buffer: the message has it
+      P.callNow.later = later;
+      return null;
+    }
+    delete pending[id];
+    sharedId = 0;
+    P.lastMs = Math.round(Atomics.load(c, 2) / 1000);
+    P.lastGoMs = Math.round(Atomics.load(c, 3) / 1000);
+    P.lastShared = true;
+    return parse(readShared(id));
   };
 
   // names loads the page's list of managed policies and services once.

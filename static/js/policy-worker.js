@@ -7,12 +7,23 @@
 //   {type: "init", loader: URL, wasmExec: URL, wasm: URL, catalog: URL}
 //       (absolute URLs; loader is static/js/worker-load.js, which loads
 //       the engine and reports the progress)
-//   {type: "call", id: n, fn: "analyze"|"analysis"|"compare"|"write"|"expand", args: [strings]}
+//   {type: "call", id: n, fn: "analyze"|"analysis"|"compare"|"write"|"expand", args: [strings], shared: bool}
+//   {type: "shared", control: SharedArrayBuffer, data: SharedArrayBuffer}
+//       (where the page is cross-origin isolated: the buffers a "shared"
+//       call's answer is written into, which the page's thread reads while
+//       it waits for it; policy-engine.js's callNow)
 // Messages out:
 //   {type: "progress", loaded: bytes, total: bytes}
 //   {type: "ready", ms: load time, phases: {name: ms since the worker started}}
 //   {type: "error", message: "..."}          (the engine could not load)
 //   {type: "result", id: n, result: "JSON", ms: time in the worker, goMs: of it, in Go's analysis}
+//       (for a shared call, result is left out when the answer is in the
+//       data buffer)
+//
+// A shared call's answer is written as UTF-8 into data, its length into
+// control[1] (-1 when it does not fit: the message then carries it), the
+// times into control[2] and [3] (µs), and last the call's id into
+// control[0], with Atomics, so that a thread that sees the id sees the rest.
 //
 // "analysis" is the engine's __iamrefPolicyAnalysis: analyze's arguments,
 // and {"report": the report, "known": which of the names it suggests are
@@ -21,6 +32,7 @@
 "use strict";
 
 var ready = null;
+var control = null, data = null, encoder = new TextEncoder(), scratch = new Uint8Array(0);
 var goMs = 0; // of the last call, the time in the engine's analysis
 var fns = {
   analyze: "__iamrefPolicyAnalyze",
@@ -46,6 +58,11 @@ self.onmessage = function (ev) {
     }
     return;
   }
+  if (msg.type === "shared") {
+    control = new Int32Array(msg.control);
+    data = new Uint8Array(msg.data);
+    return;
+  }
   if (msg.type === "call") {
     if (!ready) {
       self.postMessage({ type: "result", id: msg.id, result: JSON.stringify({ error: "the engine was called before init" }) });
@@ -60,7 +77,26 @@ self.onmessage = function (ev) {
       } catch (err) {
         out = JSON.stringify({ error: String(err && err.message || err) });
       }
-      self.postMessage({ type: "result", id: msg.id, result: out, ms: Math.round(performance.now() - t), goMs: Math.round(goMs) });
+      var ms = performance.now() - t;
+      if (msg.shared && control) {
+        // TextEncoder writes into no shared memory: a scratch buffer first.
+        if (scratch.length < out.length * 3) {
+          scratch = new Uint8Array(out.length * 3 + (64 << 10));
+        }
+        var n = encoder.encodeInto(out, scratch).written;
+        var fits = n <= data.length;
+        if (fits) {
+          data.set(scratch.subarray(0, n));
+        }
+        Atomics.store(control, 1, fits ? n : -1);
+        Atomics.store(control, 2, Math.round(ms * 1000));
+        Atomics.store(control, 3, Math.round(goMs * 1000));
+        Atomics.store(control, 0, msg.id);
+        if (fits) {
+          out = undefined;
+        }
+      }
+      self.postMessage({ type: "result", id: msg.id, result: out, ms: Math.round(ms), goMs: Math.round(goMs) });
     }, function (err) {
       self.postMessage({ type: "result", id: msg.id, result: JSON.stringify({ error: String(err && err.message || err) }) });
     });
