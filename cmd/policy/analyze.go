@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -81,16 +82,23 @@ func analyze(e *env, args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// A report too long to write (policyreport.MaxSize) is an error of
+	// its document's; the others are written.
+	var errs []error
 	for _, d := range docs {
 		n := d.in.name
 		if *name != "" {
 			n = *name
 		}
+		if o := policyreport.CheckSize(d.a); o != nil {
+			errs = append(errs, fmt.Errorf("%s:%d:%d: %v", displayName(d.in.name), o.Line, o.Col, o))
+			continue
+		}
 		if _, err := e.stdout.Write(policyreport.Encode(policyreport.Subject{Kind: policyreport.Document, Name: n}, d.a, cat.Snapshot)); err != nil {
 			return 0, err
 		}
 	}
-	return exitOK, nil
+	return exitOK, errors.Join(errs...)
 }
 
 func expand(e *env, args []string) (int, error) {

@@ -137,3 +137,26 @@ func BenchmarkLintManaged(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(ps)), "policies")
 }
+
+// TestAnalyzeTooLarge: a document whose report would be longer than
+// policyreport.MaxSize (a Sid of 20,000 characters on every action of the
+// embedded catalog: about 400 MB) is an error at its statement, and the
+// other files' reports are written.
+func TestAnalyzeTooLarge(t *testing.T) {
+	dir := t.TempDir()
+	long := `{"Version": "2012-10-17",
+  "Statement": {"Sid": "` + strings.Repeat("L", 20000) + `", "Effect": "Allow", "Action": "*", "Resource": "*"}}`
+	for name, src := range map[string]string{"long.json": long, "p.json": `{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}}`} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stdout, stderr, code := runCLI(t, dir, "", "analyze", "long.json", "p.json")
+	if code != exitUsage || !strings.HasPrefix(stderr, "policy analyze: long.json:2:16: the report would be about ") ||
+		!strings.Contains(stderr, "statement 1 is named with each of the ") || !strings.Contains(stderr, "its Sid (20000 characters) with it every time") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	if strings.Count(stdout, "\n") != 1 || !strings.Contains(stdout, `"name":"p.json"`) {
+		t.Errorf("stdout: %.300q", stdout)
+	}
+}

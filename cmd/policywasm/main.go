@@ -315,6 +315,9 @@ func analyze(args []string) string {
 		return errorJSON(heldError(held))
 	}
 	a := engine.Analyze(doc, incremental(opts))
+	if o := policyreport.CheckSize(a); o != nil {
+		return errorJSON(sizeError(o))
+	}
 	reused = policyreport.AppendEncode(reused[:0], policyreport.Subject{Kind: policyreport.Document, Name: name}, a, engine.Catalog().Snapshot)
 	return bufString(reused)
 }
@@ -323,6 +326,12 @@ func analyze(args []string) string {
 // string, as the command line says it.
 func heldError(h *policy.HeldDocument) string {
 	return fmt.Sprintf("%d:%d: %s", h.At.Line, h.At.Col, h.Problem())
+}
+
+// sizeError is what analyze and analysis say of a document whose report
+// would be too long to write, as the command line says it.
+func sizeError(o *policyreport.Oversize) string {
+	return fmt.Sprintf("%d:%d: %v", o.Line, o.Col, o)
 }
 
 // analysis is what /analyze/ asks for at every keystroke: the report and
@@ -336,6 +345,9 @@ func analysis(args []string) string {
 	}
 	doc, held := policy.Unwrap(stringBytes(arg(args, 0)))
 	a := engine.Analyze(doc, incremental(opts))
+	if o := policyreport.CheckSize(a); o != nil {
+		return errorJSON(sizeError(o))
+	}
 	reused = encoder.AppendAnalysis(reused[:0], policyreport.Subject{Kind: policyreport.Document, Name: name, Held: held}, a, engine.Catalog())
 	return bufString(reused)
 }

@@ -209,6 +209,20 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 
+	// A report too long to write (policyreport.MaxSize): an error at its
+	// statement, as the command line says it.
+	long := "{\"Version\": \"2012-10-17\",\n  \"Statement\": {\"Sid\": \"" + strings.Repeat("L", 20000) + "\", \"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\"}}"
+	o := policyreport.CheckSize(eng.Analyze([]byte(long), policy.Options{}))
+	if o == nil {
+		t.Fatal("a Sid of 20,000 characters on every action: no Oversize")
+	}
+	tooLong, _ := json.Marshal(map[string]string{"error": fmt.Sprintf("2:16: %v", o)})
+	for _, fn := range []string{"__iamrefPolicyAnalyze", "__iamrefPolicyAnalysis"} {
+		if got := call(fn, long, ``); got != string(tooLong)+"\n" {
+			t.Errorf("%s of a document whose report is too long: got %.300s\nwant %s", fn, got, tooLong)
+		}
+	}
+
 	// Compare: two documents, and a document with a managed policy's report.
 	admin := managed[slices.IndexFunc(managed, func(p *policy.ManagedPolicy) bool { return p.Name == "ReadOnlyAccess" })]
 	report := string(policyreport.Encode(policyreport.Subject{Kind: policyreport.Managed, Name: admin.Name},
