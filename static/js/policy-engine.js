@@ -286,8 +286,9 @@
   // drawn one frame later (docs/policy.md, stop 29). The engine still runs
   // in the worker: its load never holds the page, and an answer slower
   // than the wait comes as a message, as every other call's does.
-  // An answer longer than sharedBytes comes as a message (an analysis of
-  // a 10 kB policy is about 110 kB; of "Action": "*", 4 MB).
+  //
+  // An answer longer than sharedBytes comes as a message too (an analysis
+  // of a 10 kB policy is about 110 kB; of "Action": "*", 4 MB).
   var sharedBytes = 2 << 20;
   var shared = null, sharedId = 0, decoder = null, copyBuf = null;
   P.sharedAnswers = !!(window.crossOriginIsolated && typeof SharedArrayBuffer === "function" && typeof Atomics === "object" && typeof TextDecoder === "function");
@@ -338,7 +339,6 @@
       pending[id] = function (result, ms, goMs) {
         P.lastMs = ms;
         P.lastGoMs = goMs;
-        P.lastShared = false;
         resolve(parse(result));
       };
     });
@@ -358,7 +358,6 @@
     sharedId = 0;
     P.lastMs = Math.round(Atomics.load(c, 2) / 1000);
     P.lastGoMs = Math.round(Atomics.load(c, 3) / 1000);
-    P.lastShared = true;
     return parse(readShared(id));
   };
 

@@ -79,12 +79,17 @@ self.onmessage = function (ev) {
       }
       var ms = performance.now() - t;
       if (msg.shared && control) {
-        // TextEncoder writes into no shared memory: a scratch buffer first.
-        if (scratch.length < out.length * 3) {
-          scratch = new Uint8Array(out.length * 3 + (64 << 10));
+        // TextEncoder writes into no shared memory: a scratch buffer
+        // first, for an answer that can fit (each UTF-16 unit takes a
+        // byte at least).
+        var n = -1;
+        if (out.length <= data.length) {
+          if (scratch.length < out.length * 3) {
+            scratch = new Uint8Array(Math.min(out.length * 3 + (64 << 10), data.length * 3));
+          }
+          n = encoder.encodeInto(out, scratch).written;
         }
-        var n = encoder.encodeInto(out, scratch).written;
-        var fits = n <= data.length;
+        var fits = n >= 0 && n <= data.length;
         if (fits) {
           data.set(scratch.subarray(0, n));
         }
