@@ -349,11 +349,16 @@ func appendStrings(out []byte, ss []string) []byte {
 
 // listsSize is about the bytes appendLists writes but for the allowed
 // list (the buffer grows if it is more).
+// unknownSize is about how long a name the catalog lacks is in the report.
+func unknownSize(u policy.UnknownAction) int {
+	return 160 + len(u.Pattern) + len(u.Sid) + 40*len(u.Suggestions)
+}
+
 func listsSize(a *policy.Analysis) int {
 	n := 64
 	for _, us := range [2][]policy.UnknownAction{a.Result.Unknown, a.Result.Unmatched} {
 		for _, u := range us {
-			n += 160 + len(u.Pattern) + len(u.Sid) + 40*len(u.Suggestions)
+			n += unknownSize(u)
 		}
 	}
 	for _, f := range a.Result.Findings {

@@ -90,7 +90,7 @@ func analyze(e *env, args []string) (int, error) {
 		if *name != "" {
 			n = *name
 		}
-		if o := policyreport.CheckSize(d.a); o != nil {
+		if o := policyreport.CheckSize(d.a, policyreport.MaxSize); o != nil {
 			errs = append(errs, fmt.Errorf("%s:%d:%d: %v", displayName(d.in.name), o.Line, o.Col, o))
 			continue
 		}

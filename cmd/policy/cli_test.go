@@ -153,7 +153,7 @@ func TestAnalyzeTooLarge(t *testing.T) {
 	}
 	stdout, stderr, code := runCLI(t, dir, "", "analyze", "long.json", "p.json")
 	if code != exitUsage || !strings.HasPrefix(stderr, "policy analyze: long.json:2:16: the report would be about ") ||
-		!strings.Contains(stderr, "statement 1 is named with each of the ") || !strings.Contains(stderr, "its Sid (20000 characters) with it every time") {
+		!strings.Contains(stderr, "statement 1 takes most of it, named with each of the ") || !strings.Contains(stderr, "actions it allows or denies, its Sid (20000 characters) with it every time") {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 	if strings.Count(stdout, "\n") != 1 || !strings.Contains(stdout, `"name":"p.json"`) {

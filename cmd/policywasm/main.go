@@ -315,7 +315,7 @@ func analyze(args []string) string {
 		return errorJSON(heldError(held))
 	}
 	a := engine.Analyze(doc, incremental(opts))
-	if o := policyreport.CheckSize(a); o != nil {
+	if o := policyreport.CheckSize(a, policyreport.MaxBrowserSize); o != nil {
 		return errorJSON(sizeError(o))
 	}
 	reused = policyreport.AppendEncode(reused[:0], policyreport.Subject{Kind: policyreport.Document, Name: name}, a, engine.Catalog().Snapshot)
@@ -345,7 +345,7 @@ func analysis(args []string) string {
 	}
 	doc, held := policy.Unwrap(stringBytes(arg(args, 0)))
 	a := engine.Analyze(doc, incremental(opts))
-	if o := policyreport.CheckSize(a); o != nil {
+	if o := policyreport.CheckSize(a, policyreport.MaxBrowserSize); o != nil {
 		return errorJSON(sizeError(o))
 	}
 	reused = encoder.AppendAnalysis(reused[:0], policyreport.Subject{Kind: policyreport.Document, Name: name, Held: held}, a, engine.Catalog())

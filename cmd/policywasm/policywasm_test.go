@@ -212,7 +212,7 @@ func TestBrowser(t *testing.T) {
 	// A report too long to write (policyreport.MaxSize): an error at its
 	// statement, as the command line says it.
 	long := "{\"Version\": \"2012-10-17\",\n  \"Statement\": {\"Sid\": \"" + strings.Repeat("L", 20000) + "\", \"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\"}}"
-	o := policyreport.CheckSize(eng.Analyze([]byte(long), policy.Options{}))
+	o := policyreport.CheckSize(eng.Analyze([]byte(long), policy.Options{}), policyreport.MaxBrowserSize)
 	if o == nil {
 		t.Fatal("a Sid of 20,000 characters on every action: no Oversize")
 	}

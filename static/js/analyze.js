@@ -53,7 +53,9 @@
   // waitMs is how long a keystroke's analysis is waited for on the page's
   // thread (a frame at 60 Hz); editChars how many characters an edit
   // adds or removes at most to be waited for.
-  var waitMs = 16, editChars = 64;
+  // roundTrip is how long the last analysis took to come back, from the
+  // call to its answer in hand.
+  var waitMs = 16, editChars = 64, roundTrip = Infinity;
 
   function schedule(ms) {
     clearTimeout(timer);
@@ -92,15 +94,18 @@
     var t0 = performance.now();
     // The worker's "analysis": the report and which of the names it
     // suggests are catalog actions (linked), in one message. An edit of
-    // the document drawn last (a keystroke, not a paste) waits for it
-    // here, up to a frame's time, so that it is drawn with the keystroke
-    // (policy-engine.js's callNow); a paste, or a slower answer, comes
-    // later.
-    var answer; // undefined: not waited for; null: waited, not answered yet
-    if (before !== null && Math.abs(key.length - before.length) <= editChars && !(P.lastMs > waitMs)) {
-      answer = P.callNow("analysis", [src, options()], waitMs);
+    // the document drawn last (its length changed by at most editChars: a
+    // keystroke, not a paste) waits for it here, up to a frame's time, so
+    // that it is drawn with the keystroke (policy-engine.js's callNow),
+    // unless the analysis before took longer than that to come back; a
+    // paste, or a slower answer, comes later.
+    var now = null;
+    if (before !== null && Math.abs(key.length - before.length) <= editChars && roundTrip <= waitMs) {
+      now = P.callNow("analysis", [src, options()], waitMs);
     }
-    (answer ? Promise.resolve(answer) : answer === null ? P.callNow.later : P.call("analysis", [src, options()])).then(function (res) {
+    var shared = !!(now && now.answer);
+    (shared ? Promise.resolve(now.answer) : now ? now.later : P.call("analysis", [src, options()])).then(function (res) {
+      roundTrip = performance.now() - t0;
       var rep = res.report || res;
       if (rep.error) {
         throw new Error(rep.error);
@@ -110,7 +115,7 @@
       renderHeld(res.held);
       analyses++;
       tool.dataset.engineMs = String(P.lastMs);
-      tool.dataset.answered = answer ? "shared" : "message";
+      tool.dataset.answered = shared ? "shared" : "message";
       tool.dataset.goMs = String(P.lastGoMs);
       tool.dataset.renderMs = String(Math.round(performance.now() - t1));
       tool.dataset.analyses = String(analyses);

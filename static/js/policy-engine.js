@@ -237,7 +237,7 @@
           sharedId = 0;
         }
         if (cb) {
-          cb(msg.result === undefined ? readShared(msg.id) : msg.result, msg.ms, msg.goMs);
+          cb(msg.inShared ? readShared(msg.id) : msg.result, msg.ms, msg.goMs);
         }
       }
     };
@@ -291,7 +291,8 @@
   // of a 10 kB policy is about 110 kB; of "Action": "*", 4 MB).
   var sharedBytes = 2 << 20;
   var shared = null, sharedId = 0, decoder = null, copyBuf = null;
-  P.sharedAnswers = !!(window.crossOriginIsolated && typeof SharedArrayBuffer === "function" && typeof Atomics === "object" && typeof TextDecoder === "function");
+  P.sharedAnswers = !!(window.crossOriginIsolated && typeof SharedArrayBuffer === "function" && typeof Atomics === "object" && typeof TextDecoder === "function") &&
+    !(navigator.hardwareConcurrency < 2);
 
   // share makes the shared memory and hands it to the worker, once.
   function share() {
@@ -323,15 +324,16 @@
   }
 
   // callNow runs an engine function and waits up to waitMs on this thread
-  // for its answer. It returns the parsed answer, or null when it has none
-  // yet: then the promise, which P.call would have given, is in .later
-  // (callNow.later) and gives it. It is only for a call that asks for
-  // something quick (a keystroke's re-analysis); it returns undefined
-  // without calling when the engine is not ready, the page is not
-  // isolated or a shared call is still out.
+  // for its answer. It returns {answer: the parsed answer} when it came
+  // within the wait, else {later: a promise of it, as P.call gives}. It is
+  // only for a call that asks for something quick (a keystroke's
+  // re-analysis); it returns null without calling when the engine is not
+  // ready, the page is not isolated, the device has one core (the wait
+  // would take it from the worker) or another call is still out (the
+  // answer would wait behind it).
   P.callNow = function (fn, args, waitMs) {
-    if (!P.sharedAnswers || state !== "ready" || sharedId || !share()) {
-      return undefined;
+    if (!P.sharedAnswers || state !== "ready" || sharedId || Object.keys(pending).length > 0 || !share()) {
+      return null;
     }
     seq++;
     var id = sharedId = seq;
@@ -346,19 +348,17 @@
     var c = shared.control, end = performance.now() + waitMs;
     while (Atomics.load(c, 0) !== id) {
       if (performance.now() > end) {
-        P.callNow.later = later;
-        return null;
+        return { later: later };
       }
     }
     if (Atomics.load(c, 1) < 0) { // too long for the buffer: the message has it
-      P.callNow.later = later;
-      return null;
+      return { later: later };
     }
     delete pending[id];
     sharedId = 0;
     P.lastMs = Math.round(Atomics.load(c, 2) / 1000);
     P.lastGoMs = Math.round(Atomics.load(c, 3) / 1000);
-    return parse(readShared(id));
+    return { answer: parse(readShared(id)) };
   };
 
   // names loads the page's list of managed policies and services once.

@@ -17,8 +17,8 @@
 //   {type: "ready", ms: load time, phases: {name: ms since the worker started}}
 //   {type: "error", message: "..."}          (the engine could not load)
 //   {type: "result", id: n, result: "JSON", ms: time in the worker, goMs: of it, in Go's analysis}
-//       (for a shared call, result is left out when the answer is in the
-//       data buffer)
+//       (for a shared call, inShared: true and no result when the answer
+//       is in the data buffer)
 //
 // A shared call's answer is written as UTF-8 into data, its length into
 // control[1] (-1 when it does not fit: the message then carries it), the
@@ -77,11 +77,17 @@ self.onmessage = function (ev) {
       } catch (err) {
         out = JSON.stringify({ error: String(err && err.message || err) });
       }
+      if (typeof out !== "string") {
+        // Go's program ended (a fatal error: out of memory, say), and its
+        // functions now return undefined: every call says so.
+        out = JSON.stringify({ error: "the policy engine stopped; reload the page to start it again" });
+      }
       var ms = performance.now() - t;
+      var inShared = false;
       if (msg.shared && control) {
-        // TextEncoder writes into no shared memory: a scratch buffer
-        // first, for an answer that can fit (each UTF-16 unit takes a
-        // byte at least).
+        // Encoded into a scratch buffer first (Firefox's TextEncoder
+        // writes into no shared memory), for an answer that can fit (each
+        // UTF-16 unit takes a byte at least).
         var n = -1;
         if (out.length <= data.length) {
           if (scratch.length < out.length * 3) {
@@ -97,11 +103,9 @@ self.onmessage = function (ev) {
         Atomics.store(control, 2, Math.round(ms * 1000));
         Atomics.store(control, 3, Math.round(goMs * 1000));
         Atomics.store(control, 0, msg.id);
-        if (fits) {
-          out = undefined;
-        }
+        inShared = fits;
       }
-      self.postMessage({ type: "result", id: msg.id, result: out, ms: Math.round(ms), goMs: Math.round(goMs) });
+      self.postMessage({ type: "result", id: msg.id, result: inShared ? undefined : out, inShared: inShared, ms: Math.round(ms), goMs: Math.round(goMs) });
     }, function (err) {
       self.postMessage({ type: "result", id: msg.id, result: JSON.stringify({ error: String(err && err.message || err) }) });
     });
