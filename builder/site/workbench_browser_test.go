@@ -690,7 +690,9 @@ func testIncremental(t *testing.T, ctx context.Context, base string, cat *catalo
 
 // drawnJS puts a document in the box as a paste does (the value set at
 // once), or, typed, as a key press does (the document must then be one
-// character from the box's: typed, deleted or typed over), and
+// character from the box's: typed, deleted or typed over; typed
+// "pressed", it readies the key for the browser to press, as
+// measurePressed does), and
 // resolves, once the page shows its analysis, with the times (ms since
 // the navigation) of the input event, of the analysis in the DOM, of the
 // next frame's start and of the moment after that frame was drawn, and
@@ -701,7 +703,7 @@ const drawnJS = `((doc, kind, layout, typed) => new Promise((resolve, reject) =>
 	const tool = document.getElementById("analyzer"), analysis = document.getElementById("analysis");
 	const shown = () => {
 		const pre = document.querySelector("#analysis:not([hidden]) #document-body pre");
-		return !!pre && Array.from(pre.querySelectorAll(".cl")).map(c => c.textContent).join("") === d.value;
+		return d.value === doc && !!pre && Array.from(pre.querySelectorAll(".cl")).map(c => c.textContent).join("") === doc;
 	};
 	let t0 = 0;
 	const timeout = setTimeout(() => { mo.disconnect(); reject(new Error("no analysis in 60 s")); }, 60000);
@@ -741,6 +743,13 @@ const drawnJS = `((doc, kind, layout, typed) => new Promise((resolve, reject) =>
 	}
 	d.setSelectionRange(p, old.length - q);
 	const typing = doc.slice(p, doc.length - q);
+	if (typed === "pressed") {
+		// The browser's own key press makes the edit (measurePressed),
+		// timed from the keydown event's stamp.
+		window.iamrefPressKey = typing === "" ? "Backspace" : typing === "\n" ? "Enter" : typing;
+		d.addEventListener("keydown", e => { t0 = e.timeStamp; }, {once: true});
+		return;
+	}
 	performance.mark("keystroke");
 	t0 = performance.now();
 	if (typing) document.execCommand("insertText", false, typing);
@@ -770,53 +779,14 @@ func measureDrawn(t *testing.T, ctx context.Context, doc, kind string, layout, t
 	return drawn{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9] == 1}
 }
 
-// pressJS readies a key press that makes the box's document doc (one
-// character from it: typed, deleted or typed over), for the browser's own
-// key events to do: it selects what the key replaces, notes the keydown's
-// time (the event's, as the browser stamped it), and leaves in
-// window.iamrefPressed a promise of the times measureDrawn gives, once the
-// page shows the analysis. It returns the key to press ("Backspace",
-// "Enter" or the character).
-const pressJS = `((doc) => {
-	const d = document.getElementById("policy-doc"), tool = document.getElementById("analyzer");
-	const analysis = document.getElementById("analysis");
-	const shown = () => {
-		const pre = document.querySelector("#analysis:not([hidden]) #document-body pre");
-		return d.value === doc && !!pre && Array.from(pre.querySelectorAll(".cl")).map(c => c.textContent).join("") === doc;
-	};
-	if (document.activeElement !== d) d.focus();
-	const old = d.value;
-	let p = 0, q = 0;
-	while (p < old.length && p < doc.length && old[p] === doc[p]) p++;
-	while (q < old.length - p && q < doc.length - p && old[old.length - 1 - q] === doc[doc.length - 1 - q]) q++;
-	if (old.length - p - q > 1 || doc.length - p - q > 1) throw new Error("not one keystroke");
-	d.setSelectionRange(p, old.length - q);
-	const typing = doc.slice(p, doc.length - q);
-	let t0 = 0;
-	d.addEventListener("keydown", e => { t0 = e.timeStamp; }, {once: true});
-	window.iamrefPressed = new Promise((resolve, reject) => {
-		const timeout = setTimeout(() => { mo.disconnect(); reject(new Error("no analysis in 60 s")); }, 60000);
-		const mo = new MutationObserver(() => {
-			if (!shown()) return;
-			mo.disconnect();
-			clearTimeout(timeout);
-			const t1 = performance.now();
-			requestAnimationFrame(() => {
-				const t2 = performance.now();
-				setTimeout(() => resolve([t0, t1, t2, performance.now(), +(tool.dataset.engineMs || 0), +(tool.dataset.renderMs || 0), tool.dataset.answered === "shared" ? 1 : 0]), 0);
-			});
-		});
-		mo.observe(analysis, {subtree: true, childList: true, attributes: true, characterData: true});
-	});
-	return typing === "" ? "Backspace" : typing === "\n" ? "Enter" : typing;
-})`
-
 // measurePressed measures the analysis of a key press, made by the
 // browser's own key events (Input.dispatchKeyEvent), from the keydown's
 // time: what a reader's key costs, the browser's input routing included.
+// drawnJS readies it ("pressed"): it selects what the key replaces and
+// names the key.
 func measurePressed(t *testing.T, ctx context.Context, doc string) drawn {
 	t.Helper()
-	key := run(t, ctx, chromedp.Evaluate[string](pressJS+`(`+jsString(doc)+`)`))
+	key := run(t, ctx, chromedp.Evaluate[string](`(window.iamrefPressed = `+drawnJS+`(`+jsString(doc)+`, "identity", false, "pressed"), window.iamrefPressKey)`))
 	switch key {
 	case "Backspace":
 		key = kb.Backspace
@@ -825,7 +795,7 @@ func measurePressed(t *testing.T, ctx context.Context, doc string) drawn {
 	}
 	run(t, ctx, chromedp.KeyEvent(key))
 	v := run(t, ctx, chromedp.Evaluate[[]float64](`window.iamrefPressed`, chromedp.EvalAwaitPromise))
-	return drawn{input: v[0], dom: v[1], frame: v[2], painted: v[3], engine: v[4], render: v[5], shared: v[6] == 1}
+	return drawn{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9] == 1}
 }
 
 // percentile is the p-th percentile (nearest rank) of xs.
