@@ -79,7 +79,7 @@ func CheckSize(a *policy.Analysis, limit int) *Oversize {
 					continue
 				}
 				w := &by[r.Statement]
-				w.Share += refSize + len(r.Sid) + len(r.Pattern)
+				w.Share += refBytes(r)
 				w.Times++
 				w.Sid, w.Pattern = len(r.Sid), max(w.Pattern, len(r.Pattern))
 			}
@@ -107,16 +107,14 @@ func CheckSize(a *policy.Analysis, limit int) *Oversize {
 	return o
 }
 
-func max(a, b int) int {
-	if a > b {
-		return a
-	}
-	return b
-}
-
 // The fixed parts of an allowed action's entry in the report (its keys,
 // an access level, the flags) and of a reference to a statement.
 const entrySize, refSize = 140, 40
+
+// refBytes is about how long a reference to a statement is in the report.
+func refBytes(r policy.GrantRef) int {
+	return refSize + len(r.Sid) + len(r.Pattern)
+}
 
 // Size is about how long a's report is, in bytes, less what its head
 // says beyond the lists (the risks, the snapshot: a few kB): the bytes
@@ -132,7 +130,7 @@ func Size(a *policy.Analysis) int {
 		n += entrySize + len(g.Action.Service.Prefix) + len(g.Action.Name)
 		for _, rs := range [2][]policy.GrantRef{g.GrantedBy, g.DeniedBy} {
 			for _, r := range rs {
-				n += refSize + len(r.Sid) + len(r.Pattern)
+				n += refBytes(r)
 			}
 		}
 	}

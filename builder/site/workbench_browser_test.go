@@ -776,6 +776,11 @@ type drawn struct {
 func measureDrawn(t *testing.T, ctx context.Context, doc, kind string, layout, typed bool) drawn {
 	t.Helper()
 	v := run(t, ctx, chromedp.Evaluate[[]float64](drawnJS+`(`+jsString(doc)+`, `+jsString(kind)+`, `+fmt.Sprint(layout)+`, `+fmt.Sprint(typed)+`)`, chromedp.EvalAwaitPromise))
+	return drawnOf(v)
+}
+
+// drawnOf is what drawnJS resolves with.
+func drawnOf(v []float64) drawn {
 	return drawn{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9] == 1}
 }
 
@@ -795,7 +800,7 @@ func measurePressed(t *testing.T, ctx context.Context, doc string) drawn {
 	}
 	run(t, ctx, chromedp.KeyEvent(key))
 	v := run(t, ctx, chromedp.Evaluate[[]float64](`window.iamrefPressed`, chromedp.EvalAwaitPromise))
-	return drawn{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9] == 1}
+	return drawnOf(v)
 }
 
 // percentile is the p-th percentile (nearest rank) of xs.
