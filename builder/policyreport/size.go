@@ -70,30 +70,32 @@ func CheckSize(a *policy.Analysis, limit int) *Oversize {
 		return nil
 	}
 	by := make([]Oversize, len(a.Document.Statements))
-	inRange := func(i int) bool { return i >= 0 && i < len(by) }
+	// note adds to statement i's share what names it once, nil when the
+	// document has no statement i.
+	note := func(i, bytes, sid, pattern int) *Oversize {
+		if i < 0 || i >= len(by) {
+			return nil
+		}
+		w := &by[i]
+		w.Share += bytes
+		w.Sid, w.Pattern = sid, max(w.Pattern, pattern)
+		return w
+	}
 	for i := range a.Result.Allowed {
 		g := &a.Result.Allowed[i]
 		for _, rs := range [2][]policy.GrantRef{g.GrantedBy, g.DeniedBy} {
 			for _, r := range rs {
-				if !inRange(r.Statement) {
-					continue
+				if w := note(r.Statement, refBytes(r), len(r.Sid), len(r.Pattern)); w != nil {
+					w.Times++
 				}
-				w := &by[r.Statement]
-				w.Share += refBytes(r)
-				w.Times++
-				w.Sid, w.Pattern = len(r.Sid), max(w.Pattern, len(r.Pattern))
 			}
 		}
 	}
 	for _, us := range [2][]policy.UnknownAction{a.Result.Unknown, a.Result.Unmatched} {
 		for _, u := range us {
-			if !inRange(u.Statement) {
-				continue
+			if w := note(u.Statement, unknownSize(u), len(u.Sid), len(u.Pattern)); w != nil {
+				w.Unknown++
 			}
-			w := &by[u.Statement]
-			w.Share += unknownSize(u)
-			w.Unknown++
-			w.Sid, w.Pattern = len(u.Sid), max(w.Pattern, len(u.Pattern))
 		}
 	}
 	o := &Oversize{Size: n, Max: limit}
